@@ -1,0 +1,44 @@
+# The two commands of the README: `make figures` and `make test`.
+# Both create .venv, install vizlib with its extras, and make sure a Chromium exists.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: figures test notebooks data bench chromium lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+chromium:
+	@scripts/ensure_chromium.sh
+
+## Regenerate the article figures into figures/.
+figures: $(STAMP) chromium
+	$(BIN)/vizlib figures --out figures
+
+## Run every test, notebooks included (strict nbval).
+test: $(STAMP) chromium
+	$(BIN)/python -m pytest
+
+## Re-execute every notebook in place (stored outputs are what nbval checks).
+notebooks: $(STAMP)
+	$(BIN)/python scripts/run_notebooks.py notebooks
+
+## Rebuild data/regions.geojson, data/locator.geojson and data/places.csv from their sources.
+data: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[build]'
+	$(BIN)/python scripts/build_data.py
+
+## Measure performance against the obvious alternatives; writes benchmarks/results.md.
+bench: $(STAMP) chromium
+	$(BIN)/python benchmarks/run.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check vizlib tests scripts
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache

@@ -1,0 +1,54 @@
+"""Named errors and warnings raised by vizlib."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken rule in one place of one data file.
+
+    Attributes
+    ----------
+    file : str
+        File name (or ``<DataFrame>`` for in-memory input).
+    row : int or None
+        Line number in a CSV file (the header is line 1), feature number
+        (1-based) in a GeoJSON file, or None when the whole file is at fault.
+    field : str
+        Column or property name, or a short word such as ``file``.
+    message : str
+        The rule that was broken, in plain words.
+    """
+
+    file: str
+    row: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.row is None else f"{self.file}:{self.row}"
+        return f"{where}: {self.field}: {self.message}"
+
+
+class DataError(ValueError):
+    """A data file or DataFrame breaks one or more rules.
+
+    ``str(error)`` has one line per problem, ``file:row: field: message``;
+    the problems are also available as :attr:`problems`.
+    """
+
+    def __init__(self, problems: list[Problem]):
+        if not problems:
+            raise ValueError("DataError needs at least one problem")
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class StaleDataWarning(UserWarning):
+    """A layer drawn on a figure is older than the figure's as-of date."""
+
+
+class ExportError(RuntimeError):
+    """An export could not be done (no browser, unwritable folder, failed figure)."""

@@ -1,0 +1,162 @@
+"""The house theme: palette, typography, article sizes, plotly templates.
+
+Importing this module registers two plotly templates, ``"vizlib"`` (light)
+and ``"vizlib_dark"``. Builders take ``theme="light" | "dark"`` and
+``size=<preset>`` and read colours with :func:`colors`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+#: Fonts that ship with Debian's chromium (Liberation, DejaVu) first, so
+#: notebooks and exports measure text the same way.
+FONT_FAMILY = "Liberation Sans, Arial, DejaVu Sans, sans-serif"
+
+
+@dataclass(frozen=True)
+class Size:
+    """An article size preset in CSS pixels (PNG export doubles it)."""
+
+    name: str
+    width: int
+    height: int
+    description: str
+
+
+SIZES = {
+    s.name: s
+    for s in (
+        Size("column", 640, 560, "single article column"),
+        Size("wide", 960, 640, "wide / full-bleed article figure"),
+        Size("social", 1200, 675, "social card, 16:9"),
+    )
+}
+DEFAULT_SIZE = "wide"
+
+# Okabe & Ito (2008) colour-blind-safe hues for data; pale tints of the same
+# hues for land so that Ukraine and Russia stay apart in greyscale too.
+_LIGHT = {
+    "ukraine": "#0072B2",
+    "russia": "#D55E00",
+    "north_korea": "#7B3294",
+    "highlight": "#E69F00",
+    "context": "#8C8C8C",
+    "ukraine_land": "#D6E6F4",
+    "ukraine_land_highlight": "#8DBDE2",
+    "russia_land": "#F7E1D3",
+    "russia_land_highlight": "#E9A77D",
+    "other_land": "#EDEDED",
+    "water": "#FFFFFF",
+    "border": "#FFFFFF",
+    "country_border": "#3A3A3A",
+    "occupied": "#B8431B",
+    "ukrainian_held": "#0072B2",
+    "unknown": "#9A9A9A",
+    "text": "#1A1A1A",
+    "muted": "#5E5E5E",
+    "grid": "#E3E3E3",
+    "background": "#FFFFFF",
+}
+_DARK = {
+    **_LIGHT,
+    "ukraine": "#56B4E9",
+    "russia": "#F08A4B",
+    "north_korea": "#C39BD3",
+    "highlight": "#F0C24B",
+    "context": "#A0A0A0",
+    "ukraine_land": "#1E3A52",
+    "ukraine_land_highlight": "#2F6A96",
+    "russia_land": "#4A3124",
+    "russia_land_highlight": "#8A4F2C",
+    "other_land": "#2B2B2B",
+    "water": "#161616",
+    "border": "#161616",
+    "country_border": "#D0D0D0",
+    "occupied": "#E0703F",
+    "ukrainian_held": "#56B4E9",
+    "unknown": "#7A7A7A",
+    "text": "#EDEDED",
+    "muted": "#B0B0B0",
+    "grid": "#333333",
+    "background": "#161616",
+}
+PALETTES = {"light": _LIGHT, "dark": _DARK}
+TEMPLATES = {"light": "vizlib", "dark": "vizlib_dark"}
+
+#: Colour of each claimant side (ISO 3166-1 alpha-2, as in ``claims.csv``).
+SIDE_COLOR_KEYS = {"UA": "ukraine", "RU": "russia", "US": "context", "KR": "north_korea", "multi": "muted"}
+
+
+def colors(theme: str = "light") -> dict[str, str]:
+    """Return the semantic palette of a theme.
+
+    Parameters
+    ----------
+    theme : {"light", "dark"}
+
+    Returns
+    -------
+    dict
+        Colour names (``ukraine``, ``russia``, ``north_korea``, ``highlight``,
+        ``context``, land tints, layer colours, ``text`` ...) to hex strings.
+    """
+    try:
+        return dict(PALETTES[theme])
+    except KeyError:
+        raise ValueError(f"theme must be one of {sorted(PALETTES)}, not {theme!r}") from None
+
+
+def size(name: str) -> Size:
+    """Return an article size preset by name (``column``, ``wide``, ``social``)."""
+    try:
+        return SIZES[name]
+    except KeyError:
+        raise ValueError(f"size must be one of {sorted(SIZES)}, not {name!r}") from None
+
+
+def _template(theme: str) -> go.layout.Template:
+    c = PALETTES[theme]
+    axis = dict(
+        gridcolor=c["grid"],
+        linecolor=c["muted"],
+        zerolinecolor=c["grid"],
+        tickcolor=c["muted"],
+        ticks="outside",
+        ticklen=4,
+        title=dict(font=dict(size=13, color=c["muted"])),
+        tickfont=dict(size=12, color=c["muted"]),
+        automargin=True,
+    )
+    return go.layout.Template(
+        layout=dict(
+            font=dict(family=FONT_FAMILY, size=13, color=c["text"]),
+            paper_bgcolor=c["background"],
+            plot_bgcolor=c["background"],
+            colorway=[c[k] for k in ("ukraine", "russia", "north_korea", "highlight", "context")],
+            title=dict(
+                x=0,
+                xref="paper",
+                xanchor="left",
+                font=dict(size=20, color=c["text"]),
+                subtitle=dict(font=dict(size=14, color=c["muted"])),
+            ),
+            xaxis=dict(axis, showgrid=False),
+            yaxis=dict(axis, showgrid=True, ticks=""),
+            legend=dict(font=dict(size=12), bgcolor="rgba(0,0,0,0)", orientation="h", x=0, xanchor="left"),
+            hoverlabel=dict(font=dict(family=FONT_FAMILY, size=12)),
+            geo=dict(bgcolor=c["water"]),
+        )
+    )
+
+
+def register() -> None:
+    """Register the ``vizlib`` and ``vizlib_dark`` templates with plotly."""
+    for theme, name in TEMPLATES.items():
+        pio.templates[name] = _template(theme)
+
+
+register()
