@@ -165,14 +165,23 @@ def _validate_rows(
         try:
             rows.append((line, model.model_validate(cleaned)))
         except ValidationError as exc:
-            for err in exc.errors():
-                field = ".".join(str(p) for p in err["loc"]) or "row"
-                message = err["msg"].removeprefix("Value error, ")
-                problems.append(Problem(name, line, field, message))
+            problems += _problems_from(name, line, exc, "row")
     problems += _unique(name, [(line, row.id) for line, row in rows])
     if problems:
         raise DataError(problems)
     return rows
+
+
+def _problems_from(name: str, row: int, exc: ValidationError, fallback: str) -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        field = ".".join(str(p) for p in err["loc"]) or fallback
+        if err["type"] == "missing" or (err.get("input", "") is None and err["type"].endswith("_type")):
+            message = "required, but empty"
+        else:
+            message = err["msg"].removeprefix("Value error, ")
+        problems.append(Problem(name, row, field, message))
+    return problems
 
 
 def _unique(name: str, keyed: list[tuple[int, str]], field: str = "id") -> list[Problem]:
@@ -462,9 +471,7 @@ def _validate_features(
         try:
             props = model.model_validate(feature.get("properties") or {})
         except ValidationError as exc:
-            for err in exc.errors():
-                field = ".".join(str(p) for p in err["loc"]) or "properties"
-                problems.append(Problem(name, number, field, err["msg"].removeprefix("Value error, ")))
+            problems += _problems_from(name, number, exc, "properties")
             continue
         geometry = feature.get("geometry") or {}
         if geometry.get("type") not in ("Polygon", "MultiPolygon"):

@@ -1,0 +1,69 @@
+"""The command line: `vizlib validate` and `vizlib list`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from vizlib.cli import main
+from vizlib.figures import FIGURES
+
+from conftest import DATA
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_validate_accepts_every_bundled_file():
+    files = [str(DATA / name) for name in ("claims.csv", "events.csv", "places.csv", "regions.geojson", "locator.geojson")]
+    result = run("validate", *files)
+    assert result.exit_code == 0, result.output
+    assert result.output.count(": ok") == 5
+
+
+def test_validate_reports_each_problem_on_one_line_and_exits_2(tmp_path):
+    text = (DATA / "claims.csv").read_text(encoding="utf-8").splitlines()
+    text[2] = text[2].replace(",0,4000,", ",5000,4000,")  # low > high on line 3
+    text[4] = text[4].replace("2024-09-13,2024-09-13", "2024-09-31,2024-09-13")  # no such day, line 5
+    bad = tmp_path / "claims.csv"
+    bad.write_text("\n".join(text) + "\n", encoding="utf-8")
+    result = run("validate", str(bad))
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert lines[0] == "claims.csv:3: high: low (5000) is greater than high (4000)"
+    assert lines[1].startswith("claims.csv:5: claim_date: ")
+    assert len(lines) == 2
+
+
+def test_validate_kind_option_and_unknown_kind(tmp_path):
+    odd = tmp_path / "mystery.csv"
+    odd.write_text("a,b\n1,2\n", encoding="utf-8")
+    result = run("validate", str(odd))
+    assert result.exit_code == 2
+    assert result.output.strip() == "mystery.csv:1: file: cannot tell the kind of data; pass --kind"
+    result = run("validate", "--kind", "claims", str(odd))
+    assert result.exit_code == 2
+    assert "missing column" in result.output
+
+
+def test_validate_as_a_process_prints_no_traceback(tmp_path):
+    bad = tmp_path / "places.csv"
+    bad.write_bytes(b"\xff\xfe garbage")
+    proc = subprocess.run(
+        [sys.executable, "-m", "vizlib.cli", "validate", "--kind", "places", str(bad)], capture_output=True, text=True
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip() == "places.csv:1: file: not UTF-8 (byte 0xff)"
+
+
+def test_list_names_every_figure_with_its_title():
+    result = run("list")
+    assert result.exit_code == 0
+    lines = result.output.strip().splitlines()
+    assert [line.split()[0] for line in lines] == list(FIGURES)
+    for slug in ("theatre", "kursk", "donetsk", "troops-kursk", "north-korea", "kursk-area", "timeline"):
+        assert any(line.startswith(slug + " ") and FIGURES[slug].title in line for line in lines)
