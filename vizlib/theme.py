@@ -37,17 +37,20 @@ SIZES = {
 }
 DEFAULT_SIZE = "wide"
 
-# Okabe & Ito (2008) colour-blind-safe hues for data; pale tints of the same
-# hues for land so that Ukraine and Russia stay apart in greyscale too.
+# Okabe & Ito (2008) blue and vermilion for the two sides. North Korea and
+# highlight are chosen to stay >= 20 CAM02-UCS apart from every other data
+# colour under simulated deuteranopia and protanopia while keeping 3:1
+# contrast on the background; land tints differ in lightness so Ukraine and
+# Russia stay apart in greyscale too (tests/test_theme.py checks all this).
 _LIGHT = {
     "ukraine": "#0072B2",
     "russia": "#D55E00",
-    "north_korea": "#7B3294",
-    "highlight": "#E69F00",
+    "north_korea": "#871E5A",
+    "highlight": "#960F00",
     "context": "#8C8C8C",
-    "ukraine_land": "#D6E6F4",
+    "ukraine_land": "#DCEAF6",
     "ukraine_land_highlight": "#8DBDE2",
-    "russia_land": "#F7E1D3",
+    "russia_land": "#E6C9B5",
     "russia_land_highlight": "#E9A77D",
     "other_land": "#EDEDED",
     "water": "#FFFFFF",
@@ -65,12 +68,12 @@ _DARK = {
     **_LIGHT,
     "ukraine": "#56B4E9",
     "russia": "#F08A4B",
-    "north_korea": "#C39BD3",
-    "highlight": "#F0C24B",
+    "north_korea": "#8C5AD2",
+    "highlight": "#FFE85C",
     "context": "#A0A0A0",
-    "ukraine_land": "#1E3A52",
+    "ukraine_land": "#2A4A66",
     "ukraine_land_highlight": "#2F6A96",
-    "russia_land": "#4A3124",
+    "russia_land": "#3A2A20",
     "russia_land_highlight": "#8A4F2C",
     "other_land": "#2B2B2B",
     "water": "#161616",
