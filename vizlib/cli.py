@@ -20,7 +20,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--kind", type=click.Choice(sorted(vdata.KINDS)), help="Kind of data (default: told from the columns).")
 def validate(files: tuple[str, ...], kind: str | None) -> None:
     """Check data files; print one line per problem (file:row: field: message)."""

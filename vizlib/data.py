@@ -477,6 +477,10 @@ def _validate_features(
         if geometry.get("type") not in ("Polygon", "MultiPolygon"):
             problems.append(Problem(name, number, "geometry", f"must be a (Multi)Polygon, not {geometry.get('type')}"))
             continue
+        ring_problem = _ring_problem(geometry)
+        if ring_problem:
+            problems.append(Problem(name, number, "geometry", ring_problem))
+            continue
         try:
             geom = shape(geometry)
         except Exception as exc:  # shapely raises several types for broken coordinates
@@ -493,6 +497,23 @@ def _validate_features(
     if problems:
         raise DataError(problems)
     return rows
+
+
+def _ring_problem(geometry: dict[str, Any]) -> str | None:
+    """Check RFC 7946 rings: closed, at least four positions."""
+    polygons = geometry.get("coordinates")
+    if geometry.get("type") == "Polygon":
+        polygons = [polygons]
+    try:
+        for polygon in polygons:
+            for ring in polygon:
+                if len(ring) < 4:
+                    return f"a ring has {len(ring)} positions; at least 4 are needed"
+                if list(ring[0]) != list(ring[-1]):
+                    return "a ring is not closed (first and last positions differ)"
+    except TypeError:
+        return "coordinates are not nested lists of positions"
+    return None
 
 
 # ------------------------------------------------------------------ defaults
@@ -558,3 +579,12 @@ def validate_file(path: str | os.PathLike[str], kind: str | None = None) -> Any:
     loaders = {"claims": _claims, "events": lambda p: _events(p, None), "places": lambda p: _places(p, None),
                "regions": lambda p: _geo(p, "regions"), "locator": lambda p: _geo(p, "locator")}
     return loaders[kind](path)
+
+
+# ------------------------------------------------------------------ frontline
+
+# DeepStateMap layers (downloaded on request or read from a local file); the
+# heavy imports and any network access happen only inside these functions.
+from vizlib.frontline import occupied, read_frontline  # noqa: E402
+
+__all__ += ["occupied", "read_frontline"]
