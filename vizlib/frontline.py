@@ -143,8 +143,8 @@ def read_frontline(path_or_gdf: Any, *, date: Any = None, source: str | None = N
     path = Path(path_or_gdf)
     collection = _load_json(path)
     name = path.name
-    date = _layer_date(name, date, path.stem)
     features = _check_collection(name, collection)
+    date = _layer_date(name, date, path.stem)
     export = any(isinstance(f, dict) and (f.get("properties") or {}).get("name") for f in features)
     kind = EXPORT_SOURCE if export else ARCHIVE_SOURCE
     rows = _status_polygons(name, features, export, _crs_transformer(name, collection.get("crs")))
