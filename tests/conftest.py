@@ -58,3 +58,18 @@ def _guarded_getaddrinfo(real):
         return real(host, *args, **kwargs)
 
     return getaddrinfo
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Report how many fuzz cases ran (README "What is tested")."""
+    import sys
+
+    fuzz = sys.modules.get("test_fuzz")
+    if fuzz and fuzz.FUZZ_COUNTS:
+        counts = dict(fuzz.FUZZ_COUNTS)
+        rejected = counts.pop("rejected", 0)
+        total = sum(counts.values())
+        kinds = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+        terminalreporter.write_line(
+            f"fuzz cases run: {total} ({kinds}); {rejected} rejected with DataError, {total - rejected} valid"
+        )
