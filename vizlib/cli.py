@@ -7,10 +7,13 @@ import sys
 import click
 
 from vizlib import data as vdata
-from vizlib.errors import DataError
+from vizlib import figures as registry
+from vizlib.errors import DataError, ExportError
 from vizlib.figures import FIGURES
+from vizlib.theme import SIZES
 
 EXIT_INVALID = 2
+EXIT_FAILED = 1
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -44,6 +47,60 @@ def list_figures() -> None:
     width = max(map(len, FIGURES))
     for slug, spec in FIGURES.items():
         click.echo(f"{slug:<{width}}  {spec.title}")
+
+
+@main.command("figures")
+@click.option("--out", "out_dir", default="figures", show_default=True, type=click.Path(file_okay=False))
+@click.option("--format", "formats", default="png,svg,html", show_default=True, help="Any of png,svg,pdf,html.")
+@click.option("--only", multiple=True, metavar="NAME", help="Export only this figure (repeat, or comma-separate).")
+@click.option("--size", type=click.Choice(sorted(SIZES)), help="Size preset (default: each builder's own).")
+@click.option("--theme", type=click.Choice(["light", "dark"]), help="Colour theme (default: light).")
+@click.option(
+    "--html", "html_mode", type=click.Choice(["shared", "self-contained"]), default="shared", show_default=True,
+    help="HTML pages share one plotly.min.js, or each embeds plotly.js.",
+)
+def export_figures(
+    out_dir: str, formats: str, only: tuple[str, ...], size: str | None, theme: str | None, html_mode: str
+) -> None:
+    """Export the article figures with their data and manifests, and write README.md."""
+    from vizlib import export
+
+    names = [n for item in only for n in item.split(",") if n] or list(registry.FIGURES)
+    unknown = [n for n in names if n not in registry.FIGURES]
+    if unknown:
+        _fail(EXIT_INVALID, f"unknown figure(s): {', '.join(unknown)}; known: {', '.join(registry.FIGURES)}")
+    chosen = [f.strip() for f in formats.split(",") if f.strip()]
+    if not chosen or set(chosen) - set(export.FORMATS):
+        _fail(EXIT_INVALID, f"--format takes a comma-separated list of {', '.join(export.FORMATS)}, not {formats!r}")
+
+    options = {k: v for k, v in (("size", size), ("theme", theme)) if v}
+    built, failures = {}, []
+    for name in names:
+        try:
+            built[name] = registry.build(name, **options)
+        except Exception as exc:  # noqa: BLE001 - report every broken builder, export the rest
+            failures.append(f"{name}: {type(exc).__name__}: {exc}".replace("\n", "; "))
+    written: dict = {}
+    try:
+        if built:
+            written = export.save_many(built, out_dir, chosen, html=html_mode)
+    except ExportError as exc:
+        failures.append(str(exc))
+        written = getattr(exc, "written", {})
+    if written:
+        try:
+            readme = export.write_readme(out_dir, registry.FIGURES, title="vizlib figures")
+        except OSError as exc:
+            failures.append(f"README.md: {exc}")
+        else:
+            click.echo(f"wrote {len(written)} figure(s) and {readme}")
+    if failures:
+        _fail(EXIT_FAILED, "error: " + " | ".join(failures))
+
+
+def _fail(code: int, message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover
