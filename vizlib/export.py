@@ -298,9 +298,10 @@ async def _render_all(
         for name, fig in figs.items():
             width, height = _size(fig)
             try:
+                spec = _with_fixed_uids(fig, _ident(name))
                 images = {
                     f: await browser.calc_fig(
-                        fig, opts=dict(format=f, width=width, height=height, scale=scale if f == "png" else 1)
+                        spec, opts=dict(format=f, width=width, height=height, scale=scale if f == "png" else 1)
                     )
                     for f in formats
                 }
@@ -324,6 +325,14 @@ def _run(coroutine: Any) -> None:
         return pool.submit(asyncio.run, coroutine).result()
 
 
+def _with_fixed_uids(fig: go.Figure, ident: str) -> dict[str, Any]:
+    """Return the figure as a dict whose traces have fixed uids (plotly.js draws random ones into the SVG)."""
+    spec = fig.to_dict()
+    for i, trace in enumerate(spec["data"]):
+        trace.setdefault("uid", f"{ident}-{i}")
+    return spec
+
+
 def _size(fig: go.Figure) -> tuple[int, int]:
     preset = theme.size(theme.DEFAULT_SIZE)
     return int(fig.layout.width or preset.width), int(fig.layout.height or preset.height)
@@ -343,7 +352,7 @@ def _write_figure(
     scale: float,
 ) -> list[Path]:
     """Write one figure's files and sidecars; all appear together or none do."""
-    ident = re.sub(r"[^A-Za-z0-9_-]", "-", name)
+    ident = _ident(name)
     contents: dict[str, bytes] = {}
     for f in formats:
         if f == "svg":
@@ -495,6 +504,11 @@ def _description(info: dict[str, Any]) -> str:
 
 
 # --- small helpers ------------------------------------------------------------------------------------------------
+
+
+def _ident(name: str) -> str:
+    """Return ``name`` made safe for XML/HTML ids."""
+    return re.sub(r"[^A-Za-z0-9_-]", "-", name)
 
 
 def _x(text: str) -> str:

@@ -1,0 +1,376 @@
+"""Export: formats, sidecars, accessibility, determinism, safe writes, clear errors.
+
+The browser is started a few times only: the module fixture exports two stand-in
+figures twice (two sessions, to compare bytes) and every test inspects those files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import struct
+import subprocess
+import sys
+import textwrap
+import xml.etree.ElementTree as ET
+from hashlib import sha256
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from vizlib import ExportError, export, meta, theme
+from vizlib.meta import FigureMeta, Source
+
+HOSTILE = 'Claimed troops <script>alert("x")</script> & co'
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+def standin(slug: str = "troops-test", *, size: str = "column", theme_name: str = "light", title: str = HOSTILE):
+    """A small figure made the way builders make them: go.Figure + meta.apply."""
+    data = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2024-08-20", "2024-10-01", "2024-11-11"]),
+            "troops": [11000, 30000, 50000],
+            "claimant": ["UA", "UA", "US"],
+        }
+    )
+    fig = go.Figure(go.Scatter(x=data["date"], y=data["troops"], mode="lines+markers", name="Russian troops"))
+    info = FigureMeta(
+        slug=slug,
+        title=title,
+        subtitle="Kursk oblast, as claimed",
+        sources=(
+            Source("Ukrainian General Staff", "https://example.org/ua"),
+            Source("US Department of Defense", "https://example.org/us", "public domain"),
+        ),
+        as_of=dt.date(2024, 11, 11),
+        alt='A line rising from 11,000 to 50,000 <b>troops</b> "as claimed"',
+        data=data,
+        notes="Claims, not verified.",
+    )
+    return meta.apply(fig, info, size=size, theme_name=theme_name)
+
+
+FIGS = {"troops-test": ("column", "light"), "wide-dark": ("wide", "dark")}
+
+
+def make_figs() -> dict[str, go.Figure]:
+    return {name: standin(name, size=size, theme_name=t) for name, (size, t) in FIGS.items()}
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("export")
+    export.save_many(make_figs(), root / "a", export.FORMATS, html="shared", progress=False)
+    export.save_many(make_figs(), root / "b", export.FORMATS, html="shared", progress=False)
+    return {"a": root / "a", "b": root / "b"}
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR"
+    return struct.unpack(">II", head[16:24])
+
+
+def manifest(folder: Path, name: str) -> dict:
+    return json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+
+
+# --- formats ---------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", FIGS)
+def test_png_has_the_preset_size_times_scale(exported, name):
+    preset = theme.size(FIGS[name][0])
+    assert png_size(exported["a"] / f"{name}.png") == (preset.width * 2, preset.height * 2)
+
+
+@pytest.mark.browser
+def test_svg_parses_and_carries_title_and_description_first(exported):
+    root = ET.parse(exported["a"] / "troops-test.svg").getroot()
+    assert root.tag == f"{SVG_NS}svg"
+    title, desc = list(root)[:2]
+    assert (title.tag, desc.tag) == (f"{SVG_NS}title", f"{SVG_NS}desc")
+    assert title.text == HOSTILE  # hostile text stays text, unescaped back exactly
+    assert desc.text.startswith('A line rising from 11,000 to 50,000 <b>troops</b> "as claimed"')
+    assert "Source: Ukrainian General Staff; US Department of Defense. As of 11 Nov 2024." in desc.text
+    assert root.get("role") == "img"
+    assert root.get("aria-labelledby").split() == [title.get("id"), desc.get("id")]
+    assert (root.get("width"), root.get("height")) == ("640", "560")
+    assert not any(el.tag == f"{SVG_NS}script" for el in root.iter())
+
+
+@pytest.mark.browser
+def test_pdf_is_one_page_of_the_preset_size(exported):
+    pypdf = pytest.importorskip("pypdf")
+    reader = pypdf.PdfReader(exported["a"] / "wide-dark.pdf")
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert (float(box.width), float(box.height)) == pytest.approx((960 * 0.75, 640 * 0.75))  # CSS px -> pt
+    assert reader.metadata.creation_date.date() == dt.date(2024, 11, 11)
+
+
+class _Page(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.text: dict[str, str] = {}
+        self._open: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._open.append(tag)
+
+    def handle_endtag(self, tag):
+        if self._open and self._open[-1] == tag:
+            self._open.pop()
+
+    def handle_data(self, data):
+        if self._open and self._open[-1] in ("title", "figcaption"):
+            self.text[self._open[-1]] = self.text.get(self._open[-1], "") + data
+
+    def find(self, tag, **attrs):
+        return [a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items())]
+
+
+@pytest.mark.browser
+def test_html_holds_the_figure_and_its_alt_text_safely(exported):
+    text = (exported["a"] / "troops-test.html").read_text(encoding="utf-8")
+    page = _Page()
+    page.feed(text)
+    alt = 'A line rising from 11,000 to 50,000 <b>troops</b> "as claimed"'
+    assert page.text["title"] == HOSTILE
+    assert page.find("meta", name="description")[0]["content"] == alt
+    assert page.find("div", id="troops-test", **{"class": "plotly-graph-div"})
+    assert page.find("div", role="img")[0]["aria-label"] == alt
+    assert alt in page.text["figcaption"] and "Source: Ukrainian General Staff" in page.text["figcaption"]
+    assert 'Plotly.newPlot(                        "troops-test"' in text
+    # the claimant's <script> never becomes markup; no network, one shared plotly.js beside the page
+    assert "<script>alert" not in text
+    scripts = [a["src"] for a in page.find("script") if "src" in a]
+    assert scripts == [export.PLOTLYJS_NAME]
+    assert (exported["a"] / export.PLOTLYJS_NAME).stat().st_size > 1_000_000
+    assert "https://" not in text.replace("https://example.org", "")
+
+
+def test_self_contained_html_embeds_plotlyjs_and_needs_no_browser(tmp_path):
+    [page, csv, manifest_path] = export.save(standin(), tmp_path, ("html",))
+    text = page.read_text(encoding="utf-8")
+    assert page.name == "troops-test.html" and len(text) > 3_000_000
+    page_tags = _Page()
+    page_tags.feed(text)
+    assert [a for a in page_tags.find("script") if "src" in a] == []
+    assert not (tmp_path / export.PLOTLYJS_NAME).exists()
+    assert json.loads(manifest_path.read_text())["html"] == "plotly.js embedded"
+    assert pd.read_csv(csv)["troops"].tolist() == [11000, 30000, 50000]
+
+
+# --- sidecars --------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_manifest_lists_every_source_the_data_and_every_file_with_its_hash(exported):
+    fig = standin("troops-test")
+    m = manifest(exported["a"], "troops-test")
+    assert m["sources"] == [
+        {"name": "Ukrainian General Staff", "url": "https://example.org/ua", "licence": None},
+        {"name": "US Department of Defense", "url": "https://example.org/us", "licence": "public domain"},
+    ]
+    assert m["source_line"] == "Source: Ukrainian General Staff; US Department of Defense"
+    assert (m["title"], m["as_of"], m["slug"]) == (HOSTILE, "2024-11-11", "troops-test")
+    assert m["data"]["rows"][0] == ["2024-08-20", 11000, "UA"]
+    assert m["data"]["sha256"] == export.data_hash(fig)
+    assert m["spec_sha256"] == export.spec_hash(fig)
+    assert set(m["versions"]) == {"vizlib", "plotly", "kaleido"}
+    assert sorted(m["files"]) == sorted(f"troops-test.{ext}" for ext in ("png", "svg", "pdf", "html", "csv"))
+    for file, digest in m["files"].items():
+        assert sha256((exported["a"] / file).read_bytes()).hexdigest() == digest, file
+
+
+@pytest.mark.browser
+def test_csv_is_the_data_drawn(exported):
+    table = pd.read_csv(exported["a"] / "troops-test.csv")
+    assert table.to_dict("list") == {
+        "date": ["2024-08-20", "2024-10-01", "2024-11-11"],
+        "troops": [11000, 30000, 50000],
+        "claimant": ["UA", "UA", "US"],
+    }
+
+
+def test_spec_hash_follows_the_drawing_not_the_template():
+    a, b = standin(), standin()
+    b.update_layout(template="plotly_dark")
+    assert export.spec_hash(a) == export.spec_hash(b)
+    b.data[0].y = (11000, 30000, 50001)
+    assert export.spec_hash(a) != export.spec_hash(b)
+    assert export.data_hash(a) == export.data_hash(standin())
+
+
+# --- determinism -----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("ext", ["svg", "html", "csv", "json", "png", "pdf"])
+def test_two_exports_are_byte_identical(exported, ext):
+    for name in FIGS:
+        first, second = (exported[k] / f"{name}.{ext}" for k in ("a", "b"))
+        assert first.read_bytes() == second.read_bytes(), f"{name}.{ext} differs between two exports"
+
+
+@pytest.mark.browser
+def test_svg_ids_are_named_after_the_figure(exported):
+    root = ET.parse(exported["a"] / "wide-dark.svg").getroot()
+    clip_ids = [el.get("id") for el in root.iter(f"{SVG_NS}clipPath")]
+    assert clip_ids and all("wide-dark" in i for i in clip_ids)
+
+
+# --- safety and errors -----------------------------------------------------------------------------------------------
+
+
+def test_a_figure_without_vizlib_metadata_is_refused_before_any_work(tmp_path):
+    with pytest.raises(ExportError, match="carries no vizlib metadata"):
+        export.save(go.Figure(go.Bar(y=[1, 2])), tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_formats_and_html_mode_are_clear_errors(tmp_path):
+    with pytest.raises(ValueError, match="formats must be among png, svg, pdf, html; got gif"):
+        export.save(standin(), tmp_path, ("gif",))
+    with pytest.raises(ValueError, match="html must be one of"):
+        export.save(standin(), tmp_path, ("html",), html="inline")
+    assert list(tmp_path.iterdir()) == []
+
+
+def _no_render(*args, **kwargs):
+    raise AssertionError("rendering started before the folder was checked")
+
+
+def test_an_unwritable_output_folder_fails_before_any_work(tmp_path, monkeypatch):
+    monkeypatch.setattr(export, "_render_all", _no_render)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    for target in (blocker / "figures", blocker):
+        with pytest.raises(ExportError, match=f"cannot write to {target}"):
+            export.save(standin(), target, ("png", "svg"))
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root can write to read-only folders")
+def test_a_read_only_output_folder_fails_before_any_work(tmp_path, monkeypatch):
+    monkeypatch.setattr(export, "_render_all", _no_render)
+    tmp_path.chmod(0o500)
+    try:
+        with pytest.raises(ExportError, match="cannot write to"):
+            export.save(standin(), tmp_path, ("png",))
+    finally:
+        tmp_path.chmod(0o700)
+
+
+def test_a_missing_browser_is_one_clear_error_and_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-such-chromium"))
+    with pytest.raises(ExportError) as caught:
+        export.save(standin(), tmp_path / "out", ("png", "html"))
+    message = str(caught.value)
+    assert "apt-get install chromium" in message and "BROWSER_PATH" in message and "plotly_get_chrome" in message
+    assert "no-such-chromium" in message and "\n" not in message
+    assert [p.name for p in (tmp_path / "out").iterdir()] == []
+
+
+def test_a_writer_failing_midway_leaves_the_previous_export_untouched(tmp_path, monkeypatch):
+    before = export.save(standin(title="First version"), tmp_path, ("html",))
+    old = {p.name: p.read_bytes() for p in before}
+    real_fdopen, opened = os.fdopen, []
+
+    class HalfWriter:
+        """The second file gets half its bytes, then the disk 'fills up'."""
+
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+        def write(self, data):
+            self.handle.write(data[: len(data) // 2])
+            self.handle.flush()
+            raise OSError(28, "No space left on device")
+
+    def fdopen(fd, *args, **kwargs):
+        handle = real_fdopen(fd, *args, **kwargs)
+        opened.append(handle.name)
+        return HalfWriter(handle) if len(opened) == 2 else handle
+
+    monkeypatch.setattr(export.os, "fdopen", fdopen)
+    with pytest.raises(ExportError, match=r"could not export 1 of 1 figure\(s\): troops-test \(OSError: .*No space left"):
+        export.save(standin(title="Second version"), tmp_path, ("html",))
+    monkeypatch.undo()
+    assert len(opened) == 2  # the HTML was staged, the CSV failed half-way
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == old  # no temp file, nothing half-new
+
+
+class _BrokenFigure(go.Figure):
+    """A figure that cannot be serialised for rendering."""
+
+    def to_dict(self):
+        raise ValueError("cannot serialise this figure")
+
+
+@pytest.mark.browser
+def test_one_failing_figure_in_a_batch_keeps_the_good_ones(tmp_path):
+    broken = _BrokenFigure(standin("broken"))
+    figs = {"first": standin("first"), "broken": broken, "last": standin("last")}
+    with pytest.raises(ExportError, match=r"could not export 1 of 3 figure\(s\): broken \(ValueError: cannot serialise"):
+        export.save_many(figs, tmp_path, ("png", "svg"), progress=False)
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == sorted(f"{n}.{e}" for n in ("first", "last") for e in ("png", "svg", "csv", "json"))
+
+
+KILLED_CHILD = textwrap.dedent(
+    """
+    import os, signal, sys
+    sys.path.insert(0, sys.argv[2])
+    from test_export import standin
+    from vizlib import export
+
+    real_stage = export._stage
+    def stage(path, data):
+        if path.name == "fig2.html":  # fig2's PNG is staged, its HTML is half written: die
+            real_stage(path, data[: len(data) // 2])
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real_stage(path, data)
+    export._stage = stage
+    export.save_many({f"fig{i}": standin(f"fig{i}") for i in (1, 2, 3)}, sys.argv[1], ("png", "html"), html="shared")
+    """
+)
+
+
+@pytest.mark.browser
+def test_a_batch_killed_midway_leaves_only_complete_files(tmp_path):
+    out = tmp_path / "out"
+    child = subprocess.run(
+        [sys.executable, "-c", KILLED_CHILD, str(out), str(Path(__file__).parent)], capture_output=True, timeout=120
+    )
+    assert child.returncode == -signal.SIGKILL, child.stderr.decode()[-2000:]
+    visible = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    assert visible == sorted(["plotly.min.js", *(f"fig1.{e}" for e in ("png", "html", "csv", "json"))])
+    for file, digest in manifest(out, "fig1")["files"].items():
+        assert sha256((out / file).read_bytes()).hexdigest() == digest
+    # SIGKILL allows no clean-up: what remains of fig2 is hidden temp files, never a final name
+    leftovers = [p.name for p in out.iterdir() if p.name.startswith(".")]
+    assert all(n.startswith(".fig2.") and n.endswith(".tmp") for n in leftovers), leftovers
+
+
+def test_batch_progress_bar_goes_to_stderr_when_asked(tmp_path, capsys):
+    export.save_many({"one": standin("one"), "two": standin("two")}, tmp_path, ("html",), progress=True)
+    err = capsys.readouterr().err
+    assert "vizlib export" in err and "2/2" in err
+    export.save_many({"one": standin("one")}, tmp_path, ("html",), progress=False)
+    assert capsys.readouterr().err == ""
