@@ -309,7 +309,9 @@ def test_a_writer_failing_midway_leaves_the_previous_export_untouched(tmp_path, 
         return HalfWriter(handle) if len(opened) == 2 else handle
 
     monkeypatch.setattr(export.os, "fdopen", fdopen)
-    with pytest.raises(ExportError, match=r"could not export 1 of 1 figure\(s\): troops-test \(OSError: .*No space left"):
+    with pytest.raises(
+        ExportError, match=r"could not export 1 of 1 figure\(s\): troops-test \(OSError: .*No space left"
+    ):
         export.save(standin(title="Second version"), tmp_path, ("html",))
     monkeypatch.undo()
     assert len(opened) == 2  # the HTML was staged, the CSV failed half-way
@@ -327,7 +329,9 @@ class _BrokenFigure(go.Figure):
 def test_one_failing_figure_in_a_batch_keeps_the_good_ones(tmp_path):
     broken = _BrokenFigure(standin("broken"))
     figs = {"first": standin("first"), "broken": broken, "last": standin("last")}
-    with pytest.raises(ExportError, match=r"could not export 1 of 3 figure\(s\): broken \(ValueError: cannot serialise"):
+    with pytest.raises(
+        ExportError, match=r"could not export 1 of 3 figure\(s\): broken \(ValueError: cannot serialise"
+    ):
         export.save_many(figs, tmp_path, ("png", "svg"), progress=False)
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == sorted(f"{n}.{e}" for n in ("first", "last") for e in ("png", "svg", "csv", "json"))

@@ -70,9 +70,7 @@ def test_data_colours_stand_out_from_the_background(name, key):
 def test_data_colours_stay_apart_with_colour_blindness(name, vision):
     c = theme.colors(name)
     pairs = [*combinations(DATA_KEYS, 2), ("occupied", "ukrainian_held")]
-    too_close = {
-        (a, b): round(d, 1) for a, b in pairs if (d := seen_delta_e(c[a], c[b], CVD[vision])) < MIN_DELTA_E
-    }
+    too_close = {(a, b): round(d, 1) for a, b in pairs if (d := seen_delta_e(c[a], c[b], CVD[vision])) < MIN_DELTA_E}
     assert not too_close, f"{name} theme, {vision}: pairs closer than {MIN_DELTA_E} CAM02-UCS: {too_close}"
 
 
