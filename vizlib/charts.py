@@ -126,7 +126,7 @@ def troops_kursk(claims: Any = None, events: Any = None, *, size: str = theme.DE
     legend_box = _add_key(fig, rows, c, frame, obstacles)
     _add_events(fig, marks, frame, c, obstacles + [legend_box])
     _label_claims(fig, rows, frame, c, obstacles + [legend_box] + frame.event_boxes, "refers_to")
-    _style_axes(fig, x_range, y_top, c)
+    _style_axes(fig, x_range, y_top, c, y_ticks=8)
     fig.update_layout(bargap=0, barmode="overlay", showlegend=True, legend=frame.legend)
     return meta.apply(fig, figure_meta, size=size, theme_name=theme_name)
 

@@ -1,0 +1,335 @@
+"""Specs of the four charts: every claim drawn once with its source, ranges, events, metadata."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from vizlib import charts, data, figures, fmt, meta, theme
+from vizlib._charts_labels import Box, Label, place
+
+CLAIM_COLUMNS = list(data.claims().columns)
+SUBJECTS = {
+    "troops_kursk": ("ru_troops_kursk",),
+    "north_korea": ("nk_troops_russia", "nk_troops_kursk"),
+    "kursk_area": ("ua_held_area_kursk",),
+}
+
+
+@pytest.fixture(scope="module")
+def built() -> dict[str, go.Figure]:
+    return {name: getattr(charts, name)() for name in ("troops_kursk", "north_korea", "kursk_area", "timeline")}
+
+
+def claim_rows(fig: go.Figure) -> list[tuple[str, str, list]]:
+    """Return (trace xaxis, claim id, customdata row) for every claim mark in the figure."""
+    out = []
+    for trace in fig.data:
+        for row in trace.customdata if trace.customdata is not None else ():
+            out.append((trace.xaxis or "x", row[0], list(row)))
+    return out
+
+
+def write_claims(path: Path, rows: list[dict]) -> Path:
+    base = {
+        "subject": "ru_troops_kursk",
+        "unit": "troops",
+        "basis": "count",
+        "claimant_side": "UA",
+        "source_url": "https://example.org/claim",
+        "note": "",
+        "refers_to": "",
+    }
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=CLAIM_COLUMNS)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**base, **row})
+    return path
+
+
+# ------------------------------------------------------------ claims drawn
+
+
+@pytest.mark.parametrize("name", ["troops_kursk", "kursk_area"])
+def test_every_claim_of_the_subject_is_drawn_once_with_its_claimant(built, name):
+    fig = built[name]
+    expected = data.claims()
+    expected = expected[expected["subject"].isin(SUBJECTS[name])]
+    drawn = claim_rows(fig)
+    ids = [claim_id for _, claim_id, _ in drawn]
+    assert sorted(ids) == sorted(expected["id"])
+    for _, claim_id, row in drawn:
+        claim = expected.set_index("id").loc[claim_id]
+        assert row[1] == meta.escape(claim["claimant"])
+        assert row[2] == meta.escape(claim["publication"])
+        assert row[3] == fmt.date(claim["claim_date"])
+
+
+def test_north_korea_draws_each_claim_once_in_the_dated_panels(built):
+    fig = built["north_korea"]
+    expected = data.claims()
+    expected = expected[expected["subject"].isin(SUBJECTS["north_korea"])].set_index("id")
+    dated = [(axis, claim_id, row) for axis, claim_id, row in claim_rows(fig) if axis in ("x", "x3")]
+    assert sorted(claim_id for _, claim_id, _ in dated) == sorted(expected.index)
+    for axis, claim_id, row in dated:
+        assert row[1] == meta.escape(expected.loc[claim_id, "claimant"])
+        assert axis == ("x" if expected.loc[claim_id, "subject"] == "nk_troops_russia" else "x3")
+    assert "nk_casualties_nis_1219" not in {claim_id for _, claim_id, _ in claim_rows(fig)}
+
+
+def test_claims_are_marks_not_a_connected_series(built):
+    for name in ("troops_kursk", "north_korea", "kursk_area"):
+        for trace in built[name].data:
+            if isinstance(trace, go.Scatter) and trace.customdata is not None:
+                assert trace.mode == "markers", (name, trace.name)
+
+
+def test_ranges_are_bars_from_low_to_high_and_single_numbers_are_points(built):
+    claims = data.claims().set_index("id")
+    seen_ranges = 0
+    for name in ("troops_kursk", "north_korea"):
+        for trace in built[name].data:
+            if trace.customdata is None or trace.xaxis == "x2":
+                continue
+            for k, row in enumerate(trace.customdata):
+                claim = claims.loc[row[0]]
+                if claim["low"] != claim["high"]:
+                    assert isinstance(trace, go.Bar)
+                    assert trace.base[k] == claim["low"]
+                    assert trace.base[k] + trace.y[k] == claim["high"]
+                    assert row[5] == fmt.count_range(claim["low"], claim["high"])
+                    seen_ranges += 1
+                else:
+                    assert isinstance(trace, go.Scatter)
+                    assert trace.y[k] == claim["high"]
+    # 0-4,000 and 30,000-45,000 (Russian troops), 10,000-12,000 (North Koreans in Kursk)
+    assert seen_ranges == 3
+
+
+def test_troop_claims_sit_at_the_date_they_describe(built):
+    claims = data.claims().set_index("id")
+    for trace in built["troops_kursk"].data:
+        for x, row in zip(trace.x if trace.customdata is not None else (), trace.customdata or ()):
+            refers_to = claims.loc[row[0], "refers_to"]
+            # Claims about the same day may be spread side by side by at most a couple of days.
+            assert abs(pd.Timestamp(x) - refers_to) <= pd.Timedelta(days=2)
+    start = [row for trace in built["troops_kursk"].data for row in (trace.customdata or ()) if row[0] == "ru_kursk_start_mysnyk"]
+    assert start[0][3] == "14 Sep 2024" and start[0][4] == "6 Aug 2024"
+
+
+def test_overlapping_claims_on_one_day_are_drawn_apart(built):
+    positions = {}
+    for trace in built["troops_kursk"].data:
+        for x, row in zip(trace.x if trace.customdata is not None else (), trace.customdata or ()):
+            positions[row[0]] = pd.Timestamp(x)
+    # 30,000-45,000 and 35,500 both describe 14 Sep and overlap in value.
+    assert positions["ru_kursk_mysnyk_0914"] != positions["ru_kursk_mashovets_0914"]
+    # 11,000 and 0-4,000 describe 6 Aug but do not overlap: both stay on the day.
+    assert positions["ru_kursk_start_mysnyk"] == positions["ru_kursk_before_pavliuk"] == pd.Timestamp("2024-08-06")
+
+
+# ------------------------------------------------------------------ events
+
+
+def test_troop_chart_marks_the_key_events_at_their_dates(built):
+    events = data.events().set_index("id")
+    shapes = {s.name: s for s in built["troops_kursk"].layout.shapes if (s.name or "").startswith("event:")}
+    assert set(shapes) == {f"event:{i}" for i in charts.TROOP_EVENTS}
+    for name, shape in shapes.items():
+        assert pd.Timestamp(shape.x0) == events.loc[name.removeprefix("event:"), "date"] == pd.Timestamp(shape.x1)
+    labels = {a.name: a.text for a in built["troops_kursk"].layout.annotations if (a.name or "").startswith("event-label:")}
+    assert labels["event-label:incursion_start"].startswith("6 Aug:")
+    assert labels["event-label:us_election"].startswith("5 Nov:")
+
+
+def test_timeline_draws_every_event_once_at_its_date(built):
+    fig = built["timeline"]
+    events = data.events().set_index("id")
+    drawn = {}
+    for trace in fig.data:
+        for x, row in zip(trace.x, trace.customdata):
+            assert row[0] not in drawn
+            drawn[row[0]] = (pd.Timestamp(x), trace.name, row)
+    assert set(drawn) == set(events.index)
+    for event_id, (x, category, row) in drawn.items():
+        assert x == events.loc[event_id, "date"]
+        assert category == events.loc[event_id, "category"].capitalize()
+        assert row[4] == meta.escape(events.loc[event_id, "source"])
+    labels = [a for a in fig.layout.annotations if (a.name or "").startswith("event-label:")]
+    assert len(labels) == len(events)
+    rows = sorted(trace_y for trace in fig.data for trace_y in trace.y)
+    assert rows == list(range(len(events)))  # one row each: the four 11 Nov events never share a line
+
+
+# ---------------------------------------------------------------- metadata
+
+
+@pytest.mark.parametrize("name", ["troops_kursk", "north_korea", "kursk_area", "timeline"])
+def test_meta_has_title_subtitle_source_line_and_newest_date(built, name):
+    info = meta.get(built[name])
+    assert info["slug"] == name.replace("_", "-")
+    assert info["title"] and info["subtitle"]
+    drawn = meta.data_frame(built[name])
+    date_column = "claim_date" if "claim_date" in drawn else "date"
+    newest = max(drawn[date_column])
+    if name == "troops_kursk":
+        newest = max(newest, *(data.events().set_index("id").loc[list(charts.TROOP_EVENTS), "date"].dt.strftime("%Y-%m-%d")))
+    assert info["as_of"] == newest
+    publications = drawn["publication"] if "publication" in drawn else drawn["source"]
+    for publication in set(publications):
+        assert publication in info["source_line"], publication
+    footer = next(a.text for a in built[name].layout.annotations if a.name == "footer")
+    assert f"As of {fmt.date(dt.date.fromisoformat(newest))}" in footer
+
+
+def test_meta_data_holds_the_claims_drawn_with_their_sources(built):
+    drawn = meta.data_frame(built["troops_kursk"])
+    expected = data.claims()
+    expected = expected[expected["subject"] == "ru_troops_kursk"]
+    assert sorted(drawn["id"]) == sorted(expected["id"])
+    assert drawn["source_url"].str.startswith("http").all()
+
+
+def test_alt_text_is_written_from_the_data(built):
+    claims = data.claims()
+    troops = claims[claims["subject"] == "ru_troops_kursk"]
+    alt = meta.get(built["troops_kursk"])["alt"]
+    first = troops[troops["refers_to"] == troops["refers_to"].min()]
+    last = troops[troops["refers_to"] == troops["refers_to"].max()]
+    for row in pd.concat([first, last]).itertuples():
+        assert fmt.count_range(row.low, row.high) in alt
+    assert "6 Aug 2024" in alt and "23 Nov 2024" in alt
+
+    nk_alt = meta.get(built["north_korea"])["alt"]
+    for subject in SUBJECTS["north_korea"]:
+        counts = claims[(claims["subject"] == subject) & (claims["basis"] == "count")].sort_values("claim_date")
+        assert fmt.count_range(counts.iloc[0]["low"], counts.iloc[0]["high"]) in nk_alt
+        assert fmt.date(counts.iloc[-1]["claim_date"]) in nk_alt
+
+    area_alt = meta.get(built["kursk_area"])["alt"]
+    for row in claims[claims["subject"] == "ua_held_area_kursk"].itertuples():
+        assert f"{fmt.count(row.high)} km²" in area_alt
+
+    timeline_alt = meta.get(built["timeline"])["alt"]
+    for row in data.events().itertuples():
+        assert row.title in timeline_alt
+
+
+# ------------------------------------------------------------ user's data
+
+
+def test_a_user_claims_file_changes_the_chart(tmp_path):
+    path = write_claims(
+        tmp_path / "mine.csv",
+        [
+            dict(id="a", claim_date="2024-08-20", low=7000, high=7000, claimant="Analyst A", publication="Paper A"),
+            dict(id="b", claim_date="2024-10-02", low=20000, high=26000, claimant="Analyst B", publication="Paper B"),
+        ],
+    )
+    fig = charts.troops_kursk(claims=path)
+    points = [t for t in fig.data if isinstance(t, go.Scatter) and t.customdata is not None]
+    bars = [t for t in fig.data if isinstance(t, go.Bar)]
+    assert [list(t.y) for t in points] == [[7000]]
+    assert list(bars[0].base) == [20000] and list(bars[0].y) == [6000]
+    info = meta.get(fig)
+    assert "7,000" in info["alt"] and "20,000–26,000" in info["alt"]
+    assert "59,000" not in info["alt"] and "11,000" not in info["alt"]
+    assert "Paper A" in info["source_line"] and "Paper B" in info["source_line"]
+    assert "Censor.NET" not in info["source_line"]
+    assert info["as_of"] == "2024-11-11"  # the latest event marker drawn
+
+
+def test_a_user_dataframe_works_too_and_other_subjects_are_ignored():
+    claims = data.claims()
+    fewer = claims[claims["id"] != "ru_kursk_genstaff_1123"]
+    fig = charts.troops_kursk(claims=fewer)
+    ids = {row[0] for t in fig.data for row in (t.customdata or ())}
+    assert "ru_kursk_genstaff_1123" not in ids and "ru_kursk_pavliuk_1119" in ids
+    assert "59,000" not in meta.get(fig)["alt"]
+
+
+def test_hostile_text_is_shown_as_text(tmp_path):
+    hostile = "<script>alert(1)</script> & co"
+    path = write_claims(
+        tmp_path / "hostile.csv",
+        [dict(id="x", claim_date="2024-09-01", low=9000, high=9000, claimant=hostile, publication="<b>Bold</b> News")],
+    )
+    fig = charts.troops_kursk(claims=path)
+    rendered = [a.text for a in fig.layout.annotations] + [str(v) for t in fig.data for row in (t.customdata or ()) for v in row]
+    assert any("&lt;script&gt;" in text for text in rendered)
+    assert not any("<script>" in text or "<b>Bold" in text for text in rendered)
+    assert "&lt;b&gt;Bold&lt;/b&gt; News" in next(a.text for a in fig.layout.annotations if a.name == "footer")
+
+
+def test_a_subject_missing_from_the_claims_is_a_clear_error(tmp_path):
+    path = write_claims(tmp_path / "area_only.csv", [dict(id="a", subject="ua_held_area_kursk", unit="km2", claim_date="2024-08-20", low=500, high=500, claimant="X", publication="Y")])
+    with pytest.raises(ValueError, match="ru_troops_kursk"):
+        charts.troops_kursk(claims=path)
+    assert len([t for t in charts.kursk_area(claims=path).data if t.customdata is not None]) == 1
+
+
+# ------------------------------------------------------- chart-specific
+
+
+def test_north_korea_composition_draws_only_claimed_numbers(built):
+    fig = built["north_korea"]
+    claims = data.claims().set_index("id")
+    composition = [t for t in fig.data if t.xaxis == "x2"]
+    total = claims.loc[charts.COMPOSITION_TOTAL]
+    assert composition[0].customdata[0][0] == charts.COMPOSITION_TOTAL
+    assert composition[0].y[0] == total["high"]
+    parts = {t.customdata[0][0]: t.y[0] for t in composition[1:]}
+    assert parts == {"nk_kursk_pentagon_1118": 11000, "nk_kursk_nis_1120": 11000}
+    texts = " ".join(a.text for a in fig.layout.annotations)
+    assert "Russian<br>(remainder,<br>not separately<br>claimed)" in texts
+    assert "39,000" not in texts and "39k" not in texts
+
+
+def test_area_peak_is_an_undated_reference_line(built):
+    fig = built["kursk_area"]
+    peak = [s for s in fig.layout.shapes if (s.name or "").startswith("peak:")]
+    assert len(peak) == 1 and peak[0].y0 == peak[0].y1 == 1376 and peak[0].xref == "paper"
+    label = next(a.text for a in fig.layout.annotations if a.name == "peak-label")
+    assert "1,376 km²" in label and "date not given" in label
+    peak_row = next(row for t in fig.data for row in (t.customdata or ()) if row[0] == "area_peak_genstaff_1123")
+    assert peak_row[4] == "date not given"
+
+
+def test_axes_read_like_a_newsroom(built):
+    troops = built["troops_kursk"].layout
+    assert list(troops.yaxis.ticktext[:3]) == ["0", "10k", "20k"]
+    assert troops.xaxis.ticktext[0] == "Aug 2024"
+    area = built["kursk_area"].layout
+    assert area.yaxis.ticktext[-1].endswith(" km²") and "1,000" in area.yaxis.ticktext
+
+
+@pytest.mark.parametrize("name", ["troops_kursk", "north_korea", "kursk_area", "timeline"])
+def test_dark_theme_uses_the_dark_template_and_palette(name):
+    fig = getattr(charts, name)(theme="dark", size="column")
+    dark = theme.colors("dark")
+    assert fig.layout.template.layout.paper_bgcolor == dark["background"]
+    assert fig.layout.width == theme.SIZES["column"].width
+    colors = {t.marker.color for t in fig.data if t.customdata is not None}
+    assert colors & {dark["ukraine"], dark["north_korea"], dark["background"]}
+    assert not colors & {theme.colors("light")["ukraine"]}
+
+
+def test_registry_builds_the_chart_slugs(no_network):
+    for slug in ("troops-kursk", "north-korea", "kursk-area", "timeline"):
+        fig = figures.build(slug, size="column", theme="light")
+        assert meta.get(fig)["slug"] == slug
+
+
+def test_label_placer_keeps_labels_apart_and_off_the_marks():
+    """Two labels anchored on the same point end up in different, non-overlapping spots."""
+    labels = [Label(0, 0, "<b>11,000</b><br>Mysnyk"), Label(0, 0, "<b>0–4,000</b><br>Pavliuk")]
+    place(labels, Box(-200, -200, 200, 200), [Box(-6, -6, 6, 6)])
+    first, second = (label.box(label.chosen) for label in labels)
+    assert first.overlap(second) == 0
+    assert first.overlap(Box(-6, -6, 6, 6)) == 0 and second.overlap(Box(-6, -6, 6, 6)) == 0
