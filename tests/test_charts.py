@@ -115,18 +115,23 @@ def test_ranges_are_bars_from_low_to_high_and_single_numbers_are_points(built):
 def test_troop_claims_sit_at_the_date_they_describe(built):
     claims = data.claims().set_index("id")
     for trace in built["troops_kursk"].data:
-        for x, row in zip(trace.x if trace.customdata is not None else (), trace.customdata or ()):
+        for x, row in zip(trace.x if trace.customdata is not None else (), trace.customdata or (), strict=True):
             refers_to = claims.loc[row[0], "refers_to"]
             # Claims about the same day may be spread side by side by at most a couple of days.
             assert abs(pd.Timestamp(x) - refers_to) <= pd.Timedelta(days=2)
-    start = [row for trace in built["troops_kursk"].data for row in (trace.customdata or ()) if row[0] == "ru_kursk_start_mysnyk"]
+    start = [
+        row
+        for trace in built["troops_kursk"].data
+        for row in (trace.customdata or ())
+        if row[0] == "ru_kursk_start_mysnyk"
+    ]
     assert start[0][3] == "14 Sep 2024" and start[0][4] == "6 Aug 2024"
 
 
 def test_overlapping_claims_on_one_day_are_drawn_apart(built):
     positions = {}
     for trace in built["troops_kursk"].data:
-        for x, row in zip(trace.x if trace.customdata is not None else (), trace.customdata or ()):
+        for x, row in zip(trace.x if trace.customdata is not None else (), trace.customdata or (), strict=True):
             positions[row[0]] = pd.Timestamp(x)
     # 30,000-45,000 and 35,500 both describe 14 Sep and overlap in value.
     assert positions["ru_kursk_mysnyk_0914"] != positions["ru_kursk_mashovets_0914"]
@@ -143,7 +148,9 @@ def test_troop_chart_marks_the_key_events_at_their_dates(built):
     assert set(shapes) == {f"event:{i}" for i in charts.TROOP_EVENTS}
     for name, shape in shapes.items():
         assert pd.Timestamp(shape.x0) == events.loc[name.removeprefix("event:"), "date"] == pd.Timestamp(shape.x1)
-    labels = {a.name: a.text for a in built["troops_kursk"].layout.annotations if (a.name or "").startswith("event-label:")}
+    labels = {
+        a.name: a.text for a in built["troops_kursk"].layout.annotations if (a.name or "").startswith("event-label:")
+    }
     assert labels["event-label:incursion_start"].startswith("6 Aug:")
     assert labels["event-label:us_election"].startswith("5 Nov:")
 
@@ -153,7 +160,7 @@ def test_timeline_draws_every_event_once_at_its_date(built):
     events = data.events().set_index("id")
     drawn = {}
     for trace in fig.data:
-        for x, row in zip(trace.x, trace.customdata):
+        for x, row in zip(trace.x, trace.customdata, strict=True):
             assert row[0] not in drawn
             drawn[row[0]] = (pd.Timestamp(x), trace.name, row)
     assert set(drawn) == set(events.index)
@@ -179,7 +186,9 @@ def test_meta_has_title_subtitle_source_line_and_newest_date(built, name):
     date_column = "claim_date" if "claim_date" in drawn else "date"
     newest = max(drawn[date_column])
     if name == "troops_kursk":
-        newest = max(newest, *(data.events().set_index("id").loc[list(charts.TROOP_EVENTS), "date"].dt.strftime("%Y-%m-%d")))
+        newest = max(
+            newest, *(data.events().set_index("id").loc[list(charts.TROOP_EVENTS), "date"].dt.strftime("%Y-%m-%d"))
+        )
     assert info["as_of"] == newest
     publications = drawn["publication"] if "publication" in drawn else drawn["source"]
     for publication in set(publications):
@@ -261,14 +270,30 @@ def test_hostile_text_is_shown_as_text(tmp_path):
         [dict(id="x", claim_date="2024-09-01", low=9000, high=9000, claimant=hostile, publication="<b>Bold</b> News")],
     )
     fig = charts.troops_kursk(claims=path)
-    rendered = [a.text for a in fig.layout.annotations] + [str(v) for t in fig.data for row in (t.customdata or ()) for v in row]
+    rendered = [a.text for a in fig.layout.annotations] + [
+        str(v) for t in fig.data for row in (t.customdata or ()) for v in row
+    ]
     assert any("&lt;script&gt;" in text for text in rendered)
     assert not any("<script>" in text or "<b>Bold" in text for text in rendered)
     assert "&lt;b&gt;Bold&lt;/b&gt; News" in next(a.text for a in fig.layout.annotations if a.name == "footer")
 
 
 def test_a_subject_missing_from_the_claims_is_a_clear_error(tmp_path):
-    path = write_claims(tmp_path / "area_only.csv", [dict(id="a", subject="ua_held_area_kursk", unit="km2", claim_date="2024-08-20", low=500, high=500, claimant="X", publication="Y")])
+    path = write_claims(
+        tmp_path / "area_only.csv",
+        [
+            dict(
+                id="a",
+                subject="ua_held_area_kursk",
+                unit="km2",
+                claim_date="2024-08-20",
+                low=500,
+                high=500,
+                claimant="X",
+                publication="Y",
+            )
+        ],
+    )
     with pytest.raises(ValueError, match="ru_troops_kursk"):
         charts.troops_kursk(claims=path)
     assert len([t for t in charts.kursk_area(claims=path).data if t.customdata is not None]) == 1
