@@ -170,6 +170,7 @@ def kursk(*, places=None, regions=None, events=None, layer=None, lang: str = "en
     as_of = m.check_layer_date(as_of)
     alt = (f"Map of Russia's Kursk oblast and Ukraine's Sumy oblast, with the state border drawn as a strong line. "
            f"Marked: {_and(list(shown.name))}.{extra_alt}")
+    notes = " ".join(filter(None, [m.approx_note(shown), notes]))
     return m.finish(
         title="Kursk oblast and the Ukrainian border",
         subtitle="Where Ukraine's August 2024 incursion crossed into Russia" + m.layer_subtitle,
@@ -206,8 +207,7 @@ def donetsk(*, places=None, regions=None, events=None, layer=None, lang: str = "
     m.region_labels(named, emphasis=["UA-14"])
     shown = m.places_in_frame()
     drawn_events = m.events[m.events.place_id.isin(shown.id)]
-    m.approximate_places(shown, drawn_events)
-    m.towns(shown[~shown.approximate], ["pokrovsk", "kurakhove", "donetsk", "myrnohrad", "selydove", "kramatorsk"])
+    m.towns(shown, ["pokrovsk", "kurakhove", "donetsk", "myrnohrad", "selydove", "kramatorsk"], drawn_events)
     m.extra_layer(extra)
     as_of = m.as_of_from_events(shown)
     as_of = m.check_layer_date(as_of)
@@ -403,10 +403,14 @@ class _Map:
             return row.name_uk
         return row["name"] if isinstance(row, pd.Series) else row.name
 
-    def towns(self, shown, priority):
+    def towns(self, shown, priority, events=None):
+        """Mark places (labels placed later); approximate ones as approximate, with their events."""
+        if events is None:
+            events = self.events.iloc[0:0]
+        self.approximate_places(shown[shown.approximate], events)
+        shown = shown[~shown.approximate].reset_index(drop=True)
         if shown.empty:
             return
-        shown = shown.reset_index(drop=True)
         order = {pid: i for i, pid in enumerate(priority)}
         ranked = shown.assign(_r=[(order.get(i, len(order)), _KIND_RANK.get(k, 9)) for i, k in zip(shown.id, shown.kind)])
         ranked = ranked.sort_values("_r", kind="stable")
@@ -430,8 +434,7 @@ class _Map:
                                     strong=row.kind in ("capital",) or row.id in ("kursk", "sudzha", "pokrovsk", "kurakhove"),
                                     gap=sizes[i] / 2 + 2))
 
-    def approximate_places(self, shown, drawn_events):
-        approx = shown[shown.approximate]
+    def approximate_places(self, approx, drawn_events):
         if approx.empty:
             return
         c = self.c

@@ -1,0 +1,374 @@
+"""The maps: what is drawn where, their metadata, and that they stay offline."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import socketserver
+import struct
+import threading
+import warnings
+
+import geopandas as gpd
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+import shapely
+
+import vizlib
+from vizlib import _geo, data, maps, meta
+
+BUILDERS = {"theatre": maps.theatre, "kursk": maps.kursk, "donetsk": maps.donetsk}
+
+
+@pytest.fixture(scope="module")
+def figs():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the default maps warn about nothing
+        return {slug: build() for slug, build in BUILDERS.items()}
+
+
+def by_meta(fig, name):
+    found = [t for t in fig.data if t.meta == name]
+    assert found, f"no trace {name!r}; have {[t.meta for t in fig.data]}"
+    return found[0]
+
+
+def metas(fig):
+    return [t.meta for t in fig.data]
+
+
+def km_between(lon1, lat1, lon2, lat2):
+    p1, p2, dl = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
+    return _geo.EARTH_KM * math.acos(min(1, math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(dl)))
+
+
+# ------------------------------------------------------------------ content
+
+
+@pytest.mark.parametrize("slug, expected", [
+    ("theatre", ["land:UA", "land:RU", "land:BY", "highlight:RU-KRS", "highlight:UA-14", "borders:country",
+                 "borders:admin1", "places", "inset:frame", "inset:pyongyang", "labels:region"]),
+    ("kursk", ["land:UA", "land:RU", "highlight:RU-KRS", "borders:country", "places", "labels:region"]),
+    ("donetsk", ["land:UA", "land:RU", "highlight:UA-14", "borders:country", "places", "approx", "approx:circle"]),
+])
+def test_each_map_draws_its_layers(figs, slug, expected):
+    have = metas(figs[slug])
+    assert set(expected) <= set(have)
+    assert any(str(m).startswith("scalebar:") for m in have)
+
+
+def test_legend_names_say_what_things_mean(figs):
+    legend = {slug: [t.name for t in f.data if t.showlegend is not False] for slug, f in figs.items()}
+    assert {"Ukraine", "Russia", "Kursk oblast (highlighted)", "Donetsk oblast (highlighted)", "City or town"} <= set(legend["theatre"])
+    assert "Approximate position" in legend["donetsk"]
+    assert not any(n.startswith("trace") for names in legend.values() for n in names)
+
+
+@pytest.mark.parametrize("slug", BUILDERS)
+def test_every_town_is_drawn_at_its_data_coordinates(figs, slug):
+    fig = figs[slug]
+    places = data.places().set_index("id")
+    drawn = meta.data_frame(fig)
+    drawn = drawn[drawn.kind != "region"].set_index("id")
+    towns = by_meta(fig, "places")
+    assert len(towns.lon) == len(drawn[~drawn.approximate])
+    for lon, lat in zip(towns.lon, towns.lat):
+        match = places[(places.lon == lon) & (places.lat == lat)]
+        assert len(match) == 1 and match.index[0] in drawn.index
+    for pid, row in drawn.iterrows():
+        assert (row.lon, row.lat) == (places.loc[pid, "lon"], places.loc[pid, "lat"])
+
+
+def test_maps_mark_the_towns_of_the_story(figs):
+    def ids(slug):
+        return set(meta.data_frame(figs[slug]).id)
+
+    assert {"kyiv", "kursk", "sudzha", "donetsk", "pokrovsk", "kurakhove", "kharkiv"} <= ids("theatre")
+    assert {"kursk", "sudzha", "korenevo", "rylsk", "lgov", "sumy", "belgorod"} <= ids("kursk")
+    assert {"donetsk", "pokrovsk", "kurakhove", "kurakhove_dam", "myrnohrad", "selydove"} <= ids("donetsk")
+    assert "pyongyang" not in ids("kursk")
+    theatre_labels = {t for t in by_meta(figs["theatre"], "places").text if t}
+    for name in ("Kyiv", "Kursk", "Sudzha", "Donetsk", "Pokrovsk", "Kurakhove"):
+        assert any(name in t for t in theatre_labels), name
+
+
+@pytest.mark.parametrize("slug, code", [("theatre", "RU-KRS"), ("theatre", "UA-14"), ("kursk", "RU-KRS"),
+                                        ("kursk", "UA-59"), ("donetsk", "UA-14")])
+def test_frame_contains_the_oblast(figs, slug, code):
+    geo = figs[slug].layout.geo
+    assert geo.projection.type == "conic conformal"
+    minx, miny, maxx, maxy = data.regions().set_index("iso_3166_2").geometry[code].bounds
+    (lon0, lon1), (lat0, lat1) = geo.lonaxis.range, geo.lataxis.range
+    assert lon0 < minx and maxx < lon1 and lat0 < miny and maxy < lat1
+    assert lat0 <= min(geo.projection.parallels) < max(geo.projection.parallels) <= lat1
+
+
+def _frame_of(fig):
+    geo, mg = fig.layout.geo, fig.layout.margin
+    box = (mg.l, mg.t, fig.layout.width - mg.r, fig.layout.height - mg.b)
+    return _geo.Frame(tuple(geo.lonaxis.range), tuple(geo.lataxis.range), tuple(geo.projection.parallels), box)
+
+
+def _label_boxes(fig):
+    frame = _frame_of(fig)
+    boxes = []
+    for t in fig.data:
+        if t.geo not in (None, "geo") or not t.text or "text" not in (t.mode or ""):
+            continue
+        positions = t.textposition if isinstance(t.textposition, tuple) else [t.textposition] * len(t.text)
+        sizes = t.textfont.size if isinstance(t.textfont.size, tuple) else [t.textfont.size or 12] * len(t.text)
+        for lon, lat, text, pos, size in zip(t.lon, t.lat, t.text, positions, sizes):
+            if not text:
+                continue
+            x, y = frame.to_px(lon, lat)
+            w, h = _geo.text_size(text.replace("<b>", "").replace("</b>", "").replace("<i>", "").replace("</i>", ""), size)
+            gap = 0 if pos == "middle center" else 3
+            boxes.append((text, _geo.label_box(float(x), float(y), w, h, pos, gap)))
+    return boxes
+
+
+@pytest.mark.parametrize("slug", BUILDERS)
+def test_labels_do_not_overlap(figs, slug):
+    boxes = _label_boxes(figs[slug])
+    assert len(boxes) >= 8
+    for i, (a, box_a) in enumerate(boxes):
+        for b, box_b in boxes[i + 1:]:
+            shrink = lambda r: (r[0] + 2, r[1] + 2, r[2] - 2, r[3] - 2)  # noqa: E731
+            assert not _geo.overlaps(shrink(box_a), shrink(box_b)), (a, b)
+
+
+def test_pokrovsk_and_kurakhove_both_labelled_on_every_size():
+    for size in ("column", "wide", "social"):
+        text = [t for t in by_meta(maps.donetsk(size=size), "places").text if t]
+        assert any("Pokrovsk" in t for t in text) and any("Kurakhove" in t for t in text), size
+
+
+def test_scale_bar_is_a_round_length_in_km(figs):
+    for fig in figs.values():
+        bar = next(t for t in fig.data if str(t.meta).startswith("scalebar:") and t.meta != "scalebar:label")
+        km = int(bar.meta.split(":")[1])
+        assert km in (10, 20, 25, 50, 100, 150, 200, 250, 500)
+        measured = km_between(bar.lon[0], bar.lat[0], bar.lon[4], bar.lat[4])
+        assert measured == pytest.approx(km, rel=0.02)
+        assert f"{km} km" in by_meta(fig, "scalebar:label").text[0]
+
+
+# ----------------------------------------------------------------- metadata
+
+
+@pytest.mark.parametrize("slug", BUILDERS)
+def test_source_line_and_as_of_are_on_the_figure(figs, slug):
+    fig = figs[slug]
+    info = meta.get(fig)
+    footer = next(a.text for a in fig.layout.annotations if a.name == "footer")
+    assert "Natural Earth" in footer and "GeoNames" in footer and "As of 11 Nov 2024" in footer
+    assert info["as_of"] == "2024-11-11"
+    assert info["slug"] == slug and info["alt"].startswith("Map of")
+    names = [s["name"] for s in info["sources"]]
+    assert any("Natural Earth" in n for n in names) and "GeoNames" in names
+
+
+def test_donetsk_annotates_the_dam_damage_from_the_events(figs):
+    fig = figs["donetsk"]
+    event = data.events().set_index("id").loc["dam_damaged"]
+    dam = data.places().set_index("id").loc["kurakhove_dam"]
+    marker = by_meta(fig, "approx")
+    assert (marker.lon[0], marker.lat[0]) == (dam.lon, dam.lat)
+    assert marker.marker.symbol == "circle-open"
+    label = marker.text[0]
+    assert event.title in label and "11 Nov 2024" in label and "approx" in label
+    ring = by_meta(fig, "approx:circle")
+    radii = [km_between(dam.lon, dam.lat, lo, la) for lo, la in zip(ring.lon, ring.lat) if lo is not None]
+    assert min(radii) == pytest.approx(dam.precision_m / 1000, rel=0.01) == max(radii)
+    info = meta.get(fig)
+    assert {"name": event.source, "url": event.source_url, "licence": None} in info["sources"]
+    assert "approximate" in info["notes"] and "11 Nov 2024" in info["alt"]
+
+
+def test_kursk_computes_sudzhas_distance_to_the_border(figs):
+    fig = figs["kursk"]
+    line = next(t for t in fig.data if str(t.meta).startswith("distance:sudzha:"))
+    km = float(line.meta.split(":")[2])
+    assert 8 <= km <= 16
+    # the line ends on Ukraine's outline
+    ua = data.regions().set_index("iso_3166_2").geometry["UA"]
+    assert ua.boundary.distance(shapely.Point(line.lon[1], line.lat[1])) < 0.01
+    notes = by_meta(fig, "labels:note").text
+    assert any(f"{km:.0f} km to the" in t for t in notes)
+    assert f"Sudzha lies {km:.0f} km from the Ukrainian border" in meta.get(fig)["alt"]
+
+
+def test_meta_data_lists_places_and_named_regions(figs):
+    table = meta.data_frame(figs["kursk"])
+    assert {"id", "name", "lat", "lon", "kind", "approximate", "source"} <= set(table.columns)
+    regions = table[table.kind == "region"]
+    assert {"RU-KRS", "UA-59", "RU-BEL"} <= set(regions.id)
+    assert regions.set_index("id").loc["RU-KRS", "name"] == "Kursk"
+
+
+# ------------------------------------------------------------------ options
+
+
+def test_lang_uk_labels_places_and_regions_in_ukrainian():
+    fig = maps.kursk(lang="uk")
+    texts = " ".join(t for t in by_meta(fig, "places").text if t)
+    assert "Суджа" in texts and "Курськ" in texts and "Sudzha" not in texts
+    assert any("Курська область" in t for t in by_meta(fig, "labels:region").text)
+    assert "Україна" in [t.name for t in fig.data]
+    assert meta.get(fig)["title"] == maps.kursk().layout.meta["vizlib"]["title"]  # titles stay English
+    with pytest.raises(ValueError, match="lang"):
+        maps.kursk(lang="fr")
+
+
+def test_users_own_places_add_a_town():
+    own = data.places()
+    extra = own[own.id == "sudzha"].assign(id="oboyan", name="Oboyan", name_uk="Обоянь", name_ru="Обоянь",
+                                          lat=51.2122, lon=36.2756, approximate=True, precision_m=2000,
+                                          geonames_id=pd.NA, source="test fixture (approximate)")
+    fig = maps.kursk(places=pd.concat([own, extra], ignore_index=True))
+    towns = by_meta(fig, "places")
+    assert (36.2756, 51.2122) not in zip(towns.lon, towns.lat)  # approximate places get their own trace
+    approx = by_meta(fig, "approx")
+    assert list(zip(approx.lon, approx.lat)) == [(36.2756, 51.2122)]
+    assert "oboyan" in set(meta.data_frame(fig).id)
+
+
+def test_extra_geodataframe_draws_points_and_areas():
+    extra = gpd.GeoDataFrame({"name": ["Command post", "Zone"]},
+                             geometry=[shapely.Point(35.6, 51.4), shapely.box(35.0, 51.2, 35.3, 51.35)], crs=4326)
+    fig = maps.kursk(extra=extra)
+    points = by_meta(fig, "extra:points")
+    assert (points.lon[0], points.lat[0]) == (35.6, 51.4) and points.name == "Added places"
+    assert by_meta(fig, "extra:areas").fill == "toself"
+
+
+def _layer(date, status="ukrainian_held", shape=None):
+    return gpd.GeoDataFrame(
+        {"status": [status], "date": [pd.Timestamp(date)], "source": ["Test layer"],
+         "source_url": ["https://example.org/layer"]},
+        geometry=[shape or shapely.box(34.9, 51.1, 35.5, 51.4)], crs=4326)
+
+
+def test_frontline_layer_is_drawn_with_its_source_and_a_stale_warning():
+    with pytest.warns(vizlib.StaleDataWarning, match="stale"):
+        fig = maps.kursk(layer=_layer("2024-08-20"))
+    held = by_meta(fig, "layer:ukrainian_held")
+    assert held.fill == "toself" and held.fillcolor.startswith("rgba(") and held.line.width == 0
+    info = meta.get(fig)
+    assert {"name": "Test layer", "url": "https://example.org/layer", "licence": None} in info["sources"]
+    assert "stale" in info["notes"] and "20 Aug 2024" in info["subtitle"]
+    assert "Test layer" in next(a.text for a in fig.layout.annotations if a.name == "footer")
+
+
+def test_fresh_layer_moves_the_as_of_date_and_does_not_warn():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = maps.donetsk(layer=_layer("2024-11-14", "occupied", shapely.box(37.3, 47.9, 38.5, 48.3)))
+    assert meta.get(fig)["as_of"] == "2024-11-14" and "stale" not in meta.get(fig)["notes"]
+    assert by_meta(fig, "layer:occupied").showlegend is not False
+
+
+def test_bad_layer_status_is_a_data_error():
+    with pytest.raises(vizlib.DataError, match="status"):
+        maps.kursk(layer=_layer("2024-11-14", "liberated"))
+
+
+def test_hostile_text_is_escaped():
+    own = data.places()
+    own.loc[own.id == "sudzha", "name"] = "<script>alert(1)</script> & <b>"
+    fig = maps.kursk(places=own)
+    texts = [*by_meta(fig, "places").text, *by_meta(fig, "places").hovertext]
+    assert any("&lt;script&gt;" in t for t in texts)
+    for t in fig.data:
+        for value in (t.name, *(t.text or ()), *(t.hovertext or ())):
+            assert "<script" not in str(value)
+
+
+# ------------------------------------------------------------------ offline
+
+
+@pytest.mark.parametrize("slug", BUILDERS)
+def test_no_trace_can_fetch_a_topojson(figs, slug):
+    spec = figs[slug].to_plotly_json()
+    for trace in spec["data"]:
+        assert trace["type"] == "scattergeo"
+        assert not {"locationmode", "locations", "geojson", "featureidkey"} & set(trace)
+    geos = {k: v for k, v in spec["layout"].items() if k.startswith("geo")}
+    assert geos
+    for geo in geos.values():
+        assert geo["visible"] is False
+        for key in ("showland", "showcountries", "showcoastlines", "showframe", "showlakes", "showocean",
+                    "showrivers", "showsubunits"):
+            assert geo[key] is False, key
+
+
+@pytest.mark.parametrize("size", ["wide", "social"])
+def test_payload_is_small(figs, size):
+    for slug, build in BUILDERS.items():
+        fig = figs[slug] if size == "wide" else build(size=size)
+        assert len(fig.to_json().encode()) <= 100_000, slug
+
+
+class _RecordingProxy(socketserver.ThreadingTCPServer):
+    """An HTTP proxy on loopback that records every request and serves none."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self):
+        self.requests: list[str] = []
+        super().__init__(("127.0.0.1", 0), _ProxyHandler)
+
+
+class _ProxyHandler(socketserver.StreamRequestHandler):
+    def handle(self):
+        line = self.rfile.readline(2048).decode("latin-1").strip()
+        if line:
+            self.server.requests.append(line)
+        self.wfile.write(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+
+
+@pytest.fixture(scope="module")
+def offline_kaleido():
+    """A kaleido browser whose only route out is a proxy that records and refuses."""
+    kaleido = pytest.importorskip("kaleido")
+    proxy = _RecordingProxy()
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    kaleido.stop_sync_server(silence_warnings=True)
+    kaleido.start_sync_server(mathjax=False, silence_warnings=True, proxy_server=f"http://127.0.0.1:{proxy.server_address[1]}")
+    yield proxy
+    kaleido.stop_sync_server(silence_warnings=True)
+    proxy.shutdown()
+    proxy.server_close()
+
+
+def _png_size(blob: bytes) -> tuple[int, int]:
+    assert blob[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", blob[16:24])
+
+
+def test_the_proxy_sees_what_the_browser_fetches(offline_kaleido, no_network):
+    # control: a choropleth makes plotly.js fetch its base-map topojson
+    fig = go.Figure(go.Choropleth(locations=["UKR"], z=[1]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            fig.to_image(format="png", width=200, height=150)
+        except Exception:  # noqa: BLE001 - the fetch fails, which is the point
+            pass
+    # (HTTPS goes through as CONNECT host:443, so the host is what the proxy sees)
+    assert any("cdn.plot.ly" in r for r in offline_kaleido.requests), offline_kaleido.requests
+
+
+@pytest.mark.parametrize("slug", BUILDERS)
+def test_static_export_works_offline(figs, offline_kaleido, no_network, slug):
+    before = list(offline_kaleido.requests)
+    fig = figs[slug]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # plotly notes that kopts are ignored with a running server
+        png = fig.to_image(format="png", scale=1)
+    assert _png_size(png) == (fig.layout.width, fig.layout.height)
+    assert len(png) > 20_000  # a drawn map, not a blank page
+    assert offline_kaleido.requests == before, "the browser tried to reach the network"
+    assert meta.get(fig)["as_of"] <= dt.date.today().isoformat()
