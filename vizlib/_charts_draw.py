@@ -111,8 +111,9 @@ class _Frame:
     @classmethod
     def for_figure(cls, figure_meta, size, x_range, y_range, x_domain=(0, 1), y_domain=(0, 1)) -> _Frame:
         preset = theme.size(size)
-        footer_lines = len(meta._footer_lines(figure_meta, preset.width))
-        left, right, top, bottom = 56, preset.width - 32, preset.height - 92, 28 + 15 * footer_lines
+        margin = meta.margins(figure_meta, size)
+        left, right = margin["l"], preset.width - margin["r"]
+        top, bottom = preset.height - margin["t"], margin["b"]
         # The x tick labels sit inside the bottom margin; nothing else grows it.
         width, height = right - left, top - bottom
         box = Box(x_domain[0] * width, y_domain[0] * height, x_domain[1] * width, y_domain[1] * height)

@@ -22,6 +22,8 @@ from vizlib import fmt, theme
 #: Pixels per character of the 11 px footer font, for wrapping the source line.
 _FOOTER_CHAR_PX = 5.9
 _FOOTER_LINE_PX = 15
+#: Room under the plot for x tick labels, above the footer.
+_AXIS_LABELS_PX = 34
 
 
 @dataclass(frozen=True)
@@ -116,13 +118,13 @@ def apply(fig: go.Figure, meta: FigureMeta, *, size: str = theme.DEFAULT_SIZE, t
     preset = theme.size(size)
     colors = theme.colors(theme_name)
     footer = _footer_lines(meta, preset.width)
-    bottom = 28 + _FOOTER_LINE_PX * len(footer)
+    margin = margins(meta, size)
     fig.update_layout(
         template=theme.TEMPLATES[theme_name],
         width=preset.width,
         height=preset.height,
         title=dict(text=f"<b>{_escape(meta.title)}</b>", subtitle=dict(text=_escape(meta.subtitle)), y=0.97, yanchor="top", yref="container", x=0.02, xref="container"),
-        margin=dict(t=92, b=bottom, l=56, r=32),
+        margin=margin,
         meta={"vizlib": meta.to_dict()},
     )
     fig.add_annotation(
@@ -134,12 +136,21 @@ def apply(fig: go.Figure, meta: FigureMeta, *, size: str = theme.DEFAULT_SIZE, t
         y=0,
         xanchor="left",
         yanchor="top",
-        yshift=-(bottom - 8 - _FOOTER_LINE_PX * len(footer)),
+        yshift=-_AXIS_LABELS_PX,
         align="left",
         showarrow=False,
         font=dict(size=11, color=colors["muted"]),
     )
     return fig
+
+
+def margins(meta: FigureMeta, size: str = theme.DEFAULT_SIZE) -> dict[str, int]:
+    """Return the plot margins (px) :func:`apply` sets: room for title block and footer.
+
+    Builders that place labels in pixel space use this to know the plot area.
+    """
+    lines = len(_footer_lines(meta, theme.size(size).width))
+    return {"t": 92, "b": _AXIS_LABELS_PX + _FOOTER_LINE_PX * lines + 10, "l": 56, "r": 32}
 
 
 def _footer_lines(meta: FigureMeta, width_px: int) -> list[str]:
