@@ -31,6 +31,7 @@ import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -294,23 +295,28 @@ async def _render_all(
     except (ChromeNotFoundError, BrowserFailedError) as exc:
         detail = str(exc.args[0] if isinstance(exc, BrowserFailedError) and exc.args else exc).split(". ")[0]
         raise ExportError(f"no usable browser: {NO_BROWSER_HELP} ({detail})") from None
-    try:
-        for name, fig in figs.items():
-            width, height = _size(fig)
-            try:
-                spec = _with_fixed_uids(fig, _ident(name))
-                images = {
-                    f: await browser.calc_fig(
-                        spec, opts=dict(format=f, width=width, height=height, scale=scale if f == "png" else 1)
-                    )
-                    for f in formats
-                }
-            except Exception as exc:  # noqa: BLE001 - one bad figure must not lose the others
-                finish(name, None, exc)
-            else:
-                finish(name, images, None)
-    finally:
-        await browser.close()
+    loop = asyncio.get_running_loop()
+    # Files are written by one worker thread, in order, while the browser renders the next figure.
+    with ThreadPoolExecutor(1) as writer:
+        written = []
+        try:
+            for name, fig in figs.items():
+                width, height = _size(fig)
+                try:
+                    spec = _with_fixed_uids(fig, _ident(name))
+                    images = {
+                        f: await browser.calc_fig(
+                            spec, opts=dict(format=f, width=width, height=height, scale=scale if f == "png" else 1)
+                        )
+                        for f in formats
+                    }
+                except Exception as exc:  # noqa: BLE001 - one bad figure must not lose the others
+                    written.append(loop.run_in_executor(writer, finish, name, None, exc))
+                else:
+                    written.append(loop.run_in_executor(writer, finish, name, images, None))
+            await asyncio.gather(*written)
+        finally:
+            await browser.close()
 
 
 def _run(coroutine: Any) -> None:
@@ -319,8 +325,6 @@ def _run(coroutine: Any) -> None:
         asyncio.get_running_loop()
     except RuntimeError:
         return asyncio.run(coroutine)
-    from concurrent.futures import ThreadPoolExecutor
-
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
 
