@@ -176,7 +176,7 @@ def test_donetsk_annotates_the_dam_damage_from_the_events(figs):
     marker = by_meta(fig, "approx")
     assert (marker.lon[0], marker.lat[0]) == (dam.lon, dam.lat)
     assert marker.marker.symbol == "circle-open"
-    label = marker.text[0]
+    label = marker.text[0].replace("<br>", " ")
     assert event.title in label and "11 Nov 2024" in label and "approx" in label
     ring = by_meta(fig, "approx:circle")
     radii = [km_between(dam.lon, dam.lat, lo, la) for lo, la in zip(ring.lon, ring.lat) if lo is not None]

@@ -315,7 +315,7 @@ def scale_bar(frame: Frame, at: tuple[float, float], fraction: float = 0.16):
             lo, la = frame.to_lonlat(x, y)
             lon.append(round(float(lo), 4))
             lat_.append(round(float(la), 4))
-    label = frame.to_lonlat(px + length / 2, py - 3)
+    label = frame.to_lonlat(px + length / 2, py - 11)
     return dict(km=km, lon=lon, lat=lat_, label_lonlat=(float(label[0]), float(label[1])),
                 box=(px - 2, py - 20, px + length + 2, py + tick + 2), length_px=length)
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import functools
+import textwrap
 import warnings
 
 import pandas as pd
@@ -447,20 +448,22 @@ class _Map:
                     legendgroup="approx", showlegend=False, meta="approx:circle", hoverinfo="skip")
         index = len(self.fig.data)
         self._trace(approx.lon.tolist(), approx.lat.tolist(), self.words["approx"], mode="markers+text",
-                    marker=dict(size=11, symbol="circle-open", color=c["highlight"], line=dict(width=2.5)),
+                    marker=dict(size=11, symbol="circle-open", color=c["highlight"], line=dict(width=2.5, color=c["highlight"])),
                     text=[""] * len(approx), legendgroup="approx", legendrank=50, meta="approx",
                     hovertext=[escape(f"{self.place_name(r)} (±{r.precision_m / 1000:g} km)") for r in approx.itertuples()],
                     hoverinfo="text")
         for i, row in enumerate(approx.itertuples()):
             happened = drawn_events[drawn_events.place_id == row.id]
-            lines = [escape(e.title) + "<br>" + fmt.date(e.date) for e in happened.itertuples()] or [escape(self.place_name(row))]
+            lines = ["<br>".join(textwrap.wrap(escape(e.title), 24)) + "<br>" + fmt.date(e.date) for e in happened.itertuples()]
+            lines = lines or [escape(self.place_name(row))]
             text = "<br>".join(lines) + f"<br><i>{self.words['approx_label']} ±{row.precision_m / 1000:g} km</i>"
             px, py = self.frame.to_px(row.lon, row.lat)
             r_px = row.precision_m / 1000 / self.frame.km_per_px(row.lat)
             self.obstacles.append((px - r_px, py - r_px, px + r_px, py + r_px))
             self.labels.insert(0, dict(kind="place", trace=index, index=i, lon=row.lon, lat=row.lat, text=text,
                                        size=12, strong=False, gap=r_px + 3,
-                                       positions=("bottom left", "top left", "middle left", "bottom center")))
+                                       positions=("bottom left", "top left", "middle left", "bottom center",
+                                                  "top center", "bottom right", "top right")))
 
     def distance_line(self, place, near, km):
         lon = [round(place.lon, 4), round(near[0], 4)]
@@ -569,7 +572,7 @@ class _Map:
         for row in kp.itertuples():
             self._trace([row.lon], [row.lat], escape(self.place_name(row)), geo="geo2", mode="markers+text",
                         marker=dict(size=6, color=c["text"]), text=[escape(self.place_name(row))],
-                        textposition="bottom left", textfont=dict(size=11, color=c["text"]), showlegend=False,
+                        textposition="top left", textfont=dict(size=11, color=c["text"]), showlegend=False,
                         meta="inset:pyongyang", hoverinfo="text")
             self.inset_places = kp
         self.fig.add_shape(type="rect", xref="paper", yref="paper", x0=dom["x"][0], x1=1, y0=dom["y"][0], y1=1,
@@ -615,7 +618,7 @@ class _Map:
         self._trace(b["lon"], b["lat"], f"Scale: {b['km']} km", line=dict(color=c["text"], width=2), showlegend=False,
                     meta=f"scalebar:{b['km']}", hoverinfo="skip")
         self._trace([round(b["label_lonlat"][0], 4)], [round(b["label_lonlat"][1], 4)], "Scale label", mode="text",
-                    text=[f"{b['km']} km"], textposition="top center", textfont=dict(size=11, color=c["text"]),
+                    text=[f"{b['km']} km"], textposition="middle center", textfont=dict(size=11, color=c["text"]),
                     showlegend=False, meta="scalebar:label", hoverinfo="skip")
 
     def _place_labels(self):
