@@ -169,7 +169,7 @@ def save_many(
                 except (OSError, ExportError) as exc:
                     error = exc
             if error is not None:
-                failed[name] = f"{type(error).__name__}: {error}".strip()
+                failed[name] = " ".join(f"{type(error).__name__}: {error}".split())
             bar.update()
 
         static = [f for f in formats if f in STATIC_FORMATS]
