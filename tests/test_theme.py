@@ -10,7 +10,7 @@ from colorspacious import cspace_convert, deltaE
 from vizlib import theme
 
 THEMES = sorted(theme.PALETTES)
-DATA_KEYS = ("ukraine", "russia", "north_korea", "highlight", "context")
+DATA_KEYS = ("ukraine", "russia", "north_korea", "south_korea", "highlight", "context")
 #: CAM02-UCS distance below which two categorical colours are hard to tell apart
 #: (a just-noticeable difference is about 1-2 units; categorical palettes aim far higher).
 MIN_DELTA_E = 15

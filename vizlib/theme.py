@@ -46,6 +46,7 @@ _LIGHT = {
     "ukraine": "#0072B2",
     "russia": "#D55E00",
     "north_korea": "#871E5A",
+    "south_korea": "#0000C3",
     "highlight": "#960F00",
     "context": "#8C8C8C",
     "ukraine_land": "#DCEAF6",
@@ -69,6 +70,7 @@ _DARK = {
     "ukraine": "#56B4E9",
     "russia": "#F08A4B",
     "north_korea": "#8C5AD2",
+    "south_korea": "#A5FFFF",
     "highlight": "#FFE85C",
     "context": "#A0A0A0",
     "ukraine_land": "#2A4A66",
@@ -91,7 +93,7 @@ PALETTES = {"light": _LIGHT, "dark": _DARK}
 TEMPLATES = {"light": "vizlib", "dark": "vizlib_dark"}
 
 #: Colour of each claimant side (ISO 3166-1 alpha-2, as in ``claims.csv``).
-SIDE_COLOR_KEYS = {"UA": "ukraine", "RU": "russia", "US": "context", "KR": "north_korea", "multi": "muted"}
+SIDE_COLOR_KEYS = {"UA": "ukraine", "RU": "russia", "US": "context", "KR": "south_korea", "multi": "muted"}
 
 
 def colors(theme: str = "light") -> dict[str, str]:
@@ -104,7 +106,7 @@ def colors(theme: str = "light") -> dict[str, str]:
     Returns
     -------
     dict
-        Colour names (``ukraine``, ``russia``, ``north_korea``, ``highlight``,
+        Colour names (``ukraine``, ``russia``, ``north_korea``, ``south_korea``, ``highlight``,
         ``context``, land tints, layer colours, ``text`` ...) to hex strings.
     """
     try:
@@ -139,7 +141,7 @@ def _template(theme: str) -> go.layout.Template:
             font=dict(family=FONT_FAMILY, size=13, color=c["text"]),
             paper_bgcolor=c["background"],
             plot_bgcolor=c["background"],
-            colorway=[c[k] for k in ("ukraine", "russia", "north_korea", "highlight", "context")],
+            colorway=[c[k] for k in ("ukraine", "russia", "north_korea", "south_korea", "highlight", "context")],
             title=dict(
                 x=0,
                 xref="paper",
