@@ -6,6 +6,7 @@ The number of cases run is printed in pytest's terminal summary.
 from __future__ import annotations
 
 import json
+import os
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,7 +17,13 @@ from vizlib.errors import DataError
 from conftest import DATA
 
 FUZZ_COUNTS: dict[str, int] = {}
-SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# In CI the cases are derandomised so a run can be reproduced; locally each run explores anew.
+SETTINGS = settings(
+    max_examples=300,
+    deadline=None,
+    derandomize=bool(os.environ.get("CI")),
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 
 CSV_KINDS = {kind: (DATA / f"{kind}.csv").read_bytes() for kind in ("claims", "events", "places")}
 # Two neighbouring oblasts keep the GeoJSON cases small and fast.

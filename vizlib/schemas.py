@@ -128,7 +128,7 @@ class Place(_Row):
     lon: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
     precision_m: Annotated[float, Field(gt=0, le=50_000, allow_inf_nan=False)]
     approximate: bool
-    geonames_id: Annotated[int, Field(gt=0)] | None = None
+    geonames_id: Annotated[int, Field(gt=0, lt=2**31)] | None = None
     source: Text
 
     @field_validator("iso_3166_2")
@@ -158,7 +158,7 @@ class Region(_Row):
     country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
     area_km2_source: Annotated[float, Field(gt=0)]
     clipped: bool
-    gn_id: int | None = None
+    gn_id: Annotated[int, Field(gt=0, lt=2**31)] | None = None
 
 
 class Country(_Row):
