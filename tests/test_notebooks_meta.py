@@ -1,0 +1,153 @@
+"""The notebooks as files: present, executed, built from vizlib calls only, and really checked by nbval.
+
+`pytest --nbval notebooks/` re-runs them and compares outputs; these tests make
+sure that comparison means something (every notebook has text outputs nbval
+does not ignore) and that the notebooks stay free of figure code.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+
+import nbformat
+import pytest
+from conftest import REPO
+from nbval.plugin import find_comment_markers
+
+NOTEBOOKS = REPO / "notebooks"
+NAMES = [
+    "01_overview",
+    "02_kursk_incursion",
+    "03_north_korean_forces",
+    "04_donetsk_front",
+    "05_export_for_articles",
+]
+PLOTLY_JSON = "application/vnd.plotly.v1+json"
+#: Calls that build or change a plotly figure: the builders' job, never a notebook's.
+FIGURE_CALLS = {
+    "Figure", "make_subplots", "add_trace", "add_traces", "update_layout", "update_traces",
+    "update_geos", "update_xaxes", "update_yaxes", "add_annotation", "add_shape", "add_vline", "add_hline",
+}
+
+
+def _read(name: str) -> nbformat.NotebookNode:
+    return nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+
+
+def _code_cells(name: str) -> list[nbformat.NotebookNode]:
+    return [c for c in _read(name).cells if c.cell_type == "code"]
+
+
+def _compared(cell: nbformat.NotebookNode) -> bool:
+    """Whether nbval compares this cell's outputs (its own reading of the comment markers)."""
+    markers = dict(find_comment_markers(cell.source))
+    return markers.get("check", True) and not markers.get("skip", False)
+
+
+def _text(output: nbformat.NotebookNode) -> str:
+    if output.output_type == "stream":
+        return output.text
+    data = output.get("data", {})
+    return "".join(str(data[k]) for k in ("text/plain", "text/html") if k in data)
+
+
+def test_every_notebook_is_there_and_no_other():
+    assert sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb")) == NAMES
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_is_valid_and_executed_top_to_bottom(name):
+    nb = _read(name)
+    nbformat.validate(nb)
+    assert nb.metadata.kernelspec.name == "python3"
+    cells = _code_cells(name)
+    assert [c.execution_count for c in cells] == list(range(1, len(cells) + 1)), "run `make notebooks`"
+    for cell in cells:
+        assert "execution" not in cell.metadata, "wall-clock timestamps make re-runs differ"
+        errors = [o for o in cell.outputs if o.output_type == "error" or o.get("name") == "stderr"]
+        assert not errors, f"cell {cell.id} stored an error or a warning: {errors}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_figures_come_from_vizlib_calls_only(name):
+    for cell in _code_cells(name):
+        for node in ast.walk(ast.parse(cell.source)):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                modules = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+                assert not any(m.split(".")[0] == "plotly" for m in modules), f"cell {cell.id} imports plotly"
+            if isinstance(node, ast.Call):
+                func = node.func
+                called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                assert called not in FIGURE_CALLS, f"cell {cell.id} builds a figure itself: {called}()"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_has_text_output_that_nbval_compares(name):
+    checked = [
+        cell.id
+        for cell in _code_cells(name)
+        if _compared(cell) and any(_text(o).strip() for o in cell.outputs)
+    ]
+    assert checked, f"{name}: no code cell with a text output that nbval compares"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_figures_are_stored_as_plotly_json_not_html(name):
+    # plotly's mimetype renderer: a JSON spec JupyterLab draws offline, with no
+    # random div ids (which would fail strict nbval) and no embedded plotly.js.
+    for cell in _code_cells(name):
+        for output in cell.outputs:
+            data = output.get("data", {})
+            assert "plotly" not in str(data.get("text/html", "")).lower(), f"cell {cell.id} stored plotly HTML"
+            if PLOTLY_JSON in data:
+                spec = data[PLOTLY_JSON]
+                assert spec["layout"]["meta"]["vizlib"]["title"], f"cell {cell.id}: not a vizlib figure"
+                assert not any(t.get("locationmode") or t["type"].startswith("choropleth") for t in spec["data"]), (
+                    f"cell {cell.id}: a trace that fetches topojson from the network"
+                )
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_outputs_name_no_machine_paths(name):
+    for cell in _code_cells(name):
+        text = json.dumps(cell.outputs)
+        assert str(REPO) not in text and "/tmp/" not in text, f"cell {cell.id} stored a path of this machine"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_outputs_that_depend_on_a_frontline_layer_are_not_compared(name):
+    """A downloaded or locally present layer differs between machines: its outputs must be ignored.
+
+    Follows names through the notebook: anything computed from ``frontline.*``
+    (directly or through a name assigned from it) is layer-dependent.
+    """
+    tainted: set[str] = set()
+    for cell in _code_cells(name):
+        tree = ast.parse(cell.source)
+        used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        calls_frontline = any(
+            isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "frontline"
+            for n in ast.walk(tree)
+        )
+        if not (calls_frontline or used & tainted):
+            continue
+        tainted |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        tainted |= {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+        if cell.outputs:
+            assert not _compared(cell), f"cell {cell.id} shows layer-dependent output; mark it # NBVAL_IGNORE_OUTPUT"
+
+
+def test_donetsk_notebook_shows_the_layer_outputs_it_promises():
+    # The stored run had the layer (development/CI machines keep the samples):
+    # the distance table and the map with the shaded occupied area are there.
+    cells = _code_cells("04_donetsk_front")
+    texts = "".join(_text(o) for c in cells for o in c.outputs)
+    assert "Kurakhove reservoir dam" in texts and "2024-11-20" in texts
+    layer_maps = [
+        o.data[PLOTLY_JSON]
+        for c in cells
+        for o in c.outputs
+        if PLOTLY_JSON in o.get("data", {}) and "DeepStateMap" in json.dumps(o.data[PLOTLY_JSON]["layout"]["meta"])
+    ]
+    assert layer_maps, "no Donetsk map with the DeepStateMap layer stored"
