@@ -60,6 +60,64 @@ def _guarded_getaddrinfo(real):
     return getaddrinfo
 
 
+CHROMIUM = Path("/usr/bin/chromium")
+#: Flags that keep Chromium from phoning home (updates, safe browsing, metrics) during browser tests.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-default-apps",
+    "--disable-sync",
+    "--no-first-run",
+    "--metrics-recording-only",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright (never a downloaded browser); one per test module."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.is_file():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def local_server(tmp_path_factory):
+    """An HTTP server on 127.0.0.1 serving a temporary folder: ``.root`` (Path) and ``.url(path)``."""
+    import functools
+    import http.server
+    import threading
+
+    root = tmp_path_factory.mktemp("served")
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def do_GET(self):
+            if self.path == "/favicon.ico":  # asked for by the browser itself, not by the page
+                self.send_response(204)
+                self.end_headers()
+                return
+            super().do_GET()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.root = root
+    server.origin = f"http://127.0.0.1:{server.server_address[1]}"
+    server.url = lambda path: f"{server.origin}/{Path(path).relative_to(root).as_posix()}"
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
 def pytest_terminal_summary(terminalreporter) -> None:
     """Report how many fuzz cases ran (README "What is tested")."""
     import sys

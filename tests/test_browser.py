@@ -1,0 +1,256 @@
+"""Every exported HTML page in a real browser: from disk and from 127.0.0.1, light and dark.
+
+Playwright drives Debian's Chromium. Each page is opened twice (file:// and
+http://127.0.0.1), and each visit must: log no console or page error, request
+nothing beyond the machine (every request is recorded), render the plotly SVG,
+draw the map's shapes and town labels (or the chart's labels), carry its title
+and alt text, and look like something (a screenshot that is not blank).
+
+The light pages embed plotly.js (``self-contained``), the dark ones share one
+``plotly.min.js``: both HTML modes and both themes are covered by two exports.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+from dataclasses import dataclass, field
+
+import pytest
+
+from vizlib import export, meta
+from vizlib import figures as registry
+
+pytestmark = pytest.mark.browser
+
+EXPORTS = {"light": "self-contained", "dark": "shared"}
+MAPS = ("theatre", "kursk", "donetsk")
+PAGES = [(theme, slug) for theme in EXPORTS for slug in registry.FIGURES]
+#: Visits grouped by origin, so one renderer keeps plotly.js compiled between pages (as a reader's browser does).
+VISITS = [(how, theme, slug) for how in ("file", "http") for theme, slug in PAGES]
+#: Towns of the story each map must label (the data may add more).
+STORY_TOWNS = {
+    "theatre": {"Kyiv", "Kursk", "Sudzha", "Donetsk", "Pokrovsk", "Kurakhove"},
+    "kursk": {"Kursk", "Sudzha", "Korenevo"},
+    "donetsk": {"Donetsk", "Pokrovsk", "Kurakhove"},
+}
+VIEWPORT = {"width": 1000, "height": 720}
+COUNTS = {"pages": 0, "checks": 0, "requests": 0}
+
+
+# --- helpers shared with test_hostile_text --------------------------------------------------------------------------
+
+
+@dataclass
+class Visit:
+    """What happened while a page was open."""
+
+    url: str
+    requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def remote_requests(self, origin: str | None = None) -> list[str]:
+        """Requests that would leave the machine: anything but file:, data: and the local server."""
+        local = ("file://", "data:", "blob:", *([f"{origin}/"] if origin else []))
+        return [url for url in self.requests if not url.startswith(local)]
+
+
+def visit(page, url: str, action=None) -> tuple[Visit, bytes]:
+    """Open ``url`` in ``page``, wait for plotly's SVG, run ``action(page)``.
+
+    Returns the record of the visit and a full-page screenshot (PNG).
+    """
+    record = Visit(url)
+
+    def on_dialog(dialog):
+        record.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    listeners = {
+        "request": lambda request: record.requests.append(request.url),
+        "console": lambda msg: msg.type == "error" and record.console_errors.append(msg.text),
+        "pageerror": lambda error: record.page_errors.append(str(error)),
+        "dialog": on_dialog,
+    }
+    for event, listener in listeners.items():
+        page.on(event, listener)
+    try:
+        page.goto(url, wait_until="load")
+        page.wait_for_selector(".main-svg", state="attached", timeout=20_000)
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        if action is not None:
+            action(page)
+        shot = page.screenshot(full_page=True)
+    finally:
+        for event, listener in listeners.items():
+            page.remove_listener(event, listener)
+    return record, shot
+
+
+def drawn(png: bytes) -> tuple[int, float]:
+    """Return (distinct colours, share of pixels unlike the most common colour) of a screenshot."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    colours = image.getcolors(maxcolors=image.width * image.height)
+    background = max(colours)[0]
+    return len(colours), 1 - background / (image.width * image.height)
+
+
+def looks_drawn(png: bytes) -> bool:
+    """A figure, not an empty or near-empty page: many colours, and >1.5 % of pixels off the background.
+
+    (The sparsest figure, a chart of a few bars, measures ~2.8 %; a page holding one word ~0.1 %.)
+    """
+    colours, share = drawn(png)
+    return colours >= 200 and share > 0.015
+
+
+def plain(text: str) -> str:
+    """Plotly label markup as the DOM shows it: tags dropped, entities decoded, no whitespace."""
+    return re.sub(r"\s+", "", html.unescape(re.sub(r"<[^>]+>", "", text)))
+
+
+# --- the exports ---------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def site(local_server):
+    """Every article figure exported as HTML: light self-contained, dark shared; the figures kept for expectations."""
+    figs = {}
+    for theme, mode in EXPORTS.items():
+        built = {slug: registry.build(slug, theme=theme) for slug in registry.FIGURES}
+        export.save_many(built, local_server.root / theme, ("html",), html=mode, progress=False)
+        figs.update({(theme, slug): fig for slug, fig in built.items()})
+    return figs
+
+
+@pytest.fixture(scope="module")
+def page(browser):
+    """One tab for all visits, as a reader's: plotly.js stays cached and compiled between pages."""
+    context = browser.new_context(viewport=VIEWPORT)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def report_counts(request):
+    """Print the counts for the README's "What is tested" (also without ``-s``)."""
+    yield
+    terminal = request.config.pluginmanager.get_plugin("terminalreporter")
+    if terminal and COUNTS["pages"]:
+        terminal.write_line(
+            f"\nbrowser: {COUNTS['pages']} page visits, {COUNTS['checks']} checks, "
+            f"{COUNTS['requests']} requests recorded, none left the machine"
+        )
+
+
+DOM = """() => ({
+  title: document.title,
+  aria: document.querySelector('.vizlib-plot[role=img]')?.getAttribute('aria-label'),
+  caption: document.querySelector('figcaption')?.textContent,
+  description: document.querySelector('meta[name=description]')?.content,
+  svgs: Array.from(document.querySelectorAll('.main-svg')).map(s => s.getBoundingClientRect().width),
+  plotTitle: document.querySelector('.gtitle')?.textContent,
+  texts: Array.from(document.querySelectorAll('svg text')).map(t => t.textContent),
+  fills: Array.from(document.querySelectorAll('.geo .scattergeo path.js-line'))
+    .filter(p => (p.style.fill || 'none') !== 'none' && (p.getAttribute('d') || '').length > 20).length,
+  scripts: document.scripts.length,
+})"""
+
+
+def _fill_traces(fig) -> int:
+    """Filled shapes (land, oblasts, layers) with at least one point inside their map's frame."""
+
+    def in_frame(trace) -> bool:
+        geo = fig.layout[trace.geo or "geo"]
+        if geo.lonaxis.range is None or geo.lataxis.range is None:
+            return True
+        (x0, x1), (y0, y1) = geo.lonaxis.range, geo.lataxis.range
+        return any(x is not None and x0 <= x <= x1 and y0 <= y <= y1 for x, y in zip(trace.lon, trace.lat, strict=True))
+
+    return sum(1 for t in fig.data if t.fill == "toself" and in_frame(t))
+
+
+def _labels(fig) -> list[str]:
+    """Every label the figure draws as text: trace text and annotations."""
+    texts = [t for trace in fig.data if "text" in (getattr(trace, "mode", None) or "") for t in (trace.text or ()) if t]
+    return [*texts, *(a.text for a in fig.layout.annotations if a.text)]
+
+
+@pytest.mark.parametrize("how, theme, slug", VISITS)
+def test_page_renders_offline_with_its_content(page, local_server, site, how, theme, slug):
+    fig = site[(theme, slug)]
+    info = meta.get(fig)
+    path = local_server.root / theme / f"{slug}.html"
+    url = path.as_uri() if how == "file" else local_server.url(path)
+
+    dom: dict = {}
+    checks: list[tuple[bool, str]] = []
+
+    def check(ok: bool, what: str) -> None:
+        checks.append((ok, what))
+
+    record, shot = visit(page, url, lambda p: dom.update(p.evaluate(DOM)))
+    COUNTS["pages"] += 1
+    COUNTS["requests"] += len(record.requests)
+
+    check(record.console_errors == [], f"console errors: {record.console_errors}")
+    check(record.page_errors == [], f"page errors: {record.page_errors}")
+    check(record.remote_requests(local_server.origin) == [], f"requests leaving the machine: {record.requests}")
+    check(url in record.requests, "the page itself was recorded (the recorder works)")
+    if EXPORTS[theme] == "shared":
+        check(any(r.endswith(f"/{export.PLOTLYJS_NAME}") for r in record.requests), "shared plotly.js was loaded")
+    check(len(dom["svgs"]) >= 1 and min(dom["svgs"]) > 300, f"plotly SVG rendered: widths {dom['svgs']}")
+    check(dom["title"] == info["title"], f"document title {dom['title']!r}")
+    check(dom["plotTitle"] == info["title"], f"plot title {dom['plotTitle']!r}")
+    check(dom["aria"] == info["alt"] == dom["description"], "alt text in aria-label and meta description")
+    check(info["title"] in dom["caption"] and info["alt"] in dom["caption"], "figcaption holds title and alt text")
+    check(info["source_line"] in dom["caption"], "figcaption names the sources")
+    shown = "".join(plain(t) for t in dom["texts"])
+    missing = [label for label in _labels(fig) if plain(label) not in shown]
+    check(missing == [], f"labels missing from the DOM: {missing}")
+    if slug in MAPS:
+        check(dom["fills"] == _fill_traces(fig) >= 3, f"{dom['fills']} filled shapes, {_fill_traces(fig)} in the spec")
+        towns = {html.unescape(re.sub("<[^>]+>", "", t)) for tr in fig.data if tr.meta == "places" for t in tr.text}
+        towns.discard("")
+        names = set(meta.data_frame(fig).name)
+        check(STORY_TOWNS[slug] <= towns <= names, f"town labels {sorted(towns)} come from the data")
+        check(towns <= set(dom["texts"]), f"town labels missing: {sorted(towns - set(dom['texts']))}")
+    check(looks_drawn(shot), "screenshot looks blank: {} colours, {:.1%} off the background".format(*drawn(shot)))
+
+    COUNTS["checks"] += len(checks)
+    failed = [what for ok, what in checks if not ok]
+    assert not failed, "\n".join(failed)
+
+
+# --- the checks can fail ---------------------------------------------------------------------------------------------
+
+
+def test_the_recorder_sees_a_request_that_would_leave_the_machine(page, local_server):
+    leaky = local_server.root / "leaky.html"
+    leaky.write_text(
+        '<!DOCTYPE html><title>leaky</title><div class="main-svg">x</div>'
+        '<img src="https://example.invalid/pixel.png"><script>console.error("boom")</script>'
+    )
+    record, shot = visit(page, local_server.url(leaky))
+    assert record.remote_requests(local_server.origin) == ["https://example.invalid/pixel.png"]
+    assert any("boom" in e for e in record.console_errors)
+    assert not looks_drawn(shot), drawn(shot)  # a near-empty page fails the screenshot check
+
+
+def test_a_blank_screenshot_is_recognised_as_blank(page):
+    page.set_content("<body style='background:#1d1d1f'></body>")
+    shot = page.screenshot(full_page=True)
+    assert drawn(shot) == (1, 0.0) and not looks_drawn(shot)
+
+
+def test_every_page_was_checked_both_ways(site, local_server):
+    pages = sorted(p.relative_to(local_server.root).as_posix() for p in local_server.root.glob("*/*.html"))
+    assert pages == sorted(f"{theme}/{slug}.html" for theme, slug in PAGES)
+    manifest = json.loads((local_server.root / "dark" / "kursk.json").read_text())
+    assert manifest["html"] == export.PLOTLYJS_NAME
