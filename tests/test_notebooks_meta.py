@@ -103,9 +103,12 @@ def test_figures_are_stored_as_plotly_json_not_html(name):
             if PLOTLY_JSON in data:
                 spec = data[PLOTLY_JSON]
                 assert spec["layout"]["meta"]["vizlib"]["title"], f"cell {cell.id}: not a vizlib figure"
+                # what makes plotly.js fetch its base-map topojson from a CDN (blank map offline)
                 assert not any(t.get("locationmode") or t["type"].startswith("choropleth") for t in spec["data"]), (
                     f"cell {cell.id}: a trace that fetches topojson from the network"
                 )
+                geos = [v for k, v in spec["layout"].items() if k.startswith("geo")]
+                assert all(geo.get("visible") is False for geo in geos), f"cell {cell.id}: a visible base map"
 
 
 @pytest.mark.parametrize("name", NAMES)
