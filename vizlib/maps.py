@@ -500,8 +500,9 @@ class _Map:
         for row in layer[["source", "source_url"]].drop_duplicates().itertuples():
             self.sources.append(Source(str(row.source), str(row.source_url)))
         names = _and(list(dict.fromkeys(layer.source.astype(str))))
-        self.layer_subtitle = f". Shaded areas: {names}, {fmt.date(self.layer_date)}"
-        return f"Control areas: {names}, {fmt.date(self.layer_date)}."
+        dated = names if fmt.date(self.layer_date) in names else f"{names}, {fmt.date(self.layer_date)}"
+        self.layer_subtitle = f". Shaded areas: {dated}"
+        return f"Control areas: {dated}."
 
     def check_layer_date(self, as_of):
         if self.layer_date is None:
