@@ -37,7 +37,7 @@ STORY_TOWNS = {
     "donetsk": {"Donetsk", "Pokrovsk", "Kurakhove"},
 }
 VIEWPORT = {"width": 1000, "height": 720}
-COUNTS = {"pages": 0, "checks": 0, "requests": 0}
+COUNTS = {"pages": 0, "checks": 0, "requests": 0, "remote": 0}
 
 
 # --- helpers shared with test_hostile_text --------------------------------------------------------------------------
@@ -141,12 +141,14 @@ def page(browser):
 def report_counts(request):
     """Print the counts for the README's "What is tested" (also without ``-s``)."""
     yield
-    terminal = request.config.pluginmanager.get_plugin("terminalreporter")
-    if terminal and COUNTS["pages"]:
-        terminal.write_line(
-            f"\nbrowser: {COUNTS['pages']} page visits, {COUNTS['checks']} checks, "
-            f"{COUNTS['requests']} requests recorded, none left the machine"
-        )
+    plugins = request.config.pluginmanager
+    terminal, capture = plugins.get_plugin("terminalreporter"), plugins.get_plugin("capturemanager")
+    if terminal and capture and COUNTS["pages"]:
+        with capture.global_and_fixture_disabled():
+            terminal.write_line(
+                f"\nbrowser: {COUNTS['pages']} page visits, {COUNTS['checks']} checks, "
+                f"{COUNTS['requests']} requests recorded, {COUNTS['remote']} of them beyond 127.0.0.1/file://"
+            )
 
 
 DOM = """() => ({
@@ -198,6 +200,7 @@ def test_page_renders_offline_with_its_content(page, local_server, site, how, th
     record, shot = visit(page, url, lambda p: dom.update(p.evaluate(DOM)))
     COUNTS["pages"] += 1
     COUNTS["requests"] += len(record.requests)
+    COUNTS["remote"] += len(record.remote_requests(local_server.origin))
 
     check(record.console_errors == [], f"console errors: {record.console_errors}")
     check(record.page_errors == [], f"page errors: {record.page_errors}")
