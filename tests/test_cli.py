@@ -67,3 +67,35 @@ def test_list_names_every_figure_with_its_title():
     assert [line.split()[0] for line in lines] == list(FIGURES)
     for slug in ("theatre", "kursk", "donetsk", "troops-kursk", "north-korea", "kursk-area", "timeline"):
         assert any(line.startswith(slug + " ") and FIGURES[slug].title in line for line in lines)
+
+
+def test_figures_draws_the_users_own_data(tmp_path):
+    own = tmp_path / "mine"
+    own.mkdir()
+    text = (DATA / "claims.csv").read_text(encoding="utf-8")
+    (own / "claims.csv").write_text(text.replace(",59000,59000,", ",61000,61000,"), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("figures", "--data", str(own), "--only", "troops-kursk,timeline", "--format", "html", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    drawn = (out / "troops-kursk.csv").read_text(encoding="utf-8")
+    assert "61000" in drawn and "59000" not in drawn
+    assert "61,000" in (out / "troops-kursk.json").read_text(encoding="utf-8")
+    assert (out / "timeline.html").is_file()
+
+
+def test_figures_rejects_bad_own_data_before_writing_anything(tmp_path):
+    own = tmp_path / "mine"
+    own.mkdir()
+    text = (DATA / "claims.csv").read_text(encoding="utf-8")
+    (own / "claims.csv").write_text(text.replace(",59000,59000,", ",-59000,59000,"), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("figures", "--data", str(own), "--format", "html", "--out", str(out))
+    assert result.exit_code == 2
+    assert result.output.strip() == "claims.csv:11: low: Input should be greater than or equal to 0"
+    assert not out.exists()
+
+
+def test_figures_data_folder_without_data_files(tmp_path):
+    result = run("figures", "--data", str(tmp_path), "--format", "html", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert "--data: none of claims.csv" in result.output

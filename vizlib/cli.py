@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -59,11 +60,18 @@ def list_figures() -> None:
     "--html", "html_mode", type=click.Choice(["shared", "self-contained"]), default="shared", show_default=True,
     help="HTML pages share one plotly.min.js, or each embeds plotly.js.",
 )
+@click.option(
+    "--data", "data_dir", type=click.Path(file_okay=False),
+    help="Folder with your own claims.csv, events.csv, places.csv and/or regions.geojson to draw instead.",
+)
 def export_figures(
-    out_dir: str, formats: str, only: tuple[str, ...], size: str | None, theme: str | None, html_mode: str
+    out_dir: str, formats: str, only: tuple[str, ...], size: str | None, theme: str | None, html_mode: str,
+    data_dir: str | None,
 ) -> None:
     """Export the article figures with their data and manifests, and write README.md."""
     from vizlib import export
+
+    own = _own_data(data_dir) if data_dir else {}
 
     names = [n for item in only for n in item.split(",") if n] or list(registry.FIGURES)
     unknown = [n for n in names if n not in registry.FIGURES]
@@ -77,7 +85,7 @@ def export_figures(
     built, failures = {}, []
     for name in names:
         try:
-            built[name] = registry.build(name, **options)
+            built[name] = registry.build(name, data=own, **options)
         except Exception as exc:  # noqa: BLE001 - report every broken builder, export the rest
             failures.append(f"{name}: {type(exc).__name__}: {exc}".replace("\n", "; "))
     written: dict = {}
@@ -101,6 +109,28 @@ def export_figures(
 def _fail(code: int, message: str) -> None:
     click.echo(message, err=True)
     sys.exit(code)
+
+
+def _own_data(folder: str) -> dict[str, Path]:
+    """Validate the user's data files in ``folder`` before anything is built or written."""
+    root = Path(folder)
+    if not root.is_dir():
+        _fail(EXIT_INVALID, f"{folder}: --data: not a folder")
+    found = {kind: root / name for kind, name in vdata.KINDS.items() if kind != "locator" and (root / name).is_file()}
+    if not found:
+        _fail(EXIT_INVALID, f"{folder}: --data: none of {', '.join(vdata.KINDS.values())} is there")
+    problems = []
+    for kind, path in found.items():
+        try:
+            if kind == "places":  # check places against the user's own boundaries when given
+                vdata.places(path, regions=found.get("regions"))
+            else:
+                vdata.validate_file(path, kind)
+        except DataError as exc:
+            problems += [str(p) for p in exc.problems]
+    if problems:
+        _fail(EXIT_INVALID, "\n".join(problems))
+    return found
 
 
 if __name__ == "__main__":  # pragma: no cover

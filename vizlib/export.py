@@ -480,6 +480,7 @@ def _html_page(fig: go.Figure, ident: str, info: dict[str, Any], mode: str) -> b
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>{_x(info["title"])}</title>
 <meta name="description" content="{_x(info["alt"])}">
 <style>

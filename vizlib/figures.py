@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import importlib
+import inspect
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -35,13 +37,16 @@ FIGURES = {
 }
 
 
-def build(slug: str, **options: Any) -> Any:
+def build(slug: str, data: Mapping[str, Any] | None = None, **options: Any) -> Any:
     """Build one article figure by slug.
 
     Parameters
     ----------
     slug : str
         A key of :data:`FIGURES`.
+    data : mapping, optional
+        The user's own datasets by kind (``claims``, ``events``, ``places``,
+        ``regions``): each is passed to the builder if it draws that kind.
     **options
         Passed to the builder (``size=``, ``theme=``, ...).
 
@@ -53,4 +58,7 @@ def build(slug: str, **options: Any) -> Any:
         spec = FIGURES[slug]
     except KeyError:
         raise KeyError(f"unknown figure {slug!r}; known: {', '.join(FIGURES)}") from None
-    return spec.builder()(**options)
+    builder = spec.builder()
+    accepted = inspect.signature(builder).parameters
+    own = {kind: source for kind, source in (data or {}).items() if kind in accepted}
+    return builder(**own, **options)
