@@ -119,13 +119,11 @@ def machine() -> dict[str, str]:
 # ------------------------------------------------------------------ 1. batch export
 
 
-def export_rows(figs: dict, naive_runs: int, vizlib_runs: int) -> list[Row]:
-    """save_many vs a fig.write_image loop (and plotly.io.write_images), interleaved."""
+def export_methods(figs: dict) -> dict:
+    """The ways to write ``figs`` as PNG+SVG into a folder, by name."""
     import plotly.io as pio
 
     from vizlib import export
-
-    images = len(figs) * len(FORMATS)
 
     def naive(out: Path) -> None:
         for name, fig in figs.items():
@@ -149,24 +147,58 @@ def export_rows(figs: dict, naive_runs: int, vizlib_runs: int) -> list[Row]:
 
         asyncio.run(start_stop())
 
+    return {"naive": naive, "write_images": write_images, "vizlib": vizlib_batch, "start": browser_start}
+
+
+def export_once(method: str) -> float:
+    """Child process: build the figures (untimed), then time one export method."""
+    from vizlib import figures
+
+    figs = {} if method == "start" else {slug: figures.build(slug) for slug in figures.FIGURES}
+    with tempfile.TemporaryDirectory() as tmp:
+        return timed(export_methods(figs)[method], Path(tmp))
+
+
+def export_in_child(method: str, timeout: float) -> float | None:
+    """Seconds of one export run in a fresh process, or None if it hung (a browser can stall)."""
+    proc = subprocess.Popen([sys.executable, __file__, "--export-once", method], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True, cwd=REPO, start_new_session=True)
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, 9)  # the child's own session: it and the browser it started
+        proc.communicate()
+        return None
+    return float(out.strip().splitlines()[-1]) if proc.returncode == 0 else None
+
+
+def export_rows(images: int, naive_runs: int, vizlib_runs: int) -> list[Row]:
+    """save_many vs a fig.write_image loop (and plotly.io.write_images), interleaved, one process per run."""
     times: dict[str, list[float]] = {"naive": [], "write_images": [], "vizlib": [], "start": []}
-    methods = {"naive": naive, "write_images": write_images, "vizlib": vizlib_batch, "start": browser_start}
+    lost: dict[str, int] = dict.fromkeys(times, 0)
     for rep in range(max(naive_runs, vizlib_runs)):
-        for key, method in methods.items():
+        for key in times:
             if key == "naive" and rep >= naive_runs:
                 continue
-            with tempfile.TemporaryDirectory() as tmp:
-                times[key].append(timed(method, Path(tmp)))
-            print(f"  export {key:12s} run {rep + 1}: {times[key][-1]:.2f} s", flush=True)
+            seconds = export_in_child(key, timeout=240 if key == "naive" else 90)
+            if seconds is None:
+                lost[key] += 1
+            else:
+                times[key].append(seconds)
+            shown = "failed or hung" if seconds is None else f"{seconds:.2f} s"
+            print(f"  export {key:12s} run {rep + 1}: {shown}", flush=True)
+    if not all(times.values()):
+        return [Row("Batch export", "-", "-", "-", ">= 8x", "skipped", f"every run of some method failed: {lost}")]
 
     naive_s, wi_s, viz_s, start_s = (median(times[k]) for k in ("naive", "write_images", "vizlib", "start"))
     warm = (viz_s - start_s) / images
     speedup = naive_s / viz_s
-    what = f"{len(figs)} figures x PNG+SVG = {images} images"
+    hung = "; runs that failed or hung (killed): " + ", ".join(f"{k} {n}" for k, n in lost.items() if n) \
+        if any(lost.values()) else ""
     return [
-        Row(f"Batch export ({what})", f"{viz_s:.2f} s", f"{naive_s:.2f} s (fig.write_image loop)",
-            f"{speedup:.1f}x faster", ">= 8x", verdict(speedup >= 8),
-            f"medians of {len(times['vizlib'])} vizlib / {len(times['naive'])} naive runs"),
+        Row(f"Batch export (7 figures x PNG+SVG = {images} images)", f"{viz_s:.2f} s",
+            f"{naive_s:.2f} s (fig.write_image loop)", f"{speedup:.1f}x faster", ">= 8x", verdict(speedup >= 8),
+            f"medians of {len(times['vizlib'])} vizlib / {len(times['naive'])} naive runs{hung}"),
         Row("Batch export, warm time per image", f"{warm:.3f} s", f"{naive_s / images:.2f} s (naive, per image)",
             f"{naive_s / images / warm:.0f}x", "< 0.3 s", verdict(warm < 0.3),
             f"warm = (save_many batch - one browser start, {start_s:.2f} s) / {images}"),
@@ -356,7 +388,11 @@ def run_suite() -> dict:
         subprocess.run(["git", "clone", "--quiet", str(REPO), str(clone)], check=True)
         proc = subprocess.run(["make", "test"], cwd=clone, capture_output=True, text=True)
         wall = time.perf_counter() - start
-    summary = next((line.strip("= ") for line in reversed(proc.stdout.splitlines()) if " in " in line), "")
+    lines = proc.stdout.splitlines()
+    summary = next((line.strip("= ") for line in reversed(lines) if " in " in line), "")
+    failed = sorted({line.split()[1].split("::")[0] for line in lines if line.startswith(("FAILED ", "ERROR "))})
+    if failed:
+        summary += "; failing: " + ", ".join(failed)
     return {"seconds": round(wall, 1), "returncode": proc.returncode, "summary": summary, "commit": commit,
             "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "load": f"{os.getloadavg()[0]:.2f}"}
 
@@ -377,7 +413,7 @@ def suite_row(record: dict | None, fresh: bool) -> Row:
     outcome = "tests passed" if record["returncode"] == 0 else f"make test exited {record['returncode']}"
     when = "this run" if fresh else f"kept from {record['date']}; rerun with --suite"
     return Row("Test suite: `make test` in a fresh clone, install included", f"{minutes:.1f} min", "-", "-",
-               "< 10 min", verdict(minutes < 10),
+               "< 10 min", verdict(minutes < 10) if record["returncode"] == 0 else "MISS (tests failed)",
                f"{outcome} ({record['summary']}); commit {record['commit']}, {when}")
 
 
@@ -418,14 +454,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--suite", action="store_true", help="also time `make test` in a fresh clone (minutes)")
     parser.add_argument("--naive-runs", type=int, default=2, help="runs of the slow fig.write_image loop")
-    parser.add_argument("--runs", type=int, default=4, help="runs of the other timed measures")
+    parser.add_argument("--runs", type=int, default=3, help="runs of the other timed measures")
     parser.add_argument("--build-once", choices=["vizlib", "naive"], help=argparse.SUPPRESS)
+    parser.add_argument("--export-once", choices=["naive", "write_images", "vizlib", "start"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.build_once:  # child of the cold build measure: print seconds from first import to last figure
         start = time.perf_counter()
         (vizlib_build_all if args.build_once == "vizlib" else naive_build_all)()
         print(time.perf_counter() - start)
+        return 0
+    if args.export_once:  # child of the export measure
+        print(export_once(args.export_once))
         return 0
 
     began = time.perf_counter()
@@ -436,7 +476,7 @@ def main(argv: list[str] | None = None) -> int:
     figs = {slug: figures.build(slug) for slug in figures.FIGURES}
     rows: list[Row] = []
     print("1. batch export", flush=True)
-    rows += export_rows(figs, args.naive_runs, args.runs)
+    rows += export_rows(len(figs) * len(FORMATS), args.naive_runs, args.runs)
     print("2. import", flush=True)
     rows += import_rows(max(10, args.runs))
     print("3. map payload", flush=True)
