@@ -20,8 +20,9 @@ chromium:
 figures: $(STAMP) chromium
 	$(BIN)/vizlib figures --out figures
 
-## Run every test, notebooks included (strict nbval).
+## Run every test, notebooks included (strict nbval), after the linter.
 test: $(STAMP) chromium
+	$(BIN)/ruff check vizlib tests scripts benchmarks
 	$(BIN)/python -m pytest
 
 ## Re-execute every notebook in place (stored outputs are what nbval checks).
@@ -38,7 +39,7 @@ bench: $(STAMP) chromium
 	$(BIN)/python benchmarks/run.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check vizlib tests scripts
+	$(BIN)/ruff check vizlib tests scripts benchmarks
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache

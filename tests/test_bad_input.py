@@ -15,12 +15,11 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from conftest import DATA
 
 from vizlib import data
 from vizlib.cli import main
 from vizlib.errors import DataError
-
-from conftest import DATA
 
 LINE = re.compile(r"^[^:\s]+(:\d+)?: [^:]+: .+$")
 CLAIMS = (DATA / "claims.csv").read_text(encoding="utf-8")
@@ -94,7 +93,7 @@ CASES = [
     ("places-lat-out-of-range", "places", "places.csv", _replace_cell(PLACES, "pokrovsk", ",48.", ",98.").encode(), "less than or equal to 90"),
     ("places-outside-oblast", "places", "places.csv", _replace_cell(PLACES, "pokrovsk", ",48.", ",51.").encode(), "km outside UA-14"),
     ("places-wrong-country", "places", "places.csv", _replace_cell(PLACES, "pokrovsk", "UA-14,UA", "RU-KRS,UA").encode(), "not a subdivision"),
-    ("places-duplicate-id", "places", "places.csv", (PLACES + [l for l in PLACES.splitlines() if l.startswith("sumy,")][0] + "\n").encode(), "duplicate 'sumy'"),
+    ("places-duplicate-id", "places", "places.csv", (PLACES + next(line for line in PLACES.splitlines() if line.startswith("sumy,")) + "\n").encode(), "duplicate 'sumy'"),
     ("events-unknown-place", "events", "events.csv", _replace_cell(EVENTS, "dam_damaged", "kurakhove_dam", "atlantis").encode(), "not a place id"),
     ("events-bad-category", "events", "events.csv", _replace_cell(EVENTS, "dam_damaged", "infrastructure", "weather").encode(), "category"),
     ("regions-self-intersecting", "regions", "regions.geojson", _regions(_geometry([[[37, 47], [38, 48], [38, 47], [37, 48], [37, 47]]])), "Self-intersection"),

@@ -6,11 +6,10 @@ import subprocess
 import sys
 
 from click.testing import CliRunner
+from conftest import DATA
 
 from vizlib.cli import main
 from vizlib.figures import FIGURES
-
-from conftest import DATA
 
 
 def run(*args: str):

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import DATA
 
 import vizlib
 from vizlib import data
 from vizlib.errors import DataError, Problem
-
-from conftest import DATA
 
 
 def _rows(name: str) -> list[dict[str, str]]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import REPO
+
 from vizlib import export, figures
 
 FIGURES_DIR = REPO / "figures"

@@ -8,13 +8,12 @@ from __future__ import annotations
 import json
 import os
 
+from conftest import DATA
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vizlib import data
 from vizlib.errors import DataError
-
-from conftest import DATA
 
 FUZZ_COUNTS: dict[str, int] = {}
 # In CI the cases are derandomised so a run can be reproduced; locally each run explores anew.

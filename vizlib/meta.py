@@ -123,7 +123,15 @@ def apply(fig: go.Figure, meta: FigureMeta, *, size: str = theme.DEFAULT_SIZE, t
         template=theme.TEMPLATES[theme_name],
         width=preset.width,
         height=preset.height,
-        title=dict(text=f"<b>{_escape(meta.title)}</b>", subtitle=dict(text=_escape(meta.subtitle)), y=0.97, yanchor="top", yref="container", x=0.02, xref="container"),
+        title=dict(
+            text=f"<b>{_escape(meta.title)}</b>",
+            subtitle=dict(text=_escape(meta.subtitle)),
+            y=0.97,
+            yanchor="top",
+            yref="container",
+            x=0.02,
+            xref="container",
+        ),
         margin=margin,
         meta={"vizlib": meta.to_dict()},
     )
