@@ -94,7 +94,8 @@ def test_maps_mark_the_towns_of_the_story(figs):
 
 
 @pytest.mark.parametrize("slug, code", [("theatre", "RU-KRS"), ("theatre", "UA-14"), ("kursk", "RU-KRS"),
-                                        ("kursk", "UA-59"), ("donetsk", "UA-14")])
+                                        ("kursk", "UA-59"), ("donetsk", "UA-14"),
+                                        ("theatre", "UA-43"), ("theatre", "UA-40")])
 def test_frame_contains_the_oblast(figs, slug, code):
     geo = figs[slug].layout.geo
     assert geo.projection.type == "conic conformal"

@@ -134,8 +134,9 @@ def theatre(
     """
     m = _Map("theatre", places, regions, events, lang, size, theme)
     named = ("RU-BEL", "RU-BRY", "RU-ORL", "UA-59", "UA-63", "UA-09", "UA-23", "UA-12")
-    focus = [*highlight, *named]
-    bounds = _union_bounds(m.regions, focus, m.places[m.places.id == "kyiv"])
+    # Ukraine's recognised borders include Crimea: frame it in, though it is not named
+    framed = [*highlight, *named, "UA-43", "UA-40"]
+    bounds = _union_bounds(m.regions, framed, m.places[m.places.id == "kyiv"])
     m.frame_on(bounds, pad=0.02, inset=True)
     m.land(highlight)
     m.region_labels([*highlight, *[c for c in named if c not in highlight]], emphasis=highlight)
