@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from vizlib import charts, data, figures, fmt, meta, theme
+from vizlib import DataError, charts, data, figures, fmt, meta, theme
 from vizlib._charts_labels import Box, Label, place
 
 CLAIM_COLUMNS = list(data.claims().columns)
@@ -294,8 +294,12 @@ def test_a_subject_missing_from_the_claims_is_a_clear_error(tmp_path):
             )
         ],
     )
-    with pytest.raises(ValueError, match="ru_troops_kursk"):
+    with pytest.raises(DataError) as caught:
         charts.troops_kursk(claims=path)
+    assert [(p.file, p.row, p.field) for p in caught.value.problems] == [("area_only.csv", None, "subject")]
+    assert str(caught.value).startswith("area_only.csv: subject: no ru_troops_kursk claims to draw")
+    with pytest.raises(DataError, match="<DataFrame>: subject: no nk_troops_russia or nk_troops_kursk claims"):
+        charts.north_korea(claims=data.claims(path))
     assert len([t for t in charts.kursk_area(claims=path).data if t.customdata is not None]) == 1
 
 

@@ -28,12 +28,14 @@ Examples
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from vizlib import data, fmt, meta, theme
+from vizlib import data, fmt, meta
+from vizlib import theme as _theme
 from vizlib._charts_draw import (
     _BASIS_KEYS,
     _HOVER,
@@ -56,6 +58,7 @@ from vizlib._charts_draw import (
     _y_ticks,
 )
 from vizlib._charts_labels import Box, Label, Spot, place
+from vizlib.errors import DataError, Problem
 
 __all__ = ["troops_kursk", "north_korea", "kursk_area", "timeline"]
 
@@ -76,7 +79,7 @@ _CATEGORY_COLORS = {
 
 
 def troops_kursk(
-    claims: Any = None, events: Any = None, *, size: str = theme.DEFAULT_SIZE, theme: str = "light"
+    claims: Any = None, events: Any = None, *, size: str = _theme.DEFAULT_SIZE, theme: str = "light"
 ) -> go.Figure:
     """Chart the claimed number of Russian troops in Kursk oblast over time.
 
@@ -104,7 +107,7 @@ def troops_kursk(
     """
     theme_name = theme
     c = _theme.colors(theme_name)
-    rows = _subject(data.claims(claims), "ru_troops_kursk")
+    rows = _subject(claims, data.claims(claims), "ru_troops_kursk")
     marks = _events(events, TROOP_EVENTS)
     x_range = _date_range(list(rows["refers_to"]) + list(marks["date"]), pad_days=(6, 8))
     y_top = _nice_top(rows["high"].max() * 1.3)
@@ -130,10 +133,7 @@ def troops_kursk(
     return meta.apply(fig, figure_meta, size=size, theme_name=theme_name)
 
 
-_theme = theme  # the module, for builders whose ``theme`` argument shadows it
-
-
-def north_korea(claims: Any = None, *, size: str = theme.DEFAULT_SIZE, theme: str = "light") -> go.Figure:
+def north_korea(claims: Any = None, *, size: str = _theme.DEFAULT_SIZE, theme: str = "light") -> go.Figure:
     """Chart the claimed numbers of North Korean troops in Russia and in Kursk oblast.
 
     Left, two panels sharing a date axis: claims of subject
@@ -163,7 +163,7 @@ def north_korea(claims: Any = None, *, size: str = theme.DEFAULT_SIZE, theme: st
     theme_name = theme
     c = _theme.colors(theme_name)
     everything = data.claims(claims)
-    rows = _subject(everything, "nk_troops_russia", "nk_troops_kursk")
+    rows = _subject(claims, everything, "nk_troops_russia", "nk_troops_kursk")
     total, parts = _composition(everything)
     drawn = pd.concat([rows, total, parts]).drop_duplicates("id") if total is not None else rows
     x_range = _date_range(list(rows["claim_date"]), pad_days=(8, 8))
@@ -370,7 +370,7 @@ def _listing_by_claim(rows: pd.DataFrame) -> str:
     return "; ".join(f"{_figure(r)} ({_who(r.claimant)}, {fmt.date(r.claim_date)})" for r in rows.itertuples())
 
 
-def kursk_area(claims: Any = None, *, size: str = theme.DEFAULT_SIZE, theme: str = "light") -> go.Figure:
+def kursk_area(claims: Any = None, *, size: str = _theme.DEFAULT_SIZE, theme: str = "light") -> go.Figure:
     """Chart the Ukrainian-held area of Kursk oblast as claimed by each side (km²).
 
     Dated claims are dots at the date they describe, coloured by the
@@ -393,7 +393,7 @@ def kursk_area(claims: Any = None, *, size: str = theme.DEFAULT_SIZE, theme: str
     """
     theme_name = theme
     c = _theme.colors(theme_name)
-    rows = _subject(data.claims(claims), "ua_held_area_kursk")
+    rows = _subject(claims, data.claims(claims), "ua_held_area_kursk")
     dated, peaks = (
         rows[rows["basis"] != "peak"].reset_index(drop=True),
         rows[rows["basis"] == "peak"].reset_index(drop=True),
@@ -483,7 +483,7 @@ def _area_alt(dated: pd.DataFrame, peaks: pd.DataFrame) -> str:
     return text
 
 
-def timeline(events: Any = None, *, size: str = theme.DEFAULT_SIZE, theme: str = "light") -> go.Figure:
+def timeline(events: Any = None, *, size: str = _theme.DEFAULT_SIZE, theme: str = "light") -> go.Figure:
     """Chart the dated events of the story on one time axis.
 
     One row per event, in date order from the top, so that labels never
@@ -601,11 +601,21 @@ def _timeline_alt(rows: pd.DataFrame) -> str:
 # --------------------------------------------------------------- data helpers
 
 
-def _subject(frame: pd.DataFrame, *subjects: str) -> pd.DataFrame:
+def _subject(source: Any, frame: pd.DataFrame, *subjects: str) -> pd.DataFrame:
+    """Return the claims of ``subjects``; raise DataError naming ``source`` if there are none."""
     rows = frame[frame["subject"].isin(subjects)].copy()
     if rows.empty:
-        raise ValueError(f"no claims of subject {' or '.join(subjects)} in the claims given")
+        message = f"no {' or '.join(subjects)} claims to draw (this chart needs at least one)"
+        raise DataError([Problem(_source_name(source), None, "subject", message)])
     return rows.sort_values(["refers_to", "claim_date", "low", "id"], kind="stable").reset_index(drop=True)
+
+
+def _source_name(source: Any) -> str:
+    if source is None:
+        return data.KINDS["claims"]
+    if isinstance(source, pd.DataFrame):
+        return "<DataFrame>"
+    return Path(source).name
 
 
 def _events(source: Any, ids: tuple[str, ...] | None) -> pd.DataFrame:
@@ -620,10 +630,14 @@ def _claimants_note(rows: pd.DataFrame) -> str:
     return "Claims by " + ", ".join(names) + "."
 
 
-def _sources(rows: pd.DataFrame, events: pd.DataFrame | None = None) -> tuple[meta.Source, ...]:
-    pairs = list(zip(rows["publication"], rows["source_url"], strict=True))
-    if events is not None:
-        pairs += list(zip(events["source"], events["source_url"], strict=True))
+def _pairs(rows: pd.DataFrame) -> list[tuple[str, str]]:
+    """Return (source name, URL) of claims (``publication``) or events (``source``)."""
+    name = "publication" if "publication" in rows else "source"
+    return list(zip(rows[name], rows["source_url"], strict=True))
+
+
+def _sources(pairs: list[tuple[str, str]]) -> tuple[meta.Source, ...]:
+    """Return one Source per name, in first-seen order, with the name's first URL."""
     first_url = dict(reversed(pairs))
     return tuple(meta.Source(name, first_url[name]) for name in dict.fromkeys(name for name, _ in pairs))
 
@@ -636,17 +650,12 @@ def _meta(slug, *, title, subtitle, rows, alt, notes, size, events=None) -> meta
         slug=slug,
         title=title,
         subtitle=subtitle,
-        sources=_sources(rows, events) if "publication" in rows else _sources_events(rows),
+        sources=_sources(_pairs(rows) + (_pairs(events) if events is not None else [])),
         as_of=max(dates).date(),
         alt=alt,
         data=rows.reset_index(drop=True),
         notes=notes,
     )
-
-
-def _sources_events(events: pd.DataFrame) -> tuple[meta.Source, ...]:
-    first_url = dict(reversed(list(zip(events["source"], events["source_url"], strict=True))))
-    return tuple(meta.Source(name, first_url[name]) for name in dict.fromkeys(events["source"]))
 
 
 # ------------------------------------------------------------------ alt text
