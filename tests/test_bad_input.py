@@ -105,6 +105,7 @@ CASES = [
     ("regions-no-features", "regions", "regions.geojson", _regions(lambda c: c.update(features=[])), "no features"),
     ("regions-missing-property", "regions", "regions.geojson", _regions(lambda c: c["features"][1]["properties"].pop("level")), "level"),
     ("regions-point", "regions", "regions.geojson", _regions(lambda c: c["features"][0].update(geometry={"type": "Point", "coordinates": [37, 48]})), "(Multi)Polygon"),
+    ("regions-geometry-not-object", "regions", "regions.geojson", _regions(lambda c: c["features"][0].update(geometry="x")), "not a GeoJSON geometry object"),
     ("regions-open-ring", "regions", "regions.geojson", _regions(_geometry([[[37, 47], [38, 47], [38, 48]]])), "geometry"),
     ("locator-bad-code", "locator", "locator.geojson", json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"iso_a2": "Ukraine", "name": "Ukraine"}, "geometry": {"type": "Polygon", "coordinates": [[[30, 50], [31, 50], [31, 51], [30, 50]]]}}]}).encode(), "iso_a2"),
 ]
@@ -114,8 +115,9 @@ CASES = [
 def test_malformed_input_is_a_data_error_and_cli_exit_2(kind, name, content, expected, tmp_path):
     path = tmp_path / name
     path.write_bytes(content)
+    load = (lambda p: data.events(p, places=data.places())) if kind == "events" else getattr(data, kind)
     with pytest.raises(DataError) as excinfo:
-        getattr(data, kind)(path)
+        load(path)
     message = str(excinfo.value)
     assert expected in message
     for line in message.splitlines():

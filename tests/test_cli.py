@@ -98,3 +98,17 @@ def test_figures_data_folder_without_data_files(tmp_path):
     result = run("figures", "--data", str(tmp_path), "--format", "html", "--out", str(tmp_path / "out"))
     assert result.exit_code == 2
     assert "--data: none of claims.csv" in result.output
+
+
+def test_figures_own_events_may_name_own_places(tmp_path):
+    own = tmp_path / "mine"
+    own.mkdir()
+    places = (DATA / "places.csv").read_text(encoding="utf-8")
+    sudzha = next(line for line in places.splitlines() if line.startswith("sudzha,"))
+    (own / "places.csv").write_text(places + sudzha.replace("sudzha,Sudzha", "sudzha_centre,Sudzha centre", 1) + "\n", encoding="utf-8")
+    events = (DATA / "events.csv").read_text(encoding="utf-8").replace(",sudzha,", ",sudzha_centre,")
+    (own / "events.csv").write_text(events, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("figures", "--data", str(own), "--only", "timeline,kursk", "--format", "html", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "Sudzha centre" in (out / "kursk.csv").read_text(encoding="utf-8")

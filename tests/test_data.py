@@ -246,7 +246,7 @@ def test_event_rules(tmp_path):
     ]:
         bad = _write(tmp_path / "events.csv", [dict(GOOD_EVENT, **{field: value})])
         with pytest.raises(DataError) as excinfo:
-            data.events(bad)
+            data.events(bad, places=data.places())
         (problem,) = _problems(excinfo)
         assert (problem.row, problem.field) == (2, field)
         assert words in problem.message
@@ -346,3 +346,14 @@ def test_import_is_cheap_and_offline():
     code = "import sys, vizlib; print(sorted(m for m in ('geopandas','kaleido','shapely','pandas','plotly') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_events_may_name_the_users_own_places(tmp_path):
+    places = pd.concat([data.places(), data.places().query("id == 'sudzha'").assign(id="sudzha_centre")])
+    event = dict(GOOD_EVENT, place_id="sudzha_centre")
+    path = _write(tmp_path / "events.csv", [event])
+    assert list(data.events(path, places=places).place_id) == ["sudzha_centre"]
+    with pytest.raises(DataError, match="events.csv:2: place_id: 'sudzha_centre' is not a place id"):
+        data.events(path, places=data.places())
+    with pytest.raises(DataError, match="is not a place id"):
+        data.validate_file(path, "events")

@@ -124,6 +124,8 @@ def _own_data(folder: str) -> dict[str, Path]:
         try:
             if kind == "places":  # check places against the user's own boundaries when given
                 vdata.places(path, regions=found.get("regions"))
+            elif kind == "events" and "places" in found:  # events may name the user's own places
+                vdata.events(path, places=vdata.places(found["places"], regions=found.get("regions")))
             else:
                 vdata.validate_file(path, kind)
         except DataError as exc:

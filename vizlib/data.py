@@ -255,8 +255,10 @@ def events(source: Any = None, places: pd.DataFrame | None = None) -> pd.DataFra
     source : path, DataFrame or None
         An events CSV or DataFrame; None loads the bundled ``events.csv``.
     places : DataFrame, optional
-        Places whose ``id`` an event's ``place_id`` may name; default the
-        bundled places.
+        Places whose ``id`` an event's ``place_id`` must name. Without it,
+        the bundled events are checked against the bundled places and a
+        user's events are not checked for place ids (a chart does not need
+        them; a map looks each one up in the places it draws).
 
     Returns
     -------
@@ -267,7 +269,8 @@ def events(source: Any = None, places: pd.DataFrame | None = None) -> pd.DataFra
     Raises
     ------
     vizlib.DataError
-        If any rule is broken, including a ``place_id`` that names no place.
+        If any rule is broken, including a ``place_id`` that names no place
+        of ``places``.
     """
     if source is None and places is None:
         return _default("events").copy()
@@ -276,11 +279,11 @@ def events(source: Any = None, places: pd.DataFrame | None = None) -> pd.DataFra
 
 def _events(source: Any, places_frame: pd.DataFrame | None) -> pd.DataFrame:
     name, rows = _load_table(source, "events")
-    known = set((places_frame if places_frame is not None else places())["id"])
+    known = None if places_frame is None else set(places_frame["id"])
     problems = [
         Problem(name, line, "place_id", f"{row.place_id!r} is not a place id in places.csv")
         for line, row in rows
-        if row.place_id and row.place_id not in known
+        if known is not None and row.place_id and row.place_id not in known
     ]
     if problems:
         raise DataError(problems)
@@ -474,6 +477,9 @@ def _validate_features(
             problems += _problems_from(name, number, exc, "properties")
             continue
         geometry = feature.get("geometry") or {}
+        if not isinstance(geometry, dict):
+            problems.append(Problem(name, number, "geometry", "not a GeoJSON geometry object"))
+            continue
         if geometry.get("type") not in ("Polygon", "MultiPolygon"):
             problems.append(Problem(name, number, "geometry", f"must be a (Multi)Polygon, not {geometry.get('type')}"))
             continue
@@ -524,7 +530,7 @@ def _default(kind: str) -> Any:
     """Load and validate one bundled file once per process."""
     loaders = {
         "claims": lambda: _claims(data_file(KINDS["claims"])),
-        "events": lambda: _events(data_file(KINDS["events"]), None),
+        "events": lambda: _events(data_file(KINDS["events"]), places()),
         "places": lambda: _places(data_file(KINDS["places"]), None),
         "regions": lambda: _geo(data_file(KINDS["regions"]), "regions"),
         "locator": lambda: _geo(data_file(KINDS["locator"]), "locator"),
@@ -560,7 +566,7 @@ def detect_kind(path: str | os.PathLike[str]) -> str:
     raise DataError([Problem(path.name, 1, "file", "cannot tell the kind of data; pass --kind")])
 
 
-def validate_file(path: str | os.PathLike[str], kind: str | None = None) -> Any:
+def validate_file(path: str | os.PathLike[str], kind: str | None = None, places: Any = None) -> Any:
     """Validate one data file and return what its loader returns.
 
     Parameters
@@ -569,6 +575,9 @@ def validate_file(path: str | os.PathLike[str], kind: str | None = None) -> Any:
         The file to check.
     kind : {"claims", "events", "places", "regions", "locator"}, optional
         The kind of data; by default told from the file's columns.
+    places : path or DataFrame, optional
+        The places an events file's ``place_id`` must name; default the
+        bundled places.
 
     Raises
     ------
@@ -576,8 +585,14 @@ def validate_file(path: str | os.PathLike[str], kind: str | None = None) -> Any:
         With one problem per broken rule.
     """
     kind = kind or detect_kind(path)
-    loaders = {"claims": _claims, "events": lambda p: _events(p, None), "places": lambda p: _places(p, None),
-               "regions": lambda p: _geo(p, "regions"), "locator": lambda p: _geo(p, "locator")}
+    known_places = (lambda: _places(places, None)) if places is not None else (lambda: _default("places"))
+    loaders = {
+        "claims": _claims,
+        "events": lambda p: _events(p, known_places()),
+        "places": lambda p: _places(p, None),
+        "regions": lambda p: _geo(p, "regions"),
+        "locator": lambda p: _geo(p, "locator"),
+    }
     return loaders[kind](path)
 
 

@@ -65,6 +65,7 @@ FRONTLINE_COLUMNS = ["status", "date", "source", "source_url", "geometry"]
 #: Folder of the daily archive's files (raw files of the GitHub repository
 #: ``cyterat/deepstate-map-data``, branch ``main``, folder ``data``).
 ARCHIVE_URL = "https://raw.githubusercontent.com/cyterat/deepstate-map-data/main/data/"
+DEEPSTATE_URL = "https://deepstatemap.live/"
 #: The archive's first day.
 ARCHIVE_START = dt.date(2024, 7, 8)
 ARCHIVE_NAME = "deepstatemap_data_{:%Y%m%d}.geojson"
@@ -148,7 +149,14 @@ def read_frontline(path_or_gdf: Any, *, date: Any = None, source: str | None = N
     export = any(isinstance(f, dict) and (f.get("properties") or {}).get("name") for f in features)
     kind = EXPORT_SOURCE if export else ARCHIVE_SOURCE
     rows = _status_polygons(name, features, export, _crs_transformer(name, collection.get("crs")))
-    return _layer(rows, date, source or kind.format(fmt.date(date)), str(path.resolve()))
+    return _layer(rows, date, source or kind.format(fmt.date(date)), _public_url(path.name, export))
+
+
+def _public_url(name: str, export: bool) -> str:
+    """Where a local file's layer is published: never the reader's own path."""
+    if not export and name.startswith("deepstatemap_data_"):
+        return ARCHIVE_URL + name
+    return DEEPSTATE_URL if export else name
 
 
 def _load_json(path: Path) -> Any:
@@ -217,6 +225,9 @@ def _status_polygons(name: str, features: list[Any], export: bool, reproject: An
             problems.append(Problem(name, number, "type", "not a GeoJSON Feature"))
             continue
         geometry = feature.get("geometry") or {}
+        if not isinstance(geometry, dict):
+            problems.append(Problem(name, number, "geometry", "not a GeoJSON geometry object"))
+            continue
         if geometry.get("type") not in ("Polygon", "MultiPolygon"):
             continue  # points (units, attack directions) and lines are not areas
         if export:
