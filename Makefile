@@ -7,10 +7,10 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: figures test notebooks data bench chromium lint clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@
 
 chromium:
@@ -31,7 +31,7 @@ notebooks: $(STAMP)
 
 ## Rebuild data/regions.geojson, data/locator.geojson and data/places.csv from their sources.
 data: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[build]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[build]'
 	$(BIN)/python scripts/build_data.py
 
 ## Measure performance against the obvious alternatives; writes benchmarks/results.md.
