@@ -141,7 +141,7 @@ def theatre(
     m.land(highlight)
     m.region_labels([*highlight, *[c for c in named if c not in highlight]], emphasis=highlight)
     m.country_labels()
-    priority = ["kyiv", "kursk", "sudzha", "donetsk", "pokrovsk", "kurakhove", "kharkiv", "sumy", "belgorod"]
+    priority = ["kyiv", "kursk", "sudzha", "pokrovsk", "kurakhove", "donetsk", "kharkiv", "sumy", "belgorod"]
     # at this scale, small towns only where the story is (they would crowd Donetsk oblast)
     shown = m.places_in_frame(exclude_kinds=("dam",))
     shown = shown[(shown.kind != "town") | shown.id.isin(priority)].reset_index(drop=True)
@@ -880,11 +880,13 @@ class _Map:
 
     # ---- dating
     def as_of_from_events(self, shown) -> dt.date:
-        """Date the map by the newest event at a place it draws (the story it illustrates)."""
-        dates = self.events.loc[self.events.place_id.isin(shown.id), "date"]
-        if dates.empty:
-            dates = self.events["date"]
-        return max(dates).date()
+        """Date the map by the newest event at a place it draws, and cite that event's source."""
+        events = self.events[self.events.place_id.isin(shown.id)]
+        if events.empty:
+            events = self.events
+        newest = events[events.date == events.date.max()]
+        self.sources += [Source(str(e.source), str(e.source_url)) for e in newest.itertuples()]
+        return newest.date.max().date()
 
     def approx_note(self, shown) -> str:
         approx = shown[shown.approximate]
@@ -1028,11 +1030,13 @@ class _Map:
         return (x0, y0, x0 + 50 + 6.6 * max(map(len, names), default=0), y0 + 10 + 19 * len(names))
 
     def _place_with_shifts(self, requests, obstacles):
-        # region and country names are centred on their polygon; nudge them when
-        # a town is in the way, and drop them only when no nudge helps
+        # towns and notes first (they are the story); region and country names are
+        # centred on their polygon, nudged when a label is in the way, dropped when no nudge helps
         taken = list(obstacles)
-        out = []
-        for lab, req in zip(self.labels, requests):
+        out = [None] * len(requests)
+        order = sorted(range(len(requests)), key=lambda i: bool(self.labels[i].get("shift")))
+        for i in order:
+            lab, req = self.labels[i], requests[i]
             if lab.get("shift"):
                 chosen = (None, None)
                 for dx, dy in [(0, 0), *lab["alts"]]:
@@ -1046,12 +1050,11 @@ class _Map:
                         chosen = ("middle center", box)
                         taken.append(box)
                         break
-                out.append(chosen)
+                out[i] = chosen
             else:
-                result = _geo.place_labels([req], taken, self.plot, req["positions"])[0]
-                if result[1]:
-                    taken.append(result[1])
-                out.append(result)
+                out[i] = _geo.place_labels([req], taken, self.plot, req["positions"])[0]
+                if out[i][1]:
+                    taken.append(out[i][1])
         return out
 
     def _trace(self, lon, lat, name, *, fill=None, geo="geo", mode=None, **kwargs):
