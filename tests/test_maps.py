@@ -259,6 +259,21 @@ def test_extra_geodataframe_draws_points_and_areas():
     points = by_meta(fig, "extra:points")
     assert (points.lon[0], points.lat[0]) == (35.6, 51.4) and points.name == "Added places"
     assert by_meta(fig, "extra:areas").fill == "toself"
+    drawn = meta.data_frame(fig).set_index("name")
+    assert (drawn.loc["Command post", "lat"], drawn.loc["Command post", "lon"]) == (51.4, 35.6)
+    assert "User-supplied layer" in meta.get(fig)["source_line"]
+
+
+def test_extra_layer_cites_its_own_source():
+    extra = gpd.GeoDataFrame({"name": ["Checkpoint"], "source": ["Field notes"],
+                              "source_url": ["https://example.org/notes"]},
+                             geometry=[shapely.Point(35.5, 51.3)], crs=4326)
+    fig = maps.kursk(extra=extra)
+    info = meta.get(fig)
+    assert {"name": "Field notes", "url": "https://example.org/notes", "licence": None} in info["sources"]
+    assert "User-supplied layer" not in info["source_line"]
+    row = meta.data_frame(fig).set_index("name").loc["Checkpoint"]
+    assert (row.lat, row.lon, row.source) == (51.3, 35.5, "Field notes")
 
 
 def _layer(date, status="ukrainian_held", shape=None):

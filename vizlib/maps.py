@@ -316,7 +316,7 @@ class _Map:
         self.region_rows: list[dict] = []
         self.layer_date: dt.date | None = None
         self.layer_subtitle = ""
-        self.legend_names: list[str] = []
+        self.extra_rows: list[dict] = []
 
     # ---- framing
     def frame_on(self, bounds, pad, inset=False):
@@ -786,6 +786,22 @@ class _Map:
                 hoverinfo="text",
             )
             self._label_points(frame, frame, index, [8] * len(frame))
+        self._cite_extra(extra, points)
+
+    def _cite_extra(self, extra, points):
+        """Record the user's layer: its source (or that the user supplied it), and its points as data drawn."""
+        if "source" in extra:
+            urls = extra["source_url"] if "source_url" in extra else pd.Series([None] * len(extra), index=extra.index)
+            for name, url in dict.fromkeys(zip(extra["source"].astype(str), urls)):
+                self.sources.append(Source(name, None if pd.isna(url) else str(url)))
+        else:
+            self.sources.append(Source("User-supplied layer"))
+        names = points["name"].astype(str) if "name" in points else pd.Series([""] * len(points), index=points.index)
+        for i, (name, geom) in enumerate(zip(names, points.geometry)):
+            source = str(points["source"].iloc[i]) if "source" in points else "User-supplied layer"
+            self.extra_rows.append(
+                dict(id=f"extra_{i}", name=name, kind="extra", lat=geom.y, lon=geom.x, approximate=False, source=source)
+            )
 
     # ---- locator inset (theatre)
     def inset(self):
@@ -910,7 +926,9 @@ class _Map:
         places_rows = shown.assign(source=shown.source.astype(str))[
             ["id", "name", "kind", "lat", "lon", "approximate", "source"]
         ]
-        drawn = pd.concat([places_rows, pd.DataFrame(self.region_rows)], ignore_index=True)
+        drawn = pd.concat(
+            [places_rows, pd.DataFrame(self.region_rows), pd.DataFrame(self.extra_rows)], ignore_index=True
+        )
         x0, y0, *_ = self.plot
         self.fig.update_layout(
             showlegend=True,
