@@ -313,11 +313,35 @@ def test_north_korea_composition_draws_only_claimed_numbers(built):
     total = claims.loc[charts.COMPOSITION_TOTAL]
     assert composition[0].customdata[0][0] == charts.COMPOSITION_TOTAL
     assert composition[0].y[0] == total["high"]
-    parts = {t.customdata[0][0]: t.y[0] for t in composition[1:]}
-    assert parts == {"nk_kursk_pentagon_1118": 11000, "nk_kursk_nis_1120": 11000}
+    # Pentagon (18 Nov) and NIS (20 Nov) both claim 11,000: one bar, not two that read as 22,000.
+    assert len(composition) == 2
+    (part,) = composition[1:]
+    assert list(part.y) == [11000] and part.customdata[0][0] == "nk_kursk_pentagon_1118,nk_kursk_nis_1120"
+    for claim_id in ("nk_kursk_pentagon_1118", "nk_kursk_nis_1120"):
+        assert meta.escape(claims.loc[claim_id, "claimant"]) in part.customdata[0][1]
+    labels = [a.text for a in fig.layout.annotations if a.name == "composition-label"]
+    nk_label = next(text for text in labels if "North Korean" in text)
+    assert nk_label.startswith("<b>North Korean: 11,000</b>")
+    assert "Pentagon\u00a018 Nov" in nk_label and "NIS\u00a020 Nov" in nk_label
+    assert "alternative" not in nk_label
     texts = " ".join(a.text for a in fig.layout.annotations)
-    assert "Russian<br>(remainder,<br>not separately<br>claimed)" in texts
-    assert "39,000" not in texts and "39k" not in texts
+    assert "Russian<br>(remainder, not<br>separately claimed)" in texts
+    assert "39,000" not in texts and "39k" not in texts and "22,000" not in texts
+
+
+def test_north_korea_composition_shows_differing_claims_as_alternatives():
+    claims = data.claims()
+    claims.loc[claims["id"] == "nk_kursk_nis_1120", ["low", "high"]] = 12000
+    fig = charts.north_korea(claims=claims)
+    parts = [t for t in fig.data if t.xaxis == "x2"][1:]
+    assert sorted((t.customdata[0][0], t.y[0]) for t in parts) == [
+        ("nk_kursk_nis_1120", 12000),
+        ("nk_kursk_pentagon_1118", 11000),
+    ]
+    assert parts[0].x[0] != parts[1].x[0]
+    nk_label = next(a.text for a in fig.layout.annotations if a.name == "composition-label" and "North" in a.text)
+    assert "alternative claims" in nk_label and "not additive" in nk_label
+    assert "<b>11,000</b> Pentagon\u00a018 Nov<br>or <b>12,000</b> NIS\u00a020 Nov" in nk_label
 
 
 def test_area_peak_is_an_undated_reference_line(built):

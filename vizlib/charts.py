@@ -262,7 +262,12 @@ def _heading_box(frame: _Frame, text: str) -> Box:
 
 
 def _add_composition(fig, total, parts, c, axes, panel_px: float) -> None:
-    """Draw the total claim as an outline bar and each North Korean claim as a bar inside it."""
+    """Draw the total claim as an outline bar and the North Korean claims inside it.
+
+    Claims of the same number share one bar that names every claimant;
+    claims that differ are thin bars side by side, noted as alternatives,
+    so that they never read as parts that add up.
+    """
     xref, yref = axes.xaxis.plotly_name.replace("axis", ""), axes.yaxis.plotly_name.replace("axis", "")
     where = dict(row=1, col=2)
     whole = total.iloc[0]
@@ -279,25 +284,39 @@ def _add_composition(fig, total, parts, c, axes, panel_px: float) -> None:
         ),
         **where,
     )
-    n = len(parts)
-    width = 0.9 / n
-    for k, part in enumerate(parts.itertuples()):
+    groups = [group for _, group in parts.groupby(["low", "high"], sort=False)]
+    alternatives = len(groups) > 1
+    width = 0.16 if alternatives else 0.6
+    for k, group in enumerate(groups):
+        first = group.iloc[0]
+        ranged = first["low"] != first["high"]
         fig.add_trace(
             go.Bar(
-                x=[-0.45 + width * (k + 0.5)],
-                y=[part.high - part.low] if part.low != part.high else [part.high],
-                base=[part.low] if part.low != part.high else None,
-                width=[width * 0.92],
+                x=[(k - (len(groups) - 1) / 2) * width * 1.5],
+                y=[first["high"] - first["low"]] if ranged else [first["high"]],
+                base=[first["low"]] if ranged else None,
+                width=[width],
                 name="North Korean troops in Kursk oblast (claim)",
                 marker=dict(color=c["north_korea"], line=dict(width=0)),
-                customdata=_customdata(parts.iloc[[k]]),
-                hovertemplate=_HOVER,
+                customdata=[_agreeing_customdata(group)],
+                hovertemplate="<b>%{customdata[2]}</b> North Korean troops in Kursk oblast<br>"
+                "%{customdata[1]}<extra></extra>",
                 showlegend=False,
             ),
             **where,
         )
-    part_figures = list(dict.fromkeys(_figure(p) for p in parts.itertuples()))
-    part_who = [f"{_short_who(p.claimant)}\u00a0{fmt.date(p.claim_date)[:-5]}" for p in parts.itertuples()]
+    lines = [
+        "<br>".join(f"{meta.escape(_short_who(p.claimant))}\u00a0{fmt.date(p.claim_date)[:-5]}" for p in g.itertuples())
+        for g in groups
+    ]
+    if alternatives:
+        figures = [meta.escape(_figure(g.iloc[0])) for g in groups]
+        options = [f"<b>{f}</b> {who}" for f, who in zip(figures, lines, strict=True)]
+        note = "<i>alternative claims, not additive</i>"
+        part_label = "<b>North Korean:</b><br>" + "<br>or ".join(options) + f"<br>{note}"
+    else:
+        part_label = f"<b>North Korean: {meta.escape(_figure(groups[0].iloc[0]))}</b><br>{lines[0]}"
+    label_px = 15 * (part_label.count("<br>") + 1) + 4
     # Leave room above the total for its three-line label (about 50 px).
     y_top = whole["high"] * panel_px / (panel_px - 52)
     notes = [
@@ -308,20 +327,14 @@ def _add_composition(fig, total, parts, c, axes, panel_px: float) -> None:
             f"{meta.escape(whole['publication'].split(' (')[0])}, {fmt.date(whole['claim_date'])[:-5]}",
             c["text"],
         ),
-        # Midway between the top of the North Korean label (3 lines) and the total.
-        (
-            (parts["high"].max() + 50 / panel_px * y_top + whole["low"]) / 2,
-            "middle",
-            "Russian<br>(remainder,<br>not separately<br>claimed)",
-            c["muted"],
-        ),
-        (
-            parts["high"].max(),
-            "bottom",
-            f"<b>North Korean: {' / '.join(part_figures)}</b><br>" + "<br>".join(meta.escape(w) for w in part_who),
-            c["text"],
-        ),
+        (parts["high"].max(), "bottom", part_label, c["text"]),
     ]
+    # The remainder label goes midway between the North Korean label and the
+    # total, if its three lines fit there (a long list of alternatives may not).
+    label_top = parts["high"].max() + label_px / panel_px * y_top
+    if (whole["low"] - label_top) / y_top * panel_px >= 48:
+        remainder = "Russian<br>(remainder, not<br>separately claimed)"
+        notes.append(((label_top + whole["low"]) / 2, "middle", remainder, c["muted"]))
     for y, anchor, text, color in notes:
         fig.add_annotation(
             name="composition-label",
@@ -337,9 +350,18 @@ def _add_composition(fig, total, parts, c, axes, panel_px: float) -> None:
             bgcolor=c["background"] if color == c["text"] and y != whole["high"] else None,
         )
     _panel_heading(fig, "All troops in Kursk oblast", xref, yref, c)
-    fig.update_xaxes(range=[-0.7, 0.7], showticklabels=False, showline=True, ticks="", **where)
+    fig.update_xaxes(range=[-0.6, 0.6], showticklabels=False, showline=True, ticks="", **where)
     values, labels = _y_ticks(y_top, whole["high"], 3)
     fig.update_yaxes(range=[0, y_top], tickvals=values, ticktext=labels, zeroline=True, **where)
+
+
+def _agreeing_customdata(group: pd.DataFrame) -> list[str]:
+    """Return [ids, one line per claimant (date, publication), the figure] for claims of one number."""
+    who = "<br>".join(
+        f"{meta.escape(r.claimant)}, {fmt.date(r.claim_date)} ({meta.escape(r.publication)})"
+        for r in group.itertuples()
+    )
+    return [",".join(group["id"]), who, _figure(group.iloc[0])]
 
 
 def _north_korea_alt(rows, total, parts) -> str:
