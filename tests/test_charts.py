@@ -386,3 +386,11 @@ def test_label_placer_keeps_labels_apart_and_off_the_marks():
     first, second = (label.box(label.chosen) for label in labels)
     assert first.overlap(second) == 0
     assert first.overlap(Box(-6, -6, 6, 6)) == 0 and second.overlap(Box(-6, -6, 6, 6)) == 0
+
+
+@pytest.mark.parametrize("size", ["wide", "column"])
+def test_north_korea_top_panel_headings_keep_clear_of_the_subtitle(size):
+    fig = charts.north_korea(size=size)
+    plot_height = theme.SIZES[size].height - fig.layout.margin.t - fig.layout.margin.b
+    for axis in (fig.layout.yaxis, fig.layout.yaxis2):
+        assert (1 - axis.domain[1]) * plot_height >= 16, axis.domain

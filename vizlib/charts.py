@@ -68,6 +68,9 @@ TROOP_EVENTS = ("incursion_start", "us_election", "nyt_50k", "zelensky_50k")
 #: north-korea chart shows (New York Times, 10 Nov 2024).
 COMPOSITION_TOTAL = "ru_kursk_nyt_1110"
 
+#: Space between the subtitle and the headings of the top panels.
+_HEADING_GAP_PX = 18
+
 _CATEGORY_COLORS = {
     "military": ("ukraine", "circle"),
     "diplomacy": ("north_korea", "diamond"),
@@ -190,6 +193,11 @@ def north_korea(claims: Any = None, *, size: str = _theme.DEFAULT_SIZE, theme: s
         horizontal_spacing=0.1,
         vertical_spacing=0.14,
     )
+    # Keep the top panel headings clear of the subtitle.
+    heading_gap = _HEADING_GAP_PX / _Frame.for_figure(figure_meta, size, x_range, (0, y_top)).area.top
+    for col in (1, 2) if with_total else (1,):
+        top_axis = fig.get_subplot(1, col).yaxis
+        top_axis.domain = (top_axis.domain[0], 1 - heading_gap)
     frames, panels = [], []
     for row_number, subject, heading in (
         (1, "nk_troops_russia", "In Russia"),
@@ -210,7 +218,7 @@ def north_korea(claims: Any = None, *, size: str = _theme.DEFAULT_SIZE, theme: s
         # The composition panel takes the top of the right column; the key goes below it.
         key = _add_key(fig, rows, c, frames[1], [])
         key_share = (key.top - key.bottom + 28) / frames[1].area.top
-        fig.update_yaxes(domain=[key_share, 1.0], row=1, col=2)
+        fig.update_yaxes(domain=[key_share, 1 - heading_gap], row=1, col=2)
         right = fig.get_subplot(1, 2).xaxis.domain[0]
         legend = dict(frames[1].legend, x=right, y=key_share - 28 / frames[1].area.top)
     else:
@@ -221,7 +229,7 @@ def north_korea(claims: Any = None, *, size: str = _theme.DEFAULT_SIZE, theme: s
             extra = [frame.key_box] if frame.key_box is not None and frame is frames[1] and not with_total else []
             _label_claims(fig, panel, frame, c, obstacles + extra, "claim_date", xref=xref, yref=yref)
     if with_total:
-        panel_px = (1 - key_share) * frames[1].area.top
+        panel_px = (1 - heading_gap - key_share) * frames[1].area.top
         _add_composition(fig, total, parts, c, fig.get_subplot(1, 2), panel_px)
     fig.update_layout(barmode="overlay", showlegend=True, legend=legend)
     fig.update_xaxes(showticklabels=True, row=1, col=1)
