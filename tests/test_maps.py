@@ -138,6 +138,20 @@ def test_labels_do_not_overlap(figs, slug):
             assert not _geo.overlaps(shrink(box_a), shrink(box_b)), (a, b)
 
 
+@pytest.mark.parametrize("slug", ["kursk", "donetsk"])
+def test_strong_line_is_the_land_border_and_coasts_are_thin(figs, slug):
+    countries = data.regions().set_index("iso_3166_2").geometry
+    border, coast = by_meta(figs[slug], "borders:country"), by_meta(figs[slug], "borders:coast")
+    points = [shapely.Point(lo, la) for lo, la in zip(border.lon, border.lat) if lo is not None]
+    assert len(points) > 20
+    neighbours = shapely.union_all([countries["RU"].boundary, countries["BY"].boundary])
+    for p in points:  # on Ukraine's outline and on Russia's or Belarus's: a land border, no coast
+        assert countries["UA"].boundary.distance(p) < 0.01 and neighbours.distance(p) < 0.01
+    assert coast.line.width < border.line.width
+    if slug == "donetsk":  # the Azov coast is drawn, but thin
+        assert any(la is not None and la < 47.2 for la in coast.lat)
+
+
 def test_pokrovsk_and_kurakhove_both_labelled_on_every_size():
     for size in ("column", "wide", "social"):
         text = [t for t in by_meta(maps.donetsk(size=size), "places").text if t]

@@ -385,11 +385,15 @@ class _Map:
             )
         # the regions file is clipped to a frame: its cut edges are no borders
         cut = shapely.box(*r.total_bounds).exterior.buffer(1e-4)
-        for geoms, name, colour, width in (
-            (admin.geometry, "admin1", c["border"], 0.8),
-            (countries.geometry, "country", c["country_border"], border_width),
+        outlines = _geo.shared_lines(self._clipped(countries.geometry)).difference(cut)
+        land_borders = outlines.intersection(self._neighbours(countries))
+        for lines, name, colour, width in (
+            (_geo.shared_lines(self._clipped(admin.geometry)).difference(cut), "admin1", c["border"], 0.8),
+            # coasts thin and muted, so that only land borders read as borders
+            (outlines.difference(land_borders.buffer(1e-6)), "coast", c["muted"], 0.6),
+            (land_borders, "country", c["country_border"], border_width),
         ):
-            lines = _geo.shared_lines(self._clipped(geoms)).difference(cut).simplify(self.tolerance)
+            lines = lines.simplify(self.tolerance)
             lon, lat = _geo.line_path([lines], self.decimals)
             self._trace(
                 lon,
@@ -399,6 +403,22 @@ class _Map:
                 showlegend=False,
                 meta=f"borders:{name}",
             )
+
+    def _neighbours(self, countries):
+        """Return an area covering every land border of the countries drawn, and no coast.
+
+        The countries of the regions file come from one coverage, so their shared
+        edges match exactly; neighbours beyond it come from the coarse locator.
+        """
+        import shapely
+
+        edges = []
+        for code, shape in countries.geometry.items():
+            others = shapely.union_all([g for c, g in countries.geometry.items() if c != code])
+            edges.append(shape.boundary.intersection(others.buffer(1e-6)))
+        loc = data.locator()
+        beyond = loc[~loc.iso_a2.isin(list(countries.index))].geometry.clip(shapely.box(*self.clip))
+        return shapely.union_all([*(e.buffer(1e-6) for e in edges), *(g.buffer(0.15) for g in beyond)])
 
     def _background(self):
         """Coarse outlines of the land beyond the regions file's frame (overview maps only)."""
