@@ -344,10 +344,13 @@ def test_north_korea_composition_shows_differing_claims_as_alternatives():
     assert "<b>11,000</b> Pentagon\u00a018 Nov<br>or <b>12,000</b> NIS\u00a020 Nov" in nk_label
 
 
-def test_area_peak_is_an_undated_reference_line(built):
+def test_area_peak_is_an_undated_tick_at_the_right_edge(built):
     fig = built["kursk_area"]
     peak = [s for s in fig.layout.shapes if (s.name or "").startswith("peak:")]
-    assert len(peak) == 1 and peak[0].y0 == peak[0].y1 == 1376 and peak[0].xref == "paper"
+    assert len(peak) == 1 and peak[0].y0 == peak[0].y1 == 1376
+    # A short segment inside the axis, not a level drawn across August to December.
+    assert peak[0].xref == "x domain" and peak[0].x1 == 1 and 0.7 <= peak[0].x0 < 1
+    assert all(t.cliponaxis is not False for t in fig.data)
     label = next(a.text for a in fig.layout.annotations if a.name == "peak-label")
     assert "1,376 km²" in label and "date not given" in label
     peak_row = next(row for t in fig.data for row in (t.customdata or ()) if row[0] == "area_peak_genstaff_1123")

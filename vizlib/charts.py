@@ -404,8 +404,8 @@ def kursk_area(claims: Any = None, *, size: str = _theme.DEFAULT_SIZE, theme: st
     """Chart the Ukrainian-held area of Kursk oblast as claimed by each side (km²).
 
     Dated claims are dots at the date they describe, coloured by the
-    claimant's side; a claimed peak with no date is a horizontal reference
-    line, not a dated point.
+    claimant's side; a claimed peak with no date is a short labelled tick at
+    the right edge, not a dated point nor a level held throughout.
 
     Parameters
     ----------
@@ -443,57 +443,68 @@ def kursk_area(claims: Any = None, *, size: str = _theme.DEFAULT_SIZE, theme: st
     fig = go.Figure()
     obstacles = _add_claims(fig, dated, frame, c, "refers_to") if not dated.empty else []
     for peak in peaks.itertuples():
-        color = _side_color(peak.claimant_side, c)
-        fig.add_shape(
-            type="line",
-            name=f"peak:{peak.id}",
-            xref="paper",
-            yref="y",
-            x0=0,
-            x1=1,
-            y0=peak.high,
-            y1=peak.high,
-            line=dict(color=color, width=1.5, dash="dash"),
-            layer="below",
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=[x_range[1]],
-                y=[peak.high],
-                mode="markers",
-                name=f"{_SIDE_NAMES[peak.claimant_side]}: peak",
-                marker=dict(symbol="line-ew", size=14, line=dict(color=color, width=2)),
-                showlegend=False,
-                customdata=_customdata(peaks.iloc[[peak.Index]]),
-                hovertemplate=_HOVER,
-                cliponaxis=False,
-            )
-        )
-        text = (
-            f"<b>Peak: {meta.escape(_figure(peak))}</b>, date not given<br>"
-            f"{meta.escape(_short_who(peak.claimant))}, said {fmt.date(peak.claim_date)[:-5]}"
-        )
-        fig.add_annotation(
-            name="peak-label",
-            text=text,
-            x=0.01,
-            xref="paper",
-            y=peak.high,
-            yref="y",
-            xanchor="left",
-            yanchor="bottom",
-            yshift=3,
-            align="left",
-            showarrow=False,
-            font=dict(size=11, color=c["text"]),
-        )
-        obstacles.append(Box(frame.box.left, frame.y(peak.high), frame.box.left + 260, frame.y(peak.high) + 34))
+        obstacles.append(_add_peak(fig, peak, peaks.iloc[[peak.Index]], frame, c))
     legend_box = _add_key(fig, dated if not dated.empty else rows, c, frame, obstacles)
     if not dated.empty:
         _label_claims(fig, dated, frame, c, obstacles + [legend_box], "refers_to")
     _style_axes(fig, x_range, y_top, c, y_limit=y_top, unit="km²", short=False)
     fig.update_layout(barmode="overlay", showlegend=True, legend=frame.legend)
     return meta.apply(fig, figure_meta, size=size, theme_name=theme_name)
+
+
+#: Share of the x axis, at its right edge, that a claimed peak without a date spans.
+_PEAK_SPAN = 0.16
+
+
+def _add_peak(fig, peak, row: pd.DataFrame, frame: _Frame, c) -> Box:
+    """Draw a claimed peak with no date as a short labelled tick at the right edge; return its box.
+
+    A line across the whole time axis would read as a level held throughout.
+    """
+    color = _side_color(peak.claimant_side, c)
+    fig.add_shape(
+        type="line",
+        name=f"peak:{peak.id}",
+        xref="x domain",
+        yref="y",
+        x0=1 - _PEAK_SPAN,
+        x1=1,
+        y0=peak.high,
+        y1=peak.high,
+        line=dict(color=color, width=2.5),
+    )
+    start, end = frame.x_range
+    fig.add_trace(
+        go.Scatter(
+            x=[start + (end - start) * (1 - _PEAK_SPAN / 2)],
+            y=[peak.high],
+            mode="markers",
+            name=f"{_SIDE_NAMES[peak.claimant_side]}: peak",
+            marker=dict(symbol="line-ew", size=14, line=dict(color=color, width=2.5)),
+            showlegend=False,
+            customdata=_customdata(row),
+            hovertemplate=_HOVER,
+        )
+    )
+    fig.add_annotation(
+        name="peak-label",
+        text=(
+            f"<b>Peak: {meta.escape(_figure(peak))}</b>, date not given<br>"
+            f"{meta.escape(_short_who(peak.claimant))}, said {fmt.date(peak.claim_date)[:-5]}"
+        ),
+        x=1,
+        xref="x domain",
+        y=peak.high,
+        yref="y",
+        xanchor="right",
+        yanchor="bottom",
+        yshift=3,
+        align="right",
+        showarrow=False,
+        font=dict(size=11, color=c["text"]),
+    )
+    y = frame.y(peak.high)
+    return Box(frame.box.right - 260, y - 4, frame.box.right, y + 34)
 
 
 def _area_alt(dated: pd.DataFrame, peaks: pd.DataFrame) -> str:
