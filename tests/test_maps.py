@@ -193,6 +193,15 @@ def test_source_line_and_as_of_are_on_the_figure(figs, slug):
 
 
 @pytest.mark.parametrize("slug", BUILDERS)
+def test_footer_sits_just_under_the_map(figs, slug):
+    fig = figs[slug]
+    footer = next(a for a in fig.layout.annotations if a.name == "footer")
+    lines = footer.text.count("<br>") + 1
+    assert -10 <= footer.yshift < 0  # no room kept for axis tick labels a map does not have
+    assert fig.layout.margin.b == -footer.yshift + 15 * lines + 10
+
+
+@pytest.mark.parametrize("slug", BUILDERS)
 def test_the_event_that_dates_a_map_is_cited(figs, slug):
     info = meta.get(figs[slug])
     for event in _dating_events(figs[slug]).itertuples():

@@ -397,7 +397,9 @@ def place_labels(points, obstacles, bounds, positions=POSITIONS):
         chosen = (None, None)
         for position in p.get("positions", positions):
             box = label_box(p["x"], p["y"], p["w"], p["h"], position, p["gap"])
-            if inside(box, bounds) and not any(overlaps(box, t) for t in taken):
+            # boxes carry a little padding: edges may touch by a pixel
+            core = (box[0] + 1, box[1] + 1, box[2] - 1, box[3] - 1)
+            if inside(box, bounds) and not any(overlaps(core, t) for t in taken):
                 chosen = (position, box)
                 taken.append(box)
                 break

@@ -84,7 +84,7 @@ def _fit_footer(builder):
             warnings.simplefilter("always")
             fig = builder(**kwargs)
         bottom = fig.layout.margin.b
-        if bottom != meta.apply(go.Figure(), _DRAFT, size=kwargs.get("size", "wide")).layout.margin.b:
+        if bottom != meta.apply(go.Figure(), _DRAFT, size=kwargs.get("size", "wide"), axis_labels=False).layout.margin.b:
             token = _BOTTOM.set(bottom)
             try:
                 return builder(**kwargs)
@@ -142,9 +142,11 @@ def theatre(
     m.region_labels([*highlight, *[c for c in named if c not in highlight]], emphasis=highlight)
     m.country_labels()
     priority = ["kyiv", "kursk", "sudzha", "pokrovsk", "kurakhove", "donetsk", "kharkiv", "sumy", "belgorod"]
-    # at this scale, small towns only where the story is (they would crowd Donetsk oblast)
+    # at this scale, small towns only where the story is, and in the highlighted
+    # oblasts only the story's places (others would crowd out their labels)
     shown = m.places_in_frame(exclude_kinds=("dam",))
-    shown = shown[(shown.kind != "town") | shown.id.isin(priority)].reset_index(drop=True)
+    crowded = m.inside_regions(shown, highlight) | (shown.kind == "town")
+    shown = shown[~crowded | shown.id.isin(priority)].reset_index(drop=True)
     m.towns(shown, priority)
     m.extra_layer(extra)
     m.inset()
@@ -320,7 +322,7 @@ class _Map:
 
     # ---- framing
     def frame_on(self, bounds, pad, inset=False):
-        mg = meta.apply(go.Figure(), _DRAFT, size=self.size).layout.margin
+        mg = meta.apply(go.Figure(), _DRAFT, size=self.size, axis_labels=False).layout.margin
         w, h = self.preset.width, self.preset.height
         self.plot = (mg.l, mg.t, w - mg.r, h - (_BOTTOM.get() or mg.b))
         self.frame = _geo.frame_on(bounds, self.plot, pad=pad)
@@ -546,6 +548,13 @@ class _Map:
         x0, y0, x1, y1 = self.plot
         inside = (px > x0 + 4) & (px < x1 - 4) & (py > y0 + 4) & (py < y1 - 4) & ~p.kind.isin(exclude_kinds)
         return p[inside].reset_index(drop=True)
+
+    def inside_regions(self, places, codes):
+        """Tell which places lie inside any of the regions ``codes`` (a boolean Series)."""
+        import shapely
+
+        area = shapely.union_all(list(self.regions[self.regions.iso_3166_2.isin(list(codes))].geometry))
+        return pd.Series(shapely.contains_xy(area, places.lon, places.lat), index=places.index)
 
     def place_name(self, row):
         if self.lang == "uk":
@@ -966,7 +975,7 @@ class _Map:
             ),
         )
         fm = FigureMeta(self.slug, title, subtitle, tuple(dict.fromkeys(self.sources)), as_of, alt, drawn, notes)
-        return meta.apply(self.fig, fm, size=self.size, theme_name=self.theme)
+        return meta.apply(self.fig, fm, size=self.size, theme_name=self.theme, axis_labels=False)
 
     def _scale_bar(self):
         b, c = self.bar, self.c

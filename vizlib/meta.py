@@ -24,6 +24,8 @@ _FOOTER_CHAR_PX = 5.9
 _FOOTER_LINE_PX = 15
 #: Room under the plot for x tick labels, above the footer.
 _AXIS_LABELS_PX = 34
+#: Gap between plot and footer when the plot has no axis labels (maps).
+_NO_AXIS_LABELS_PX = 6
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,14 @@ class FigureMeta:
         }
 
 
-def apply(fig: go.Figure, meta: FigureMeta, *, size: str = theme.DEFAULT_SIZE, theme_name: str = "light") -> go.Figure:
+def apply(
+    fig: go.Figure,
+    meta: FigureMeta,
+    *,
+    size: str = theme.DEFAULT_SIZE,
+    theme_name: str = "light",
+    axis_labels: bool = True,
+) -> go.Figure:
     """Lay out the title block and footer of ``fig`` from ``meta``.
 
     Sets the house template, the size preset, title and subtitle, a footer
@@ -109,6 +118,9 @@ def apply(fig: go.Figure, meta: FigureMeta, *, size: str = theme.DEFAULT_SIZE, t
     size : str
         A preset of :data:`vizlib.theme.SIZES`.
     theme_name : {"light", "dark"}
+    axis_labels : bool
+        Leave room for x tick labels between plot and footer; False (maps)
+        puts the footer just under the plot.
 
     Returns
     -------
@@ -118,7 +130,7 @@ def apply(fig: go.Figure, meta: FigureMeta, *, size: str = theme.DEFAULT_SIZE, t
     preset = theme.size(size)
     colors = theme.colors(theme_name)
     footer = _footer_lines(meta, preset.width)
-    margin = margins(meta, size)
+    margin = margins(meta, size, axis_labels=axis_labels)
     fig.update_layout(
         template=theme.TEMPLATES[theme_name],
         width=preset.width,
@@ -144,7 +156,7 @@ def apply(fig: go.Figure, meta: FigureMeta, *, size: str = theme.DEFAULT_SIZE, t
         y=0,
         xanchor="left",
         yanchor="top",
-        yshift=-_AXIS_LABELS_PX,
+        yshift=-_gap(axis_labels),
         align="left",
         showarrow=False,
         font=dict(size=11, color=colors["muted"]),
@@ -152,13 +164,18 @@ def apply(fig: go.Figure, meta: FigureMeta, *, size: str = theme.DEFAULT_SIZE, t
     return fig
 
 
-def margins(meta: FigureMeta, size: str = theme.DEFAULT_SIZE) -> dict[str, int]:
+def margins(meta: FigureMeta, size: str = theme.DEFAULT_SIZE, *, axis_labels: bool = True) -> dict[str, int]:
     """Return the plot margins (px) :func:`apply` sets: room for title block and footer.
 
-    Builders that place labels in pixel space use this to know the plot area.
+    Builders that place labels in pixel space use this to know the plot area;
+    ``axis_labels`` as in :func:`apply`.
     """
     lines = len(_footer_lines(meta, theme.size(size).width))
-    return {"t": 92, "b": _AXIS_LABELS_PX + _FOOTER_LINE_PX * lines + 10, "l": 56, "r": 32}
+    return {"t": 92, "b": _gap(axis_labels) + _FOOTER_LINE_PX * lines + 10, "l": 56, "r": 32}
+
+
+def _gap(axis_labels: bool) -> int:
+    return _AXIS_LABELS_PX if axis_labels else _NO_AXIS_LABELS_PX
 
 
 def _footer_lines(meta: FigureMeta, width_px: int) -> list[str]:
