@@ -10,8 +10,9 @@ from colorspacious import cspace_convert, deltaE
 from vizlib import theme
 
 THEMES = sorted(theme.PALETTES)
-DATA_KEYS = ("ukraine", "russia", "north_korea", "south_korea", "highlight", "context")
-#: CAM02-UCS distance below which two categorical colours are hard to tell apart
+DATA_KEYS = ("ukraine", "russia", "north_korea", "south_korea", "highlight", "context", "several_sides")
+#: CAM02-UCS distance below which two categorical colours are hard to tell apart; the palette's closest
+#: pairs are 16.4 (light) and 20.6 (dark), as the comment in vizlib/theme.py says
 #: (a just-noticeable difference is about 1-2 units; categorical palettes aim far higher).
 MIN_DELTA_E = 15
 #: CIELAB L* difference that keeps two fills apart when printed in greyscale.
@@ -100,6 +101,12 @@ def test_template_is_registered_with_the_palette(name):
 def test_every_claimant_side_has_a_palette_colour():
     for name in THEMES:
         assert set(theme.SIDE_COLOR_KEYS.values()) <= set(theme.colors(name))
+
+
+def test_claimant_sides_and_chart_categories_use_checked_data_colours():
+    # Every colour that tells claimant sides apart is in the colour-blindness check above.
+    assert set(theme.SIDE_COLOR_KEYS.values()) <= set(DATA_KEYS)
+    assert DATA_KEYS == theme.DATA_KEYS
 
 
 def test_unknown_theme_and_size_are_clear_errors():

@@ -76,7 +76,7 @@ _CATEGORY_COLORS = {
     "diplomacy": ("north_korea", "diamond"),
     "report": ("highlight", "square"),
     "politics": ("context", "triangle-up"),
-    "infrastructure": ("muted", "x"),
+    "infrastructure": ("several_sides", "x"),
 }
 # ------------------------------------------------------------------ builders
 

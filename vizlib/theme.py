@@ -37,18 +37,23 @@ SIZES = {
 }
 DEFAULT_SIZE = "wide"
 
-# Okabe & Ito (2008) blue and vermilion for the two sides. North Korea and
-# highlight are chosen to stay >= 20 CAM02-UCS apart from every other data
-# colour under simulated deuteranopia and protanopia while keeping 3:1
-# contrast on the background; land tints differ in lightness so Ukraine and
-# Russia stay apart in greyscale too (tests/test_theme.py checks all this).
+# Okabe & Ito (2008) blue and vermilion for the two sides. Every pair of
+# data colours (DATA_KEYS) stays >= 15 CAM02-UCS apart under simulated
+# deuteranopia, protanopia and normal vision, with 3:1 contrast on the
+# background (tests/test_theme.py, MIN_DELTA_E). The closest pairs: light
+# 16.4 (russia / south_korea, deuteranopia), dark 20.6 (russia / highlight,
+# deuteranopia). South Korea is green, not blue: blue means Ukraine; claims
+# made by several sides are drawn in the text colour, apart from US grey.
+# Land tints differ in lightness so Ukraine and Russia stay apart in
+# greyscale too.
 _LIGHT = {
     "ukraine": "#0072B2",
     "russia": "#D55E00",
     "north_korea": "#871E5A",
-    "south_korea": "#0000C3",
+    "south_korea": "#3CA866",
     "highlight": "#960F00",
-    "context": "#8C8C8C",
+    "context": "#767676",
+    "several_sides": "#1A1A1A",
     "ukraine_land": "#DCEAF6",
     "ukraine_land_highlight": "#8DBDE2",
     "russia_land": "#E6C9B5",
@@ -70,9 +75,10 @@ _DARK = {
     "ukraine": "#56B4E9",
     "russia": "#F08A4B",
     "north_korea": "#8C5AD2",
-    "south_korea": "#A5FFFF",
+    "south_korea": "#00725A",
     "highlight": "#FFE85C",
     "context": "#A0A0A0",
+    "several_sides": "#EDEDED",
     "ukraine_land": "#2A4A66",
     "ukraine_land_highlight": "#2F6A96",
     "russia_land": "#3A2A20",
@@ -90,10 +96,13 @@ _DARK = {
     "background": "#161616",
 }
 PALETTES = {"light": _LIGHT, "dark": _DARK}
+#: The categorical data colours, in colorway order; all pairs stay apart
+#: with colour blindness (see the note above the palettes).
+DATA_KEYS = ("ukraine", "russia", "north_korea", "south_korea", "highlight", "context", "several_sides")
 TEMPLATES = {"light": "vizlib", "dark": "vizlib_dark"}
 
 #: Colour of each claimant side (ISO 3166-1 alpha-2, as in ``claims.csv``).
-SIDE_COLOR_KEYS = {"UA": "ukraine", "RU": "russia", "US": "context", "KR": "south_korea", "multi": "muted"}
+SIDE_COLOR_KEYS = {"UA": "ukraine", "RU": "russia", "US": "context", "KR": "south_korea", "multi": "several_sides"}
 
 
 def colors(theme: str = "light") -> dict[str, str]:
@@ -141,7 +150,7 @@ def _template(theme: str) -> go.layout.Template:
             font=dict(family=FONT_FAMILY, size=13, color=c["text"]),
             paper_bgcolor=c["background"],
             plot_bgcolor=c["background"],
-            colorway=[c[k] for k in ("ukraine", "russia", "north_korea", "south_korea", "highlight", "context")],
+            colorway=[c[k] for k in DATA_KEYS],
             title=dict(
                 x=0,
                 xref="paper",
