@@ -340,7 +340,7 @@ def _add_composition(fig, total, parts, c, axes, panel_px: float) -> None:
     # The remainder label goes midway between the North Korean label and the
     # total, if its three lines fit there (a long list of alternatives may not).
     label_top = parts["high"].max() + label_px / panel_px * y_top
-    if (whole["low"] - label_top) / y_top * panel_px >= 48:
+    if (whole["low"] - label_top) / y_top * panel_px >= 3 * 14:
         remainder = "Russian<br>(remainder, not<br>separately claimed)"
         notes.append(((label_top + whole["low"]) / 2, "middle", remainder, c["muted"]))
     for y, anchor, text, color in notes:
