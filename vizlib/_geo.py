@@ -340,7 +340,6 @@ def scale_bar(frame: Frame, at: tuple[float, float], fraction: float = 0.16):
         lat=lat_,
         label_lonlat=(float(label[0]), float(label[1])),
         box=(px - 2, py - 20, px + length + 2, py + tick + 2),
-        length_px=length,
     )
 
 

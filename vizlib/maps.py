@@ -25,6 +25,7 @@ import functools
 import textwrap
 import warnings
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -84,7 +85,8 @@ def _fit_footer(builder):
             warnings.simplefilter("always")
             fig = builder(**kwargs)
         bottom = fig.layout.margin.b
-        if bottom != meta.apply(go.Figure(), _DRAFT, size=kwargs.get("size", "wide"), axis_labels=False).layout.margin.b:
+        draft = meta.apply(go.Figure(), _DRAFT, size=kwargs.get("size", "wide"), axis_labels=False)
+        if bottom != draft.layout.margin.b:
             token = _BOTTOM.set(bottom)
             try:
                 return builder(**kwargs)
@@ -379,7 +381,7 @@ class _Map:
             self._trace(
                 lon,
                 lat,
-                w["highlighted"].format(self.region_name(code, short=True)),
+                w["highlighted"].format(self.region_name(code)),
                 fill=c[key],
                 line=dict(width=0),
                 legendrank=20,
@@ -424,8 +426,6 @@ class _Map:
 
     def _background(self):
         """Coarse outlines of the land beyond the regions file's frame (overview maps only)."""
-        import shapely
-
         minx, miny, maxx, maxy = self.regions.total_bounds
         v = self.frame.visible_bounds()
         if v[0] >= minx and v[1] >= miny and v[2] <= maxx and v[3] <= maxy:
@@ -447,7 +447,6 @@ class _Map:
                     showlegend=False,
                     meta=f"background:{key}",
                 )
-        self._background_drawn = shapely.box(*self.clip)
 
     def _fill(self, geoms):
         return _geo.fill_path(geoms, self.decimals)
@@ -460,7 +459,7 @@ class _Map:
         row = self.regions[self.regions.iso_3166_2 == code].iloc[0]
         return row.name_uk if self.lang == "uk" else row["name"]
 
-    def region_name(self, code, short=False):
+    def region_name(self, code):
         row = self.regions[self.regions.iso_3166_2 == code]
         if row.empty:
             return code
@@ -522,19 +521,32 @@ class _Map:
                 lon, lat = self.frame.to_lonlat([box[0], box[2], box[2], box[0]], [box[1], box[1], box[3], box[3]])
                 named = named.union(shapely.Polygon(zip(lon, lat)).buffer(0.2))
         for code in ("UA", "RU", "BY"):
-            shape = self.country_shape(code).intersection(view).difference(named).buffer(-0.2)
+            visible = self.country_shape(code).intersection(view)
+            shape = visible.difference(named).buffer(-0.2)
             if shape.is_empty:
                 continue
-            part = max(_geo.polygons(shape), key=lambda p: p.area)
-            point = shapely.ops.polylabel(part, tolerance=0.01)
+            text = escape(self.country_name(code).upper())
+            w, h = _geo.text_size(text, 15)
+            # in pixels: the name must fit inside the country's visible part, clear of the plot's edge
+            to_px = functools.partial(_to_px, self.frame)
+            room = shapely.transform(shape, to_px).intersection(shapely.box(*self.plot)).buffer(-h / 2 - 2)
+            if room.is_empty:
+                continue
+            part = max(_geo.polygons(room), key=lambda p: p.area)
+            x, y = shapely.ops.polylabel(part, tolerance=0.5).coords[0]
+            box = shapely.box(x - w / 2 - 4, y - h / 2, x + w / 2 + 4, y + h / 2)
+            if not shapely.transform(visible, to_px).contains(box):
+                continue  # too little of the country in view to name it
+            lon, lat = self.frame.to_lonlat(x, y)
             self.labels.insert(
                 0,
                 dict(
                     kind="country",
-                    lon=point.x,
-                    lat=point.y,
+                    lon=float(lon),
+                    lat=float(lat),
                     shift=True,
-                    text=escape(self.country_name(code).upper()),
+                    alts=[],
+                    text=text,
                     size=15,
                     strong=False,
                     positions=("middle center",),
@@ -1013,11 +1025,10 @@ class _Map:
             if lab.get("shift"):  # region/country names: centred, nudged if needed
                 requests.append(dict(x=float(x), y=float(y), w=w, h=h, gap=0, positions=("middle center",)))
                 alts = [(0, -h), (0, h), (-w / 3, 0), (w / 3, 0), (0, -2 * h), (0, 2 * h)]
-                lab["alts"] = alts
+                lab.setdefault("alts", alts)
             else:
                 requests.append(dict(x=float(x), y=float(y), w=w, h=h, gap=lab.get("gap", 5), positions=positions))
         placed = self._place_with_shifts(requests, obstacles)
-        self.placed_boxes = [box for _, box in placed if box]
         by_trace: dict[int, dict[int, str]] = {}
         free = []
         for lab, (position, box) in zip(self.labels, placed, strict=True):
@@ -1153,6 +1164,10 @@ def _check_layer(layer):
     if layer.crs is None:
         raise DataError([Problem("<layer>", None, "crs", "no CRS; set EPSG:4326")])
     return layer.to_crs(4326) if layer.crs.to_epsg() != 4326 else layer
+
+
+def _to_px(frame, lonlat):
+    return np.column_stack(frame.to_px(lonlat[:, 0], lonlat[:, 1]))
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
