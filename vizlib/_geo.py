@@ -131,6 +131,20 @@ def distance_km(lon: float, lat: float, geom) -> tuple[float, tuple[float, float
 # ------------------------------------------------------------- projection
 
 
+#: A geo subplot with plotly's own base map switched off: nothing for plotly.js to fetch.
+NO_BASE_MAP = dict(
+    visible=False,
+    showland=False,
+    showcountries=False,
+    showcoastlines=False,
+    showframe=False,
+    showlakes=False,
+    showocean=False,
+    showrivers=False,
+    showsubunits=False,
+)
+
+
 @dataclass(frozen=True)
 class Frame:
     """A conic conformal view framed on the data, with its pixel mapping.
@@ -152,15 +166,7 @@ class Frame:
     def geo(self) -> dict:
         """Return the plotly ``layout.geo`` settings for this frame (no base map)."""
         return dict(
-            visible=False,
-            showland=False,
-            showcountries=False,
-            showcoastlines=False,
-            showframe=False,
-            showlakes=False,
-            showocean=False,
-            showrivers=False,
-            showsubunits=False,
+            **NO_BASE_MAP,
             projection=dict(
                 type="conic conformal", parallels=list(self.parallels), rotation=dict(lon=round(self.lon0, 4), lat=0)
             ),

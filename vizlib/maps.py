@@ -854,15 +854,7 @@ class _Map:
         dom = dict(x=[(bx0 - x0) / (x1 - x0), 1], y=[1 - (by1 - y0) / (y1 - y0), 1])
         self.fig.update_layout(
             geo2=dict(
-                visible=False,
-                showland=False,
-                showcountries=False,
-                showcoastlines=False,
-                showframe=False,
-                showlakes=False,
-                showocean=False,
-                showrivers=False,
-                showsubunits=False,
+                **_geo.NO_BASE_MAP,
                 bgcolor=c["background"],
                 projection=dict(type="natural earth", rotation=dict(lon=62)),
                 lonaxis=dict(range=[-12, 140]),
