@@ -117,8 +117,8 @@ SQUARE = [[[37.0, 48.0], [37.1, 48.0], [37.1, 48.1], [37.0, 48.1], [37.0, 48.0]]
 @pytest.mark.parametrize(
     ("obj", "message"),
     [
-        ({"type": "Feature", "geometry": None}, r"deepstatemap_data_20240901.geojson: type: must be a GeoJSON Feature"),
-        ([1, 2], r"type: must be a GeoJSON FeatureCollection, not list"),
+        ({"type": "Feature", "geometry": None}, r"deepstatemap_data_20240901.geojson: type: must be a FeatureCollection, not Feature"),
+        ([1, 2], r"type: must be a FeatureCollection, not list"),
         ({"type": "FeatureCollection", "features": []}, r"features: no features"),
         (
             {"type": "FeatureCollection", "features": [

@@ -28,6 +28,7 @@ import pandas as pd
 from pydantic import BaseModel, ValidationError
 
 from vizlib import schemas
+from vizlib._files import feature_list, read_json, read_text
 from vizlib._paths import data_file
 from vizlib.errors import DataError, Problem
 
@@ -61,29 +62,10 @@ _CSV_HEADER_LINE = 1
 # --------------------------------------------------------------------------- CSV
 
 
-def _read_text(path: Path) -> str:
-    name = path.name
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError([Problem(str(path), None, "file", "no such file")]) from None
-    except OSError as exc:
-        raise DataError([Problem(str(path), None, "file", f"cannot read: {exc.strerror}")]) from None
-    if not raw.strip():
-        raise DataError([Problem(name, None, "file", "file is empty")])
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raise DataError([Problem(name, 1, "file", "starts with a byte-order mark; save as UTF-8 without BOM")])
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DataError([Problem(name, line, "file", f"not UTF-8 (byte 0x{raw[exc.start]:02x})")]) from None
-
-
 def _csv_records(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
     """Parse a CSV file strictly; return ``(line, record)`` pairs."""
     name = path.name
-    text = _read_text(path)
+    text = read_text(path)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         rows = list(reader)
@@ -428,12 +410,9 @@ def _geo(source: Any, kind: str) -> gpd.GeoDataFrame:
     else:
         path = Path(source)
         name = path.name
-        text = _read_text(path)
-        try:
-            collection = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise DataError([Problem(name, exc.lineno, "file", f"not valid JSON: {exc.msg}")]) from None
-    features = _check_collection(name, collection)
+        collection = read_json(path)
+    features = feature_list(name, collection)
+    _check_crs(name, collection)
     model = schemas.GEOJSON_KINDS[kind]
     rows = _validate_features(name, features, model)
     problems = _unique(name, [(n, getattr(r, _KEYS[kind])) for n, r, _ in rows], _KEYS[kind])
@@ -445,19 +424,12 @@ def _geo(source: Any, kind: str) -> gpd.GeoDataFrame:
     return frame[[*model.model_fields, "geometry"]]
 
 
-def _check_collection(name: str, collection: Any) -> list[dict[str, Any]]:
-    if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
-        kind = collection.get("type") if isinstance(collection, dict) else type(collection).__name__
-        raise DataError([Problem(name, None, "type", f"must be a FeatureCollection, not {kind}")])
+def _check_crs(name: str, collection: dict[str, Any]) -> None:
     crs = collection.get("crs")
     if crs is not None:
         crs_name = str((crs.get("properties") or {}).get("name", crs)) if isinstance(crs, dict) else str(crs)
         if not any(tag in crs_name for tag in ("CRS84", "4326")):
             raise DataError([Problem(name, None, "crs", f"must be EPSG:4326 (WGS 84 lon/lat), not {crs_name}")])
-    features = collection.get("features")
-    if not isinstance(features, list) or not features:
-        raise DataError([Problem(name, None, "features", "no features")])
-    return features
 
 
 def _validate_features(
@@ -550,7 +522,7 @@ def detect_kind(path: str | os.PathLike[str]) -> str:
         If the kind cannot be told.
     """
     path = Path(path)
-    text = _read_text(path)
+    text = read_text(path)
     if path.suffix.lower() in (".geojson", ".json"):
         for kind, key in _KEYS.items():
             if f'"{key}"' in text:

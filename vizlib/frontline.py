@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from vizlib import fmt
+from vizlib._files import feature_list, read_json
 from vizlib.errors import DataError, Problem
 
 if TYPE_CHECKING:
@@ -142,9 +143,9 @@ def read_frontline(path_or_gdf: Any, *, date: Any = None, source: str | None = N
     if isinstance(path_or_gdf, gpd.GeoDataFrame):
         return _read_frame(path_or_gdf, date, source)
     path = Path(path_or_gdf)
-    collection = _load_json(path)
+    collection = read_json(path)
     name = path.name
-    features = _check_collection(name, collection)
+    features = feature_list(name, collection)
     date = _layer_date(name, date, path.stem)
     export = any(isinstance(f, dict) and (f.get("properties") or {}).get("name") for f in features)
     kind = EXPORT_SOURCE if export else ARCHIVE_SOURCE
@@ -157,19 +158,6 @@ def _public_url(name: str, export: bool) -> str:
     if not export and name.startswith("deepstatemap_data_"):
         return ARCHIVE_URL + name
     return DEEPSTATE_URL if export else name
-
-
-def _load_json(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DataError([Problem(str(path), None, "file", "no such file")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError([Problem(path.name, None, "file", f"cannot read: {exc}")]) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DataError([Problem(path.name, exc.lineno, "file", f"not valid JSON: {exc.msg}")]) from None
 
 
 def _layer_date(name: str, date: Any, stem: str) -> pd.Timestamp:
@@ -185,16 +173,6 @@ def _layer_date(name: str, date: Any, stem: str) -> pd.Timestamp:
         except ValueError:
             pass
     raise DataError([Problem(name, None, "date", "no date in the file name (…_YYYYMMDD); pass date=")])
-
-
-def _check_collection(name: str, collection: Any) -> list[Any]:
-    if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
-        kind = collection.get("type") if isinstance(collection, dict) else type(collection).__name__
-        raise DataError([Problem(name, None, "type", f"must be a GeoJSON FeatureCollection, not {kind}")])
-    features = collection.get("features")
-    if not isinstance(features, list) or not features:
-        raise DataError([Problem(name, None, "features", "no features")])
-    return features
 
 
 def _crs_transformer(name: str, crs: Any) -> Any:
