@@ -154,3 +154,26 @@ def test_donetsk_notebook_shows_the_layer_outputs_it_promises():
         if PLOTLY_JSON in o.get("data", {}) and "DeepStateMap" in json.dumps(o.data[PLOTLY_JSON]["layout"]["meta"])
     ]
     assert layer_maps, "no Donetsk map with the DeepStateMap layer stored"
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb")))
+def test_notebooks_download_only_when_the_reader_asks(name):
+    """A notebook run (nbval in `make test`) must not reach the network: downloads are opt-in."""
+    for cell in _code_cells(name):
+        tree = ast.parse("\n".join(line for line in cell.source.splitlines() if not line.startswith(("%", "!"))))
+        assigned = {
+            node.targets[0].id: node.value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+        }
+        if "DOWNLOAD" in assigned:
+            assert isinstance(assigned["DOWNLOAD"], ast.Constant) and assigned["DOWNLOAD"].value is False
+        guarded = {
+            id(call)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "DOWNLOAD"
+            for call in ast.walk(node)
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "occupied":
+                assert id(node) in guarded, f"{name}: frontline.occupied() outside `if DOWNLOAD:`"
