@@ -149,9 +149,13 @@ NO_BASE_MAP = dict(
 class Frame:
     """A conic conformal view framed on the data, with its pixel mapping.
 
-    Mirrors plotly.js: the projection's central meridian is the middle of
-    ``lon_range``, and the projected bounding box of the lon/lat range box
-    is fitted (centred) into ``box``, the geo domain in pixels.
+    Mirrors plotly.js (``Geo.updateProjection``): the projection's central
+    meridian is the middle of ``lon_range``; the scale fits the projected
+    bounding box of the lon/lat range box into ``box`` (the geo domain in
+    pixels); then the map is translated so that ``layout.geo.center``, which
+    defaults to the middle of both ranges, lands on the middle of ``box``.
+    Under a conic projection the middle latitude does not project to the
+    middle of the range box (parallels are arcs), hence that last shift.
     """
 
     lon_range: tuple[float, float]
@@ -175,13 +179,18 @@ class Frame:
             domain=dict(x=[0, 1], y=[0, 1]),
         )
 
-    # plotly.js fits the range box into the domain; do the same arithmetic
+    @property
+    def center(self) -> tuple[float, float]:
+        """The lon/lat plotly.js puts in the middle of ``box`` (its default ``geo.center``)."""
+        return self.lon0, (self.lat_range[0] + self.lat_range[1]) / 2
+
+    # plotly.js scales the range box to fit the domain, then centres geo.center in it
     def _fit(self):
         x, y = _range_box_xy(self)
-        bx0, bx1, by0, by1 = x.min(), x.max(), y.min(), y.max()
         x0, y0, x1, y1 = self.box
-        k = min((x1 - x0) / (bx1 - bx0), (y1 - y0) / (by1 - by0))
-        return k, (bx0 + bx1) / 2, (by0 + by1) / 2, (x0 + x1) / 2, (y0 + y1) / 2
+        k = min((x1 - x0) / (x.max() - x.min()), (y1 - y0) / (y.max() - y.min()))
+        mx, my = lcc(*self.center, self.lon0, self.parallels)
+        return k, float(mx), float(my), (x0 + x1) / 2, (y0 + y1) / 2
 
     def to_px(self, lon, lat):
         """Project lon/lat (scalars or arrays) to figure pixels (y down)."""
@@ -291,7 +300,8 @@ def frame_on(bounds, box, pad: float = 0.06) -> Frame:
         x, y = _range_box_xy(frame)
         rw *= want[0] / max(abs(x.min()), abs(x.max()))
         rh *= want[2] / ((y.max() - y.min()) / 2)
-        rcy += want[1] - (y.max() + y.min()) / 2
+        # plotly.js centres the box on the middle latitude, not on the range box
+        rcy += want[1] - float(lcc(*frame.center, lon0, parallels)[1])
     return _frame_for_rect(rw, rcy, rh, lon0, parallels, box)
 
 
