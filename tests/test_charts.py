@@ -397,3 +397,49 @@ def test_north_korea_top_panel_headings_keep_clear_of_the_subtitle(size):
     plot_height = theme.SIZES[size].height - fig.layout.margin.t - fig.layout.margin.b
     for axis in (fig.layout.yaxis, fig.layout.yaxis2):
         assert (1 - axis.domain[1]) * plot_height >= 16, axis.domain
+
+
+@pytest.fixture
+def placements(monkeypatch) -> list[tuple[list[Label], Box, list[Box], list[Box]]]:
+    """Record every call of the label placer: its labels (after placing), plot box, obstacles and lines."""
+    import vizlib._charts_draw
+    import vizlib._charts_labels
+
+    calls = []
+
+    def recording_place(labels, plot, obstacles=(), lines=()):
+        placed = vizlib._charts_labels.place(labels, plot, obstacles, lines)
+        calls.append((placed, plot, list(obstacles), list(lines)))
+        return placed
+
+    monkeypatch.setattr(vizlib._charts_draw, "place", recording_place)
+    monkeypatch.setattr(charts, "place", recording_place)
+    return calls
+
+
+@pytest.mark.parametrize("size", sorted(theme.SIZES))
+@pytest.mark.parametrize("name", ["troops_kursk", "north_korea", "kursk_area", "timeline"])
+def test_placed_labels_keep_clear_of_each_other_marks_and_lines_at_every_size(placements, name, size):
+    fig = getattr(charts, name)(size=size)
+    assert placements, "the chart placed no labels"
+    drawn = {a.text: a for a in fig.layout.annotations}
+    for labels, plot, obstacles, lines in placements:
+        boxes = [label.box(label.chosen) for label in labels]
+        for i, (label, box) in enumerate(zip(labels, boxes, strict=True)):
+            assert label.chosen_text in drawn
+            where = f"{name} {size}: {label.chosen_text!r}"
+            assert box.left >= plot.left and box.right <= plot.right, where
+            assert box.bottom >= plot.bottom and box.top <= plot.top, where
+            for other, other_box in zip(labels[i + 1 :], boxes[i + 1 :], strict=True):
+                assert box.overlap(other_box) == 0, f"{where} overlaps {other.chosen_text!r}"
+            for obstacle in obstacles:
+                assert box.overlap(obstacle) == 0, f"{where} overlaps {obstacle}"
+            # An event line may pass behind a label only where there is no other room, and never through its text.
+            if any(box.overlap(line) > 0 for line in lines):
+                assert label.crosses_line and drawn[label.chosen_text].bgcolor == theme.colors("light")["background"]
+
+
+def test_labels_keep_off_the_event_lines_where_there_is_room():
+    fig = charts.troops_kursk(size="column")
+    general_staff = next(a for a in fig.layout.annotations if "59,000" in (a.text or ""))
+    assert "General" in general_staff.text and general_staff.bgcolor is None

@@ -328,7 +328,7 @@ def _add_events(fig, marks, frame, c, obstacles) -> None:
         spot = label.chosen
         fig.add_annotation(
             name=f"event-label:{row.id}",
-            text=label.text,
+            text=label.chosen_text,
             x=row.date,
             xref="x",
             y=1,
@@ -360,36 +360,35 @@ def _label_groups(rows: pd.DataFrame, x_col: str, days: int = 10) -> list[pd.Dat
     return [rows.loc[g] for g in groups]
 
 
-def _label_claims(fig, rows, frame, c, obstacles, x_col, xref="x", yref="y") -> None:
-    """Label every claim (claims of the same figure close in time share one label)."""
+def _label_claims(fig, rows, frame, c, obstacles, x_col, xref="x", yref="y", compact=False, lines=()) -> None:
+    """Label every claim (claims of the same figure close in time share one label).
+
+    A label names the figure and who claimed it, with dates when they differ
+    from the mark's; shorter wordings (who only, narrower lines) are used
+    where the full one has no room, and always when ``compact``. The hover
+    keeps every detail. ``lines`` (event lines) are kept clear of where
+    possible; a label that must cross one is drawn on the background colour.
+    """
     drawn = _dodge(rows, frame, x_col)
     labels, anchors = [], []
     for group in _label_groups(rows, x_col):
         first = group.iloc[0]
-        names = []
-        for row in group.itertuples():
-            who = _short_who(row.claimant)
-            if len(group) > 1:
-                who += f" {fmt.date(row.claim_date)[:-5]}"
-            elif row.claim_date != getattr(row, x_col):
-                who += f", said {fmt.date(row.claim_date)[:-5]}"
-            names.append(who)
-        if len(group) > 1:
-            wrapped = [n.replace(" ", "\u00a0") for n in names]
-        else:
-            wrapped = textwrap.wrap(names[0], 30, break_long_words=False)
-        lines = [f"<b>{meta.escape(_figure(first))}</b>", *(meta.escape(line) for line in wrapped)]
+        wordings = _claim_wordings(group, x_col)
         x = drawn[group.index[0]]
         y_value = first["high"]
         spots = AROUND if first["low"] == first["high"] else _BESIDE_BAR
-        labels.append(Label(frame.x(x), frame.y(y_value), "<br>".join(lines), spots, font_size=11))
+        if compact and len(wordings) > 1:
+            wordings = wordings[1:]
+        labels.append(
+            Label(frame.x(x), frame.y(y_value), wordings[0], spots, font_size=11, shorter=tuple(wordings[1:]))
+        )
         anchors.append((x, y_value))
-    place(labels, frame.box, obstacles)
+    place(labels, frame.box, obstacles, lines)
     for label, (x, y_value) in zip(labels, anchors, strict=True):
         spot = label.chosen
         fig.add_annotation(
             name="claim-label",
-            text=label.text,
+            text=label.chosen_text,
             x=x,
             y=y_value,
             xref=xref,
@@ -401,7 +400,30 @@ def _label_claims(fig, rows, frame, c, obstacles, x_col, xref="x", yref="y") -> 
             align="left" if spot.xanchor == "left" else ("right" if spot.xanchor == "right" else "center"),
             showarrow=False,
             font=dict(size=11, color=c["text"]),
+            bgcolor=c["background"] if label.crosses_line else None,
         )
+
+
+def _claim_wordings(group: pd.DataFrame, x_col: str) -> list[str]:
+    """Return a claim label's wordings, longest first: with dates, then who only, narrower and narrower."""
+    figure = f"<b>{meta.escape(_figure(group.iloc[0]))}</b>"
+    names = []
+    for row in group.itertuples():
+        who = _short_who(row.claimant)
+        if len(group) > 1:
+            who += f" {fmt.date(row.claim_date)[:-5]}"
+        elif row.claim_date != getattr(row, x_col):
+            who += f", said {fmt.date(row.claim_date)[:-5]}"
+        names.append(who)
+    if len(group) > 1:
+        full = [n.replace(" ", "\u00a0") for n in names]
+    else:
+        full = textwrap.wrap(names[0], 30, break_long_words=False)
+    who_only = ", ".join(dict.fromkeys(_short_who(c) for c in group["claimant"]))
+    wordings = [[figure, *map(meta.escape, full)]]
+    for width in (22, 14):
+        wordings.append([figure, *map(meta.escape, textwrap.wrap(who_only, width, break_long_words=False))])
+    return list(dict.fromkeys("<br>".join(lines) for lines in wordings))
 
 
 #: Candidates for a range bar's label, anchored at the top of the bar.

@@ -2,9 +2,10 @@
 
 plotly draws annotations where it is told and does not avoid overlaps, so
 the chart builders describe each label (anchor point in pixels, text, a few
-candidate positions in order of preference) and :func:`place` picks, label
-by label, the first candidate whose box is inside the plot and clear of
-everything placed before (markers, bars, the legend are passed as obstacles).
+candidate positions in order of preference, and optionally shorter
+wordings) and :func:`place` picks, label by label, the first wording and
+position whose box is inside the plot and clear of everything placed before
+(markers, bars, the legend, event lines are passed as obstacles).
 Text size is estimated from the character count, which is close enough for
 the house font at 11–12 px.
 """
@@ -48,14 +49,15 @@ class Spot:
     yshift: float = 0
 
 
-#: Candidates around a point marker, best first.
+#: Candidates around a point marker, best first. The diagonal shifts keep the
+#: corner of the text off the marker (half of 11 px) and the 2 px padding.
 AROUND = (
     Spot("left", "middle", 9, 0),
     Spot("right", "middle", -9, 0),
-    Spot("left", "bottom", 5, 5),
-    Spot("left", "top", 5, -5),
-    Spot("right", "bottom", -5, 5),
-    Spot("right", "top", -5, -5),
+    Spot("left", "bottom", 8, 8),
+    Spot("left", "top", 8, -8),
+    Spot("right", "bottom", -8, 8),
+    Spot("right", "top", -8, -8),
     Spot("center", "bottom", 0, 9),
     Spot("center", "top", 0, -9),
 )
@@ -63,24 +65,31 @@ AROUND = (
 
 @dataclass
 class Label:
-    """A label to place: its anchor (pixels), its text and where it may go."""
+    """A label to place: its anchor (pixels), its text and where it may go.
+
+    ``shorter`` holds other wordings of the same label (fewer or narrower
+    lines), tried in order only when ``text`` fits nowhere.
+    """
 
     x_px: float
     y_px: float
     text: str
     spots: tuple[Spot, ...] = AROUND
     font_size: float = 12
+    shorter: tuple[str, ...] = ()
     chosen: Spot | None = field(default=None, init=False)
+    chosen_text: str | None = field(default=None, init=False)
+    crosses_line: bool = field(default=False, init=False)
 
-    def size(self) -> tuple[float, float]:
-        """Return the estimated (width, height) of the text in pixels."""
-        lines = self.text.split("<br>")
+    def size(self, text: str | None = None) -> tuple[float, float]:
+        """Return the estimated (width, height) of ``text`` (default: the chosen wording) in pixels."""
+        lines = (text or self.chosen_text or self.text).split("<br>")
         longest = max(len(_visible(line)) for line in lines)
         return longest * self.font_size * _CHAR_EM, len(lines) * self.font_size * _LINE_EM
 
-    def box(self, spot: Spot) -> Box:
-        """Return the box the text covers when drawn at ``spot``."""
-        width, height = self.size()
+    def box(self, spot: Spot, text: str | None = None) -> Box:
+        """Return the box ``text`` (default: the chosen wording) covers when drawn at ``spot``."""
+        width, height = self.size(text)
         x = self.x_px + spot.xshift
         y = self.y_px + spot.yshift
         left = {"left": x, "right": x - width, "center": x - width / 2}[spot.xanchor]
@@ -104,43 +113,60 @@ def _visible(text: str) -> str:
     return visible
 
 
-def place(labels: list[Label], plot: Box, obstacles: list[Box] = ()) -> list[Label]:
+def place(labels: list[Label], plot: Box, obstacles: list[Box] = (), lines: list[Box] = ()) -> list[Label]:
     """Choose a spot for each label; return the labels.
 
-    Labels are placed one by one, each at its first spot that stays inside
-    ``plot`` and clear of the obstacles and of the labels already placed (or,
-    if none is clear, at the spot with the least overlap). Three orders are
-    tried (as given, reversed, largest first) and the one with the least
-    total overlap is kept.
+    Labels are placed one by one, each at the first (wording, spot) that
+    stays inside ``plot`` and clear of the obstacles and of the labels
+    already placed (or, if none is clear, at the one with the least overlap);
+    a shorter wording is tried only when the full text fits nowhere. Three
+    orders are tried (as given, reversed, largest first) and the one with the
+    least total overlap is kept. The result is in ``label.chosen`` and
+    ``label.chosen_text``; ``label.box(label.chosen)`` is the box it covers.
+
+    ``lines`` are thin obstacles (dotted event lines): kept clear of when
+    possible, at a quarter of the cost of other overlaps; a label that has
+    to cross one gets ``label.crosses_line`` so that it can be drawn on a
+    background that hides the line.
     """
     orders = [labels, labels[::-1], sorted(labels, key=lambda lb: -lb.size()[0] * lb.size()[1])]
-    best_spots, best_cost = None, float("inf")
+    best_choice, best_cost = None, float("inf")
     for order in orders:
-        spots, cost = _greedy(order, plot, obstacles)
+        choice, cost = _greedy(order, plot, obstacles, lines)
         if cost < best_cost:
-            best_spots, best_cost = spots, cost
+            best_choice, best_cost = choice, cost
         if cost == 0:
             break
     for label in labels:
-        label.chosen = best_spots[id(label)]
+        label.chosen_text, label.chosen = best_choice[id(label)]
+        box = label.box(label.chosen)
+        label.crosses_line = any(box.overlap(line) > 0 for line in lines)
     return labels
 
 
-def _greedy(order: list[Label], plot: Box, obstacles) -> tuple[dict[int, Spot], float]:
+def _greedy(order: list[Label], plot: Box, obstacles, lines) -> tuple[dict[int, tuple[str, Spot]], float]:
     taken = [o.pad(2) for o in obstacles]
+    thin = [line.pad(2) for line in lines]
     chosen, total = {}, 0.0
     for label in order:
-        best, best_cost = label.spots[0], float("inf")
-        for spot in label.spots:
-            box = label.box(spot)
-            cost = _outside(box, plot) * 10 + sum(box.overlap(t) for t in taken)
-            if cost < best_cost:
-                best, best_cost = spot, cost
-            if cost == 0:
+        best, best_cost = (label.text, label.spots[0]), float("inf")
+        for text in (label.text, *label.shorter):
+            for spot in label.spots:
+                box = label.box(spot, text)
+                cost = (
+                    _outside(box, plot) * 10
+                    + sum(box.overlap(t) for t in taken)
+                    + sum(box.overlap(t) for t in thin) / 4
+                )
+                if cost < best_cost:
+                    best, best_cost = (text, spot), cost
+                if cost == 0:
+                    break
+            if best_cost == 0:
                 break
         chosen[id(label)] = best
         total += best_cost
-        taken.append(label.box(best).pad(2))
+        taken.append(label.box(best[1], best[0]).pad(2))
     return chosen, total
 
 

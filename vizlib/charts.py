@@ -68,6 +68,8 @@ TROOP_EVENTS = ("incursion_start", "us_election", "nyt_50k", "zelensky_50k")
 #: north-korea chart shows (New York Times, 10 Nov 2024).
 COMPOSITION_TOTAL = "ru_kursk_nyt_1110"
 
+#: Figures narrower than this get compact north-korea labels and more room at the right of troops-kursk.
+_NARROW_PX = 800
 #: Space between the subtitle and the headings of the top panels.
 _HEADING_GAP_PX = 18
 
@@ -112,7 +114,9 @@ def troops_kursk(
     c = _theme.colors(theme_name)
     rows = _subject(claims, data.claims(claims), "ru_troops_kursk")
     marks = _events(events, TROOP_EVENTS)
-    x_range = _date_range(list(rows["refers_to"]) + list(marks["date"]), pad_days=(6, 8))
+    # At narrow sizes, a little more room right of the last event line for the latest claims' labels.
+    right_pad = 12 if _theme.size(size).width < _NARROW_PX else 8
+    x_range = _date_range(list(rows["refers_to"]) + list(marks["date"]), pad_days=(6, right_pad))
     y_top = _nice_top(rows["high"].max() * 1.3)
     figure_meta = _meta(
         "troops-kursk",
@@ -130,7 +134,9 @@ def troops_kursk(
     obstacles = _add_claims(fig, rows, frame, c, "refers_to")
     legend_box = _add_key(fig, rows, c, frame, obstacles)
     _add_events(fig, marks, frame, c, obstacles + [legend_box])
-    _label_claims(fig, rows, frame, c, obstacles + [legend_box] + frame.event_boxes, "refers_to")
+    # The dotted event lines are obstacles too: a label must not be crossed by one.
+    event_lines = [Box(x - 1, frame.box.bottom, x + 1, frame.box.top) for x in frame.event_xs]
+    _label_claims(fig, rows, frame, c, obstacles + [legend_box] + frame.event_boxes, "refers_to", lines=event_lines)
     _style_axes(fig, x_range, y_top, c, y_ticks=8)
     fig.update_layout(bargap=0, barmode="overlay", showlegend=True, legend=frame.legend)
     return meta.apply(fig, figure_meta, size=size, theme_name=theme_name)
@@ -184,6 +190,8 @@ def north_korea(claims: Any = None, *, size: str = _theme.DEFAULT_SIZE, theme: s
         size=size,
     )
     with_total = total is not None
+    # At narrow sizes the dated panels are crowded: labels name the claimant only (dates stay in the hover).
+    narrow = _theme.size(size).width < _NARROW_PX
     fig = make_subplots(
         rows=2,
         cols=2 if with_total else 1,
@@ -227,7 +235,7 @@ def north_korea(claims: Any = None, *, size: str = _theme.DEFAULT_SIZE, theme: s
     for panel, frame, obstacles, (xref, yref) in panels:
         if not panel.empty:
             extra = [frame.key_box] if frame.key_box is not None and frame is frames[1] and not with_total else []
-            _label_claims(fig, panel, frame, c, obstacles + extra, "claim_date", xref=xref, yref=yref)
+            _label_claims(fig, panel, frame, c, obstacles + extra, "claim_date", xref=xref, yref=yref, compact=narrow)
     if with_total:
         panel_px = (1 - heading_gap - key_share) * frames[1].area.top
         _add_composition(fig, total, parts, c, fig.get_subplot(1, 2), panel_px)
@@ -604,7 +612,7 @@ def timeline(events: Any = None, *, size: str = _theme.DEFAULT_SIZE, theme: str 
         spot = label.chosen
         fig.add_annotation(
             name=f"event-label:{r.id}",
-            text=label.text,
+            text=label.chosen_text,
             x=r.date,
             y=r.row,
             xanchor=spot.xanchor,
