@@ -33,6 +33,7 @@ _BASIS_KEYS = {
     "expected": "expected or planned total",
     "peak": "largest value reached",
 }
+_KEY_WRAP = 26  # characters per line of a legend entry
 _BASIS_SYMBOLS = {"count": "circle", "cumulative": "circle", "expected": "diamond", "peak": "triangle-up"}
 _HOLLOW = {"cumulative", "expected", "peak"}
 _MARKER = 11
@@ -263,10 +264,14 @@ def _add_key(fig, rows, c, frame, obstacles, prefer_right: bool = False) -> Box:
         entries.append(
             ("Bar: a range (low to high)", dict(symbol="line-ns", size=14, line=dict(color=c["text"], width=5)))
         )
-    for name, marker in entries:
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, marker=marker, hoverinfo="skip"))
-    width = max(len(name) for name, _ in entries) * 12 * 0.56 + 40
-    height = len(entries) * 19 + 8
+    # Long entries wrap so the key keeps inside the plot (plotly would widen the margin instead).
+    wrapped = [textwrap.wrap(name, _KEY_WRAP) for name, _ in entries]
+    for lines, (_, marker) in zip(wrapped, entries):
+        fig.add_trace(
+            go.Scatter(x=[None], y=[None], mode="markers", name="<br>".join(lines), marker=marker, hoverinfo="skip")
+        )
+    width = max(len(line) for lines in wrapped for line in lines) * 12 * 0.56 + 40
+    height = sum(19 + 15 * (len(lines) - 1) for lines in wrapped) + 8
     legend_box = _legend_spot(frame, width, height, obstacles, prefer_right)
     frame.legend = dict(
         orientation="v",
