@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import socketserver
 import struct
 import threading
@@ -127,7 +128,7 @@ def _label_boxes(fig):
             if not text:
                 continue
             x, y = frame.to_px(lon, lat)
-            w, h = _geo.text_size(text.replace("<b>", "").replace("</b>", "").replace("<i>", "").replace("</i>", ""), size)
+            w, h = _geo.text_size(text, size)
             gap = 0 if pos == "middle center" else 3
             boxes.append((text, _geo.label_box(float(x), float(y), w, h, pos, gap)))
     return boxes
@@ -141,6 +142,27 @@ def test_labels_do_not_overlap(figs, slug):
         for b, box_b in boxes[i + 1:]:
             shrink = lambda r: (r[0] + 2, r[1] + 2, r[2] - 2, r[3] - 2)  # noqa: E731
             assert not _geo.overlaps(shrink(box_a), shrink(box_b)), (a, b)
+
+
+@pytest.mark.parametrize("size", ["column", "wide"])
+@pytest.mark.parametrize("slug", BUILDERS)
+def test_every_label_lies_inside_the_plot_area(slug, size):
+    fig = BUILDERS[slug](size=size)
+    x0, y0, x1, y1 = _frame_of(fig).box
+    boxes = _label_boxes(fig)
+    assert len(boxes) >= 8
+    for text, (bx0, by0, bx1, by1) in boxes:
+        assert x0 <= bx0 and y0 <= by0 and bx1 <= x1 and by1 <= y1, (text, (bx0, by0, bx1, by1), (x0, y0, x1, y1))
+
+
+def test_text_size_measures_capitals_and_bold_wider():
+    w_lower, h = _geo.text_size("dnipropetrovsk", 12)
+    w_upper, _ = _geo.text_size("DNIPROPETROVSK", 12)
+    w_bold, _ = _geo.text_size("<b>dnipropetrovsk</b>", 12)
+    assert w_lower < w_bold < w_upper
+    assert 105 < w_upper < 125  # Liberation Sans 12 px: 112 px of ink advance
+    assert _geo.text_size("a<br>b", 12)[1] == pytest.approx(h + 1.3 * 12)  # plotly's line spacing
+    assert _geo.text_size("ДНІПРОПЕТРОВСЬКА", 12)[0] > _geo.text_size("дніпропетровська", 12)[0]
 
 
 @pytest.mark.parametrize("slug", ["kursk", "donetsk"])
@@ -441,3 +463,22 @@ def test_static_export_works_offline(figs, offline_kaleido, no_network, slug):
     assert _png_size(png) == (fig.layout.width, fig.layout.height)
     assert len(png) > 20_000  # a drawn map, not a blank page
     assert _page_requests(offline_kaleido.requests) == before, "the page tried to reach the network"
+
+
+@pytest.mark.browser
+def test_towns_are_drawn_where_frame_computes(figs, offline_kaleido, no_network):
+    # the label placer trusts Frame.to_px; check it against plotly.js's own drawing
+    fig = go.Figure(figs["theatre"])
+    towns = by_meta(fig, "places")
+    fig.data = [towns]  # one trace: its markers are the only points in the SVG
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # plotly notes that kopts are ignored with a running server
+        svg = fig.to_image(format="svg").decode()
+    drawn = [
+        (float(x), float(y))
+        for x, y in re.findall(r'class="point"[^>]*?transform="translate\(([-\d.e]+),\s*([-\d.e]+)\)"', svg)
+    ]
+    assert len(drawn) == len(towns.lon) >= 10
+    x, y = _frame_of(fig).to_px(list(towns.lon), list(towns.lat))
+    for (dx, dy), cx, cy, name in zip(drawn, x, y, towns.text, strict=True):
+        assert abs(dx - cx) < 3 and abs(dy - cy) < 3, (name, (dx, dy), (float(cx), float(cy)))

@@ -1012,7 +1012,7 @@ class _Map:
         requests = []
         for lab in self.labels:
             x, y = self.frame.to_px(lab["lon"], lab["lat"])
-            w, h = _geo.text_size(lab["text"].replace("<i>", "").replace("</i>", ""), lab["size"])
+            w, h = _geo.text_size(f"<b>{lab['text']}</b>" if lab["strong"] else lab["text"], lab["size"])
             positions = lab.get("positions", _geo.POSITIONS)
             if lab.get("shift"):  # region/country names: centred, nudged if needed
                 requests.append(dict(x=float(x), y=float(y), w=w, h=h, gap=0, positions=("middle center",)))
@@ -1083,29 +1083,51 @@ class _Map:
         # towns and notes first (they are the story); region and country names are
         # centred on their polygon, nudged when a label is in the way, dropped when no nudge helps
         taken = list(obstacles)
-        out = [None] * len(requests)
-        order = sorted(range(len(requests)), key=lambda i: bool(self.labels[i].get("shift")))
-        for i in order:
-            lab, req = self.labels[i], requests[i]
-            if lab.get("shift"):
-                chosen = (None, None)
-                for dx, dy in [(0, 0), *lab["alts"]]:
-                    box = (
-                        req["x"] + dx - req["w"] / 2,
-                        req["y"] + dy - req["h"] / 2,
-                        req["x"] + dx + req["w"] / 2,
-                        req["y"] + dy + req["h"] / 2,
-                    )
-                    if _geo.inside(box, self.plot) and not any(_geo.overlaps(box, t) for t in taken):
-                        chosen = ("middle center", box)
-                        taken.append(box)
-                        break
-                out[i] = chosen
-            else:
-                out[i] = _geo.place_labels([req], taken, self.plot, req["positions"])[0]
-                if out[i][1]:
-                    taken.append(out[i][1])
+        out = [(None, None)] * len(requests)
+        points = [i for i, lab in enumerate(self.labels) if not lab.get("shift")]
+        for i in points:
+            out[i] = _geo.place_labels([requests[i]], taken, self.plot, requests[i]["positions"])[0]
+            if out[i][1]:
+                taken.append(out[i][1])
+        self._make_room(requests, out, obstacles, points)
+        taken = [*obstacles, *(box for _, box in out if box)]
+        for i, lab in enumerate(self.labels):
+            if not lab.get("shift"):
+                continue
+            req = requests[i]
+            for dx, dy in [(0, 0), *lab["alts"]]:
+                box = (
+                    req["x"] + dx - req["w"] / 2,
+                    req["y"] + dy - req["h"] / 2,
+                    req["x"] + dx + req["w"] / 2,
+                    req["y"] + dy + req["h"] / 2,
+                )
+                if _geo.inside(box, self.plot) and not any(_geo.overlaps(box, t) for t in taken):
+                    out[i] = ("middle center", box)
+                    taken.append(box)
+                    break
         return out
+
+    def _make_room(self, requests, out, obstacles, points):
+        # a point left unlabelled may take the place of one labelled neighbour, if that one can move
+        for i in points:
+            if out[i][0] is not None:
+                continue
+            req = requests[i]
+            for position in req["positions"]:
+                box = _geo.label_box(req["x"], req["y"], req["w"], req["h"], position, req["gap"])
+                core = (box[0] + 1, box[1] + 1, box[2] - 1, box[3] - 1)
+                if not _geo.inside(box, self.plot) or any(_geo.overlaps(core, o) for o in obstacles):
+                    continue
+                blockers = [j for j in points if out[j][1] and _geo.overlaps(core, out[j][1])]
+                if len(blockers) != 1:
+                    continue
+                j = blockers[0]
+                others = [*obstacles, box, *(out[k][1] for k in points if out[k][1] and k != j)]
+                moved = _geo.place_labels([requests[j]], others, self.plot, requests[j]["positions"])[0]
+                if moved[0]:
+                    out[j], out[i] = moved, (position, box)
+                    break
 
     def _trace(self, lon, lat, name, *, fill=None, geo="geo", mode=None, **kwargs):
         trace = go.Scattergeo(
