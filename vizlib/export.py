@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import html as htmlmod
 import json
@@ -286,37 +287,79 @@ async def _render_all(
     finish: Callable[[str, dict[str, bytes] | None, BaseException | None], None],
 ) -> None:
     """Render every figure's static formats in one browser; hand each result to ``finish``."""
-    from kaleido import Kaleido
     from kaleido.errors import BrowserFailedError, ChromeNotFoundError
 
+    loop = asyncio.get_running_loop()
     try:
-        browser = Kaleido(mathjax=False)  # MathJax would be fetched from a CDN
-        await browser.open()
+        browser = _batch_browser()(mathjax=False)  # MathJax would be fetched from a CDN
+        opening = asyncio.ensure_future(browser.open())
+        # Chromium starts in its own processes: serialise the figures meanwhile.
+        specs = await loop.run_in_executor(None, _specs, figs)
+        await opening
     except (ChromeNotFoundError, BrowserFailedError) as exc:
         detail = str(exc.args[0] if isinstance(exc, BrowserFailedError) and exc.args else exc).split(". ")[0]
         raise ExportError(f"no usable browser: {NO_BROWSER_HELP} ({detail})") from None
-    loop = asyncio.get_running_loop()
     # Files are written by one worker thread, in order, while the browser renders the next figure.
     with ThreadPoolExecutor(1) as writer:
         written = []
         try:
+            order = sorted(formats, key=lambda f: f == "png")  # vector formats first, on a fresh page
             for name, fig in figs.items():
                 width, height = _size(fig)
                 try:
-                    spec = _with_fixed_uids(fig, _ident(name))
-                    images = {
-                        f: await browser.calc_fig(
-                            spec, opts=dict(format=f, width=width, height=height, scale=scale if f == "png" else 1)
-                        )
-                        for f in formats
-                    }
+                    spec = specs[name]
+                    if isinstance(spec, Exception):
+                        raise spec
+                    images = {}
+                    for i, f in enumerate(order):
+                        # SVG/PDF bytes depend on the page's history (attribute order); PNG pixels do not.
+                        browser.reload_after = f == "pdf" or order[(i + 1) % len(order)] != "png"
+                        opts = dict(format=f, width=width, height=height, scale=scale if f == "png" else 1)
+                        images[f] = await browser.calc_fig(spec, opts=opts)
                 except Exception as exc:  # noqa: BLE001 - one bad figure must not lose the others
                     written.append(loop.run_in_executor(writer, finish, name, None, exc))
                 else:
                     written.append(loop.run_in_executor(writer, finish, name, images, None))
-            await asyncio.gather(*written)
         finally:
-            await browser.close()
+            closing = asyncio.ensure_future(browser.close())  # overlaps the last writes
+            try:
+                await asyncio.gather(*written)
+            finally:
+                await closing
+
+
+@functools.cache
+def _batch_browser() -> type:
+    """Return a kaleido.Kaleido that reloads its page only when ``reload_after`` is set.
+
+    kaleido reloads its page (re-parsing the 4.8 MB plotly.js, ~0.1 s) after
+    every image. A PNG comes out pixel-identical from a used page, so the page
+    is kept before a PNG; SVG and PDF (whose attribute order follows what the
+    page drew before) still get a fresh page, and a PDF's print styles are
+    always cleared.
+    """
+    from kaleido import Kaleido
+
+    class BatchKaleido(Kaleido):
+        reload_after = False
+
+        async def _return_kaleido_tab(self, tab: Any) -> None:
+            if self.reload_after:
+                await tab.reload()
+            await self.tabs_ready.put(tab)
+
+    return BatchKaleido
+
+
+def _specs(figs: Mapping[str, go.Figure]) -> dict[str, dict[str, Any] | Exception]:
+    """Each figure as the dict kaleido renders, or the exception that stopped it."""
+    specs: dict[str, dict[str, Any] | Exception] = {}
+    for name, fig in figs.items():
+        try:
+            specs[name] = _with_fixed_uids(fig, _ident(name))
+        except Exception as exc:  # noqa: BLE001 - reported per figure by _render_all
+            specs[name] = exc
+    return specs
 
 
 def _run(coroutine: Any) -> None:
