@@ -378,3 +378,19 @@ def test_batch_progress_bar_goes_to_stderr_when_asked(tmp_path, capsys):
     assert "vizlib export" in err and "2/2" in err
     export.save_many({"one": standin("one")}, tmp_path, ("html",), progress=False)
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.browser
+def test_an_image_does_not_depend_on_what_the_batch_drew_before_it(tmp_path):
+    # The batch browser keeps its page between images; SVG must still come out as from a fresh page.
+    def with_legend(name):
+        fig = standin(name)
+        fig.add_scatter(x=[dt.date(2024, 8, 20), dt.date(2024, 11, 11)], y=[30000, 45000], name="Other claim")
+        return fig
+
+    export.save_many({"first": with_legend("first"), "fig": with_legend("fig")}, tmp_path / "batch", ("png", "svg"),
+                     progress=False)
+    export.save(with_legend("fig"), tmp_path / "alone", ("svg",))
+    export.save(with_legend("fig"), tmp_path / "alone-png", ("png",))
+    assert (tmp_path / "batch/fig.svg").read_bytes() == (tmp_path / "alone/fig.svg").read_bytes()
+    assert (tmp_path / "batch/fig.png").read_bytes() == (tmp_path / "alone-png/fig.png").read_bytes()
