@@ -388,8 +388,9 @@ def test_an_image_does_not_depend_on_what_the_batch_drew_before_it(tmp_path):
         fig.add_scatter(x=[dt.date(2024, 8, 20), dt.date(2024, 11, 11)], y=[30000, 45000], name="Other claim")
         return fig
 
-    export.save_many({"first": with_legend("first"), "fig": with_legend("fig")}, tmp_path / "batch", ("png", "svg"),
-                     progress=False)
+    export.save_many(
+        {"first": with_legend("first"), "fig": with_legend("fig")}, tmp_path / "batch", ("png", "svg"), progress=False
+    )
     export.save(with_legend("fig"), tmp_path / "alone", ("svg",))
     export.save(with_legend("fig"), tmp_path / "alone-png", ("png",))
     assert (tmp_path / "batch/fig.svg").read_bytes() == (tmp_path / "alone/fig.svg").read_bytes()
