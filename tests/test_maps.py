@@ -178,6 +178,17 @@ def test_strong_line_is_the_land_border_and_coasts_are_thin(figs, slug):
         assert any(la is not None and la < 47.2 for la in coast.lat)
 
 
+@pytest.mark.parametrize("size", ["column", "wide"])
+def test_theatre_draws_the_coast_by_the_danube_thin(size):
+    # Moldova and Romania come from the coarse locator; the Black Sea coast between the
+    # Dniester estuary and the Danube mouth lies near them but is no land border
+    fig = maps.theatre(size=size)
+    border, coast = by_meta(fig, "borders:country"), by_meta(fig, "borders:coast")
+    budjak = shapely.box(29.7, 45.2, 30.6, 46.25)
+    assert not any(budjak.contains(shapely.Point(lo, la)) for lo, la in zip(border.lon, border.lat) if lo is not None)
+    assert sum(budjak.contains(shapely.Point(lo, la)) for lo, la in zip(coast.lon, coast.lat) if lo is not None) > 5
+
+
 def test_pokrovsk_and_kurakhove_both_labelled_on_every_size():
     for size in ("column", "wide", "social"):
         text = [t for t in by_meta(maps.donetsk(size=size), "places").text if t]
