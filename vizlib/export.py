@@ -304,6 +304,7 @@ async def _render_all(
         written = []
         try:
             order = sorted(formats, key=lambda f: f == "png")  # vector formats first, on a fresh page
+            last = list(figs)[-1] if figs else None
             for name, fig in figs.items():
                 width, height = _size(fig)
                 try:
@@ -313,7 +314,8 @@ async def _render_all(
                     images = {}
                     for i, f in enumerate(order):
                         # SVG/PDF bytes depend on the page's history (attribute order); PNG pixels do not.
-                        browser.reload_after = f == "pdf" or order[(i + 1) % len(order)] != "png"
+                        following = order[i + 1] if i + 1 < len(order) else (None if name == last else order[0])
+                        browser.reload_after = f == "pdf" or following in ("svg", "pdf")
                         opts = dict(format=f, width=width, height=height, scale=scale if f == "png" else 1)
                         images[f] = await browser.calc_fig(spec, opts=opts)
                 except Exception as exc:  # noqa: BLE001 - one bad figure must not lose the others
