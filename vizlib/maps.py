@@ -85,8 +85,7 @@ def _fit_footer(builder):
             warnings.simplefilter("always")
             fig = builder(**kwargs)
         bottom = fig.layout.margin.b
-        draft = meta.apply(go.Figure(), _DRAFT, size=kwargs.get("size", "wide"), axis_labels=False)
-        if bottom != draft.layout.margin.b:
+        if bottom != meta.margins(_DRAFT, kwargs.get("size", "wide"), axis_labels=False)["b"]:
             token = _BOTTOM.set(bottom)
             try:
                 return builder(**kwargs)
@@ -324,9 +323,9 @@ class _Map:
 
     # ---- framing
     def frame_on(self, bounds, pad, inset=False):
-        mg = meta.apply(go.Figure(), _DRAFT, size=self.size, axis_labels=False).layout.margin
+        mg = meta.margins(_DRAFT, self.size, axis_labels=False)  # what meta.apply will set, without a figure
         w, h = self.preset.width, self.preset.height
-        self.plot = (mg.l, mg.t, w - mg.r, h - (_BOTTOM.get() or mg.b))
+        self.plot = (mg["l"], mg["t"], w - mg["r"], h - (_BOTTOM.get() or mg["b"]))
         self.frame = _geo.frame_on(bounds, self.plot, pad=pad)
         self.fig.update_layout(geo=self.frame.geo())
         x0, y0, x1, y1 = self.plot
