@@ -259,7 +259,7 @@ def donetsk(
     -------
     plotly.graph_objects.Figure
         Approximate places (the dam) are drawn as an open marker inside a
-        dashed circle of their ``precision_m``.
+        shaded disc of their ``precision_m``.
     """
     m = _Map("donetsk", places, regions, events, lang, size, theme)
     m.frame_on(_union_bounds(m.regions, ["UA-14"]), pad=0.02)
@@ -639,7 +639,9 @@ class _Map:
             ring_lon[:-1],
             ring_lat[:-1],
             self.words["approx"],
-            line=dict(color=c["highlight"], width=1.6, dash="dot"),
+            # A shaded disc of the uncertainty radius reads as "somewhere in here".
+            line=dict(color=c["highlight"], width=1),
+            fill=_rgba(c["highlight"], 0.18),
             legendgroup="approx",
             showlegend=False,
             meta="approx:circle",
@@ -652,7 +654,7 @@ class _Map:
             self.words["approx"],
             mode="markers+text",
             marker=dict(
-                size=11, symbol="circle-open", color=c["highlight"], line=dict(width=2.5, color=c["highlight"])
+                size=8, symbol="circle-open", color=c["highlight"], line=dict(width=2, color=c["highlight"])
             ),
             text=[""] * len(approx),
             legendgroup="approx",
