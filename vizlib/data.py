@@ -16,6 +16,7 @@ Examples
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import functools
 import io
 import json
@@ -46,6 +47,7 @@ __all__ = [
     "validate_file",
     "detect_kind",
     "KINDS",
+    "DEFAULT_AS_OF",
 ]
 
 #: Data kinds that :func:`validate_file` knows, with their default file names.
@@ -57,6 +59,12 @@ KINDS = {
     "locator": "locator.geojson",
 }
 _CSV_HEADER_LINE = 1
+
+#: The one date the whole article set is drawn as of, unless a builder or the CLI is given
+#: ``as_of=``: claims published and events dated after it are left out, and maps draw control
+#: of territory on that day. 23 Nov 2024 is the latest claim of the mid-November story
+#: (Reuters' Ukrainian General Staff source: 59,000 troops, ~800 km² held).
+DEFAULT_AS_OF = dt.date(2024, 11, 23)
 
 
 # --------------------------------------------------------------------------- CSV
