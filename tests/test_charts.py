@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import pytest
 
 from vizlib import DataError, charts, data, figures, fmt, meta, theme
-from vizlib._charts_labels import Box, Label, place
+from vizlib._labels import Box, Label, Spot, place
 
 CLAIM_COLUMNS = list(data.claims().columns)
 SUBJECTS = {
@@ -384,9 +384,13 @@ def test_registry_builds_the_chart_slugs(no_network):
 
 def test_label_placer_keeps_labels_apart_and_off_the_marks():
     """Two labels anchored on the same point end up in different, non-overlapping spots."""
-    labels = [Label(0, 0, "<b>11,000</b><br>Mysnyk"), Label(0, 0, "<b>0–4,000</b><br>Pavliuk")]
+    around = (Spot("left", "middle", 9, 0), Spot("right", "middle", -9, 0), Spot("center", "bottom", 0, -9))
+    labels = [
+        Label(0, 0, (text,), around, required=True, annotation=True, clearance=2)
+        for text in ("<b>11,000</b><br>Mysnyk", "<b>0–4,000</b><br>Pavliuk")
+    ]
     place(labels, Box(-200, -200, 200, 200), [Box(-6, -6, 6, 6)])
-    first, second = (label.box(label.chosen) for label in labels)
+    first, second = (label.box for label in labels)
     assert first.overlap(second) == 0
     assert first.overlap(Box(-6, -6, 6, 6)) == 0 and second.overlap(Box(-6, -6, 6, 6)) == 0
 
@@ -402,18 +406,19 @@ def test_north_korea_top_panel_headings_keep_clear_of_the_subtitle(size):
 @pytest.fixture
 def placements(monkeypatch) -> list[tuple[list[Label], Box, list[Box], list[Box]]]:
     """Record every call of the label placer: its labels (after placing), plot box, obstacles and lines."""
-    import vizlib._charts_draw
-    import vizlib._charts_labels
+    import vizlib._charts.events
+    import vizlib._charts.labels
+    import vizlib._labels
 
     calls = []
 
-    def recording_place(labels, plot, obstacles=(), lines=()):
-        placed = vizlib._charts_labels.place(labels, plot, obstacles, lines)
+    def recording_place(labels, plot, obstacles=(), *, lines=(), try_orders=False):
+        placed = vizlib._labels.place(labels, plot, obstacles, lines=lines, try_orders=try_orders)
         calls.append((placed, plot, list(obstacles), list(lines)))
         return placed
 
-    monkeypatch.setattr(vizlib._charts_draw, "place", recording_place)
-    monkeypatch.setattr(charts, "place", recording_place)
+    for module in (vizlib._charts.events, vizlib._charts.labels, charts):
+        monkeypatch.setattr(module, "place", recording_place)
     return calls
 
 
@@ -424,19 +429,19 @@ def test_placed_labels_keep_clear_of_each_other_marks_and_lines_at_every_size(pl
     assert placements, "the chart placed no labels"
     drawn = {a.text: a for a in fig.layout.annotations}
     for labels, plot, obstacles, lines in placements:
-        boxes = [label.box(label.chosen) for label in labels]
+        boxes = [label.box for label in labels]
         for i, (label, box) in enumerate(zip(labels, boxes, strict=True)):
-            assert label.chosen_text in drawn
-            where = f"{name} {size}: {label.chosen_text!r}"
-            assert box.left >= plot.left and box.right <= plot.right, where
-            assert box.bottom >= plot.bottom and box.top <= plot.top, where
+            assert label.text in drawn
+            where = f"{name} {size}: {label.text!r}"
+            assert box.inside(plot), where
             for other, other_box in zip(labels[i + 1 :], boxes[i + 1 :], strict=True):
-                assert box.overlap(other_box) == 0, f"{where} overlaps {other.chosen_text!r}"
+                # a negative clearance lets edges (an annotation's invisible border pad) touch
+                assert box.pad(min(label.clearance, 0)).overlap(other_box) == 0, f"{where} overlaps {other.text!r}"
             for obstacle in obstacles:
                 assert box.overlap(obstacle) == 0, f"{where} overlaps {obstacle}"
             # An event line may pass behind a label only where there is no other room, and never through its text.
             if any(box.overlap(line) > 0 for line in lines):
-                assert label.crosses_line and drawn[label.chosen_text].bgcolor == theme.colors("light")["background"]
+                assert label.crosses_line and drawn[label.text].bgcolor == theme.colors("light")["background"]
 
 
 def test_labels_keep_off_the_event_lines_where_there_is_room():

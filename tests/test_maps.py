@@ -16,7 +16,10 @@ import pytest
 import shapely
 
 import vizlib
-from vizlib import _geo, data, fmt, maps, meta
+from vizlib import _text, data, fmt, maps, meta
+from vizlib._carto.geometry import EARTH_KM
+from vizlib._carto.projection import Frame
+from vizlib._labels import Box, spot_at
 
 BUILDERS = {"theatre": maps.theatre, "kursk": maps.kursk, "donetsk": maps.donetsk}
 
@@ -40,18 +43,35 @@ def metas(fig):
 
 def km_between(lon1, lat1, lon2, lat2):
     p1, p2, dl = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
-    return _geo.EARTH_KM * math.acos(min(1, math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(dl)))
+    return EARTH_KM * math.acos(min(1, math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(dl)))
 
 
 # ------------------------------------------------------------------ content
 
 
-@pytest.mark.parametrize("slug, expected", [
-    ("theatre", ["land:UA", "land:RU", "land:BY", "highlight:RU-KRS", "highlight:UA-14", "borders:country",
-                 "borders:admin1", "places", "inset:frame", "inset:pyongyang", "labels:region"]),
-    ("kursk", ["land:UA", "land:RU", "highlight:RU-KRS", "borders:country", "places", "labels:region"]),
-    ("donetsk", ["land:UA", "land:RU", "highlight:UA-14", "borders:country", "places", "approx", "approx:circle"]),
-])
+@pytest.mark.parametrize(
+    "slug, expected",
+    [
+        (
+            "theatre",
+            [
+                "land:UA",
+                "land:RU",
+                "land:BY",
+                "highlight:RU-KRS",
+                "highlight:UA-14",
+                "borders:country",
+                "borders:admin1",
+                "places",
+                "inset:frame",
+                "inset:pyongyang",
+                "labels:region",
+            ],
+        ),
+        ("kursk", ["land:UA", "land:RU", "highlight:RU-KRS", "borders:country", "places", "labels:region"]),
+        ("donetsk", ["land:UA", "land:RU", "highlight:UA-14", "borders:country", "places", "approx", "approx:circle"]),
+    ],
+)
 def test_each_map_draws_its_layers(figs, slug, expected):
     have = metas(figs[slug])
     assert set(expected) <= set(have)
@@ -60,7 +80,9 @@ def test_each_map_draws_its_layers(figs, slug, expected):
 
 def test_legend_names_say_what_things_mean(figs):
     legend = {slug: [t.name for t in f.data if t.showlegend is not False] for slug, f in figs.items()}
-    assert {"Ukraine", "Russia", "Kursk oblast (highlighted)", "Donetsk oblast (highlighted)", "City or town"} <= set(legend["theatre"])
+    assert {"Ukraine", "Russia", "Kursk oblast (highlighted)", "Donetsk oblast (highlighted)", "City or town"} <= set(
+        legend["theatre"]
+    )
     assert "Approximate position" in legend["donetsk"]
     assert not any(n.startswith("trace") for names in legend.values() for n in names)
 
@@ -93,9 +115,18 @@ def test_maps_mark_the_towns_of_the_story(figs):
         assert any(name in t for t in theatre_labels), name
 
 
-@pytest.mark.parametrize("slug, code", [("theatre", "RU-KRS"), ("theatre", "UA-14"), ("kursk", "RU-KRS"),
-                                        ("kursk", "UA-59"), ("donetsk", "UA-14"),
-                                        ("theatre", "UA-43"), ("theatre", "UA-40")])
+@pytest.mark.parametrize(
+    "slug, code",
+    [
+        ("theatre", "RU-KRS"),
+        ("theatre", "UA-14"),
+        ("kursk", "RU-KRS"),
+        ("kursk", "UA-59"),
+        ("donetsk", "UA-14"),
+        ("theatre", "UA-43"),
+        ("theatre", "UA-40"),
+    ],
+)
 def test_frame_contains_the_oblast(figs, slug, code):
     geo = figs[slug].layout.geo
     assert geo.projection.type == "conic conformal"
@@ -113,7 +144,7 @@ def test_frame_contains_the_oblast(figs, slug, code):
 def _frame_of(fig):
     geo, mg = fig.layout.geo, fig.layout.margin
     box = (mg.l, mg.t, fig.layout.width - mg.r, fig.layout.height - mg.b)
-    return _geo.Frame(tuple(geo.lonaxis.range), tuple(geo.lataxis.range), tuple(geo.projection.parallels), box)
+    return Frame(tuple(geo.lonaxis.range), tuple(geo.lataxis.range), tuple(geo.projection.parallels), box)
 
 
 def _label_boxes(fig):
@@ -128,9 +159,9 @@ def _label_boxes(fig):
             if not text:
                 continue
             x, y = frame.to_px(lon, lat)
-            w, h = _geo.text_size(text, size)
+            w, h = _text.text_size(text, size)
             gap = 0 if pos == "middle center" else 3
-            boxes.append((text, _geo.label_box(float(x), float(y), w, h, pos, gap)))
+            boxes.append((text, spot_at(pos, gap).box(float(x), float(y), w, h)))
     return boxes
 
 
@@ -139,30 +170,29 @@ def test_labels_do_not_overlap(figs, slug):
     boxes = _label_boxes(figs[slug])
     assert len(boxes) >= 8
     for i, (a, box_a) in enumerate(boxes):
-        for b, box_b in boxes[i + 1:]:
-            shrink = lambda r: (r[0] + 2, r[1] + 2, r[2] - 2, r[3] - 2)  # noqa: E731
-            assert not _geo.overlaps(shrink(box_a), shrink(box_b)), (a, b)
+        for b, box_b in boxes[i + 1 :]:
+            assert not box_a.pad(-2).overlaps(box_b.pad(-2)), (a, b)
 
 
 @pytest.mark.parametrize("size", ["column", "wide"])
 @pytest.mark.parametrize("slug", BUILDERS)
 def test_every_label_lies_inside_the_plot_area(slug, size):
     fig = BUILDERS[slug](size=size)
-    x0, y0, x1, y1 = _frame_of(fig).box
+    plot = Box(*_frame_of(fig).box)
     boxes = _label_boxes(fig)
     assert len(boxes) >= 8
-    for text, (bx0, by0, bx1, by1) in boxes:
-        assert x0 <= bx0 and y0 <= by0 and bx1 <= x1 and by1 <= y1, (text, (bx0, by0, bx1, by1), (x0, y0, x1, y1))
+    for text, box in boxes:
+        assert box.inside(plot), (text, box, plot)
 
 
 def test_text_size_measures_capitals_and_bold_wider():
-    w_lower, h = _geo.text_size("dnipropetrovsk", 12)
-    w_upper, _ = _geo.text_size("DNIPROPETROVSK", 12)
-    w_bold, _ = _geo.text_size("<b>dnipropetrovsk</b>", 12)
+    w_lower, h = _text.text_size("dnipropetrovsk", 12)
+    w_upper, _ = _text.text_size("DNIPROPETROVSK", 12)
+    w_bold, _ = _text.text_size("<b>dnipropetrovsk</b>", 12)
     assert w_lower < w_bold < w_upper
     assert 105 < w_upper < 125  # Liberation Sans 12 px: 112 px of ink advance
-    assert _geo.text_size("a<br>b", 12)[1] == pytest.approx(h + 1.3 * 12)  # plotly's line spacing
-    assert _geo.text_size("ДНІПРОПЕТРОВСЬКА", 12)[0] > _geo.text_size("дніпропетровська", 12)[0]
+    assert _text.text_size("a<br>b", 12)[1] == pytest.approx(h + 1.3 * 12)  # plotly's line spacing
+    assert _text.text_size("ДНІПРОПЕТРОВСЬКА", 12)[0] > _text.text_size("дніпропетровська", 12)[0]
 
 
 @pytest.mark.parametrize("slug", ["kursk", "donetsk"])
@@ -301,9 +331,18 @@ def test_lang_uk_labels_places_and_regions_in_ukrainian():
 
 def test_users_own_places_add_a_town():
     own = data.places()
-    extra = own[own.id == "sudzha"].assign(id="oboyan", name="Oboyan", name_uk="Обоянь", name_ru="Обоянь",
-                                          lat=51.2122, lon=36.2756, approximate=True, precision_m=2000,
-                                          geonames_id=pd.NA, source="test fixture (approximate)")
+    extra = own[own.id == "sudzha"].assign(
+        id="oboyan",
+        name="Oboyan",
+        name_uk="Обоянь",
+        name_ru="Обоянь",
+        lat=51.2122,
+        lon=36.2756,
+        approximate=True,
+        precision_m=2000,
+        geonames_id=pd.NA,
+        source="test fixture (approximate)",
+    )
     fig = maps.kursk(places=pd.concat([own, extra], ignore_index=True))
     towns = by_meta(fig, "places")
     assert (36.2756, 51.2122) not in zip(towns.lon, towns.lat)  # approximate places get their own trace
@@ -313,8 +352,11 @@ def test_users_own_places_add_a_town():
 
 
 def test_extra_geodataframe_draws_points_and_areas():
-    extra = gpd.GeoDataFrame({"name": ["Command post", "Zone"]},
-                             geometry=[shapely.Point(35.6, 51.4), shapely.box(35.0, 51.2, 35.3, 51.35)], crs=4326)
+    extra = gpd.GeoDataFrame(
+        {"name": ["Command post", "Zone"]},
+        geometry=[shapely.Point(35.6, 51.4), shapely.box(35.0, 51.2, 35.3, 51.35)],
+        crs=4326,
+    )
     fig = maps.kursk(extra=extra)
     points = by_meta(fig, "extra:points")
     assert (points.lon[0], points.lat[0]) == (35.6, 51.4) and points.name == "Added places"
@@ -325,9 +367,11 @@ def test_extra_geodataframe_draws_points_and_areas():
 
 
 def test_extra_layer_cites_its_own_source():
-    extra = gpd.GeoDataFrame({"name": ["Checkpoint"], "source": ["Field notes"],
-                              "source_url": ["https://example.org/notes"]},
-                             geometry=[shapely.Point(35.5, 51.3)], crs=4326)
+    extra = gpd.GeoDataFrame(
+        {"name": ["Checkpoint"], "source": ["Field notes"], "source_url": ["https://example.org/notes"]},
+        geometry=[shapely.Point(35.5, 51.3)],
+        crs=4326,
+    )
     fig = maps.kursk(extra=extra)
     info = meta.get(fig)
     assert {"name": "Field notes", "url": "https://example.org/notes", "licence": None} in info["sources"]
@@ -338,9 +382,15 @@ def test_extra_layer_cites_its_own_source():
 
 def _layer(date, status="ukrainian_held", shape=None):
     return gpd.GeoDataFrame(
-        {"status": [status], "date": [pd.Timestamp(date)], "source": ["Test layer"],
-         "source_url": ["https://example.org/layer"]},
-        geometry=[shape or shapely.box(34.9, 51.1, 35.5, 51.4)], crs=4326)
+        {
+            "status": [status],
+            "date": [pd.Timestamp(date)],
+            "source": ["Test layer"],
+            "source_url": ["https://example.org/layer"],
+        },
+        geometry=[shape or shapely.box(34.9, 51.1, 35.5, 51.4)],
+        crs=4326,
+    )
 
 
 def test_frontline_layer_is_drawn_with_its_source_and_a_stale_warning():
@@ -391,8 +441,16 @@ def test_no_trace_can_fetch_a_topojson(figs, slug):
     assert geos
     for geo in geos.values():
         assert geo["visible"] is False
-        for key in ("showland", "showcountries", "showcoastlines", "showframe", "showlakes", "showocean",
-                    "showrivers", "showsubunits"):
+        for key in (
+            "showland",
+            "showcountries",
+            "showcoastlines",
+            "showframe",
+            "showlakes",
+            "showocean",
+            "showrivers",
+            "showsubunits",
+        ):
             assert geo[key] is False, key
 
 
@@ -429,7 +487,9 @@ def offline_kaleido():
     proxy = _RecordingProxy()
     threading.Thread(target=proxy.serve_forever, daemon=True).start()
     kaleido.stop_sync_server(silence_warnings=True)
-    kaleido.start_sync_server(mathjax=False, silence_warnings=True, proxy_server=f"http://127.0.0.1:{proxy.server_address[1]}")
+    kaleido.start_sync_server(
+        mathjax=False, silence_warnings=True, proxy_server=f"http://127.0.0.1:{proxy.server_address[1]}"
+    )
     yield proxy
     kaleido.stop_sync_server(silence_warnings=True)
     proxy.shutdown()

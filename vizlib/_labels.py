@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from vizlib._text import text_size
+from vizlib._text import annotation_size, text_size
 
 XAnchor = Literal["left", "center", "right"]
 YAnchor = Literal["top", "middle", "bottom"]
@@ -149,6 +149,9 @@ class Label:
         When left out, may take the spot of one placed neighbour of its level that can move.
     clearance : float
         Pixels kept between this label and anything else; negative lets edges touch.
+    annotation : bool
+        Drawn as a plotly annotation (a chart's), whose box has a border pad, rather than
+        as trace text (a map's).
     key : Any
         The caller's handle (a trace and point index, an id).
     """
@@ -162,6 +165,7 @@ class Label:
     required: bool = False
     may_displace: bool = False
     clearance: float = 0
+    annotation: bool = False
     key: Any = None
     text: str | None = field(default=None, init=False)
     spot: Spot | None = field(default=None, init=False)
@@ -170,7 +174,8 @@ class Label:
 
     def box_at(self, spot: Spot, text: str | None = None) -> Box:
         """Return the box ``text`` (default: the chosen or first wording) covers at ``spot``."""
-        w, h = text_size(text or self.text or self.texts[0], self.size)
+        measure = annotation_size if self.annotation else text_size
+        w, h = measure(text or self.text or self.texts[0], self.size)
         return spot.box(self.x, self.y, w, h)
 
     @property
@@ -241,9 +246,7 @@ def _area(box: Box) -> float:
 def _cost(box: Box, bounds: Box, taken: list[Box], thin: list[Box], clearance: float) -> float:
     padded = box.pad(clearance)
     return (
-        box.area_outside(bounds) * 10
-        + sum(padded.overlap(t) for t in taken)
-        + sum(padded.overlap(t) for t in thin) / 4
+        box.area_outside(bounds) * 10 + sum(padded.overlap(t) for t in taken) + sum(padded.overlap(t) for t in thin) / 4
     )
 
 
@@ -253,13 +256,17 @@ def _greedy(order, bounds, taken, thin) -> tuple[dict[int, tuple[str, Spot, Box]
     total = 0.0
     for label in order:
         best, best_cost = None, float("inf")
-        for text in label.texts:
-            for spot in label.spots:
-                box = label.box_at(spot, text)
-                cost = _cost(box, bounds, taken, thin, label.clearance)
-                if cost < best_cost:
-                    best, best_cost = (text, spot, box), cost
-                if cost == 0:
+        # a label short of room may touch its neighbours before it overlaps one
+        for clearance in dict.fromkeys((label.clearance, min(label.clearance, 0))):
+            for text in label.texts:
+                for spot in label.spots:
+                    box = label.box_at(spot, text)
+                    cost = _cost(box, bounds, taken, thin, clearance)
+                    if cost < best_cost:
+                        best, best_cost = (text, spot, box), cost
+                    if cost == 0:
+                        break
+                if best_cost == 0:
                     break
             if best_cost == 0:
                 break

@@ -104,3 +104,13 @@ def text_size(text: str, font_px: float) -> tuple[float, float]:
         em, bold = _line_em(line, bold)
         widest = max(widest, em)
     return widest * font_px + 4, (1.3 * (len(lines) - 1) + 1.15) * font_px
+
+
+def annotation_size(text: str, font_px: float) -> tuple[float, float]:
+    """Return the (width, height) in pixels of a plotly annotation's box holding ``text``.
+
+    plotly.js draws an annotation's text in lines 1.3 em apart and frames it
+    with its border width plus border pad (1 + 1 px by default) on every side.
+    """
+    width, _ = text_size(text, font_px)
+    return width, 1.3 * (text.count("<br>") + 1) * font_px + 4

@@ -57,15 +57,26 @@ def list_figures() -> None:
 @click.option("--size", type=click.Choice(sorted(SIZES)), help="Size preset (default: each builder's own).")
 @click.option("--theme", type=click.Choice(["light", "dark"]), help="Colour theme (default: light).")
 @click.option(
-    "--html", "html_mode", type=click.Choice(["shared", "self-contained"]), default="shared", show_default=True,
+    "--html",
+    "html_mode",
+    type=click.Choice(["shared", "self-contained"]),
+    default="shared",
+    show_default=True,
     help="HTML pages share one plotly.min.js, or each embeds plotly.js.",
 )
 @click.option(
-    "--data", "data_dir", type=click.Path(file_okay=False),
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False),
     help="Folder with your own claims.csv, events.csv, places.csv and/or regions.geojson to draw instead.",
 )
 def export_figures(
-    out_dir: str, formats: str, only: tuple[str, ...], size: str | None, theme: str | None, html_mode: str,
+    out_dir: str,
+    formats: str,
+    only: tuple[str, ...],
+    size: str | None,
+    theme: str | None,
+    html_mode: str,
     data_dir: str | None,
 ) -> None:
     """Export the article figures with their data and manifests, and write README.md."""

@@ -322,9 +322,7 @@ def _places(source: Any, regions_source: Any) -> pd.DataFrame:
             continue
         distance_m = _distance_outside_m(shape, row.lon, row.lat)
         if distance_m > row.precision_m:
-            problems.append(
-                Problem(name, line, "lat,lon", f"{distance_m / 1000:.1f} km outside {row.iso_3166_2}")
-            )
+            problems.append(Problem(name, line, "lat,lon", f"{distance_m / 1000:.1f} km outside {row.iso_3166_2}"))
     if problems:
         raise DataError(problems)
     frame = _to_frame(rows, schemas.Place, ())
@@ -426,9 +424,7 @@ def _geo(source: Any, kind: str) -> gpd.GeoDataFrame:
     problems = _unique(name, [(n, getattr(r, _KEYS[kind])) for n, r, _ in rows], _KEYS[kind])
     if problems:
         raise DataError(problems)
-    frame = gpd.GeoDataFrame(
-        [r.model_dump() for _, r, _ in rows], geometry=[g for _, _, g in rows], crs="EPSG:4326"
-    )
+    frame = gpd.GeoDataFrame([r.model_dump() for _, r, _ in rows], geometry=[g for _, _, g in rows], crs="EPSG:4326")
     return frame[[*model.model_fields, "geometry"]]
 
 
@@ -440,9 +436,7 @@ def _check_crs(name: str, collection: dict[str, Any]) -> None:
             raise DataError([Problem(name, None, "crs", f"must be EPSG:4326 (WGS 84 lon/lat), not {crs_name}")])
 
 
-def _validate_features(
-    name: str, features: list[Any], model: type[BaseModel]
-) -> list[tuple[int, BaseModel, Any]]:
+def _validate_features(name: str, features: list[Any], model: type[BaseModel]) -> list[tuple[int, BaseModel, Any]]:
     import shapely
     from shapely.geometry import shape
 

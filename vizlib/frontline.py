@@ -439,8 +439,15 @@ def _cached(folder: Path, name: str, registry: dict[str, Any]) -> Path | None:
         return None
     if _sha256(path) != known:
         raise DataError(
-            [Problem(str(path), None, "sha256", f"cached file does not match the hash recorded at its first download "
-                     f"({known[:12]}…); delete it to download it again")]
+            [
+                Problem(
+                    str(path),
+                    None,
+                    "sha256",
+                    f"cached file does not match the hash recorded at its first download "
+                    f"({known[:12]}…); delete it to download it again",
+                )
+            ]
         )
     return path
 
@@ -474,8 +481,14 @@ def _download(folder: Path, name: str, url: str, known: str | None, progress: bo
         raise _unavailable(name, url, folder, type(exc).__name__) from None
     except ValueError:  # pooch's hash check; it keeps no file
         raise DataError(
-            [Problem(url, None, "sha256", f"download does not match the hash recorded at its first download "
-                     f"({known[:12]}…); not used")]
+            [
+                Problem(
+                    url,
+                    None,
+                    "sha256",
+                    f"download does not match the hash recorded at its first download ({known[:12]}…); not used",
+                )
+            ]
         ) from None
     finally:
         logger.setLevel(level)
@@ -483,8 +496,15 @@ def _download(folder: Path, name: str, url: str, known: str | None, progress: bo
 
 def _unavailable(name: str, url: str, folder: Path, reason: str) -> FrontlineUnavailableError:
     return FrontlineUnavailableError(
-        [Problem(name, None, "download", f"cannot download {url} ({reason}) and no cached copy in {folder}; "
-                 f"download it by hand and read it with vizlib.frontline.read_frontline(path)")]
+        [
+            Problem(
+                name,
+                None,
+                "download",
+                f"cannot download {url} ({reason}) and no cached copy in {folder}; "
+                f"download it by hand and read it with vizlib.frontline.read_frontline(path)",
+            )
+        ]
     )
 
 
@@ -522,8 +542,16 @@ def check_layer(layer: Any) -> gpd.GeoDataFrame:
     """
     missing = [c for c in FRONTLINE_COLUMNS if c not in getattr(layer, "columns", [])]
     if missing:
-        raise DataError([Problem("<layer>", None, ",".join(missing),
-                                 "missing column; load the layer with occupied() or read_frontline()")])
+        raise DataError(
+            [
+                Problem(
+                    "<layer>",
+                    None,
+                    ",".join(missing),
+                    "missing column; load the layer with occupied() or read_frontline()",
+                )
+            ]
+        )
     problems = [
         Problem("<layer>", i, "status", f"{status!r} is not one of {', '.join(FRONTLINE_STATUSES)}")
         for i, status in enumerate(layer["status"], start=1)
@@ -666,8 +694,11 @@ def _places(places: Any) -> pd.DataFrame:
         missing = [c for c in ("id", "name", "lat", "lon") if c not in places.columns]
         if missing:
             raise DataError([Problem("<places>", None, ",".join(missing), "missing column")])
-        bad = [i for i, (lat, lon) in enumerate(zip(places["lat"], places["lon"], strict=True), start=1)
-               if not (math.isfinite(lat) and math.isfinite(lon))]
+        bad = [
+            i
+            for i, (lat, lon) in enumerate(zip(places["lat"], places["lon"], strict=True), start=1)
+            if not (math.isfinite(lat) and math.isfinite(lon))
+        ]
         if bad:
             raise DataError([Problem("<places>", row, "lat,lon", "not a number") for row in bad])
         return places

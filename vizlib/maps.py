@@ -70,8 +70,18 @@ def theatre(
     """
     named = ("RU-BEL", "RU-BRY", "RU-ORL", "UA-59", "UA-63", "UA-09", "UA-23", "UA-12")
     priority = ["kyiv", "kursk", "sudzha", "pokrovsk", "kurakhove", "donetsk", "kharkiv", "sumy", "belgorod"]
-    m = MapCanvas("theatre", title="The war's two fronts in autumn 2024", subtitle="", places=places,
-                  regions=regions, events=events, extra=extra, size=size, theme=theme, lang=lang)
+    m = MapCanvas(
+        "theatre",
+        title="The war's two fronts in autumn 2024",
+        subtitle="",
+        places=places,
+        regions=regions,
+        events=events,
+        extra=extra,
+        size=size,
+        theme=theme,
+        lang=lang,
+    )
     oblasts = [m.region_name(c) for c in highlight]
     m.subtitle = f"{_and([f'{n} oblast' for n in oblasts])}, with the towns named in the reporting"
 
@@ -130,8 +140,19 @@ def kursk(
     ------
     {raises_map}
     """
-    m = MapCanvas("kursk", title="Kursk oblast and the Ukrainian border", subtitle="", places=places,
-                  regions=regions, events=events, layer=layer, extra=extra, size=size, theme=theme, lang=lang)
+    m = MapCanvas(
+        "kursk",
+        title="Kursk oblast and the Ukrainian border",
+        subtitle="",
+        places=places,
+        regions=regions,
+        events=events,
+        layer=layer,
+        extra=extra,
+        size=size,
+        theme=theme,
+        lang=lang,
+    )
     m.subtitle = "Where Ukraine's August 2024 incursion crossed into Russia" + m.layer_subtitle
     shown = m.frame(m.bounds_of(["RU-KRS", "UA-59"]), pad=0.03)
     land.draw(m, ["RU-KRS"], border_width=2.6)
@@ -188,11 +209,20 @@ def donetsk(
     ------
     {raises_map}
     """
-    m = MapCanvas("donetsk", title="The Donetsk front: Pokrovsk and Kurakhove", subtitle="", places=places,
-                  regions=regions, events=events, layer=layer, extra=extra, size=size, theme=theme, lang=lang)
-    m.subtitle = (
-        "Towns in the path of Russia's autumn 2024 advance, and the Kurakhove reservoir dam" + m.layer_subtitle
+    m = MapCanvas(
+        "donetsk",
+        title="The Donetsk front: Pokrovsk and Kurakhove",
+        subtitle="",
+        places=places,
+        regions=regions,
+        events=events,
+        layer=layer,
+        extra=extra,
+        size=size,
+        theme=theme,
+        lang=lang,
     )
+    m.subtitle = "Towns in the path of Russia's autumn 2024 advance, and the Kurakhove reservoir dam" + m.layer_subtitle
     shown = m.frame(m.bounds_of(["UA-14"]), pad=0.02, annotate_events=True)
     land.draw(m, ["UA-14"])
     layers.control_areas(m)

@@ -36,19 +36,56 @@ def draw(m: MapCanvas) -> None:
     ]
     for key, part, colour in groups:
         lon, lat = geometry.fill_path(part.geometry.simplify(0.4), decimals=1)
-        m.trace(lon, lat, f"Locator {key}", geo="geo2", fill=c[colour], line=dict(color=c["background"], width=0.4),
-                showlegend=False, meta=f"inset:{key}", hoverinfo="skip")
+        m.trace(
+            lon,
+            lat,
+            f"Locator {key}",
+            geo="geo2",
+            fill=c[colour],
+            line=dict(color=c["background"], width=0.4),
+            showlegend=False,
+            meta=f"inset:{key}",
+            hoverinfo="skip",
+        )
     # the main map's visible area, as a rectangle on the globe
     t = [i / 10 for i in range(11)]
     px = [x0 + (x1 - x0) * v for v in t] + [x1] * 11 + [x1 - (x1 - x0) * v for v in t] + [x0] * 11
     py = [y0] * 11 + [y0 + (y1 - y0) * v for v in t] + [y1] * 11 + [y1 - (y1 - y0) * v for v in t]
     lon, lat = m.geo_frame.to_lonlat(px, py)
-    m.trace([round(float(v), 2) for v in lon], [round(float(v), 2) for v in lat], "Area of the main map", geo="geo2",
-            line=dict(color=c["text"], width=1.6), showlegend=False, meta="inset:frame", hoverinfo="skip")
+    m.trace(
+        [round(float(v), 2) for v in lon],
+        [round(float(v), 2) for v in lat],
+        "Area of the main map",
+        geo="geo2",
+        line=dict(color=c["text"], width=1.6),
+        showlegend=False,
+        meta="inset:frame",
+        hoverinfo="skip",
+    )
     for row in m.places[m.places.id == "pyongyang"].itertuples():
         name = escape(m.place_name(row))
-        m.trace([row.lon], [row.lat], name, geo="geo2", mode="markers+text", marker=dict(size=6, color=c["text"]),
-                text=[name], textposition="top left", textfont=dict(size=11, color=c["text"]), showlegend=False,
-                meta="inset:pyongyang", hoverinfo="text")
-    m.fig.add_shape(type="rect", xref="paper", yref="paper", x0=dom["x"][0], x1=1, y0=dom["y"][0], y1=1,
-                    line=dict(color=c["muted"], width=1), layer="above")
+        m.trace(
+            [row.lon],
+            [row.lat],
+            name,
+            geo="geo2",
+            mode="markers+text",
+            marker=dict(size=6, color=c["text"]),
+            text=[name],
+            textposition="top left",
+            textfont=dict(size=11, color=c["text"]),
+            showlegend=False,
+            meta="inset:pyongyang",
+            hoverinfo="text",
+        )
+    m.fig.add_shape(
+        type="rect",
+        xref="paper",
+        yref="paper",
+        x0=dom["x"][0],
+        x1=1,
+        y0=dom["y"][0],
+        y1=1,
+        line=dict(color=c["muted"], width=1),
+        layer="above",
+    )

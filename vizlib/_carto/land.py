@@ -27,8 +27,16 @@ def draw(m: MapCanvas, highlight: Sequence[str], border_width: float = 1.6) -> N
     for code, fill in (("BY", "other_land"), ("RU", "russia_land"), ("UA", "ukraine_land")):
         if code in countries.index:
             lon, lat = geometry.fill_path(m.clipped([countries.geometry[code]]), m.decimals)
-            m.trace(lon, lat, m.country_name(code), fill=c[fill], line=dict(width=0), legendrank=10,
-                    showlegend=code != "BY", meta=f"land:{code}")
+            m.trace(
+                lon,
+                lat,
+                m.country_name(code),
+                fill=c[fill],
+                line=dict(width=0),
+                legendrank=10,
+                showlegend=code != "BY",
+                meta=f"land:{code}",
+            )
     admin = r[r.level == "admin1"]
     for code in highlight:
         row = admin[admin.iso_3166_2 == code]
@@ -36,8 +44,15 @@ def draw(m: MapCanvas, highlight: Sequence[str], border_width: float = 1.6) -> N
             raise DataError([Problem("regions", None, "iso_3166_2", f"no region {code!r} to highlight")])
         key = "ukraine_land_highlight" if row.country.iloc[0] == "UA" else "russia_land_highlight"
         lon, lat = geometry.fill_path(m.clipped(list(row.geometry)), m.decimals)
-        m.trace(lon, lat, w["highlighted"].format(m.region_name(code)), fill=c[key], line=dict(width=0),
-                legendrank=20, meta=f"highlight:{code}")
+        m.trace(
+            lon,
+            lat,
+            w["highlighted"].format(m.region_name(code)),
+            fill=c[key],
+            line=dict(width=0),
+            legendrank=20,
+            meta=f"highlight:{code}",
+        )
     # the regions file is clipped to a frame: its cut edges are no borders
     cut = shapely.box(*r.total_bounds).exterior.buffer(1e-4)
     outlines = geometry.shared_lines(m.clipped(list(countries.geometry))).difference(cut)
@@ -49,8 +64,9 @@ def draw(m: MapCanvas, highlight: Sequence[str], border_width: float = 1.6) -> N
         (land_borders, "country", c["country_border"], border_width),
     ):
         lon, lat = geometry.line_path([lines.simplify(m.tolerance)], m.decimals)
-        m.trace(lon, lat, f"{name} borders", line=dict(color=colour, width=width), showlegend=False,
-                meta=f"borders:{name}")
+        m.trace(
+            lon, lat, f"{name} borders", line=dict(color=colour, width=width), showlegend=False, meta=f"borders:{name}"
+        )
 
 
 def _neighbours(m: MapCanvas, countries: Any) -> Any:
@@ -84,5 +100,12 @@ def _background(m: MapCanvas) -> None:
         geoms = [g for g in m.clipped(list(part.geometry)) if not g.is_empty]
         lon, lat = geometry.fill_path(geoms, decimals=2)
         if lon:
-            m.trace(lon, lat, f"Background {key}", fill=m.c[colour], line=dict(color=m.c["border"], width=0.5),
-                    showlegend=False, meta=f"background:{key}")
+            m.trace(
+                lon,
+                lat,
+                f"Background {key}",
+                fill=m.c[colour],
+                line=dict(color=m.c["border"], width=0.5),
+                showlegend=False,
+                meta=f"background:{key}",
+            )

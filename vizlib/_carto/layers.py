@@ -25,8 +25,16 @@ def control_areas(m: MapCanvas) -> None:
         geoms = [shapely.simplify(g, 0.003) for g in m.clipped(list(part.geometry))]
         lon, lat = geometry.fill_path(geoms)
         if lon:
-            m.trace(lon, lat, m.words[status], fill=towns._rgba(m.c[status], 0.38), line=dict(width=0),
-                    legendrank=30, meta=f"layer:{status}", hoverinfo="skip")
+            m.trace(
+                lon,
+                lat,
+                m.words[status],
+                fill=towns._rgba(m.c[status], 0.38),
+                line=dict(width=0),
+                legendrank=30,
+                meta=f"layer:{status}",
+                hoverinfo="skip",
+            )
 
 
 def extra(m: MapCanvas) -> None:
@@ -38,8 +46,15 @@ def extra(m: MapCanvas) -> None:
     points = layer[layer.geometry.geom_type == "Point"]
     if not areas.empty:
         lon, lat = geometry.fill_path(m.clipped(list(areas.geometry)))
-        m.trace(lon, lat, m.words["extra_areas"], fill=towns._rgba(m.c["north_korea"], 0.25),
-                line=dict(color=m.c["north_korea"], width=1.2, dash="dash"), legendrank=60, meta="extra:areas")
+        m.trace(
+            lon,
+            lat,
+            m.words["extra_areas"],
+            fill=towns._rgba(m.c["north_korea"], 0.25),
+            line=dict(color=m.c["north_korea"], width=1.2, dash="dash"),
+            legendrank=60,
+            meta="extra:areas",
+        )
     if points.empty:
         return
     names = points["name"].astype(str) if "name" in points else pd.Series([""] * len(points))

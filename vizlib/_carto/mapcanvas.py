@@ -66,7 +66,13 @@ class MapCanvas(Canvas):
         from vizlib import frontline
 
         super().__init__(
-            slug, title=title, subtitle=subtitle, as_of=data.DEFAULT_AS_OF, size=size, theme=theme, lang=lang,
+            slug,
+            title=title,
+            subtitle=subtitle,
+            as_of=data.DEFAULT_AS_OF,
+            size=size,
+            theme=theme,
+            lang=lang,
             axis_labels=False,
         )
         self.words = words.WORDS[lang]
@@ -245,8 +251,17 @@ class MapCanvas(Canvas):
         return pd.Series(shapely.contains_xy(area, places.lon, places.lat), index=places.index)
 
     # ---- drawing
-    def trace(self, lon: Any, lat: Any, name: str, *, fill: str | None = None, geo: str = "geo",
-              mode: str | None = None, **kwargs: Any) -> int:
+    def trace(
+        self,
+        lon: Any,
+        lat: Any,
+        name: str,
+        *,
+        fill: str | None = None,
+        geo: str = "geo",
+        mode: str | None = None,
+        **kwargs: Any,
+    ) -> int:
         """Add a ``go.Scattergeo`` with the house defaults; return its index."""
         trace = go.Scattergeo(
             lon=lon,
@@ -261,7 +276,6 @@ class MapCanvas(Canvas):
         if "hoverinfo" not in kwargs and mode is None:
             trace.update(hoverinfo="skip")
         return self.add(trace)
-
 
     def finish(self, *, alt: str, data: pd.DataFrame | None = None, subtitle: str | None = None) -> go.Figure:
         """Draw the scale bar and every label, lay out the legend, and finish with the drawn places as data."""
@@ -309,4 +323,3 @@ def _and(items: list[str]) -> str:
     if len(items) <= 2:
         return " and ".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
-

@@ -39,12 +39,26 @@ def regions(m: MapCanvas, codes: Sequence[str], emphasis: Sequence[str] = ()) ->
         w, h = _text.text_size(f"<b>{text}</b>" if strong else text, size)
         shifts = [(0, -h), (0, h), (-w / 3, 0), (w / 3, 0), (0, -2 * h), (0, 2 * h)]
         m.labels.append(
-            Label(float(x), float(y), (f"<b>{text}</b>" if strong else text,), centred(shifts), size=size,
-                  priority=LEVEL, key=dict(kind="region", strong=strong))
+            Label(
+                float(x),
+                float(y),
+                (f"<b>{text}</b>" if strong else text,),
+                centred(shifts),
+                size=size,
+                priority=LEVEL,
+                key=dict(kind="region", strong=strong),
+            )
         )
         m.region_rows.append(
-            dict(id=code, name=admin.loc[code, "name"], kind="region", lat=round(point.y, 4), lon=round(point.x, 4),
-                 approximate=False, source=NATURAL_EARTH.name)
+            dict(
+                id=code,
+                name=admin.loc[code, "name"],
+                kind="region",
+                lat=round(point.y, 4),
+                lon=round(point.x, 4),
+                approximate=False,
+                source=NATURAL_EARTH.name,
+            )
         )
 
 

@@ -53,8 +53,24 @@ def draw(m) -> None:
     p = m.plot
     bar = scale_bar(m.geo_frame, (p.x0 + 14, p.y1 - 16))
     m.obstacle(Box(*bar["box"]))
-    m.trace(bar["lon"], bar["lat"], f"Scale: {bar['km']} km", line=dict(color=m.c["text"], width=2), showlegend=False,
-            meta=f"scalebar:{bar['km']}", hoverinfo="skip")
-    m.trace([round(bar["label_lonlat"][0], 4)], [round(bar["label_lonlat"][1], 4)], "Scale label", mode="text",
-            text=[f"{bar['km']} km"], textposition="middle center", textfont=dict(size=11, color=m.c["text"]),
-            showlegend=False, meta="scalebar:label", hoverinfo="skip")
+    m.trace(
+        bar["lon"],
+        bar["lat"],
+        f"Scale: {bar['km']} km",
+        line=dict(color=m.c["text"], width=2),
+        showlegend=False,
+        meta=f"scalebar:{bar['km']}",
+        hoverinfo="skip",
+    )
+    m.trace(
+        [round(bar["label_lonlat"][0], 4)],
+        [round(bar["label_lonlat"][1], 4)],
+        "Scale label",
+        mode="text",
+        text=[f"{bar['km']} km"],
+        textposition="middle center",
+        textfont=dict(size=11, color=m.c["text"]),
+        showlegend=False,
+        meta="scalebar:label",
+        hoverinfo="skip",
+    )

@@ -19,7 +19,13 @@ _KIND_RANK = {"capital": 0, "city": 1, "town": 2, "dam": 3}
 STORY_TOWNS = ("kursk", "sudzha", "pokrovsk", "kurakhove")
 #: An approximate place's label goes beside its disc, to the left first (the story's towns lie east of the dam).
 _APPROX_POSITIONS = (
-    "bottom left", "top left", "middle left", "bottom center", "top center", "bottom right", "top right"
+    "bottom left",
+    "top left",
+    "middle left",
+    "bottom center",
+    "top center",
+    "bottom right",
+    "top right",
 )
 #: Point labels may touch their neighbours by a pixel.
 _TOUCH = -1
@@ -65,9 +71,16 @@ def label_points(m: MapCanvas, shown: pd.DataFrame, ranked: pd.DataFrame, index:
         strong = row.kind == "capital" or row.id in STORY_TOWNS
         text = escape(m.place_name(row))
         m.labels.append(
-            Label(float(px[i]), float(py[i]), (f"<b>{text}</b>" if strong else text,), around(sizes[i] / 2 + 2),
-                  size=13 if row.kind == "capital" else 12, may_displace=True, clearance=_TOUCH,
-                  key=dict(kind="place", trace=index, index=i))
+            Label(
+                float(px[i]),
+                float(py[i]),
+                (f"<b>{text}</b>" if strong else text,),
+                around(sizes[i] / 2 + 2),
+                size=13 if row.kind == "capital" else 12,
+                may_displace=True,
+                clearance=_TOUCH,
+                key=dict(kind="place", trace=index, index=i),
+            )
         )
 
 
@@ -119,8 +132,16 @@ def approximate(m: MapCanvas, approx: pd.DataFrame) -> None:
         m.obstacle(Box(px - r_px, py - r_px, px + r_px, py + r_px))
         m.labels.insert(
             0,
-            Label(float(px), float(py), (text,), tuple(spot_at(p, r_px + 3) for p in _APPROX_POSITIONS), size=12,
-                  may_displace=True, clearance=_TOUCH, key=dict(kind="place", trace=index, index=i)),
+            Label(
+                float(px),
+                float(py),
+                (text,),
+                tuple(spot_at(p, r_px + 3) for p in _APPROX_POSITIONS),
+                size=12,
+                may_displace=True,
+                clearance=_TOUCH,
+                key=dict(kind="place", trace=index, index=i),
+            ),
         )
 
 
@@ -141,8 +162,16 @@ def distance_line(m: MapCanvas, place: Any, near: tuple[float, float], km: float
     positions = ("bottom right", "bottom left", "middle right", "top right", "middle left")
     m.labels.insert(
         0,
-        Label(float(px), float(py), (text,), tuple(spot_at(p, 6) for p in positions), size=11.5, may_displace=True,
-              clearance=_TOUCH, key=dict(kind="note")),
+        Label(
+            float(px),
+            float(py),
+            (text,),
+            tuple(spot_at(p, 6) for p in positions),
+            size=11.5,
+            may_displace=True,
+            clearance=_TOUCH,
+            key=dict(kind="note"),
+        ),
     )
 
 
