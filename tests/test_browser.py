@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from vizlib import export, meta
-from vizlib import figures as registry
+from vizlib import registry
 
 pytestmark = pytest.mark.browser
 

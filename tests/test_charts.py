@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from vizlib import DataError, charts, data, figures, fmt, meta, theme
+from vizlib import DataError, charts, data, fmt, meta, registry, theme
 from vizlib._labels import Box, Label, Spot, place
 
 CLAIM_COLUMNS = list(data.claims().columns)
@@ -378,7 +378,7 @@ def test_dark_theme_uses_the_dark_template_and_palette(name):
 
 def test_registry_builds_the_chart_slugs(no_network):
     for slug in ("troops-kursk", "north-korea", "kursk-area", "timeline"):
-        fig = figures.build(slug, size="column", theme="light")
+        fig = registry.build(slug, size="column", theme="light")
         assert meta.get(fig)["slug"] == slug
 
 

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from conftest import DATA
 
 from vizlib.cli import main
-from vizlib.figures import FIGURES
+from vizlib.registry import FIGURES
 
 
 def run(*args: str):

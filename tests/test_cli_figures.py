@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 from test_export import standin
 
-from vizlib import figures as registry
+from vizlib import registry
 from vizlib.cli import main
-from vizlib.figures import FigureSpec
+from vizlib.registry import FigureSpec
 
 
 def standin_builder(size: str = "column", theme: str = "light"):

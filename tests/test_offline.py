@@ -20,7 +20,7 @@ import pytest
 from conftest import REPO, NetworkBlocked
 
 from vizlib import export
-from vizlib import figures as registry
+from vizlib import registry
 
 VIZLIB = Path(sys.executable).with_name("vizlib")
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))

@@ -182,6 +182,13 @@ class Label:
     def placed(self) -> bool:
         return self.spot is not None
 
+    @property
+    def chosen(self) -> tuple[str, Spot, Box]:
+        """Return the wording, spot and box chosen; raise if the label was left out."""
+        if self.text is None or self.spot is None or self.box is None:
+            raise RuntimeError(f"label {self.texts[0]!r} was not placed")
+        return self.text, self.spot, self.box
+
 
 def place(
     labels: Sequence[Label],
@@ -270,7 +277,7 @@ def _greedy(order, bounds, taken, thin) -> tuple[dict[int, tuple[str, Spot, Box]
                     break
             if best_cost == 0:
                 break
-        if best_cost > 0 and not label.required:
+        if best is None or (best_cost > 0 and not label.required):
             chosen[id(label)] = None
             continue
         chosen[id(label)] = best

@@ -35,7 +35,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from vizlib import _doc, data, fmt, meta
-from vizlib._canvas import Canvas
+from vizlib._canvas import Canvas, Panel
 from vizlib._charts import alt, axes, composition, labels, marks
 from vizlib._charts import events as event_marks
 from vizlib._charts.words import who
@@ -149,8 +149,6 @@ def north_korea(claims: Any = None, *, size: Size = "wide", theme: Theme = "ligh
     ------
     {raises_chart}
     """
-    from plotly.subplots import make_subplots
-
     everything = data.claims(claims)
     rows = _subject(claims, everything, "nk_troops_russia", "nk_troops_kursk")
     total, parts = composition.select(everything, COMPOSITION_TOTAL)
@@ -167,20 +165,7 @@ def north_korea(claims: Any = None, *, size: Size = "wide", theme: Theme = "ligh
         size=size,
         theme=theme,
     )
-    cv.fig = make_subplots(
-        rows=2,
-        cols=2 if with_total else 1,
-        specs=[[{}, {"rowspan": 2}], [{}, None]] if with_total else [[{}], [{}]],
-        column_widths=[0.7, 0.3] if with_total else None,
-        shared_xaxes=True,
-        horizontal_spacing=0.1,
-        vertical_spacing=0.14,
-    )
-    # Keep the top panel headings clear of the subtitle.
-    heading_gap = _HEADING_GAP_PX / cv.plot.height
-    for col in (1, 2) if with_total else (1,):
-        top_axis = cv.fig.get_subplot(1, col).yaxis
-        top_axis.domain = (top_axis.domain[0], 1 - heading_gap)
+    heading_gap = _nk_subplots(cv, with_total)
     x_range = axes.date_range(list(rows["claim_date"]), pad_days=(8, 8))
     y_top = axes.nice_top(rows["high"].max() * 1.4)
     panels = _dated_panels(cv, rows, x_range, y_top)
@@ -214,6 +199,27 @@ def north_korea(claims: Any = None, *, size: Size = "wide", theme: Theme = "ligh
     cv.fig.update_layout(barmode="overlay", showlegend=True, legend=legend)
     cv.fig.update_xaxes(showticklabels=True, row=1, col=1)
     return cv.finish(alt=alt.north_korea(rows, total, parts), data=drawn)
+
+
+def _nk_subplots(cv: Canvas, with_total: bool) -> float:
+    """Lay out the north-korea chart's panels; return the gap kept above the top ones (share of the plot)."""
+    from plotly.subplots import make_subplots
+
+    cv.fig = make_subplots(
+        rows=2,
+        cols=2 if with_total else 1,
+        specs=[[{}, {"rowspan": 2}], [{}, None]] if with_total else [[{}], [{}]],
+        column_widths=[0.7, 0.3] if with_total else None,
+        shared_xaxes=True,
+        horizontal_spacing=0.1,
+        vertical_spacing=0.14,
+    )
+    # Keep the top panel headings clear of the subtitle.
+    heading_gap = _HEADING_GAP_PX / cv.plot.height
+    for col in (1, 2) if with_total else (1,):
+        top_axis = cv.fig.get_subplot(1, col).yaxis
+        top_axis.domain = (top_axis.domain[0], 1 - heading_gap)
+    return heading_gap
 
 
 def _dated_panels(cv: Canvas, rows: pd.DataFrame, x_range, y_top: float) -> list:
@@ -377,6 +383,21 @@ def timeline(events: Any = None, *, size: Size = "wide", theme: Theme = "light")
         theme=theme,
     )
     panel = cv.panel(x_range, (-0.7, len(rows) - 0.3))
+    _event_rows(cv, rows, panel)
+    ticks, tick_text = axes.month_ticks(x_range)
+    cv.fig.update_xaxes(
+        range=list(x_range), tickvals=ticks, ticktext=tick_text, showgrid=True, gridcolor=cv.c["grid"], showline=True
+    )
+    cv.fig.update_yaxes(range=list(panel.y_range), visible=False)
+    cv.fig.update_layout(
+        showlegend=True,
+        legend=dict(orientation="v", x=0.01, y=0.02, xanchor="left", yanchor="bottom", bgcolor=cv.c["background"]),
+    )
+    return cv.finish(alt=alt.timeline(rows), data=rows.drop(columns="row"))
+
+
+def _event_rows(cv: Canvas, rows: pd.DataFrame, panel: Panel) -> None:
+    """Draw one marker per event (colour and shape by category) and its label beside it."""
     for category, group in rows.groupby("category", sort=False):
         color_key, symbol = _CATEGORY_COLORS[category]
         cv.add(
@@ -411,27 +432,18 @@ def timeline(events: Any = None, *, size: Size = "wide", theme: Theme = "light")
         try_orders=True,
     )
     for r, label in zip(rows.itertuples(), placed, strict=True):
+        text, spot, _ = label.chosen
         cv.fig.add_annotation(
             name=f"event-label:{r.id}",
-            text=label.text,
+            text=text,
             x=r.date,
             y=r.row,
-            xanchor=label.spot.xanchor,
+            xanchor=spot.xanchor,
             yanchor="middle",
-            xshift=label.spot.dx,
+            xshift=spot.dx,
             showarrow=False,
             font=dict(size=12, color=cv.c["text"]),
         )
-    ticks, text = axes.month_ticks(x_range)
-    cv.fig.update_xaxes(
-        range=list(x_range), tickvals=ticks, ticktext=text, showgrid=True, gridcolor=cv.c["grid"], showline=True
-    )
-    cv.fig.update_yaxes(range=list(panel.y_range), visible=False)
-    cv.fig.update_layout(
-        showlegend=True,
-        legend=dict(orientation="v", x=0.01, y=0.02, xanchor="left", yanchor="bottom", bgcolor=cv.c["background"]),
-    )
-    return cv.finish(alt=alt.timeline(rows), data=rows.drop(columns="row"))
 
 
 def _event_hover(r: Any) -> list[str]:

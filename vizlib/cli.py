@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 
 from vizlib import data as vdata
-from vizlib import figures as registry
+from vizlib import registry
 from vizlib.errors import DataError, ExportError
-from vizlib.figures import FIGURES
+from vizlib.registry import FIGURES
 from vizlib.theme import SIZES
 
 EXIT_INVALID = 2

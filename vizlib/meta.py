@@ -19,6 +19,8 @@ import plotly.graph_objects as go
 
 from vizlib import fmt, theme
 
+__all__ = ["Source", "FigureMeta", "apply", "margins", "get", "data_frame", "escape"]
+
 #: Pixels per character of the 11 px footer font, for wrapping the source line.
 _FOOTER_CHAR_PX = 5.9
 _FOOTER_LINE_PX = 15
@@ -136,8 +138,8 @@ def apply(
         width=preset.width,
         height=preset.height,
         title=dict(
-            text=f"<b>{_escape(meta.title)}</b>",
-            subtitle=dict(text=_escape(meta.subtitle)),
+            text=f"<b>{escape(meta.title)}</b>",
+            subtitle=dict(text=escape(meta.subtitle)),
             y=0.97,
             yanchor="top",
             yref="container",
@@ -149,7 +151,7 @@ def apply(
     )
     fig.add_annotation(
         name="footer",
-        text="<br>".join(_escape(line) for line in footer),
+        text="<br>".join(escape(line) for line in footer),
         xref="paper",
         yref="paper",
         x=0,
@@ -186,7 +188,7 @@ def _footer_lines(meta: FigureMeta, width_px: int) -> list[str]:
     return textwrap.wrap(text, chars)
 
 
-def _escape(text: str) -> str:
+def escape(text: str) -> str:
     """Make data text safe for plotly's HTML-like label markup."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -209,6 +211,3 @@ def data_frame(fig: go.Figure) -> pd.DataFrame:
     """Return the data a figure draws, as stored in its metadata."""
     table = get(fig)["data"]
     return pd.DataFrame(table["rows"], columns=table["columns"])
-
-
-escape = _escape

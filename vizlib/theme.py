@@ -12,6 +12,20 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import plotly.io as pio
 
+__all__ = [
+    "FONT_FAMILY",
+    "Size",
+    "SIZES",
+    "DEFAULT_SIZE",
+    "PALETTES",
+    "DATA_KEYS",
+    "TEMPLATES",
+    "SIDE_COLOR_KEYS",
+    "colors",
+    "size",
+    "register",
+]
+
 #: Fonts that ship with Debian's chromium (Liberation, DejaVu) first, so
 #: notebooks and exports measure text the same way.
 FONT_FAMILY = "Liberation Sans, Arial, DejaVu Sans, sans-serif"

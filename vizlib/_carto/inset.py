@@ -14,6 +14,8 @@ def draw(m: MapCanvas) -> None:
     import shapely
 
     c, plot, box = m.c, m.plot, m.inset_box
+    if box is None:
+        raise RuntimeError("frame the map with inset=True before drawing the inset")
     x0, y0, x1, y1 = plot.x0, plot.y0, plot.x1, plot.y1
     dom = dict(x=[(box.x0 - x0) / (x1 - x0), 1], y=[1 - (box.y1 - y0) / (y1 - y0), 1])
     m.fig.update_layout(

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from vizlib._carto.mapcanvas import MapCanvas
+from typing import TYPE_CHECKING
+
 from vizlib._labels import Box
+
+if TYPE_CHECKING:
+    from vizlib._carto.mapcanvas import MapCanvas
 
 
 def box(m: MapCanvas) -> Box:

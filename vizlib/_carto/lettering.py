@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from vizlib._carto import legend
-from vizlib._carto.mapcanvas import MapCanvas
+from vizlib._labels import Box, Label
+
+if TYPE_CHECKING:
+    from vizlib._carto.mapcanvas import MapCanvas
 
 
 def draw(m: MapCanvas) -> None:
@@ -12,14 +17,15 @@ def draw(m: MapCanvas) -> None:
     m.obstacle(legend.box(m))
     m.place_labels()
     by_trace: dict[int, dict[int, tuple[str, str]]] = {}
-    free = []
+    free: dict[str, list[tuple[str, Box, Label]]] = {}
     for label in m.labels:
         if not label.placed:
             continue
+        text, spot, box = label.chosen
         if label.key["kind"] == "place":
-            by_trace.setdefault(label.key["trace"], {})[label.key["index"]] = (label.text, label.spot.textposition)
+            by_trace.setdefault(label.key["trace"], {})[label.key["index"]] = (text, spot.textposition)
         else:
-            free.append(label)
+            free.setdefault(label.key["kind"], []).append((text, box, label))
     for index, items in by_trace.items():
         trace = m.fig.data[index]
         texts, positions = list(trace.text), ["middle right"] * len(trace.text)
@@ -27,23 +33,25 @@ def draw(m: MapCanvas) -> None:
             texts[i], positions[i] = text, position
         trace.update(text=texts, textposition=positions, textfont=dict(size=12, color=c["text"], shadow=_halo(c)))
     for kind in ("country", "region", "note"):
-        labels = [label for label in free if label.key["kind"] == kind]
+        labels = free.get(kind, [])
         if not labels:
             continue
-        lon, lat = m.geo_frame.to_lonlat([lb.box.center[0] for lb in labels], [lb.box.center[1] for lb in labels])
+        lon, lat = m.geo_frame.to_lonlat(
+            [box.center[0] for _, box, _ in labels], [box.center[1] for _, box, _ in labels]
+        )
         colour = c["muted"] if kind != "note" else c["text"]
         m.trace(
             [round(float(v), 4) for v in lon],
             [round(float(v), 4) for v in lat],
             f"{kind} labels",
             mode="text",
-            text=[lb.text for lb in labels],
+            text=[text for text, _, _ in labels],
             textposition="middle center",
             showlegend=False,
             hoverinfo="skip",
             textfont=dict(
-                size=[lb.size for lb in labels],
-                color=[c["text"] if lb.key.get("strong") else colour for lb in labels],
+                size=[lb.size for _, _, lb in labels],
+                color=[c["text"] if lb.key.get("strong") else colour for _, _, lb in labels],
                 shadow=_halo(c),
             ),
             meta=f"labels:{kind}",

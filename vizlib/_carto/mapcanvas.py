@@ -189,6 +189,8 @@ class MapCanvas(Canvas):
     # ---- the layer's words
     def layer_dated(self) -> str:
         """Name the layer's sources with its date: ``DeepStateMap …, 20 Nov 2024``."""
+        if self.layer is None or self.layer_date is None:
+            return ""
         names = _and(list(dict.fromkeys(self.layer.source.astype(str))))
         return names if fmt.date(self.layer_date) in names else f"{names}, {fmt.date(self.layer_date)}"
 
@@ -230,7 +232,7 @@ class MapCanvas(Canvas):
             return row.name_uk
         return row["name"] if isinstance(row, pd.Series) else row.name
 
-    def bounds_of(self, codes: Sequence[str], points: pd.DataFrame | None = None) -> tuple[float, ...]:
+    def bounds_of(self, codes: Sequence[str], points: pd.DataFrame | None = None) -> tuple[float, float, float, float]:
         """Return the lon/lat bounds of regions ``codes`` (and of ``points``)."""
         import shapely
 

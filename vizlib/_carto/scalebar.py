@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from vizlib._carto.projection import Frame
 from vizlib._labels import Box
+
+if TYPE_CHECKING:
+    from vizlib._carto.mapcanvas import MapCanvas
 
 _NICE_KM = (5, 10, 20, 25, 50, 100, 150, 200, 250, 500, 1000)
 
@@ -29,7 +34,8 @@ def scale_bar(frame: Frame, at: tuple[float, float], fraction: float = 0.16):
     tick = 4
     pts_x = [*xs, None, px, px, None, px + length, px + length]
     pts_y = [*(py for _ in xs), None, py - tick, py + tick, None, py - tick, py + tick]
-    lon, lat_ = [], []
+    lon: list[float | None] = []
+    lat_: list[float | None] = []
     for x, y in zip(pts_x, pts_y):
         if x is None:
             lon.append(None)
@@ -48,7 +54,7 @@ def scale_bar(frame: Frame, at: tuple[float, float], fraction: float = 0.16):
     )
 
 
-def draw(m) -> None:
+def draw(m: MapCanvas) -> None:
     """Draw a scale bar in the map's bottom-left corner, kept clear of labels."""
     p = m.plot
     bar = scale_bar(m.geo_frame, (p.x0 + 14, p.y1 - 16))

@@ -47,19 +47,20 @@ def draw(fig: go.Figure, marks: pd.DataFrame, panel: Panel, c: dict[str, str], o
         )
     place(labels, panel.box, obstacles, try_orders=True)
     for row, label in zip(marks.itertuples(), labels, strict=True):
+        text, spot, _ = label.chosen
         fig.add_annotation(
             name=f"event-label:{row.id}",
-            text=label.text,
+            text=text,
             x=row.date,
             xref="x",
             y=1,
             yref="paper",
-            xanchor=label.spot.xanchor,
+            xanchor=spot.xanchor,
             yanchor="top",
-            xshift=label.spot.dx,
-            yshift=-label.spot.dy,
+            xshift=spot.dx,
+            yshift=-spot.dy,
             showarrow=False,
             font=dict(size=11, color=c["muted"]),
             bgcolor=c["background"],
         )
-    return [label.box for label in labels]
+    return [label.chosen[2] for label in labels]

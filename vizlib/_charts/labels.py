@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -61,7 +62,7 @@ def claims(
     xref: str = "x",
     yref: str = "y",
     compact: bool = False,
-    event_lines: list[Box] = (),
+    event_lines: Sequence[Box] = (),
 ) -> None:
     """Label every claim (claims of the same figure close in time share one label).
 
@@ -95,10 +96,10 @@ def claims(
         anchors.append((x, first["high"]))
     place(labels, panel.box, obstacles, lines=event_lines, try_orders=True)
     for label, (x, y) in zip(labels, anchors, strict=True):
-        spot = label.spot
+        text, spot, _ = label.chosen
         fig.add_annotation(
             name="claim-label",
-            text=label.text,
+            text=text,
             x=x,
             y=y,
             xref=xref,

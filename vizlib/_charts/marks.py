@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -133,7 +134,7 @@ def key(
     c: dict[str, str],
     panel: Panel,
     obstacles: list[Box],
-    event_xs: list[float] = (),
+    event_xs: Sequence[float] = (),
     prefer_right: bool = False,
     plot: Box | None = None,
 ) -> tuple[Box, dict[str, Any]]:

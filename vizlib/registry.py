@@ -8,6 +8,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+__all__ = ["FigureSpec", "FIGURES", "build"]
+
 
 @dataclass(frozen=True)
 class FigureSpec:
