@@ -163,10 +163,11 @@ PLACES = [
     ("luhansk", 702658, "Luhansk", "Луганськ", "Луганск", "city", "UA-09"),
 ]
 
-# No offline gazetteer has Stari Terny. Estimate: ~3.5 km west of the
-# GeoNames point of Kurakhove, at the western end of the reservoir where
-# the Vovcha leaves it; the radius covers the stretch between Kurakhove's
-# western edge and Stari Terny.
+# No offline gazetteer has Stari Terny. The dam's position is the public
+# geolocation of the 11 Nov 2024 damage footage (48°00'41.5"N 37°12'41.1"E),
+# consistent with Wikipedia's Stari Terny (44.0 km west of Donetsk, right bank
+# of the Vovcha) and with reports placing the dam at Stari Terny at the
+# reservoir's western end; data/README.md lists the evidence.
 DAM = {
     "id": "kurakhove_dam",
     "name": "Kurakhove reservoir dam",
@@ -175,14 +176,16 @@ DAM = {
     "kind": "dam",
     "iso_3166_2": "UA-14",
     "country": "UA",
-    "lat": 47.985,
-    "lon": 37.235,
-    "precision_m": 4000,
-    "approximate": True,
+    "lat": 48.0115,
+    "lon": 37.2114,
+    "precision_m": 500,
+    "approximate": False,
+    "evidence_url": "https://t.center/ru/macronomist/955",
     "geonames_id": "",
-    "source": "estimate: Ternivska dam at Stari Terny, ~3.5 km west of "
-    "Kurakhove (GeoNames 695357) at the western end of the "
-    "reservoir on the Vovcha, per story brief; no gazetteer entry",
+    "source": "geolocation of the 11 Nov 2024 damage footage (48°00'41.5\"N 37°12'41.1\"E, evidence_url), "
+    "~6 km WNW of Kurakhove (GeoNames 695357); consistent with Stari Terny 44.0 km W of Donetsk "
+    "on the Vovcha's right bank (en.wikipedia.org/wiki/Stari_Terny) and reports of the dam at "
+    "Stari Terny at the reservoir's western end",
 }
 
 # Sanity checks against the story brief: (lat, lon).
@@ -200,6 +203,7 @@ PLACE_COLUMNS = [
     "lon",
     "precision_m",
     "approximate",
+    "evidence_url",
     "geonames_id",
     "source",
 ]

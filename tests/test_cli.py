@@ -25,7 +25,7 @@ def test_validate_accepts_every_bundled_file():
 
 def test_validate_reports_each_problem_on_one_line_and_exits_2(tmp_path):
     text = (DATA / "claims.csv").read_text(encoding="utf-8").splitlines()
-    text[2] = text[2].replace(",0,4000,", ",5000,4000,")  # low > high on line 3
+    text[2] = text[2].replace(",,4000,", ",5000,4000,")  # low > high on line 3
     text[4] = text[4].replace("2024-09-13,2024-09-13", "2024-09-31,2024-09-13")  # no such day, line 5
     bad = tmp_path / "claims.csv"
     bad.write_text("\n".join(text) + "\n", encoding="utf-8")

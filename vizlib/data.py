@@ -8,9 +8,11 @@ read ``file:row: field: message``.
 Examples
 --------
 >>> from vizlib import data
->>> claims = data.claims()
->>> claims.loc[claims.id == "ru_kursk_zelensky_1111", "high"].item()
-50000
+>>> claims = data.claims(as_of=data.DEFAULT_AS_OF)
+>>> claims.loc[claims.id == "ru_kursk_zelensky_1111", ["low", "high", "bound"]].values.tolist()
+[[50000.0, 50000.0, 'exact']]
+>>> claims.loc[claims.id == "ru_kursk_before_pavliuk", ["low", "high", "bound"]].values.tolist()
+[[nan, 4000.0, 'up_to']]
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 Source = "str | os.PathLike[str] | pd.DataFrame | None"
+AsOf = dt.date | str | None
 
 __all__ = [
     "claims",
@@ -204,40 +207,96 @@ def _to_frame(rows: list[tuple[int, BaseModel]], model: type[BaseModel], dates: 
 # ------------------------------------------------------------------ CSV loaders
 
 
-def claims(source: Any = None) -> pd.DataFrame:
+def claims(source: Any = None, *, as_of: AsOf = None) -> pd.DataFrame:
     """Load the dated public claims (troop numbers, casualties, held area).
 
     Parameters
     ----------
     source : path, DataFrame or None
         A claims CSV or DataFrame of the user's own; None loads the bundled
-        ``claims.csv``.
+        ``claims.csv``. In a DataFrame, NaT in ``refers_to`` means undated
+        (the CSV says ``undated``).
+    as_of : date, ISO date string or None, keyword-only
+        Keep only the claims published (``claim_date``) on or before this
+        day; None keeps all. Figure builders pass :data:`DEFAULT_AS_OF`.
 
     Returns
     -------
     pandas.DataFrame
-        One row per claim: ``id, subject, claim_date, refers_to, unit, low,
-        high, basis, claimant, claimant_side, publication, source_url, note``.
-        ``refers_to`` (the date the number describes) defaults to ``claim_date``.
+        One row per claim, in file order, with these columns:
+
+        ============== ============== ==============================================
+        column         dtype          meaning
+        ============== ============== ==============================================
+        id             str            unique slug
+        subject        str            what is counted (``schemas.SUBJECTS``)
+        claim_date     datetime64     day the claim was made
+        refers_to      datetime64     day the number describes; **NaT** when the
+                                      source gives no date (never filled in)
+        unit           str            ``troops``, ``casualties`` or ``km2``
+        low, high      float64        the bounds; **NaN** at an open end
+        bound          str            ``exact``/``about``: one number (low = high);
+                                      ``range``: low < high; ``at_least``: low
+                                      only (high NaN); ``up_to``: high only (low NaN)
+        basis          str            ``count``, ``expected``, ``cumulative``, ``peak``
+        attribution    str            ``stated`` by the claimant, or ``derived``
+                                      (computed from the claimant's numbers by the
+                                      publication or by vizlib; see ``note``)
+        claimant       str            who made the claim, with their role
+        claimant_side  str            ``UA``, ``RU``, ``US``, ``KR`` or ``multi``
+        publication    str            the primary publication, one clean name
+                                      (print each once in a source line)
+        via            str or None    the site the URL points at, when it is a
+                                      repost or summary of ``publication``
+        source_url     str            http(s) URL holding the text
+        note           str or None    what exactly was said; caveats
+        ============== ============== ==============================================
+
+        To draw: a dot at ``low`` (= ``high``) for ``exact``/``about`` (label
+        "about N" for ``about``), a bar from ``low`` to ``high`` for ``range``, a
+        dot with an open end upward at ``low`` for ``at_least`` ("N+") and
+        downward from ``high`` for ``up_to`` ("up to N"); never a bar from 0.
+        Rows with NaT ``refers_to`` have no place on a time axis of
+        ``refers_to``: show them apart (e.g. at ``claim_date``, marked undated).
 
     Raises
     ------
     vizlib.DataError
-        If any rule is broken (see ``data/README.md``).
+        If any rule is broken (see ``data/README.md``), one line per problem,
+        e.g. ``claims.csv:3: bound: 'up_to' needs high and an empty low ...``.
+    ValueError
+        If ``as_of`` is not a date.
     """
-    if source is None:
-        return _default("claims").copy()
-    return _claims(source)
+    frame = _default("claims").copy() if source is None else _claims(source)
+    return _until(frame, "claim_date", as_of)
 
 
 def _claims(source: Any) -> pd.DataFrame:
+    if isinstance(source, pd.DataFrame) and "refers_to" in source:
+        dates = source["refers_to"]
+        source = source.assign(refers_to=dates.astype(object).where(dates.notna(), schemas.UNDATED))
     _, rows = _load_table(source, "claims")
     frame = _to_frame(rows, schemas.Claim, ("claim_date", "refers_to"))
-    frame["refers_to"] = frame["refers_to"].fillna(frame["claim_date"])
+    frame[["low", "high"]] = frame[["low", "high"]].astype("float64")
     return frame
 
 
-def events(source: Any = None, places: pd.DataFrame | None = None) -> pd.DataFrame:
+def _until(frame: pd.DataFrame, column: str, as_of: AsOf) -> pd.DataFrame:
+    """Keep the rows whose ``column`` is on or before ``as_of`` (all if None)."""
+    if as_of is None:
+        return frame
+    try:
+        day = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
+    except ValueError:
+        day = None
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    if not isinstance(day, dt.date):
+        raise ValueError(f"as_of must be a date or an ISO date string (YYYY-MM-DD), not {as_of!r}")
+    return frame[frame[column] <= pd.Timestamp(day)].reset_index(drop=True)
+
+
+def events(source: Any = None, places: pd.DataFrame | None = None, *, as_of: AsOf = None) -> pd.DataFrame:
     """Load the dated events of the story.
 
     Parameters
@@ -249,22 +308,31 @@ def events(source: Any = None, places: pd.DataFrame | None = None) -> pd.DataFra
         the bundled events are checked against the bundled places and a
         user's events are not checked for place ids (a chart does not need
         them; a map looks each one up in the places it draws).
+    as_of : date, ISO date string or None, keyword-only
+        Keep only the events dated on or before this day; None keeps all.
 
     Returns
     -------
     pandas.DataFrame
-        ``id, date, title, description, category, place_id, source,
-        source_url, date_note``, sorted by date.
+        Sorted by date: ``id`` (str), ``date`` (datetime64), ``title``,
+        ``description``, ``category`` (str), ``place_id`` (str or None),
+        ``source`` (the primary publication, one clean name), ``via`` (str
+        or None: the site the URL points at when it reposts ``source``),
+        ``source_url``, ``date_note`` (str or None).
 
     Raises
     ------
     vizlib.DataError
         If any rule is broken, including a ``place_id`` that names no place
         of ``places``.
+    ValueError
+        If ``as_of`` is not a date.
     """
     if source is None and places is None:
-        return _default("events").copy()
-    return _events(source, places)
+        frame = _default("events").copy()
+    else:
+        frame = _events(source, places)
+    return _until(frame, "date", as_of)
 
 
 def _events(source: Any, places_frame: pd.DataFrame | None) -> pd.DataFrame:
@@ -299,7 +367,9 @@ def places(source: Any = None, regions: Any = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``id, name, name_uk, name_ru, kind, country, iso_3166_2, lat, lon,
-        precision_m, approximate, geonames_id, source``.
+        precision_m, approximate, evidence_url, geonames_id, source``;
+        ``evidence_url`` (str or None) names the public evidence for a
+        position that no gazetteer gives (the Kurakhove dam).
 
     Raises
     ------
