@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from vizlib import meta
+from vizlib import i18n, meta
 from vizlib import theme as _theme
 from vizlib._labels import Box, Label, place
 from vizlib.meta import FigureMeta, Source
@@ -69,8 +69,7 @@ class Canvas:
         lang: str = "en",
         axis_labels: bool = True,
     ) -> None:
-        if lang not in LANGS:
-            raise ValueError(f"lang must be one of {sorted(LANGS)}, not {lang!r}")
+        self.t = i18n.words(lang)
         self.slug, self.size, self.theme, self.lang = slug, size, theme, lang
         self.preset = _theme.size(size)
         self.c = _theme.colors(theme)
@@ -143,10 +142,6 @@ class Canvas:
             self.notes,
         )
         return meta.apply(self.fig, fm, size=self.size, theme_name=self.theme, axis_labels=self.axis_labels)
-
-
-#: Languages a figure can be drawn in.
-LANGS = ("en", "uk")
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,16 @@ DOCS = {
     :mod:`vizlib.frontline` returns; drawn under the borders and named with its
     date in the footer.""",
     "lang": """lang : {"en", "uk"}
-    Language of place, region and legend labels (titles stay English).""",
+    Language of everything the reader sees (titles, labels, legend, notes, alt
+    text), with numbers and dates formatted for it.""",
+    "lang_chart": """lang : {"en", "uk"}
+    Language of everything the reader sees (titles, labels, legend, notes, alt
+    text), with numbers and dates formatted for it; names of publications stay
+    as published.""",
+    "as_of": """as_of : date, ISO date string or None
+    The day the figure is drawn as of: claims published and events dated after
+    it are left out, and the footer states it. None uses
+    :data:`vizlib.data.DEFAULT_AS_OF`, one date for the whole article set.""",
     "size": """size : {"column", "wide", "social"}
     A size preset of :data:`vizlib.theme.SIZES` (CSS pixels; PNG export doubles
     them).""",

@@ -51,6 +51,7 @@ __all__ = [
     "detect_kind",
     "KINDS",
     "DEFAULT_AS_OF",
+    "as_of_date",
 ]
 
 #: Data kinds that :func:`validate_file` knows, with their default file names.
@@ -281,10 +282,20 @@ def _claims(source: Any) -> pd.DataFrame:
     return frame
 
 
-def _until(frame: pd.DataFrame, column: str, as_of: AsOf) -> pd.DataFrame:
-    """Keep the rows whose ``column`` is on or before ``as_of`` (all if None)."""
+def as_of_date(as_of: AsOf = None) -> dt.date:
+    """Return the date a figure is drawn as of: ``as_of``, or :data:`DEFAULT_AS_OF` when None.
+
+    Parameters
+    ----------
+    as_of : date, datetime, pandas Timestamp, ISO date string (``YYYY-MM-DD``) or None
+
+    Raises
+    ------
+    ValueError
+        If ``as_of`` is not a date.
+    """
     if as_of is None:
-        return frame
+        return DEFAULT_AS_OF
     try:
         day = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
     except ValueError:
@@ -293,7 +304,14 @@ def _until(frame: pd.DataFrame, column: str, as_of: AsOf) -> pd.DataFrame:
         day = day.date()
     if not isinstance(day, dt.date):
         raise ValueError(f"as_of must be a date or an ISO date string (YYYY-MM-DD), not {as_of!r}")
-    return frame[frame[column] <= pd.Timestamp(day)].reset_index(drop=True)
+    return day
+
+
+def _until(frame: pd.DataFrame, column: str, as_of: AsOf) -> pd.DataFrame:
+    """Keep the rows whose ``column`` is on or before ``as_of`` (all if None)."""
+    if as_of is None:
+        return frame
+    return frame[frame[column] <= pd.Timestamp(as_of_date(as_of))].reset_index(drop=True)
 
 
 def events(source: Any = None, places: pd.DataFrame | None = None, *, as_of: AsOf = None) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 #: Claim subjects: what a claimed number counts.
 SUBJECTS = {
     "ru_troops_kursk": "Russian troops in Kursk oblast",
+    "ru_nk_troops_kursk": "Russian and North Korean troops in Kursk oblast (one number for both)",
     "nk_troops_russia": "North Korean troops in Russia",
     "nk_troops_kursk": "North Korean troops in Kursk oblast",
     "nk_casualties": "North Korean casualties (killed and wounded)",

@@ -1,94 +1,136 @@
-"""Alt text written from the data: what the chart shows, claim by claim, with who says so."""
+"""Alt text written from the data: the news a chart tells — what rose to what, who says so, what is contested."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from vizlib import fmt
-from vizlib._charts.words import BASIS_KEYS, SIDE_NAMES, figure, who
+from vizlib._charts.words import figure, who
+from vizlib.i18n import Words
 
 
-def north_korea(rows, total, parts) -> str:
-    """Describe the north-korea chart: claims in Russia and in Kursk, first to last, and the composition."""
-    parts_text = []
-    for subject, where in (("nk_troops_russia", "in Russia"), ("nk_troops_kursk", "in Kursk oblast")):
-        panel = rows[(rows["subject"] == subject) & (rows["basis"] == "count")].sort_values("claim_date")
-        if panel.empty:
-            continue
-        first, last = panel.iloc[0], panel.iloc[-1]
-        parts_text.append(
-            f"Claims of North Korean troops {where} went from {figure(first)} ({who(first['claimant'])}, "
-            f"{fmt.date(first['claim_date'])}) to {figure(last)} ({who(last['claimant'])}, "
-            f"{fmt.date(last['claim_date'])})."
+def _claim(row, t: Words, *, date: bool = True) -> str:
+    """``about 11,000 (Vadym Mysnyk, 14 Sep 2024)``: a claim with its claimant (and date)."""
+    said = f", {t.date(row.claim_date)}" if date else ""
+    return f"{figure(row, t).rstrip('*')} ({t(who(row.claimant))}{said})"
+
+
+def _listing(rows: pd.DataFrame, t: Words, date: bool = True) -> str:
+    items = [_claim(r, t, date=date) for r in rows.itertuples()]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + t(" and ") + items[-1]
+
+
+def _differ(rows: pd.DataFrame) -> bool:
+    return rows[["low", "high", "bound"]].astype(str).drop_duplicates().shape[0] > 1
+
+
+def troops_kursk(rows: pd.DataFrame, t: Words) -> str:
+    """Describe the troops-kursk chart: the rise from the first to the latest claims, who says so, what differs."""
+    present = rows[(rows["basis"] == "count") & rows["refers_to"].notna()].sort_values(["refers_to", "claim_date"])
+    parts = []
+    if not present.empty:
+        first = present[present["refers_to"] == present["refers_to"].min()]
+        last = present[present["refers_to"] == present["refers_to"].max()]
+        parts.append(
+            t(
+                "Published claims of the Russian troops in Kursk oblast rose from {first} for {start} "
+                "to {last} by {end}.",
+                first=_listing(first, t),
+                start=t.date(first["refers_to"].iloc[0]),
+                last=_listing(last, t),
+                end=t.date(last["refers_to"].iloc[0]),
+            )
         )
-    expected = rows[rows["basis"] == "expected"]
-    if not expected.empty:
-        parts_text.append("Expected totals: " + _listing_by_claim(expected) + ".")
-    if total is not None:
-        whole = total.iloc[0]
-        parts_text.append(
-            f"Of the {figure(whole)} troops in Kursk oblast claimed on {fmt.date(whole['claim_date'])} by "
-            f"{who(whole['claimant'])}, North Korean troops in Kursk were put at " + _listing_by_claim(parts) + "."
-        )
-    return " ".join(parts_text)
-
-
-def _listing_by_claim(rows: pd.DataFrame) -> str:
-    return "; ".join(f"{figure(r)} ({who(r.claimant)}, {fmt.date(r.claim_date)})" for r in rows.itertuples())
-
-
-def kursk_area(dated: pd.DataFrame, peaks: pd.DataFrame) -> str:
-    """Describe the kursk-area chart: every dated claim, and any undated peak."""
-    text = "Claims of the area of Kursk oblast held by Ukrainian forces, by date: "
-    text += (
-        "; ".join(
-            f"{figure(r)} ({who(r.claimant)}, {SIDE_NAMES[r.claimant_side].split()[0]}, {fmt.date(r.refers_to)})"
-            for r in dated.itertuples()
-        )
-        + "."
-    )
-    for r in peaks.itertuples():
-        text += (
-            f" A peak of {figure(r)} was claimed by {who(r.claimant)} on {fmt.date(r.claim_date)},"
-            " without the date of the peak."
-        )
-    return text
-
-
-def timeline(rows: pd.DataFrame) -> str:
-    """Describe the timeline: every event with its date."""
-    first, last = rows.iloc[0], rows.iloc[-1]
-    return (
-        f"Timeline of {len(rows)} events from {fmt.date(first['date'])} ({first['title']}) to "
-        f"{fmt.date(last['date'])} ({last['title']}): "
-        + "; ".join(f"{fmt.date(r.date)}, {r.title}" for r in rows.itertuples())
-        + "."
-    )
-
-
-def troops_kursk(rows: pd.DataFrame) -> str:
-    """Describe the troops-kursk chart: first, highest and latest claims with who made them."""
-    first_date = rows["refers_to"].min()
-    first = rows[rows["refers_to"] == first_date]
-    last = rows[rows["refers_to"] == rows["refers_to"].max()]
-    counts = rows[rows["basis"] == "count"]
-    parts = [
-        f"Chart of {len(rows)} published claims of the number of Russian troops in Kursk oblast, "
-        f"by {rows['claimant'].map(who).nunique()} claimants, placed at the date each number describes.",
-        f"For {fmt.date(first_date)}: " + _listing(first) + ".",
-    ]
-    if not counts.empty:
-        top = counts[counts["high"] == counts["high"].max()]
-        dates = ", ".join(fmt.date(d) for d in top["refers_to"])
-        parts.append(f"The highest number at one date is {figure(top.iloc[0])}, claimed for {dates}.")
-    parts.append(f"The latest, for {fmt.date(last['refers_to'].iloc[0])}: " + _listing(last) + ".")
+        if _differ(first):
+            parts.append(t("The claims for the start of the incursion contradict each other."))
+    for basis, words in (
+        ("cumulative", "Troops moved in since the incursion, a different number: {claims}."),
+        ("expected", "Russia's aim, as claimed: {claims}."),
+    ):
+        kind = rows[rows["basis"] == basis]
+        if not kind.empty:
+            parts.append(t(words, claims=_listing(kind, t)))
+    both = rows[rows["subject"] == "ru_nk_troops_kursk"]
+    if not both.empty:
+        parts.append(t("{claims} counts North Korean troops too.", claims=_listing(both, t)))
     return " ".join(parts)
 
 
-def _listing(rows: pd.DataFrame) -> str:
-    items = []
-    for row in rows.itertuples():
-        kind = "" if row.basis == "count" else f", {BASIS_KEYS[row.basis]}"
-        said = "" if row.claim_date == row.refers_to else f", said on {fmt.date(row.claim_date)}"
-        items.append(f"{figure(row)} ({who(row.claimant)}{said}{kind})")
-    return "; ".join(items)
+def north_korea(
+    rows: pd.DataFrame, total: pd.DataFrame | None, parts: pd.DataFrame | None, nested: bool, t: Words
+) -> str:
+    """Describe the north-korea chart: claims in Russia and in Kursk from first to last, and the whole."""
+    text = []
+    for subject, words in (
+        ("nk_troops_russia", "Claims of North Korean troops in Russia went from {first} to {last}."),
+        ("nk_troops_kursk", "In Kursk oblast, from {first} to {last}."),
+    ):
+        panel = rows[(rows["subject"] == subject) & (rows["basis"] == "count")].sort_values(["claim_date", "id"])
+        if not panel.empty:
+            first = panel[panel["claim_date"] == panel["claim_date"].min()]
+            last = panel[panel["claim_date"] == panel["claim_date"].max()]
+            text.append(t(words, first=_listing(first, t), last=_listing(last, t)))
+    expected = rows[rows["basis"] == "expected"]
+    if not expected.empty:
+        text.append(t("Totals expected: {claims}.", claims=_listing(expected, t)))
+    if total is not None and parts is not None:
+        whole, part = total.iloc[0], parts.iloc[0]
+        words = (
+            "{publication} reported {whole} troops in Kursk oblast on {date}, {part} of them North Korean, "
+            "citing {who}."
+            if nested
+            else "{publication} reported {whole} troops in Kursk oblast on {date}; a separate claim put the North "
+            "Korean troops there at {part}."
+        )
+        text.append(
+            t(
+                words,
+                publication=whole["publication"],
+                whole=figure(whole, t),
+                date=t.date(whole["claim_date"]),
+                part=figure(part, t),
+                who=t(who(whole["claimant"])),
+            )
+        )
+    return " ".join(text)
+
+
+def kursk_area(dated: pd.DataFrame, undated: pd.DataFrame, t: Words) -> str:
+    """Describe the kursk-area chart: each side's claims with dates, and any claim with no date."""
+    text = [t("Claims of the area of Kursk oblast held by Ukrainian forces.")]
+    for side, words in (("UA", "Ukrainian claims: {claims}."), ("RU", "Russian claims: {claims}.")):
+        mine = dated[dated["claimant_side"] == side].sort_values("refers_to")
+        if not mine.empty:
+            text.append(t(words, claims=_listing(mine, t)))
+    derived = dated[dated["attribution"] == "derived"]
+    for r in derived.itertuples():
+        text.append(
+            t(
+                "{figure} was computed by {publication} from the claimant's own numbers.",
+                figure=figure(r, t).rstrip("*"),
+                publication=r.publication,
+            )
+        )
+    for r in undated.itertuples():
+        text.append(
+            t(
+                "{who} put the largest area held at {figure} without saying when (said {date}).",
+                who=t(who(r.claimant)),
+                figure=figure(r, t),
+                date=t.date(r.claim_date),
+            )
+        )
+    return " ".join(text)
+
+
+def timeline(rows: pd.DataFrame, t: Words) -> str:
+    """Describe the timeline: from the first to the last event, then every event with its date."""
+    first, last = rows.iloc[0], rows.iloc[-1]
+    return t(
+        "{n} events from {first_date} ({first}) to {last_date} ({last}): {events}.",
+        n=len(rows),
+        first_date=t.date(first["date"]),
+        first=t.field(first, "title"),
+        last_date=t.date(last["date"]),
+        last=t.field(last, "title"),
+        events="; ".join(f"{t.date(r['date'])}, {t.field(r, 'title')}" for _, r in rows.iterrows()),
+    )

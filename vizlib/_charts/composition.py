@@ -1,36 +1,51 @@
-"""The part-to-whole panel of the north-korea chart: the troops massed in Kursk and the North Korean claims inside."""
+"""The part-to-whole panel of the north-korea chart: the troops massed in Kursk, and the North Korean part.
+
+A whole and its part are drawn one inside the other only when one report gave
+both (same publication, same day, same place). Otherwise the numbers are two
+separate claims: two bars side by side, said to be separate, never nested.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from vizlib import _text, fmt, meta
-from vizlib._canvas import Panel
+from vizlib import _text, meta
+from vizlib._canvas import Canvas, Panel
 from vizlib._charts.axes import y_ticks
 from vizlib._charts.marks import HOVER, customdata
-from vizlib._charts.words import figure, short_who
+from vizlib._charts.words import figure, short_who, value
 from vizlib._labels import Box
 
 
-def select(claims: pd.DataFrame, total_id: str) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
-    """Return the total claim and the North Korean claims in Kursk made in the two weeks after it."""
+def select(claims: pd.DataFrame, total_id: str) -> tuple[pd.DataFrame | None, pd.DataFrame | None, bool]:
+    """Return the total claim, the North Korean claims in Kursk to set beside it, and whether they nest.
+
+    They nest when the same publication gave them on the same day; else the
+    nearest later North Korean claims in Kursk (within two weeks) are separate claims.
+    """
     total = claims[claims["id"] == total_id]
     if total.empty:
-        return None, None
-    start = total["claim_date"].iloc[0]
+        return None, None, False
+    whole = total.iloc[0]
     kursk = claims[claims["subject"] == "nk_troops_kursk"]
-    parts = kursk[(kursk["claim_date"] >= start) & (kursk["claim_date"] <= start + pd.Timedelta(days=14))]
-    if parts.empty:
-        return None, None
-    return total, parts.sort_values(["claim_date", "id"]).reset_index(drop=True)
+    same = kursk[(kursk["claim_date"] == whole["claim_date"]) & (kursk["publication"] == whole["publication"])]
+    if not same.empty:
+        return total, same.reset_index(drop=True), True
+    start = whole["claim_date"]
+    later = kursk[(kursk["claim_date"] >= start) & (kursk["claim_date"] <= start + pd.Timedelta(days=14))]
+    if later.empty:
+        return None, None, False
+    return total, later.sort_values(["claim_date", "id"]).head(1).reset_index(drop=True), False
 
 
-def heading(fig, text, xref, yref, c) -> None:
+def heading(cv: Canvas, text: str, xref: str, yref: str) -> None:
     """Write a panel heading above the panel's top-left corner."""
-    fig.add_annotation(
+    cv.fig.add_annotation(
         name="panel-heading",
-        text=f"<b>{text}</b>",
+        text=f"<b>{meta.escape(text)}</b>",
         x=0,
         y=1,
         xref=f"{xref} domain",
@@ -38,7 +53,7 @@ def heading(fig, text, xref, yref, c) -> None:
         xanchor="left",
         yanchor="bottom",
         showarrow=False,
-        font=dict(size=13, color=c["text"]),
+        font=dict(size=13, color=cv.c["text"]),
     )
 
 
@@ -48,85 +63,97 @@ def heading_box(panel: Panel, text: str) -> Box:
     return Box(panel.box.x0, panel.box.y0 - 18, panel.box.x0 + width, panel.box.y0 + 4)
 
 
-def draw(fig, total, parts, c, axes, panel_px: float) -> None:
-    """Draw the total claim as an outline bar and the North Korean claims inside it.
-
-    Claims of the same number share one bar that names every claimant;
-    claims that differ are thin bars side by side, noted as alternatives,
-    so that they never read as parts that add up.
-    """
+def draw(cv: Canvas, total: pd.DataFrame, parts: pd.DataFrame, nested: bool, axes: Any, panel_px: float) -> None:
+    """Draw the whole as an outline bar and the North Korean claim inside it (one report) or beside it."""
+    t, c = cv.t, cv.c
     xref, yref = axes.xaxis.plotly_name.replace("axis", ""), axes.yaxis.plotly_name.replace("axis", "")
     where = dict(row=1, col=2)
-    whole = total.iloc[0]
-    fig.add_trace(
+    whole, part = total.iloc[0], parts.iloc[0]
+    x_whole, x_part, width = (0, 0, 0.6) if nested else (-0.28, 0.28, 0.4)
+    cv.fig.add_trace(
         go.Bar(
-            x=[0],
-            y=[whole["high"]],
-            width=[1],
-            name="All troops in Kursk oblast (claim)",
+            x=[x_whole],
+            y=[value(whole)],
+            width=[1 if nested else width],
+            name=t("All troops in Kursk oblast (claim)"),
             marker=dict(color=c["background"], line=dict(color=c["text"], width=1.5)),
-            customdata=customdata(total),
+            customdata=customdata(total, cv),
             hovertemplate=HOVER,
             showlegend=False,
         ),
         **where,
     )
-    groups = [group for _, group in parts.groupby(["low", "high"], sort=False)]
-    alternatives = len(groups) > 1
-    width = 0.16 if alternatives else 0.6
-    for k, group in enumerate(groups):
-        first = group.iloc[0]
-        ranged = first["low"] != first["high"]
-        fig.add_trace(
-            go.Bar(
-                x=[(k - (len(groups) - 1) / 2) * width * 1.5],
-                y=[first["high"] - first["low"]] if ranged else [first["high"]],
-                base=[first["low"]] if ranged else None,
-                width=[width],
-                name="North Korean troops in Kursk oblast (claim)",
-                marker=dict(color=c["north_korea"], line=dict(width=0)),
-                customdata=[_agreeing_customdata(group)],
-                hovertemplate="<b>%{customdata[2]}</b> North Korean troops in Kursk oblast<br>"
-                "%{customdata[1]}<extra></extra>",
+    cv.fig.add_trace(
+        go.Bar(
+            x=[x_part],
+            y=[value(part)],
+            width=[width * (0.8 if nested else 1)],
+            name=t("North Korean troops in Kursk oblast (claim)"),
+            marker=dict(color=c["north_korea"], line=dict(width=0)),
+            customdata=customdata(parts.head(1), cv),
+            hovertemplate=HOVER,
+            showlegend=False,
+        ),
+        **where,
+    )
+    if part["bound"] == "at_least":  # a lower bound: the bar may go higher
+        cv.fig.add_trace(
+            go.Scatter(
+                x=[x_part],
+                y=[value(part)],
+                mode="markers",
                 showlegend=False,
+                hoverinfo="skip",
+                marker=dict(symbol="triangle-up", size=13, color=c["north_korea"]),
+                name=t("at least"),
             ),
             **where,
         )
-    lines = [
-        "<br>".join(f"{meta.escape(short_who(p.claimant))}\u00a0{fmt.date(p.claim_date)[:-5]}" for p in g.itertuples())
-        for g in groups
-    ]
-    if alternatives:
-        figures = [meta.escape(figure(g.iloc[0])) for g in groups]
-        options = [f"<b>{f}</b> {who}" for f, who in zip(figures, lines, strict=True)]
-        note = "<i>alternative claims, not additive</i>"
-        part_label = "<b>North Korean:</b><br>" + "<br>or ".join(options) + f"<br>{note}"
-    else:
-        part_label = f"<b>North Korean: {meta.escape(figure(groups[0].iloc[0]))}</b><br>{lines[0]}"
-    label_px = 15 * (part_label.count("<br>") + 1) + 4
-    # Leave room above the total for its three-line label (about 50 px).
-    y_top = whole["high"] * panel_px / (panel_px - 52)
+    said = t.date(whole["claim_date"], "day")
+    source = f"{meta.escape(t(short_who(whole['claimant'])))}<br>{meta.escape(whole['publication'])}, {said}"
+    part_who = meta.escape(t(short_who(part["claimant"]))) + f", {t.date(part['claim_date'], 'day')}"
+    y_top = value(whole) * panel_px / (panel_px - 52)  # room above the whole for its three-line label
     notes = [
         (
-            whole["high"],
+            x_whole,
+            value(whole),
             "bottom",
-            f"<b>{meta.escape(figure(whole))} in all</b><br>{meta.escape(short_who(whole['claimant']))}<br>"
-            f"{meta.escape(whole['publication'].split(' (')[0])}, {fmt.date(whole['claim_date'])[:-5]}",
+            f"<b>{meta.escape(figure(whole, t))} {t('in all')}</b><br>{source}",
             c["text"],
-        ),
-        (parts["high"].max(), "bottom", part_label, c["text"]),
+        )
     ]
-    # The remainder label goes midway between the North Korean label and the
-    # total, if its three lines fit there (a long list of alternatives may not).
-    label_top = parts["high"].max() + label_px / panel_px * y_top
-    if (whole["low"] - label_top) / y_top * panel_px >= 3 * 14:
-        remainder = "Russian<br>(remainder, not<br>separately claimed)"
-        notes.append(((label_top + whole["low"]) / 2, "middle", remainder, c["muted"]))
-    for y, anchor, text, color in notes:
-        fig.add_annotation(
+    if nested:
+        notes.append(
+            (
+                x_part,
+                value(part),
+                "bottom",
+                f"<b>{t('North Korean')}: {meta.escape(figure(part, t))}</b><br>{t('same report')}",
+                c["text"],
+            )
+        )
+        label_top = value(part) + 40 / panel_px * y_top
+        if (value(whole) - label_top) / y_top * panel_px >= 3 * 14:
+            remainder = t("Russian<br>(the rest, not<br>claimed separately)")
+            notes.append((x_whole, (label_top + value(whole)) / 2, "middle", remainder, c["muted"]))
+    else:
+        notes.append(
+            (
+                x_part,
+                value(part),
+                "bottom",
+                f"<b>{t('North Korean')}:<br>{meta.escape(figure(part, t))}</b><br>{part_who}",
+                c["text"],
+            )
+        )
+        notes.append(
+            (0, y_top * 0.02, "bottom", f"<i>{t('separate claims,<br>not parts of one whole')}</i>", c["muted"])
+        )
+    for x, y, anchor, text, color in notes:
+        cv.fig.add_annotation(
             name="composition-label",
             text=text,
-            x=0,
+            x=x,
             y=y,
             xref=xref,
             yref=yref,
@@ -134,18 +161,9 @@ def draw(fig, total, parts, c, axes, panel_px: float) -> None:
             yshift=4 if anchor == "bottom" else 0,
             showarrow=False,
             font=dict(size=11, color=color),
-            bgcolor=c["background"] if color == c["text"] and y != whole["high"] else None,
+            bgcolor=c["background"] if color == c["text"] and y != value(whole) else None,
         )
-    heading(fig, "All troops in Kursk oblast", xref, yref, c)
-    fig.update_xaxes(range=[-0.6, 0.6], showticklabels=False, showline=True, ticks="", **where)
-    values, labels = y_ticks(y_top, whole["high"], 3)
-    fig.update_yaxes(range=[0, y_top], tickvals=values, ticktext=labels, zeroline=True, **where)
-
-
-def _agreeing_customdata(group: pd.DataFrame) -> list[str]:
-    """Return [ids, one line per claimant (date, publication), the figure] for claims of one number."""
-    who = "<br>".join(
-        f"{meta.escape(r.claimant)}, {fmt.date(r.claim_date)} ({meta.escape(r.publication)})"
-        for r in group.itertuples()
-    )
-    return [",".join(group["id"]), who, figure(group.iloc[0])]
+    heading(cv, t("All troops in Kursk oblast"), xref, yref)
+    cv.fig.update_xaxes(range=[-0.6, 0.6], showticklabels=False, showline=True, ticks="", **where)
+    values, labels = y_ticks(y_top, value(whole), 3, t=t)
+    cv.fig.update_yaxes(range=[0, y_top], tickvals=values, ticktext=labels, zeroline=True, **where)

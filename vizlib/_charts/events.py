@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 
-from vizlib import fmt, meta
-from vizlib._canvas import Panel
+from vizlib import meta
+from vizlib._canvas import Canvas, Panel
 from vizlib._labels import Box, Label, Spot, place
 
 #: Label lanes under the top of the plot, each on either side of its line, one annotation's height apart
@@ -23,8 +22,9 @@ def lines(panel: Panel, marks: pd.DataFrame) -> list[Box]:
     return [Box(panel.x(d) - 1, panel.box.y0, panel.x(d) + 1, panel.box.y1) for d in marks["date"]]
 
 
-def draw(fig: go.Figure, marks: pd.DataFrame, panel: Panel, c: dict[str, str], obstacles: list[Box]) -> list[Box]:
+def draw(cv: Canvas, marks: pd.DataFrame, panel: Panel, obstacles: list[Box]) -> list[Box]:
     """Mark each event with a dotted line and a label; return the labels' boxes."""
+    fig, c, t = cv.fig, cv.c, cv.t
     labels = []
     for row in marks.itertuples():
         fig.add_shape(
@@ -39,7 +39,7 @@ def draw(fig: go.Figure, marks: pd.DataFrame, panel: Panel, c: dict[str, str], o
             line=dict(color=c["muted"], width=1, dash="dot"),
             layer="below",
         )
-        text = f"{fmt.date(row.date)[:-5]}: {meta.escape(row.title)}"
+        text = f"{t.date(row.date, 'day')}: {meta.escape(t.field(row, 'title'))}"
         labels.append(
             Label(
                 panel.x(row.date), panel.box.y0, (text,), _LANES, size=11, required=True, annotation=True, clearance=-1

@@ -6,13 +6,13 @@ import textwrap
 from collections.abc import Sequence
 
 import pandas as pd
-import plotly.graph_objects as go
 
-from vizlib import fmt, meta
-from vizlib._canvas import Panel
+from vizlib import meta
+from vizlib._canvas import Canvas, Panel
 from vizlib._charts.marks import dodge
-from vizlib._charts.words import figure, short_who
+from vizlib._charts.words import figure, short_who, value
 from vizlib._labels import Box, Label, Spot, place
+from vizlib.i18n import Words
 
 #: Candidates around a point marker, best first; the diagonal shifts keep the text's corner off the marker.
 AROUND = (
@@ -38,13 +38,16 @@ CLEARANCE = 2
 
 
 def groups(rows: pd.DataFrame, x_col: str, days: int = 10) -> list[pd.DataFrame]:
-    """Group claims of the same figure and kind made within ``days`` of each other (one label each)."""
+    """Group claims of the same figure, kind and subject made within ``days`` of each other (one label each)."""
+    same_as = [
+        (r.subject, r.basis, r.bound, r.low if pd.notna(r.low) else None, r.high if pd.notna(r.high) else None)
+        for r in rows.itertuples()
+    ]
     out: list[list[int]] = []
-    for i, row in rows.iterrows():
+    for k, (i, row) in enumerate(rows.iterrows()):
         for group in out:
-            first = rows.loc[group[0]]
-            same = (first["low"], first["high"], first["basis"]) == (row["low"], row["high"], row["basis"])
-            if same and abs((row[x_col] - rows.loc[group[-1], x_col]).days) <= days:
+            first = rows.index.get_loc(group[0])
+            if same_as[first] == same_as[k] and abs((row[x_col] - rows.loc[group[-1], x_col]).days) <= days:
                 group.append(i)
                 break
         else:
@@ -53,10 +56,9 @@ def groups(rows: pd.DataFrame, x_col: str, days: int = 10) -> list[pd.DataFrame]
 
 
 def claims(
-    fig: go.Figure,
+    cv: Canvas,
     rows: pd.DataFrame,
     panel: Panel,
-    c: dict[str, str],
     obstacles: list[Box],
     x_col: str,
     xref: str = "x",
@@ -66,25 +68,26 @@ def claims(
 ) -> None:
     """Label every claim (claims of the same figure close in time share one label).
 
-    A label names the figure and who claimed it, with dates when they differ
-    from the mark's; shorter wordings (who only, narrower lines) are used where
-    the full one has no room, and always when ``compact``. The hover keeps every
-    detail. Event lines are kept clear of where possible; a label that must
-    cross one is drawn on the background colour.
+    A label names the figure (as bounded: ``~11,000``, ``10,000+``, ``up to 4,000``),
+    what it counts when that is not the strength present, and who claimed it,
+    with dates when they differ from the mark's; shorter wordings (who only,
+    narrower lines) are used where the full one has no room, and always when
+    ``compact``. The hover keeps every detail. Event lines are kept clear of
+    where possible; a label that must cross one is drawn on the background colour.
     """
     drawn = dodge(rows, panel, x_col)
     labels, anchors = [], []
     for group in groups(rows, x_col):
         first = group.iloc[0]
-        texts = wordings(group, x_col)
+        texts = wordings(group, x_col, cv.t)
         if compact and len(texts) > 1:
             texts = texts[1:]
-        x = drawn[group.index[0]]
-        spots = AROUND if first["low"] == first["high"] else BESIDE_BAR
+        x, y = drawn[group.index[0]], value(first)
+        spots = BESIDE_BAR if first["bound"] == "range" else AROUND
         labels.append(
             Label(
                 panel.x(x),
-                panel.y(first["high"]),
+                panel.y(y),
                 tuple(texts),
                 spots,
                 size=11,
@@ -93,11 +96,11 @@ def claims(
                 clearance=CLEARANCE,
             )
         )
-        anchors.append((x, first["high"]))
+        anchors.append((x, y))
     place(labels, panel.box, obstacles, lines=event_lines, try_orders=True)
     for label, (x, y) in zip(labels, anchors, strict=True):
         text, spot, _ = label.chosen
-        fig.add_annotation(
+        cv.fig.add_annotation(
             name="claim-label",
             text=text,
             x=x,
@@ -110,27 +113,33 @@ def claims(
             yshift=-spot.dy,
             align={"left": "left", "right": "right"}.get(spot.xanchor, "center"),
             showarrow=False,
-            font=dict(size=11, color=c["text"]),
-            bgcolor=c["background"] if label.crosses_line else None,
+            font=dict(size=11, color=cv.c["text"]),
+            bgcolor=cv.c["background"] if label.crosses_line else None,
         )
 
 
-def wordings(group: pd.DataFrame, x_col: str) -> list[str]:
+#: What a label adds after the number when the number is not the strength present at the date.
+QUALIFIERS = {"cumulative": "moved in", "expected": "expected", "ru_nk_troops_kursk": "incl. North Koreans"}
+
+
+def wordings(group: pd.DataFrame, x_col: str, t: Words) -> list[str]:
     """Return a claim label's wordings, longest first: with dates, then who only, narrower and narrower."""
-    number = f"<b>{meta.escape(figure(group.iloc[0]))}</b>"
+    first = group.iloc[0]
+    qualifier = QUALIFIERS.get(first["subject"]) or QUALIFIERS.get(first["basis"])
+    number = f"<b>{meta.escape(figure(first, t))}</b>" + (f" {t(qualifier)}" if qualifier else "")
     names = []
     for row in group.itertuples():
-        who = short_who(row.claimant)
+        who = t(short_who(row.claimant))
         if len(group) > 1:
-            who += f" {fmt.date(row.claim_date)[:-5]}"
-        elif row.claim_date != getattr(row, x_col):
-            who += f", said {fmt.date(row.claim_date)[:-5]}"
+            who += f" {t.date(row.claim_date, 'day')}"
+        elif pd.notna(getattr(row, x_col)) and row.claim_date != getattr(row, x_col):
+            who += ", " + t("said {date}", date=t.date(row.claim_date, "day"))
         names.append(who)
     if len(group) > 1:
         full = [n.replace(" ", "\u00a0") for n in names]
     else:
         full = textwrap.wrap(names[0], 30, break_long_words=False)
-    who_only = ", ".join(dict.fromkeys(short_who(c) for c in group["claimant"]))
+    who_only = ", ".join(dict.fromkeys(t(short_who(c)) for c in group["claimant"]))
     options = [[number, *map(meta.escape, full)]]
     for width in (22, 14):
         options.append([number, *map(meta.escape, textwrap.wrap(who_only, width, break_long_words=False))])

@@ -1,4 +1,11 @@
-"""Claims as marks: a dot for one number, a floating bar for a range, hollow for totals; and the key."""
+"""Claims as marks, drawn as honestly as they were said, and the key that explains them.
+
+* one number (exact or about): a dot;
+* a range: a floating bar from low to high;
+* a lower bound only ("at least", "more than"): an up-pointing triangle at the bound;
+* an upper bound only ("up to", "as many as"): a down-pointing triangle at the bound (never a bar from 0);
+* a running total since the start or an expected total: hollow, so it does not read as the strength present.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +16,14 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from vizlib import _text, fmt, meta
-from vizlib._canvas import Panel
-from vizlib._charts.words import BASIS_KEYS, SIDE_NAMES, figure, side_color  # noqa: F401 (SIDE_NAMES re-used)
+from vizlib import _text, meta
+from vizlib._canvas import Canvas, Panel
+from vizlib._charts.words import BASIS_KEYS, BOUND_KEYS, figure, side_color, side_name, value
 from vizlib._labels import Box
 
 MARKER = 11
-_BASIS_SYMBOLS = {"count": "circle", "cumulative": "circle", "expected": "diamond", "peak": "triangle-up"}
+_BASIS_SYMBOLS = {"count": "circle", "cumulative": "circle", "expected": "diamond", "peak": "circle"}
+_BOUND_SYMBOLS = {"at_least": "triangle-up", "up_to": "triangle-down"}
 HOLLOW = {"cumulative", "expected", "peak"}
 _KEY_WRAP = 26  # characters per line of a legend entry
 HOVER = (
@@ -25,19 +33,32 @@ HOVER = (
 )
 
 
+def extent(rows: pd.DataFrame) -> pd.DataFrame:
+    """Return ``rows`` with ``y0``/``y1``: the numbers a claim's mark spans (a bound or a range)."""
+    ranged = rows["bound"] == "range"
+    at = rows.apply(value, axis=1) if not rows.empty else pd.Series(dtype=float)
+    return rows.assign(y0=rows["low"].where(ranged, at), y1=rows["high"].where(ranged, at))
+
+
+def symbol(row: Any) -> str:
+    """Return the marker symbol of a claim: its bound's triangle, or its kind's shape."""
+    return _BOUND_SYMBOLS.get(row.bound, _BASIS_SYMBOLS[row.basis])
+
+
 def dodge(rows: pd.DataFrame, panel: Panel, x_col: str) -> pd.Series:
     """Return drawing dates: claims whose marks would overlap are spread side by side."""
+    rows = extent(rows)
     gap_days = (MARKER + 2) / panel.px_per_x()
     tol = (MARKER / 2) * panel.y_per_px()
-    order = rows.sort_values([x_col, "low"], kind="stable").index
+    order = rows.sort_values([x_col, "y0"], kind="stable").index
     clusters: list[list[int]] = []
     for i in order:
         row = rows.loc[i]
         for cluster in clusters:
             near = any(
                 abs((rows.loc[j, x_col] - row[x_col]) / pd.Timedelta(days=1)) < gap_days
-                and rows.loc[j, "low"] - tol <= row["high"]
-                and row["low"] - tol <= rows.loc[j, "high"]
+                and rows.loc[j, "y0"] - tol <= row["y1"]
+                and row["y0"] - tol <= rows.loc[j, "y1"]
                 for j in cluster
             )
             if near:
@@ -56,54 +77,49 @@ def dodge(rows: pd.DataFrame, panel: Panel, x_col: str) -> pd.Series:
     return drawn
 
 
-def customdata(rows: pd.DataFrame) -> list[list[str]]:
+def customdata(rows: pd.DataFrame, cv: Canvas) -> list[list[str]]:
     """Return the hover fields of each claim: id, claimant, publication, dates, figure, kind, note."""
-    esc = meta.escape
-    return [
-        [
-            row.id,
-            esc(row.claimant),
-            esc(row.publication),
-            fmt.date(row.claim_date),
-            fmt.date(row.refers_to) if row.basis != "peak" else "date not given",
-            figure(row),
-            BASIS_KEYS[row.basis],
-            "<br>".join(textwrap.wrap(esc(row.note if isinstance(row.note, str) else ""), 60)),
-        ]
-        for row in rows.itertuples()
-    ]
+    esc, t = meta.escape, cv.t
+    out = []
+    for row in rows.itertuples():
+        publication = row.publication if not isinstance(row.via, str) else f"{row.publication} ({t('via')} {row.via})"
+        kind = t(BASIS_KEYS[row.basis]) + "; " + t(BOUND_KEYS[row.bound])
+        if row.attribution == "derived":
+            kind += "; " + t("derived from the claimant's numbers")
+        out.append(
+            [
+                row.id,
+                esc(row.claimant),
+                esc(publication),
+                t.date(row.claim_date),
+                t.date(row.refers_to) if pd.notna(row.refers_to) else t("date not given"),
+                esc(figure(row, t)),
+                kind,
+                "<br>".join(textwrap.wrap(esc(row.note if isinstance(row.note, str) else ""), 60)),
+            ]
+        )
+    return out
 
 
-def claims(
-    fig: go.Figure,
-    rows: pd.DataFrame,
-    panel: Panel,
-    c: dict[str, str],
-    x_col: str,
-    row: int | None = None,
-    col: int | None = None,
-) -> list[Box]:
-    """Draw each claim once: a dot for one number, a bar for a range. Return their pixel boxes."""
-    rows = rows.assign(drawn_x=dodge(rows, panel, x_col))
-    obstacles = []
-    where = {} if row is None else {"row": row, "col": col}
-    for (side, basis, ranged), group in rows.groupby(
-        [rows["claimant_side"], rows["basis"], rows["low"] != rows["high"]], sort=False
-    ):
+def claims(cv: Canvas, rows: pd.DataFrame, panel: Panel, x_col: str, **where: Any) -> list[Box]:
+    """Draw each claim once, as its bound and kind say; return the marks' pixel boxes."""
+    rows = extent(rows).assign(drawn_x=dodge(rows, panel, x_col), symbol=[symbol(r) for r in rows.itertuples()])
+    c, obstacles = cv.c, []
+    for (side, basis, bound), group in rows.groupby(["claimant_side", "basis", "bound"], sort=False):
         color = side_color(side, c)
         common = dict(
-            name=f"{SIDE_NAMES[side]}: {BASIS_KEYS[basis]}" + (" (range)" if ranged else ""),
+            name=f"{side_name(side, rows, cv.t)}: {cv.t(BASIS_KEYS[basis])}, {cv.t(BOUND_KEYS[bound])}",
             legendgroup=side,
             showlegend=False,
-            customdata=customdata(group),
+            customdata=customdata(group, cv),
             hovertemplate=HOVER,
         )
         hollow = basis in HOLLOW
-        if ranged:
+        if bound == "range":
             trace = go.Bar(
                 x=group["drawn_x"],
-                y=group["high"] - group["low"],
-                base=group["low"],
+                y=group["y1"] - group["y0"],
+                base=group["y0"],
                 width=[(MARKER - 3) / panel.px_per_x() * 86_400_000] * len(group),
                 marker=dict(color=c["background"] if hollow else color, line=dict(color=color, width=2)),
                 **common,
@@ -111,59 +127,65 @@ def claims(
         else:
             trace = go.Scatter(
                 x=group["drawn_x"],
-                y=group["high"],
+                y=group["y1"],
                 mode="markers",
                 marker=dict(
-                    size=MARKER,
-                    symbol=_BASIS_SYMBOLS[basis],
+                    size=MARKER + (2 if bound in _BOUND_SYMBOLS else 0),
+                    symbol=list(group["symbol"]),
                     color=c["background"] if hollow else color,
                     line=dict(color=color if hollow else c["background"], width=2 if hollow else 1),
                 ),
                 **common,
             )
-        fig.add_trace(trace, **where)
+        cv.fig.add_trace(trace, **where)
         for r in group.itertuples():
-            x, half = panel.x(r.drawn_x), MARKER / 2
-            obstacles.append(Box(x - half, panel.y(r.high) - half, x + half, panel.y(r.low) + half))
+            x, half = panel.x(r.drawn_x), MARKER / 2 + 1
+            obstacles.append(Box(x - half, panel.y(r.y1) - half, x + half, panel.y(r.y0) + half))
     return obstacles
 
 
 def key(
-    fig: go.Figure,
+    cv: Canvas,
     rows: pd.DataFrame,
-    c: dict[str, str],
     panel: Panel,
     obstacles: list[Box],
     event_xs: Sequence[float] = (),
     prefer_right: bool = False,
-    plot: Box | None = None,
 ) -> tuple[Box, dict[str, Any]]:
-    """Add legend-only entries that explain colour (side) and shape (kind); return the legend's box and layout."""
+    """Add legend-only entries that explain colour (side), fill (kind) and shape (bound).
+
+    Returns the box the legend covers (found clear of the marks) and its plotly layout.
+    """
+    c, t = cv.c, cv.t
     entries = []
     for side in dict.fromkeys(rows["claimant_side"]):
         marker = dict(symbol="circle", color=side_color(side, c), size=MARKER, line=dict(width=0))
-        entries.append((SIDE_NAMES[side], marker))
-    # Filled dots are the default; explain only the marks that differ.
-    for basis in dict.fromkeys(rows.loc[rows["low"] == rows["high"], "basis"]):
-        if basis in HOLLOW:
-            marker = dict(
-                symbol=_BASIS_SYMBOLS[basis], size=MARKER, color=c["background"], line=dict(color=c["text"], width=2)
+        entries.append((side_name(side, rows, t), marker))
+    outline = dict(size=MARKER, color=c["background"], line=dict(color=c["text"], width=2))
+    for basis in dict.fromkeys(rows["basis"]):
+        if basis in HOLLOW - {"peak"}:
+            entries.append(
+                (t("Hollow: {kind}", kind=t(BASIS_KEYS[basis])), dict(outline, symbol=_BASIS_SYMBOLS[basis]))
             )
-            entries.append((f"Hollow: {BASIS_KEYS[basis]}", marker))
-    if (rows["low"] != rows["high"]).any():
+    solid = dict(size=MARKER + 2, color=c["text"], line=dict(width=0))
+    if (rows["bound"] == "at_least").any():
+        entries.append((t("At least (a lower bound)"), dict(solid, symbol="triangle-up")))
+    if (rows["bound"] == "up_to").any():
+        entries.append((t("Up to (an upper bound)"), dict(solid, symbol="triangle-down")))
+    if (rows["bound"] == "range").any():
         entries.append(
-            ("Bar: a range (low to high)", dict(symbol="line-ns", size=14, line=dict(color=c["text"], width=5)))
+            (t("Bar: a range (low to high)"), dict(symbol="line-ns", size=14, line=dict(color=c["text"], width=5)))
         )
     # Long entries wrap so the key keeps inside the plot (plotly would widen the margin instead).
     wrapped = [textwrap.wrap(name, _KEY_WRAP) for name, _ in entries]
-    for lines, (_, marker) in zip(wrapped, entries):
-        fig.add_trace(
+    for lines, (_, marker) in zip(wrapped, entries, strict=True):
+        cv.fig.add_trace(
             go.Scatter(x=[None], y=[None], mode="markers", name="<br>".join(lines), marker=marker, hoverinfo="skip")
         )
     width = max(_text.text_size(line, 12)[0] for lines in wrapped for line in lines) + 36
     height = sum(19 + 15 * (len(lines) - 1) for lines in wrapped) + 8
     box = _spot(panel, width, height, obstacles, event_xs, prefer_right)
-    return box, legend_at(box, plot or panel.box, c)
+    return box, legend_at(box, cv.plot, c)
 
 
 def legend_at(box: Box, plot: Box, c: dict[str, str]) -> dict[str, Any]:
