@@ -546,7 +546,7 @@ def _control_changes(source: Any, known: set[str] | None) -> pd.DataFrame:
 
 
 def _control_problems(name: str, rows: list[tuple[int, Any]], known: set[str] | None) -> list[Problem]:
-    """The rules across rows: per place, and (with ``known``) across files."""
+    """Check the rules across rows: per place, and (with ``known``) across files."""
     problems: list[Problem] = []
     last: dict[str, tuple[int, Any]] = {}
     for line, row in rows:
