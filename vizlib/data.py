@@ -24,6 +24,7 @@ import io
 import json
 import math
 import os
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +34,7 @@ from pydantic import BaseModel, ValidationError
 from vizlib import schemas
 from vizlib._files import feature_list, read_json, read_text
 from vizlib._paths import data_file
-from vizlib.errors import DataError, Problem
+from vizlib.errors import DataError, Problem, StaleDataWarning
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -52,6 +53,11 @@ __all__ = [
     "KINDS",
     "DEFAULT_AS_OF",
     "as_of_date",
+    "settlements",
+    "control",
+    "control_changes",
+    "CONTROL_RECORD_START",
+    "CONTROL_CHECKED_UNTIL",
 ]
 
 #: Data kinds that :func:`validate_file` knows, with their default file names.
@@ -61,6 +67,8 @@ KINDS = {
     "places": "places.csv",
     "regions": "regions.geojson",
     "locator": "locator.geojson",
+    "settlements": "settlements.csv",
+    "control": "control.csv",
 }
 _CSV_HEADER_LINE = 1
 
@@ -442,6 +450,242 @@ def _distance_outside_m(shape: Any, lon: float, lat: float) -> float:
     return math.hypot(dx, dy)
 
 
+# ------------------------------------------------------------ settlements, control
+
+#: ``control.csv`` is a complete record from this day on: every place has a holder.
+CONTROL_RECORD_START = dt.date(2022, 2, 24)
+#: ... and was checked against the sources up to this day (the end of the DeepStateMap
+#: archive used for villages). Later rows exist only where reporting was found.
+CONTROL_CHECKED_UNTIL = dt.date(2024, 12, 31)
+_CONTROLLED_COUNTRIES = ("UA", "RU")
+
+
+def settlements(source: Any = None, regions: Any = None) -> pd.DataFrame:
+    """Load the settlements named on the close-up maps (Pokrovsk, Kurakhove).
+
+    GeoNames settlements of population 500 or more inside the two close-up
+    frames, named in the Ukrainian national transliteration; built by
+    ``scripts/build_data.py`` (see ``data/README.md``).
+
+    Parameters
+    ----------
+    source : path, DataFrame or None
+        A settlements CSV or DataFrame; None loads the bundled ``settlements.csv``.
+    regions : path, GeoDataFrame or None
+        Boundaries each settlement must lie in (within ``precision_m``); None
+        uses the bundled ones.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`places` plus ``population``; ``name_ru`` may be
+        empty.
+
+    Raises
+    ------
+    vizlib.DataError
+        If any rule is broken, including a settlement outside its oblast and,
+        for the bundled file, an ``id`` that repeats one of ``places.csv``.
+    """
+    if source is None and regions is None:
+        return _default("settlements").copy()
+    return _settlements(source, regions)
+
+
+def _settlements(source: Any, regions_source: Any, place_ids: set[str] | None = None) -> pd.DataFrame:
+    name, rows = _load_table(source, "settlements")
+    polygons = _region_lookup(regions_source)
+    problems = []
+    for line, row in rows:
+        shape = polygons.get(row.iso_3166_2) or polygons.get(row.country)
+        if shape is None:
+            problems.append(Problem(name, line, "iso_3166_2", f"no boundary for {row.iso_3166_2} or {row.country}"))
+        elif (distance_m := _distance_outside_m(shape, row.lon, row.lat)) > row.precision_m:
+            problems.append(Problem(name, line, "lat,lon", f"{distance_m / 1000:.1f} km outside {row.iso_3166_2}"))
+        if place_ids is not None and row.id in place_ids:
+            problems.append(Problem(name, line, "id", f"{row.id!r} is already a place id in places.csv"))
+    if problems:
+        raise DataError(problems)
+    frame = _to_frame(rows, schemas.Settlement, ())
+    frame["geonames_id"] = frame["geonames_id"].astype("Int64")
+    return frame
+
+
+def control_changes(path: str | os.PathLike[str] | pd.DataFrame | None = None) -> pd.DataFrame:
+    """Load every change of hands of every place: who took it, when, who says so.
+
+    Parameters
+    ----------
+    path : path, DataFrame or None
+        A control CSV or DataFrame; None loads the bundled ``control.csv``
+        (checked against the bundled places and settlements: every place of
+        Ukraine or Russia has rows, every ``place_id`` names one of them).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``place_id, date, controlled_by, source, source_url, note``, one row
+        per change, sorted by place then date. ``date`` is NaT for a first
+        row that holds from before :data:`CONTROL_RECORD_START`.
+
+    Raises
+    ------
+    vizlib.DataError
+        If any rule is broken (see ``data/README.md``): an unknown
+        ``controlled_by``, dates not increasing within a place, two rows of
+        one place on one day, a row that repeats the holder before it, a
+        place whose record starts after :data:`CONTROL_RECORD_START`.
+    """
+    if path is None:
+        return _default("control_changes").copy()
+    return _control_changes(path, None)
+
+
+def control(as_of: Any = None, *, path: str | os.PathLike[str] | pd.DataFrame | None = None) -> pd.DataFrame:
+    """Who held each place on one day.
+
+    Parameters
+    ----------
+    as_of : date-like, optional
+        The day; None means :data:`DEFAULT_AS_OF`. Must not be before
+        :data:`CONTROL_RECORD_START`.
+    path : path, DataFrame or None
+        A control CSV or DataFrame of the user's own; None loads the bundled
+        ``control.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per place, sorted by ``place_id``: ``place_id``,
+        ``controlled_by`` (``ukraine``, ``russia`` or ``contested``),
+        ``since`` (the date of the change in force; NaT when the holder held
+        the place from before the record start), ``source``, ``source_url``.
+
+    Raises
+    ------
+    ValueError
+        If ``as_of`` is before :data:`CONTROL_RECORD_START` or not a date.
+    vizlib.DataError
+        If the file breaks a rule (see :func:`control_changes`).
+
+    Warns
+    -----
+    vizlib.StaleDataWarning
+        If ``as_of`` is after :data:`CONTROL_CHECKED_UNTIL`: later changes are
+        recorded only where reporting was found.
+
+    Examples
+    --------
+    >>> from vizlib import data
+    >>> held = data.control("2024-11-23").set_index("place_id")
+    >>> held.loc["selydove", "controlled_by"], held.loc["selydove", "since"].date().isoformat()
+    ('russia', '2024-10-29')
+    """
+    day = _as_date(DEFAULT_AS_OF if as_of is None else as_of)
+    if day < CONTROL_RECORD_START:
+        raise ValueError(f"as_of {day.isoformat()} is before the control record starts ({CONTROL_RECORD_START})")
+    if day > CONTROL_CHECKED_UNTIL:
+        warnings.warn(
+            f"control on {day.isoformat()}: control.csv was checked up to {CONTROL_CHECKED_UNTIL}; "
+            "later changes are recorded only where reporting was found",
+            StaleDataWarning,
+            stacklevel=2,
+        )
+    changes = control_changes(path)
+    in_force = changes[changes["date"].isna() | (changes["date"] <= pd.Timestamp(day))]
+    latest = in_force.groupby("place_id", sort=True).tail(1)
+    out = latest.rename(columns={"date": "since"})[["place_id", "controlled_by", "since", "source", "source_url"]]
+    return out.sort_values("place_id").reset_index(drop=True)
+
+
+def _as_date(value: Any) -> dt.date:
+    try:
+        return pd.Timestamp(value).date()
+    except (TypeError, ValueError):
+        raise ValueError(f"as_of must be a date, not {value!r}") from None
+
+
+def _control_changes(source: Any, known: set[str] | None) -> pd.DataFrame:
+    """Validate a control table; with ``known`` place ids, also the coverage rules."""
+    model = schemas.Control
+    columns = list(model.model_fields)
+    if isinstance(source, pd.DataFrame):
+        name, records = "<DataFrame>", _frame_records(source, columns)
+    else:
+        path = Path(source)
+        name, records = path.name, _csv_records(path, columns)
+    problems, rows = [], []
+    for line, record in records:
+        cleaned = {k: (None if isinstance(v, str) and not v.strip() else v) for k, v in record.items()}
+        try:
+            rows.append((line, model.model_validate(cleaned)))
+        except ValidationError as exc:
+            problems += _problems_from(name, line, exc, "row")
+    if problems:
+        raise DataError(problems)
+    problems = _control_problems(name, rows, known)
+    if problems:
+        raise DataError(problems)
+    frame = _to_frame(rows, model, ("date",))
+    order = frame.groupby("place_id", sort=False).cumcount()
+    return frame.assign(_order=order).sort_values(["place_id", "_order"]).drop(columns="_order").reset_index(drop=True)
+
+
+def _control_problems(name: str, rows: list[tuple[int, Any]], known: set[str] | None) -> list[Problem]:
+    """Check the rules across rows: per place, and (with ``known``) across files."""
+    problems: list[Problem] = []
+    last: dict[str, tuple[int, Any]] = {}
+    for line, row in rows:
+        previous = last.get(row.place_id)
+        if previous is None:
+            if row.date is not None and row.date > CONTROL_RECORD_START:
+                problems.append(
+                    Problem(
+                        name, line, "date",
+                        f"{row.date.isoformat()}: the first row of {row.place_id!r} must be empty (held from "
+                        f"before the record) or not after {CONTROL_RECORD_START.isoformat()}",
+                    )
+                )
+        else:
+            before_line, before = previous
+            if row.date is None:
+                problems.append(
+                    Problem(name, line, "date", f"empty, but only the first row of {row.place_id!r} may be undated")
+                )
+            elif before.date is not None and row.date == before.date:
+                problems.append(
+                    Problem(name, line, "date", f"{row.date.isoformat()}: two rows for {row.place_id!r} on one day "
+                            f"(first on row {before_line})")
+                )
+            elif before.date is not None and row.date < before.date:
+                problems.append(
+                    Problem(name, line, "date", f"{row.date.isoformat()} is before {before.date.isoformat()} "
+                            f"on row {before_line}: dates must increase within {row.place_id!r}")
+                )
+            elif row.controlled_by == before.controlled_by:
+                problems.append(
+                    Problem(name, line, "controlled_by", f"{row.controlled_by!r} again: not a change "
+                            f"(already so on row {before_line})")
+                )
+        last[row.place_id] = (line, row)
+    if known is not None:
+        for line, row in rows:
+            if row.place_id not in known:
+                problems.append(
+                    Problem(name, line, "place_id", f"{row.place_id!r} is not a place of places.csv or settlements.csv")
+                )
+        missing = sorted(known - set(last))
+        if missing:
+            problems.append(Problem(name, None, "place_id", f"no row for {', '.join(missing)}"))
+    return problems
+
+
+def _controlled_places(places_frame: pd.DataFrame, settlements_frame: pd.DataFrame) -> set[str]:
+    """Ids of the places whose holder the record must give: those in Ukraine or Russia."""
+    ids = set(places_frame.loc[places_frame["country"].isin(_CONTROLLED_COUNTRIES), "id"])
+    return ids | set(settlements_frame.loc[settlements_frame["country"].isin(_CONTROLLED_COUNTRIES), "id"])
+
+
 # -------------------------------------------------------------------- GeoJSON
 
 
@@ -596,6 +840,10 @@ def _default(kind: str) -> Any:
         "places": lambda: _places(data_file(KINDS["places"]), None),
         "regions": lambda: _geo(data_file(KINDS["regions"]), "regions"),
         "locator": lambda: _geo(data_file(KINDS["locator"]), "locator"),
+        "settlements": lambda: _settlements(data_file(KINDS["settlements"]), None, set(places()["id"])),
+        "control_changes": lambda: _control_changes(
+            data_file(KINDS["control"]), _controlled_places(places(), settlements())
+        ),
     }
     return loaders[kind]()
 
@@ -635,10 +883,11 @@ def validate_file(path: str | os.PathLike[str], kind: str | None = None, places:
     ----------
     path : path-like
         The file to check.
-    kind : {"claims", "events", "places", "regions", "locator"}, optional
+    kind : {"claims", "events", "places", "regions", "locator", "settlements", "control"}, optional
         The kind of data; by default told from the file's columns.
     places : path or DataFrame, optional
-        The places an events file's ``place_id`` must name; default the
+        The places an events file's ``place_id`` must name (and, with the
+        bundled settlements, those a control file must cover); default the
         bundled places.
 
     Raises
@@ -654,6 +903,8 @@ def validate_file(path: str | os.PathLike[str], kind: str | None = None, places:
         "places": lambda p: _places(p, None),
         "regions": lambda p: _geo(p, "regions"),
         "locator": lambda p: _geo(p, "locator"),
+        "settlements": lambda p: _settlements(p, None, set(known_places()["id"])),
+        "control": lambda p: _control_changes(p, _controlled_places(known_places(), settlements())),
     }
     return loaders[kind](path)
 

@@ -251,6 +251,42 @@ class Place(_Row):
         return value
 
 
+class Settlement(Place):
+    """One GeoNames settlement of a close-up map (``settlements.csv``).
+
+    Like :class:`Place`, plus ``population`` (GeoNames); ``name_ru`` may be
+    empty where GeoNames has no Russian name.
+    """
+
+    name_ru: Text | None = None
+    population: Count
+
+
+#: Who holds a place: the values of ``control.csv``'s ``controlled_by``.
+CONTROLLERS = ("ukraine", "russia", "contested")
+
+
+def _controller(value: str) -> str:
+    if value not in CONTROLLERS:
+        raise ValueError(f"{value!r} is not one of {', '.join(CONTROLLERS)}")
+    return value
+
+
+class Control(_Row):
+    """One change of hands of one place (``control.csv``).
+
+    ``date`` empty means the holder held the place from before the record
+    starts (:data:`vizlib.data.CONTROL_RECORD_START`).
+    """
+
+    place_id: Slug
+    date: Date | None = None
+    controlled_by: Annotated[str, AfterValidator(_controller)]
+    source: Text
+    source_url: Url
+    note: Annotated[str, Field(max_length=600)] | None = None
+
+
 class Region(_Row):
     """Properties of one boundary polygon in ``regions.geojson``."""
 
@@ -273,5 +309,5 @@ class Country(_Row):
 
 
 #: The column set of each CSV kind, used to tell a file's kind from its header.
-CSV_KINDS = {"claims": Claim, "events": Event, "places": Place}
+CSV_KINDS = {"claims": Claim, "events": Event, "places": Place, "settlements": Settlement, "control": Control}
 GEOJSON_KINDS = {"regions": Region, "locator": Country}
