@@ -574,12 +574,3 @@ def validate_file(path: str | os.PathLike[str], kind: str | None = None, places:
         "locator": lambda p: _geo(p, "locator"),
     }
     return loaders[kind](path)
-
-
-# ------------------------------------------------------------------ frontline
-
-# DeepStateMap layers (downloaded on request or read from a local file); the
-# heavy imports and any network access happen only inside these functions.
-from vizlib.frontline import occupied, read_frontline  # noqa: E402
-
-__all__ += ["occupied", "read_frontline"]
