@@ -56,7 +56,7 @@ class FrontlineUnavailableError(DataError):
 
 
 def local_path(base: str) -> Path | None:
-    """The local folder or file a base names (a path or ``file://`` URL), or None for an ``http(s)`` URL."""
+    """Return the local folder or file a base names (a path or ``file://`` URL); None for ``http(s)``."""
     scheme = urllib.parse.urlparse(base).scheme.lower()
     if scheme in ("http", "https"):
         return None
@@ -66,7 +66,7 @@ def local_path(base: str) -> Path | None:
 
 
 def join(base: str, name: str) -> str:
-    """``base`` + ``name`` for a URL or a folder."""
+    """Join ``base`` and ``name``, for a URL or a folder."""
     folder = local_path(base)
     return str(folder / name) if folder is not None else base.rstrip("/") + "/" + name
 
@@ -94,7 +94,8 @@ class Cache:
         except FileNotFoundError:
             registry = {}
         except (OSError, ValueError) as exc:
-            raise DataError([Problem(str(path), None, "file", f"unreadable cache registry ({exc}); delete it")]) from None
+            problem = Problem(str(path), None, "file", f"unreadable cache registry ({exc}); delete it")
+            raise DataError([problem]) from None
         return {
             "sha256": dict(registry.get("sha256", {})),
             "url": dict(registry.get("url", {})),
@@ -111,7 +112,7 @@ class Cache:
 
     # ---- files
     def cached(self, name: str) -> Path | None:
-        """The cached file if present and recorded; a changed file is a DataError."""
+        """Return the cached file if present and recorded; a changed file is a DataError."""
         path = self.folder / name
         known = self.registry["sha256"].get(name)
         if known is None or not path.exists():

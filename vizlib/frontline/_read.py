@@ -121,7 +121,7 @@ def _public_url(name: str, export: bool) -> str:
 
 
 def layer_date(name: str, date: Any, stem: str) -> pd.Timestamp:
-    """The layer's day: ``date`` if given, else the ``_YYYYMMDD`` in the file name."""
+    """Return the layer's day: ``date`` if given, else the ``_YYYYMMDD`` in the file name."""
     if date is not None:
         try:
             return pd.Timestamp(date).normalize()
@@ -221,7 +221,9 @@ def valid_polygonal(geom: Any) -> Any:
     return polygonal
 
 
-def _layer(name: str, rows: list[tuple[str, Any]], date: pd.Timestamp, source: str, source_url: str) -> gpd.GeoDataFrame:
+def _layer(
+    name: str, rows: list[tuple[str, Any]], date: pd.Timestamp, source: str, source_url: str
+) -> gpd.GeoDataFrame:
     """Clip the polygons to their countries, then dissolve each status into one row."""
     import geopandas as gpd
     import shapely

@@ -269,7 +269,8 @@ def _export_api(cache: Cache, wanted: dt.date, api: str, max_days_back: int, dow
         for day in _days_back(wanted, max_days_back):
             name = EXPORT_NAME.format(day)
             if cache.cached(name) is not None:
-                return _layer_from(cache, str(cache.folder / name), name, day, EXPORT_SOURCE, DEEPSTATE_URL, False, False)
+                cached = str(cache.folder / name)
+                return _layer_from(cache, cached, name, day, EXPORT_SOURCE, DEEPSTATE_URL, False, False)
         raise _no_export(wanted, max_days_back, cache, "downloading is off", "downloading is off")
     list_url = join(api, HISTORY_LIST)
     try:
@@ -294,7 +295,7 @@ def _export_api(cache: Cache, wanted: dt.date, api: str, max_days_back: int, dow
 
 
 def _pick_entry(list_url: str, entries: Any, wanted: dt.date, max_days_back: int) -> tuple[Any, pd.Timestamp] | None:
-    """The last update on ``wanted`` or the nearest earlier day: ``(id, Kyiv time)``."""
+    """Return the last update on ``wanted`` or the nearest earlier day: ``(id, Kyiv time)``."""
     if not isinstance(entries, list):
         raise DataError([Problem(list_url, None, "file", f"not a JSON list of updates but {type(entries).__name__}")])
     earliest = wanted - dt.timedelta(days=max_days_back)
@@ -309,7 +310,7 @@ def _pick_entry(list_url: str, entries: Any, wanted: dt.date, max_days_back: int
 
 
 def _entry_time(entry: Any) -> pd.Timestamp | None:
-    """An update's time in Kyiv: its ``createdAt`` (ISO, UTC) or ``datetime``, else its ``id`` (Unix seconds)."""
+    """Return an update's Kyiv time: its ``createdAt``/``datetime`` (ISO, UTC), else its ``id`` (Unix s)."""
     if not isinstance(entry, dict) or not isinstance(entry.get("id"), (int, str)):
         return None
     for key in ("createdAt", "datetime"):
@@ -360,7 +361,7 @@ def for_date(
     cache_dir: str | os.PathLike[str] | None = None,
     max_days_back: int = 14,
 ) -> Resolution:
-    """The best control layer for a figure's as-of date, or None and why.
+    """Return the best control layer for a figure's as-of date, or None and why.
 
     ``kind="auto"`` prefers a DeepStateMap full export (the only source with
     the Ukrainian-held area in Kursk oblast and the grey zones) from the
@@ -484,7 +485,7 @@ def history(
     max_days_back: int = 14,
     progress: bool | None = None,
 ) -> gpd.GeoDataFrame:
-    """The control layers of a date range, through the same cache, as one GeoDataFrame.
+    """Return the control layers of a date range, through the same cache, as one GeoDataFrame.
 
     Parameters
     ----------
