@@ -461,6 +461,7 @@ def test_resolve_the_four_spellings(mirrors):
     assert resolve("none", "2024-09-03") == (None, "no control layer (--frontline none)")
     assert resolve(None, "2024-09-03").layer is None
     assert resolve("auto", "2024-09-03", cache_dir=cache).note.startswith("DeepStateMap export, 2 Sep 2024")
+    assert resolve("auto", "2024-09-03", kind="archive", cache_dir=cache).note.startswith("DeepStateMap via cyterat")
     for spelling in ("2024-09-01", "20240901"):
         layer, note = resolve(spelling, "2024-11-23", cache_dir=cache)
         assert layer["date"].item() == pd.Timestamp("2024-09-01")

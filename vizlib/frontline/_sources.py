@@ -425,6 +425,7 @@ def resolve(
     spec: str | os.PathLike[str] | None,
     as_of: Any,
     *,
+    kind: str = "auto",
     download: bool = True,
     cache_dir: str | os.PathLike[str] | None = None,
 ) -> Resolution:
@@ -439,6 +440,10 @@ def resolve(
         :func:`read_frontline` reads.
     as_of : date-like
         The figure's as-of date (used by ``"auto"``).
+    kind : {"auto", "archive", "export"}
+        Passed to :func:`for_date` for ``"auto"`` and dates: e.g.
+        ``"archive"`` for a Donetsk map (the freshest occupied layer) and
+        ``"auto"`` for a Kursk map (an export has the salient).
     download : bool
         Passed to :func:`for_date`.
     cache_dir : path, optional
@@ -453,16 +458,16 @@ def resolve(
     Raises
     ------
     vizlib.DataError
-        ``spec`` is none of the four spellings (names it), or the file does
-        not read (file, feature, field and problem).
+        ``spec`` is none of the four spellings (names it), ``kind`` is
+        unknown, or the file does not read (file, feature, field and problem).
     """
     text = str(spec).strip() if spec is not None else "none"
     if text.lower() == "none" or not text:
         return Resolution(None, "no control layer (--frontline none)")
     if text.lower() == "auto":
-        return for_date(as_of, download=download, cache_dir=cache_dir)
+        return for_date(as_of, kind=kind, download=download, cache_dir=cache_dir)
     if _DATE_SPEC.match(text):
-        return for_date(text, download=download, cache_dir=cache_dir)
+        return for_date(text, kind=kind, download=download, cache_dir=cache_dir)
     path = Path(text).expanduser()
     if not path.is_file():
         raise DataError([Problem(text, None, "--frontline",
