@@ -907,12 +907,3 @@ def validate_file(path: str | os.PathLike[str], kind: str | None = None, places:
         "control": lambda p: _control_changes(p, _controlled_places(known_places(), settlements())),
     }
     return loaders[kind](path)
-
-
-# ------------------------------------------------------------------ frontline
-
-# DeepStateMap layers (downloaded on request or read from a local file); the
-# heavy imports and any network access happen only inside these functions.
-from vizlib.frontline import occupied, read_frontline  # noqa: E402
-
-__all__ += ["occupied", "read_frontline"]
