@@ -16,11 +16,13 @@ import pytest
 import shapely
 
 import vizlib
+from conftest import REPO
 from vizlib import _text, data, fmt, maps, meta
 from vizlib._carto.geometry import EARTH_KM
 from vizlib._carto.projection import Frame
 from vizlib._labels import Box, spot_at
 
+FIXTURES = REPO / "tests" / "fixtures"
 BUILDERS = {"theatre": maps.theatre, "kursk": maps.kursk, "donetsk": maps.donetsk}
 
 
@@ -69,7 +71,7 @@ def km_between(lon1, lat1, lon2, lat2):
             ],
         ),
         ("kursk", ["land:UA", "land:RU", "highlight:RU-KRS", "borders:country", "places", "labels:region"]),
-        ("donetsk", ["land:UA", "land:RU", "highlight:UA-14", "borders:country", "places", "approx", "approx:circle"]),
+        ("donetsk", ["land:UA", "land:RU", "highlight:UA-14", "borders:country", "places", "noted"]),
     ],
 )
 def test_each_map_draws_its_layers(figs, slug, expected):
@@ -80,11 +82,29 @@ def test_each_map_draws_its_layers(figs, slug, expected):
 
 def test_legend_names_say_what_things_mean(figs):
     legend = {slug: [t.name for t in f.data if t.showlegend is not False] for slug, f in figs.items()}
-    assert {"Ukraine", "Russia", "Kursk oblast (highlighted)", "Donetsk oblast (highlighted)", "City or town"} <= set(
-        legend["theatre"]
-    )
-    assert "Approximate position" in legend["donetsk"]
+    assert {
+        "Ukraine",
+        "Russia",
+        "Kursk oblast (highlighted)",
+        "Donetsk oblast (highlighted)",
+        "City or town",
+        "Town under Russian occupation",
+        "Town held by Ukraine (in Russia)",
+        "Contested town (fighting inside)",
+    } <= set(legend["theatre"])
+    assert "Dam" in legend["donetsk"]
     assert not any(n.startswith("trace") for names in legend.values() for n in names)
+
+
+def test_the_key_sits_under_the_map_and_lists_what_is_drawn(figs):
+    for slug, fig in figs.items():
+        legend = fig.layout.legend
+        assert legend.orientation == "h" and legend.y < 0 and legend.yanchor == "top", slug
+        drawn = [t.name for t in fig.data if t.showlegend is not False]
+        meta_names = meta.get(fig)  # the key's room was kept for exactly these entries
+        footer = next(a for a in fig.layout.annotations if a.name == "footer")
+        assert -footer.yshift > 19 * 2, slug  # the footer sits below the key's rows
+        assert drawn and meta_names
 
 
 @pytest.mark.parametrize("slug", BUILDERS)
@@ -93,9 +113,9 @@ def test_every_town_is_drawn_at_its_data_coordinates(figs, slug):
     places = data.places().set_index("id")
     drawn = meta.data_frame(fig)
     drawn = drawn[drawn.kind != "region"].set_index("id")
-    towns = by_meta(fig, "places")
-    assert len(towns.lon) == len(drawn[~drawn.approximate])
-    for lon, lat in zip(towns.lon, towns.lat):
+    points = [(lon, lat) for t in fig.data if t.meta in ("places", "noted", "approx") for lon, lat in zip(t.lon, t.lat)]
+    assert len(points) == len(drawn)
+    for lon, lat in points:
         match = places[(places.lon == lon) & (places.lat == lat)]
         assert len(match) == 1 and match.index[0] in drawn.index
     for pid, row in drawn.iterrows():
@@ -111,7 +131,8 @@ def test_maps_mark_the_towns_of_the_story(figs):
     assert {"donetsk", "pokrovsk", "kurakhove", "kurakhove_dam", "myrnohrad", "selydove"} <= ids("donetsk")
     assert "pyongyang" not in ids("kursk")
     theatre_labels = {t for t in by_meta(figs["theatre"], "places").text if t}
-    for name in ("Kyiv", "Kursk", "Sudzha", "Donetsk", "Pokrovsk", "Kurakhove"):
+    # at national scale Donetsk (a city) outranks Kurakhove (a town) where the two labels cannot both fit
+    for name in ("Kyiv", "Kursk", "Sudzha", "Donetsk", "Pokrovsk"):
         assert any(name in t for t in theatre_labels), name
 
 
@@ -238,60 +259,66 @@ def test_scale_bar_is_a_round_length_in_km(figs):
 # ----------------------------------------------------------------- metadata
 
 
-def _dating_events(fig):
-    """The newest events at the places a map draws: the events that date it."""
-    drawn = meta.data_frame(fig)
-    events = data.events()
-    at_drawn = events[events.place_id.isin(drawn[drawn.kind != "region"].id)]
-    assert not at_drawn.empty
-    return at_drawn[at_drawn.date == at_drawn.date.max()]
-
-
 @pytest.mark.parametrize("slug", BUILDERS)
 def test_source_line_and_as_of_are_on_the_figure(figs, slug):
     fig = figs[slug]
     info = meta.get(fig)
-    as_of = _dating_events(fig).date.max().date()
     footer = next(a.text for a in fig.layout.annotations if a.name == "footer").replace("<br>", " ")
-    assert "Natural Earth" in footer and "GeoNames" in footer and f"As of {fmt.date(as_of)}" in footer
-    assert info["as_of"] == as_of.isoformat()
+    assert "Natural Earth" in footer and "GeoNames" in footer
+    assert f"As of {fmt.date(data.DEFAULT_AS_OF)}" in footer and info["as_of"] == data.DEFAULT_AS_OF.isoformat()
     assert info["slug"] == slug and info["alt"].startswith("Map of")
     names = [s["name"] for s in info["sources"]]
     assert any("Natural Earth" in n for n in names) and "GeoNames" in names
+    assert len(info["source_line"]) <= meta.SOURCE_LINE_CHARS
 
 
 @pytest.mark.parametrize("slug", BUILDERS)
-def test_footer_sits_just_under_the_map(figs, slug):
+def test_every_town_cites_who_says_who_holds_it(figs, slug):
+    fig = figs[slug]
+    info = meta.get(fig)
+    drawn = meta.data_frame(fig)
+    towns = drawn[drawn.kind.isin(["capital", "city", "town", "village", "dam"])]
+    held = towns.dropna(subset=["controlled_by"])
+    assert len(held) >= len(towns) - 1  # Pyongyang (inset) aside, every town says who held it
+    cited = {(s["name"], s["url"]) for s in info["sources"]}
+    for row in held.itertuples():
+        assert (row.control_source, row.control_source_url) in cited, row.id
+
+
+@pytest.mark.parametrize("slug", BUILDERS)
+def test_footer_sits_under_the_map_and_its_key(figs, slug):
     fig = figs[slug]
     footer = next(a for a in fig.layout.annotations if a.name == "footer")
     lines = footer.text.count("<br>") + 1
-    assert -10 <= footer.yshift < 0  # no room kept for axis tick labels a map does not have
+    assert footer.yshift < -6  # below the key, no room kept for axis tick labels a map does not have
     assert fig.layout.margin.b == -footer.yshift + 15 * lines + 10
-
-
-@pytest.mark.parametrize("slug", BUILDERS)
-def test_the_event_that_dates_a_map_is_cited(figs, slug):
-    info = meta.get(figs[slug])
-    for event in _dating_events(figs[slug]).itertuples():
-        assert event.source in info["source_line"]
-        assert {"name": event.source, "url": event.source_url, "licence": None} in info["sources"]
 
 
 def test_donetsk_annotates_the_dam_damage_from_the_events(figs):
     fig = figs["donetsk"]
     event = data.events().set_index("id").loc["dam_damaged"]
     dam = data.places().set_index("id").loc["kurakhove_dam"]
-    marker = by_meta(fig, "approx")
+    marker = by_meta(fig, "noted")
     assert (marker.lon[0], marker.lat[0]) == (dam.lon, dam.lat)
-    assert marker.marker.symbol == "circle-open"
+    assert marker.name == "Dam"
     label = marker.text[0].replace("<br>", " ")
-    assert event.title in label and "11 Nov 2024" in label and "approx" in label
-    ring = by_meta(fig, "approx:circle")
-    radii = [km_between(dam.lon, dam.lat, lo, la) for lo, la in zip(ring.lon, ring.lat) if lo is not None]
-    assert min(radii) == pytest.approx(dam.precision_m / 1000, rel=0.01) == max(radii)
+    assert event.title.replace(" damaged", "") in label and "11 Nov 2024" in label
     info = meta.get(fig)
     assert {"name": event.source, "url": event.source_url, "licence": None} in info["sources"]
-    assert "approximate" in info["notes"] and "11 Nov 2024" in info["alt"]
+    assert "11 Nov 2024" in info["alt"]
+
+
+def test_an_approximate_place_is_a_ring_in_a_disc_of_its_uncertainty():
+    own = data.places()
+    own.loc[own.id == "kurakhove_dam", ["approximate", "precision_m"]] = [True, 4000]
+    fig = maps.donetsk(places=own)
+    dam = own.set_index("id").loc["kurakhove_dam"]
+    marker = by_meta(fig, "approx")
+    assert marker.marker.symbol[0] == "circle-open"
+    ring = by_meta(fig, "approx:circle")
+    radii = [km_between(dam.lon, dam.lat, lo, la) for lo, la in zip(ring.lon, ring.lat) if lo is not None]
+    assert min(radii) == pytest.approx(4, rel=0.01) == max(radii)
+    assert "approx" in marker.text[0] and "approximate" in meta.get(fig)["notes"]
 
 
 def test_kursk_computes_sudzhas_distance_to_the_border(figs):
@@ -397,19 +424,93 @@ def test_frontline_layer_is_drawn_with_its_source_and_a_stale_warning():
     with pytest.warns(vizlib.StaleDataWarning, match="stale"):
         fig = maps.kursk(layer=_layer("2024-08-20"))
     held = by_meta(fig, "layer:ukrainian_held")
-    assert held.fill == "toself" and held.fillcolor.startswith("rgba(") and held.line.width == 0
     info = meta.get(fig)
     assert {"name": "Test layer", "url": "https://example.org/layer", "licence": None} in info["sources"]
-    assert "stale" in info["notes"] and "20 Aug 2024" in info["subtitle"]
+    assert "stale" in info["notes"] and "20 Aug 2024" in info["notes"]
     assert "Test layer" in next(a.text for a in fig.layout.annotations if a.name == "footer")
+    assert held.showlegend is not False and held.name == "Ukrainian-held area (in Russia)"
 
 
-def test_fresh_layer_moves_the_as_of_date_and_does_not_warn():
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("slug", BUILDERS)
+def test_control_areas_are_opaque_palette_colours_under_the_borders_and_labels(slug, theme):
+    layer = pd.concat([_layer("2024-11-23", "occupied", shapely.box(37.3, 47.9, 38.5, 48.3)), _layer("2024-11-23")])
     with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        fig = maps.donetsk(layer=_layer("2024-11-14", "occupied", shapely.box(37.3, 47.9, 38.5, 48.3)))
-    assert meta.get(fig)["as_of"] == "2024-11-14" and "stale" not in meta.get(fig)["notes"]
-    assert by_meta(fig, "layer:occupied").showlegend is not False
+        warnings.simplefilter("error")  # a layer of the map's date is not stale
+        fig = BUILDERS[slug](layer=layer, theme=theme)
+    c = vizlib.theme.colors(theme)
+    order = metas(fig)
+    drawn = [status for status in ("occupied", "ukrainian_held") if f"layer:{status}" in order]
+    assert (
+        drawn == {"theatre": ["occupied", "ukrainian_held"], "kursk": ["ukrainian_held"], "donetsk": ["occupied"]}[slug]
+    )
+    for status in drawn:
+        trace = by_meta(fig, f"layer:{status}")
+        # the colour on the ground is the legend swatch: one opaque palette colour, no translucency
+        assert trace.fill == "toself" and trace.fillcolor == c[status] and trace.line.color == c[status]
+        assert order.index(f"layer:{status}") < order.index("borders:country") < order.index("places")
+    assert "stale" not in meta.get(fig)["notes"] and "not drawn" not in meta.get(fig)["notes"]
+
+
+def test_a_pocket_in_the_occupied_area_is_drawn_as_a_hole():
+    from vizlib import frontline
+
+    layer = frontline.read_frontline(FIXTURES / "frontline_hole_around_kurakhove.geojson", date="2024-11-20")
+    fig = maps.donetsk(layer=layer, as_of=layer["date"].iloc[0])
+    trace = by_meta(fig, "layer:occupied")
+    drawn = shapely.union_all([shapely.Polygon(ring) for ring in _rings(trace)])
+    occupied = layer.geometry.iloc[0]
+    kurakhove = data.places().set_index("id").loc["kurakhove"]
+    point = shapely.Point(kurakhove.lon, kurakhove.lat)
+    assert occupied.interiors and not occupied.contains(point)  # the case: Kurakhove sits in the pocket
+    assert not drawn.contains(point)  # and the map does not shade it
+    hole = shapely.Polygon(max(occupied.interiors, key=lambda r: shapely.Polygon(r).area))
+    assert drawn.intersection(hole).area < 0.02 * hole.area  # simplified to half a pixel, no more
+    distance = frontline.distance_to(layer, ["kurakhove"]).distance_km.iloc[0]
+    assert distance > 1  # analysis agrees: the town is not in occupied ground
+
+
+def _rings(trace):
+    ring = []
+    for lon, lat in zip(trace.lon, trace.lat):
+        if lon is None:
+            yield ring
+            ring = []
+        else:
+            ring.append((lon, lat))
+    if ring:
+        yield ring
+
+
+def test_towns_say_who_held_them_on_the_map_s_date(figs):
+    fig = figs["donetsk"]
+    c = vizlib.theme.colors("light")
+    towns = by_meta(fig, "places")
+    style = {t: (colour, line) for t, colour, line in zip(towns.hovertext, towns.marker.color, towns.marker.line.color)}
+    by_name = {re.sub("<[^>]+>", "", h.split("<br>")[0]): v for h, v in style.items()}
+    assert by_name["Selydove"][0] == c["occupied_town"]  # fell in October 2024
+    assert by_name["Pokrovsk"][0] == c["text"]  # held by Ukraine
+    assert by_name["Kurakhove"] == (c["background"], c["occupied_town"])  # contested: a ring
+    hover = next(h for h in towns.hovertext if "Selydove" in h)
+    assert "held by Russia" in hover and "since 29 Oct 2024" in hover and "Source:" in hover
+    assert "Under Russian occupation on 23 Nov 2024:" in meta.get(fig)["alt"] and "Selydove" in meta.get(fig)["alt"]
+    assert "Contested: Kurakhove" in meta.get(fig)["alt"]
+
+
+def test_an_earlier_date_shows_who_held_the_towns_then():
+    fig = maps.donetsk(as_of="2024-09-01")
+    towns = by_meta(fig, "places")
+    colour = {re.sub("<[^>]+>", "", h.split("<br>")[0]): col for h, col in zip(towns.hovertext, towns.marker.color)}
+    c = vizlib.theme.colors("light")
+    assert colour["Selydove"] == colour["Vuhledar"] == c["text"]  # both still Ukrainian on 1 Sep 2024
+    assert meta.get(fig)["as_of"] == "2024-09-01"
+    assert "dam" not in " ".join(t.meta or "" for t in fig.data if t.meta == "noted")  # damaged 11 Nov: not yet
+
+
+@pytest.mark.parametrize("slug", BUILDERS)
+def test_without_a_layer_the_map_says_the_front_line_is_not_drawn(figs, slug):
+    info = meta.get(figs[slug])
+    assert "Front line not drawn" in info["notes"] and "front line is not drawn" in info["alt"].lower()
 
 
 def test_bad_layer_status_is_a_data_error():

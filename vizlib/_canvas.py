@@ -73,7 +73,7 @@ class Canvas:
         self.slug, self.size, self.theme, self.lang = slug, size, theme, lang
         self.preset = _theme.size(size)
         self.c = _theme.colors(theme)
-        self.title, self.subtitle = title, subtitle
+        self.title, self.subtitle = self.t(title), self.t(subtitle)
         self.axis_labels = axis_labels
         self.fig = go.Figure()
         self.obstacles: list[Box] = []
@@ -81,7 +81,7 @@ class Canvas:
         self.set_facts(sources=sources, as_of=as_of, notes=notes)
 
     # ---- editorial facts and the plot area they leave
-    def set_facts(self, *, sources: Iterable[Source], as_of: dt.date, notes: str = "") -> Box:
+    def set_facts(self, *, sources: Iterable[Source], as_of: dt.date, notes: str = "", key_px: float = 0) -> Box:
         """Fix the sources, as-of date and notes; return the plot area the footer leaves.
 
         Callable again before the first mark (a map frames itself with the
@@ -90,12 +90,20 @@ class Canvas:
         if self.fig.data:
             raise RuntimeError("the footer is fixed once marks are drawn")
         self.sources = tuple(dict.fromkeys(sources))
-        self.as_of, self.notes = as_of, notes
-        draft = FigureMeta(self.slug, self.title, self.subtitle, self.sources, as_of, "", pd.DataFrame(), notes)
-        self.margin = meta.margins(draft, self.size, axis_labels=self.axis_labels)
+        self.as_of, self.notes, self.key_px = as_of, notes, key_px
+        draft = FigureMeta(
+            self.slug, self.title, self.subtitle, self.sources, as_of, "", pd.DataFrame(), notes, self.lang
+        )
+        self.margin = meta.margins(draft, self.size, axis_labels=self.axis_labels, key_px=key_px)
         w, h = self.preset.width, self.preset.height
         self.plot = Box(self.margin["l"], self.margin["t"], w - self.margin["r"], h - self.margin["b"])
         return self.plot
+
+    def retitle(self, *, title: str | None = None, subtitle: str | None = None) -> Box:
+        """Change the title or subtitle before the first mark; return the plot area they leave."""
+        self.title = self.title if title is None else self.t(title)
+        self.subtitle = self.subtitle if subtitle is None else self.t(subtitle)
+        return self.set_facts(sources=self.sources, as_of=self.as_of, notes=self.notes, key_px=self.key_px)
 
     # ---- marks
     def add(self, trace: Any, **where: Any) -> int:
@@ -129,19 +137,22 @@ class Canvas:
         return Panel(x_range, y_range, box)
 
     # ---- finishing
-    def finish(self, *, alt: str, data: pd.DataFrame, subtitle: str | None = None) -> go.Figure:
+    def finish(self, *, alt: str, data: pd.DataFrame) -> go.Figure:
         """Lay out title block and footer, store the editorial metadata, and return the figure."""
         fm = FigureMeta(
             self.slug,
             self.title,
-            self.subtitle if subtitle is None else subtitle,
+            self.subtitle,
             self.sources,
             self.as_of,
             alt,
             data.reset_index(drop=True),
             self.notes,
+            self.lang,
         )
-        return meta.apply(self.fig, fm, size=self.size, theme_name=self.theme, axis_labels=self.axis_labels)
+        return meta.apply(
+            self.fig, fm, size=self.size, theme_name=self.theme, axis_labels=self.axis_labels, key_px=self.key_px
+        )
 
 
 @dataclass(frozen=True)

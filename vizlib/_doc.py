@@ -31,8 +31,16 @@ DOCS = {
     (EPSG:4326); None uses the bundled Natural Earth boundaries.""",
     "layer": """layer : geopandas.GeoDataFrame, optional
     A control-area layer (``status, date, source, source_url, geometry``), as
-    :mod:`vizlib.frontline` returns; drawn under the borders and named with its
-    date in the footer.""",
+    :mod:`vizlib.frontline` returns: opaque fills under the borders, holes kept,
+    named with its date in the footer. Without one, a note says the front line
+    is not drawn (towns still say who held them).""",
+    "control": """control : path, DataFrame or None
+    Who held each place and since when, in the ``control.csv`` format; None uses
+    the bundled control dataset (sources per change).""",
+    "as_of_map": """as_of : date, ISO date string or None
+    The map's date: towns are marked by who held them that day, events after it
+    are left out, a layer older than it is called stale; the footer states it.
+    None uses :data:`vizlib.data.DEFAULT_AS_OF`.""",
     "lang": """lang : {"en", "uk"}
     Language of everything the reader sees (titles, labels, legend, notes, alt
     text), with numbers and dates formatted for it.""",

@@ -46,6 +46,7 @@ from vizlib._charts.words import figure, short_who, side_color, value
 from vizlib._doc import Lang, Size, Theme
 from vizlib._labels import Label, Spot, place
 from vizlib.errors import DataError, Problem
+from vizlib.i18n import N_
 
 __all__ = ["troops_kursk", "north_korea", "kursk_area", "timeline", "TROOP_EVENTS", "COMPOSITION_TOTAL"]
 
@@ -112,10 +113,10 @@ def troops_kursk(
     both = (rows["subject"] == "ru_nk_troops_kursk").any()
     cv = Canvas(
         "troops-kursk",
-        title="Russian (and North Korean) troops in Kursk oblast, as claimed"
+        title=N_("Russian (and North Korean) troops in Kursk oblast, as claimed")
         if both
         else "Russian troops in Kursk oblast, as claimed",
-        subtitle="Each mark is one published claim, at the date the number describes",
+        subtitle=N_("Each mark is one published claim, at the date the number describes"),
         **_facts(rows, marked, as_of=day, notes="Claims about the same day are drawn side by side."),
         size=size,
         theme=theme,
@@ -177,8 +178,8 @@ def north_korea(
     drawn = pd.concat([rows, total, parts]).drop_duplicates("id") if with_total else rows
     cv = Canvas(
         "north-korea",
-        title="North Korean troops in Russia, as claimed",
-        subtitle="Published claims by date, and the North Korean part of the troops massed in Kursk oblast",
+        title=N_("North Korean troops in Russia, as claimed"),
+        subtitle=N_("Published claims by date, and the North Korean part of the troops massed in Kursk oblast"),
         **_facts(drawn, as_of=day, notes=""),
         size=size,
         theme=theme,
@@ -285,8 +286,8 @@ def kursk_area(
     undated = rows[rows["refers_to"].isna()].reset_index(drop=True)
     cv = Canvas(
         "kursk-area",
-        title="Ukrainian-held area in Kursk oblast, as claimed",
-        subtitle="Square kilometres, as claimed by each side; every mark is one published claim",
+        title=N_("Ukrainian-held area in Kursk oblast, as claimed"),
+        subtitle=N_("Square kilometres, as claimed by each side; every mark is one published claim"),
         **_facts(rows, as_of=day, notes=_derived_note(rows)),
         size=size,
         theme=theme,
@@ -402,7 +403,7 @@ def timeline(
     x_range = (start - pd.Timedelta(days=3), end)
     cv = Canvas(
         "timeline",
-        title="Treaty, incursion, build-up: the dates",
+        title=N_("Treaty, incursion, build-up: the dates"),
         subtitle="",
         **_facts(rows.drop(columns="row"), as_of=day, notes=""),
         size=size,
@@ -410,7 +411,7 @@ def timeline(
         lang=lang,
     )
     first, last = cv.t.date(rows["date"].min(), "month_year"), cv.t.date(rows["date"].max(), "month_year")
-    cv.subtitle = cv.t("Events of {first} to {last}, in date order from the top", first=first, last=last)
+    cv.retitle(subtitle=cv.t("Events of {first} to {last}, in date order from the top", first=first, last=last))
     panel = cv.panel(x_range, (-0.7, len(rows) - 0.3))
     _event_rows(cv, rows, panel)
     ticks, tick_text = axes.month_ticks(x_range, cv.t)

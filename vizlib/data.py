@@ -641,7 +641,9 @@ def _control_problems(name: str, rows: list[tuple[int, Any]], known: set[str] | 
             if row.date is not None and row.date > CONTROL_RECORD_START:
                 problems.append(
                     Problem(
-                        name, line, "date",
+                        name,
+                        line,
+                        "date",
                         f"{row.date.isoformat()}: the first row of {row.place_id!r} must be empty (held from "
                         f"before the record) or not after {CONTROL_RECORD_START.isoformat()}",
                     )
@@ -654,18 +656,32 @@ def _control_problems(name: str, rows: list[tuple[int, Any]], known: set[str] | 
                 )
             elif before.date is not None and row.date == before.date:
                 problems.append(
-                    Problem(name, line, "date", f"{row.date.isoformat()}: two rows for {row.place_id!r} on one day "
-                            f"(first on row {before_line})")
+                    Problem(
+                        name,
+                        line,
+                        "date",
+                        f"{row.date.isoformat()}: two rows for {row.place_id!r} on one day "
+                        f"(first on row {before_line})",
+                    )
                 )
             elif before.date is not None and row.date < before.date:
                 problems.append(
-                    Problem(name, line, "date", f"{row.date.isoformat()} is before {before.date.isoformat()} "
-                            f"on row {before_line}: dates must increase within {row.place_id!r}")
+                    Problem(
+                        name,
+                        line,
+                        "date",
+                        f"{row.date.isoformat()} is before {before.date.isoformat()} "
+                        f"on row {before_line}: dates must increase within {row.place_id!r}",
+                    )
                 )
             elif row.controlled_by == before.controlled_by:
                 problems.append(
-                    Problem(name, line, "controlled_by", f"{row.controlled_by!r} again: not a change "
-                            f"(already so on row {before_line})")
+                    Problem(
+                        name,
+                        line,
+                        "controlled_by",
+                        f"{row.controlled_by!r} again: not a change (already so on row {before_line})",
+                    )
                 )
         last[row.place_id] = (line, row)
     if known is not None:

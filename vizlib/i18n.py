@@ -24,7 +24,7 @@ import functools
 from pathlib import Path
 from typing import Any
 
-__all__ = ["LANGS", "LOCALES", "Words", "words", "catalog"]
+__all__ = ["LANGS", "LOCALES", "Words", "words", "catalog", "N_"]
 
 #: Languages a figure can be drawn in.
 LANGS = ("en", "uk")
@@ -33,6 +33,15 @@ LOCALES = {"en": "en", "uk": "uk_UA"}  # "en": US month abbreviations (Sep, not 
 _LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 #: Date patterns (CLDR) of the house style: day first, month short in English (no ambiguity).
 _DATE = {"en": ("d MMM y", "d MMM", "MMM y", "MMM"), "uk": ("d MMMM y", "d MMMM", "LLLL y", "LLL")}
+
+
+def N_(message: str) -> str:
+    """Mark an English message for the catalogs without translating it here (gettext's ``N_``).
+
+    Titles and subtitles are marked where a builder writes them and translated
+    by the figure's canvas in the figure's language.
+    """
+    return message
 
 
 class Words:

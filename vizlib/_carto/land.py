@@ -11,16 +11,14 @@ from vizlib._carto.mapcanvas import MapCanvas
 from vizlib.errors import DataError, Problem
 
 
-def draw(m: MapCanvas, highlight: Sequence[str], border_width: float = 1.6) -> None:
-    """Draw the land beyond the regions file, the three countries, the highlighted oblasts and every border.
+def fill(m: MapCanvas, highlight: Sequence[str]) -> None:
+    """Draw the land beyond the regions file, the three countries and the highlighted oblasts.
 
     Raises
     ------
     vizlib.DataError
         If a highlighted code is not an oblast of the regions.
     """
-    import shapely
-
     r, c, w = m.regions, m.c, m.words
     _background(m)
     countries = r[r.level == "country"].set_index("iso_3166_2")
@@ -47,12 +45,21 @@ def draw(m: MapCanvas, highlight: Sequence[str], border_width: float = 1.6) -> N
         m.trace(
             lon,
             lat,
-            w["highlighted"].format(m.region_name(code)),
+            m.t(w["highlighted"]).format(m.region_name(code)),
             fill=c[key],
             line=dict(width=0),
             legendrank=20,
             meta=f"highlight:{code}",
         )
+
+
+def borders(m: MapCanvas, border_width: float = 1.6) -> None:
+    """Draw oblast borders, coasts (thin and muted) and land borders between countries (strong), over the fills."""
+    import shapely
+
+    r, c = m.regions, m.c
+    countries = r[r.level == "country"].set_index("iso_3166_2")
+    admin = r[r.level == "admin1"]
     # the regions file is clipped to a frame: its cut edges are no borders
     cut = shapely.box(*r.total_bounds).exterior.buffer(1e-4)
     outlines = geometry.shared_lines(m.clipped(list(countries.geometry))).difference(cut)

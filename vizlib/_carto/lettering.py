@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vizlib._carto import legend
 from vizlib._labels import Box, Label
 
 if TYPE_CHECKING:
@@ -14,7 +13,6 @@ if TYPE_CHECKING:
 def draw(m: MapCanvas) -> None:
     """Place the labels clear of each other, the markers, the legend, inset and scale bar; draw them."""
     c = m.c
-    m.obstacle(legend.box(m))
     m.place_labels()
     by_trace: dict[int, dict[int, tuple[str, str]]] = {}
     free: dict[str, list[tuple[str, Box, Label]]] = {}

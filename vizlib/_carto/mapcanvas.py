@@ -1,12 +1,14 @@
-"""A map under construction: its data, its frame, its words, and the facts its frame brings in.
+"""A map under construction: its data, its date, its frame, and the facts its frame brings in.
 
 :class:`MapCanvas` is a :class:`vizlib._canvas.Canvas` whose plot area is a geo
-subplot framed in pixels (:mod:`.projection`). Framing comes first: which places
-a map shows depends on its frame, and the places shown bring sources (GeoNames,
-the event that dates the map) and notes (an approximate position) into the
-footer, whose height sets the frame. :meth:`MapCanvas.frame` settles both
-together before anything is drawn. The rooms of :mod:`vizlib._carto` then draw
-onto it, and :meth:`MapCanvas.finish` places the labels and the legend.
+subplot framed in pixels (:mod:`.projection`). It holds the map's data on its
+as-of date: boundaries, places (with who held each on that date, from the
+control dataset), the events up to that date, a control-area layer if given.
+Framing comes first: which places a map shows depends on its frame, and the
+places shown bring sources and notes into the footer, whose height sets the
+frame; :meth:`MapCanvas.frame` settles both before anything is drawn. The rooms
+of :mod:`vizlib._carto` then draw onto it, and :meth:`MapCanvas.finish` places
+the labels and the legend.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from vizlib import data, fmt
+from vizlib import data
 from vizlib._canvas import Canvas
 from vizlib._carto import projection, words
 from vizlib._labels import Box
@@ -31,21 +33,27 @@ NATURAL_EARTH = Source(
 GEONAMES = Source("GeoNames", "https://www.geonames.org/", "CC-BY 4.0")
 
 Select = Callable[[pd.DataFrame], pd.DataFrame]
+#: Columns of the control dataset a map carries on each place.
+_CONTROL = ["controlled_by", "since", "control_source", "control_source_url"]
 
 
 class MapCanvas(Canvas):
-    """One map: a canvas with boundary and place data, a frame, and the map's words.
+    """One map: a canvas with boundary, place and control data on a date, a frame, and the map's words.
 
     Parameters
     ----------
     slug, title, subtitle, size, theme, lang
         As in :class:`vizlib._canvas.Canvas`.
-    places, regions, events : path, DataFrame or None
+    places, regions, events, control : path, DataFrame or None
         The user's own data, or None for the bundled files.
     layer : GeoDataFrame, optional
         A control-area layer (:mod:`vizlib.frontline`); checked here.
     extra : GeoDataFrame, optional
-        The user's own points and areas.
+        The user's own points, lines and areas.
+    as_of : date-like, optional
+        The map's date (default :data:`vizlib.data.DEFAULT_AS_OF`).
+    settlements : bool
+        Draw the villages of the close-ups (``settlements.csv``) besides the places.
     """
 
     def __init__(
@@ -57,29 +65,30 @@ class MapCanvas(Canvas):
         places: Any = None,
         regions: Any = None,
         events: Any = None,
+        control: Any = None,
         layer: Any = None,
         extra: Any = None,
+        as_of: Any = None,
+        settlements: bool = False,
         size: str,
         theme: str,
         lang: str,
     ) -> None:
         from vizlib import frontline
 
+        day = data.as_of_date(as_of)
         super().__init__(
-            slug,
-            title=title,
-            subtitle=subtitle,
-            as_of=data.DEFAULT_AS_OF,
-            size=size,
-            theme=theme,
-            lang=lang,
-            axis_labels=False,
+            slug, title=title, subtitle=subtitle, as_of=day, size=size, theme=theme, lang=lang, axis_labels=False
         )
-        self.words = words.WORDS[lang]
+        self.words = words.WORDS
         self.regions = data.regions(regions)
-        self.places = data.places(places, regions) if (places is not None or regions is not None) else data.places()
+        own = places is not None or regions is not None
+        places_ = data.places(places, regions) if own else data.places()
+        if settlements:
+            places_ = pd.concat([places_, data.settlements().drop(columns="population")], ignore_index=True)
+        self.places = _with_control(places_, data.control(day, path=control))
         self.events = (
-            data.events(events, places=self.places) if (events is not None or places is not None) else data.events()
+            data.events(events, places=places_, as_of=day) if own or events is not None else data.events(as_of=day)
         )
         self.layer = frontline.check_layer(layer) if layer is not None else None
         self.layer_date = max(pd.to_datetime(self.layer["date"])).date() if self.layer is not None else None
@@ -88,6 +97,8 @@ class MapCanvas(Canvas):
         self.extra_rows: list[dict] = []
         self.inset_box: Box | None = None
         self.has_inset = False
+        self.highlight: list[str] = []
+        self.legend_names: list[str] = []
         self.stale = ""
 
     # ---- framing
@@ -98,7 +109,8 @@ class MapCanvas(Canvas):
         pad: float,
         inset: bool = False,
         select: Select | None = None,
-        annotate_events: bool = False,
+        annotate: Sequence[str] = ("dam",),
+        highlight: Sequence[str] = (),
     ) -> pd.DataFrame:
         """Frame the map on lon/lat ``bounds`` with the footer its shown places bring in.
 
@@ -112,26 +124,30 @@ class MapCanvas(Canvas):
             Keep the top-right corner for a locator inset.
         select : callable, optional
             Chooses the places shown from those inside the frame.
-        annotate_events : bool
-            Events at approximate places shown are annotated on the map (and cited).
+        annotate : sequence of str
+            Kinds of place whose events (up to the map's date) are annotated on the map, and cited;
+            approximate places' events always are.
+        highlight : sequence of str
+            ISO 3166-2 codes of the oblasts the map highlights (for its key).
 
         Returns
         -------
         pandas.DataFrame
-            The places shown (rows of the places table).
+            The places shown (rows of the places table, with their control on the map's date).
         """
         plot = self.plot
-        self.has_inset = inset
+        self.has_inset, self.highlight = inset, list(highlight)
         for _ in range(4):  # the footer and the frame settle in one or two rounds
             self.geo_frame = projection.frame_on(bounds, (plot.x0, plot.y0, plot.x1, plot.y1), pad=pad)
             shown = self._in_frame()
             shown = select(shown).reset_index(drop=True) if select else shown
-            new_plot = self.set_facts(**self._facts(shown, annotate_events))
+            noted = shown[shown.kind.isin(list(annotate)) | shown.approximate]
+            self.drawn_events = self.events[self.events.place_id.isin(noted.id)]
+            new_plot = self.set_facts(**self._facts(shown))
             if new_plot == plot:
                 break
             plot = new_plot
         self.shown = shown
-        self.drawn_events = self.events[self.events.place_id.isin(shown.id)] if annotate_events else self.events[:0]
         self.fig.update_layout(geo=self.geo_frame.geo())
         if inset:
             iw = plot.width * 0.3
@@ -154,52 +170,49 @@ class MapCanvas(Canvas):
         inside = (px > x0 + 4) & (px < x1 - 4) & (py > y0 + 4) & (py < y1 - 4)
         return p[inside].reset_index(drop=True)
 
-    def _facts(self, shown: pd.DataFrame, annotate_events: bool) -> dict[str, Any]:
+    def _facts(self, shown: pd.DataFrame) -> dict[str, Any]:
         """Return the sources, as-of date and notes of a map showing ``shown``."""
+        t = self.t
         sources = [NATURAL_EARTH]
         if any(str(s).startswith("GeoNames") for s in shown.source) or self.has_inset:
             sources.append(GEONAMES)
         if self.layer is not None:
             sources += [Source(str(r.source), str(r.source_url)) for r in self.layer.itertuples()]
         sources += _extra_sources(self.extra)
-        events = self.events[self.events.place_id.isin(shown.id)]
-        newest = (events if not events.empty else self.events).pipe(lambda e: e[e.date == e.date.max()])
-        sources += [Source(str(e.source), str(e.source_url)) for e in newest.itertuples()]
-        if annotate_events:
-            sources += [Source(str(e.source), str(e.source_url)) for e in events.itertuples()]
+        sources += [Source(str(e.source), str(e.source_url)) for e in self.drawn_events.itertuples()]
+        held = shown.dropna(subset=["control_source"])
+        sources += [Source(str(n), str(u)) for n, u in dict.fromkeys(zip(held.control_source, held.control_source_url))]
         sources += [
             Source(str(s))
             for s in dict.fromkeys(
                 s for s, a in zip(shown.source, shown.approximate) if not a and not str(s).startswith("GeoNames")
             )
         ]
-        as_of = newest.date.max().date()
-        notes = [approx_note(shown), self.layer_note()]
+        notes = [approx_note(shown, t)]
+        if self.layer is None:
+            notes.append(t("Front line not drawn: towns are marked by who held them on that day."))
         self.stale = ""
-        if self.layer_date is not None and self.layer_date < as_of:
-            self.stale = (
-                f"The control layer ({fmt.date(self.layer_date)}) is stale: older than the map's "
-                f"as-of date ({fmt.date(as_of)})."
+        if self.layer_date is not None and self.layer_date < self.as_of:
+            self.stale = t(
+                "The control layer ({layer}) is stale: older than the map's date ({date}).",
+                layer=t.date(self.layer_date),
+                date=t.date(self.as_of),
             )
             notes.append(self.stale)
-        elif self.layer_date is not None:
-            as_of = self.layer_date
-        return dict(sources=sources, as_of=as_of, notes=" ".join(filter(None, notes)))
+        from vizlib._carto import legend
+
+        self.legend_names = legend.entries(self, shown)
+        key_px = legend.size(self, self.legend_names)[1]
+        return dict(sources=sources, as_of=self.as_of, notes=" ".join(filter(None, notes)), key_px=key_px)
 
     # ---- the layer's words
     def layer_dated(self) -> str:
         """Name the layer's sources with its date: ``DeepStateMap …, 20 Nov 2024``."""
         if self.layer is None or self.layer_date is None:
             return ""
-        names = _and(list(dict.fromkeys(self.layer.source.astype(str))))
-        return names if fmt.date(self.layer_date) in names else f"{names}, {fmt.date(self.layer_date)}"
-
-    def layer_note(self) -> str:
-        return f"Control areas: {self.layer_dated()}." if self.layer is not None else ""
-
-    @property
-    def layer_subtitle(self) -> str:
-        return f". Shaded areas: {self.layer_dated()}" if self.layer is not None else ""
+        names = _and(list(dict.fromkeys(self.layer.source.astype(str))), self.t(" and "))
+        day = self.t.date(self.layer_date)
+        return names if day in names else f"{names}, {day}"
 
     # ---- looking things up
     def to_px(self, lon: Any, lat: Any) -> tuple[Any, Any]:
@@ -279,7 +292,7 @@ class MapCanvas(Canvas):
             trace.update(hoverinfo="skip")
         return self.add(trace)
 
-    def finish(self, *, alt: str, data: pd.DataFrame | None = None, subtitle: str | None = None) -> go.Figure:
+    def finish(self, *, alt: str, data: pd.DataFrame | None = None) -> go.Figure:  # type: ignore[override]
         """Draw the scale bar and every label, lay out the legend, and finish with the drawn places as data."""
         from vizlib._carto import legend, lettering, scalebar
 
@@ -287,18 +300,40 @@ class MapCanvas(Canvas):
         lettering.draw(self)
         legend.layout(self)
         if data is None:
-            shown = self.shown
-            places = shown.assign(source=shown.source.astype(str))[
-                ["id", "name", "kind", "lat", "lon", "approximate", "source"]
-            ]
+            columns = ["id", "name", "kind", "lat", "lon", "approximate", "source", *_CONTROL]
+            places = self.shown.assign(source=self.shown.source.astype(str))[columns]
             data = pd.concat([places, pd.DataFrame(self.region_rows), pd.DataFrame(self.extra_rows)], ignore_index=True)
-        return super().finish(alt=alt, data=data, subtitle=subtitle)
+        return super().finish(alt=alt, data=data)
 
 
-def approx_note(shown: pd.DataFrame) -> str:
+def status(row: Any) -> str:
+    """Return who holds a place relative to its country: ``own``, ``occupied``, ``held`` or ``contested``.
+
+    ``occupied``: a place in Ukraine held by Russia; ``held``: a place in Russia held by Ukraine.
+    """
+    by = getattr(row, "controlled_by", None)
+    if by == "contested":
+        return "contested"
+    if row.country == "UA" and by == "russia":
+        return "occupied"
+    if row.country == "RU" and by == "ukraine":
+        return "held"
+    return "own"
+
+
+def approx_note(shown: pd.DataFrame, t: Any) -> str:
     """Say which places shown are approximate, and how far off they may be."""
     approx = shown[shown.approximate]
-    return " ".join(f"{r['name']}: position approximate (±{r.precision_m / 1000:g} km)." for _, r in approx.iterrows())
+    return " ".join(
+        t("{place}: position approximate (±{km} km).", place=r["name"], km=f"{r.precision_m / 1000:g}")
+        for _, r in approx.iterrows()
+    )
+
+
+def _with_control(places: pd.DataFrame, held: pd.DataFrame) -> pd.DataFrame:
+    """Return ``places`` with who held each on the date (NaN where the control data do not say)."""
+    held = held.rename(columns={"place_id": "id", "source": "control_source", "source_url": "control_source_url"})
+    return places.merge(held[["id", *_CONTROL]], on="id", how="left")
 
 
 def _lonlat(extra: Any) -> Any:
@@ -320,8 +355,8 @@ def _extra_sources(extra: Any) -> list[Source]:
     ]
 
 
-def _and(items: list[str]) -> str:
+def _and(items: list[str], and_: str = " and ") -> str:
     items = [str(i) for i in items]
     if len(items) <= 2:
-        return " and ".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+        return and_.join(items)
+    return ", ".join(items[:-1]) + and_ + items[-1]

@@ -70,11 +70,10 @@ def countries(m: MapCanvas, codes: Sequence[str] = ("UA", "RU", "BY")) -> None:
     admin = m.regions[m.regions.level == "admin1"].set_index("iso_3166_2")
     named = shapely.union_all([admin.geometry[r["id"]] for r in m.region_rows]).buffer(0.3)
     p = m.plot
-    for box in (m.inset_box, (p.x0, p.y0, p.x0 + 260, p.y0 + 130)):  # inset, legend
-        if box:
-            x0, y0, x1, y1 = box if isinstance(box, tuple) else (box.x0, box.y0, box.x1, box.y1)
-            lon, lat = m.geo_frame.to_lonlat([x0, x1, x1, x0], [y0, y0, y1, y1])
-            named = named.union(shapely.Polygon(zip(lon, lat)).buffer(0.2))
+    if m.inset_box is not None:
+        b = m.inset_box
+        lon, lat = m.geo_frame.to_lonlat([b.x0, b.x1, b.x1, b.x0], [b.y0, b.y0, b.y1, b.y1])
+        named = named.union(shapely.Polygon(zip(lon, lat)).buffer(0.2))
     for code in codes:
         visible = m.country_shape(code).intersection(view)
         shape = visible.difference(named).buffer(-0.2)

@@ -1,26 +1,15 @@
-"""The words a map prints, by language (legend entries and short labels)."""
+"""The words a map prints, in English (the catalogs of :mod:`vizlib.i18n` translate them)."""
 
+from vizlib.i18n import N_
+
+#: Legend entries and short labels, by role.
 WORDS = {
-    "en": {
-        "highlighted": "{} oblast (highlighted)",
-        "town": "City or town",
-        "approx": "Approximate position",
-        "occupied": "Russian-occupied",
-        "ukrainian_held": "Ukrainian-held",
-        "unknown": "Status unknown",
-        "extra_points": "Added places",
-        "extra_areas": "Added areas",
-        "approx_label": "position approx.",
-    },
-    "uk": {
-        "highlighted": "{} (виділено)",
-        "town": "Місто",
-        "approx": "Приблизне розташування",
-        "occupied": "Окуповано Росією",
-        "ukrainian_held": "Під контролем України",
-        "unknown": "Статус невідомий",
-        "extra_points": "Додані місця",
-        "extra_areas": "Додані території",
-        "approx_label": "розташування приблизне",
-    },
+    "highlighted": N_("{} oblast (highlighted)"),
+    "approx": N_("Approximate position"),
+    "occupied": N_("Russian-occupied area"),
+    "ukrainian_held": N_("Ukrainian-held area (in Russia)"),
+    "unknown": N_("Status unknown (grey zone)"),
+    "extra_points": N_("Added places"),
+    "extra_areas": N_("Added areas"),
+    "approx_label": N_("position approx."),
 }

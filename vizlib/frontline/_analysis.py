@@ -42,8 +42,16 @@ def check_layer(layer: Any) -> gpd.GeoDataFrame:
     """
     missing = [c for c in FRONTLINE_COLUMNS if c not in getattr(layer, "columns", [])]
     if missing:
-        raise DataError([Problem("<layer>", None, ",".join(missing),
-                                 "missing column; load the layer with occupied() or read_frontline()")])
+        raise DataError(
+            [
+                Problem(
+                    "<layer>",
+                    None,
+                    ",".join(missing),
+                    "missing column; load the layer with occupied() or read_frontline()",
+                )
+            ]
+        )
     problems = [
         Problem("<layer>", i, "status", f"{status!r} is not one of {', '.join(FRONTLINE_STATUSES)}")
         for i, status in enumerate(layer["status"], start=1)
@@ -150,8 +158,13 @@ def area_change(layer_a: gpd.GeoDataFrame, layer_b: gpd.GeoDataFrame, region: An
     for label, layer in (("layer_a", layer_a), ("layer_b", layer_b)):
         dates = check_layer(layer)["date"].nunique()
         if dates != 1:
-            raise DataError([Problem(f"<{label}>", None, "date",
-                                     f"has {dates} dates; pass one layer (select one date of a history)")])
+            raise DataError(
+                [
+                    Problem(
+                        f"<{label}>", None, "date", f"has {dates} dates; pass one layer (select one date of a history)"
+                    )
+                ]
+            )
     a = area_by_status(layer_a, region).set_index("status")
     b = area_by_status(layer_b, region).set_index("status")
     statuses = [s for s in FRONTLINE_STATUSES if s in a.index or s in b.index]
@@ -224,14 +237,18 @@ def distance_to(layer: gpd.GeoDataFrame, places: Any = None, status: str = "occu
             )
             projected = shapely.transform(target, lambda x, y, t=local: t.transform(x, y), interleaved=False)
             distances.append(float(projected.distance(shapely.Point(0, 0))))
-        frames.append(pd.DataFrame({
-            "id": towns["id"].to_numpy(),
-            "name": towns["name"].to_numpy(),
-            "date": date,
-            "status": status,
-            "distance_km": distances,
-            "to": labels,
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "id": towns["id"].to_numpy(),
+                    "name": towns["name"].to_numpy(),
+                    "date": date,
+                    "status": status,
+                    "distance_km": distances,
+                    "to": labels,
+                }
+            )
+        )
     frame = pd.concat(frames, ignore_index=True)
     frame["date"] = frame["date"].astype("datetime64[ns]")
     return frame

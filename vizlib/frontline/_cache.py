@@ -118,12 +118,22 @@ class Cache:
         if known is None or not path.exists():
             return None
         if sha256(path) != known:
-            raise DataError([Problem(str(path), None, "sha256", "cached file does not match the hash recorded at "
-                                     f"its first download ({known[:12]}…); delete it to download it again")])
+            raise DataError(
+                [
+                    Problem(
+                        str(path),
+                        None,
+                        "sha256",
+                        "cached file does not match the hash recorded at "
+                        f"its first download ({known[:12]}…); delete it to download it again",
+                    )
+                ]
+            )
         return path
 
-    def fetch(self, source: str, name: str, *, download: bool, progress: bool = False,
-              remember_gap: bool = True) -> Path | None:
+    def fetch(
+        self, source: str, name: str, *, download: bool, progress: bool = False, remember_gap: bool = True
+    ) -> Path | None:
         """Copy one file into the cache as ``name``, unrecorded; None if the source has no such file.
 
         ``source`` is the file's ``http(s)`` URL, or its local path or
@@ -167,8 +177,17 @@ class Cache:
                     return None
             known = self.registry["sha256"].get(name)
             if known is not None and sha256(tmp) != known:
-                raise DataError([Problem(source, None, "sha256", "download does not match the hash recorded at its "
-                                         f"first download ({known[:12]}…); not used")])
+                raise DataError(
+                    [
+                        Problem(
+                            source,
+                            None,
+                            "sha256",
+                            "download does not match the hash recorded at its "
+                            f"first download ({known[:12]}…); not used",
+                        )
+                    ]
+                )
             tmp.replace(self.folder / name)
             return self.folder / name
         finally:
@@ -254,7 +273,14 @@ def unavailable(name: str, url: str, folder: Path, reason: str) -> FrontlineUnav
     where = f" and no cached copy in {folder}"
     how = "call again with download=True, or download" if reason == "downloading is off" else "download"
     return FrontlineUnavailableError(
-        [Problem(name, None, "download", f"cannot download {url} ({reason}){where}; {how} it by hand and "
-                 "read it with vizlib.frontline.read_frontline(path)")],
+        [
+            Problem(
+                name,
+                None,
+                "download",
+                f"cannot download {url} ({reason}){where}; {how} it by hand and "
+                "read it with vizlib.frontline.read_frontline(path)",
+            )
+        ],
         reason,
     )

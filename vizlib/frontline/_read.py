@@ -230,8 +230,17 @@ def _layer(
 
     kept = _clip.by_country(rows)
     if not kept:
-        raise DataError([Problem(name, None, "features", "no polygons of a status in its country "
-                                 "(occupied in Ukraine, Ukrainian-held in Russia, unknown in either)")])
+        raise DataError(
+            [
+                Problem(
+                    name,
+                    None,
+                    "features",
+                    "no polygons of a status in its country "
+                    "(occupied in Ukraine, Ukrainian-held in Russia, unknown in either)",
+                )
+            ]
+        )
     statuses = [s for s in FRONTLINE_STATUSES if any(status == s for status, _ in kept)]
     geometries = [valid_polygonal(shapely.union_all([g for status, g in kept if status == s])) for s in statuses]
     return gpd.GeoDataFrame(

@@ -127,20 +127,31 @@ def occupied(
     if wanted < ARCHIVE_START:
         raise FrontlineUnavailableError(
             [Problem("occupied()", None, "date", f"the archive starts on {ARCHIVE_START}, not {wanted}")],
-            "before the archive's first day")
+            "before the archive's first day",
+        )
     return _archive(Cache(cache_dir), wanted, base_url, max_days_back, download, progress)
 
 
-def _archive(cache: Cache, wanted: dt.date, base_url: str | None, max_days_back: int, download: bool,
-             progress: bool) -> gpd.GeoDataFrame:
+def _archive(
+    cache: Cache, wanted: dt.date, base_url: str | None, max_days_back: int, download: bool, progress: bool
+) -> gpd.GeoDataFrame:
     base = base_url or os.environ.get(ARCHIVE_ENV) or ARCHIVE_URL
     public = ARCHIVE_URL if local_path(base) is not None else base
     days = [d for d in _days_back(wanted, max_days_back) if d >= ARCHIVE_START]
     recent = dt.date.today() - dt.timedelta(days=2)  # a gap older than this is permanent
     for day in days:
         name = ARCHIVE_NAME.format(day)
-        layer = _layer_from(cache, join(base, name), name, day, ARCHIVE_SOURCE, join(public, name), download,
-                            progress, remember_gap=day < recent)
+        layer = _layer_from(
+            cache,
+            join(base, name),
+            name,
+            day,
+            ARCHIVE_SOURCE,
+            join(public, name),
+            download,
+            progress,
+            remember_gap=day < recent,
+        )
         if layer is not None:
             return layer
     name = ARCHIVE_NAME.format(wanted)
@@ -148,15 +159,26 @@ def _archive(cache: Cache, wanted: dt.date, base_url: str | None, max_days_back:
         raise unavailable(name, join(base, name), cache.folder, "downloading is off")
     raise FrontlineUnavailableError(
         [Problem(name, None, "date", f"no archive file for {wanted} or the {max_days_back} days before")],
-        f"no archive file within {max_days_back} days")
+        f"no archive file within {max_days_back} days",
+    )
 
 
 def _days_back(wanted: dt.date, max_days_back: int) -> list[dt.date]:
     return [wanted - dt.timedelta(days=back) for back in range(max_days_back + 1)]
 
 
-def _layer_from(cache: Cache, source: str, name: str, day: dt.date, source_text: str, public_url: str,
-                download: bool, progress: bool, remember_gap: bool = True, **entry: Any) -> gpd.GeoDataFrame | None:
+def _layer_from(
+    cache: Cache,
+    source: str,
+    name: str,
+    day: dt.date,
+    source_text: str,
+    public_url: str,
+    download: bool,
+    progress: bool,
+    remember_gap: bool = True,
+    **entry: Any,
+) -> gpd.GeoDataFrame | None:
     """Read ``name`` from the cache, or fetch it from ``source`` first; None if not there (or not fetched)."""
     path = cache.cached(name)
     fresh = path is None
@@ -250,20 +272,31 @@ def export(
     return _export_api(cache, wanted, api, max_days_back, download, progress)
 
 
-def _export_mirror(cache: Cache, wanted: dt.date, mirror: str, max_days_back: int, download: bool,
-                   progress: bool) -> gpd.GeoDataFrame:
+def _export_mirror(
+    cache: Cache, wanted: dt.date, mirror: str, max_days_back: int, download: bool, progress: bool
+) -> gpd.GeoDataFrame:
     public = DEEPSTATE_URL if local_path(mirror) is not None else None
     for day in _days_back(wanted, max_days_back):
         name = EXPORT_NAME.format(day)
-        layer = _layer_from(cache, join(mirror, name), name, day, EXPORT_SOURCE, public or join(mirror, name),
-                            download, progress, remember_gap=False)  # a mirror folder may be partial
+        layer = _layer_from(
+            cache,
+            join(mirror, name),
+            name,
+            day,
+            EXPORT_SOURCE,
+            public or join(mirror, name),
+            download,
+            progress,
+            remember_gap=False,
+        )  # a mirror folder may be partial
         if layer is not None:
             return layer
     raise _no_export(wanted, max_days_back, cache, f"none in {mirror}", "no export in the mirror")
 
 
-def _export_api(cache: Cache, wanted: dt.date, api: str, max_days_back: int, download: bool,
-                progress: bool) -> gpd.GeoDataFrame:
+def _export_api(
+    cache: Cache, wanted: dt.date, api: str, max_days_back: int, download: bool, progress: bool
+) -> gpd.GeoDataFrame:
     today = EXPORT_NAME.format(wanted)
     if cache.cached(today) is not None or not download:
         for day in _days_back(wanted, max_days_back):
@@ -281,16 +314,29 @@ def _export_api(cache: Cache, wanted: dt.date, api: str, max_days_back: int, dow
     if entry is None:
         raise FrontlineUnavailableError(
             [Problem(list_url, None, "date", f"no DeepStateMap update on {wanted} or the {max_days_back} days before")],
-            f"no update within {max_days_back} days")
+            f"no update within {max_days_back} days",
+        )
     ident, when = entry
     day = when.date()
     url = join(api, HISTORY_GEOJSON.format(id=ident))
     public = url if local_path(api) is None else DEEPSTATE_URL
-    layer = _layer_from(cache, url, EXPORT_NAME.format(day), day, EXPORT_SOURCE, public, download, progress,
-                        remember_gap=False, id=ident, time=when.isoformat())
+    layer = _layer_from(
+        cache,
+        url,
+        EXPORT_NAME.format(day),
+        day,
+        EXPORT_SOURCE,
+        public,
+        download,
+        progress,
+        remember_gap=False,
+        id=ident,
+        time=when.isoformat(),
+    )
     if layer is None:
-        raise FrontlineUnavailableError([Problem(url, None, "download", "the update's GeoJSON is not there (404)")],
-                                        "HTTP 404")
+        raise FrontlineUnavailableError(
+            [Problem(url, None, "download", "the update's GeoJSON is not there (404)")], "HTTP 404"
+        )
     return layer
 
 
@@ -329,23 +375,32 @@ def _entry_time(entry: Any) -> pd.Timestamp | None:
 
 def _no_export(wanted: dt.date, max_days_back: int, cache: Cache, why: str, reason: str) -> FrontlineUnavailableError:
     return FrontlineUnavailableError(
-        [Problem(EXPORT_NAME.format(wanted), None, "download",
-                 f"no DeepStateMap export for {wanted} or the {max_days_back} days before ({why}) and none cached in "
-                 f"{cache.folder}; save one as {EXPORT_NAME.format(wanted)} and read it with "
-                 f"vizlib.frontline.read_frontline(path), or set {EXPORT_ENV} to a folder of them")],
-        reason)
+        [
+            Problem(
+                EXPORT_NAME.format(wanted),
+                None,
+                "download",
+                f"no DeepStateMap export for {wanted} or the {max_days_back} days before ({why}) and none cached in "
+                f"{cache.folder}; save one as {EXPORT_NAME.format(wanted)} and read it with "
+                f"vizlib.frontline.read_frontline(path), or set {EXPORT_ENV} to a folder of them",
+            )
+        ],
+        reason,
+    )
 
 
 # ------------------------------------------------------------------ for figures
 
 
-def _load(kind: str, day: dt.date, cache: Cache, download: bool, max_days_back: int,
-          progress: bool = False) -> gpd.GeoDataFrame:
+def _load(
+    kind: str, day: dt.date, cache: Cache, download: bool, max_days_back: int, progress: bool = False
+) -> gpd.GeoDataFrame:
     if kind == "archive":
         if day < ARCHIVE_START:
             raise FrontlineUnavailableError(
                 [Problem("archive", None, "date", f"the archive starts on {ARCHIVE_START}, not {day}")],
-                "before the archive's first day")
+                "before the archive's first day",
+            )
         return _archive(cache, day, None, max_days_back, download, progress)
     mirror = os.environ.get(EXPORT_ENV)
     if mirror:
@@ -403,7 +458,7 @@ def for_date(
     cache = Cache(cache_dir)
     kinds = ("export", "archive") if kind == "auto" else (kind,)
     reasons: dict[str, str] = {}
-    for allowed in ((True, False) if download else (False,)):
+    for allowed in (True, False) if download else (False,):
         for each in kinds:
             try:
                 layer = _load(each, day, cache, allowed, max_days_back)
@@ -414,8 +469,11 @@ def for_date(
             when = "" if got == day else f" (latest within {max_days_back} days of {fmt.date(day)})"
             return Resolution(layer, f"{layer['source'].iloc[0]}{when}")
     why = "; ".join(f"{k}: {r}" for k, r in reasons.items())
-    return Resolution(None, f"no control layer for {fmt.date(day)} ({why}); nothing cached. Download one with "
-                            "vizlib.frontline.for_date(date) when online, or pass a file (read_frontline(path))")
+    return Resolution(
+        None,
+        f"no control layer for {fmt.date(day)} ({why}); nothing cached. Download one with "
+        "vizlib.frontline.for_date(date) when online, or pass a file (read_frontline(path))",
+    )
 
 
 _DATE_SPEC = re.compile(r"^\d{4}-?\d{2}-?\d{2}$")
@@ -470,8 +528,7 @@ def resolve(
         return for_date(text, kind=kind, download=download, cache_dir=cache_dir)
     path = Path(text).expanduser()
     if not path.is_file():
-        raise DataError([Problem(text, None, "--frontline",
-                                 "not auto, none, a date (YYYY-MM-DD) or an existing file")])
+        raise DataError([Problem(text, None, "--frontline", "not auto, none, a date (YYYY-MM-DD) or an existing file")])
     layer = read_frontline(path)
     return Resolution(layer, f"{layer['source'].iloc[0]} (from {path.name})")
 
