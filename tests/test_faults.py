@@ -29,8 +29,7 @@ import pytest
 from click.testing import CliRunner
 from test_export import standin
 
-from vizlib import export
-from vizlib import registry
+from vizlib import export, registry
 from vizlib.cli import main
 from vizlib.registry import FigureSpec
 

@@ -14,9 +14,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 import shapely
+from conftest import REPO
 
 import vizlib
-from conftest import REPO
 from vizlib import _text, data, fmt, maps, meta
 from vizlib._carto.geometry import EARTH_KM
 from vizlib._carto.projection import Frame
