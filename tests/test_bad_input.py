@@ -86,7 +86,7 @@ CASES = [
     ("claims-future-date", "claims", "claims.csv", _replace_cell(CLAIMS, "ru_kursk_nyt_1110", "2024-11-10,2024-11-10", "2099-11-10,2024-11-10").encode(), "outside"),
     ("claims-ftp-url", "claims", "claims.csv", _replace_cell(CLAIMS, "ru_kursk_nyt_1110", "https://menafn", "ftp://menafn").encode(), "http(s) URL"),
     ("claims-javascript-url", "claims", "claims.csv", _replace_cell(CLAIMS, "ru_kursk_nyt_1110", "https://menafn.com/", "javascript:alert(1)//").encode(), "http(s) URL"),
-    ("claims-unknown-subject", "claims", "claims.csv", _replace_cell(CLAIMS, "ru_kursk_nyt_1110", "ru_troops_kursk", "troops_on_mars").encode(), "subject"),
+    ("claims-unknown-subject", "claims", "claims.csv", _replace_cell(CLAIMS, "ru_kursk_zelensky_1111", "ru_troops_kursk", "troops_on_mars").encode(), "subject"),
     ("claims-truncated-row", "claims", "claims.csv", CLAIMS[: CLAIMS.index("ru_kursk_nyt_1110") + 40].encode(), "fields, expected"),
     ("claims-unterminated-quote", "claims", "claims.csv", CLAIMS[: CLAIMS.index('"Vadym') + 10].encode(), "expected"),
     ("claims-up-to-with-low", "claims", "claims.csv", _replace_cell(CLAIMS, "ru_kursk_before_pavliuk", ",,4000,up_to,", ",0,4000,up_to,").encode(), "bound: 'up_to' needs high and an empty low"),
