@@ -388,3 +388,20 @@ def test_trailing_commas_padding_and_blank_lines_together(tmp_path):
     path = tmp_path / "claims.csv"
     path.write_text("\n" + out.getvalue() + "\n\n", encoding="utf-8")
     pd.testing.assert_frame_equal(data.claims(path), data.claims())
+
+
+def _patterns(schema) -> set[str]:
+    if isinstance(schema, dict):
+        own = {schema["pattern"]} if isinstance(schema.get("pattern"), str) else set()
+        return own | {p for v in schema.values() for p in _patterns(v)}
+    if isinstance(schema, list):
+        return {p for v in schema for p in _patterns(v)}
+    return set()
+
+
+def test_every_pattern_of_the_schemas_has_plain_words():
+    from vizlib import schemas
+
+    patterns = {p for m in (schemas.CSV_KINDS | schemas.GEOJSON_KINDS).values() for p in _patterns(m.model_json_schema())}
+    assert len(patterns) >= 4
+    assert patterns <= set(data._PATTERN_WORDS), patterns - set(data._PATTERN_WORDS)

@@ -159,7 +159,7 @@ def _problems_from(name: str, row: int, exc: ValidationError, fallback: str) -> 
 
 
 #: Plain words for the patterns of :mod:`vizlib.schemas`.
-PATTERN_WORDS = {
+_PATTERN_WORDS = {
     r"^[a-z0-9][a-z0-9_]*$": "a lowercase id (letters a-z, digits and _)",
     r"^[A-Z]{2}$": "a two-letter country code such as UA",
     r"^[A-Z]{2}-[A-Z0-9]{1,3}$": "an ISO 3166-2 code such as UA-14",
@@ -191,7 +191,7 @@ def _message(err: Any) -> str:
     if kind == "string_too_short":
         return f"{shown} is shorter than {ctx['min_length']} characters"
     if kind == "string_pattern_mismatch":
-        words = PATTERN_WORDS.get(ctx["pattern"], f"in the form {ctx['pattern']}")
+        words = _PATTERN_WORDS.get(ctx["pattern"], f"in the form {ctx['pattern']}")
         return f"{shown} is not {words}"
     if kind == "finite_number":
         return f"{shown} is not a finite number"
