@@ -32,8 +32,8 @@ def test_validate_reports_each_problem_on_one_line_and_exits_2(tmp_path):
     result = run("validate", str(bad))
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
-    assert lines[0] == "claims.csv:3: high: low (5000) is greater than high (4000)"
-    assert lines[1].startswith("claims.csv:5: claim_date: ")
+    assert lines[0] == "claims.csv:3: high: '4000' is less than low (5000)"
+    assert lines[1] == "claims.csv:5: claim_date: '2024-09-31' is not a real date (day is out of range for month)"
     assert len(lines) == 2
 
 
@@ -42,7 +42,7 @@ def test_validate_kind_option_and_unknown_kind(tmp_path):
     odd.write_text("a,b\n1,2\n", encoding="utf-8")
     result = run("validate", str(odd))
     assert result.exit_code == 2
-    assert result.output.strip() == "mystery.csv:1: file: cannot tell the kind of data; pass --kind"
+    assert result.output.strip() == "mystery.csv:1: file: cannot tell the kind of data from the columns 'a,b'; pass --kind"
     result = run("validate", "--kind", "claims", str(odd))
     assert result.exit_code == 2
     assert "missing column" in result.output
@@ -90,7 +90,7 @@ def test_figures_rejects_bad_own_data_before_writing_anything(tmp_path):
     out = tmp_path / "out"
     result = run("figures", "--data", str(own), "--format", "html", "--out", str(out))
     assert result.exit_code == 2
-    assert result.output.strip() == "claims.csv:11: low: Input should be greater than or equal to 0"
+    assert result.output.strip() == "claims.csv:11: low: '-59000' must be greater than or equal to 0"
     assert not out.exists()
 
 

@@ -174,8 +174,8 @@ CLAIM_CASES = [
     ("claim_date", "2001-01-01", "outside"),
     ("refers_to", "2024-12-31", "after claim_date"),
     ("low", "-5", "greater than or equal to 0"),
-    ("low", "11,000", "integer"),
-    ("high", "9000", "greater than high"),
+    ("low", "11,000", "'11,000' is not a whole number"),
+    ("high", "9000", "'9000' is less than low"),
     ("high", "99000000", "implausibly large"),
     ("source_url", "ftp://example.org/x", "http"),
     ("source_url", "censor.net/news", "http"),
@@ -184,7 +184,7 @@ CLAIM_CASES = [
     ("basis", "guess", "count"),
     ("claimant_side", "XX", "UA"),
     ("claimant", "", "required"),
-    ("id", "Has Spaces", "pattern"),
+    ("id", "Has Spaces", "'Has Spaces' is not a lowercase id"),
 ]
 
 
@@ -215,7 +215,7 @@ PLACE_CASES = [
     ("lat", "51.0", "outside UA-14"),
     ("iso_3166_2", "RU-KRS", "country UA"),
     ("kind", "metropolis", "capital"),
-    ("approximate", "maybe", "bool"),
+    ("approximate", "maybe", "'maybe' is not true or false"),
     ("precision_m", "0", "greater than 0"),
 ]
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from vizlib import data as vdata
 from vizlib import registry
+from vizlib._files import quote
 from vizlib.errors import DataError, ExportError
 from vizlib.registry import FIGURES
 from vizlib.theme import SIZES
@@ -82,8 +85,6 @@ def export_figures(
     """Export the article figures with their data and manifests, and write README.md."""
     from vizlib import export
 
-    own = _own_data(data_dir) if data_dir else {}
-
     names = [n for item in only for n in item.split(",") if n] or list(registry.FIGURES)
     unknown = [n for n in names if n not in registry.FIGURES]
     if unknown:
@@ -91,6 +92,11 @@ def export_figures(
     chosen = [f.strip() for f in formats.split(",") if f.strip()]
     if not chosen or set(chosen) - set(export.FORMATS):
         _fail(EXIT_INVALID, f"--format takes a comma-separated list of {', '.join(export.FORMATS)}, not {formats!r}")
+
+    own: dict[str, Path] = {}
+    if data_dir:
+        own, frames = _own_data(data_dir)
+        _check_needs(names, own, frames, chosen_by_user=bool(only))
 
     options = {k: v for k, v in (("size", size), ("theme", theme)) if v}
     built, failures = {}, []
@@ -122,28 +128,65 @@ def _fail(code: int, message: str) -> None:
     sys.exit(code)
 
 
-def _own_data(folder: str) -> dict[str, Path]:
-    """Validate the user's data files in ``folder`` before anything is built or written."""
+def _own_data(folder: str) -> tuple[dict[str, Path], dict[str, Any]]:
+    """Validate the user's data files in ``folder`` as the builders will read them.
+
+    Returns the files found by kind, and what each loads to. Places (the user's, or
+    vizlib's when the user gives only boundaries) are checked against the user's
+    boundaries; events against the places the maps will draw.
+    """
     root = Path(folder)
     if not root.is_dir():
         _fail(EXIT_INVALID, f"{folder}: --data: not a folder")
     found = {kind: root / name for kind, name in vdata.KINDS.items() if kind != "locator" and (root / name).is_file()}
     if not found:
         _fail(EXIT_INVALID, f"{folder}: --data: none of {', '.join(vdata.KINDS.values())} is there")
-    problems = []
-    for kind, path in found.items():
+    frames: dict[str, Any] = {}
+    problems: list[str] = []
+
+    def load(kind: str, loader, name: str | None = None) -> None:
         try:
-            if kind == "places":  # check places against the user's own boundaries when given
-                vdata.places(path, regions=found.get("regions"))
-            elif kind == "events" and "places" in found:  # events may name the user's own places
-                vdata.events(path, places=vdata.places(found["places"], regions=found.get("regions")))
-            else:
-                vdata.validate_file(path, kind)
+            frames[kind] = loader()
         except DataError as exc:
-            problems += [str(p) for p in exc.problems]
+            problems.extend(str(dataclasses.replace(p, file=name) if name else p) for p in exc.problems)
+
+    regions = found.get("regions")
+    if regions:
+        load("regions", lambda: vdata.regions(regions))
+    if "places" in found:
+        load("places", lambda: vdata.places(found["places"], regions=regions))
+    elif regions and "regions" in frames:  # the maps draw vizlib's places on the user's boundaries
+        load("places", lambda: vdata.places(None, regions=regions), f"vizlib's {vdata.KINDS['places']}")
+    if "events" in found:  # (if the user's places are broken, the events are checked without them)
+        known = frames.get("places") if "places" in found else vdata.places()
+        load("events", lambda: vdata.events(found["events"], places=known))
+    if "claims" in found:
+        load("claims", lambda: vdata.claims(found["claims"]))
     if problems:
         _fail(EXIT_INVALID, "\n".join(problems))
-    return found
+    return found, frames
+
+
+def _check_needs(names: list[str], files: dict[str, Path], frames: dict[str, Any], chosen_by_user: bool) -> None:
+    """Refuse, before anything is built or written, when the user's data lacks what a figure needs.
+
+    One line per need of each figure that the data does not meet, naming the file; the
+    bundled data (used for the kinds the user did not give) meets every need.
+    """
+    lines, short = [], set()
+    for name in names:
+        for need in registry.FIGURES[name].needs:
+            frame = frames.get(need.kind)
+            if frame is not None and not frame[need.column].isin(need.values).any():
+                wanted = " or ".join(map(quote, need.values))
+                it = "one" if len(need.values) > 1 else "it"
+                lines.append(f"{files[need.kind].name}: {need.column}: no {wanted} (figure {name} needs {it})")
+                short.add(name)
+    if not lines:
+        return
+    can = [n for n in names if n not in short]
+    hint = f"; this data can make: --only {','.join(can)}" if can and not chosen_by_user else ""
+    _fail(EXIT_INVALID, "\n".join([*lines, f"nothing written{hint}"]))
 
 
 if __name__ == "__main__":  # pragma: no cover

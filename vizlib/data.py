@@ -17,13 +17,13 @@ Examples
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
+import difflib
 import functools
-import io
 import json
 import math
 import os
+import re
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,7 +32,7 @@ import pandas as pd
 from pydantic import BaseModel, ValidationError
 
 from vizlib import schemas
-from vizlib._files import feature_list, read_json, read_text
+from vizlib._files import DELIMITERS, csv_header, feature_list, quote, read_csv, read_json, read_text
 from vizlib._paths import data_file
 from vizlib.errors import DataError, Problem, StaleDataWarning
 
@@ -70,7 +70,6 @@ KINDS = {
     "settlements": "settlements.csv",
     "control": "control.csv",
 }
-_CSV_HEADER_LINE = 1
 
 #: The one date the whole article set is drawn as of, unless a builder or the CLI is given
 #: ``as_of=``: claims published and events dated after it are left out, and maps draw control
@@ -83,63 +82,51 @@ DEFAULT_AS_OF = dt.date(2024, 11, 23)
 
 
 def _csv_records(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
-    """Parse a CSV file strictly; return ``(line, record)`` pairs."""
-    name = path.name
-    text = read_text(path)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        rows = list(reader)
-    except csv.Error as exc:
-        raise DataError([Problem(name, reader.line_num, "file", f"malformed CSV: {exc}")]) from None
-    header = [h.strip() for h in rows[0]]
-    problems = []
+    """Read a CSV file (as spreadsheets write it) with ``columns``; return ``(line, record)`` pairs."""
+    table = read_csv(path)
+    name, line, header = table.name, table.header_line, table.columns
     missing = [c for c in columns if c not in header]
     extra = [c for c in header if c not in columns]
-    if missing:
-        hint = "; is the delimiter a comma?" if len(header) == 1 else ""
-        problems.append(Problem(name, _CSV_HEADER_LINE, ",".join(missing), f"missing column{hint}"))
-    if extra:
-        problems.append(Problem(name, _CSV_HEADER_LINE, ",".join(extra), "unknown column"))
-    if len(set(header)) != len(header):
-        problems.append(Problem(name, _CSV_HEADER_LINE, "header", "duplicate column names"))
+    problems = table.header_problems()
+    if missing and len(header) == 1 and len(columns) > 1:
+        problems.append(Problem(name, line, "header", _one_column(header[0])))
+    elif missing:
+        guesses = [g for c in missing for g in difflib.get_close_matches(c, extra, n=1)]
+        hint = f" ({', '.join(map(quote, guesses))} is there: names are exact)" if guesses else ""
+        problems.append(Problem(name, line, ",".join(missing), f"missing column{hint}"))
+        extra = [c for c in extra if c not in guesses]
+    if extra and not (missing and len(header) == 1):
+        problems += [Problem(name, line, "header", f"unknown column {quote(c)}") for c in extra]
     if problems:
         raise DataError(problems)
-    records = []
-    # csv.reader does not report line numbers per row; count them from the text
-    # (quoted fields may span lines, so re-parse to find each row's first line).
-    line_numbers = _row_start_lines(text)
-    for line, row in zip(line_numbers[1:], rows[1:]):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            problems.append(Problem(name, line, "row", f"has {len(row)} fields, expected {len(header)}"))
-            continue
-        records.append((line, dict(zip(header, row))))
-    if problems:
-        raise DataError(problems)
-    if not records:
-        raise DataError([Problem(name, None, "file", "header only: no data rows")])
-    return records
+    return table.records()
 
 
-def _row_start_lines(text: str) -> list[int]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    starts, previous_end = [], 0
-    for _ in reader:
-        starts.append(previous_end + 1)
-        previous_end = reader.line_num
-    return starts
+def _one_column(header: str) -> str:
+    used = next((d for d in DELIMITERS if d in header), ";")
+    sep = "sep= and a tab" if used == "\t" else f"sep={used}"
+    return f"{quote(header)} is one column: the delimiter must be a comma, or the first line must say {sep}"
+
+
+_UNNAMED = re.compile(r"(Unnamed: \d+)?")  # pandas' name for a column with an empty header
 
 
 def _frame_records(frame: pd.DataFrame, columns: list[str]) -> list[tuple[int, dict[str, Any]]]:
     name = "<DataFrame>"
+    problems = []
+    for position, column in enumerate(frame.columns, start=1):
+        if isinstance(column, str) and _UNNAMED.fullmatch(column.strip()):
+            held = frame[column].map(_from_pandas).map(lambda v: None if isinstance(v, str) and not v.strip() else v)
+            if held.notna().any():
+                value = held[held.notna()].iloc[0]
+                message = f"column {position} has no name, but holds {quote(value)}"
+                problems.append(Problem(name, None, "header", message))
+            frame = frame.drop(columns=column)
     missing = [c for c in columns if c not in frame.columns]
     extra = [c for c in frame.columns if c not in columns]
-    problems = []
     if missing:
         problems.append(Problem(name, None, ",".join(missing), "missing column"))
-    if extra:
-        problems.append(Problem(name, None, ",".join(map(str, extra)), "unknown column"))
+    problems += [Problem(name, None, "header", f"unknown column {quote(c)}") for c in extra]
     if problems:
         raise DataError(problems)
     if frame.empty:
@@ -163,7 +150,8 @@ def _validate_rows(
 ) -> list[tuple[int, BaseModel]]:
     problems, rows = [], []
     for line, record in records:
-        cleaned = {k: (None if isinstance(v, str) and not v.strip() else v) for k, v in record.items()}
+        # padding is never meant, in any field; an empty cell is a missing value
+        cleaned = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in record.items()}
         try:
             rows.append((line, model.model_validate(cleaned)))
         except ValidationError as exc:
@@ -175,15 +163,70 @@ def _validate_rows(
 
 
 def _problems_from(name: str, row: int, exc: ValidationError, fallback: str) -> list[Problem]:
-    problems = []
-    for err in exc.errors():
-        field = ".".join(str(p) for p in err["loc"]) or fallback
-        if err["type"] == "missing" or (err.get("input", "") is None and err["type"].endswith("_type")):
-            message = "required, but empty"
-        else:
-            message = err["msg"].removeprefix("Value error, ")
-        problems.append(Problem(name, row, field, message))
-    return problems
+    """Turn pydantic's errors into one Problem each, quoting the offending value."""
+    return [
+        Problem(name, row, ".".join(str(p) for p in err["loc"]) or fallback, _message(err))
+        for err in exc.errors(include_url=False)
+    ]
+
+
+#: Plain words for the patterns of :mod:`vizlib.schemas`.
+_PATTERN_WORDS = {
+    r"^[a-z0-9][a-z0-9_]*$": "a lowercase id (letters a-z, digits and _)",
+    r"^[A-Z]{2}$": "a two-letter country code such as UA",
+    r"^[A-Z]{2}-[A-Z0-9]{1,3}$": "an ISO 3166-2 code such as UA-14",
+    r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$": "an ISO 3166 code such as UA or UA-14",
+}
+_BOUNDS = {
+    "greater_than": "greater than {gt}",
+    "greater_than_equal": "greater than or equal to {ge}",
+    "less_than": "less than {lt}",
+    "less_than_equal": "less than or equal to {le}",
+}
+_NOUNS = {"int": "a whole number", "float": "a number", "bool": "true or false", "string": "text", "date": "a date"}
+
+
+def _message(err: Any) -> str:
+    """Say what is wrong with one value, quoting it: ``'guess' is not one of count, ...``."""
+    kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
+    if kind == "missing" or value is None or value == "":
+        return "required, but empty" if kind == "missing" or kind.endswith("_type") else _predicate(err["msg"])
+    shown = quote(value)
+    if kind == "literal_error":
+        allowed = re.findall(r"'([^']*)'", ctx.get("expected", "")) or [ctx.get("expected", "")]
+        return f"{shown} is not one of {', '.join(allowed)}"
+    if kind in _BOUNDS:
+        bound = {k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in ctx.items()}
+        return f"{shown} must be {_BOUNDS[kind].format(**bound)}"
+    if kind == "string_too_long":
+        return f"{shown} ({len(value)} characters) is longer than {ctx['max_length']} characters"
+    if kind == "string_too_short":
+        return f"{shown} is shorter than {ctx['min_length']} characters"
+    if kind == "string_pattern_mismatch":
+        words = _PATTERN_WORDS.get(ctx["pattern"], f"in the form {ctx['pattern']}")
+        return f"{shown} is not {words}"
+    if kind == "finite_number":
+        return f"{shown} is not a finite number"
+    if kind in ("int_parsing", "int_from_float"):
+        return f"{shown} is not a whole number"
+    if kind == "float_parsing":
+        return f"{shown} is not a number (write it with a decimal point and no thousands separators)"
+    if kind.startswith("date_"):
+        return f"{shown} is not a date in YYYY-MM-DD form"
+    if kind == "bool_parsing":
+        return f"{shown} is not true or false"
+    if kind == "extra_forbidden":
+        return f"unknown property, holding {shown}"  # CSV columns are checked before
+    if kind.endswith("_type"):
+        return f"{shown} is not {_NOUNS.get(kind.removesuffix('_type'), kind.removesuffix('_type'))}"
+    message = _predicate(err["msg"])
+    if kind in ("value_error", "assertion_error") and not isinstance(value, dict) and shown not in message:
+        return f"{shown} {message}"  # a rule's message is a predicate on the value (see vizlib.schemas)
+    return message if shown in message or isinstance(value, dict) else f"{shown}: {message}"
+
+
+def _predicate(msg: str) -> str:
+    return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
 
 
 def _unique(name: str, keyed: list[tuple[int, str]], field: str = "id") -> list[Problem]:
@@ -191,7 +234,7 @@ def _unique(name: str, keyed: list[tuple[int, str]], field: str = "id") -> list[
     problems = []
     for line, key in keyed:
         if key in seen:
-            problems.append(Problem(name, line, field, f"duplicate {key!r} (first on row {seen[key]})"))
+            problems.append(Problem(name, line, field, f"duplicate {quote(key)} (first on row {seen[key]})"))
         else:
             seen[key] = line
     return problems
@@ -365,7 +408,7 @@ def _events(source: Any, places_frame: pd.DataFrame | None) -> pd.DataFrame:
     name, rows = _load_table(source, "events")
     known = None if places_frame is None else set(places_frame["id"])
     problems = [
-        Problem(name, line, "place_id", f"{row.place_id!r} is not a place id in places.csv")
+        Problem(name, line, "place_id", f"{quote(row.place_id)} is not a place id in places.csv")
         for line, row in rows
         if known is not None and row.place_id and row.place_id not in known
     ]
@@ -414,11 +457,13 @@ def _places(source: Any, regions_source: Any) -> pd.DataFrame:
     for line, row in rows:
         shape = polygons.get(row.iso_3166_2) or polygons.get(row.country)
         if shape is None:
-            problems.append(Problem(name, line, "iso_3166_2", f"no boundary for {row.iso_3166_2} or {row.country}"))
+            message = f"no boundary for {quote(row.iso_3166_2)} or {quote(row.country)} in the regions"
+            problems.append(Problem(name, line, "iso_3166_2", message))
             continue
         distance_m = _distance_outside_m(shape, row.lon, row.lat)
         if distance_m > row.precision_m:
-            problems.append(Problem(name, line, "lat,lon", f"{distance_m / 1000:.1f} km outside {row.iso_3166_2}"))
+            where = f"{row.lat!r}, {row.lon!r} is {distance_m / 1000:.1f} km outside {row.iso_3166_2}"
+            problems.append(Problem(name, line, "lat,lon", f"{where} (precision_m {row.precision_m:g})"))
     if problems:
         raise DataError(problems)
     frame = _to_frame(rows, schemas.Place, ())
@@ -781,7 +826,7 @@ def _check_crs(name: str, collection: dict[str, Any]) -> None:
     if crs is not None:
         crs_name = str((crs.get("properties") or {}).get("name", crs)) if isinstance(crs, dict) else str(crs)
         if not any(tag in crs_name for tag in ("CRS84", "4326")):
-            raise DataError([Problem(name, None, "crs", f"must be EPSG:4326 (WGS 84 lon/lat), not {crs_name}")])
+            raise DataError([Problem(name, None, "crs", f"must be EPSG:4326 (WGS 84 lon/lat), not {quote(crs_name)}")])
 
 
 def _validate_features(name: str, features: list[Any], model: type[BaseModel]) -> list[tuple[int, BaseModel, Any]]:
@@ -791,7 +836,8 @@ def _validate_features(name: str, features: list[Any], model: type[BaseModel]) -
     problems, rows = [], []
     for number, feature in enumerate(features, start=1):
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            problems.append(Problem(name, number, "type", "not a GeoJSON Feature"))
+            shown = quote(feature.get("type") if isinstance(feature, dict) else feature)
+            problems.append(Problem(name, number, "type", f"{shown} is not a GeoJSON Feature"))
             continue
         try:
             props = model.model_validate(feature.get("properties") or {})
@@ -800,10 +846,11 @@ def _validate_features(name: str, features: list[Any], model: type[BaseModel]) -
             continue
         geometry = feature.get("geometry") or {}
         if not isinstance(geometry, dict):
-            problems.append(Problem(name, number, "geometry", "not a GeoJSON geometry object"))
+            problems.append(Problem(name, number, "geometry", f"{quote(geometry)} is not a GeoJSON geometry object"))
             continue
         if geometry.get("type") not in ("Polygon", "MultiPolygon"):
-            problems.append(Problem(name, number, "geometry", f"must be a (Multi)Polygon, not {geometry.get('type')}"))
+            message = f"must be a (Multi)Polygon, not {quote(geometry.get('type'))}"
+            problems.append(Problem(name, number, "geometry", message))
             continue
         ring_problem = _ring_problem(geometry)
         if ring_problem:
@@ -816,7 +863,8 @@ def _validate_features(name: str, features: list[Any], model: type[BaseModel]) -
             continue
         minx, miny, maxx, maxy = geom.bounds
         if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-            problems.append(Problem(name, number, "geometry", "coordinates are not lon/lat degrees (wrong CRS?)"))
+            message = f"coordinates are not lon/lat degrees (x {minx:g}..{maxx:g}, y {miny:g}..{maxy:g}; wrong CRS?)"
+            problems.append(Problem(name, number, "geometry", message))
             continue
         if not geom.is_valid:
             problems.append(Problem(name, number, "geometry", f"invalid polygon: {shapely.is_valid_reason(geom)}"))
@@ -836,11 +884,11 @@ def _ring_problem(geometry: dict[str, Any]) -> str | None:
         for polygon in polygons:
             for ring in polygon:
                 if len(ring) < 4:
-                    return f"a ring has {len(ring)} positions; at least 4 are needed"
+                    return f"a ring has {len(ring)} positions ({quote(ring)}); at least 4 are needed"
                 if list(ring[0]) != list(ring[-1]):
-                    return "a ring is not closed (first and last positions differ)"
+                    return f"a ring is not closed (first {ring[0]} and last {ring[-1]} positions differ)"
     except TypeError:
-        return "coordinates are not nested lists of positions"
+        return f"coordinates {quote(geometry.get('coordinates'))} are not nested lists of positions"
     return None
 
 
@@ -881,15 +929,19 @@ def detect_kind(path: str | os.PathLike[str]) -> str:
         for kind, key in _KEYS.items():
             if f'"{key}"' in text:
                 return kind
-    else:
-        header = {h.strip() for h in next(csv.reader(io.StringIO(text)), [])}
-        for kind, model in schemas.CSV_KINDS.items():
-            if header == set(model.model_fields):
-                return kind
-        best = max(schemas.CSV_KINDS, key=lambda k: len(header & set(schemas.CSV_KINDS[k].model_fields)))
-        if header & set(schemas.CSV_KINDS[best].model_fields) - {"id", "source", "source_url"}:
-            return best
-    raise DataError([Problem(path.name, 1, "file", "cannot tell the kind of data; pass --kind")])
+        raise DataError([Problem(path.name, None, "file", "cannot tell the kind of data; pass --kind")])
+    names = csv_header(text)
+    header = set(names)
+    if len(names) == 1:  # another delimiter than a comma: tell the kind, and let its loader say so
+        header = {h.strip() for d in DELIMITERS for h in names[0].split(d) if d in names[0]}
+    for kind, model in schemas.CSV_KINDS.items():
+        if header == set(model.model_fields):
+            return kind
+    best = max(schemas.CSV_KINDS, key=lambda k: len(header & set(schemas.CSV_KINDS[k].model_fields)))
+    if header & set(schemas.CSV_KINDS[best].model_fields) - {"id", "source", "source_url"}:
+        return best
+    message = f"cannot tell the kind of data from the columns {quote(','.join(names))}; pass --kind"
+    raise DataError([Problem(path.name, 1, "file", message)])
 
 
 def validate_file(path: str | os.PathLike[str], kind: str | None = None, places: Any = None) -> Any:

@@ -12,13 +12,37 @@ __all__ = ["FigureSpec", "FIGURES", "build"]
 
 
 @dataclass(frozen=True)
+class Need:
+    """Data a figure cannot be drawn without: a row of dataset ``kind`` whose ``column`` is one of ``values``."""
+
+    kind: str
+    column: str
+    values: tuple[str, ...]
+
+
+def _regions(*codes: str) -> tuple[Need, ...]:
+    return tuple(Need("regions", "iso_3166_2", (code,)) for code in codes)
+
+
+def _claims(*subjects: str) -> tuple[Need, ...]:
+    return (Need("claims", "subject", subjects),)
+
+
+@dataclass(frozen=True)
 class FigureSpec:
-    """One article figure: its slug, what it shows, and its builder."""
+    """One article figure: its slug, what it shows, its builder, and the data it needs.
+
+    ``needs`` lists, per dataset, the rows a builder cannot do without (an oblast it
+    frames or highlights, a country it outlines, a subject it charts); the bundled data
+    meets them all, and ``vizlib figures --data`` checks a user's data against them
+    before it builds anything.
+    """
 
     slug: str
     title: str
     module: str
     function: str
+    needs: tuple[Need, ...] = ()
 
     def builder(self) -> Callable[..., Any]:
         """Import and return the builder function."""
@@ -28,25 +52,47 @@ class FigureSpec:
 FIGURES = {
     spec.slug: spec
     for spec in (
-        FigureSpec("theatre", "Map: the theatre, Kursk and Donetsk oblasts in context", "vizlib.maps", "theatre"),
-        FigureSpec("kursk", "Map: Kursk oblast and the Ukrainian border, Sudzha", "vizlib.maps", "kursk"),
         FigureSpec(
-            "donetsk", "Map: Donetsk front, Pokrovsk, Kurakhove and the reservoir dam", "vizlib.maps", "donetsk"
+            "theatre",
+            "Map: the theatre, Kursk and Donetsk oblasts in context",
+            "vizlib.maps",
+            "theatre",
+            _regions("RU-KRS", "UA-14", "UA", "RU", "BY"),  # highlighted oblasts; countries outlined and named
         ),
         FigureSpec(
-            "troops-kursk", "Chart: claimed Russian troop numbers in Kursk oblast", "vizlib.charts", "troops_kursk"
+            "kursk",
+            "Map: Kursk oblast and the Ukrainian border, Sudzha",
+            "vizlib.maps",
+            "kursk",
+            _regions("RU-KRS", "UA-59", "UA", "RU"),  # framed on both oblasts; the border is the UA/RU outlines'
+        ),
+        FigureSpec(
+            "donetsk",
+            "Map: Donetsk front, Pokrovsk, Kurakhove and the reservoir dam",
+            "vizlib.maps",
+            "donetsk",
+            _regions("UA-14", "UA"),
+        ),
+        FigureSpec(
+            "troops-kursk",
+            "Chart: claimed Russian troop numbers in Kursk oblast",
+            "vizlib.charts",
+            "troops_kursk",
+            _claims("ru_troops_kursk"),
         ),
         FigureSpec(
             "north-korea",
             "Chart: claimed North Korean troop numbers in Russia and Kursk",
             "vizlib.charts",
             "north_korea",
+            _claims("nk_troops_russia", "nk_troops_kursk"),
         ),
         FigureSpec(
             "kursk-area",
             "Chart: Ukrainian-held area in Kursk oblast as claimed by each side",
             "vizlib.charts",
             "kursk_area",
+            _claims("ua_held_area_kursk"),
         ),
         FigureSpec("timeline", "Chart: timeline of the events, June-December 2024", "vizlib.charts", "timeline"),
     )

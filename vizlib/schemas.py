@@ -8,7 +8,10 @@ its oblast) live in :mod:`vizlib.data`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+import re
+import types
+import typing
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
@@ -55,22 +58,26 @@ EVENT_CATEGORIES = ("diplomacy", "military", "politics", "report", "infrastructu
 DATE_MIN = dt.date(2014, 2, 20)
 
 
+# A rule's ValueError says what is wrong with the value, as a predicate ("is not ..."):
+# vizlib.data writes the quoted value before it, e.g. "'ftp://x' is not an http(s) URL".
+
+
 def _sane_date(value: dt.date) -> dt.date:
     if not DATE_MIN <= value <= dt.date.today():
-        raise ValueError(f"date {value.isoformat()} is outside {DATE_MIN.isoformat()}..today")
+        raise ValueError(f"is outside {DATE_MIN.isoformat()}..today")
     return value
 
 
 def _http_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError("must be an http(s) URL")
+        raise ValueError("is not an http(s) URL")
     return value
 
 
 def _one_publication(value: str) -> str:
     if any(mark in value for mark in ("(", ")", ";", ",")) or " via " in f" {value.lower()} ":
-        raise ValueError(f"{value!r} must name one publication; put the site the URL points at in 'via'")
+        raise ValueError("must name one publication; put the site the URL points at in 'via'")
     return value
 
 
@@ -79,6 +86,70 @@ def _integral(value: object) -> object:
     if isinstance(value, str) and value.strip().endswith(".0") and value.strip()[:-2].isdigit():
         return value.strip()[:-2]
     return value
+
+
+_WHOLE = re.compile(r"[+-]?\d+")
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:([,' \u00a0\u202f])\d{3})(?:\1\d{3})*")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DMY = re.compile(r"(\d{1,2})([/.])(\d{1,2})\2(\d{4})")
+_YMD = re.compile(r"(\d{4})([/.])(\d{1,2})\2(\d{1,2})")
+_TIMED = re.compile(r"(\d{4})-(\d{2})-(\d{2})[T ]\d.*")
+
+
+def _whole_number(text: str) -> str:
+    """Refuse what pydantic would guess at: 11,000 / 11 000 / 11.000 (eleven?) / 11.0."""
+    if _WHOLE.fullmatch(text):
+        return text
+    if _GROUPED.fullmatch(text):
+        return _refuse(f"is not a whole number (write {re.sub(r'[^0-9+-]', '', text)}, without separators)")
+    return _refuse("is not a whole number (write digits only, without separators or decimals)")
+
+
+def _iso_date(text: str) -> str:
+    """Refuse every date form but YYYY-MM-DD, suggesting the rewrite when it is unambiguous."""
+    if _ISO_DATE.fullmatch(text):
+        try:
+            dt.date.fromisoformat(text)
+        except ValueError as exc:
+            return _refuse(f"is not a real date ({exc})")
+        return text
+    expected = "is not a date in YYYY-MM-DD form"
+    readings = []
+    if match := _DMY.fullmatch(text):
+        first, _, second, year = match.groups()
+        readings = [(year, second, first), (year, first, second)]  # day first, then month first
+    elif match := _YMD.fullmatch(text):
+        year, _, month, day = match.groups()
+        readings = [(year, month, day)]
+    elif match := _TIMED.fullmatch(text):
+        readings = [match.groups()]
+    candidates = list(dict.fromkeys(_real_date(*r) for r in readings if _real_date(*r)))
+    if len(candidates) == 1:
+        return _refuse(f"{expected} (write {candidates[0]})")
+    if candidates:
+        return _refuse(f"{expected} (write {' or '.join(candidates)}: which is the day cannot be told)")
+    return _refuse(expected)
+
+
+def _real_date(year: str, month: str, day: str) -> str | None:
+    try:
+        return dt.date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
+
+
+def _refuse(message: str) -> Any:
+    raise ValueError(message)
+
+
+def _plain_type(annotation: Any) -> Any:
+    """Return the type under Annotated[...] and ``| None``: ``int`` for ``Annotated[int, ...] | None``."""
+    if typing.get_origin(annotation) is Annotated:
+        return _plain_type(typing.get_args(annotation)[0])
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _plain_type(inner[0]) if len(inner) == 1 else annotation
+    return annotation
 
 
 Date = Annotated[dt.date, AfterValidator(_sane_date)]
@@ -92,6 +163,18 @@ Publication = Annotated[Text, AfterValidator(_one_publication)]
 
 class _Row(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _text_form(cls, value: Any, info: ValidationInfo) -> Any:
+        """Read a cell's text as written: a whole number is digits only, a date is YYYY-MM-DD."""
+        if isinstance(value, str) and info.field_name:
+            kind = _plain_type(cls.model_fields[info.field_name].annotation)
+            if kind is int:
+                return _whole_number(value.strip())
+            if kind is dt.date:
+                return _iso_date(value.strip())
+        return value
 
 
 class Claim(_Row):
@@ -134,7 +217,7 @@ class Claim(_Row):
     def _not_after_claim(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
         claimed = info.data.get("claim_date")
         if value and claimed and value > claimed:
-            raise ValueError(f"{value.isoformat()} is after claim_date {claimed.isoformat()}")
+            raise ValueError(f"is after claim_date {claimed.isoformat()}")
         return value
 
     @field_validator("low", "high")
@@ -142,10 +225,10 @@ class Claim(_Row):
     def _plausible(cls, value: int | None, info: ValidationInfo) -> int | None:
         unit = info.data.get("unit")
         if value is not None and unit and value > UNITS[unit]:
-            raise ValueError(f"{value} is implausibly large for unit {unit} (max {UNITS[unit]})")
+            raise ValueError(f"is implausibly large for unit {unit} (max {UNITS[unit]})")
         low = info.data.get("low")
         if info.field_name == "high" and value is not None and low is not None and low > value:
-            raise ValueError(f"low ({low}) is greater than high ({value})")
+            raise ValueError(f"is less than low ({low})")
         return value
 
     @field_validator("bound", "attribution", mode="before")
@@ -239,7 +322,7 @@ class Place(_Row):
     def _in_country(cls, value: str, info: ValidationInfo) -> str:
         country = info.data.get("country")
         if country and not value.startswith(country + "-"):
-            raise ValueError(f"{value} is not a subdivision of country {country}")
+            raise ValueError(f"is not a subdivision of country {country}")
         return value
 
     @field_validator("geonames_id")
