@@ -48,6 +48,8 @@ class Canvas:
     axis_labels : bool
         Leave room for x tick labels between plot and footer (charts); maps put
         the footer just under the plot.
+    key_px : float
+        Room kept under the plot (and its tick labels) for a key, in pixels.
 
     Raises
     ------
@@ -68,6 +70,7 @@ class Canvas:
         theme: str = "light",
         lang: str = "en",
         axis_labels: bool = True,
+        key_px: float = 0,
     ) -> None:
         self.t = i18n.words(lang)
         self.slug, self.size, self.theme, self.lang = slug, size, theme, lang
@@ -78,7 +81,7 @@ class Canvas:
         self.fig = go.Figure()
         self.obstacles: list[Box] = []
         self.labels: list[Label] = []
-        self.set_facts(sources=sources, as_of=as_of, notes=notes)
+        self.set_facts(sources=sources, as_of=as_of, notes=notes, key_px=key_px)
 
     # ---- editorial facts and the plot area they leave
     def set_facts(self, *, sources: Iterable[Source], as_of: dt.date, notes: str = "", key_px: float = 0) -> Box:

@@ -250,11 +250,11 @@ def _area(box: Box) -> float:
     return box.width * box.height
 
 
-def _cost(box: Box, bounds: Box, taken: list[Box], thin: list[Box], clearance: float) -> float:
+def _cost(box: Box, bounds: Box, taken: list[Box], thin: list[Box], clearance: float) -> tuple[float, float]:
+    """Return (hard cost: outside the plot or over something, soft cost: across thin lines) of a box."""
     padded = box.pad(clearance)
-    return (
-        box.area_outside(bounds) * 10 + sum(padded.overlap(t) for t in taken) + sum(padded.overlap(t) for t in thin) / 4
-    )
+    hard = box.area_outside(bounds) * 10 + sum(padded.overlap(t) for t in taken)
+    return hard, sum(padded.overlap(t) for t in thin) / 4
 
 
 def _greedy(order, bounds, taken, thin) -> tuple[dict[int, tuple[str, Spot, Box] | None], float]:
@@ -262,22 +262,23 @@ def _greedy(order, bounds, taken, thin) -> tuple[dict[int, tuple[str, Spot, Box]
     chosen: dict[int, tuple[str, Spot, Box] | None] = {}
     total = 0.0
     for label in order:
-        best, best_cost = None, float("inf")
+        best, best_cost, best_hard = None, float("inf"), float("inf")
         # a label short of room may touch its neighbours before it overlaps one
         for clearance in dict.fromkeys((label.clearance, min(label.clearance, 0))):
             for text in label.texts:
                 for spot in label.spots:
                     box = label.box_at(spot, text)
-                    cost = _cost(box, bounds, taken, thin, clearance)
-                    if cost < best_cost:
-                        best, best_cost = (text, spot, box), cost
-                    if cost == 0:
+                    hard, soft = _cost(box, bounds, taken, thin, clearance)
+                    if hard + soft < best_cost:
+                        best, best_cost, best_hard = (text, spot, box), hard + soft, hard
+                    if hard + soft == 0:
                         break
                 if best_cost == 0:
                     break
             if best_cost == 0:
                 break
-        if best is None or (best_cost > 0 and not label.required):
+        # an optional label may cross a thin line (drawn on the background), never overlap anything else
+        if best is None or (best_hard > 0 and not label.required):
             chosen[id(label)] = None
             continue
         chosen[id(label)] = best

@@ -38,7 +38,8 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from vizlib import _doc, data, meta
+from vizlib import _doc, data, i18n, meta
+from vizlib import theme as _theme
 from vizlib._canvas import Canvas, Panel
 from vizlib._charts import alt, axes, composition, labels, marks
 from vizlib._charts import events as event_marks
@@ -111,6 +112,7 @@ def troops_kursk(
     rows = _subject(claims, data.claims(claims, as_of=day), "ru_troops_kursk", "ru_nk_troops_kursk")
     marked = _events(events, TROOP_EVENTS, day)
     both = (rows["subject"] == "ru_nk_troops_kursk").any()
+    entries, key_px = _key(rows, size, theme, lang)
     cv = Canvas(
         "troops-kursk",
         title=N_("Russian (and North Korean) troops in Kursk oblast, as claimed")
@@ -121,6 +123,7 @@ def troops_kursk(
         size=size,
         theme=theme,
         lang=lang,
+        key_px=key_px,
     )
     # At narrow sizes, a little more room right of the last event line for the latest claims' labels.
     right_pad = 12 if cv.preset.width < _NARROW_PX else 8
@@ -130,9 +133,10 @@ def troops_kursk(
     panel = cv.panel(x_range, (0, y_top))
     event_xs = [panel.x(d) for d in marked["date"]]
     obstacles = marks.claims(cv, dated, panel, "refers_to")
-    legend_box, legend = marks.key(cv, rows, panel, obstacles, event_xs)
-    event_boxes = event_marks.draw(cv, marked, panel, [*obstacles, legend_box])
-    blocked = [*obstacles, legend_box, *event_boxes]
+    legend_box, legend = marks.key(cv, entries, panel, obstacles, event_xs)
+    keep_off = [*obstacles, *([legend_box] if legend_box else [])]
+    event_boxes = event_marks.draw(cv, marked, panel, keep_off)
+    blocked = [*keep_off, *event_boxes]
     labels.claims(cv, dated, panel, blocked, "refers_to", event_lines=event_marks.lines(panel, marked))
     axes.style(cv, x_range, y_top, y_ticks_n=8)
     cv.fig.update_layout(bargap=0, barmode="overlay", showlegend=True, legend=legend)
@@ -176,6 +180,7 @@ def north_korea(
     total, parts, nested = composition.select(everything, COMPOSITION_TOTAL)
     with_total = total is not None
     drawn = pd.concat([rows, total, parts]).drop_duplicates("id") if with_total else rows
+    entries, key_px = _key(rows, size, theme, lang)
     cv = Canvas(
         "north-korea",
         title=N_("North Korean troops in Russia, as claimed"),
@@ -184,27 +189,31 @@ def north_korea(
         size=size,
         theme=theme,
         lang=lang,
+        key_px=key_px,
     )
-    heading_gap = _nk_subplots(cv, with_total)
+    narrow = cv.preset.width < _NARROW_PX
+    bar_below = with_total and narrow  # a narrow chart gives the dated panels the width; the whole goes under them
+    heading_gap = _nk_subplots(cv, with_total, bar_below)
     x_range = axes.date_range(list(rows["claim_date"]), pad_days=(8, 8))
     y_top = axes.nice_top(marks.extent(rows)["y1"].max() * 1.4)
     panels = _dated_panels(cv, rows, x_range, y_top)
     bottom = panels[1][1]
-    if with_total:
+    key_box, legend = marks.key(cv, entries, bottom, [] if with_total else panels[1][2], prefer_right=True)
+    key_share = 0.0
+    if with_total and key_box is not None and not bar_below:
         # The composition panel takes the top of the right column; the key goes below it.
-        key_box, legend = marks.key(cv, rows, bottom, [])
         key_share = (key_box.height + 28) / cv.plot.height
         cv.fig.update_yaxes(domain=[key_share, 1 - heading_gap], row=1, col=2)
         legend.update(x=cv.fig.get_subplot(1, 2).xaxis.domain[0], y=key_share - 28 / cv.plot.height)
-    else:
-        key_box, legend = marks.key(cv, rows, bottom, panels[1][2], prefer_right=True)
+    elif key_box is not None:
         panels[1][2].append(key_box)
     # At narrow sizes the dated panels are crowded: labels name the claimant only (dates stay in the hover).
     for part, panel, obstacles, (xref, yref) in panels:
         if not part.empty:
-            narrow = cv.preset.width < _NARROW_PX
             labels.claims(cv, part, panel, obstacles, "claim_date", xref=xref, yref=yref, compact=narrow)
-    if with_total:
+    if bar_below:
+        composition.draw_bar(cv, total, parts, nested, cv.fig.get_subplot(3, 1))
+    elif with_total:
         panel_px = (1 - heading_gap - key_share) * cv.plot.height
         composition.draw(cv, total, parts, nested, cv.fig.get_subplot(1, 2), panel_px)
     cv.fig.update_layout(barmode="overlay", showlegend=True, legend=legend)
@@ -212,22 +221,30 @@ def north_korea(
     return cv.finish(alt=alt.north_korea(rows, total, parts, nested, cv.t), data=drawn)
 
 
-def _nk_subplots(cv: Canvas, with_total: bool) -> float:
-    """Lay out the north-korea chart's panels; return the gap kept above the top ones (share of the plot)."""
+def _nk_subplots(cv: Canvas, with_total: bool, bar_below: bool) -> float:
+    """Lay out the north-korea chart's panels; return the gap kept above the top ones (share of the plot).
+
+    Two dated panels, with the whole and its part in a column at the right, or (``bar_below``) in a
+    bar under them.
+    """
     from plotly.subplots import make_subplots
 
-    cv.fig = make_subplots(
-        rows=2,
-        cols=2 if with_total else 1,
-        specs=[[{}, {"rowspan": 2}], [{}, None]] if with_total else [[{}], [{}]],
-        column_widths=[0.7, 0.3] if with_total else None,
-        shared_xaxes=True,
-        horizontal_spacing=0.1,
-        vertical_spacing=0.14,
-    )
+    if bar_below:
+        cv.fig = make_subplots(rows=3, cols=1, row_heights=[0.4, 0.4, 0.2], vertical_spacing=0.13)
+        cv.fig.update_xaxes(matches="x", row=2, col=1)
+    else:
+        cv.fig = make_subplots(
+            rows=2,
+            cols=2 if with_total else 1,
+            specs=[[{}, {"rowspan": 2}], [{}, None]] if with_total else [[{}], [{}]],
+            column_widths=[0.7, 0.3] if with_total else None,
+            shared_xaxes=True,
+            horizontal_spacing=0.1,
+            vertical_spacing=0.14,
+        )
     # Keep the top panel headings clear of the subtitle.
     heading_gap = _HEADING_GAP_PX / cv.plot.height
-    for col in (1, 2) if with_total else (1,):
+    for col in (1, 2) if with_total and not bar_below else (1,):
         top_axis = cv.fig.get_subplot(1, col).yaxis
         top_axis.domain = (top_axis.domain[0], 1 - heading_gap)
     return heading_gap
@@ -284,6 +301,7 @@ def kursk_area(
     rows = _subject(claims, data.claims(claims, as_of=day), "ua_held_area_kursk")
     dated = rows[rows["refers_to"].notna()].reset_index(drop=True)
     undated = rows[rows["refers_to"].isna()].reset_index(drop=True)
+    entries, key_px = _key(rows, size, theme, lang)
     cv = Canvas(
         "kursk-area",
         title=N_("Ukrainian-held area in Kursk oblast, as claimed"),
@@ -292,6 +310,7 @@ def kursk_area(
         size=size,
         theme=theme,
         lang=lang,
+        key_px=key_px,
     )
     if not undated.empty:
         cv.fig = make_subplots(cols=2, column_widths=[0.8, 0.2], shared_yaxes=True, horizontal_spacing=0.02)
@@ -300,8 +319,8 @@ def kursk_area(
     main = cv.fig.get_subplot(1, 1) if not undated.empty else None
     panel = cv.panel(x_range, (0, y_top), *((main.xaxis.domain, main.yaxis.domain) if main else ()))
     obstacles = marks.claims(cv, dated, panel, "refers_to", **({"row": 1, "col": 1} if main else {}))
-    legend_box, legend = marks.key(cv, rows, panel, obstacles)
-    labels.claims(cv, dated, panel, [*obstacles, legend_box], "refers_to")
+    legend_box, legend = marks.key(cv, entries, panel, obstacles)
+    labels.claims(cv, dated, panel, [*obstacles, *([legend_box] if legend_box else [])], "refers_to")
     axes.style(
         cv,
         x_range,
@@ -511,6 +530,13 @@ def _source_name(source: Any, kind: str = "claims") -> str:
 def _events(source: Any, ids: tuple[str, ...], as_of: dt.date) -> pd.DataFrame:
     frame = data.events(source, as_of=as_of)
     return frame[frame["id"].isin(ids)].reset_index(drop=True)
+
+
+def _key(rows: pd.DataFrame, size: str, theme: str, lang: str) -> tuple[list, float]:
+    """Return a chart's key entries, and the room to keep for them under the chart (narrow sizes only)."""
+    preset = _theme.size(size)
+    entries = marks.key_entries(rows, _theme.colors(theme), i18n.words(lang))
+    return entries, marks.key_below_px(entries, preset.width - 88) if preset.width < _NARROW_PX else 0
 
 
 def _derived_note(rows: pd.DataFrame) -> str:

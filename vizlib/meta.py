@@ -213,7 +213,7 @@ def _gap(axis_labels: bool) -> int:
 
 def _footer_lines(meta: FigureMeta, width_px: int) -> list[str]:
     t = i18n.words(meta.lang)
-    text = f"{meta.source_line()}. {t('As of {date}', date=t.date(meta.as_of))}."
+    text = f"{meta.source_line()}. {t('As of {date}', date=t.date(meta.as_of).replace(' ', chr(0xA0)))}."
     if meta.notes:
         text += f" {meta.notes}"
     return wrap(text, 11, width_px - 60)
@@ -246,7 +246,9 @@ def wrap(text: str, font_px: float, width_px: float, bold: bool = False) -> list
     """
     plain = text.removeprefix("<b>").removesuffix("</b>")
     lines: list[str] = []
-    for word in plain.split():
+    for word in plain.split(" "):  # a no-break space (in dates, "11 Nov 2024") holds its words together
+        if not word:
+            continue
         candidate = f"{lines[-1]} {word}" if lines else word
         markup = f"<b>{candidate}</b>" if bold else candidate
         if lines and _text.text_size(escape(markup), font_px)[0] <= width_px:

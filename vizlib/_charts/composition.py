@@ -167,3 +167,89 @@ def draw(cv: Canvas, total: pd.DataFrame, parts: pd.DataFrame, nested: bool, axe
     cv.fig.update_xaxes(range=[-0.6, 0.6], showticklabels=False, showline=True, ticks="", **where)
     values, labels = y_ticks(y_top, value(whole), 3, t=t)
     cv.fig.update_yaxes(range=[0, y_top], tickvals=values, ticktext=labels, zeroline=True, **where)
+
+
+def draw_bar(cv: Canvas, total: pd.DataFrame, parts: pd.DataFrame, nested: bool, axes: Any) -> None:
+    """Draw the whole and the North Korean claim as horizontal bars under the dated panels (narrow charts).
+
+    One outline bar for the whole; the part inside it when one report gave both, else under it as a
+    separate claim.
+    """
+    t, c = cv.t, cv.c
+    xref, yref = axes.xaxis.plotly_name.replace("axis", ""), axes.yaxis.plotly_name.replace("axis", "")
+    where = dict(row=3, col=1)
+    whole, part = total.iloc[0], parts.iloc[0]
+    y_whole, y_part = (0, 0) if nested else (0.5, -0.5)
+    cv.fig.add_trace(
+        go.Bar(
+            y=[y_whole],
+            x=[value(whole)],
+            orientation="h",
+            width=[0.8 if nested else 0.6],
+            name=t("All troops in Kursk oblast (claim)"),
+            marker=dict(color=c["background"], line=dict(color=c["text"], width=1.5)),
+            customdata=customdata(total, cv),
+            hovertemplate=HOVER,
+            showlegend=False,
+        ),
+        **where,
+    )
+    cv.fig.add_trace(
+        go.Bar(
+            y=[y_part],
+            x=[value(part)],
+            orientation="h",
+            width=[0.5 if nested else 0.6],
+            name=t("North Korean troops in Kursk oblast (claim)"),
+            marker=dict(color=c["north_korea"], line=dict(width=0)),
+            customdata=customdata(parts.head(1), cv),
+            hovertemplate=HOVER,
+            showlegend=False,
+        ),
+        **where,
+    )
+    if part["bound"] == "at_least":  # a lower bound: the bar may go further
+        cv.fig.add_trace(
+            go.Scatter(
+                x=[value(part)],
+                y=[y_part],
+                mode="markers",
+                showlegend=False,
+                hoverinfo="skip",
+                marker=dict(symbol="triangle-right", size=12, color=c["north_korea"]),
+                name=t("at least"),
+            ),
+            **where,
+        )
+    said = t.date(whole["claim_date"], "day")
+    who = f"{meta.escape(t(short_who(whole['claimant'])))}, {meta.escape(whole['publication'])}, {said}"
+    notes = [
+        (value(whole), y_whole, "right", f"<b>{meta.escape(figure(whole, t))} {t('in all')}</b> ({who})", c["text"]),
+        (
+            value(part) * 1.03,
+            y_part,
+            "left",
+            f"<b>{t('North Korean')}: {meta.escape(figure(part, t))}</b>"
+            + (f" ({t('same report')})" if nested else f" ({t('a separate claim')})"),
+            c["text"],
+        ),
+    ]
+    for x, y, anchor, text, color in notes:
+        cv.fig.add_annotation(
+            name="composition-label",
+            text=text,
+            x=x,
+            y=y,
+            xref=xref,
+            yref=yref,
+            xanchor=anchor,
+            yanchor="bottom" if anchor == "right" else "middle",
+            yshift=14 if anchor == "right" else 0,
+            showarrow=False,
+            font=dict(size=11, color=color),
+            bgcolor=c["background"] if anchor == "left" else None,
+        )
+    heading(cv, t("All troops in Kursk oblast"), xref, yref)
+    values, labels = y_ticks(value(whole), value(whole), 2, t=t)
+    cv.fig.update_xaxes(range=[0, value(whole) * 1.02], tickvals=values, ticktext=labels, showline=True, **where)
+    cv.fig.update_yaxes(range=[-1, 1] if not nested else [-0.6, 1.1], visible=False, **where)

@@ -144,19 +144,13 @@ def claims(cv: Canvas, rows: pd.DataFrame, panel: Panel, x_col: str, **where: An
     return obstacles
 
 
-def key(
-    cv: Canvas,
-    rows: pd.DataFrame,
-    panel: Panel,
-    obstacles: list[Box],
-    event_xs: Sequence[float] = (),
-    prefer_right: bool = False,
-) -> tuple[Box, dict[str, Any]]:
-    """Add legend-only entries that explain colour (side), fill (kind) and shape (bound).
+Entry = tuple[str, dict[str, Any]]
+#: A key under the chart: rows 19 px apart, each entry its text plus 40 px of swatch and gap.
+_ROW_PX, _SWATCH_PX = 19, 40
 
-    Returns the box the legend covers (found clear of the marks) and its plotly layout.
-    """
-    c, t = cv.c, cv.t
+
+def key_entries(rows: pd.DataFrame, c: dict[str, str], t: Any) -> list[Entry]:
+    """Return the key's entries (name, marker) that explain colour (side), fill (kind) and shape (bound)."""
     entries = []
     for side in dict.fromkeys(rows["claimant_side"]):
         marker = dict(symbol="circle", color=side_color(side, c), size=MARKER, line=dict(width=0))
@@ -164,28 +158,65 @@ def key(
     outline = dict(size=MARKER, color=c["background"], line=dict(color=c["text"], width=2))
     for basis in dict.fromkeys(rows["basis"]):
         if basis in HOLLOW - {"peak"}:
-            entries.append(
-                (t("Hollow: {kind}", kind=t(BASIS_KEYS[basis])), dict(outline, symbol=_BASIS_SYMBOLS[basis]))
-            )
+            # the key shows the hollow mark as drawn: a bar when every such claim is a range
+            ranged = (rows.loc[rows["basis"] == basis, "bound"] == "range").all()
+            shape = "square" if ranged else _BASIS_SYMBOLS[basis]
+            entries.append((t("Hollow: {kind}", kind=t(BASIS_KEYS[basis])), dict(outline, symbol=shape)))
     solid = dict(size=MARKER + 2, color=c["text"], line=dict(width=0))
     if (rows["bound"] == "at_least").any():
         entries.append((t("At least (a lower bound)"), dict(solid, symbol="triangle-up")))
     if (rows["bound"] == "up_to").any():
         entries.append((t("Up to (an upper bound)"), dict(solid, symbol="triangle-down")))
     if (rows["bound"] == "range").any():
-        entries.append(
-            (t("Bar: a range (low to high)"), dict(symbol="line-ns", size=14, line=dict(color=c["text"], width=5)))
+        bar = dict(symbol="line-ns", size=14, line=dict(color=c["text"], width=5))
+        entries.append((t("Bar: a range (low to high)"), bar))
+    return entries
+
+
+def key_below_px(entries: list[Entry], plot_width: float) -> float:
+    """Return the height of the key laid out in columns under a chart ``plot_width`` pixels wide."""
+    if not entries:
+        return 0
+    column = max(_text.text_size(name, 12)[0] for name, _ in entries) + 8 + _SWATCH_PX
+    per_row = max(1, int(plot_width // column))
+    return -(-len(entries) // per_row) * _ROW_PX + 10
+
+
+def key(
+    cv: Canvas,
+    entries: list[Entry],
+    panel: Panel,
+    obstacles: list[Box],
+    event_xs: Sequence[float] = (),
+    prefer_right: bool = False,
+) -> tuple[Box | None, dict[str, Any]]:
+    """Add the key's entries to the legend; return the box it covers in the plot (None under it) and its layout.
+
+    Under the chart when the canvas kept room for it (narrow sizes), else inside the plot,
+    between event lines and clear of the marks.
+    """
+    below = cv.key_px > 0
+    names = [name if below else "<br>".join(textwrap.wrap(name, _KEY_WRAP)) for name, _ in entries]
+    for name, (_, marker) in zip(names, entries, strict=True):
+        cv.fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, marker=marker, hoverinfo="skip"))
+    if below:
+        column = max(_text.text_size(name, 12)[0] for name in names) + 8
+        return None, dict(
+            orientation="h",
+            x=0,
+            xanchor="left",
+            y=-34 / cv.plot.height,
+            yanchor="top",
+            entrywidth=column,
+            entrywidthmode="pixels",
+            bgcolor=cv.c["background"],
+            itemsizing="constant",
+            traceorder="normal",
         )
-    # Long entries wrap so the key keeps inside the plot (plotly would widen the margin instead).
-    wrapped = [textwrap.wrap(name, _KEY_WRAP) for name, _ in entries]
-    for lines, (_, marker) in zip(wrapped, entries, strict=True):
-        cv.fig.add_trace(
-            go.Scatter(x=[None], y=[None], mode="markers", name="<br>".join(lines), marker=marker, hoverinfo="skip")
-        )
-    width = max(_text.text_size(line, 12)[0] for lines in wrapped for line in lines) + 36
-    height = sum(19 + 15 * (len(lines) - 1) for lines in wrapped) + 8
+    width = max(_text.text_size(line, 12)[0] for name in names for line in name.split("<br>")) + 36
+    height = sum(19 + 15 * name.count("<br>") for name in names) + 8
     box = _spot(panel, width, height, obstacles, event_xs, prefer_right)
-    return box, legend_at(box, cv.plot, c)
+    return box, legend_at(box, cv.plot, cv.c)
 
 
 def legend_at(box: Box, plot: Box, c: dict[str, str]) -> dict[str, Any]:
