@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,21 @@ def list_figures() -> None:
     type=click.Path(file_okay=False),
     help="Folder with your own claims.csv, events.csv, places.csv and/or regions.geojson to draw instead.",
 )
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="YYYY-MM-DD",
+    help="The day the whole set is drawn as of (default: vizlib.data.DEFAULT_AS_OF).",
+)
+@click.option(
+    "--frontline",
+    "frontline_spec",
+    default="none",
+    show_default=True,
+    metavar="auto|YYYY-MM-DD|PATH|none",
+    help="Control areas on the maps: 'auto' fetches each map's layer of the as-of date once into the cache "
+    "(offline: maps say the front line is not drawn), a date, a layer file, or none.",
+)
 def export_figures(
     out_dir: str,
     formats: str,
@@ -81,6 +97,8 @@ def export_figures(
     theme: str | None,
     html_mode: str,
     data_dir: str | None,
+    as_of: str | None,
+    frontline_spec: str,
 ) -> None:
     """Export the article figures with their data and manifests, and write README.md."""
     from vizlib import export
@@ -98,11 +116,20 @@ def export_figures(
         own, frames = _own_data(data_dir)
         _check_needs(names, own, frames, chosen_by_user=bool(only))
 
+    try:
+        day = vdata.as_of_date(as_of)
+    except ValueError as exc:
+        _fail(EXIT_INVALID, f"--as-of: {exc}")
     options = {k: v for k, v in (("size", size), ("theme", theme)) if v}
+    layers = _layers(names, frontline_spec, day)
     built, failures = {}, []
     for name in names:
         try:
-            built[name] = registry.build(name, data=own, **options)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                built[name] = registry.build(name, data=own, as_of=day, layer=layers.get(name), **options)
+            for warning in caught:  # one line each, no source line of vizlib's code
+                click.echo(f"warning: {name}: {warning.message}", err=True)
         except Exception as exc:  # noqa: BLE001 - report every broken builder, export the rest
             failures.append(f"{name}: {type(exc).__name__}: {exc}".replace("\n", "; "))
     written: dict = {}
@@ -121,6 +148,29 @@ def export_figures(
             click.echo(f"wrote {len(written)} figure(s) and {readme}")
     if failures:
         _fail(EXIT_FAILED, "error: " + " | ".join(failures))
+
+
+def _layers(names: list[str], spec: str, day: Any) -> dict[str, Any]:
+    """Resolve ``--frontline`` once per kind of layer the chosen maps draw; say in one line what is missing."""
+    if spec == "none":
+        return {}
+    from vizlib import frontline
+
+    found: dict[str | None, Any] = {}
+    out = {}
+    for name in names:
+        kind = registry.FIGURES[name].layer
+        if kind is None:
+            continue
+        if kind not in found:
+            try:
+                found[kind] = frontline.resolve(spec, day, kind=kind)
+            except DataError as exc:
+                _fail(EXIT_INVALID, f"--frontline: {exc}".replace("\n", "; "))
+            if found[kind].layer is None:
+                click.echo(f"frontline: {found[kind].note} (maps say the front line is not drawn)", err=True)
+        out[name] = found[kind].layer
+    return out
 
 
 def _fail(code: int, message: str) -> None:

@@ -35,7 +35,9 @@ class FigureSpec:
     ``needs`` lists, per dataset, the rows a builder cannot do without (an oblast it
     frames or highlights, a country it outlines, a subject it charts); the bundled data
     meets them all, and ``vizlib figures --data`` checks a user's data against them
-    before it builds anything.
+    before it builds anything. ``layer`` is the kind of control-area layer a map draws
+    (:func:`vizlib.frontline.for_date`): ``"archive"`` (the occupied area of the map's
+    very day) or ``"auto"`` (a full export, with the Kursk salient, when there is one).
     """
 
     slug: str
@@ -43,6 +45,7 @@ class FigureSpec:
     module: str
     function: str
     needs: tuple[Need, ...] = ()
+    layer: str | None = None
 
     def builder(self) -> Callable[..., Any]:
         """Import and return the builder function."""
@@ -58,6 +61,7 @@ FIGURES = {
             "vizlib.maps",
             "theatre",
             _regions("RU-KRS", "UA-14", "UA", "RU", "BY"),  # highlighted oblasts; countries outlined and named
+            layer="archive",
         ),
         FigureSpec(
             "kursk",
@@ -65,6 +69,7 @@ FIGURES = {
             "vizlib.maps",
             "kursk",
             _regions("RU-KRS", "UA-59", "UA", "RU"),  # framed on both oblasts; the border is the UA/RU outlines'
+            layer="auto",
         ),
         FigureSpec(
             "donetsk",
@@ -72,6 +77,7 @@ FIGURES = {
             "vizlib.maps",
             "donetsk",
             _regions("UA-14", "UA"),
+            layer="archive",
         ),
         FigureSpec(
             "troops-kursk",
@@ -123,4 +129,5 @@ def build(slug: str, data: Mapping[str, Any] | None = None, **options: Any) -> A
     builder = spec.builder()
     accepted = inspect.signature(builder).parameters
     own = {kind: source for kind, source in (data or {}).items() if kind in accepted}
-    return builder(**own, **options)
+    # options a builder does not take (a layer for a chart) are left out
+    return builder(**own, **{k: v for k, v in options.items() if k in accepted})
