@@ -31,7 +31,7 @@ from vizlib._carto.mapcanvas import MapCanvas
 from vizlib._doc import Lang, Size, Theme
 from vizlib.i18n import N_
 
-__all__ = ["theatre", "kursk", "donetsk"]
+__all__ = ["theatre", "kursk", "donetsk", "pokrovsk", "kurakhove"]
 
 
 @_doc.stamp
@@ -282,6 +282,154 @@ def donetsk(
         towns=_and([m.place_name(r) for r in shown.itertuples()], m.t(" and ")),
     )
     return m.finish(alt=f"{alt} {events} {towns.control_alt(m, shown)}{_layer_alt(m)}".strip())
+
+
+@_doc.stamp
+def pokrovsk(
+    *,
+    places: Any = None,
+    regions: Any = None,
+    events: Any = None,
+    control: Any = None,
+    layer: Any = None,
+    as_of: Any = None,
+    lang: Lang = "en",
+    size: Size = "wide",
+    theme: Theme = "light",
+    extra: Any = None,
+) -> go.Figure:
+    """Map Pokrovsk close up: the supply hub, Myrnohrad and Selydove, the villages around, who holds each.
+
+    With a layer, the occupied area of the map's date is drawn and the distance from the centres of
+    Pokrovsk, Myrnohrad and Selydove to it is measured (geodesic, km) and drawn.
+
+    Parameters
+    ----------
+    {places}
+    {regions}
+    {events}
+    {control}
+    {layer}
+    {as_of_map}
+    {lang}
+    {size}
+    {theme}
+    {extra}
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Raises
+    ------
+    {raises_map}
+    """
+    return _closeup(
+        "pokrovsk",
+        title=N_("Pokrovsk: the front at the supply hub"),
+        subtitle=N_("Pokrovsk sits where the roads and railway that supply the Donetsk front meet"),
+        bounds=(37.0, 48.05, 37.5, 48.42),
+        priority=["pokrovsk", "myrnohrad", "selydove", "novohrodivka", "ukrainsk", "hirnyk", "rodynske", "dobropillia"],
+        measured=["pokrovsk", "myrnohrad", "selydove"],
+        data=dict(places=places, regions=regions, events=events, control=control, layer=layer, extra=extra),
+        as_of=as_of,
+        size=size,
+        theme=theme,
+        lang=lang,
+    )
+
+
+@_doc.stamp
+def kurakhove(
+    *,
+    places: Any = None,
+    regions: Any = None,
+    events: Any = None,
+    control: Any = None,
+    layer: Any = None,
+    as_of: Any = None,
+    lang: Lang = "en",
+    size: Size = "wide",
+    theme: Theme = "light",
+    extra: Any = None,
+) -> go.Figure:
+    """Map Kurakhove close up: the town, the reservoir dam at Stari Terny, the villages along the Vovcha.
+
+    The dam's damage (11 Nov 2024) is annotated from the events. With a layer, the occupied area of
+    the map's date is drawn and the distance from the centre of Kurakhove and from the dam to it is
+    measured (geodesic, km) and drawn. The reservoir and the river are in no offline source vizlib
+    can ship: pass them through ``extra=`` (lines and polygons, holes kept).
+
+    Parameters
+    ----------
+    {places}
+    {regions}
+    {events}
+    {control}
+    {layer}
+    {as_of_map}
+    {lang}
+    {size}
+    {theme}
+    {extra}
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Raises
+    ------
+    {raises_map}
+    """
+    return _closeup(
+        "kurakhove",
+        title=N_("Kurakhove and the reservoir dam"),
+        subtitle=N_("The dam at Stari Terny, west of the town, was damaged on 11 Nov 2024; villages lie downstream"),
+        bounds=(36.9, 47.9, 37.45, 48.12),
+        priority=["kurakhove", "kurakhove_dam", "hirnyk", "ukrainsk", "kurakhivka", "bahatyr", "ulakly"],
+        measured=["kurakhove", "kurakhove_dam"],
+        data=dict(places=places, regions=regions, events=events, control=control, layer=layer, extra=extra),
+        as_of=as_of,
+        size=size,
+        theme=theme,
+        lang=lang,
+    )
+
+
+def _closeup(
+    slug: str,
+    *,
+    title: str,
+    subtitle: str,
+    bounds: tuple[float, float, float, float],
+    priority: list[str],
+    measured: list[str],
+    data: dict[str, Any],
+    **options: Any,
+) -> go.Figure:
+    """Draw a close-up of the Donetsk front: villages by who holds them, the front and how far it is."""
+    m = MapCanvas(slug, title=title, subtitle=subtitle, settlements=True, **data, **options)
+    shown = m.frame(bounds, pad=0.02, inset=True, inset_aspect=0.75)
+    land.fill(m, [])
+    layers.control_areas(m)
+    land.borders(m)
+    km = towns.front_distances(m, shown, measured)
+    towns.draw(m, shown, priority)
+    layers.extra(m)
+    inset.oblast(m, ["UA-14"])
+    alt = m.t(
+        "Close-up map around {town} on {date}. Marked: {towns}.",
+        town=m.place_name(shown.set_index("id").loc[measured[0]]) if measured[0] in set(shown.id) else slug,
+        date=m.t.date(m.as_of),
+        towns=_and([m.place_name(r) for r in shown.itertuples()], m.t(" and ")),
+    )
+    far = [
+        m.t("{town}: {km} km", town=m.place_name(shown.set_index("id").loc[pid]), km=m.t.number(d, 1))
+        for pid, d in km.items()
+    ]
+    if far:
+        alt += " " + m.t("Distance from the centre to Russian-held ground: {list}.", list="; ".join(far))
+    return m.finish(alt=f"{alt} {towns.control_alt(m, shown)}{_layer_alt(m)}".strip())
 
 
 def _layer_alt(m: MapCanvas) -> str:

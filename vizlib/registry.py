@@ -80,6 +80,22 @@ FIGURES = {
             layer="archive",
         ),
         FigureSpec(
+            "pokrovsk",
+            "Map: Pokrovsk close up, the villages around it and the front",
+            "vizlib.maps",
+            "pokrovsk",
+            _regions("UA-14", "UA"),
+            layer="archive",
+        ),
+        FigureSpec(
+            "kurakhove",
+            "Map: Kurakhove close up, the reservoir dam and the villages downstream",
+            "vizlib.maps",
+            "kurakhove",
+            _regions("UA-14", "UA"),
+            layer="archive",
+        ),
+        FigureSpec(
             "troops-kursk",
             "Chart: claimed Russian troop numbers in Kursk oblast",
             "vizlib.charts",

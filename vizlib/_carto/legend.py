@@ -31,7 +31,7 @@ def entries(m: MapCanvas, shown: pd.DataFrame) -> list[str]:
     from vizlib._carto.mapcanvas import status
 
     t = m.t
-    names = [m.country_name(code) for code in ("RU", "UA") if (m.regions.iso_3166_2 == code).any()]
+    names = [m.country_name(code) for code in ("RU", "UA") if visible(m, code)]
     names += [t(words.WORDS["highlighted"]).format(m.region_name(code)) for code in m.highlight]
     if m.layer is not None:
         names += [t(words.WORDS[s]) for s in ("occupied", "ukrainian_held", "unknown") if (m.layer.status == s).any()]
@@ -47,6 +47,14 @@ def entries(m: MapCanvas, shown: pd.DataFrame) -> list[str]:
         names += [t("Added lines")] if kinds & {"LineString", "MultiLineString"} else []
         names += [t(words.WORDS["extra_points"])] if "Point" in kinds else []
     return names
+
+
+def visible(m: MapCanvas, code: str) -> bool:
+    """Tell whether a country of the regions shows in the map's frame (its land then has a key entry)."""
+    import shapely
+
+    rows = m.regions[(m.regions.level == "country") & (m.regions.iso_3166_2 == code)]
+    return not rows.empty and rows.geometry.iloc[0].intersects(shapely.box(*m.geo_frame.visible_bounds()))
 
 
 def size(m: MapCanvas, names: list[str]) -> tuple[float, float]:

@@ -85,7 +85,7 @@ class MapCanvas(Canvas):
         own = places is not None or regions is not None
         places_ = data.places(places, regions) if own else data.places()
         if settlements:
-            places_ = pd.concat([places_, data.settlements().drop(columns="population")], ignore_index=True)
+            places_ = pd.concat([places_, data.settlements()], ignore_index=True)
         self.places = _with_control(places_, data.control(day, path=control))
         self.events = (
             data.events(events, places=places_, as_of=day) if own or events is not None else data.events(as_of=day)
@@ -108,6 +108,7 @@ class MapCanvas(Canvas):
         *,
         pad: float,
         inset: bool = False,
+        inset_aspect: float = 2.2,
         select: Select | None = None,
         annotate: Sequence[str] = ("dam",),
         highlight: Sequence[str] = (),
@@ -122,6 +123,8 @@ class MapCanvas(Canvas):
             Margin around ``bounds``, as a fraction of the frame.
         inset : bool
             Keep the top-right corner for a locator inset.
+        inset_aspect : float
+            Width over height of the inset (a wide globe, or a squarer oblast).
         select : callable, optional
             Chooses the places shown from those inside the frame.
         annotate : sequence of str
@@ -151,7 +154,8 @@ class MapCanvas(Canvas):
         self.fig.update_layout(geo=self.geo_frame.geo())
         if inset:
             iw = plot.width * 0.3
-            self.inset_box = Box(plot.x1 - iw, plot.y0, plot.x1, plot.y0 + iw / 2.2)
+            iw = min(iw, plot.height * 0.32 * inset_aspect)
+            self.inset_box = Box(plot.x1 - iw, plot.y0, plot.x1, plot.y0 + iw / inset_aspect)
             self.obstacle(self.inset_box)
         lon0, lat0, lon1, lat1 = self.geo_frame.visible_bounds()
         self.clip = (lon0 - 0.5, lat0 - 0.5, lon1 + 0.5, lat1 + 0.5)
@@ -301,6 +305,7 @@ class MapCanvas(Canvas):
         legend.layout(self)
         if data is None:
             columns = ["id", "name", "kind", "lat", "lon", "approximate", "source", *_CONTROL]
+            columns += [c for c in ("km_to_occupied",) if c in self.shown]
             places = self.shown.assign(source=self.shown.source.astype(str))[columns]
             data = pd.concat([places, pd.DataFrame(self.region_rows), pd.DataFrame(self.extra_rows)], ignore_index=True)
         return super().finish(alt=alt, data=data)

@@ -80,8 +80,12 @@ def draw(m: MapCanvas, shown: pd.DataFrame, priority: Sequence[str], max_labels:
     if towns.empty:
         return
     order = {pid: i for i, pid in enumerate(priority)}
+    population = towns["population"].fillna(0) if "population" in towns else pd.Series(0, index=towns.index)
     ranked = towns.assign(
-        _r=[(order.get(i, len(order)), _KIND_RANK.get(k, 9)) for i, k in zip(towns.id, towns.kind, strict=True)]
+        _r=[
+            (order.get(i, len(order)), _KIND_RANK.get(k, 9), -p)
+            for i, k, p in zip(towns.id, towns.kind, population, strict=True)
+        ]
     ).sort_values("_r", kind="stable")
     sizes = [9 if k == "capital" else 7 if k == "city" else 6 if k == "town" else 5 for k in towns.kind]
     statuses = [status(r) for r in towns.itertuples()]
@@ -267,3 +271,31 @@ def control_alt(m: MapCanvas, shown: pd.DataFrame) -> str:
         if groups[st]:
             parts.append(t(words, date=t.date(m.as_of), towns=", ".join(groups[st])))
     return " ".join(parts)
+
+
+def front_distances(m: MapCanvas, shown: pd.DataFrame, ids: Sequence[str]) -> dict[str, float]:
+    """Measure how far Russian-held ground (the layer's occupied area) is from the centres of ``ids``.
+
+    Draws a dotted line to the nearest occupied point from each town still outside it, labelled
+    with the distance, and records ``km_to_occupied`` on the shown places. Returns km by place id
+    (0 for a town inside the occupied area); empty without a layer.
+    """
+    import shapely
+
+    if m.layer is None or not (m.layer.status == "occupied").any():
+        return {}
+    occupied = shapely.union_all(list(m.layer[m.layer.status == "occupied"].geometry))
+    out = {}
+    for pid in ids:
+        rows = shown[shown.id == pid]
+        if rows.empty:
+            continue
+        row = rows.iloc[0]
+        km, near = geometry.distance_km(row.lon, row.lat, occupied)
+        km = 0.0 if occupied.contains(shapely.Point(row.lon, row.lat)) else km
+        out[pid] = round(km, 1)
+        if km > 0:
+            text = m.t("{km} km to<br>Russian-held ground", km=m.t.number(km, 1))
+            distance_line(m, row, near, km, text)
+    shown["km_to_occupied"] = shown.id.map(out)
+    return out
