@@ -25,13 +25,16 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from vizlib import _doc
+from vizlib import _doc, data
 from vizlib._carto import geometry, inset, land, layers, names, towns
 from vizlib._carto.mapcanvas import MapCanvas
 from vizlib._doc import Lang, Size, Theme
 from vizlib.i18n import N_
 
-__all__ = ["theatre", "kursk", "donetsk", "pokrovsk", "kurakhove"]
+__all__ = ["theatre", "kursk", "donetsk", "pokrovsk", "kurakhove", "front_change", "CLOSE_UPS"]
+
+#: Frames of the close-ups (lon/lat bounds), also the ``frame=`` choices of :func:`front_change`.
+CLOSE_UPS = {"pokrovsk": (37.0, 48.05, 37.5, 48.42), "kurakhove": (36.9, 47.9, 37.45, 48.12)}
 
 
 @_doc.stamp
@@ -328,7 +331,7 @@ def pokrovsk(
         "pokrovsk",
         title=N_("Pokrovsk: the front at the supply hub"),
         subtitle=N_("Pokrovsk sits where the roads and railway that supply the Donetsk front meet"),
-        bounds=(37.0, 48.05, 37.5, 48.42),
+        bounds=CLOSE_UPS["pokrovsk"],
         priority=["pokrovsk", "myrnohrad", "selydove", "novohrodivka", "ukrainsk", "hirnyk", "rodynske", "dobropillia"],
         measured=["pokrovsk", "myrnohrad", "selydove"],
         data=dict(places=places, regions=regions, events=events, control=control, layer=layer, extra=extra),
@@ -385,7 +388,7 @@ def kurakhove(
         "kurakhove",
         title=N_("Kurakhove and the reservoir dam"),
         subtitle=N_("The dam at Stari Terny, west of the town, was damaged on 11 Nov 2024; villages lie downstream"),
-        bounds=(36.9, 47.9, 37.45, 48.12),
+        bounds=CLOSE_UPS["kurakhove"],
         priority=["kurakhove", "kurakhove_dam", "hirnyk", "ukrainsk", "kurakhivka", "bahatyr", "ulakly"],
         measured=["kurakhove", "kurakhove_dam"],
         data=dict(places=places, regions=regions, events=events, control=control, layer=layer, extra=extra),
@@ -394,6 +397,128 @@ def kurakhove(
         theme=theme,
         lang=lang,
     )
+
+
+@_doc.stamp
+def front_change(
+    before: Any = "2024-08-06",
+    after: Any = None,
+    *,
+    region: str = "UA-14",
+    frame: str | None = None,
+    places: Any = None,
+    regions: Any = None,
+    events: Any = None,
+    control: Any = None,
+    as_of: Any = None,
+    lang: Lang = "en",
+    size: Size = "wide",
+    theme: Theme = "light",
+    extra: Any = None,
+) -> go.Figure:
+    """Map the ground that changed hands between two dates: taken, retaken, and occupied at both.
+
+    The km² taken (and retaken, if any) within ``region`` are measured in an equal-area
+    projection (:func:`vizlib.frontline.changed_hands`) and stated in the subtitle and alt text.
+
+    Parameters
+    ----------
+    before, after : GeoDataFrame or date-like
+        Control layers (:mod:`vizlib.frontline`), or dates whose daily-archive layers are read
+        through the cache (:func:`vizlib.frontline.for_date`; a download where not cached).
+        ``after`` defaults to the map's date.
+    region : str
+        ISO 3166-2 code of the oblast measured and highlighted.
+    frame : {"pokrovsk", "kurakhove"}, ISO 3166-2 code or None
+        Close-up framing (:data:`CLOSE_UPS`, with their villages), another oblast, or ``region``.
+    {places}
+    {regions}
+    {events}
+    {control}
+    {as_of_map}
+    {lang}
+    {size}
+    {theme}
+    {extra}
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Raises
+    ------
+    {raises_map}
+    """
+    from vizlib import frontline
+
+    layer_b = _layer_of(after if after is not None else data.as_of_date(as_of))
+    layer_a = _layer_of(before)
+    change = frontline.changed_hands(layer_a, layer_b, region)
+    day_a, day_b = (layer["date"].iloc[0].date() for layer in (layer_a, layer_b))
+    close = frame in CLOSE_UPS
+    m = MapCanvas(
+        "front-change",
+        title="",
+        subtitle="",
+        places=places,
+        regions=regions,
+        events=events,
+        control=control,
+        extra=extra,
+        as_of=day_b,
+        settlements=close,
+        size=size,
+        theme=theme,
+        lang=lang,
+    )
+    m.layer, m.layer_date = change, day_b
+    span = m.t("{start}–{end}", start=m.t.date(day_a), end=m.t.date(day_b))
+    m.words.update(
+        taken=m.t("Taken by Russia, {span}", span=span),
+        retaken=m.t("No longer shown as occupied, {span}", span=span),
+        held_both=m.t("Russian-occupied on {start} and after", start=m.t.date(day_a)),
+    )
+    km = change.set_index("status")["km2"].to_dict()
+    name = m.region_name(region)
+    m.retitle(title=m.t("Russia's advance in {region} oblast", region=name), subtitle=_change_words(m, km, span))
+    bounds = CLOSE_UPS[frame] if close else m.bounds_of([frame or region])
+    shown = m.frame(bounds, pad=0.02, highlight=[] if close else [region], inset=close, inset_aspect=0.75)
+    land.fill(m, m.highlight)
+    layers.control_areas(m)
+    land.borders(m)
+    towns.draw(m, shown, ["pokrovsk", "kurakhove", "selydove", "myrnohrad", "vuhledar", "donetsk", "toretsk"])
+    layers.extra(m)
+    if close:
+        inset.oblast(m, [region])
+    m.extra_rows.extend(dict(id=status, name=m.words[status], kind="area", km2=round(v, 1)) for status, v in km.items())
+    alt = m.t(
+        "Map of {region} oblast: {summary} Marked: {towns}.",
+        region=name,
+        summary=m.subtitle,
+        towns=_and([m.place_name(r) for r in shown.itertuples()], m.t(" and ")),
+    )
+    return m.finish(alt=f"{alt} {towns.control_alt(m, shown)}".strip())
+
+
+def _change_words(m: MapCanvas, km: dict[str, float], span: str) -> str:
+    words = m.t("{taken} km² taken by Russian forces, {span}.", taken=m.t.number(km.get("taken", 0)), span=span)
+    if km.get("retaken", 0) >= 1:
+        # the layer says the ground is no longer marked occupied: retaken, or grey zone, or redrawn
+        words += " " + m.t("{km} km² no longer shown as occupied.", km=m.t.number(km["retaken"]))
+    return words
+
+
+def _layer_of(layer_or_date: Any) -> Any:
+    """Return a control layer: the one given, or the daily-archive layer of a date (through the cache)."""
+    from vizlib import frontline
+    from vizlib.errors import DataError, Problem
+
+    if hasattr(layer_or_date, "geometry"):
+        return frontline.check_layer(layer_or_date)
+    found = frontline.for_date(layer_or_date, kind="archive")
+    if found.layer is None:
+        raise DataError([Problem("front_change", None, "layer", found.note)])
+    return found.layer
 
 
 def _closeup(

@@ -15,8 +15,10 @@ from vizlib._carto import geometry, towns
 from vizlib._carto.mapcanvas import MapCanvas
 from vizlib.meta import escape
 
-#: Statuses of a control-area layer, in drawing order.
-STATUSES = ("occupied", "ukrainian_held", "unknown")
+#: Statuses of a control-area layer, in drawing order (a change map's held, taken and retaken ground too).
+STATUSES = ("occupied", "held_both", "taken", "retaken", "ukrainian_held", "unknown")
+#: The palette colour of each status.
+COLOURS = {"held_both": "occupied"}
 #: The most points of a user's layer that get a label when no ``label`` column says which.
 MAX_EXTRA_LABELS = 30
 
@@ -34,7 +36,7 @@ def control_areas(m: MapCanvas) -> None:
         geoms = [shapely.simplify(g, m.tolerance) for g in m.clipped(list(part.geometry))]
         lon, lat = geometry.fill_path(geoms, m.decimals)
         if lon:
-            colour = m.c[status]
+            colour = m.c[COLOURS.get(status, status)]
             # a hairline of the fill's own colour hides the seams where a polygon with holes was cut
             m.trace(
                 lon,

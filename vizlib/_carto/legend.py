@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from vizlib import _text
-from vizlib._carto import words
 
 if TYPE_CHECKING:
     from vizlib._carto.mapcanvas import MapCanvas
@@ -32,20 +31,22 @@ def entries(m: MapCanvas, shown: pd.DataFrame) -> list[str]:
 
     t = m.t
     names = [m.country_name(code) for code in ("RU", "UA") if visible(m, code)]
-    names += [t(words.WORDS["highlighted"]).format(m.region_name(code)) for code in m.highlight]
+    names += [t(m.words["highlighted"]).format(m.region_name(code)) for code in m.highlight]
     if m.layer is not None:
-        names += [t(words.WORDS[s]) for s in ("occupied", "ukrainian_held", "unknown") if (m.layer.status == s).any()]
+        from vizlib._carto.layers import STATUSES
+
+        names += [t(m.words[s]) for s in STATUSES if (m.layer.status == s).any()]
     noted = set(m.drawn_events.place_id) | set(shown.loc[shown.approximate, "id"])
     plain = shown[~shown.id.isin(noted)]
     present = {status(r) for r in plain.itertuples()}
     names += [t(towns.STATUS_WORDS[s]) for s in towns.STATUS_WORDS if s in present]
     if noted:
-        names.append(t(words.WORDS["approx"]) if shown[shown.id.isin(noted)].approximate.all() else t("Dam"))
+        names.append(t(m.words["approx"]) if shown[shown.id.isin(noted)].approximate.all() else t("Dam"))
     if m.extra is not None:
         kinds = set(m.extra.geometry.geom_type)
-        names += [t(words.WORDS["extra_areas"])] if kinds & {"Polygon", "MultiPolygon"} else []
+        names += [t(m.words["extra_areas"])] if kinds & {"Polygon", "MultiPolygon"} else []
         names += [t("Added lines")] if kinds & {"LineString", "MultiLineString"} else []
-        names += [t(words.WORDS["extra_points"])] if "Point" in kinds else []
+        names += [t(m.words["extra_points"])] if "Point" in kinds else []
     return names
 
 

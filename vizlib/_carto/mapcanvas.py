@@ -80,7 +80,7 @@ class MapCanvas(Canvas):
         super().__init__(
             slug, title=title, subtitle=subtitle, as_of=day, size=size, theme=theme, lang=lang, axis_labels=False
         )
-        self.words = words.WORDS
+        self.words = dict(words.WORDS)
         self.regions = data.regions(regions)
         own = places is not None or regions is not None
         places_ = data.places(places, regions) if own else data.places()
@@ -181,7 +181,7 @@ class MapCanvas(Canvas):
         if any(str(s).startswith("GeoNames") for s in shown.source) or self.has_inset:
             sources.append(GEONAMES)
         if self.layer is not None:
-            sources += [Source(str(r.source), str(r.source_url)) for r in self.layer.itertuples()]
+            sources += [self.layer_source()]
         sources += _extra_sources(self.extra)
         sources += [Source(str(e.source), str(e.source_url)) for e in self.drawn_events.itertuples()]
         held = shown.dropna(subset=["control_source"])
@@ -210,6 +210,19 @@ class MapCanvas(Canvas):
         return dict(sources=sources, as_of=self.as_of, notes=" ".join(filter(None, notes)), key_px=key_px)
 
     # ---- the layer's words
+    def layer_source(self) -> Source:
+        """Credit the layer short enough to print (``DeepStateMap, 23 Nov 2024``); the manifest keeps the rest."""
+        if self.layer is None:
+            raise RuntimeError("no layer")
+        names = list(dict.fromkeys(self.layer.source.astype(str)))
+        dates = sorted({d.date() for col in ("date", "date_a") if col in self.layer for d in self.layer[col]})
+        deepstate = all(n.startswith("DeepStateMap") for n in names)
+        short = (
+            "DeepStateMap, " + _and([self.t.date(d) for d in dates], self.t(" and ")) if deepstate else "; ".join(names)
+        )
+        licence = "GPL-3.0" if any("GPL-3.0" in n for n in names) else None
+        return Source(short, str(self.layer.source_url.iloc[0]), licence)
+
     def layer_dated(self) -> str:
         """Name the layer's sources with its date: ``DeepStateMap …, 20 Nov 2024``."""
         if self.layer is None or self.layer_date is None:
