@@ -29,8 +29,9 @@ def control_areas(m: MapCanvas) -> None:
 
     if m.layer is None:
         return
+    view = shapely.box(*m.geo_frame.visible_bounds())
     for status in STATUSES:
-        part = m.layer[m.layer.status == status]
+        part = m.layer[(m.layer.status == status) & m.layer.geometry.intersects(view)]
         if part.empty:
             continue
         geoms = [shapely.simplify(g, m.tolerance) for g in m.clipped(list(part.geometry))]

@@ -35,7 +35,11 @@ def entries(m: MapCanvas, shown: pd.DataFrame) -> list[str]:
     if m.layer is not None:
         from vizlib._carto.layers import STATUSES
 
-        names += [t(m.words[s]) for s in STATUSES if (m.layer.status == s).any()]
+        import shapely
+
+        view = shapely.box(*m.geo_frame.visible_bounds())
+        present = {s for s, g in zip(m.layer.status, m.layer.geometry, strict=True) if g.intersects(view)}
+        names += [t(m.words[s]) for s in STATUSES if s in present]
     noted = set(m.drawn_events.place_id) | set(shown.loc[shown.approximate, "id"])
     plain = shown[~shown.id.isin(noted)]
     present = {status(r) for r in plain.itertuples()}
