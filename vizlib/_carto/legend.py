@@ -33,9 +33,9 @@ def entries(m: MapCanvas, shown: pd.DataFrame) -> list[str]:
     names = [m.country_name(code) for code in ("RU", "UA") if visible(m, code)]
     names += [t(m.words["highlighted"]).format(m.region_name(code)) for code in m.highlight]
     if m.layer is not None:
-        from vizlib._carto.layers import STATUSES
-
         import shapely
+
+        from vizlib._carto.layers import STATUSES
 
         view = shapely.box(*m.geo_frame.visible_bounds())
         present = {s for s, g in zip(m.layer.status, m.layer.geometry, strict=True) if g.intersects(view)}
