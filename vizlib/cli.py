@@ -124,6 +124,9 @@ def export_figures(
     layers = _layers(names, frontline_spec, day)
     built, failures = {}, []
     for name in names:
+        if registry.FIGURES[name].layer == "required" and frontline_spec == "none":
+            click.echo(f"skipped {name}: it is drawn from control layers (--frontline auto)", err=True)
+            continue
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
@@ -160,7 +163,7 @@ def _layers(names: list[str], spec: str, day: Any) -> dict[str, Any]:
     out = {}
     for name in names:
         kind = registry.FIGURES[name].layer
-        if kind is None:
+        if kind in (None, "required"):
             continue
         if kind not in found:
             try:

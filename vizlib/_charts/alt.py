@@ -94,8 +94,8 @@ def north_korea(
     return " ".join(text)
 
 
-def kursk_area(dated: pd.DataFrame, undated: pd.DataFrame, t: Words) -> str:
-    """Describe the kursk-area chart: each side's claims with dates, and any claim with no date."""
+def kursk_area(dated: pd.DataFrame, undated: pd.DataFrame, t: Words, measured: pd.DataFrame | None = None) -> str:
+    """Describe the kursk-area chart: each side's claims with dates, any claim with no date, the measurements."""
     text = [t("Claims of the area of Kursk oblast held by Ukrainian forces.")]
     for side, words in (("UA", "Ukrainian claims: {claims}."), ("RU", "Russian claims: {claims}.")):
         mine = dated[dated["claimant_side"] == side].sort_values("refers_to")
@@ -117,6 +117,15 @@ def kursk_area(dated: pd.DataFrame, undated: pd.DataFrame, t: Words) -> str:
                 who=t(who(r.claimant)),
                 figure=figure(r, t),
                 date=t.date(r.claim_date),
+            )
+        )
+    for r in (measured if measured is not None else pd.DataFrame()).itertuples():
+        text.append(
+            t(
+                "Measured on DeepStateMap's map of {date}: {low} km² Ukrainian-held, {high} km² with the grey zone.",
+                date=t.date(r.refers_to),
+                low=t.number(r.low),
+                high=t.number(r.high),
             )
         )
     return " ".join(text)
