@@ -31,7 +31,16 @@ from vizlib._carto.mapcanvas import MapCanvas
 from vizlib._doc import Lang, Size, Theme
 from vizlib.i18n import N_
 
-__all__ = ["theatre", "kursk", "donetsk", "pokrovsk", "kurakhove", "front_change", "CLOSE_UPS"]
+__all__ = [
+    "theatre",
+    "kursk",
+    "donetsk",
+    "pokrovsk",
+    "kurakhove",
+    "front_change",
+    "front_animation",
+    "CLOSE_UPS",
+]
 
 #: Frames of the close-ups (lon/lat bounds), also the ``frame=`` choices of :func:`front_change`.
 CLOSE_UPS = {"pokrovsk": (37.0, 48.05, 37.5, 48.42), "kurakhove": (36.9, 47.9, 37.45, 48.12)}
@@ -498,6 +507,58 @@ def front_change(
         towns=_and([m.place_name(r) for r in shown.itertuples()], m.t(" and ")),
     )
     return m.finish(alt=f"{alt} {towns.control_alt(m, shown)}".strip())
+
+
+@_doc.stamp
+def front_animation(
+    layers: Any = None,
+    *,
+    start: Any = "2024-07-08",
+    freq: str = "7D",
+    as_of: Any = None,
+    lang: Lang = "en",
+    size: Size = "wide",
+    theme: Theme = "light",
+) -> go.Figure:
+    """Animate the Donetsk front week by week: the Donetsk map with one frame per control layer.
+
+    The same map as :func:`donetsk` (any map takes a sequence of layers); the HTML page plays it
+    offline with a date slider and play/pause; a still shows the last date and says so.
+
+    Parameters
+    ----------
+    layers : GeoDataFrame, sequence of GeoDataFrame or None
+        Control layers of several dates; None reads the daily archive's layers from ``start`` to the
+        map's date every ``freq`` (:func:`vizlib.frontline.history`, through the cache).
+    start : date-like
+        First date, when ``layers`` is None.
+    freq : str
+        A pandas frequency, when ``layers`` is None (``"7D"``: every seven days from ``start``).
+    {as_of_map}
+    {lang}
+    {size}
+    {theme}
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        With ``frames``, a slider and play/pause buttons.
+
+    Raises
+    ------
+    {raises_map}
+    """
+    from vizlib import frontline
+
+    day = data.as_of_date(as_of)
+    if layers is None:
+        layers = frontline.history(start, day, freq=freq, kind="archive")
+        dates = sorted(set(layers["date"]))
+        if dates[-1].date() != day:  # end on the map's date
+            layers = [layers, frontline.for_date(day, kind="archive").layer]
+    fig = donetsk(layer=layers, as_of=day, lang=lang, size=size, theme=theme)
+    fig.layout.meta["vizlib"]["slug"] = "front-animation"
+    return fig
 
 
 def _change_words(m: MapCanvas, km: dict[str, float], span: str) -> str:

@@ -106,6 +106,14 @@ FIGURES = {
             layer="required",
         ),
         FigureSpec(
+            "front-animation",
+            "Map: the Donetsk front week by week, 6 Aug 2024 to the set's date (animated in the web page)",
+            "vizlib.maps",
+            "front_animation",
+            _regions("UA-14", "UA"),
+            layer="required",
+        ),
+        FigureSpec(
             "troops-kursk",
             "Chart: claimed Russian troop numbers in Kursk oblast",
             "vizlib.charts",

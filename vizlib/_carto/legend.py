@@ -71,8 +71,12 @@ def size(m: MapCanvas, names: list[str]) -> tuple[float, float]:
     return text, math.ceil(len(names) / per_row) * _ROW_PX + _PAD_PX
 
 
+#: Room an animated map keeps under the map for its date slider and play/pause buttons.
+SLIDER_PX = 76
+
+
 def layout(m: MapCanvas) -> None:
-    """Lay the legend out under the map, in columns as wide as its widest entry."""
+    """Lay the legend out under the map (under the date slider of an animated map), in columns."""
     column, height = size(m, m.legend_names)
     m.fig.update_layout(
         showlegend=bool(m.legend_names),
@@ -80,7 +84,7 @@ def layout(m: MapCanvas) -> None:
             orientation="h",
             x=0,
             xanchor="left",
-            y=-4 / m.plot.height,
+            y=-(4 + (SLIDER_PX if len(m.layers) > 1 else 0)) / m.plot.height,
             yanchor="top",
             traceorder="normal",
             entrywidth=column,

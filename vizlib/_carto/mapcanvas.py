@@ -74,7 +74,6 @@ class MapCanvas(Canvas):
         theme: str,
         lang: str,
     ) -> None:
-        from vizlib import frontline
 
         day = data.as_of_date(as_of)
         super().__init__(
@@ -86,11 +85,14 @@ class MapCanvas(Canvas):
         places_ = data.places(places, regions) if own else data.places()
         if settlements:
             places_ = pd.concat([places_, data.settlements()], ignore_index=True)
+        self.control_path = control
         self.places = _with_control(places_, data.control(day, path=control))
         self.events = (
             data.events(events, places=places_, as_of=day) if own or events is not None else data.events(as_of=day)
         )
-        self.layer = frontline.check_layer(layer) if layer is not None else None
+        #: one layer per date when the map is animated (a sequence of layers, or layers of several dates)
+        self.layers = _by_date(layer)
+        self.layer = self.layers[-1] if self.layers else None
         self.layer_date = max(pd.to_datetime(self.layer["date"])).date() if self.layer is not None else None
         self.extra = _lonlat(extra)
         self.region_rows: list[dict] = []
@@ -192,7 +194,9 @@ class MapCanvas(Canvas):
                 s for s, a in zip(shown.source, shown.approximate) if not a and not str(s).startswith("GeoNames")
             )
         ]
-        notes = [approx_note(shown, t)]
+        from vizlib._carto import animation
+
+        notes = [approx_note(shown, t), animation.note(self)]
         if self.layer is None:
             notes.append(t("Front line not drawn: towns are marked by who held them on that day."))
         self.stale = ""
@@ -206,7 +210,7 @@ class MapCanvas(Canvas):
         from vizlib._carto import legend
 
         self.legend_names = legend.entries(self, shown)
-        key_px = legend.size(self, self.legend_names)[1]
+        key_px = legend.size(self, self.legend_names)[1] + (legend.SLIDER_PX if len(self.layers) > 1 else 0)
         return dict(sources=sources, as_of=self.as_of, notes=" ".join(filter(None, notes)), key_px=key_px)
 
     # ---- the layer's words
@@ -216,10 +220,12 @@ class MapCanvas(Canvas):
             raise RuntimeError("no layer")
         names = list(dict.fromkeys(self.layer.source.astype(str)))
         dates = sorted({d.date() for col in ("date", "date_a") if col in self.layer for d in self.layer[col]})
+        if len(self.layers) > 1:  # an animation: its first and last dates
+            dates = [self.layers[0]["date"].iloc[0].date(), *dates]
+            dates = [dates[0], dates[-1]]
         deepstate = all(n.startswith("DeepStateMap") for n in names)
-        short = (
-            "DeepStateMap, " + _and([self.t.date(d) for d in dates], self.t(" and ")) if deepstate else "; ".join(names)
-        )
+        joiner = "–" if len(self.layers) > 1 else self.t(" and ")  # an animation's span, or a change's two dates
+        short = "DeepStateMap, " + _and([self.t.date(d) for d in dates], joiner) if deepstate else "; ".join(names)
         licence = "GPL-3.0" if any("GPL-3.0" in n for n in names) else None
         return Source(short, str(self.layer.source_url.iloc[0]), licence)
 
@@ -311,11 +317,12 @@ class MapCanvas(Canvas):
 
     def finish(self, *, alt: str, data: pd.DataFrame | None = None) -> go.Figure:  # type: ignore[override]
         """Draw the scale bar and every label, lay out the legend, and finish with the drawn places as data."""
-        from vizlib._carto import legend, lettering, scalebar
+        from vizlib._carto import animation, legend, lettering, scalebar
 
         scalebar.draw(self)
         lettering.draw(self)
         legend.layout(self)
+        animation.frames(self)
         if data is None:
             columns = ["id", "name", "kind", "lat", "lon", "approximate", "source", *_CONTROL]
             columns += [c for c in ("km_to_occupied",) if c in self.shown]
@@ -352,6 +359,20 @@ def _with_control(places: pd.DataFrame, held: pd.DataFrame) -> pd.DataFrame:
     """Return ``places`` with who held each on the date (NaN where the control data do not say)."""
     held = held.rename(columns={"place_id": "id", "source": "control_source", "source_url": "control_source_url"})
     return places.merge(held[["id", *_CONTROL]], on="id", how="left")
+
+
+def _by_date(layer: Any) -> list[Any]:
+    """Return a map's layers one per date, in date order (one, for a map that is not animated)."""
+    from vizlib import frontline
+
+    if layer is None:
+        return []
+    pieces = list(layer) if isinstance(layer, (list, tuple)) else [layer]
+    checked = [frontline.check_layer(p) for p in pieces]
+    out = []
+    for p in checked:
+        out += [group.reset_index(drop=True) for _, group in p.groupby("date", sort=True)]
+    return sorted(out, key=lambda g: g["date"].iloc[0])
 
 
 def _lonlat(extra: Any) -> Any:
