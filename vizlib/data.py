@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
 #: What ``as_of=`` takes: a date (or datetime, pandas Timestamp), an ISO date string, or None.
 AsOf: TypeAlias = "dt.date | str | None"
-_Row = TypeVar("_Row", bound=BaseModel)
+_Model = TypeVar("_Model", bound=BaseModel)
 
 __all__ = [
     "AsOf",
@@ -84,6 +84,11 @@ DEFAULT_AS_OF = dt.date(2024, 11, 23)
 
 
 # ------------------------------------------------------------------ CSV loaders
+
+
+def _table(source: Any, model: type[_Model], kind: str) -> tuple[str, list[tuple[int, _Model]]]:
+    """Load and validate the rows of a table of ``kind``; None is the bundled file."""
+    return load_rows(data_file(KINDS[kind]) if source is None else source, model)
 
 
 def claims(source: Any = None, *, as_of: AsOf = None) -> pd.DataFrame:
@@ -158,11 +163,6 @@ def _claims(source: Any) -> pd.DataFrame:
     frame = to_frame(rows, schemas.Claim, ("claim_date", "refers_to"))
     frame[["low", "high"]] = frame[["low", "high"]].astype("float64")
     return frame
-
-
-def _table(source: Any, model: type[_Row], kind: str) -> tuple[str, list[tuple[int, _Row]]]:
-    """Load and validate the rows of a table of ``kind``; None is the bundled file."""
-    return load_rows(data_file(KINDS[kind]) if source is None else source, model)
 
 
 def as_of_date(as_of: AsOf = None) -> dt.date:

@@ -1,8 +1,9 @@
 """Row rules for vizlib's data files, as pydantic models.
 
 Each model validates one row of a CSV file (or the properties of one GeoJSON
-feature). Rules that span rows (unique ids) or need geometry (a place inside
-its oblast) live in :mod:`vizlib.data`.
+feature). Rules that span rows (unique ids, the order of a place's changes of
+hands) or files, or need geometry (a place inside its oblast), live in
+:mod:`vizlib.data` and its private modules.
 """
 
 from __future__ import annotations
