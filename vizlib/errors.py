@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+__all__ = ["Problem", "DataError", "StaleDataWarning", "ExportError"]
+
 
 @dataclass(frozen=True)
 class Problem:
