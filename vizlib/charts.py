@@ -334,7 +334,7 @@ def kursk_area(
         subtitle=N_("Square kilometres, as claimed by each side; every mark is one published claim")
         if measured.empty
         else N_("Square kilometres: each dot one published claim, each square DeepStateMap's map measured"),
-        **_facts(pd.concat([rows, measured]), as_of=day, notes=_derived_note(rows)),
+        **_facts(pd.concat([rows, measured]) if not measured.empty else rows, as_of=day, notes=_derived_note(rows)),
         size=size,
         theme=theme,
         lang=lang,
@@ -343,7 +343,7 @@ def kursk_area(
     if not undated.empty:
         cv.fig = make_subplots(cols=2, column_widths=[0.8, 0.2], shared_yaxes=True, horizontal_spacing=0.02)
     x_range = axes.date_range([*dated["refers_to"], *dated["claim_date"], *measured["refers_to"]], pad_days=(8, 10))
-    y_top = marks.extent(pd.concat([rows, measured]))["y1"].max() * 1.2
+    y_top = max(marks.extent(rows)["y1"].max(), measured["high"].max() if not measured.empty else 0) * 1.2
     main = cv.fig.get_subplot(1, 1) if not undated.empty else None
     panel = cv.panel(x_range, (0, y_top), *((main.xaxis.domain, main.yaxis.domain) if main else ()))
     where = {"row": 1, "col": 1} if main else {}
@@ -362,7 +362,8 @@ def kursk_area(
     if not undated.empty:
         _undated_panel(cv, undated, y_top)
     cv.fig.update_layout(barmode="overlay", showlegend=True, legend=legend)
-    return cv.finish(alt=alt.kursk_area(dated, undated, cv.t, measured), data=pd.concat([rows, measured]))
+    drawn = pd.concat([rows, measured], ignore_index=True) if not measured.empty else rows
+    return cv.finish(alt=alt.kursk_area(dated, undated, cv.t, measured), data=drawn)
 
 
 def _measured(layer: Any, day: dt.date) -> pd.DataFrame:

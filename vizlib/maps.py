@@ -490,7 +490,7 @@ def front_change(
     km = change.set_index("status")["km2"].to_dict()
     name = m.region_name(region)
     m.retitle(title=m.t("Russia's advance in {region} oblast", region=name), subtitle=_change_words(m, km, span))
-    bounds = CLOSE_UPS[frame] if close else m.bounds_of([frame or region])
+    bounds = CLOSE_UPS[frame] if frame in CLOSE_UPS else m.bounds_of([frame or region])
     shown = m.frame(bounds, pad=0.02, highlight=[] if close else [region], inset=close, inset_aspect=0.75)
     land.fill(m, m.highlight)
     layers.control_areas(m)

@@ -45,7 +45,7 @@ def frames(m: MapCanvas) -> None:
             lon, lat = geometry.fill_path(geoms, m.decimals)
             updates.append(go.Scattergeo(lon=lon or [None], lat=lat or [None]))
             targets.append(index[f"layer:{kind}"])
-        if drawn is not None:
+        if drawn is not None and towns_at is not None:
             rows = _held_on(m, _ids(drawn, m), day)
             sizes = list(drawn.marker.size) if isinstance(drawn.marker.size, tuple) else [6] * len(rows)
             marker = towns.marker_style(m, [status(r) for r in rows.itertuples()], sizes)
@@ -71,8 +71,8 @@ def frames(m: MapCanvas) -> None:
             dict(
                 active=len(steps) - 1,
                 steps=steps,
-                x=0.08,
-                len=0.92,
+                x=0.13,
+                len=0.87,
                 y=0,
                 yanchor="top",
                 pad=dict(t=4, b=0),

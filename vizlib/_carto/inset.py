@@ -199,6 +199,8 @@ def oblast(m: MapCanvas, codes: list[str]) -> None:
 def _blank(m: MapCanvas) -> None:
     """Paint the inset's box on the main map in the background colour (the inset's map may not fill its box)."""
     b = m.inset_box
+    if b is None:
+        return
     lon, lat = m.geo_frame.to_lonlat([b.x0, b.x1, b.x1, b.x0, b.x0], [b.y0, b.y0, b.y1, b.y1, b.y0])
     ring = shapely.Polygon(zip(lon, lat))
     lon, lat = geometry.fill_path([ring], decimals=4)

@@ -315,7 +315,7 @@ class MapCanvas(Canvas):
             trace.update(hoverinfo="skip")
         return self.add(trace)
 
-    def finish(self, *, alt: str, data: pd.DataFrame | None = None) -> go.Figure:  # type: ignore[override]
+    def finish(self, *, alt: str, data: pd.DataFrame | None = None) -> go.Figure:
         """Draw the scale bar and every label, lay out the legend, and finish with the drawn places as data."""
         from vizlib._carto import animation, legend, lettering, scalebar
 
