@@ -41,11 +41,11 @@ import plotly.graph_objects as go
 from vizlib import _doc, data, i18n, meta
 from vizlib import theme as _theme
 from vizlib._canvas import Canvas, Panel
-from vizlib._charts import alt, axes, composition, labels, marks
+from vizlib._charts import alt, axes, composition, labels, marks, measured
 from vizlib._charts import events as event_marks
 from vizlib._charts.words import figure, short_who, side_color, value
 from vizlib._doc import Lang, Size, Theme
-from vizlib._labels import Box, Label, Spot, place
+from vizlib._labels import Label, Spot, place
 from vizlib.errors import DataError, Problem
 from vizlib.i18n import N_
 
@@ -324,17 +324,17 @@ def kursk_area(
     rows = _subject(claims, data.claims(claims, as_of=day), "ua_held_area_kursk")
     dated = rows[rows["refers_to"].notna()].reset_index(drop=True)
     undated = rows[rows["refers_to"].isna()].reset_index(drop=True)
-    measured = _measured(layer, day)
-    entries, key_px = _key(rows, size, theme, lang, measured=not measured.empty)
+    measures = measured.rows(layer, day)
+    entries, key_px = _key(rows, size, theme, lang, measured=not measures.empty)
     cv = Canvas(
         "kursk-area",
         title=N_("Ukrainian-held area in Kursk oblast, as claimed")
-        if measured.empty
+        if measures.empty
         else N_("Ukrainian-held area in Kursk oblast, claimed and measured"),
         subtitle=N_("Square kilometres, as claimed by each side; every mark is one published claim")
-        if measured.empty
+        if measures.empty
         else N_("Square kilometres: each dot one published claim, each square DeepStateMap's map measured"),
-        **_facts(pd.concat([rows, measured]) if not measured.empty else rows, as_of=day, notes=_derived_note(rows)),
+        **_facts(pd.concat([rows, measures]) if not measures.empty else rows, as_of=day, notes=_derived_note(rows)),
         size=size,
         theme=theme,
         lang=lang,
@@ -342,12 +342,12 @@ def kursk_area(
     )
     if not undated.empty:
         cv.fig = make_subplots(cols=2, column_widths=[0.8, 0.2], shared_yaxes=True, horizontal_spacing=0.02)
-    x_range = axes.date_range([*dated["refers_to"], *dated["claim_date"], *measured["refers_to"]], pad_days=(8, 10))
-    y_top = max(marks.extent(rows)["y1"].max(), measured["high"].max() if not measured.empty else 0) * 1.2
+    x_range = axes.date_range([*dated["refers_to"], *dated["claim_date"], *measures["refers_to"]], pad_days=(8, 10))
+    y_top = max(marks.extent(rows)["y1"].max(), measures["high"].max() if not measures.empty else 0) * 1.2
     main = cv.fig.get_subplot(1, 1) if not undated.empty else None
     panel = cv.panel(x_range, (0, y_top), *((main.xaxis.domain, main.yaxis.domain) if main else ()))
     where = {"row": 1, "col": 1} if main else {}
-    obstacles = marks.claims(cv, dated, panel, "refers_to", **where) + _draw_measured(cv, measured, panel, where)
+    obstacles = marks.claims(cv, dated, panel, "refers_to", **where) + measured.draw(cv, measures, panel, where)
     legend_box, legend = marks.key(cv, entries, panel, obstacles)
     labels.claims(cv, dated, panel, [*obstacles, *([legend_box] if legend_box else [])], "refers_to")
     axes.style(
@@ -362,123 +362,8 @@ def kursk_area(
     if not undated.empty:
         _undated_panel(cv, undated, y_top)
     cv.fig.update_layout(barmode="overlay", showlegend=True, legend=legend)
-    drawn = pd.concat([rows, measured], ignore_index=True) if not measured.empty else rows
-    return cv.finish(alt=alt.kursk_area(dated, undated, cv.t, measured), data=drawn)
-
-
-def _measured(layer: Any, day: dt.date) -> pd.DataFrame:
-    """Return the Ukrainian-held area of Kursk oblast each full export shows, as rows of the claims table.
-
-    ``low`` is the area shown Ukrainian-held, ``high`` the same with the grey zone (status unknown);
-    ``attribution`` is ``measured``: vizlib measured DeepStateMap's map in an equal-area projection.
-    """
-    columns = list(data.claims().columns)
-    if layer is None:
-        return pd.DataFrame(columns=columns)
-    from vizlib import frontline
-
-    areas = frontline.area_by_status(layer, "RU-KRS").pivot_table(index="date", columns="status", values="km2")
-    if "ukrainian_held" not in areas:
-        return pd.DataFrame(columns=columns)
-    areas = areas[areas.index <= pd.Timestamp(day)].fillna(0)
-    url = str(frontline.check_layer(layer)["source_url"].iloc[0])
-    return pd.DataFrame(
-        {
-            "id": [f"measured_deepstatemap_{d:%Y%m%d}" for d in areas.index],
-            "subject": "ua_held_area_kursk",
-            "claim_date": areas.index,
-            "refers_to": areas.index,
-            "low": areas["ukrainian_held"].round(0).to_numpy(),
-            "high": (areas["ukrainian_held"] + areas.get("unknown", 0)).round(0).to_numpy(),
-            "bound": "range",
-            "unit": "km2",
-            "basis": "count",
-            "attribution": "measured",
-            "claimant": "DeepStateMap's map, measured by vizlib",
-            "claimant_side": "multi",
-            "publication": "DeepStateMap",
-            "via": None,
-            "source_url": url,
-            "note": "Low: the area shown Ukrainian-held; high: with the grey zone (status unknown).",
-        }
-    )[columns]
-
-
-def _draw_measured(cv: Canvas, measured: pd.DataFrame, panel: Panel, where: dict[str, Any]) -> list[Box]:
-    """Draw each measurement as a square at the held area with a thin line up to the area with the grey zone."""
-    boxes = []
-    for r in measured.itertuples():
-        colour = cv.c["text"]
-        cv.fig.add_trace(
-            go.Scatter(
-                x=[r.refers_to, r.refers_to],
-                y=[r.low, r.high],
-                mode="lines",
-                showlegend=False,
-                line=dict(color=colour, width=1.5, dash="dot"),
-                hoverinfo="skip",
-            ),
-            **where,
-        )
-        cv.fig.add_trace(
-            go.Scatter(
-                x=[r.refers_to],
-                y=[r.low],
-                mode="markers",
-                name=cv.t("Measured on DeepStateMap"),
-                showlegend=False,
-                marker=dict(
-                    symbol="square", size=marks.MARKER, color=cv.c["background"], line=dict(color=colour, width=2)
-                ),
-                customdata=[[r.id, cv.t.number(r.low), cv.t.number(r.high), cv.t.date(r.refers_to)]],
-                hovertemplate="<b>DeepStateMap, %{customdata[3]}</b><br>"
-                + cv.t("Ukrainian-held")
-                + " %{customdata[1]} km²; "
-                + cv.t("with the grey zone")
-                + " %{customdata[2]} km²<extra></extra>",
-            ),
-            **where,
-        )
-        x = panel.x(r.refers_to)
-        boxes.append(Box(x - 7, panel.y(r.high) - 7, x + 7, panel.y(r.low) + 7))
-        text = (
-            f"<b>{cv.t.number(r.low)}–{cv.t.number(r.high)} {cv.t('km²')}</b><br>"
-            + cv.t("DeepStateMap, measured")
-            + f"<br>{cv.t.date(r.refers_to, 'day')}"
-        )
-        label = place(
-            [
-                Label(
-                    x,
-                    panel.y(r.high),
-                    (text,),
-                    labels.AROUND,
-                    size=11,
-                    required=True,
-                    annotation=True,
-                    clearance=labels.CLEARANCE,
-                )
-            ],
-            panel.box,
-            boxes,
-        )[0]
-        text, spot, box = label.chosen
-        cv.fig.add_annotation(
-            name="measured-label",
-            text=text,
-            x=r.refers_to,
-            y=r.high,
-            xref=f"x{'' if not where else ''}",
-            xanchor=spot.xanchor,
-            yanchor=spot.yanchor,
-            xshift=spot.dx,
-            yshift=-spot.dy,
-            showarrow=False,
-            align="left",
-            font=dict(size=11, color=cv.c["text"]),
-        )
-        boxes.append(box)
-    return boxes
+    drawn = pd.concat([rows, measures], ignore_index=True) if not measures.empty else rows
+    return cv.finish(alt=alt.kursk_area(dated, undated, cv.t, measures), data=drawn)
 
 
 def _undated_panel(cv: Canvas, undated: pd.DataFrame, y_top: float) -> None:
@@ -576,18 +461,14 @@ def occupied_area(
     day = data.as_of_date(as_of)
     if layers is None:
         layers = frontline.history(frontline.ARCHIVE_START, day, freq="D", kind="archive")
-    areas = frontline.area_by_status(layers, region)
-    rows = areas[(areas["status"] == "occupied") & (areas["date"] <= pd.Timestamp(day))]
-    rows = rows.drop_duplicates("date").sort_values("date").reset_index(drop=True)
+    rows = measured.occupied(layers, region, day)
     marked = _events(events, AREA_EVENTS, day)
     name = data.regions().set_index("iso_3166_2").loc[region, "name"]
-    first, last = rows.iloc[0], rows.iloc[-1]
-    source = meta.Source("DeepStateMap", "https://deepstatemap.live/", "GPL-3.0 (archive by cyterat)")
     cv = Canvas(
         "occupied-area",
         title=i18n.words(lang)("Occupied area of {region} oblast, measured", region=name),
         subtitle=N_("Square kilometres shown as Russian-occupied on DeepStateMap each day, within the oblast"),
-        sources=[source, *_facts(marked, as_of=day, notes="")["sources"]],
+        sources=[measured.DEEPSTATEMAP, *_facts(marked, as_of=day, notes="")["sources"]],
         as_of=day,
         notes=N_("Measured by vizlib in an equal-area projection; a measurement of a map, not a claim."),
         size=size,
@@ -595,82 +476,10 @@ def occupied_area(
         lang=lang,
     )
     x_range = axes.date_range(list(rows["date"]) + list(marked["date"]), pad_days=(3, 6))
-    low = axes.nice_step(last["km2"] - first["km2"], 4) * (
-        (first["km2"] * 0.97) // axes.nice_step(last["km2"] - first["km2"], 4)
-    )
-    top = last["km2"] + (last["km2"] - low) * 0.3
-    panel = cv.panel(x_range, (low, top))
-    cv.add(
-        go.Scatter(
-            x=rows["date"],
-            y=rows["km2"],
-            mode="lines",
-            name=cv.t("Occupied area"),
-            line=dict(color=cv.c["occupied_town"], width=2.5),
-            showlegend=False,
-            hovertemplate="%{x|%d %b %Y}: %{y:,.0f} km²<extra></extra>",
-        )
-    )
-    # the line itself is an obstacle for the labels of its ends: a box every few pixels along it
-    along = [
-        Box(panel.x(d) - 2, panel.y(v) - 2, panel.x(d) + 2, panel.y(v) + 2) for d, v in zip(rows["date"], rows["km2"])
-    ]
-    event_boxes = event_marks.draw(cv, marked, panel, along)
-    ends = [
-        Label(
-            panel.x(r["date"]),
-            panel.y(r["km2"]),
-            (f"<b>{cv.t.number(r['km2'])} {cv.t('km²')}</b><br>{cv.t.date(r['date'])}",),
-            labels.AROUND,
-            size=11,
-            required=True,
-            annotation=True,
-            clearance=labels.CLEARANCE,
-        )
-        for r in (first, last)
-    ]
-    for r, label in zip(
-        (first, last), place(ends, panel.box, event_boxes, lines=event_marks.lines(panel, marked)), strict=True
-    ):
-        text, spot, _ = label.chosen
-        cv.fig.add_annotation(
-            name="area-label",
-            text=text,
-            x=r["date"],
-            y=r["km2"],
-            xanchor=spot.xanchor,
-            yanchor=spot.yanchor,
-            xshift=spot.dx,
-            yshift=-spot.dy,
-            showarrow=False,
-            align="left",
-            font=dict(size=11, color=cv.c["text"]),
-            bgcolor=cv.c["background"],
-        )
-    ticks, tick_text = axes.month_ticks(x_range, cv.t)
-    cv.fig.update_xaxes(range=list(x_range), tickvals=ticks, ticktext=tick_text, showline=True)
-    values = [v for v in _range_ticks(low, top)]
-    cv.fig.update_yaxes(range=[low, top], tickvals=values, ticktext=[cv.t.number(v) for v in values])
-    cv.fig.update_layout(showlegend=False)
-    gained = last["km2"] - first["km2"]
-    alt = cv.t(
-        "The area of {region} oblast shown as Russian-occupied on DeepStateMap grew from {a} km² on {d1} to {b} km² "
-        "on {d2}: {gain} km² more.",
-        region=name,
-        a=cv.t.number(first["km2"]),
-        d1=cv.t.date(first["date"]),
-        b=cv.t.number(last["km2"]),
-        d2=cv.t.date(last["date"]),
-        gain=cv.t.number(gained),
-    )
+    panel = measured.area_panel(cv, rows, x_range)
+    measured.draw_area(cv, rows, marked, panel)
     table = rows.assign(source="DeepStateMap", region=region)[["date", "region", "status", "km2", "source"]]
-    return cv.finish(alt=alt, data=table.assign(km2=table["km2"].round(1)))
-
-
-def _range_ticks(low: float, top: float) -> list[float]:
-    step = axes.nice_step(top - low, 4)
-    first = -(-low // step) * step
-    return [first + i * step for i in range(int((top - first) // step) + 1)]
+    return cv.finish(alt=alt.occupied_area(rows, name, cv.t), data=table.assign(km2=table["km2"].round(1)))
 
 
 @_doc.stamp

@@ -26,7 +26,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from vizlib import _doc, data
-from vizlib._carto import geometry, inset, land, layers, names, towns
+from vizlib._carto import geometry, inset, land, layers, names, towns, words
 from vizlib._carto.mapcanvas import MapCanvas
 from vizlib._doc import Lang, Size, Theme
 from vizlib.i18n import N_
@@ -108,7 +108,7 @@ def theatre(
     m.retitle(
         subtitle=m.t(
             "{oblasts}, with the towns named in the reporting",
-            oblasts=_and([m.t("{} oblast").format(n) for n in oblasts], m.t(" and ")),
+            oblasts=words.and_list([m.t("{} oblast").format(n) for n in oblasts], m.t(" and ")),
         )
     )
 
@@ -136,9 +136,9 @@ def theatre(
         alt=m.t(
             "Map of Ukraine and western Russia with {oblasts} oblasts highlighted, on {date}. Marked: {towns}. "
             "An inset locates the area between Europe and North Korea (Pyongyang).",
-            oblasts=_and(oblasts, m.t(" and ")),
+            oblasts=words.and_list(oblasts, m.t(" and ")),
             date=m.t.date(m.as_of),
-            towns=_and([m.place_name(r) for r in shown.itertuples()], m.t(" and ")),
+            towns=words.and_list([m.place_name(r) for r in shown.itertuples()], m.t(" and ")),
         )
         + " "
         + towns.control_alt(m, shown)
@@ -215,7 +215,7 @@ def kursk(
         "Map of Russia's Kursk oblast and Ukraine's Sumy oblast on {date}, with the state border drawn as a "
         "strong line. Marked: {towns}.",
         date=m.t.date(m.as_of),
-        towns=_and([m.place_name(r) for r in shown.itertuples()], m.t(" and ")),
+        towns=words.and_list([m.place_name(r) for r in shown.itertuples()], m.t(" and ")),
     )
     return m.finish(alt=f"{alt}{distance} {towns.control_alt(m, shown)}{_layer_alt(m)}".strip())
 
@@ -291,7 +291,7 @@ def donetsk(
     alt = m.t(
         "Map of Ukraine's Donetsk oblast on {date}. Marked: {towns}.",
         date=m.t.date(m.as_of),
-        towns=_and([m.place_name(r) for r in shown.itertuples()], m.t(" and ")),
+        towns=words.and_list([m.place_name(r) for r in shown.itertuples()], m.t(" and ")),
     )
     return m.finish(alt=f"{alt} {events} {towns.control_alt(m, shown)}{_layer_alt(m)}".strip())
 
@@ -504,7 +504,7 @@ def front_change(
         "Map of {region} oblast: {summary} Marked: {towns}.",
         region=name,
         summary=m.subtitle,
-        towns=_and([m.place_name(r) for r in shown.itertuples()], m.t(" and ")),
+        towns=words.and_list([m.place_name(r) for r in shown.itertuples()], m.t(" and ")),
     )
     return m.finish(alt=f"{alt} {towns.control_alt(m, shown)}".strip())
 
@@ -607,7 +607,7 @@ def _closeup(
         "Close-up map around {town} on {date}. Marked: {towns}.",
         town=m.place_name(shown.set_index("id").loc[measured[0]]) if measured[0] in set(shown.id) else slug,
         date=m.t.date(m.as_of),
-        towns=_and([m.place_name(r) for r in shown.itertuples()], m.t(" and ")),
+        towns=words.and_list([m.place_name(r) for r in shown.itertuples()], m.t(" and ")),
     )
     far = [
         m.t("{town}: {km} km", town=m.place_name(shown.set_index("id").loc[pid]), km=m.t.number(d, 1))
@@ -622,10 +622,3 @@ def _layer_alt(m: MapCanvas) -> str:
     if m.layer is None:
         return " " + m.t("The front line is not drawn.")
     return " " + m.t("Shaded: control areas ({layer}).", layer=m.layer_dated())
-
-
-def _and(items: list[str], and_: str = " and ") -> str:
-    items = [str(i) for i in items]
-    if len(items) <= 2:
-        return and_.join(items)
-    return ", ".join(items[:-1]) + and_ + items[-1]

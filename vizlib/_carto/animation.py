@@ -24,7 +24,6 @@ def frames(m: MapCanvas) -> None:
     import shapely
 
     from vizlib._carto import towns
-    from vizlib._carto.mapcanvas import status
 
     if len(m.layers) < 2:
         return
@@ -48,7 +47,7 @@ def frames(m: MapCanvas) -> None:
         if drawn is not None and towns_at is not None:
             rows = _held_on(m, _ids(drawn, m), day)
             sizes = list(drawn.marker.size) if isinstance(drawn.marker.size, tuple) else [6] * len(rows)
-            marker = towns.marker_style(m, [status(r) for r in rows.itertuples()], sizes)
+            marker = towns.marker_style(m, [towns.status(r) for r in rows.itertuples()], sizes)
             updates.append(go.Scattergeo(marker=marker, hovertext=[towns.hover(m, r) for r in rows.itertuples()]))
             targets.append(towns_at)
         frames_.append(go.Frame(data=updates, traces=targets, name=name))

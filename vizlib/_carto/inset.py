@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import shapely
 
 from vizlib import data
 from vizlib._carto import geometry
-from vizlib._carto.mapcanvas import MapCanvas
 from vizlib._carto.projection import NO_BASE_MAP
 from vizlib.meta import escape
+
+if TYPE_CHECKING:
+    from vizlib._carto.mapcanvas import MapCanvas
 
 
 def draw(m: MapCanvas) -> None:

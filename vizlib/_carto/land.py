@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vizlib import data
 from vizlib._carto import geometry
-from vizlib._carto.mapcanvas import MapCanvas
 from vizlib.errors import DataError, Problem
+
+if TYPE_CHECKING:
+    from vizlib._carto.mapcanvas import MapCanvas
 
 
 def fill(m: MapCanvas, highlight: Sequence[str]) -> None:

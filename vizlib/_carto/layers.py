@@ -8,12 +8,15 @@ the legend's swatch; holes (unoccupied pockets) are cut out.
 from __future__ import annotations
 
 import warnings
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from vizlib._carto import geometry, towns
-from vizlib._carto.mapcanvas import MapCanvas
 from vizlib.meta import escape
+
+if TYPE_CHECKING:
+    from vizlib._carto.mapcanvas import MapCanvas
 
 #: Statuses of a control-area layer, in drawing order (a change map's held, taken and retaken ground too).
 STATUSES = ("occupied", "held_both", "taken", "retaken", "ukrainian_held", "unknown")
@@ -66,7 +69,7 @@ def extra(m: MapCanvas) -> None:
     points = layer[kinds == "Point"]
     colour = m.c["north_korea"]
     if not areas.empty:
-        lon, lat = geometry.fill_path(m.clipped(list(areas.geometry)))
+        lon, lat = geometry.fill_path(m.clipped(list(areas.geometry)), m.decimals)
         m.trace(
             lon,
             lat,

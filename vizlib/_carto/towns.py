@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from vizlib._carto import geometry
-from vizlib._carto.mapcanvas import MapCanvas, status
 from vizlib._labels import Box, Label, around, spot_at
 from vizlib.meta import escape
+
+if TYPE_CHECKING:
+    from vizlib._carto.mapcanvas import MapCanvas
 
 _KIND_RANK = {"capital": 0, "city": 1, "town": 2, "village": 3, "dam": 4}
 #: Towns whose names are bold: the places the story is about.
@@ -299,3 +301,18 @@ def front_distances(m: MapCanvas, shown: pd.DataFrame, ids: Sequence[str]) -> di
             distance_line(m, row, near, km, text)
     shown["km_to_occupied"] = shown.id.map(out)
     return out
+
+
+def status(row: Any) -> str:
+    """Return who holds a place relative to its country: ``own``, ``occupied``, ``held`` or ``contested``.
+
+    ``occupied``: a place in Ukraine held by Russia; ``held``: a place in Russia held by Ukraine.
+    """
+    by = getattr(row, "controlled_by", None)
+    if by == "contested":
+        return "contested"
+    if row.country == "UA" and by == "russia":
+        return "occupied"
+    if row.country == "RU" and by == "ukraine":
+        return "held"
+    return "own"

@@ -16,3 +16,11 @@ WORDS = {
     "extra_areas": N_("Added areas"),
     "approx_label": N_("position approx."),
 }
+
+
+def and_list(items: list[str], and_: str = " and ") -> str:
+    """Join ``items`` as a reader would: ``a``, ``a and b``, ``a, b and c`` (``and_`` translated)."""
+    items = [str(i) for i in items]
+    if len(items) <= 2:
+        return and_.join(items)
+    return ", ".join(items[:-1]) + and_ + items[-1]

@@ -143,3 +143,18 @@ def timeline(rows: pd.DataFrame, t: Words) -> str:
         last=t.field(last, "title"),
         events="; ".join(f"{t.date(r['date'])}, {t.field(r, 'title')}" for _, r in rows.iterrows()),
     )
+
+
+def occupied_area(rows: pd.DataFrame, region: str, t: Words) -> str:
+    """Describe the occupied-area chart: the first and last measured areas and the difference."""
+    first, last = rows.iloc[0], rows.iloc[-1]
+    return t(
+        "The area of {region} oblast shown as Russian-occupied on DeepStateMap grew from {a} km² on {d1} to {b} km² "
+        "on {d2}: {gain} km² more.",
+        region=region,
+        a=t.number(first["km2"]),
+        d1=t.date(first["date"]),
+        b=t.number(last["km2"]),
+        d2=t.date(last["date"]),
+        gain=t.number(last["km2"] - first["km2"]),
+    )
