@@ -26,7 +26,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from vizlib import _doc, data
+from vizlib import _doc, _text, data
 from vizlib._carto import credits, geometry, inset, land, layers, multiples, names, towns, words
 from vizlib._carto.mapcanvas import MapCanvas
 from vizlib._doc import Lang, Size, Theme
@@ -647,8 +647,8 @@ def small_multiples(
         title=m.t(
             "The front at {place}, {first}–{last}",
             place=name,
-            first=m.t.date(panels[0]["date"].iloc[0], "day"),
-            last=m.t.date(panels[-1]["date"].iloc[0]),
+            first=m.t.date(panels[0]["date"].iloc[0], "day").replace(" ", "\u00a0"),  # a date wraps whole
+            last=m.t.date(panels[-1]["date"].iloc[0]).replace(" ", "\u00a0"),
         ),
         subtitle=m.t("Ground shown as Russian-occupied on each date, and who held the towns that day"),
     )
@@ -656,7 +656,11 @@ def small_multiples(
     shown = m.frame(bounds, pad=0.02)
     lon0, lat0, lon1, lat1 = bounds
     aspect = (lon1 - lon0) * math.cos(math.radians((lat0 + lat1) / 2)) / (lat1 - lat0)
-    n_cols = columns or multiples.columns_for(len(panels), m.plot, aspect)
+    # the widest heading a panel can have (a two-digit distance), so that panels are never narrower
+    widest = _text.annotation_size(
+        "<br>".join(multiples.heading_lines(m, day, 88.8, m.place_name(m.places.set_index("id").loc[priority[0]]))), 12
+    )[0]
+    n_cols = columns or multiples.columns_for(len(panels), m.plot, aspect, widest)
     km = multiples.draw(m, shown, bounds, panels, priority, n_cols)
     m.extra_rows.extend(
         dict(id=f"panel_{r['date']:%Y%m%d}", name=m.t.date(r["date"]), kind="panel", km_to_occupied=round(r["km"], 1))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -25,17 +25,28 @@ HEADING_PX = 34
 GUTTER_PX = 14
 
 
-def columns_for(n: int, plot: Box, aspect: float) -> int:
+def columns_for(n: int, plot: Box, aspect: float, heading_px: float) -> int:
     """Return how many panels a row holds so that each map is drawn as large as the plot area allows.
 
-    ``aspect`` is the frame's width over its height on the ground (km over km).
+    ``aspect`` is the frame's width over its height on the ground (km over km); a panel is never
+    narrower than its heading (``heading_px`` wide).
     """
 
     def scale(columns: int) -> float:
         cell = grid(plot, n, columns)[0]
         return min(cell.width / aspect, cell.height - HEADING_PX)
 
-    return max(range(1, n + 1), key=scale)
+    fits = [c for c in range(1, n + 1) if grid(plot, n, c)[0].width >= heading_px] or [1]
+    return max(fits, key=scale)
+
+
+def heading_lines(m: MapCanvas, day: Any, km: float, town: str) -> list[str]:
+    """Return a panel's heading: its date, and how far the front was from ``town`` (NaN: not drawn)."""
+    lines = [f"<b>{m.t.date(day)}</b>"]
+    if not math.isnan(km):
+        words = "{town} shown as occupied" if km == 0 else "{km} km from {town}"
+        lines.append(m.t(words, km=m.t.number(km, 1), town=town))
+    return lines
 
 
 def grid(plot: Box, n: int, columns: int) -> list[Box]:
@@ -103,14 +114,9 @@ def draw(
     return rows
 
 
-def _heading(m: MapCanvas, cell: Box, day, km: float, town: pd.DataFrame) -> None:
-    lines = [f"<b>{m.t.date(day)}</b>"]
-    if not math.isnan(km) and not town.empty:
-        name = m.place_name(town.iloc[0])
-        if km == 0:
-            lines.append(m.t("{town} shown as occupied", town=name))
-        else:
-            lines.append(m.t("{km} km from {town}", km=m.t.number(km, 1), town=name))
+def _heading(m: MapCanvas, cell: Box, day: Any, km: float, town: pd.DataFrame) -> None:
+    name = m.place_name(town.iloc[0]) if not town.empty else ""
+    lines = heading_lines(m, day, km if name else float("nan"), name)
     m.fig.add_annotation(
         name="panel-heading",
         text="<br>".join(lines),
