@@ -471,8 +471,8 @@ def front_change(
     """
     from vizlib import frontline
 
-    layer_b = _layer_of(after if after is not None else data.as_of_date(as_of))
-    layer_a = _layer_of(before)
+    layer_b = _layer_of(after if after is not None else data.as_of_date(as_of), "front_change")
+    layer_a = _layer_of(before, "front_change")
     change = frontline.changed_hands(layer_a, layer_b, region)
     day_a, day_b = (layer["date"].iloc[0].date() for layer in (layer_a, layer_b))
     close = frame in CLOSE_UPS
@@ -624,7 +624,7 @@ def small_multiples(
     """
     day = data.as_of_date(as_of)
     if layers is None:
-        layers = [_layer_of(d) for d in (dates if dates is not None else _every_three_weeks(day))]
+        layers = [_layer_of(d, "small_multiples") for d in (dates if dates is not None else _every_three_weeks(day))]
     close = frame in CLOSE_UPS
     priority = _CLOSE_UP_TOWNS.get(frame, ["pokrovsk", "kurakhove", "toretsk", "vuhledar"])
     m = MapCanvas(
@@ -678,10 +678,13 @@ def small_multiples(
 
 
 def _every_three_weeks(day: Any, n: int = 6) -> list[Any]:
-    """Return ``n`` dates three weeks apart, ending on ``day``."""
+    """Return up to ``n`` dates three weeks apart, ending on ``day``, none before the archive's first day."""
     import datetime as dt
 
-    return [day - dt.timedelta(weeks=3 * k) for k in reversed(range(n))]
+    from vizlib import frontline
+
+    dates = [day - dt.timedelta(weeks=3 * k) for k in reversed(range(n))]
+    return [d for d in dates if d >= frontline.ARCHIVE_START] or [day]
 
 
 def _change_words(m: MapCanvas, km: dict[str, float], span: str) -> str:
@@ -692,16 +695,19 @@ def _change_words(m: MapCanvas, km: dict[str, float], span: str) -> str:
     return words
 
 
-def _layer_of(layer_or_date: Any) -> Any:
-    """Return a control layer: the one given, or the daily-archive layer of a date (through the cache)."""
+def _layer_of(layer_or_date: Any, what: str) -> Any:
+    """Return a control layer: the one given, or the daily-archive layer of a date (through the cache).
+
+    Raises :class:`vizlib.errors.NothingToDraw` naming ``what`` (the builder) when there is none to be had.
+    """
     from vizlib import frontline
-    from vizlib.errors import DataError, Problem
+    from vizlib.errors import NothingToDraw, Problem
 
     if hasattr(layer_or_date, "geometry"):
         return frontline.check_layer(layer_or_date)
     found = frontline.for_date(layer_or_date, kind="archive")
     if found.layer is None:
-        raise DataError([Problem("front_change", None, "layer", found.note)])
+        raise NothingToDraw([Problem(what, None, "layer", found.note)])
     return found.layer
 
 
