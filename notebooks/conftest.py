@@ -3,6 +3,10 @@
 nbval compares the outputs strictly; the sanitize rules beside this file
 (nbval-sanitize.cfg, with the reason for each) are handed to it here.
 
+(``__init__.py`` beside it has pytest import this file as ``notebooks.conftest``:
+the test modules import tests/conftest.py as ``conftest``, and a second module
+of that name would replace it.)
+
 Where network namespaces work (root, or unprivileged user namespaces), nbval's
 kernel starts in one of its own (``unshare -n``) that has a loopback interface
 and nothing else, so the kernel and every process it starts (the Chromium that

@@ -149,7 +149,7 @@ def bundles(figs, session=None):
 def test_plotlyjs_goes_with_the_first_figure_only_and_ids_count_per_slug(timeline):
     north_korea = charts.north_korea()
     first, second, third = bundles([timeline, north_korea, timeline])
-    assert first["text/html"].startswith('<script type="text/javascript">window.PlotlyConfig')
+    assert first["text/html"].startswith('<script type="text/plain" class="vizlib-plotlyjs">')
     assert "window.Plotly = Plotly" in first["text/html"]
     assert all("window.Plotly = Plotly" not in b["text/html"] for b in (second, third))
     assert 'id="vizlib-timeline-1"' in first["text/html"]
@@ -202,7 +202,7 @@ def test_text_in_the_data_cannot_escape_the_script():
     fig = go.Figure(go.Scatter(x=[1], y=[2], text=["</script><script>alert(1)</script><!--"]))
     fig.update_layout(meta={"vizlib": {"slug": "x y/../z", "title": "T <b>", "alt": 'A "quoted" <img src=x>'}})
     (bundle,) = bundles([fig])
-    figure_html = bundle["text/html"].split("</script>\n", 1)[1]  # after plotly.js
+    figure_html = bundle["text/html"][bundle["text/html"].index('<div class="vizlib-figure">') :]  # after plotly.js
     assert figure_html.count("<script") == 1 and figure_html.count("</script>") == 1
     assert "<!--" not in figure_html and "<img src=x>" not in figure_html
     assert 'id="vizlib-x-y----z-1"' in figure_html

@@ -122,8 +122,8 @@ print("child:", subprocess.run([sys.executable, "-c", child], capture_output=Tru
 
 @needs_namespace
 def test_nbval_runs_the_notebooks_in_a_kernel_without_network(tmp_path):
-    """The notebooks run once per test run, by nbval, offline: notebooks/conftest.py gives nbval's kernel a network
-    namespace with only loopback, which every process the kernel starts (Chromium) inherits.
+    """The notebooks run once per test run, by nbval, offline: notebooks/conftest.py gives nbval's kernel a
+    network namespace with only loopback, which every process the kernel starts (Chromium) inherits.
 
     A probe notebook stored with the outputs of such a kernel must pass strict nbval under that conftest.
     """
@@ -131,16 +131,17 @@ def test_nbval_runs_the_notebooks_in_a_kernel_without_network(tmp_path):
 
     import nbformat
 
-    shutil.copy(REPO / "notebooks" / "conftest.py", tmp_path)
-    shutil.copy(REPO / "notebooks" / "nbval-sanitize.cfg", tmp_path)
+    (tmp_path / "notebooks").mkdir()
+    for name in ("__init__.py", "conftest.py", "nbval-sanitize.cfg"):
+        shutil.copy(REPO / "notebooks" / name, tmp_path / "notebooks")
     expected = f"interfaces: ['lo']\nown namespace: True\noutside: {errno.ENETUNREACH}\nchild: ['lo']\n"
     v4 = nbformat.v4
     cell = v4.new_code_cell(f"OUTSIDE = {OUTSIDE!r}\n{PROBE}", execution_count=1)
     cell.outputs = [v4.new_output("stream", name="stdout", text=expected)]
     notebook = v4.new_notebook(cells=[cell], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}})
-    nbformat.write(notebook, tmp_path / "probe.ipynb")
+    nbformat.write(notebook, tmp_path / "notebooks" / "probe.ipynb")
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval", "-p", "no:cacheprovider", "-q", "probe.ipynb"],
+        [sys.executable, "-m", "pytest", "--nbval", "-p", "no:cacheprovider", "-q", "notebooks/probe.ipynb"],
         cwd=tmp_path, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stdout[-3000:]

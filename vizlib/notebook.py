@@ -162,7 +162,7 @@ class _Images:
         with self._lock:
             try:
                 self._start()
-                assert self._opening is not None
+                assert self._opening is not None and self._loop is not None
                 kaleido = self._result(self._opening)
                 return self._result(asyncio.run_coroutine_threadsafe(kaleido.calc_fig(spec, opts=opts), self._loop))
             except Exception as exc:  # noqa: BLE001 - the figure still shows, without a static image
@@ -189,7 +189,8 @@ class _Images:
             return kaleido
 
         self._loop = asyncio.new_event_loop()
-        threading.Thread(target=self._loop.run_forever, name="vizlib-notebook-images", daemon=True).start()
+        thread = threading.Thread(target=_run_until_stopped, args=(self._loop,), name="vizlib-images", daemon=True)
+        thread.start()
         atexit.register(self.close)
         self._opening = asyncio.run_coroutine_threadsafe(opened(), self._loop)
 
@@ -213,6 +214,13 @@ class _Images:
         except Exception:  # noqa: BLE001, S110 - closing a browser that is already gone
             pass
         loop.call_soon_threadsafe(loop.stop)
+
+
+def _run_until_stopped(loop: asyncio.AbstractEventLoop) -> None:
+    try:
+        loop.run_forever()
+    finally:
+        loop.close()
 
 
 def register() -> str:
@@ -289,13 +297,22 @@ def _html(
 
     No blank line inside the figure's block, and plotly.js (which has blank
     lines) in a ``<script>`` block of its own first: a Markdown renderer keeps
-    both as raw HTML.
+    both as raw HTML. plotly.js is stored as text and run by the script after
+    it, only on screen: a page rendered for print (``--to webpdf``) keeps the
+    images and has nothing slow to run before it is printed.
     """
     alt_attr = html.escape(alt, quote=True)
     parts = []
     if plotlyjs is not None:
+        parts.append(f'<script type="text/plain" class="vizlib-plotlyjs">\n{plotlyjs}\n</script>')
         parts.append(
-            f'<script type="text/javascript">window.PlotlyConfig = {{MathJaxConfig: "local"}};\n{plotlyjs}\n</script>'
+            '<script type="text/javascript">\n'
+            "(function (source) {\n"
+            '  if (window.Plotly || (window.matchMedia && window.matchMedia("print").matches)) return;\n'
+            '  window.PlotlyConfig = {MathJaxConfig: "local"};\n'
+            "  (0, eval)(source.textContent);  // as a global script\n"
+            "})(document.currentScript.previousElementSibling);\n"
+            "</script>"
         )
     if png is not None:
         static = (
