@@ -32,7 +32,7 @@ test: $(STAMP) chromium
 
 ## Re-execute every notebook in place, stored as JupyterLab saves them (the outputs strict nbval checks).
 notebooks: $(STAMP) chromium
-	$(BIN)/python scripts/run_notebooks.py notebooks
+	$(FRONTLINE_MIRROR) $(BIN)/python scripts/run_notebooks.py notebooks
 
 ## The notebooks as a static site that opens offline, with a PDF of each: build/docs/index.html.
 docs: $(STAMP) chromium

@@ -732,11 +732,13 @@ def _closeup(
     towns.draw(m, shown, priority)
     layers.extra(m)
     inset.oblast(m, ["UA-14"])
+    main = shown[shown.id.isin(measured)]
     alt = m.t(
-        "Close-up map around {town} on {date}. Marked: {towns}.",
+        "Close-up map around {town} on {date}: {towns}, and {n} villages around them.",
         town=m.place_name(shown.set_index("id").loc[measured[0]]) if measured[0] in set(shown.id) else slug,
         date=m.t.date(m.as_of),
-        towns=words.and_list([m.place_name(r) for r in shown.itertuples()], m.t(" and ")),
+        towns=words.and_list([m.place_name(r) for r in main.itertuples()], m.t(" and ")),
+        n=len(shown) - len(main),
     )
     far = [
         m.t("{town}: {km} km", town=m.place_name(shown.set_index("id").loc[pid]), km=m.t.number(d, 1))
