@@ -29,6 +29,7 @@ NAMES = [
     "03_north_korean_forces",
     "04_donetsk_front",
     "05_export_for_articles",
+    "06_front_movement",
 ]
 PLOTLY_JSON = "application/vnd.plotly.v1+json"
 #: Calls that build or change a plotly figure: the builders' job, never a notebook's.
