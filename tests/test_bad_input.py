@@ -67,7 +67,7 @@ def _untranslated(path: Path) -> str:
 def _bundled_claims() -> pd.DataFrame:
     """The bundled claims as a file without translations loads: the translation columns empty."""
     frame = data.claims()
-    for column in schemas.Claim.OPTIONAL_COLUMNS:
+    for column in sorted(schemas.Claim.OPTIONAL_COLUMNS):
         frame[column] = pd.Series([None] * len(frame), dtype=object)
     return frame
 

@@ -272,7 +272,7 @@ def _cut(raw: bytes, row_start: bytes, length: int) -> bytes:
         ((DATA / "claims.csv").read_bytes().replace(b",", b";"), "delimiter"),
         ((DATA / "claims.csv").read_bytes().split(b"\n")[0] + b"\n", "header only"),
         ((DATA / "claims.csv").read_bytes().replace(b"id,subject", b"id,extra,subject", 1), "unknown column"),
-        (_cut((DATA / "claims.csv").read_bytes(), b"ru_kursk_before_pavliuk", 60), "fields, expected 18"),
+        (_cut((DATA / "claims.csv").read_bytes(), b"ru_kursk_before_pavliuk", 60), "has 4 fields, expected 19"),
     ],
     ids=["empty", "missing-columns", "bom", "non-utf8", "semicolons", "header-only", "extra-column", "truncated"],
 )

@@ -85,10 +85,15 @@ class Words:
         original = get(name, "")
         return original if isinstance(original, str) else ""
 
-    def number(self, value: float, decimals: int = 0) -> str:
-        """Format a number with the locale's grouping: ``50,000`` / ``50 000``; ``12.5`` / ``12,5``."""
+    def number(self, value: float, decimals: int | None = 0) -> str:
+        """Format a number with the locale's grouping: ``50,000`` / ``50 000``; ``12.5`` / ``12,5``.
+
+        ``decimals=None`` writes as many decimals as the value has, up to two (``4``, ``0.5``).
+        """
         from babel.numbers import format_decimal
 
+        if decimals is None:
+            decimals = next(d for d in (0, 1, 2) if round(value, d) == round(value, 2))
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
         return format_decimal(round(value, decimals) if decimals else round(value), pattern, locale=self.locale)
 

@@ -14,8 +14,9 @@ Examples
 >>> vizlib.meta.get(fig)["slug"]
 'kursk'
 
-Titles, subtitles and footers stay in English with ``lang="uk"``; place,
-region and legend labels switch to Ukrainian.
+With ``lang="uk"`` everything the reader sees is Ukrainian: titles, labels,
+legend, notes, alt text and the words of the footer (:mod:`vizlib.i18n`);
+names of publications stay as published.
 """
 
 from __future__ import annotations
@@ -105,12 +106,8 @@ def theatre(
         lang=lang,
     )
     oblasts = [m.region_name(c) for c in highlight]
-    m.retitle(
-        subtitle=m.t(
-            "{oblasts}, with the towns named in the reporting",
-            oblasts=words.and_list([m.t("{} oblast").format(n) for n in oblasts], m.t(" and ")),
-        )
-    )
+    named_oblasts = words.and_list([m.t("{} oblast").format(n) for n in oblasts], m.t(" and "))
+    m.retitle(subtitle=m.t("{oblasts}, with the towns named in the reporting", oblasts=named_oblasts))
 
     def select(shown):
         # at this scale, small towns only where the story is, and in the highlighted

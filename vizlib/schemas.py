@@ -255,8 +255,9 @@ class Claim(_Row):
     note: str | None = None
     claimant_uk: Translation = None
     note_uk: Translation = None
+    via_uk: Translation = None
 
-    OPTIONAL_COLUMNS = frozenset({"claimant_uk", "note_uk"})
+    OPTIONAL_COLUMNS = frozenset({"claimant_uk", "note_uk", "via_uk"})
 
     # Field validators see the fields declared before them in ``info.data`` (a field
     # that failed its own rules is absent, so a rule about it is not repeated).
