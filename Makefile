@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-stamp
 MIRROR := $(abspath ../shared/data/frontline)
 FRONTLINE_MIRROR := $(if $(wildcard $(MIRROR)/archive),VIZLIB_DEEPSTATE_ARCHIVE_URL=$(MIRROR)/archive VIZLIB_DEEPSTATE_EXPORT_URL=$(MIRROR))
 
-.PHONY: figures test notebooks data bench chromium lint clean
+.PHONY: figures test notebooks data bench chromium lint clean i18n
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,13 @@ test: $(STAMP) chromium
 ## Re-execute every notebook in place (stored outputs are what nbval checks).
 notebooks: $(STAMP)
 	$(BIN)/python scripts/run_notebooks.py notebooks
+
+## Extract every string marked for translation into vizlib/locale/vizlib.pot and merge it into each
+## catalog (vizlib/locale/<lang>/LC_MESSAGES/vizlib.po): new strings arrive untranslated, gone ones leave.
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -F pyproject.toml --ignore-dirs '.*' --add-location file --sort-output \
+		--project vizlib --omit-header -o vizlib/locale/vizlib.pot vizlib
+	$(BIN)/pybabel update -i vizlib/locale/vizlib.pot -d vizlib/locale -D vizlib -N --ignore-obsolete
 
 ## Rebuild data/regions.geojson, data/locator.geojson and data/places.csv from their sources.
 data: $(STAMP)
