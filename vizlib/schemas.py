@@ -394,6 +394,9 @@ class Place(_Point):
     """One named point: town, capital or dam."""
 
     name_ru: Text
+    source_uk: Translation = None
+
+    OPTIONAL_COLUMNS = frozenset({"source_uk"})
 
 
 class Settlement(_Point):
