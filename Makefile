@@ -21,9 +21,10 @@ $(STAMP): pyproject.toml constraints.txt
 chromium:
 	@scripts/ensure_chromium.sh
 
-## Regenerate the article figures into figures/.
+## Regenerate the article figures into figures/, and their Ukrainian edition into figures/uk/.
 figures: $(STAMP) chromium
 	$(FRONTLINE_MIRROR) $(BIN)/vizlib figures --out figures --frontline auto
+	$(FRONTLINE_MIRROR) $(BIN)/vizlib figures --lang uk --out figures/uk --frontline auto
 
 ## Run every test, notebooks included (strict nbval), after the linter.
 test: $(STAMP) chromium

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import html
+import json
 import os
 import re
 
@@ -291,3 +292,28 @@ def test_words_format_numbers_and_dates_for_the_locale():
     t = i18n.words("uk")
     assert t.number(50000) == "50\u00a0000" and t.date("2024-11-11") == "11 листопада 2024"
     assert t("Source") == "Джерело"
+
+
+# --- the command line -------------------------------------------------------------------------------------------
+
+
+def test_cli_writes_the_ukrainian_set_into_its_own_folder(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from vizlib.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["figures", "--lang", "uk", "--only", "timeline,kursk", "--format", "html"])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "figures" / "uk"
+    assert sorted(p.name for p in out.glob("*.json")) == ["kursk.json", "timeline.json"]
+    assert not (tmp_path / "figures" / "timeline.json").exists()  # the English set's folder is left alone
+    readme = (out / "README.md").read_text(encoding="utf-8")
+    assert readme.startswith("# Графіка vizlib українською")
+    assert "## Договір, операція, нарощування сил: хронологія" in readme
+    assert "## Курська область і кордон з Україною" in readme
+    manifest = json.loads((out / "timeline.json").read_text(encoding="utf-8"))
+    assert manifest["source_line"].startswith("Джерела: ") and manifest["alt"].startswith("Подій: ")
+    english = CliRunner().invoke(main, ["figures", "--only", "timeline", "--format", "html", "--out", "en"])
+    assert english.exit_code == 0
+    assert json.loads((tmp_path / "en" / "timeline.json").read_text())["title"] == "Treaty, incursion, build-up: the dates"
