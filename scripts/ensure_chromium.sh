@@ -1,23 +1,37 @@
 #!/usr/bin/env bash
-# Make sure a Chrome/Chromium exists for static export (kaleido) and browser tests.
+# Make sure a Chrome/Chromium exists for static export (kaleido) and browser tests, and fonts for the
+# scripts the data may hold: Latin and Cyrillic (Liberation, DejaVu) and Korean/Chinese/Japanese (Noto CJK).
 set -euo pipefail
+have_browser=""
 for candidate in "${BROWSER_PATH:-}" chromium chromium-browser google-chrome google-chrome-stable; do
   if [ -n "$candidate" ] && command -v "$candidate" >/dev/null 2>&1; then
-    exit 0
+    have_browser=1
+    break
   fi
 done
+have_cjk=""
+if command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=ko family)" ]; then
+  have_cjk=1
+fi
+[ -n "$have_browser" ] && [ -n "$have_cjk" ] && exit 0
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-  echo "No Chrome/Chromium found: installing Debian's chromium..." >&2
+  packages="fonts-liberation fonts-dejavu-core fonts-noto-cjk"
+  [ -z "$have_browser" ] && packages="chromium $packages"
+  echo "Installing Debian's $packages..." >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq chromium fonts-liberation fonts-dejavu-core >/dev/null
+  # shellcheck disable=SC2086
+  apt-get install -y -qq $packages >/dev/null
   exit 0
 fi
-cat >&2 <<'MSG'
+if [ -z "$have_browser" ]; then
+  cat >&2 <<'MSG'
 No Chrome/Chromium found, and this machine cannot install one with apt-get as root.
 Static export (PNG/SVG/PDF) needs one. Either:
   * install Chrome or Chromium with your system's package manager, or
   * run  .venv/bin/plotly_get_chrome  (downloads a Chrome for kaleido), or
   * set BROWSER_PATH to an existing Chrome/Chromium executable.
 MSG
-exit 1
+  exit 1
+fi
+echo "No font for Korean (Noto CJK) found: Korean text prints as empty boxes in PNG/PDF (export warns)." >&2

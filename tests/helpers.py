@@ -72,17 +72,24 @@ def km_between(lon1, lat1, lon2, lat2) -> float:
 
 def frame_of(fig) -> Frame:
     """The projection frame a map figure was drawn in (its geo ranges and parallels, its plot box in px)."""
-    geo, mg = fig.layout.geo, fig.layout.margin
-    box = (mg.l, mg.t, fig.layout.width - mg.r, fig.layout.height - mg.b)
+    return frame_of_geo(fig, "geo")
+
+
+def frame_of_geo(fig, geo_id: str) -> Frame:
+    """The projection frame of one geo subplot: its ranges and parallels, its domain in figure px."""
+    geo, mg = fig.layout[geo_id], fig.layout.margin
+    w, h = fig.layout.width - mg.l - mg.r, fig.layout.height - mg.t - mg.b
+    (dx0, dx1), (dy0, dy1) = geo.domain.x or (0, 1), geo.domain.y or (0, 1)
+    box = (mg.l + dx0 * w, mg.t + (1 - dy1) * h, mg.l + dx1 * w, mg.t + (1 - dy0) * h)
     return Frame(tuple(geo.lonaxis.range), tuple(geo.lataxis.range), tuple(geo.projection.parallels), box)
 
 
-def label_boxes(fig) -> list[tuple[str, Box]]:
+def label_boxes(fig, geo_id: str = "geo") -> list[tuple[str, Box]]:
     """Every text label of a map's geo traces with its box in figure pixels (measured as the placer measures)."""
-    frame = frame_of(fig)
+    frame = frame_of_geo(fig, geo_id)
     boxes = []
     for t in fig.data:
-        if t.geo not in (None, "geo") or not t.text or "text" not in (t.mode or ""):
+        if (t.geo or "geo") != geo_id or not t.text or "text" not in (t.mode or ""):
             continue
         positions = t.textposition if isinstance(t.textposition, tuple) else [t.textposition] * len(t.text)
         sizes = t.textfont.size if isinstance(t.textfont.size, tuple) else [t.textfont.size or 12] * len(t.text)

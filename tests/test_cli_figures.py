@@ -144,7 +144,7 @@ def test_every_need_is_declared_as_data_and_met_by_the_bundled_data():
             assert need.column in fields, (spec.slug, need)
             assert bundled[need.kind][need.column].isin(need.values).any(), (spec.slug, need)
             declared += 1
-    assert declared == 23
+    assert declared == 25
     assert [n.values for n in registry.FIGURES["north-korea"].needs] == [("nk_troops_russia", "nk_troops_kursk")]
 
 
@@ -168,7 +168,7 @@ def test_regions_without_the_russian_oblasts_write_nothing_and_name_each_need(tm
         "regions.geojson: iso_3166_2: no 'RU-KRS' (figure theatre needs it)\n"
         "regions.geojson: iso_3166_2: no 'RU-KRS' (figure kursk needs it)\n"
         "nothing written; this data can make: --only donetsk,pokrovsk,kurakhove,front-change,front-animation,"
-        "troops-kursk,north-korea,kursk-area,occupied-area,timeline\n"
+        "pokrovsk-multiples,troops-kursk,north-korea,kursk-area,occupied-area,timeline\n"
     )
     assert _listing(out) == {}
 
@@ -211,7 +211,7 @@ def test_claims_exported_by_a_spreadsheet_are_read_and_the_charts_they_cannot_ma
         "claims.csv: subject: no 'nk_troops_russia' or 'nk_troops_kursk' (figure north-korea needs one)\n"
         "claims.csv: subject: no 'ua_held_area_kursk' (figure kursk-area needs it)\n"
         "nothing written; this data can make: --only theatre,kursk,donetsk,pokrovsk,kurakhove,front-change,"
-        "front-animation,troops-kursk,occupied-area,timeline\n"
+        "front-animation,pokrovsk-multiples,troops-kursk,occupied-area,timeline\n"
     )
     assert _listing(out) == {}
     result = run("--data", str(mine), "--only", "troops-kursk", "--format", "html", "--out", str(out))

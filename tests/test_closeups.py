@@ -221,3 +221,50 @@ def test_a_still_of_the_animation_says_it_shows_the_last_date(animation):
     footer = next(a.text for a in animation.layout.annotations if a.name == "footer").replace("\u00a0", " ")
     assert "23 Nov 2024" in footer
     assert export.spec_hash(animation)  # a normal figure for export
+
+
+# ------------------------------------------------------------------ small multiples
+
+
+@pytest.fixture(scope="module")
+def multiples(front_mirror):
+    return {size: maps.small_multiples(size=size) for size in SIZES}
+
+
+def test_small_multiples_draw_six_dates_three_weeks_apart_in_a_grid(multiples):
+    fig = multiples["wide"]
+    geos = sorted(k for k in fig.layout.to_plotly_json() if k.startswith("geo") and k != "geo2")
+    assert geos == ["geo", "geo3", "geo4", "geo5", "geo6", "geo7"]
+    headings = [a.text.replace("\u00a0", " ") for a in fig.layout.annotations if a.name == "panel-heading"]
+    dates = ["10 Aug 2024", "31 Aug 2024", "21 Sep 2024", "12 Oct 2024", "2 Nov 2024", "23 Nov 2024"]
+    assert [h.split("<br>")[0] for h in headings] == [f"<b>{d}</b>" for d in dates]
+    domains = [fig.layout[g].domain for g in geos]
+    for a, b in zip(domains, domains[1:]):  # panels never overlap
+        assert a.x[1] <= b.x[0] or b.y[1] <= a.y[0]
+
+
+def test_each_panel_states_the_distance_frontline_measures_for_its_date(multiples, front_mirror):
+    fig = multiples["wide"]
+    headings = [a.text for a in fig.layout.annotations if a.name == "panel-heading"]
+    table = meta.data_frame(fig).set_index("id")
+    for heading, day in zip(headings, ["20240810", "20240831", "20240921", "20241012", "20241102", "20241123"]):
+        layer = read_frontline(front_mirror / f"deepstatemap_data_{day}.geojson")
+        km = frontline.distance_to(layer, ["pokrovsk"])["distance_km"].item()
+        assert f"{km:.1f} km from Pokrovsk" in heading.replace("\u00a0", " "), (day, km, heading)
+        assert table.loc[f"panel_{day}", "km_to_occupied"] == pytest.approx(round(km, 1))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_every_panel_labels_pokrovsk_inside_its_own_cell(multiples, size):
+    fig = multiples[size]
+    places = [t for t in fig.data if t.meta == "places"]
+    assert len(places) == 6
+    for trace in places:
+        geo = fig.layout[trace.geo]
+        d, mg = geo.domain, fig.layout.margin
+        w, h = fig.layout.width - mg.l - mg.r, fig.layout.height - mg.t - mg.b
+        cell = Box(mg.l + d.x[0] * w, mg.t + (1 - d.y[1]) * h, mg.l + d.x[1] * w, mg.t + (1 - d.y[0]) * h)
+        labelled = [t for t in trace.text if t]
+        assert any("Pokrovsk" in t for t in labelled), (size, trace.geo, labelled)
+        for text, box in label_boxes(fig, trace.geo):
+            assert box.inside(cell), (size, trace.geo, text, box, cell)

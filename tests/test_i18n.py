@@ -174,7 +174,7 @@ def _layer(slug: str):
     return frontline.resolve("auto", data.DEFAULT_AS_OF, kind=kind).layer
 
 
-@pytest.mark.parametrize("size", ["wide", "column"])
+@pytest.mark.parametrize("size", ["wide", "column", "phone"])
 @pytest.mark.parametrize("slug", list(registry.FIGURES))
 def test_uk_figure_has_no_english_and_no_mixed_script_words(slug, size, front_mirror, allowed):
     options = dict(lang="uk", size=size)

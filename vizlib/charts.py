@@ -46,7 +46,7 @@ from vizlib._charts import events as event_marks
 from vizlib._charts.words import figure, short_name, side_color, value
 from vizlib._doc import Lang, Size, Theme
 from vizlib._labels import Label, Spot, place
-from vizlib.errors import DataError, Problem
+from vizlib.errors import DataError, NothingToDraw, Problem
 from vizlib.i18n import N_
 
 __all__ = [
@@ -625,7 +625,7 @@ def _subject(source: Any, frame: pd.DataFrame, *subjects: str) -> pd.DataFrame:
     rows = frame[frame["subject"].isin(subjects)].copy()
     if rows.empty:
         message = f"no {' or '.join(subjects)} claims to draw (this chart needs at least one)"
-        raise DataError([Problem(_source_name(source), None, "subject", message)])
+        raise NothingToDraw([Problem(_source_name(source), None, "subject", message)])
     return rows.sort_values(["refers_to", "claim_date", "low", "id"], kind="stable").reset_index(drop=True)
 
 

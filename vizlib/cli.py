@@ -13,7 +13,7 @@ import click
 from vizlib import data as vdata
 from vizlib import i18n, registry
 from vizlib._files import quote
-from vizlib.errors import DataError, ExportError
+from vizlib.errors import DataError, ExportError, NothingToDraw
 from vizlib.registry import FIGURES
 from vizlib.theme import SIZES
 
@@ -153,6 +153,8 @@ def export_figures(
                 built[name] = registry.build(name, data=own, as_of=day, layer=layers.get(name), **options)
             for warning in caught:  # one line each, no source line of vizlib's code
                 click.echo(f"warning: {name}: {warning.message}", err=True)
+        except NothingToDraw as exc:
+            click.echo(f"skipped {name}: {exc}".replace("\n", "; "), err=True)
         except Exception as exc:  # noqa: BLE001 - report every broken builder, export the rest
             failures.append(f"{name}: {type(exc).__name__}: {exc}".replace("\n", "; "))
     written: dict = {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Problem", "DataError", "StaleDataWarning", "ExportError"]
+__all__ = ["Problem", "DataError", "NothingToDraw", "StaleDataWarning", "ExportError"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,15 @@ class DataError(ValueError):
             raise ValueError("DataError needs at least one problem")
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class NothingToDraw(DataError):
+    """The data hold nothing a figure can draw as of its date.
+
+    A chart asked for a date before its first claim, or a map drawn from control layers
+    that are not to be had (before the archive's first day, or offline with nothing
+    cached). ``vizlib figures`` skips such a figure and says why in one line.
+    """
 
 
 class StaleDataWarning(UserWarning):

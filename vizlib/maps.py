@@ -21,13 +21,14 @@ names of publications stay as published.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
 import plotly.graph_objects as go
 
-from vizlib import _doc, data
-from vizlib._carto import geometry, inset, land, layers, names, towns, words
+from vizlib import _doc, _text, data
+from vizlib._carto import credits, geometry, inset, land, layers, multiples, names, towns, words
 from vizlib._carto.mapcanvas import MapCanvas
 from vizlib._doc import Lang, Size, Theme
 from vizlib.i18n import N_
@@ -40,11 +41,14 @@ __all__ = [
     "kurakhove",
     "front_change",
     "front_animation",
+    "small_multiples",
     "CLOSE_UPS",
 ]
 
 #: Frames of the close-ups (lon/lat bounds), also the ``frame=`` choices of :func:`front_change`.
 CLOSE_UPS = {"pokrovsk": (37.0, 48.05, 37.5, 48.42), "kurakhove": (36.9, 47.9, 37.45, 48.12)}
+#: The towns each close-up is about, first the one distances are measured from.
+_CLOSE_UP_TOWNS = {"pokrovsk": ["pokrovsk", "myrnohrad", "selydove"], "kurakhove": ["kurakhove", "kurakhove_dam"]}
 
 
 @_doc.stamp
@@ -126,7 +130,7 @@ def theatre(
     land.borders(m)
     names.regions(m, [*highlight, *[c for c in named if c not in highlight]], emphasis=highlight)
     names.countries(m)
-    towns.draw(m, shown, priority)
+    towns.draw(m, shown, priority, required=["kyiv", "kursk", "sudzha", "donetsk", "pokrovsk", "kurakhove"])
     layers.extra(m)
     inset.draw(m)
     return m.finish(
@@ -206,7 +210,9 @@ def kursk(
         km, near = geometry.distance_km(s.lon, s.lat, m.country_shape("UA"))
         towns.distance_line(m, s, near, km, m.t("{km} km to the<br>Ukrainian border", km=f"{km:.0f}"))
         distance = " " + m.t("{town} lies {km} km from the Ukrainian border.", town=m.place_name(s), km=f"{km:.0f}")
-    towns.draw(m, shown, ["kursk", "sudzha", "sumy", "belgorod", "korenevo", "rylsk", "lgov"])
+    towns.draw(
+        m, shown, ["kursk", "sudzha", "sumy", "belgorod", "korenevo", "rylsk", "lgov"], required=["kursk", "sudzha"]
+    )
     layers.extra(m)
     alt = m.t(
         "Map of Russia's Kursk oblast and Ukraine's Sumy oblast on {date}, with the state border drawn as a "
@@ -277,7 +283,12 @@ def donetsk(
     layers.control_areas(m)
     land.borders(m)
     names.regions(m, ["UA-14", "UA-09", "UA-63", "UA-12", "UA-23", "RU-ROS"], emphasis=["UA-14"])
-    towns.draw(m, shown, ["pokrovsk", "kurakhove", "donetsk", "myrnohrad", "selydove", "kramatorsk"])
+    towns.draw(
+        m,
+        shown,
+        ["pokrovsk", "kurakhove", "donetsk", "myrnohrad", "selydove", "kramatorsk"],
+        required=["pokrovsk", "kurakhove", "donetsk"],
+    )
     layers.extra(m)
     approx = set(shown.loc[shown.approximate, "id"])
     events = " ".join(
@@ -457,8 +468,8 @@ def front_change(
     """
     from vizlib import frontline
 
-    layer_b = _layer_of(after if after is not None else data.as_of_date(as_of))
-    layer_a = _layer_of(before)
+    layer_b = _layer_of(after if after is not None else data.as_of_date(as_of), "front_change")
+    layer_a = _layer_of(before, "front_change")
     change = frontline.changed_hands(layer_a, layer_b, region)
     day_a, day_b = (layer["date"].iloc[0].date() for layer in (layer_a, layer_b))
     close = frame in CLOSE_UPS
@@ -558,6 +569,123 @@ def front_animation(
     return fig
 
 
+@_doc.stamp
+def small_multiples(
+    layers: Any = None,
+    *,
+    dates: Any = None,
+    frame: str = "pokrovsk",
+    columns: int | None = None,
+    places: Any = None,
+    regions: Any = None,
+    control: Any = None,
+    as_of: Any = None,
+    lang: Lang = "en",
+    size: Size = "wide",
+    theme: Theme = "light",
+) -> go.Figure:
+    """Map one frame at several dates side by side, for print: a grid of panels that share a scale and a key.
+
+    Each panel shows the control areas of its date and the towns by who held them that day;
+    its heading gives the date and how far the front was from the frame's first town (km,
+    geodesic, to the nearest ground shown occupied).
+
+    Parameters
+    ----------
+    layers : GeoDataFrame, sequence of GeoDataFrame or None
+        Control layers of several dates (one panel each, in date order); None reads the daily
+        archive's layers of ``dates`` through the cache.
+    dates : sequence of date-like, optional
+        The panels' dates when ``layers`` is None; default six dates three weeks apart, ending on
+        the map's date (10 Aug to 23 Nov 2024 for the default date).
+    frame : {"pokrovsk", "kurakhove"} or ISO 3166-2 code
+        A close-up (:data:`CLOSE_UPS`, with its villages) or an oblast.
+    columns : int, optional
+        Panels a row (default: as many ~300 px panels as fit, at most three).
+    {places}
+    {regions}
+    {control}
+    {as_of_map}
+    {lang}
+    {size}
+    {theme}
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One geo subplot per date (``geo``, ``geo3``, ``geo4``, ...).
+
+    Raises
+    ------
+    {raises_map}
+    """
+    day = data.as_of_date(as_of)
+    if layers is None:
+        layers = [_layer_of(d, "small_multiples") for d in (dates if dates is not None else _every_three_weeks(day))]
+    close = frame in CLOSE_UPS
+    priority = _CLOSE_UP_TOWNS.get(frame, ["pokrovsk", "kurakhove", "toretsk", "vuhledar"])
+    m = MapCanvas(
+        "small-multiples",
+        title="",
+        subtitle="",
+        places=places,
+        regions=regions,
+        control=control,
+        layer=layers,
+        as_of=day,
+        settlements=close,
+        size=size,
+        theme=theme,
+        lang=lang,
+    )
+    m.animated, panels = False, m.layers
+    name = m.place_name(m.places.set_index("id").loc[frame]) if close else m.region_name(frame)
+    m.retitle(
+        title=m.t(
+            "The front at {place}, {first}–{last}",
+            place=name,
+            first=m.t.date(panels[0]["date"].iloc[0], "day").replace(" ", "\u00a0"),  # a date wraps whole
+            last=m.t.date(panels[-1]["date"].iloc[0]).replace(" ", "\u00a0"),
+        ),
+        subtitle=m.t("Ground shown as Russian-occupied on each date, and who held the towns that day"),
+    )
+    bounds = CLOSE_UPS[frame] if close else m.bounds_of([frame])
+    shown = m.frame(bounds, pad=0.02)
+    lon0, lat0, lon1, lat1 = bounds
+    aspect = (lon1 - lon0) * math.cos(math.radians((lat0 + lat1) / 2)) / (lat1 - lat0)
+    # the widest heading a panel can have (a two-digit distance), so that panels are never narrower
+    widest = _text.annotation_size(
+        "<br>".join(multiples.heading_lines(m, day, 88.8, m.place_name(m.places.set_index("id").loc[priority[0]]))), 12
+    )[0]
+    n_cols = columns or multiples.columns_for(len(panels), m.plot, aspect, widest)
+    km = multiples.draw(m, shown, bounds, panels, priority, n_cols)
+    m.extra_rows.extend(
+        dict(id=f"panel_{r['date']:%Y%m%d}", name=m.t.date(r["date"]), kind="panel", km_to_occupied=round(r["km"], 1))
+        for r in km
+    )
+    far = "; ".join(
+        m.t("{date}: {km} km", date=m.t.date(r["date"]), km=m.t.number(r["km"], 1)) for r in km if r["km"] == r["km"]
+    )
+    alt = m.t("Maps of {place} on {n} dates.", place=name, n=len(panels))
+    if far:
+        alt += " " + m.t(
+            "Distance from {town} to Russian-held ground: {list}.",
+            town=m.place_name(shown.set_index("id").loc[priority[0]]),
+            list=far,
+        )
+    return m.finish(alt=alt)
+
+
+def _every_three_weeks(day: Any, n: int = 6) -> list[Any]:
+    """Return up to ``n`` dates three weeks apart, ending on ``day``, none before the archive's first day."""
+    import datetime as dt
+
+    from vizlib import frontline
+
+    dates = [day - dt.timedelta(weeks=3 * k) for k in reversed(range(n))]
+    return [d for d in dates if d >= frontline.ARCHIVE_START] or [day]
+
+
 def _change_words(m: MapCanvas, km: dict[str, float], span: str) -> str:
     words = m.t("{taken} km² taken by Russian forces, {span}.", taken=m.t.number(km.get("taken", 0)), span=span)
     if km.get("retaken", 0) >= 1:
@@ -566,16 +694,19 @@ def _change_words(m: MapCanvas, km: dict[str, float], span: str) -> str:
     return words
 
 
-def _layer_of(layer_or_date: Any) -> Any:
-    """Return a control layer: the one given, or the daily-archive layer of a date (through the cache)."""
+def _layer_of(layer_or_date: Any, what: str) -> Any:
+    """Return a control layer: the one given, or the daily-archive layer of a date (through the cache).
+
+    Raises :class:`vizlib.errors.NothingToDraw` naming ``what`` (the builder) when there is none to be had.
+    """
     from vizlib import frontline
-    from vizlib.errors import DataError, Problem
+    from vizlib.errors import NothingToDraw, Problem
 
     if hasattr(layer_or_date, "geometry"):
         return frontline.check_layer(layer_or_date)
     found = frontline.for_date(layer_or_date, kind="archive")
     if found.layer is None:
-        raise DataError([Problem("front_change", None, "layer", found.note)])
+        raise NothingToDraw([Problem(what, None, "layer", found.note)])
     return found.layer
 
 
@@ -618,4 +749,4 @@ def _closeup(
 def _layer_alt(m: MapCanvas) -> str:
     if m.layer is None:
         return " " + m.t("The front line is not drawn.")
-    return " " + m.t("Shaded: control areas ({layer}).", layer=m.layer_dated())
+    return " " + m.t("Shaded: control areas ({layer}).", layer=credits.layer_dated(m))

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["FigureSpec", "FIGURES", "build"]
+__all__ = ["FigureSpec", "Need", "FIGURES", "build"]
 
 
 @dataclass(frozen=True)
@@ -107,9 +107,17 @@ FIGURES = {
         ),
         FigureSpec(
             "front-animation",
-            "Map: the Donetsk front week by week, 6 Aug 2024 to the set's date (animated in the web page)",
+            "Map: the Donetsk front week by week, 8 Jul 2024 to the set's date (animated in the web page)",
             "vizlib.maps",
             "front_animation",
+            _regions("UA-14", "UA"),
+            layer="required",
+        ),
+        FigureSpec(
+            "pokrovsk-multiples",
+            "Map: the front at Pokrovsk on six dates three weeks apart, to the set's date (small multiples, for print)",
+            "vizlib.maps",
+            "small_multiples",
             _regions("UA-14", "UA"),
             layer="required",
         ),

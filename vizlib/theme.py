@@ -26,9 +26,9 @@ __all__ = [
     "register",
 ]
 
-#: Fonts that ship with Debian's chromium (Liberation, DejaVu) first, so
-#: notebooks and exports measure text the same way.
-FONT_FAMILY = "Liberation Sans, Arial, DejaVu Sans, sans-serif"
+#: Fonts that ship with Debian's chromium (Liberation, DejaVu) first, so notebooks and exports
+#: measure text the same way; then Noto CJK for Korean names (``make`` installs fonts-noto-cjk).
+FONT_FAMILY = "Liberation Sans, Arial, DejaVu Sans, Noto Sans CJK KR, sans-serif"
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ class Size:
 SIZES = {
     s.name: s
     for s in (
+        Size("phone", 360, 640, "phone, portrait"),
         Size("column", 640, 560, "single article column"),
         Size("wide", 960, 640, "wide / full-bleed article figure"),
         Size("social", 1200, 675, "social card, 16:9"),

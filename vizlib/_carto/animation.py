@@ -25,7 +25,7 @@ def frames(m: MapCanvas) -> None:
 
     from vizlib._carto import towns
 
-    if len(m.layers) < 2:
+    if not m.animated:
         return
     index = {t.meta: i for i, t in enumerate(m.fig.data)}
     towns_at = index.get("places")
@@ -124,7 +124,7 @@ def _ids(trace: Any, m: MapCanvas) -> list[str]:
 
 def note(m: MapCanvas) -> str:
     """Say, in the footer, what a still of an animated map shows."""
-    if len(m.layers) < 2:
+    if not m.animated:
         return ""
     first, last = (layer["date"].iloc[0].date() for layer in (m.layers[0], m.layers[-1]))
     return m.t(

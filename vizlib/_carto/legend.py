@@ -83,7 +83,7 @@ def layout(m: MapCanvas) -> None:
             orientation="h",
             x=0,
             xanchor="left",
-            y=-(4 + (SLIDER_PX if len(m.layers) > 1 else 0)) / m.plot.height,
+            y=-(4 + (SLIDER_PX if m.animated else 0)) / m.plot.height,
             yanchor="top",
             traceorder="normal",
             entrywidth=column,

@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 
 from vizlib import data, i18n
 from vizlib._canvas import Canvas
-from vizlib._carto import projection, words
+from vizlib._carto import credits, projection, words
 from vizlib._carto.credits import GEONAMES, NATURAL_EARTH
 from vizlib._labels import Box
 from vizlib.errors import DataError, Problem, StaleDataWarning
@@ -91,6 +91,10 @@ class MapCanvas(Canvas):
         self.layers = _by_date(layer)
         self.layer = self.layers[-1] if self.layers else None
         self.layer_date = max(pd.to_datetime(self.layer["date"])).date() if self.layer is not None else None
+        #: layers of several dates play as frames, unless a builder draws them otherwise (small multiples)
+        self.animated = len(self.layers) > 1
+        #: the geo subplot the rooms draw into
+        self.geo_id = "geo"
         self.extra = _lonlat(extra)
         self.region_rows: list[dict] = []
         self.extra_rows: list[dict] = []
@@ -151,21 +155,31 @@ class MapCanvas(Canvas):
             plot = new_plot
         self.shown = shown
         self.fig.update_layout(geo=self.geo_frame.geo())
+        self.use_frame(self.geo_frame)
         if inset:
             iw = plot.width * 0.3
             iw = min(iw, plot.height * 0.32 * inset_aspect)
             self.inset_box = Box(plot.x1 - iw, plot.y0, plot.x1, plot.y0 + iw / inset_aspect)
             self.obstacle(self.inset_box)
-        lon0, lat0, lon1, lat1 = self.geo_frame.visible_bounds()
-        self.clip = (lon0 - 0.5, lat0 - 0.5, lon1 + 0.5, lat1 + 0.5)
-        # coordinates rounded below a pixel: 2 decimals (~1 km) on overview maps, 3 (~100 m) on oblast
-        # maps, 4 (~10 m) on close-ups
-        km_px = self.geo_frame.km_per_px((lat0 + lat1) / 2)
-        self.decimals = 2 if km_px > 2 else 3 if km_px > 0.2 else 4
-        self.tolerance = 0.5 * km_px / 111  # half a pixel, in degrees
         if self.stale:
             warnings.warn(self.stale, StaleDataWarning, stacklevel=3)
         return shown
+
+    def use_frame(self, frame: projection.Frame) -> None:
+        """Draw from now on in ``frame``: its clip box, and coordinates rounded and simplified to its pixels."""
+        self.geo_frame = frame
+        lon0, lat0, lon1, lat1 = frame.visible_bounds()
+        self.clip = (lon0 - 0.5, lat0 - 0.5, lon1 + 0.5, lat1 + 0.5)
+        # coordinates rounded below a pixel: 2 decimals (~1 km) on overview maps, 3 (~100 m) on oblast
+        # maps, 4 (~10 m) on close-ups
+        km_px = frame.km_per_px((lat0 + lat1) / 2)
+        self.decimals = 2 if km_px > 2 else 3 if km_px > 0.2 else 4
+        self.tolerance = 0.5 * km_px / 111  # half a pixel, in degrees
+
+    def held_on(self, shown: pd.DataFrame, day: Any) -> pd.DataFrame:
+        """Return ``shown`` with who held each place on ``day`` (the control dataset) instead of the map's date."""
+        held = data.control(data.as_of_date(day), path=self.control_path)
+        return _with_control(shown.drop(columns=_CONTROL), held)
 
     def _in_frame(self) -> pd.DataFrame:
         p = self.places
@@ -181,7 +195,7 @@ class MapCanvas(Canvas):
         if any(str(s).startswith("GeoNames") for s in shown.source) or self.has_inset:
             sources.append(GEONAMES)
         if self.layer is not None:
-            sources += [self.layer_source()]
+            sources += [credits.layer_source(self)]
         sources += _extra_sources(self.extra)
         sources += [Source(str(e.source), str(e.source_url)) for e in self.drawn_events.itertuples()]
         held = shown.dropna(subset=["control_source"])
@@ -203,39 +217,12 @@ class MapCanvas(Canvas):
         from vizlib._carto import legend
 
         self.legend_names = legend.entries(self, shown)
-        key_px = legend.size(self, self.legend_names)[1] + (legend.SLIDER_PX if len(self.layers) > 1 else 0)
+        key_px = legend.size(self, self.legend_names)[1] + (legend.SLIDER_PX if self.animated else 0)
         return dict(sources=sources, as_of=self.as_of, notes=" ".join(filter(None, notes)), key_px=key_px)
 
     def word(self, role: str, **values: Any) -> str:
         """Return the map's words for ``role`` (:data:`vizlib._carto.words.WORDS`) in its language."""
         return self.t(self.words[role], **values)
-
-    # ---- the layer's words
-    def layer_source(self) -> Source:
-        """Credit the layer short enough to print (``DeepStateMap, 23 Nov 2024``); the manifest keeps the rest."""
-        if self.layer is None:
-            raise RuntimeError("no layer")
-        names = list(dict.fromkeys(self.layer.source.astype(str)))
-        dates = sorted({d.date() for col in ("date", "date_a") if col in self.layer for d in self.layer[col]})
-        if len(self.layers) > 1:  # an animation: its first and last dates
-            dates = [self.layers[0]["date"].iloc[0].date(), *dates]
-            dates = [dates[0], dates[-1]]
-        deepstate = all(n.startswith("DeepStateMap") for n in names)
-        joiner = "–" if len(self.layers) > 1 else self.t(" and ")  # an animation's span, or a change's two dates
-        on = words.and_list([self.t.date(d) for d in dates], joiner)
-        short = "DeepStateMap, " + on if deepstate else "; ".join(names)
-        licence = "GPL-3.0" if any("GPL-3.0" in n for n in names) else None
-        return Source(short, str(self.layer.source_url.iloc[0]), licence)
-
-    def layer_dated(self) -> str:
-        """Name the layer's sources with its date: ``DeepStateMap, 20 Nov 2024`` (as the source line credits it)."""
-        if self.layer is None or self.layer_date is None:
-            return ""
-        if all(str(n).startswith("DeepStateMap") for n in self.layer.source):
-            return self.layer_source().name  # its dates in the figure's language
-        names = words.and_list(list(dict.fromkeys(self.layer.source.astype(str))), self.t(" and "))
-        day = self.t.date(self.layer_date)
-        return names if day in names else f"{names}, {day}"
 
     # ---- looking things up
     def to_px(self, lon: Any, lat: Any) -> tuple[Any, Any]:
@@ -296,7 +283,7 @@ class MapCanvas(Canvas):
         name: str,
         *,
         fill: str | None = None,
-        geo: str = "geo",
+        geo: str | None = None,
         mode: str | None = None,
         **kwargs: Any,
     ) -> int:
@@ -306,7 +293,7 @@ class MapCanvas(Canvas):
             lat=lat,
             name=escape(name) if "<" in name or "&" in name else name,
             mode=mode or "lines",
-            geo=geo,
+            geo=geo or self.geo_id,
             **kwargs,
         )
         if fill:

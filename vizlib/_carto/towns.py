@@ -82,8 +82,17 @@ def hover(m: MapCanvas, row: Any) -> str:
     return f"<b>{name}</b><br>{t(_HELD_WORDS[by])} {when}<br>{escape(source)}"
 
 
-def draw(m: MapCanvas, shown: pd.DataFrame, priority: Sequence[str], max_labels: int | None = None) -> None:
-    """Mark the places shown by who held them, and request their labels (noted places drawn apart)."""
+def draw(
+    m: MapCanvas,
+    shown: pd.DataFrame,
+    priority: Sequence[str],
+    max_labels: int | None = None,
+    required: Sequence[str] = (),
+) -> None:
+    """Mark the places shown by who held them, and request their labels (noted places drawn apart).
+
+    Labels go to the places in ``priority`` order first; those of ``required`` are always placed.
+    """
     noted_ids = set(m.drawn_events.place_id) | set(shown.loc[shown.approximate, "id"])
     noted(m, shown[shown.id.isin(noted_ids)])
     towns = shown[~shown.id.isin(noted_ids)].reset_index(drop=True)
@@ -124,7 +133,7 @@ def draw(m: MapCanvas, shown: pd.DataFrame, priority: Sequence[str], max_labels:
                 meta=f"legend:{st}",
                 hoverinfo="skip",
             )
-    label_points(m, towns, ranked, index, sizes, max_labels)
+    label_points(m, towns, ranked, index, sizes, max_labels, required)
 
 
 def label_points(
@@ -134,6 +143,7 @@ def label_points(
     index: int,
     sizes: Sequence[float],
     max_labels: int | None = None,
+    required: Sequence[str] = (),
 ) -> None:
     """Keep labels off the markers of trace ``index`` and request a label per point, in ``ranked`` order.
 
@@ -155,6 +165,7 @@ def label_points(
                 around(sizes[i] / 2 + 2),
                 size=13 if row.kind == "capital" else 12 if row.kind in ("city", "town") else 11,
                 may_displace=True,
+                required=row.id in required,
                 clearance=_TOUCH,
                 key=dict(kind="place", trace=index, index=i),
             )

@@ -25,7 +25,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from vizlib.errors import DataError, Problem
+from vizlib.errors import DataError, NothingToDraw, Problem
 
 CACHE_ENV = "VIZLIB_CACHE"
 REGISTRY = "registry.json"
@@ -43,7 +43,7 @@ class Unreachable(Exception):
         self.reason = reason
 
 
-class FrontlineUnavailableError(DataError):
+class FrontlineUnavailableError(NothingToDraw):
     """A frontline file could not be had: not cached, and not downloadable now.
 
     ``reason`` is the short cause (``"HTTP 503"``, ``"ConnectionError"``,

@@ -1,0 +1,134 @@
+"""What the reader sees on the ground is the key's swatch: maps with a control layer, in a real browser.
+
+Each map is exported as an HTML page and opened in Chromium (Playwright). For every
+control status the key lists, the colour of its swatch in the key is read from the
+screenshot, and so are the colours at points spread over the ground of that status
+(projected with the map's own frame). The ground must show the swatch's colour
+exactly (opaque fills, nothing translucent over the highlight), in light and dark.
+"""
+
+from __future__ import annotations
+
+import collections
+import io
+import warnings
+
+import numpy as np
+import pytest
+import shapely
+from conftest import REPO
+from helpers import frame_of, label_boxes, metas
+
+from vizlib import export, maps, theme
+from vizlib._labels import Box
+from vizlib.frontline import read_frontline
+
+pytestmark = pytest.mark.browser
+
+FRONTLINE = REPO / "tests" / "fixtures" / "frontline"
+ARCHIVE = FRONTLINE / "deepstatemap_data_20240901.geojson"
+FULL_EXPORT = FRONTLINE / "deepstate_export_20240902.geojson"
+
+
+def _maps(theme_name: str) -> dict:
+    archive, full = read_frontline(ARCHIVE), read_frontline(FULL_EXPORT)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the fixtures' dates are not the maps' default date
+        return {
+            "donetsk": maps.donetsk(layer=archive, as_of="2024-09-01", theme=theme_name),
+            "pokrovsk": maps.pokrovsk(layer=archive, as_of="2024-09-01", theme=theme_name),
+            "kursk": maps.kursk(layer=full, as_of="2024-09-02", theme=theme_name),
+            "kursk-column": maps.kursk(layer=full, as_of="2024-09-02", theme=theme_name, size="column"),
+        }
+
+
+SWATCH = """(name) => {
+  const items = Array.from(document.querySelectorAll('.legend .traces'));
+  const item = items.find(g => g.querySelector('.legendtext').textContent === name);
+  if (!item) return null;
+  const fill = item.querySelector('.legendfill path') || item.querySelector('.legendpoints path');
+  const r = fill.getBoundingClientRect();
+  return [r.x + r.width / 2, r.y + r.height / 2];
+}"""
+
+
+def _pixel(image, x: float, y: float) -> tuple[int, int, int]:
+    return image.getpixel((int(round(x)), int(round(y))))[:3]
+
+
+def _covered(fig) -> list[Box]:
+    """Boxes of what is drawn over the ground: text labels, annotations' anchors, markers, and the key's swatches."""
+    frame = frame_of(fig)
+    boxes = [box.pad(3) for _, box in label_boxes(fig)]
+    for t in fig.data:
+        if (t.geo or "geo") == "geo" and "markers" in (t.mode or "") and t.lon:
+            for lon, lat in zip(t.lon, t.lat):
+                if lon is not None:
+                    x, y = frame.to_px(lon, lat)
+                    boxes.append(Box(float(x) - 9, float(y) - 9, float(x) + 9, float(y) + 9))
+    for a in fig.layout.annotations:  # labels drawn as annotations (distances, the dam): a wide berth
+        if a.xref not in ("paper",) and a.x is not None and a.y is not None:
+            x, y = frame.to_px(a.x, a.y)
+            boxes.append(Box(float(x) - 120, float(y) - 40, float(x) + 120, float(y) + 40))
+    return boxes
+
+
+def _ground_points(fig, geometry, n: int = 400) -> list[tuple[float, float]]:
+    """Points spread over ``geometry`` (lon/lat) inside the plot, in figure pixels, clear of labels and markers."""
+    frame = frame_of(fig)
+    covered = _covered(fig)
+    x0, y0, x1, y1 = frame.box
+    lon0, lat0, lon1, lat1 = geometry.bounds
+    rng = np.random.default_rng(7)
+    lon = rng.uniform(lon0, lon1, n * 4)
+    lat = rng.uniform(lat0, lat1, n * 4)
+    inside = shapely.contains_xy(geometry, lon, lat)
+    px, py = frame.to_px(lon[inside], lat[inside])
+    keep = (px > x0 + 2) & (px < x1 - 2) & (py > y0 + 2) & (py < y1 - 2)
+    points = [(x, y) for x, y in zip(px[keep], py[keep], strict=True) if not any(b.x0 <= x <= b.x1 and b.y0 <= y <= b.y1 for b in covered)]
+    return points[:n]
+
+
+@pytest.mark.parametrize("theme_name", ["light", "dark"])
+def test_the_ground_shows_the_colour_of_its_swatch(browser, local_server, theme_name):
+    from PIL import Image
+
+    figs = _maps(theme_name)
+    out = local_server.root / f"colours-{theme_name}"
+    export.save_many(figs, out, ("html",), html="self-contained", progress=False)
+    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    checked = collections.Counter()
+    try:
+        for name, fig in figs.items():
+            page.goto((out / f"{name}.html").as_uri(), wait_until="load")
+            page.wait_for_selector(".main-svg", state="attached")
+            page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+            plot = page.eval_on_selector(".main-svg", "el => { const r = el.getBoundingClientRect(); return [r.x, r.y]; }")
+            image = Image.open(io.BytesIO(page.screenshot(full_page=True))).convert("RGB")
+            layer_traces = [t for t in fig.data if isinstance(t.meta, str) and t.meta.startswith("layer:")]
+            assert layer_traces, (name, metas(fig))
+            source = read_frontline(FULL_EXPORT if name.startswith("kursk") else ARCHIVE)
+            for trace in layer_traces:
+                status = trace.meta.split(":", 1)[1]
+                swatch_at = page.evaluate(SWATCH, trace.name)
+                assert swatch_at, (name, trace.name, "not in the key")
+                swatch = _pixel(image, *swatch_at)
+                expected = theme.colors(theme_name)[status]
+                assert swatch == tuple(int(expected[i : i + 2], 16) for i in (1, 3, 5)), (name, status, swatch)
+                ground = shapely.union_all(list(source[source.status == status].geometry))
+                points = _ground_points(fig, ground)
+                if len(points) < 20:
+                    continue  # the status is in the layer but hardly in the frame
+                seen = collections.Counter(_pixel(image, plot[0] + x, plot[1] + y) for x, y in points)
+                colour, _ = seen.most_common(1)[0]
+                assert colour == swatch, (name, status, seen.most_common(4))
+                # within 3 levels a channel: the seams where a polygon is cut around its holes blend by one level
+                alike = sum(n for c, n in seen.items() if max(abs(a - b) for a, b in zip(c, swatch)) <= 3)
+                # the rest: borders and lines drawn over the ground
+                assert alike / len(points) > 0.85, (name, status, seen.most_common(4))
+                checked[status] += 1
+    finally:
+        page.close()
+    # the occupied ground of the Donetsk maps and the Ukrainian-held ground of the Kursk maps were read
+    # (the full export's occupied and grey-zone squares lie near Donetsk, outside the Kursk frames)
+    assert checked == {"occupied": 2, "ukrainian_held": 2}, checked
