@@ -27,8 +27,11 @@ def layer_source(m: MapCanvas) -> Source:
         dates = [m.layers[0]["date"].iloc[0].date(), *dates]
         dates = [dates[0], dates[-1]]
     deepstate = all(n.startswith("DeepStateMap") for n in names)
-    joiner = "–" if len(m.layers) > 1 else m.t(" and ")  # an animation's span, or a change's two dates
-    on = words.and_list([m.t.date(d) for d in dates], joiner)
+    days = [m.t.date(d) for d in dates]
+    if len(m.layers) > 1:  # an animation's span, or a change's two dates
+        on = m.t("{start}–{end}", start=days[0], end=days[-1])
+    else:
+        on = words.and_list(days, m.t(" and "))
     short = "DeepStateMap, " + on if deepstate else "; ".join(names)
     licence = "GPL-3.0" if any("GPL-3.0" in n for n in names) else None
     return Source(short, str(m.layer.source_url.iloc[0]), licence)
