@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-stamp
 MIRROR := $(abspath ../shared/data/frontline)
 FRONTLINE_MIRROR := $(if $(wildcard $(MIRROR)/archive),VIZLIB_DEEPSTATE_ARCHIVE_URL=$(MIRROR)/archive VIZLIB_DEEPSTATE_EXPORT_URL=$(MIRROR))
 
-.PHONY: figures test notebooks data bench chromium lint clean i18n
+.PHONY: figures test notebooks docs lab data bench chromium lint clean i18n
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,9 +31,17 @@ test: $(STAMP) chromium
 	$(BIN)/ruff check vizlib tests scripts benchmarks
 	$(BIN)/python -m pytest
 
-## Re-execute every notebook in place (stored outputs are what nbval checks).
-notebooks: $(STAMP)
+## Re-execute every notebook in place, stored as JupyterLab saves them (the outputs strict nbval checks).
+notebooks: $(STAMP) chromium
 	$(BIN)/python scripts/run_notebooks.py notebooks
+
+## The notebooks as a static site that opens offline, with a PDF of each: build/docs/index.html.
+docs: $(STAMP) chromium
+	$(BIN)/python scripts/build_docs.py --out build/docs --pdf
+
+## JupyterLab on the notebooks, also as root and with no display: open the http://127.0.0.1 URL it prints.
+lab: $(STAMP)
+	$(BIN)/jupyter lab --allow-root --ip 127.0.0.1 --no-browser --ServerApp.root_dir=notebooks $(LAB_ARGS)
 
 ## Extract every string marked for translation into vizlib/locale/vizlib.pot and merge it into each
 ## catalog (vizlib/locale/<lang>/LC_MESSAGES/vizlib.po): new strings arrive untranslated, gone ones leave.

@@ -2,13 +2,20 @@
 
 `pytest --nbval notebooks/` re-runs them and compares outputs; these tests make
 sure that comparison means something (every notebook has text outputs nbval
-does not ignore) and that the notebooks stay free of figure code.
+does not ignore), that the notebooks stay free of figure code, and that the
+stored outputs are what vizlib's notebook renderer and scripts/run_notebooks.py
+write (the form JupyterLab saves).
 """
 
 from __future__ import annotations
 
 import ast
+import base64
+import html
 import json
+import re
+import struct
+from collections import Counter
 
 import nbformat
 import pytest
@@ -93,22 +100,62 @@ def test_notebook_has_text_output_that_nbval_compares(name):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_figures_are_stored_as_plotly_json_not_html(name):
-    # plotly's mimetype renderer: a JSON spec JupyterLab draws offline, with no
-    # random div ids (which would fail strict nbval) and no embedded plotly.js.
-    for cell in _code_cells(name):
-        for output in cell.outputs:
-            data = output.get("data", {})
-            assert "plotly" not in str(data.get("text/html", "")).lower(), f"cell {cell.id} stored plotly HTML"
-            if PLOTLY_JSON in data:
-                spec = data[PLOTLY_JSON]
-                assert spec["layout"]["meta"]["vizlib"]["title"], f"cell {cell.id}: not a vizlib figure"
-                # what makes plotly.js fetch its base-map topojson from a CDN (blank map offline)
-                assert not any(t.get("locationmode") or t["type"].startswith("choropleth") for t in spec["data"]), (
-                    f"cell {cell.id}: a trace that fetches topojson from the network"
-                )
-                geos = [v for k, v in spec["layout"].items() if k.startswith("geo")]
-                assert all(geo.get("visible") is False for geo in geos), f"cell {cell.id}: a visible base map"
+def test_figures_are_stored_as_vizlib_renders_them(name):
+    # vizlib's notebook renderer (vizlib/notebook.py): plotly's JSON (drawn by JupyterLab, offline), a PNG of the
+    # figure's size, HTML for nbconvert (plotly.js inline in the first figure only, fixed ids) and the alt text
+    seen: Counter[str] = Counter()
+    figures = [o for c in _code_cells(name) for o in c.outputs if PLOTLY_JSON in o.get("data", {})]
+    for index, output in enumerate(figures):
+        data = output.data
+        assert set(data) == {PLOTLY_JSON, "image/png", "text/html", "text/plain"}
+        spec = data[PLOTLY_JSON]
+        info = spec["layout"]["meta"]["vizlib"]
+        assert info["title"], "not a vizlib figure"
+        # what makes plotly.js fetch its base-map topojson from a CDN (blank map offline)
+        assert not any(t.get("locationmode") or t["type"].startswith("choropleth") for t in spec["data"]), (
+            f"{info['slug']}: a trace that fetches topojson from the network"
+        )
+        geos = [v for k, v in spec["layout"].items() if k.startswith("geo")]
+        assert all(geo.get("visible") is False for geo in geos), f"{info['slug']}: a visible base map"
+        png = base64.b64decode(data["image/png"])
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        assert struct.unpack(">II", png[16:24]) == (spec["layout"]["width"], spec["layout"]["height"])
+        page = data["text/html"]
+        assert ("window.Plotly = Plotly" in page) == (index == 0), "plotly.js goes inline with the first figure only"
+        assert not re.search(r"<script[^>]*\ssrc=", page), "nothing loaded from anywhere"
+        seen[info["slug"]] += 1
+        assert f'id="vizlib-{info["slug"]}-{seen[info["slug"]]}"' in page
+        assert f'alt="{html.escape(info["alt"], quote=True)}"' in page
+        assert f"base64,{data['image/png']}" in page
+        assert data["text/plain"] == f"{info['title']}\n{info['alt']}"
+        assert not [n for n in _numbers(spec) if isinstance(n, float) and n.is_integer()], (
+            "whole-number floats: JupyterLab would write them back as integers"
+        )
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_kernel_metadata_is_what_jupyterlab_writes(name):
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec = KernelSpecManager().get_kernel_spec("python3")
+    metadata = _read(name).metadata
+    assert metadata.kernelspec == {"display_name": spec.display_name, "language": spec.language, "name": "python3"}
+    # the kernel's own kernel_info reply (JupyterLab stores it when the kernel starts)
+    assert set(metadata.language_info) == {
+        "codemirror_mode", "file_extension", "mimetype", "name", "nbconvert_exporter", "pygments_lexer", "version",
+    }  # fmt: skip
+    assert set(metadata) == {"kernelspec", "language_info"}
+
+
+def _numbers(value):
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _numbers(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _numbers(item)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        yield value
 
 
 @pytest.mark.parametrize("name", NAMES)

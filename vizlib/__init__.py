@@ -21,7 +21,7 @@ try:
 except PackageNotFoundError:  # running from a source tree without install
     __version__ = "0.0.0+unknown"
 
-_SUBMODULES = ("charts", "data", "export", "fmt", "maps", "meta", "theme", "frontline", "registry")
+_SUBMODULES = ("charts", "data", "export", "fmt", "maps", "meta", "notebook", "theme", "frontline", "registry")
 
 __all__ = ["DataError", "ExportError", "StaleDataWarning", "__version__", *_SUBMODULES]
 
@@ -34,3 +34,14 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(__all__)
+
+
+def _use_notebook_renderer() -> None:
+    # In a Jupyter kernel, figures show through vizlib.notebook (plotly loads lazily; see vizlib/_kernel.py).
+    from vizlib import _kernel
+
+    if _kernel.in_kernel():
+        _kernel.install()
+
+
+_use_notebook_renderer()

@@ -44,7 +44,7 @@ class Size:
 SIZES = {
     s.name: s
     for s in (
-        Size("phone", 360, 640, "phone, portrait"),
+        Size("phone", 320, 640, "phone, portrait: the text column of the narrowest phones"),
         Size("column", 640, 560, "single article column"),
         Size("wide", 960, 640, "wide / full-bleed article figure"),
         Size("social", 1200, 675, "social card, 16:9"),

@@ -1,0 +1,1 @@
+"""Makes pytest import conftest.py here as ``notebooks.conftest`` (see that file)."""
