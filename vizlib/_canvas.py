@@ -95,7 +95,7 @@ class Canvas:
         self.sources = tuple(dict.fromkeys(sources))
         self.as_of, self.notes, self.key_px = as_of, self.t(notes), key_px
         draft = FigureMeta(
-            self.slug, self.title, self.subtitle, self.sources, as_of, "", pd.DataFrame(), notes, self.lang
+            self.slug, self.title, self.subtitle, self.sources, as_of, "", pd.DataFrame(), self.notes, self.lang
         )
         self.margin = meta.margins(draft, self.size, axis_labels=self.axis_labels, key_px=key_px)
         w, h = self.preset.width, self.preset.height
