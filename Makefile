@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-stamp
 MIRROR := $(abspath ../shared/data/frontline)
 FRONTLINE_MIRROR := $(if $(wildcard $(MIRROR)/archive),VIZLIB_DEEPSTATE_ARCHIVE_URL=$(MIRROR)/archive VIZLIB_DEEPSTATE_EXPORT_URL=$(MIRROR))
 
-.PHONY: figures test notebooks docs lab data bench chromium lint clean
+.PHONY: figures test notebooks docs lab data bench chromium lint clean i18n
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,9 +21,10 @@ $(STAMP): pyproject.toml constraints.txt
 chromium:
 	@scripts/ensure_chromium.sh
 
-## Regenerate the article figures into figures/.
+## Regenerate the article figures into figures/, and their Ukrainian edition into figures/uk/.
 figures: $(STAMP) chromium
 	$(FRONTLINE_MIRROR) $(BIN)/vizlib figures --out figures --frontline auto
+	$(FRONTLINE_MIRROR) $(BIN)/vizlib figures --lang uk --out figures/uk --frontline auto
 
 ## Run every test, notebooks included (strict nbval), after the linter.
 test: $(STAMP) chromium
@@ -41,6 +42,13 @@ docs: $(STAMP) chromium
 ## JupyterLab on the notebooks, also as root and with no display: open the http://127.0.0.1 URL it prints.
 lab: $(STAMP)
 	$(BIN)/jupyter lab --allow-root --ip 127.0.0.1 --no-browser --ServerApp.root_dir=notebooks $(LAB_ARGS)
+
+## Extract every string marked for translation into vizlib/locale/vizlib.pot and merge it into each
+## catalog (vizlib/locale/<lang>/LC_MESSAGES/vizlib.po): new strings arrive untranslated, gone ones leave.
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -F pyproject.toml --ignore-dirs '.*' --add-location file --sort-output \
+		--project vizlib --omit-header -o vizlib/locale/vizlib.pot vizlib
+	$(BIN)/pybabel update -i vizlib/locale/vizlib.pot -d vizlib/locale -D vizlib -N --ignore-obsolete
 
 ## Rebuild data/regions.geojson, data/locator.geojson and data/places.csv from their sources.
 data: $(STAMP)

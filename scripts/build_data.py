@@ -192,6 +192,10 @@ DAM = {
     "~6 km WNW of Kurakhove (GeoNames 695357); consistent with Stari Terny 44.0 km W of Donetsk "
     "on the Vovcha's right bank (en.wikipedia.org/wiki/Stari_Terny) and reports of the dam at "
     "Stari Terny at the reservoir's western end",
+    "source_uk": "геолокація відео пошкодження 11 листопада 2024 року (48°00'41,5\" пн. ш., 37°12'41,1\" сх. д.), "
+    "~6 км на захід-північний захід від Курахового (GeoNames 695357); узгоджується з розташуванням Старих Тернів "
+    "за 44,0 км на захід від Донецька на правому березі Вовчої (en.wikipedia.org/wiki/Stari_Terny) і з "
+    "повідомленнями, що гребля стоїть у Старих Тернах у західній частині водосховища",
 }
 
 # Sanity checks against the story brief: (lat, lon).
@@ -212,6 +216,7 @@ PLACE_COLUMNS = [
     "evidence_url",
     "geonames_id",
     "source",
+    "source_uk",  # the source in Ukrainian where it is more than a name (the dam's geolocation)
 ]
 
 
@@ -870,7 +875,7 @@ SETTLEMENT_NAME_FIXES = {
 UK_LETTERS = set("іїєґІЇЄҐ’ʼ'")
 RUSSIAN_NAME_MIN_RATIO = 0.6
 RU_LETTERS = set("ыэъёЫЭЪЁ")
-SETTLEMENT_COLUMNS = [*PLACE_COLUMNS[:-1], "population", "source"]
+SETTLEMENT_COLUMNS = [*PLACE_COLUMNS[: PLACE_COLUMNS.index("source")], "population", "source"]
 
 
 def _cyrillic_names(city: dict) -> list[str]:

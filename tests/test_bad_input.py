@@ -26,14 +26,11 @@ import pytest
 from click.testing import CliRunner
 from conftest import DATA
 
-from vizlib import data
+from vizlib import data, schemas
 from vizlib.cli import main
 from vizlib.errors import DataError
 
 LINE = re.compile(r"^[^:\s]+(:\d+)?: [^:]+: .+$")
-CLAIMS = (DATA / "claims.csv").read_text(encoding="utf-8")
-PLACES = (DATA / "places.csv").read_text(encoding="utf-8")
-EVENTS = (DATA / "events.csv").read_text(encoding="utf-8")
 SPREADSHEET = Path(__file__).parent / "fixtures" / "spreadsheet"
 
 
@@ -53,6 +50,31 @@ def _drop_column(text: str, column: str) -> str:
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows([r[:index] + r[index + 1 :] for r in rows])
     return out.getvalue()
+
+
+#: Translation columns a file may leave out (``title_uk``, ``claimant_uk``, ...).
+OPTIONAL = schemas.Claim.OPTIONAL_COLUMNS | schemas.Event.OPTIONAL_COLUMNS | schemas.Control.OPTIONAL_COLUMNS
+
+
+def _untranslated(path: Path) -> str:
+    """A bundled table without its optional translation columns, as a user's own file often is."""
+    text = path.read_text(encoding="utf-8")
+    for column in [c for c in next(csv.reader(io.StringIO(text))) if c in OPTIONAL]:
+        text = _drop_column(text, column)
+    return text
+
+
+def _bundled_claims() -> pd.DataFrame:
+    """The bundled claims as a file without translations loads: the translation columns empty."""
+    frame = data.claims()
+    for column in sorted(schemas.Claim.OPTIONAL_COLUMNS):
+        frame[column] = pd.Series([None] * len(frame), dtype=object)
+    return frame
+
+
+CLAIMS = _untranslated(DATA / "claims.csv")
+PLACES = (DATA / "places.csv").read_text(encoding="utf-8")
+EVENTS = _untranslated(DATA / "events.csv")
 
 
 def _regions(mutate) -> bytes:
@@ -197,7 +219,7 @@ def test_cli_process_on_bad_paths_exits_2_without_traceback(args, tmp_path):
 
 def _rows(name: str) -> list[dict[str, str]]:
     with open(DATA / name, newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+        return [{k: v for k, v in row.items() if k not in OPTIONAL} for row in csv.DictReader(fh)]
 
 
 CLAIM = _rows("claims.csv")[0]  # ru_kursk_start_mysnyk: 11000 troops, claimed 2024-09-14 about 2024-08-06
@@ -333,8 +355,9 @@ def test_validate_tells_the_kind_of_a_semicolon_file_and_says_what_to_do(tmp_pat
 
 
 def test_dataframe_columns_with_no_name_are_dropped_when_empty_and_named_when_not():
-    frame = data.claims().assign(**{"Unnamed: 16": None})  # what pandas makes of a trailing comma
-    pd.testing.assert_frame_equal(data.claims(frame), data.claims())
+    frame = _bundled_claims().drop(columns=list(OPTIONAL & set(data.claims().columns)))
+    frame = frame.assign(**{"Unnamed: 16": None})  # what pandas makes of a trailing comma
+    pd.testing.assert_frame_equal(data.claims(frame), _bundled_claims())
     frame.loc[2, "Unnamed: 16"] = "oops"
     with pytest.raises(DataError) as excinfo:
         data.claims(frame)
@@ -381,7 +404,7 @@ def test_shared_spreadsheet_cases_read_as_the_plain_file(name, tmp_path):
     pd.testing.assert_frame_equal(loaded, data.claims(plain))
     assert set(loaded.basis) == {"count"}
     # every value as data/claims.csv has it: numbers as numbers, the padded word stripped
-    bundled = data.claims().set_index("id").loc[list(loaded.id)].reset_index()
+    bundled = _bundled_claims().set_index("id").loc[list(loaded.id)].reset_index()
     pd.testing.assert_frame_equal(loaded, bundled)
     result = CliRunner().invoke(main, ["validate", str(fixture)])  # kind told from the header, sep= line or not
     assert (result.exit_code, result.output) == (0, f"{fixture}: ok\n")
@@ -405,7 +428,7 @@ def test_sep_line_names_the_delimiter_and_line_numbers_count_it(delimiter, newli
     csv.writer(out, delimiter=delimiter, lineterminator=newline).writerows(rows)
     path = tmp_path / "claims.csv"
     path.write_text(f"sep={delimiter}{newline}" + out.getvalue(), encoding="utf-8", newline="")
-    pd.testing.assert_frame_equal(data.claims(path), data.claims())
+    pd.testing.assert_frame_equal(data.claims(path), _bundled_claims())
     path.write_text(f"sep={delimiter}{newline}" + out.getvalue().replace(f"{delimiter}count{delimiter}", f"{delimiter}guess{delimiter}", 1), encoding="utf-8", newline="")
     with pytest.raises(DataError, match=r"^claims.csv:3: basis: 'guess' is not one of"):
         data.claims(path)
@@ -419,7 +442,7 @@ def test_trailing_commas_padding_and_blank_lines_together(tmp_path):
     csv.writer(out, lineterminator="\n").writerows(rows)
     path = tmp_path / "claims.csv"
     path.write_text("\n" + out.getvalue() + "\n\n", encoding="utf-8")
-    pd.testing.assert_frame_equal(data.claims(path), data.claims())
+    pd.testing.assert_frame_equal(data.claims(path), _bundled_claims())
 
 
 def _patterns(schema) -> set[str]:

@@ -312,7 +312,7 @@ def test_lang_uk_labels_places_and_regions_in_ukrainian():
     assert "Суджа" in texts and "Курськ" in texts and "Sudzha" not in texts
     assert any("Курська область" in t for t in by_meta(fig, "labels:region").text)
     assert "Україна" in [t.name for t in fig.data]
-    assert meta.get(fig)["title"] == maps.kursk().layout.meta["vizlib"]["title"]  # titles stay English
+    assert meta.get(fig)["title"] == "Курська область і кордон з Україною"  # the title is translated too
     with pytest.raises(ValueError, match="lang"):
         maps.kursk(lang="fr")
 

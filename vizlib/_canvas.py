@@ -40,7 +40,7 @@ class Canvas:
     as_of : datetime.date
         The date the figure is drawn as of.
     notes : str
-        Caveats printed under the source line.
+        Caveats printed under the source line (an English message is translated).
     size : str
         A preset of :data:`vizlib.theme.SIZES`.
     theme : {"light", "dark"}
@@ -93,9 +93,9 @@ class Canvas:
         if self.fig.data:
             raise RuntimeError("the footer is fixed once marks are drawn")
         self.sources = tuple(dict.fromkeys(sources))
-        self.as_of, self.notes, self.key_px = as_of, notes, key_px
+        self.as_of, self.notes, self.key_px = as_of, self.t(notes), key_px
         draft = FigureMeta(
-            self.slug, self.title, self.subtitle, self.sources, as_of, "", pd.DataFrame(), notes, self.lang
+            self.slug, self.title, self.subtitle, self.sources, as_of, "", pd.DataFrame(), self.notes, self.lang
         )
         self.margin = meta.margins(draft, self.size, axis_labels=self.axis_labels, key_px=key_px)
         w, h = self.preset.width, self.preset.height

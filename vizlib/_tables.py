@@ -38,10 +38,11 @@ def load_rows(source: TableSource, model: type[Row], key: str | None = "id") -> 
         One problem per broken rule: columns, then rows.
     """
     columns = list(model.model_fields)
+    optional = getattr(model, "OPTIONAL_COLUMNS", frozenset())
     if isinstance(source, pd.DataFrame):
-        name, records = FRAME, _frame_records(source, columns)
+        name, records = FRAME, _frame_records(source, columns, optional)
     else:
-        name, records = Path(source).name, _csv_records(Path(source), columns)
+        name, records = Path(source).name, _csv_records(Path(source), columns, optional)
     problems, rows = [], []
     for line, record in records:
         # padding is never meant, in any field; an empty cell is a missing value
@@ -77,11 +78,11 @@ def to_frame(rows: Sequence[tuple[int, BaseModel]], model: type[BaseModel], date
     return frame
 
 
-def _csv_records(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
-    """Read a CSV file (as spreadsheets write it) with ``columns``; return ``(line, record)`` pairs."""
+def _csv_records(path: Path, columns: list[str], optional: frozenset[str]) -> list[tuple[int, dict[str, str]]]:
+    """Read a CSV file (as spreadsheets write it) with ``columns`` (``optional`` ones may be absent)."""
     table = read_csv(path)
     name, line, header = table.name, table.header_line, table.columns
-    missing = [c for c in columns if c not in header]
+    missing = [c for c in columns if c not in header and c not in optional]
     extra = [c for c in header if c not in columns]
     problems = table.header_problems()
     if missing and len(header) == 1 and len(columns) > 1:
@@ -107,7 +108,9 @@ def _one_column(header: str) -> str:
 _UNNAMED = re.compile(r"(Unnamed: \d+)?")  # pandas' name for a column with an empty header
 
 
-def _frame_records(frame: pd.DataFrame, columns: list[str]) -> list[tuple[int, dict[str, Any]]]:
+def _frame_records(
+    frame: pd.DataFrame, columns: list[str], optional: frozenset[str]
+) -> list[tuple[int, dict[str, Any]]]:
     problems = []
     for position, column in enumerate(frame.columns, start=1):
         if isinstance(column, str) and _UNNAMED.fullmatch(column.strip()):
@@ -117,7 +120,7 @@ def _frame_records(frame: pd.DataFrame, columns: list[str]) -> list[tuple[int, d
                 message = f"column {position} has no name, but holds {quote(value)}"
                 problems.append(Problem(FRAME, None, "header", message))
             frame = frame.drop(columns=column)
-    missing = [c for c in columns if c not in frame.columns]
+    missing = [c for c in columns if c not in frame.columns and c not in optional]
     extra = [c for c in frame.columns if c not in columns]
     if missing:
         problems.append(Problem(FRAME, None, ",".join(missing), "missing column"))
@@ -126,7 +129,7 @@ def _frame_records(frame: pd.DataFrame, columns: list[str]) -> list[tuple[int, d
         raise DataError(problems)
     if frame.empty:
         raise DataError([Problem(FRAME, None, "file", "no data rows")])
-    records = frame[columns].to_dict("records")
+    records = frame[[c for c in columns if c in frame.columns]].to_dict("records")
     return [(n, {str(k): _from_pandas(v) for k, v in record.items()}) for n, record in enumerate(records, start=1)]
 
 

@@ -43,7 +43,7 @@ from vizlib import theme as _theme
 from vizlib._canvas import Canvas, Panel
 from vizlib._charts import alt, axes, composition, labels, marks, measured
 from vizlib._charts import events as event_marks
-from vizlib._charts.words import figure, short_who, side_color, value
+from vizlib._charts.words import figure, short_name, side_color, value
 from vizlib._doc import Lang, Size, Theme
 from vizlib._labels import Label, Spot, place
 from vizlib.errors import DataError, NothingToDraw, Problem
@@ -80,6 +80,14 @@ _CATEGORY_COLORS = {
     "report": ("highlight", "square"),
     "politics": ("context", "triangle-up"),
     "infrastructure": ("several_sides", "x"),
+}
+#: Legend words of each category of event.
+_CATEGORY_NAMES = {
+    "military": N_("Military"),
+    "diplomacy": N_("Diplomacy"),
+    "report": N_("Report"),
+    "politics": N_("Politics"),
+    "infrastructure": N_("Infrastructure"),
 }
 # ------------------------------------------------------------------ builders
 
@@ -129,9 +137,9 @@ def troops_kursk(
         "troops-kursk",
         title=N_("Russian (and North Korean) troops in Kursk oblast, as claimed")
         if both
-        else "Russian troops in Kursk oblast, as claimed",
+        else N_("Russian troops in Kursk oblast, as claimed"),
         subtitle=N_("Each mark is one published claim, at the date the number describes"),
-        **_facts(rows, marked, as_of=day, notes="Claims about the same day are drawn side by side."),
+        **_facts(rows, marked, as_of=day, notes=N_("Claims about the same day are drawn side by side.")),
         size=size,
         theme=theme,
         lang=lang,
@@ -265,7 +273,8 @@ def _nk_subplots(cv: Canvas, with_total: bool, bar_below: bool) -> float:
 def _dated_panels(cv: Canvas, rows: pd.DataFrame, x_range: Any, y_top: float) -> list:
     """Draw the two dated panels of the north-korea chart; return (rows, panel, obstacles, refs) of each."""
     out = []
-    for number, subject, heading in ((1, "nk_troops_russia", "In Russia"), (2, "nk_troops_kursk", "In Kursk oblast")):
+    headings = ((1, "nk_troops_russia", N_("In Russia")), (2, "nk_troops_kursk", N_("In Kursk oblast")))
+    for number, subject, heading in headings:
         subplot = cv.fig.get_subplot(number, 1)
         panel = cv.panel(x_range, (0, y_top), subplot.xaxis.domain, subplot.yaxis.domain)
         refs = subplot.xaxis.plotly_name.replace("axis", ""), subplot.yaxis.plotly_name.replace("axis", "")
@@ -335,7 +344,11 @@ def kursk_area(
         subtitle=N_("Square kilometres, as claimed by each side; every mark is one published claim")
         if measures.empty
         else N_("Square kilometres: each dot one published claim, each square DeepStateMap's map measured"),
-        **_facts(pd.concat([rows, measures]) if not measures.empty else rows, as_of=day, notes=_derived_note(rows)),
+        **_facts(
+            pd.concat([rows, measures]) if not measures.empty else rows,
+            as_of=day,
+            notes=_derived_note(rows, i18n.words(lang)),
+        ),
         size=size,
         theme=theme,
         lang=lang,
@@ -386,7 +399,7 @@ def _undated_panel(cv: Canvas, undated: pd.DataFrame, y_top: float) -> None:
                     line=dict(color=side_color(row.claimant_side, cv.c), width=2),
                 ),
                 customdata=marks.customdata(undated.iloc[[k]], cv),
-                hovertemplate=marks.HOVER,
+                hovertemplate=t(marks.HOVER),
             ),
             row=1,
             col=2,
@@ -395,7 +408,7 @@ def _undated_panel(cv: Canvas, undated: pd.DataFrame, y_top: float) -> None:
             [
                 f"<b>{meta.escape(figure(row, t))}</b>",
                 t("largest held"),
-                *textwrap.wrap(t(short_who(row.claimant)), 14),
+                *textwrap.wrap(short_name(row, t), 14),
                 t("said {date}", date=t.date(row.claim_date, "day")),
             ]
         )
@@ -464,10 +477,11 @@ def occupied_area(
         layers = frontline.history(frontline.ARCHIVE_START, day, freq="D", kind="archive")
     rows = measured.occupied(layers, region, day)
     marked = _events(events, AREA_EVENTS, day)
-    name = data.regions().set_index("iso_3166_2").loc[region, "name"]
+    name = data.regions().set_index("iso_3166_2").loc[region, "name_uk" if lang == "uk" else "name"]
+    t = i18n.words(lang)
     cv = Canvas(
         "occupied-area",
-        title=i18n.words(lang)("Occupied area of {region} oblast, measured", region=name),
+        title=t("Occupied area of {region} oblast, measured", region=name),
         subtitle=N_("Square kilometres shown as Russian-occupied on DeepStateMap each day, within the oblast"),
         sources=[measured.DEEPSTATEMAP, *_facts(marked, as_of=day, notes="")["sources"]],
         as_of=day,
@@ -552,7 +566,7 @@ def _event_rows(cv: Canvas, rows: pd.DataFrame, panel: Panel) -> None:
                 x=group["date"],
                 y=group["row"],
                 mode="markers",
-                name=t(category.capitalize()),
+                name=t(_CATEGORY_NAMES[category]),
                 marker=dict(
                     size=marks.MARKER, symbol=symbol, color=cv.c[color_key], line=dict(width=1, color=cv.c[color_key])
                 ),
@@ -658,9 +672,9 @@ def _key(rows: pd.DataFrame, size: str, theme: str, lang: str, measured: bool = 
     return entries, marks.key_below_px(entries, preset.width - 88) if preset.width < _NARROW_PX else 0
 
 
-def _derived_note(rows: pd.DataFrame) -> str:
+def _derived_note(rows: pd.DataFrame, t: i18n.Words) -> str:
     derived = rows[rows["attribution"] == "derived"]
-    return " ".join(f"*{r.note}" for r in derived.itertuples() if isinstance(r.note, str))
+    return " ".join(f"*{t.field(r, 'note')}" for r in derived.itertuples() if isinstance(r.note, str))
 
 
 def _facts(rows: pd.DataFrame, events: pd.DataFrame | None = None, *, as_of: dt.date, notes: str) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from vizlib import data as vdata
-from vizlib import registry
+from vizlib import i18n, registry
 from vizlib._files import quote
 from vizlib.errors import DataError, ExportError, NothingToDraw
 from vizlib.registry import FIGURES
@@ -54,8 +54,26 @@ def list_figures() -> None:
         click.echo(f"{slug:<{width}}  {spec.title}")
 
 
+#: Where ``vizlib figures`` writes when not told: English into figures/, another language into its own folder.
+DEFAULT_OUT = "figures"
+
+
 @main.command("figures")
-@click.option("--out", "out_dir", default="figures", show_default=True, type=click.Path(file_okay=False))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    help=f"Folder to write into [default: {DEFAULT_OUT}/, or {DEFAULT_OUT}/<lang>/ for a --lang other than en: "
+    f"{DEFAULT_OUT}/uk/].",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(i18n.LANGS),
+    default="en",
+    show_default=True,
+    help="Language of everything the reader sees (uk: the Ukrainian edition; names of publications stay as "
+    "published).",
+)
 @click.option("--format", "formats", default="png,svg,html", show_default=True, help="Any of png,svg,pdf,html.")
 @click.option("--only", multiple=True, metavar="NAME", help="Export only this figure (repeat, or comma-separate).")
 @click.option("--size", type=click.Choice(sorted(SIZES)), help="Size preset (default: each builder's own).")
@@ -90,7 +108,8 @@ def list_figures() -> None:
     "(offline: maps say the front line is not drawn), a date, a layer file, or none.",
 )
 def export_figures(
-    out_dir: str,
+    out_dir: str | None,
+    lang: str,
     formats: str,
     only: tuple[str, ...],
     size: str | None,
@@ -103,6 +122,7 @@ def export_figures(
     """Export the article figures with their data and manifests, and write README.md."""
     from vizlib import export
 
+    out_dir = out_dir or (DEFAULT_OUT if lang == "en" else str(Path(DEFAULT_OUT) / lang))
     names = [n for item in only for n in item.split(",") if n] or list(registry.FIGURES)
     unknown = [n for n in names if n not in registry.FIGURES]
     if unknown:
@@ -120,7 +140,7 @@ def export_figures(
         day = vdata.as_of_date(as_of)
     except ValueError as exc:
         _fail(EXIT_INVALID, f"--as-of: {exc}")
-    options = {k: v for k, v in (("size", size), ("theme", theme)) if v}
+    options = {k: v for k, v in (("size", size), ("theme", theme)) if v} | {"lang": lang}
     layers = _layers(names, frontline_spec, day)
     built, failures = {}, []
     for name in names:
@@ -146,7 +166,8 @@ def export_figures(
         written = getattr(exc, "written", {})
     if written:
         try:
-            readme = export.write_readme(out_dir, registry.FIGURES, title="vizlib figures")
+            title = i18n.words(lang)(i18n.N_("vizlib figures"))
+            readme = export.write_readme(out_dir, registry.FIGURES, title=title)
         except OSError as exc:
             failures.append(f"README.md: {exc}")
         else:

@@ -403,7 +403,7 @@ def control_changes(path: str | os.PathLike[str] | pd.DataFrame | None = None) -
     Returns
     -------
     pandas.DataFrame
-        ``place_id, date, controlled_by, source, source_url, note``, one row
+        ``place_id, date, controlled_by, source, source_url, note, source_uk``, one row
         per change, sorted by place then date. ``date`` is NaT for a first
         row that holds from before :data:`CONTROL_RECORD_START`.
 
@@ -438,7 +438,8 @@ def control(as_of: Any = None, *, path: str | os.PathLike[str] | pd.DataFrame | 
         One row per place, sorted by ``place_id``: ``place_id``,
         ``controlled_by`` (``ukraine``, ``russia`` or ``contested``),
         ``since`` (the date of the change in force; NaT when the holder held
-        the place from before the record start), ``source``, ``source_url``.
+        the place from before the record start), ``source``, ``source_url``,
+        ``source_uk`` (``source`` in Ukrainian, or None).
 
     Raises
     ------
@@ -473,7 +474,8 @@ def control(as_of: Any = None, *, path: str | os.PathLike[str] | pd.DataFrame | 
     changes = control_changes(path)
     in_force = changes[changes["date"].isna() | (changes["date"] <= pd.Timestamp(day))]
     latest = in_force.groupby("place_id", sort=True).tail(1)
-    out = latest.rename(columns={"date": "since"})[["place_id", "controlled_by", "since", "source", "source_url"]]
+    columns = ["place_id", "controlled_by", "since", "source", "source_url", "source_uk"]
+    out = latest.rename(columns={"date": "since"})[columns]
     return out.sort_values("place_id").reset_index(drop=True)
 
 

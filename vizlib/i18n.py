@@ -31,8 +31,13 @@ LANGS = ("en", "uk")
 #: Babel locale of each language.
 LOCALES = {"en": "en", "uk": "uk_UA"}  # "en": US month abbreviations (Sep, not en_GB's Sept)
 _LOCALE_DIR = Path(__file__).resolve().parent / "locale"
-#: Date patterns (CLDR) of the house style: day first, month short in English (no ambiguity).
-_DATE = {"en": ("d MMM y", "d MMM", "MMM y", "MMM"), "uk": ("d MMMM y", "d MMMM", "LLLL y", "LLL")}
+#: Date patterns (CLDR) of the house style: day first, month short in English (no ambiguity); the forms
+#: of :meth:`Words.date`: full, day, month_year, month, and month_year_short (an axis's first tick).
+_DATE = {
+    "en": ("d MMM y", "d MMM", "MMM y", "MMM", "MMM y"),
+    "uk": ("d MMMM y", "d MMMM", "LLLL y", "LLL", "LLL y"),
+}
+_FORMS = ("full", "day", "month_year", "month", "month_year_short")
 
 
 def N_(message: str) -> str:
@@ -85,10 +90,15 @@ class Words:
         original = get(name, "")
         return original if isinstance(original, str) else ""
 
-    def number(self, value: float, decimals: int = 0) -> str:
-        """Format a number with the locale's grouping: ``50,000`` / ``50 000``; ``12.5`` / ``12,5``."""
+    def number(self, value: float, decimals: int | None = 0) -> str:
+        """Format a number with the locale's grouping: ``50,000`` / ``50 000``; ``12.5`` / ``12,5``.
+
+        ``decimals=None`` writes as many decimals as the value has, up to two (``4``, ``0.5``).
+        """
         from babel.numbers import format_decimal
 
+        if decimals is None:
+            decimals = next(d for d in (0, 1, 2) if round(value, d) == round(value, 2))
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
         return format_decimal(round(value, decimals) if decimals else round(value), pattern, locale=self.locale)
 
@@ -108,11 +118,13 @@ class Words:
     def date(self, value: Any, form: str = "full") -> str:
         """Format a date: ``full`` 11 Nov 2024, ``day`` 11 Nov, ``month_year`` Nov 2024, ``month`` Nov.
 
-        Ukrainian months are written out in the genitive after a day (``11 листопада 2024``).
+        Ukrainian months are written out in the genitive after a day (``11 листопада 2024``), and
+        alone as a month of a year (``листопад 2024``); ``month_year_short`` abbreviates the month
+        in every language (``Nov 2024``, ``лист. 2024``), for axes.
         """
         from babel.dates import format_date
 
-        forms = dict(zip(("full", "day", "month_year", "month"), _DATE[self.lang], strict=True))
+        forms = dict(zip(_FORMS, _DATE[self.lang], strict=True))
         return format_date(_as_date(value), forms[form], locale=self.locale)
 
 

@@ -14,8 +14,9 @@ Examples
 >>> vizlib.meta.get(fig)["slug"]
 'kursk'
 
-Titles, subtitles and footers stay in English with ``lang="uk"``; place,
-region and legend labels switch to Ukrainian.
+With ``lang="uk"`` everything the reader sees is Ukrainian: titles, labels,
+legend, notes, alt text and the words of the footer (:mod:`vizlib.i18n`);
+names of publications stay as published.
 """
 
 from __future__ import annotations
@@ -109,12 +110,8 @@ def theatre(
         lang=lang,
     )
     oblasts = [m.region_name(c) for c in highlight]
-    m.retitle(
-        subtitle=m.t(
-            "{oblasts}, with the towns named in the reporting",
-            oblasts=words.and_list([m.t("{} oblast").format(n) for n in oblasts], m.t(" and ")),
-        )
-    )
+    named_oblasts = words.and_list([m.t("{} oblast").format(n) for n in oblasts], m.t(" and "))
+    m.retitle(subtitle=m.t("{oblasts}, with the towns named in the reporting", oblasts=named_oblasts))
 
     def select(shown):
         # at this scale, small towns only where the story is, and in the highlighted
@@ -666,7 +663,9 @@ def small_multiples(
         dict(id=f"panel_{r['date']:%Y%m%d}", name=m.t.date(r["date"]), kind="panel", km_to_occupied=round(r["km"], 1))
         for r in km
     )
-    far = "; ".join(f"{m.t.date(r['date'])}: {m.t.number(r['km'], 1)} km" for r in km if r["km"] == r["km"])
+    far = "; ".join(
+        m.t("{date}: {km} km", date=m.t.date(r["date"]), km=m.t.number(r["km"], 1)) for r in km if r["km"] == r["km"]
+    )
     alt = m.t("Maps of {place} on {n} dates.", place=name, n=len(panels))
     if far:
         alt += " " + m.t(

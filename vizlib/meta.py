@@ -82,11 +82,14 @@ class FigureMeta:
     def source_line(self, max_chars: int = SOURCE_LINE_CHARS) -> str:
         """Return ``Source: A; B; C`` with each name once, in order, in at most ``max_chars`` characters.
 
+        Names stay as published, but for the credits vizlib writes itself (marked for the catalogs),
+        which are translated.
+
         When the names do not fit, the line ends ``and others (all sources in the data)``:
         the full list stays in the manifest and the data sidecar.
         """
         t = i18n.words(self.lang)
-        names = list(dict.fromkeys(s.name for s in self.sources))
+        names = list(dict.fromkeys(t(s.name) for s in self.sources))  # a credit vizlib writes is translated
         label = t("Sources") if len(names) > 1 else t("Source")
         line = f"{label}: " + "; ".join(names)
         if len(line) <= max_chars:
@@ -213,7 +216,8 @@ def _gap(axis_labels: bool) -> int:
 
 def _footer_lines(meta: FigureMeta, width_px: int) -> list[str]:
     t = i18n.words(meta.lang)
-    text = f"{meta.source_line()}. {t('As of {date}', date=t.date(meta.as_of).replace(' ', chr(0xA0)))}."
+    as_of = t("As of {date}", date=t.date(meta.as_of).replace(" ", chr(0xA0)))
+    text = f"{meta.source_line()}. {as_of}."
     if meta.notes:
         text += f" {meta.notes}"
     return wrap(text, 11, width_px - 60)

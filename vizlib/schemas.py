@@ -12,7 +12,7 @@ import datetime as dt
 import re
 import types
 import typing
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
@@ -35,6 +35,7 @@ __all__ = [
     "Slug",
     "Count",
     "Publication",
+    "Translation",
     "Claim",
     "Event",
     "Place",
@@ -207,10 +208,14 @@ Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=60)]
 Count = Annotated[int, Field(ge=0)]
 #: A publication's own name ("Reuters", "New York Times"), never a chain.
 Publication = Annotated[Text, AfterValidator(_one_publication)]
+#: A text column's translation (``title_uk`` beside ``title``): optional, as a column and in each row.
+Translation = Annotated[str, Field(min_length=1, max_length=600)] | None
 
 
 class _Row(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+    #: Columns a file may leave out (translations): read as empty.
+    OPTIONAL_COLUMNS: ClassVar[frozenset[str]] = frozenset()
 
     @field_validator("*", mode="before")
     @classmethod
@@ -248,6 +253,11 @@ class Claim(_Row):
     via: Text | None = None
     source_url: Url
     note: str | None = None
+    claimant_uk: Translation = None
+    note_uk: Translation = None
+    via_uk: Translation = None
+
+    OPTIONAL_COLUMNS = frozenset({"claimant_uk", "note_uk", "via_uk"})
 
     # Field validators see the fields declared before them in ``info.data`` (a field
     # that failed its own rules is absent, so a rule about it is not repeated).
@@ -330,6 +340,11 @@ class Event(_Row):
     via: Text | None = None
     source_url: Url
     date_note: str | None = None
+    title_uk: Annotated[str, Field(min_length=1, max_length=60)] | None = None
+    description_uk: Translation = None
+    date_note_uk: Translation = None
+
+    OPTIONAL_COLUMNS = frozenset({"title_uk", "description_uk", "date_note_uk"})
 
     @field_validator("via")
     @classmethod
@@ -379,6 +394,9 @@ class Place(_Point):
     """One named point: town, capital or dam."""
 
     name_ru: Text
+    source_uk: Translation = None
+
+    OPTIONAL_COLUMNS = frozenset({"source_uk"})
 
 
 class Settlement(_Point):
@@ -404,6 +422,9 @@ class Control(_Row):
     source: Text
     source_url: Url
     note: Annotated[str, Field(max_length=600)] | None = None
+    source_uk: Translation = None
+
+    OPTIONAL_COLUMNS = frozenset({"source_uk"})
 
 
 class Region(_Row):

@@ -103,9 +103,14 @@ def frames(m: MapCanvas) -> None:
 
 def _held_on(m: MapCanvas, ids: list[str], day: Any) -> Any:
     """Return the places ``ids`` (in that order) with who held each on ``day``."""
-    own = ["controlled_by", "since", "control_source", "control_source_url"]
+    own = ["controlled_by", "since", "control_source", "control_source_url", "control_source_uk"]
     held = data.control(day, path=m.control_path).rename(
-        columns={"place_id": "id", "source": "control_source", "source_url": "control_source_url"}
+        columns={
+            "place_id": "id",
+            "source": "control_source",
+            "source_url": "control_source_url",
+            "source_uk": "control_source_uk",
+        }
     )
     rows = m.shown.drop(columns=[c for c in own if c in m.shown]).merge(held[["id", *own]], on="id", how="left")
     return rows.set_index("id").loc[ids].reset_index()

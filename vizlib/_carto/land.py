@@ -21,7 +21,7 @@ def fill(m: MapCanvas, highlight: Sequence[str]) -> None:
     vizlib.DataError
         If a highlighted code is not an oblast of the regions.
     """
-    r, c, w = m.regions, m.c, m.words
+    r, c = m.regions, m.c
     _background(m)
     countries = r[r.level == "country"].set_index("iso_3166_2")
     from vizlib._carto import legend
@@ -49,7 +49,7 @@ def fill(m: MapCanvas, highlight: Sequence[str]) -> None:
         m.trace(
             lon,
             lat,
-            m.t(w["highlighted"]).format(m.region_name(code)),
+            m.word("highlighted").format(m.region_name(code)),
             fill=c[key],
             line=dict(width=0),
             legendrank=20,

@@ -73,7 +73,7 @@ def extra(m: MapCanvas) -> None:
         m.trace(
             lon,
             lat,
-            m.t(m.words["extra_areas"]),
+            m.word("extra_areas"),
             fill=towns._rgba(colour, 0.25),
             line=dict(color=colour, width=1.2, dash="dash"),
             legendrank=60,
@@ -101,7 +101,7 @@ def _points(m: MapCanvas, points, colour: str) -> None:
     index = m.trace(
         frame.lon.round(5).tolist(),
         frame.lat.round(5).tolist(),
-        m.t(m.words["extra_points"]),
+        m.word("extra_points"),
         mode="markers+text",
         marker=dict(size=8, symbol="diamond", color=colour, line=dict(color=m.c["background"], width=1)),
         text=[""] * len(frame),

@@ -30,7 +30,7 @@ def entries(m: MapCanvas, shown: pd.DataFrame) -> list[str]:
 
     t = m.t
     names = [m.country_name(code) for code in ("RU", "UA") if visible(m, code)]
-    names += [t(m.words["highlighted"]).format(m.region_name(code)) for code in m.highlight]
+    names += [m.word("highlighted").format(m.region_name(code)) for code in m.highlight]
     if m.layer is not None:
         import shapely
 
@@ -42,14 +42,14 @@ def entries(m: MapCanvas, shown: pd.DataFrame) -> list[str]:
     noted = set(m.drawn_events.place_id) | set(shown.loc[shown.approximate, "id"])
     plain = shown[~shown.id.isin(noted)]
     present = {towns.status(r) for r in plain.itertuples()}
-    names += [t(towns.STATUS_WORDS[s]) for s in towns.STATUS_WORDS if s in present]
+    names += [towns.status_word(m, s) for s in towns.STATUS_WORDS if s in present]
     if noted:
-        names.append(t(m.words["approx"]) if shown[shown.id.isin(noted)].approximate.all() else t("Dam"))
+        names.append(m.word("approx") if shown[shown.id.isin(noted)].approximate.all() else t("Dam"))
     if m.extra is not None:
         kinds = set(m.extra.geometry.geom_type)
-        names += [t(m.words["extra_areas"])] if kinds & {"Polygon", "MultiPolygon"} else []
+        names += [m.word("extra_areas")] if kinds & {"Polygon", "MultiPolygon"} else []
         names += [t("Added lines")] if kinds & {"LineString", "MultiLineString"} else []
-        names += [t(m.words["extra_points"])] if "Point" in kinds else []
+        names += [m.word("extra_points")] if "Point" in kinds else []
     return names
 
 

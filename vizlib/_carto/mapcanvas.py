@@ -20,17 +20,18 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from vizlib import data
+from vizlib import data, i18n
 from vizlib._canvas import Canvas
 from vizlib._carto import credits, projection, words
 from vizlib._carto.credits import GEONAMES, NATURAL_EARTH
 from vizlib._labels import Box
 from vizlib.errors import DataError, Problem, StaleDataWarning
+from vizlib.i18n import N_
 from vizlib.meta import Source, escape
 
 Select = Callable[[pd.DataFrame], pd.DataFrame]
 #: Columns of the control dataset a map carries on each place.
-_CONTROL = ["controlled_by", "since", "control_source", "control_source_url"]
+_CONTROL = ["controlled_by", "since", "control_source", "control_source_url", "control_source_uk"]
 
 
 class MapCanvas(Canvas):
@@ -198,13 +199,10 @@ class MapCanvas(Canvas):
         sources += _extra_sources(self.extra)
         sources += [Source(str(e.source), str(e.source_url)) for e in self.drawn_events.itertuples()]
         held = shown.dropna(subset=["control_source"])
-        sources += [Source(str(n), str(u)) for n, u in dict.fromkeys(zip(held.control_source, held.control_source_url))]
-        sources += [
-            Source(str(s))
-            for s in dict.fromkeys(
-                s for s, a in zip(shown.source, shown.approximate) if not a and not str(s).startswith("GeoNames")
-            )
-        ]
+        named = [t.field(r, "control_source") for _, r in held.iterrows()]
+        sources += [Source(n, str(u)) for n, u in dict.fromkeys(zip(named, held.control_source_url))]
+        own = shown[~shown.approximate & ~shown.source.astype(str).str.startswith("GeoNames")]
+        sources += [Source(s) for s in dict.fromkeys(t.field(r, "source") for _, r in own.iterrows())]
         from vizlib._carto import animation
 
         notes = [approx_note(shown, t), animation.note(self)]
@@ -212,17 +210,19 @@ class MapCanvas(Canvas):
             notes.append(t("Front line not drawn: towns are marked by who held them on that day."))
         self.stale = ""
         if self.layer_date is not None and self.layer_date < self.as_of:
-            self.stale = t(
-                "The control layer ({layer}) is stale: older than the map's date ({date}).",
-                layer=t.date(self.layer_date),
-                date=t.date(self.as_of),
-            )
-            notes.append(self.stale)
+            stale = N_("The control layer ({layer}) is stale: older than the map's date ({date}).")
+            notes.append(t(stale, layer=t.date(self.layer_date), date=t.date(self.as_of)))
+            en = i18n.words("en")  # the warning is for whoever runs the code: in English
+            self.stale = en(stale, layer=en.date(self.layer_date), date=en.date(self.as_of))
         from vizlib._carto import legend
 
         self.legend_names = legend.entries(self, shown)
         key_px = legend.size(self, self.legend_names)[1] + (legend.SLIDER_PX if self.animated else 0)
         return dict(sources=sources, as_of=self.as_of, notes=" ".join(filter(None, notes)), key_px=key_px)
+
+    def word(self, role: str, **values: Any) -> str:
+        """Return the map's words for ``role`` (:data:`vizlib._carto.words.WORDS`) in its language."""
+        return self.t(self.words[role], **values)
 
     # ---- looking things up
     def to_px(self, lon: Any, lat: Any) -> tuple[Any, Any]:
@@ -322,14 +322,19 @@ def approx_note(shown: pd.DataFrame, t: Any) -> str:
     """Say which places shown are approximate, and how far off they may be."""
     approx = shown[shown.approximate]
     return " ".join(
-        t("{place}: position approximate (±{km} km).", place=r["name"], km=f"{r.precision_m / 1000:g}")
+        t(
+            "{place}: position approximate (±{km} km).",
+            place=t.field(r, "name"),
+            km=t.number(r.precision_m / 1000, None),
+        )
         for _, r in approx.iterrows()
     )
 
 
 def _with_control(places: pd.DataFrame, held: pd.DataFrame) -> pd.DataFrame:
     """Return ``places`` with who held each on the date (NaN where the control data do not say)."""
-    held = held.rename(columns={"place_id": "id", "source": "control_source", "source_url": "control_source_url"})
+    renamed = {"place_id": "id", "source": "control_source", "source_url": "control_source_url"}
+    held = held.rename(columns={**renamed, "source_uk": "control_source_uk"})
     return places.merge(held[["id", *_CONTROL]], on="id", how="left")
 
 
@@ -358,7 +363,7 @@ def _extra_sources(extra: Any) -> list[Source]:
     if extra is None:
         return []
     if "source" not in extra:
-        return [Source("User-supplied layer")]
+        return [Source(N_("User-supplied layer"))]
     urls = extra["source_url"] if "source_url" in extra else pd.Series([None] * len(extra), index=extra.index)
     return [
         Source(name, None if pd.isna(url) else str(url))

@@ -16,6 +16,7 @@ import pandas as pd
 
 from vizlib._carto import geometry, land, layers, projection, towns
 from vizlib._labels import Box
+from vizlib.i18n import N_
 
 if TYPE_CHECKING:
     from vizlib._carto.mapcanvas import MapCanvas
@@ -44,7 +45,7 @@ def heading_lines(m: MapCanvas, day: Any, km: float, town: str) -> list[str]:
     """Return a panel's heading: its date, and how far the front was from ``town`` (NaN: not drawn)."""
     lines = [f"<b>{m.t.date(day)}</b>"]
     if not math.isnan(km):
-        words = "{town} shown as occupied" if km == 0 else "{km} km from {town}"
+        words = N_("{town} shown as occupied") if km == 0 else N_("{km} km from {town}")
         lines.append(m.t(words, km=m.t.number(km, 1), town=town))
     return lines
 

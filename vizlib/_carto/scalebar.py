@@ -73,7 +73,7 @@ def draw(m: MapCanvas) -> None:
         [round(bar["label_lonlat"][1], 4)],
         "Scale label",
         mode="text",
-        text=[f"{bar['km']} km"],
+        text=[m.t("{km} km", km=m.t.number(bar["km"]))],
         textposition="middle center",
         textfont=dict(size=11, color=m.c["text"]),
         showlegend=False,

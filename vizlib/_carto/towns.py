@@ -17,6 +17,7 @@ import pandas as pd
 
 from vizlib._carto import geometry
 from vizlib._labels import Box, Label, around, spot_at
+from vizlib.i18n import N_
 from vizlib.meta import escape
 
 if TYPE_CHECKING:
@@ -39,11 +40,18 @@ _NOTED_POSITIONS = (
 _TOUCH = -1
 #: Legend words of each status (``own``: the town's own country holds it).
 STATUS_WORDS = {
-    "own": "City or town",
-    "occupied": "Town under Russian occupation",
-    "held": "Town held by Ukraine (in Russia)",
-    "contested": "Contested town (fighting inside)",
+    "own": N_("City or town"),
+    "occupied": N_("Town under Russian occupation"),
+    "held": N_("Town held by Ukraine (in Russia)"),
+    "contested": N_("Contested town (fighting inside)"),
 }
+#: What the hover says of who held a place.
+_HELD_WORDS = {"ukraine": N_("held by Ukraine"), "russia": N_("held by Russia"), "contested": N_("contested")}
+
+
+def status_word(m: MapCanvas, status: str) -> str:
+    """Return the legend words of a town's status (``own``, ``occupied``, ``held``, ``contested``)."""
+    return m.t(STATUS_WORDS[status])
 
 
 def marker_style(m: MapCanvas, statuses: Sequence[str], sizes: Sequence[float]) -> dict[str, Any]:
@@ -68,10 +76,10 @@ def hover(m: MapCanvas, row: Any) -> str:
     by = getattr(row, "controlled_by", None)
     if not isinstance(by, str):
         return name
-    words = {"ukraine": "held by Ukraine", "russia": "held by Russia", "contested": "contested"}[by]
     since = getattr(row, "since", None)
     when = t("since {date}", date=t.date(since)) if pd.notna(since) else t("throughout")
-    return f"<b>{name}</b><br>{t(words)} {when}<br>{escape(t('Source: {source}', source=row.control_source))}"
+    source = t("Source: {source}", source=t.field(row, "control_source"))
+    return f"<b>{name}</b><br>{t(_HELD_WORDS[by])} {when}<br>{escape(source)}"
 
 
 def draw(
@@ -103,7 +111,7 @@ def draw(
     index = m.trace(
         towns.lon.tolist(),
         towns.lat.tolist(),
-        m.t(STATUS_WORDS["own"]),
+        status_word(m, "own"),
         mode="markers+text",
         marker=marker_style(m, statuses, sizes),
         text=[""] * len(towns),
@@ -118,7 +126,7 @@ def draw(
             m.trace(
                 [None],
                 [None],
-                m.t(STATUS_WORDS[st]),
+                status_word(m, st),
                 mode="markers",
                 marker=marker_style(m, [st], [8]),
                 legendrank=41,
@@ -183,7 +191,7 @@ def noted(m: MapCanvas, rows: pd.DataFrame) -> None:
         m.trace(
             ring_lon[:-1],
             ring_lat[:-1],
-            t(m.words["approx"]),
+            m.word("approx"),
             line=dict(color=c["highlight"], width=1),
             fill=_rgba(c["highlight"], 0.18),
             legendgroup="approx",
@@ -194,7 +202,7 @@ def noted(m: MapCanvas, rows: pd.DataFrame) -> None:
     index = m.trace(
         rows.lon.tolist(),
         rows.lat.tolist(),
-        t(m.words["approx"]) if rows.approximate.all() else t("Dam"),
+        m.word("approx") if rows.approximate.all() else t("Dam"),
         mode="markers+text",
         marker=dict(
             size=[8 if a else 10 for a in rows.approximate],
@@ -217,7 +225,7 @@ def noted(m: MapCanvas, rows: pd.DataFrame) -> None:
         ]
         lines = lines or [escape(m.place_name(row))]
         if row.approximate:
-            lines.append(f"<i>{t(m.words['approx_label'])} ±{row.precision_m / 1000:g} {t('km')}</i>")
+            lines.append("<i>" + m.word("approx_label", km=t.number(row.precision_m / 1000, None)) + "</i>")
         px, py = m.to_px(row.lon, row.lat)
         r_px = row.precision_m / 1000 / m.geo_frame.km_per_px(row.lat) if row.approximate else 6
         m.obstacle(Box(px - r_px, py - r_px, px + r_px, py + r_px))
@@ -277,9 +285,9 @@ def control_alt(m: MapCanvas, shown: pd.DataFrame) -> str:
     groups = {st: [m.place_name(r) for r in shown.itertuples() if status(r) == st] for st in STATUS_WORDS}
     parts = []
     for st, words in (
-        ("occupied", "Under Russian occupation on {date}: {towns}."),
-        ("held", "Held by Ukraine in Russia: {towns}."),
-        ("contested", "Contested: {towns}."),
+        ("occupied", N_("Under Russian occupation on {date}: {towns}.")),
+        ("held", N_("Held by Ukraine in Russia: {towns}.")),
+        ("contested", N_("Contested: {towns}.")),
     ):
         if groups[st]:
             parts.append(t(words, date=t.date(m.as_of), towns=", ".join(groups[st])))

@@ -14,7 +14,7 @@ WORDS = {
     "retaken": N_("No longer shown as occupied between the dates"),
     "extra_points": N_("Added places"),
     "extra_areas": N_("Added areas"),
-    "approx_label": N_("position approx."),
+    "approx_label": N_("position approx. ±{km} km"),
 }
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from vizlib._charts.words import figure, who
-from vizlib.i18n import Words
+from vizlib._charts.words import claimant, figure, who
+from vizlib.i18n import N_, Words
 
 
 def _claim(row, t: Words, *, date: bool = True) -> str:
     """``about 11,000 (Vadym Mysnyk, 14 Sep 2024)``: a claim with its claimant (and date)."""
     said = f", {t.date(row.claim_date)}" if date else ""
-    return f"{figure(row, t).rstrip('*')} ({t(who(row.claimant))}{said})"
+    return f"{figure(row, t).rstrip('*')} ({who(claimant(row, t))}{said})"
 
 
 def _listing(rows: pd.DataFrame, t: Words, date: bool = True) -> str:
@@ -43,8 +43,8 @@ def troops_kursk(rows: pd.DataFrame, t: Words) -> str:
         if _differ(first):
             parts.append(t("The claims for the start of the incursion contradict each other."))
     for basis, words in (
-        ("cumulative", "Troops moved in since the incursion, a different number: {claims}."),
-        ("expected", "Russia's aim, as claimed: {claims}."),
+        ("cumulative", N_("Troops moved in since the incursion, a different number: {claims}.")),
+        ("expected", N_("Russia's aim, as claimed: {claims}.")),
     ):
         kind = rows[rows["basis"] == basis]
         if not kind.empty:
@@ -61,8 +61,8 @@ def north_korea(
     """Describe the north-korea chart: claims in Russia and in Kursk from first to last, and the whole."""
     text = []
     for subject, words in (
-        ("nk_troops_russia", "Claims of North Korean troops in Russia went from {first} to {last}."),
-        ("nk_troops_kursk", "In Kursk oblast, from {first} to {last}."),
+        ("nk_troops_russia", N_("Claims of North Korean troops in Russia went from {first} to {last}.")),
+        ("nk_troops_kursk", N_("In Kursk oblast, from {first} to {last}.")),
     ):
         panel = rows[(rows["subject"] == subject) & (rows["basis"] == "count")].sort_values(["claim_date", "id"])
         if not panel.empty:
@@ -75,11 +75,15 @@ def north_korea(
     if total is not None and parts is not None:
         whole, part = total.iloc[0], parts.iloc[0]
         words = (
-            "{publication} reported {whole} troops in Kursk oblast on {date}, {part} of them North Korean, "
-            "citing {who}."
+            N_(
+                "{publication} reported {whole} troops in Kursk oblast on {date}, {part} of them North Korean, "
+                "citing {who}."
+            )
             if nested
-            else "{publication} reported {whole} troops in Kursk oblast on {date}; a separate claim put the North "
-            "Korean troops there at {part}."
+            else N_(
+                "{publication} reported {whole} troops in Kursk oblast on {date}; a separate claim put the North "
+                "Korean troops there at {part}."
+            )
         )
         text.append(
             t(
@@ -88,7 +92,7 @@ def north_korea(
                 whole=figure(whole, t),
                 date=t.date(whole["claim_date"]),
                 part=figure(part, t),
-                who=t(who(whole["claimant"])),
+                who=who(claimant(whole, t)),
             )
         )
     return " ".join(text)
@@ -97,7 +101,7 @@ def north_korea(
 def kursk_area(dated: pd.DataFrame, undated: pd.DataFrame, t: Words, measured: pd.DataFrame | None = None) -> str:
     """Describe the kursk-area chart: each side's claims with dates, any claim with no date, the measurements."""
     text = [t("Claims of the area of Kursk oblast held by Ukrainian forces.")]
-    for side, words in (("UA", "Ukrainian claims: {claims}."), ("RU", "Russian claims: {claims}.")):
+    for side, words in (("UA", N_("Ukrainian claims: {claims}.")), ("RU", N_("Russian claims: {claims}."))):
         mine = dated[dated["claimant_side"] == side].sort_values("refers_to")
         if not mine.empty:
             text.append(t(words, claims=_listing(mine, t)))
@@ -114,7 +118,7 @@ def kursk_area(dated: pd.DataFrame, undated: pd.DataFrame, t: Words, measured: p
         text.append(
             t(
                 "{who} put the largest area held at {figure} without saying when (said {date}).",
-                who=t(who(r.claimant)),
+                who=who(claimant(r, t)),
                 figure=figure(r, t),
                 date=t.date(r.claim_date),
             )

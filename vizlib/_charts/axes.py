@@ -49,7 +49,9 @@ def month_ticks(x_range: tuple[pd.Timestamp, pd.Timestamp], t: Words | None = No
     t = t or i18n.words("en")
     months = pd.date_range(x_range[0].to_period("M").to_timestamp(), x_range[1], freq="MS")
     months = [m for m in months if m >= x_range[0]]
-    text = [t.date(m, "month_year") if i == 0 or m.month == 1 else t.date(m, "month") for i, m in enumerate(months)]
+    text = [
+        t.date(m, "month_year_short") if i == 0 or m.month == 1 else t.date(m, "month") for i, m in enumerate(months)
+    ]
     return months, text
 
 

@@ -16,7 +16,7 @@ from vizlib import _text, meta
 from vizlib._canvas import Canvas, Panel
 from vizlib._charts.axes import y_ticks
 from vizlib._charts.marks import HOVER, customdata
-from vizlib._charts.words import figure, short_who, value
+from vizlib._charts.words import figure, short_name, value
 from vizlib._labels import Box
 
 
@@ -78,7 +78,7 @@ def draw(cv: Canvas, total: pd.DataFrame, parts: pd.DataFrame, nested: bool, axe
             name=t("All troops in Kursk oblast (claim)"),
             marker=dict(color=c["background"], line=dict(color=c["text"], width=1.5)),
             customdata=customdata(total, cv),
-            hovertemplate=HOVER,
+            hovertemplate=t(HOVER),
             showlegend=False,
         ),
         **where,
@@ -91,7 +91,7 @@ def draw(cv: Canvas, total: pd.DataFrame, parts: pd.DataFrame, nested: bool, axe
             name=t("North Korean troops in Kursk oblast (claim)"),
             marker=dict(color=c["north_korea"], line=dict(width=0)),
             customdata=customdata(parts.head(1), cv),
-            hovertemplate=HOVER,
+            hovertemplate=t(HOVER),
             showlegend=False,
         ),
         **where,
@@ -110,15 +110,15 @@ def draw(cv: Canvas, total: pd.DataFrame, parts: pd.DataFrame, nested: bool, axe
             **where,
         )
     said = t.date(whole["claim_date"], "day")
-    source = f"{meta.escape(t(short_who(whole['claimant'])))}<br>{meta.escape(whole['publication'])}, {said}"
-    part_who = meta.escape(t(short_who(part["claimant"]))) + f", {t.date(part['claim_date'], 'day')}"
+    source = f"{meta.escape(short_name(whole, t))}<br>{meta.escape(whole['publication'])}, {said}"
+    part_who = meta.escape(short_name(part, t)) + f", {t.date(part['claim_date'], 'day')}"
     y_top = value(whole) * panel_px / (panel_px - 52)  # room above the whole for its three-line label
     notes = [
         (
             x_whole,
             value(whole),
             "bottom",
-            f"<b>{meta.escape(figure(whole, t))} {t('in all')}</b><br>{source}",
+            "<b>" + t("{figure} in all", figure=meta.escape(figure(whole, t))) + f"</b><br>{source}",
             c["text"],
         )
     ]
@@ -128,7 +128,10 @@ def draw(cv: Canvas, total: pd.DataFrame, parts: pd.DataFrame, nested: bool, axe
                 x_part,
                 value(part),
                 "bottom",
-                f"<b>{t('North Korean')}: {meta.escape(figure(part, t))}</b><br>{t('same report')}",
+                "<b>"
+                + t("North Korean: {figure}", figure=meta.escape(figure(part, t)))
+                + "</b><br>"
+                + t("same report"),
                 c["text"],
             )
         )
@@ -142,12 +145,12 @@ def draw(cv: Canvas, total: pd.DataFrame, parts: pd.DataFrame, nested: bool, axe
                 x_part,
                 value(part),
                 "bottom",
-                f"<b>{t('North Korean')}:<br>{meta.escape(figure(part, t))}</b><br>{part_who}",
+                "<b>" + t("North Korean:<br>{figure}", figure=meta.escape(figure(part, t))) + f"</b><br>{part_who}",
                 c["text"],
             )
         )
         notes.append(
-            (0, y_top * 0.02, "bottom", f"<i>{t('separate claims,<br>not parts of one whole')}</i>", c["muted"])
+            (0, y_top * 0.02, "bottom", "<i>" + t("separate claims,<br>not parts of one whole") + "</i>", c["muted"])
         )
     for x, y, anchor, text, color in notes:
         cv.fig.add_annotation(
@@ -189,7 +192,7 @@ def draw_bar(cv: Canvas, total: pd.DataFrame, parts: pd.DataFrame, nested: bool,
             name=t("All troops in Kursk oblast (claim)"),
             marker=dict(color=c["background"], line=dict(color=c["text"], width=1.5)),
             customdata=customdata(total, cv),
-            hovertemplate=HOVER,
+            hovertemplate=t(HOVER),
             showlegend=False,
         ),
         **where,
@@ -203,7 +206,7 @@ def draw_bar(cv: Canvas, total: pd.DataFrame, parts: pd.DataFrame, nested: bool,
             name=t("North Korean troops in Kursk oblast (claim)"),
             marker=dict(color=c["north_korea"], line=dict(width=0)),
             customdata=customdata(parts.head(1), cv),
-            hovertemplate=HOVER,
+            hovertemplate=t(HOVER),
             showlegend=False,
         ),
         **where,
@@ -222,15 +225,24 @@ def draw_bar(cv: Canvas, total: pd.DataFrame, parts: pd.DataFrame, nested: bool,
             **where,
         )
     said = t.date(whole["claim_date"], "day")
-    who = f"{meta.escape(t(short_who(whole['claimant'])))}, {meta.escape(whole['publication'])}, {said}"
+    who = f"{meta.escape(short_name(whole, t))}, {meta.escape(whole['publication'])}, {said}"
     notes = [
-        (value(whole), y_whole, "right", f"<b>{meta.escape(figure(whole, t))} {t('in all')}</b> ({who})", c["text"]),
+        (
+            value(whole),
+            y_whole,
+            "right",
+            "<b>" + t("{figure} in all", figure=meta.escape(figure(whole, t))) + f"</b> ({who})",
+            c["text"],
+        ),
         (
             value(part) * 1.03,
             y_part,
             "left",
-            f"<b>{t('North Korean')}: {meta.escape(figure(part, t))}</b>"
-            + (f" ({t('same report')})" if nested else f" ({t('a separate claim')})"),
+            "<b>"
+            + t("North Korean: {figure}", figure=meta.escape(figure(part, t)))
+            + "</b> ("
+            + (t("same report") if nested else t("a separate claim"))
+            + ")",
             c["text"],
         ),
     ]

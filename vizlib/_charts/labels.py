@@ -10,9 +10,9 @@ import pandas as pd
 from vizlib import meta
 from vizlib._canvas import Canvas, Panel
 from vizlib._charts.marks import dodge
-from vizlib._charts.words import figure, short_who, value
+from vizlib._charts.words import figure, short_name, value
 from vizlib._labels import Box, Label, Spot, place
-from vizlib.i18n import Words
+from vizlib.i18n import N_, Words
 
 #: Candidates around a point marker, best first; the diagonal shifts keep the text's corner off the marker.
 AROUND = (
@@ -180,15 +180,19 @@ def stacked_wordings(cluster: list[pd.DataFrame], x_col: str, t: Words) -> list[
         first = group.iloc[0]
         qualifier = QUALIFIERS.get(first["subject"]) or QUALIFIERS.get(first["basis"])
         number = f"<b>{meta.escape(figure(first, t))}</b>" + (f" {t(qualifier)}" if qualifier else "")
-        names = ", ".join(dict.fromkeys(t(short_who(c)) for c in group["claimant"]))
+        names = ", ".join(dict.fromkeys(short_name(r, t) for _, r in group.iterrows()))
         said = dict.fromkeys(t.date(d, "day") for d in group["claim_date"] if d != first[x_col])
-        full.append(f"{number} {meta.escape(names)}" + (f", {t('said {date}', date=', '.join(said))}" if said else ""))
+        full.append(f"{number} {meta.escape(names)}" + (", " + t("said {date}", date=", ".join(said)) if said else ""))
         short.append(f"{number} {meta.escape(names)}")
     return list(dict.fromkeys(["<br>".join(full), "<br>".join(short), ", ".join(short)]))
 
 
 #: What a label adds after the number when the number is not the strength present at the date.
-QUALIFIERS = {"cumulative": "moved in", "expected": "expected", "ru_nk_troops_kursk": "incl. North Koreans"}
+QUALIFIERS = {
+    "cumulative": N_("moved in"),
+    "expected": N_("expected"),
+    "ru_nk_troops_kursk": N_("incl. North Koreans"),
+}
 
 
 def wordings(group: pd.DataFrame, x_col: str, t: Words) -> list[str]:
@@ -198,7 +202,7 @@ def wordings(group: pd.DataFrame, x_col: str, t: Words) -> list[str]:
     number = f"<b>{meta.escape(figure(first, t))}</b>" + (f" {t(qualifier)}" if qualifier else "")
     names = []
     for row in group.itertuples():
-        who = t(short_who(row.claimant))
+        who = short_name(row, t)
         if len(group) > 1:
             who += f" {t.date(row.claim_date, 'day')}"
         elif pd.notna(getattr(row, x_col)) and row.claim_date != getattr(row, x_col):
@@ -208,11 +212,11 @@ def wordings(group: pd.DataFrame, x_col: str, t: Words) -> list[str]:
         full = [n.replace(" ", "\u00a0") for n in names]
     else:
         full = textwrap.wrap(names[0], 30, break_long_words=False)
-    who_only = ", ".join(dict.fromkeys(t(short_who(c)) for c in group["claimant"]))
+    who_only = ", ".join(dict.fromkeys(short_name(r, t) for _, r in group.iterrows()))
     options = [[number, *map(meta.escape, full)]]
     for width in (22, 14):
         options.append([number, *map(meta.escape, textwrap.wrap(who_only, width, break_long_words=False))])
-    claimants = list(dict.fromkeys(t(short_who(c)) for c in group["claimant"]))
+    claimants = list(dict.fromkeys(short_name(r, t) for _, r in group.iterrows()))
     if len(claimants) > 2:  # "Pentagon and 2 more": the hover names them all
         options.append([number, meta.escape(t("{who} and {n} more", who=claimants[0], n=len(claimants) - 1))])
     if len(who_only) <= 16:  # one line, where two do not fit: "~10,000 Pentagon"

@@ -18,15 +18,17 @@ import plotly.graph_objects as go
 
 from vizlib import _text, meta
 from vizlib._canvas import Canvas, Panel
-from vizlib._charts.words import BASIS_KEYS, BOUND_KEYS, figure, side_color, side_name, value
+from vizlib._charts.words import BASIS_KEYS, BOUND_KEYS, claimant, figure, side_color, side_name, value
 from vizlib._labels import Box
+from vizlib.i18n import N_
 
 MARKER = 11
 _BASIS_SYMBOLS = {"count": "circle", "cumulative": "circle", "expected": "diamond", "peak": "circle"}
 _BOUND_SYMBOLS = {"at_least": "triangle-up", "up_to": "triangle-down"}
 HOLLOW = {"cumulative", "expected", "peak"}
 _KEY_WRAP = 26  # characters per line of a legend entry
-HOVER = (
+#: A claim's hover (plotly's template; translate it with the figure's Words before use).
+HOVER = N_(
     "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>"
     "Claimed %{customdata[3]}, describes %{customdata[4]}<br>"
     "<b>%{customdata[5]}</b> (%{customdata[6]})<br>%{customdata[7]}<extra></extra>"
@@ -82,20 +84,24 @@ def customdata(rows: pd.DataFrame, cv: Canvas) -> list[list[str]]:
     esc, t = meta.escape, cv.t
     out = []
     for row in rows.itertuples():
-        publication = row.publication if not isinstance(row.via, str) else f"{row.publication} ({t('via')} {row.via})"
+        publication = (
+            row.publication
+            if not isinstance(row.via, str)
+            else t("{publication} (via {via})", publication=row.publication, via=t.field(row, "via"))
+        )
         kind = t(BASIS_KEYS[row.basis]) + "; " + t(BOUND_KEYS[row.bound])
         if row.attribution == "derived":
             kind += "; " + t("derived from the claimant's numbers")
         out.append(
             [
                 row.id,
-                esc(row.claimant),
+                esc(claimant(row, t)),
                 esc(publication),
                 t.date(row.claim_date),
                 t.date(row.refers_to) if pd.notna(row.refers_to) else t("date not given"),
                 esc(figure(row, t)),
                 kind,
-                "<br>".join(textwrap.wrap(esc(row.note if isinstance(row.note, str) else ""), 60)),
+                "<br>".join(textwrap.wrap(esc(t.field(row, "note")), 60)),
             ]
         )
     return out
@@ -112,7 +118,7 @@ def claims(cv: Canvas, rows: pd.DataFrame, panel: Panel, x_col: str, **where: An
             legendgroup=side,
             showlegend=False,
             customdata=customdata(group, cv),
-            hovertemplate=HOVER,
+            hovertemplate=cv.t(HOVER),
         )
         hollow = basis in HOLLOW
         if bound == "range":

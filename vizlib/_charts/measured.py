@@ -8,13 +8,16 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from vizlib import data, meta
+from vizlib import data, i18n, meta
 from vizlib._canvas import Canvas, Panel
 from vizlib._charts import axes, labels, marks
 from vizlib._charts import events as event_marks
 from vizlib._labels import Box, Label, place
 
 DEEPSTATEMAP = meta.Source("DeepStateMap", "https://deepstatemap.live/", "GPL-3.0 (archive by cyterat)")
+#: Who a measurement's row says made it, and what its numbers are.
+_MEASURED_BY = i18n.N_("DeepStateMap's map, measured by vizlib")
+_MEASURED_NOTE = i18n.N_("Low: the area shown Ukrainian-held; high: with the grey zone (status unknown).")
 
 
 def rows(layer: Any, day: dt.date) -> pd.DataFrame:
@@ -45,12 +48,15 @@ def rows(layer: Any, day: dt.date) -> pd.DataFrame:
             "unit": "km2",
             "basis": "count",
             "attribution": "measured",
-            "claimant": "DeepStateMap's map, measured by vizlib",
+            "claimant": _MEASURED_BY,
             "claimant_side": "multi",
             "publication": "DeepStateMap",
             "via": None,
             "source_url": url,
-            "note": "Low: the area shown Ukrainian-held; high: with the grey zone (status unknown).",
+            "note": _MEASURED_NOTE,
+            "claimant_uk": i18n.words("uk")(_MEASURED_BY),
+            "note_uk": i18n.words("uk")(_MEASURED_NOTE),
+            "via_uk": None,
         }
     )[columns]
 
@@ -82,18 +88,22 @@ def draw(cv: Canvas, measured: pd.DataFrame, panel: Panel, where: dict[str, Any]
                     symbol="square", size=marks.MARKER, color=cv.c["background"], line=dict(color=colour, width=2)
                 ),
                 customdata=[[r.id, cv.t.number(r.low), cv.t.number(r.high), cv.t.date(r.refers_to)]],
-                hovertemplate="<b>DeepStateMap, %{customdata[3]}</b><br>"
-                + cv.t("Ukrainian-held")
-                + " %{customdata[1]} km²; "
-                + cv.t("with the grey zone")
-                + " %{customdata[2]} km²<extra></extra>",
+                hovertemplate=cv.t(
+                    "<b>DeepStateMap, {date}</b><br>Ukrainian-held {low} km²; with the grey zone {high} km²",
+                    date="%{customdata[3]}",
+                    low="%{customdata[1]}",
+                    high="%{customdata[2]}",
+                )
+                + "<extra></extra>",
             ),
             **where,
         )
         x = panel.x(r.refers_to)
         boxes.append(Box(x - 7, panel.y(r.high) - 7, x + 7, panel.y(r.low) + 7))
         text = (
-            f"<b>{cv.t.number(r.low)}–{cv.t.number(r.high)} {cv.t('km²')}</b><br>"
+            "<b>"
+            + cv.t("{low}–{high} km²", low=cv.t.number(r.low), high=cv.t.number(r.high))
+            + "</b><br>"
             + cv.t("DeepStateMap, measured")
             + f"<br>{cv.t.date(r.refers_to, 'day')}"
         )
@@ -166,7 +176,8 @@ def draw_area(cv: Canvas, rows: pd.DataFrame, marked: pd.DataFrame, panel: Panel
             name=cv.t("Occupied area"),
             line=dict(color=cv.c["occupied_town"], width=2.5),
             showlegend=False,
-            hovertemplate="%{x|%d %b %Y}: %{y:,.0f} km²<extra></extra>",
+            customdata=[[cv.t.date(d), cv.t.number(v)] for d, v in zip(rows["date"], rows["km2"])],
+            hovertemplate=cv.t("{date}: {km} km²", date="%{customdata[0]}", km="%{customdata[1]}") + "<extra></extra>",
         )
     )
     # the line itself is an obstacle for the labels of its ends: a box every few pixels along it
@@ -178,7 +189,7 @@ def draw_area(cv: Canvas, rows: pd.DataFrame, marked: pd.DataFrame, panel: Panel
         Label(
             panel.x(r["date"]),
             panel.y(r["km2"]),
-            (f"<b>{cv.t.number(r['km2'])} {cv.t('km²')}</b><br>{cv.t.date(r['date'])}",),
+            ("<b>" + cv.t("{km} km²", km=cv.t.number(r["km2"])) + f"</b><br>{cv.t.date(r['date'])}",),
             labels.AROUND,
             size=11,
             required=True,

@@ -8,30 +8,32 @@ from typing import Any
 import pandas as pd
 
 from vizlib import theme
-from vizlib.i18n import Words
+from vizlib.i18n import N_, Words
 
 #: Legend words for the claimant's side (several sides: the claimants are named instead).
 SIDE_NAMES = {
-    "UA": "Ukrainian sources",
-    "RU": "Russian officials",
-    "US": "US officials",
-    "KR": "South Korean officials",
+    "UA": N_("Ukrainian sources"),
+    "RU": N_("Russian officials"),
+    "US": N_("US officials"),
+    "KR": N_("South Korean officials"),
 }
 #: What kind of number a claim is, as the hover and alt text say it.
 BASIS_KEYS = {
-    "count": "present at the date",
-    "cumulative": "moved in since the start",
-    "expected": "expected or planned total",
-    "peak": "largest value reached",
+    "count": N_("present at the date"),
+    "cumulative": N_("moved in since the start"),
+    "expected": N_("expected or planned total"),
+    "peak": N_("largest value reached"),
 }
 #: What a bound means, as the hover says it.
 BOUND_KEYS = {
-    "exact": "as given",
-    "about": "approximate (about)",
-    "range": "a range",
-    "at_least": "a lower bound (at least)",
-    "up_to": "an upper bound (up to)",
+    "exact": N_("as given"),
+    "about": N_("approximate (about)"),
+    "range": N_("a range"),
+    "at_least": N_("a lower bound (at least)"),
+    "up_to": N_("an upper bound (up to)"),
 }
+#: Capitals of an acronym (Latin or Cyrillic: NIS, НРС).
+_CAPS = "A-ZА-ЯІЇЄҐ"
 _INSTITUTION_WORDS = {
     "Department",
     "Service",
@@ -43,6 +45,13 @@ _INSTITUTION_WORDS = {
     "Office",
     "Forces",
     "Command",
+    # in Ukrainian (``claimant_uk``)
+    "Держдеп",
+    "Генштаб",
+    "Міноборони",
+    "Служба",
+    "Рада",
+    "Комітет",
 }
 
 
@@ -54,12 +63,12 @@ def who(claimant: str) -> str:
 
 def short_who(claimant: str) -> str:
     """Return a label-sized name: an acronym in brackets, a person's surname, or the body's name."""
-    acronym = re.search(r"\(([A-Z]{2,6})\)", claimant)
+    acronym = re.search(rf"\(([{_CAPS}]{{2,6}})\)", claimant)
     if acronym:
         return acronym.group(1)
     name = who(claimant)
     words = name.split()
-    acronym_first = len(words) > 1 and re.fullmatch(r"[A-Z]{2,6}", words[0]) and words[1].islower()
+    acronym_first = len(words) > 1 and re.fullmatch(rf"[{_CAPS}]{{2,6}}", words[0]) and words[1].islower()
     if acronym_first and words[1] not in ("and", "or"):
         return words[0]  # "NIS director Cho Tae-yong" -> "NIS"
     looks_personal = (
@@ -71,11 +80,22 @@ def short_who(claimant: str) -> str:
     return words[-1] if looks_personal and not name.isupper() else name
 
 
+def claimant(row: Any, t: Words) -> str:
+    """Return who made a claim, with their role, in the figure's language (``claimant_uk`` in Ukrainian)."""
+    return t.field(row, "claimant")
+
+
+def short_name(row: Any, t: Words) -> str:
+    """Return the label-sized name of a claim's claimant in the figure's language (:func:`short_who`)."""
+    return short_who(claimant(row, t))
+
+
 def side_name(side: str, rows: pd.DataFrame, t: Words) -> str:
     """Return the legend words for a side: the side's sources, or, for several sides, who they are."""
     if side == "multi":
-        names = dict.fromkeys(who(c) for c in rows.loc[rows["claimant_side"] == "multi", "claimant"])
-        return t("{names} (joint)", names=" / ".join(t(n) for n in names))
+        names = dict.fromkeys(who(claimant(r, t)) for _, r in rows[rows["claimant_side"] == "multi"].iterrows())
+        text = t("{names} (joint)", names=" / ".join(names))
+        return text[:1].upper() + text[1:]  # a legend entry (Ukrainian names bodies in lower case)
     return t(SIDE_NAMES[side])
 
 
