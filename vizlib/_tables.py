@@ -38,7 +38,7 @@ def load_rows(source: TableSource, model: type[Row], key: str | None = "id") -> 
         One problem per broken rule: columns, then rows.
     """
     columns = list(model.model_fields)
-    optional = getattr(model, "OPTIONAL_COLUMNS", frozenset())
+    optional: frozenset[str] = getattr(model, "OPTIONAL_COLUMNS", frozenset())
     if isinstance(source, pd.DataFrame):
         name, records = FRAME, _frame_records(source, columns, optional)
     else:

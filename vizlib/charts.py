@@ -55,7 +55,6 @@ __all__ = [
     "kursk_area",
     "timeline",
     "occupied_area",
-    "claim_text",
     "TROOP_EVENTS",
     "AREA_EVENTS",
     "COMPOSITION_TOTAL",
@@ -616,24 +615,6 @@ def _event_hover(r: pd.Series, t: Any) -> list[str]:
         meta.escape(t("Source: {source}", source=r["source"])),
         "<br>".join(textwrap.wrap(meta.escape(t.field(r, "date_note")), 60)),
     ]
-
-
-def claim_text(row: Any, lang: Lang = "en") -> str:
-    """Return a claim's number as the charts print it: ``30,000–45,000``, ``~11,000``, ``10,000+``, ``up to 8,000``.
-
-    Parameters
-    ----------
-    row : pandas.Series or namedtuple
-        A row of the claims table (``low``, ``high``, ``bound``, ``unit``, ``attribution``).
-    lang : {"en", "uk"}
-        The language of the words and number format.
-
-    Returns
-    -------
-    str
-        With ``km²`` for areas, and an asterisk for a number the publication derived.
-    """
-    return figure(row, i18n.words(lang))
 
 
 # --------------------------------------------------------------- data helpers

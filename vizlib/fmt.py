@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-__all__ = ["date", "count", "count_range", "short", "iso"]
+__all__ = ["date", "count", "count_range", "claim", "short", "iso"]
 
 
 def date(value: Any) -> str:
@@ -22,6 +22,27 @@ def count(value: float) -> str:
 def count_range(low: float, high: float) -> str:
     """Format a claim's range: ``30,000–45,000``, or one number when equal."""
     return count(low) if low == high else f"{count(low)}–{count(high)}"
+
+
+def claim(row: Any, lang: str = "en") -> str:
+    """Format a claim's number as the charts print it: ``30,000–45,000``, ``~11,000``, ``10,000+``, ``up to 8,000``.
+
+    Parameters
+    ----------
+    row : pandas.Series or namedtuple
+        A row of the claims table (``low``, ``high``, ``bound``, ``unit``, ``attribution``).
+    lang : {"en", "uk"}
+        The language of the words and of the number format.
+
+    Returns
+    -------
+    str
+        With ``km²`` for areas, and an asterisk for a number the publication derived.
+    """
+    from vizlib import i18n
+    from vizlib._charts.words import figure
+
+    return figure(row, i18n.words(lang))
 
 
 def short(value: float) -> str:

@@ -50,6 +50,19 @@ import plotly.io as pio
 from plotly.io._base_renderers import MimetypeRenderer
 
 #: The renderer's name in ``plotly.io.renderers``.
+__all__ = [
+    "RENDERER",
+    "PLOTLY_JSON",
+    "REPLACES",
+    "IMAGE_TIMEOUT",
+    "NotebookRenderer",
+    "Session",
+    "register",
+    "activate",
+    "warm_up",
+    "as_jupyterlab_writes",
+]
+
 RENDERER = "vizlib"
 PLOTLY_JSON = "application/vnd.plotly.v1+json"
 #: plotly's own automatic choices in a Jupyter kernel (JupyterLab, Notebook 7, nbclient/nbconvert, nbval; VS Code)
