@@ -640,24 +640,30 @@ def small_multiples(
     )
     m.animated, panels = False, m.layers
     name = m.place_name(m.places.set_index("id").loc[frame]) if close else m.region_name(frame)
-    m.retitle(
-        title=m.t(
-            "The front at {place}, {first}–{last}",
-            place=name,
-            first=m.t.date(panels[0]["date"].iloc[0], "day").replace(" ", "\u00a0"),  # a date wraps whole
-            last=m.t.date(panels[-1]["date"].iloc[0]).replace(" ", "\u00a0"),
-        ),
-        subtitle=m.t("Ground shown as Russian-occupied on each date, and who held the towns that day"),
-    )
     bounds = CLOSE_UPS[frame] if close else m.bounds_of([frame])
-    shown = m.frame(bounds, pad=0.02)
     lon0, lat0, lon1, lat1 = bounds
     aspect = (lon1 - lon0) * math.cos(math.radians((lat0 + lat1) / 2)) / (lat1 - lat0)
     # the widest heading a panel can have (a two-digit distance), so that panels are never narrower
     widest = _text.annotation_size(
         "<br>".join(multiples.heading_lines(m, day, 88.8, m.place_name(m.places.set_index("id").loc[priority[0]]))), 12
     )[0]
-    n_cols = columns or multiples.columns_for(len(panels), m.plot, aspect, widest)
+    while True:  # a small canvas shows fewer dates (the first and the last kept), each map large enough to read
+        m.layers = panels  # the credit names the dates shown
+        m.retitle(
+            title=m.t(
+                "The front at {place}, {first}–{last}",
+                place=name,
+                first=m.t.date(panels[0]["date"].iloc[0], "day").replace(" ", "\u00a0"),  # a date wraps whole
+                last=m.t.date(panels[-1]["date"].iloc[0]).replace(" ", "\u00a0"),
+            ),
+            subtitle=m.t("Ground shown as Russian-occupied on each date, and who held the towns that day"),
+        )
+        shown = m.frame(bounds, pad=0.02)
+        n_cols = columns or multiples.columns_for(len(panels), m.plot, aspect, widest)
+        if len(panels) <= 2 or multiples.map_px(m.plot, len(panels), n_cols, aspect) >= multiples.MIN_MAP_PX:
+            break
+        keep = {round(k * (len(panels) - 1) / (len(panels) - 2)) for k in range(len(panels) - 1)}
+        panels = [p for k, p in enumerate(panels) if k in keep]
     km = multiples.draw(m, shown, bounds, panels, priority, n_cols)
     m.extra_rows.extend(
         dict(id=f"panel_{r['date']:%Y%m%d}", name=m.t.date(r["date"]), kind="panel", km_to_occupied=round(r["km"], 1))

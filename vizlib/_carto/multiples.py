@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 #: Room over each panel for its heading, and between panels, in pixels.
 HEADING_PX = 34
 GUTTER_PX = 14
+#: The smallest map a panel may hold (its shorter side, in pixels): below it a map cannot be read.
+MIN_MAP_PX = 90
 
 
 def columns_for(n: int, plot: Box, aspect: float, heading_px: float) -> int:
@@ -32,13 +34,14 @@ def columns_for(n: int, plot: Box, aspect: float, heading_px: float) -> int:
     ``aspect`` is the frame's width over its height on the ground (km over km); a panel is never
     narrower than its heading (``heading_px`` wide).
     """
-
-    def scale(columns: int) -> float:
-        cell = grid(plot, n, columns)[0]
-        return min(cell.width / aspect, cell.height - HEADING_PX)
-
     fits = [c for c in range(1, n + 1) if grid(plot, n, c)[0].width >= heading_px] or [1]
-    return max(fits, key=scale)
+    return max(fits, key=lambda columns: map_px(plot, n, columns, aspect))
+
+
+def map_px(plot: Box, n: int, columns: int, aspect: float) -> float:
+    """Return the height in pixels of each panel's map (its width over ``aspect``, if that is less)."""
+    cell = grid(plot, n, columns)[0]
+    return min(cell.width / aspect, cell.height - HEADING_PX)
 
 
 def heading_lines(m: MapCanvas, day: Any, km: float, town: str) -> list[str]:
