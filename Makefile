@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-stamp
 MIRROR := $(abspath ../shared/data/frontline)
 FRONTLINE_MIRROR := $(if $(wildcard $(MIRROR)/archive),VIZLIB_DEEPSTATE_ARCHIVE_URL=$(MIRROR)/archive VIZLIB_DEEPSTATE_EXPORT_URL=$(MIRROR))
 
-.PHONY: figures test notebooks docs lab data bench chromium lint clean i18n
+.PHONY: figures test test-fast notebooks docs lab data bench chromium lint clean i18n
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,10 +26,14 @@ figures: $(STAMP) chromium
 	$(FRONTLINE_MIRROR) $(BIN)/vizlib figures --out figures --frontline auto
 	$(FRONTLINE_MIRROR) $(BIN)/vizlib figures --lang uk --out figures/uk --frontline auto
 
-## Run every test, notebooks included (strict nbval), after the linter.
-test: $(STAMP) chromium
-	$(BIN)/ruff check vizlib tests scripts benchmarks
-	$(BIN)/python -m pytest
+## Run every test, notebooks included (strict nbval), after the linter and the type checker.
+test: lint chromium
+	$(FRONTLINE_MIRROR) $(BIN)/python -m pytest
+
+## The quick loop while editing (under a minute): no browser, no notebooks, no kernels.
+test-fast: lint
+	$(BIN)/python -m pytest -p no:nbval -o addopts="-q --doctest-modules" -m "not browser and not slow" \
+		--ignore=tests/test_offline.py --ignore=notebooks -k "not notebooks" tests vizlib
 
 ## Re-execute every notebook in place, stored as JupyterLab saves them (the outputs strict nbval checks).
 notebooks: $(STAMP) chromium
@@ -61,6 +65,7 @@ bench: $(STAMP) chromium
 
 lint: $(STAMP)
 	$(BIN)/ruff check vizlib tests scripts benchmarks
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache

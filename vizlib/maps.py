@@ -21,13 +21,12 @@ names of publications stay as published.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
 import plotly.graph_objects as go
 
-from vizlib import _doc, _text, data
+from vizlib import _doc, data
 from vizlib._carto import credits, geometry, inset, land, layers, multiples, names, towns, words
 from vizlib._carto.mapcanvas import MapCanvas
 from vizlib._doc import Lang, Size, Theme
@@ -641,29 +640,18 @@ def small_multiples(
     m.animated, panels = False, m.layers
     name = m.place_name(m.places.set_index("id").loc[frame]) if close else m.region_name(frame)
     bounds = CLOSE_UPS[frame] if close else m.bounds_of([frame])
-    lon0, lat0, lon1, lat1 = bounds
-    aspect = (lon1 - lon0) * math.cos(math.radians((lat0 + lat1) / 2)) / (lat1 - lat0)
-    # the widest heading a panel can have (a two-digit distance), so that panels are never narrower
-    widest = _text.annotation_size(
-        "<br>".join(multiples.heading_lines(m, day, 88.8, m.place_name(m.places.set_index("id").loc[priority[0]]))), 12
-    )[0]
-    while True:  # a small canvas shows fewer dates (the first and the last kept), each map large enough to read
-        m.layers = panels  # the credit names the dates shown
-        m.retitle(
-            title=m.t(
-                "The front at {place}, {first}–{last}",
-                place=name,
-                first=m.t.date(panels[0]["date"].iloc[0], "day").replace(" ", "\u00a0"),  # a date wraps whole
-                last=m.t.date(panels[-1]["date"].iloc[0]).replace(" ", "\u00a0"),
-            ),
-            subtitle=m.t("Ground shown as Russian-occupied on each date, and who held the towns that day"),
+
+    def title(shown_panels: list[Any]) -> str:
+        first, last = (
+            m.t.date(p["date"].iloc[0], f) for p, f in ((shown_panels[0], "day"), (shown_panels[-1], "full"))
         )
-        shown = m.frame(bounds, pad=0.02)
-        n_cols = columns or multiples.columns_for(len(panels), m.plot, aspect, widest)
-        if len(panels) <= 2 or multiples.map_px(m.plot, len(panels), n_cols, aspect) >= multiples.MIN_MAP_PX:
-            break
-        keep = {round(k * (len(panels) - 1) / (len(panels) - 2)) for k in range(len(panels) - 1)}
-        panels = [p for k, p in enumerate(panels) if k in keep]
+        return m.t("The front at {place}, {first}–{last}", place=name, first=first, last=last).replace(
+            " 20", "\u00a020"
+        )
+
+    subtitle = m.t("Ground shown as Russian-occupied on each date, and who held the towns that day")
+    town = m.place_name(m.places.set_index("id").loc[priority[0]])
+    panels, shown, n_cols = multiples.fit(m, panels, bounds, title, subtitle, town, columns)
     km = multiples.draw(m, shown, bounds, panels, priority, n_cols)
     m.extra_rows.extend(
         dict(id=f"panel_{r['date']:%Y%m%d}", name=m.t.date(r["date"]), kind="panel", km_to_occupied=round(r["km"], 1))

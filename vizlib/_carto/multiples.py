@@ -9,11 +9,12 @@ first town.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from vizlib import _text
 from vizlib._carto import geometry, land, layers, projection, towns
 from vizlib._labels import Box
 from vizlib.i18n import N_
@@ -42,6 +43,35 @@ def map_px(plot: Box, n: int, columns: int, aspect: float) -> float:
     """Return the height in pixels of each panel's map (its width over ``aspect``, if that is less)."""
     cell = grid(plot, n, columns)[0]
     return min(cell.width / aspect, cell.height - HEADING_PX)
+
+
+def fit(
+    m: MapCanvas,
+    panels: list[pd.DataFrame],
+    bounds: tuple[float, float, float, float],
+    title: Callable[[list[pd.DataFrame]], str],
+    subtitle: str,
+    town: str,
+    columns: int | None,
+) -> tuple[list[pd.DataFrame], pd.DataFrame, int]:
+    """Frame the map and lay its panels out; return the panels kept, the places shown and the panels a row.
+
+    A small canvas shows fewer dates (the first and the last kept, and evenly spaced ones between) so
+    that each map is at least :data:`MIN_MAP_PX`; ``title`` words the title for the panels kept.
+    """
+    lon0, lat0, lon1, lat1 = bounds
+    aspect = (lon1 - lon0) * math.cos(math.radians((lat0 + lat1) / 2)) / (lat1 - lat0)
+    # the widest heading a panel can have (a two-digit distance): panels are never narrower
+    widest = _text.annotation_size("<br>".join(heading_lines(m, m.as_of, 88.8, town)), 12)[0]
+    while True:
+        m.layers = panels  # the credit names the dates shown
+        m.retitle(title=title(panels), subtitle=subtitle)
+        shown = m.frame(bounds, pad=0.02)
+        n_cols = columns or columns_for(len(panels), m.plot, aspect, widest)
+        if len(panels) <= 2 or map_px(m.plot, len(panels), n_cols, aspect) >= MIN_MAP_PX:
+            return panels, shown, n_cols
+        keep = {round(k * (len(panels) - 1) / (len(panels) - 2)) for k in range(len(panels) - 1)}
+        panels = [p for k, p in enumerate(panels) if k in keep]
 
 
 def heading_lines(m: MapCanvas, day: Any, km: float, town: str) -> list[str]:
