@@ -51,8 +51,12 @@ FOCUS_UNITS = (
     "UA-09", "UA-12", "UA-14", "UA-23", "UA-59", "UA-63",
 )
 FOCUS_MAX_TOLERANCE_DEG = 0.025
-# Ukraine's outline (its land borders and its coast) is simplified at this
-# tolerance, fine enough for the front line of a control layer to meet it; the
+# Ukraine's outline along Russia and Belarus and on the coasts behind the
+# front (the Sea of Azov, Crimea, the Dnipro's mouth and the Kinburn spit) is
+# simplified at this tolerance, fine enough for the front line of a control
+# layer to meet it: the outline of the Ukrainian units that share a border
+# with Russia or Belarus, or are in FRONT_COAST_UNITS. The rest of the outline
+# (the western borders, Odesa oblast's coast) keeps its unit's tolerance. The
 # build asserts that the UA–RU and UA–BY borders stay within
 # BORDER_MAX_DEVIATION_DEG of the unsimplified source (Hausdorff distance,
 # measured on segments cut in tenths). At REGION_DECIMALS = 3 rounding moves a
@@ -60,6 +64,7 @@ FOCUS_MAX_TOLERANCE_DEG = 0.025
 # 0.0032°, 0.28 km against 0.27 km) for 11 % more bytes.
 BORDER_TOLERANCE_DEG = 0.005
 BORDER_MAX_DEVIATION_DEG = 0.005
+FRONT_COAST_UNITS = ("UA-14", "UA-23", "UA-48", "UA-65")
 BORDER_DENSIFY = 0.1
 AREA_ERROR_TARGET = 0.003  # margin below MAX_AREA_ERROR for the tiered run
 LOCATOR_TOLERANCE_DEG = 0.3
@@ -483,28 +488,56 @@ def unit_tolerances(units):
     return tolerances
 
 
+def fine_outline_units(units) -> list[str]:
+    """The Ukrainian units whose outline is simplified at :data:`BORDER_TOLERANCE_DEG`.
+
+    Parameters
+    ----------
+    units : geopandas.GeoDataFrame
+        The units of the theatre (a coverage).
+
+    Returns
+    -------
+    list of str
+        Codes of the Ukrainian units sharing a border (a line, not a point)
+        with a Russian or Belarusian unit, and of :data:`FRONT_COAST_UNITS`,
+        sorted.
+    """
+    import shapely
+
+    ua = units[units["country"] == "UA"]
+    neighbours = shapely.union_all(units.loc[units["country"].isin(["RU", "BY"])].geometry.values)
+    touching = shapely.relate_pattern(ua.geometry.values, neighbours, "****1****")
+    return sorted(set(ua.loc[touching, "iso_3166_2"]) | set(FRONT_COAST_UNITS))
+
+
 def simplify_units(units, grid: float):
-    """Coverage-simplify the units: Ukraine's outline fine, the rest per unit.
+    """Coverage-simplify the units: Ukraine's outline near the war fine, the rest per unit.
 
     Three kinds of coverage simplification, each holding fixed the outer
     boundary of the polygons it is given (``simplify_boundary=False``), so
     borders stay shared:
 
-    1. every unit plus a "rest of the frame" polygon (sea and the other
-       countries) at :data:`BORDER_TOLERANCE_DEG`: this sets Ukraine's
-       outline, its land borders and its coast, so that the front line of a
-       control layer meets it;
-    2. the Ukrainian units alone, so Ukraine's outline stays as step 1 left it
-       and only the lines between oblasts are simplified further;
-    3. the other units plus the rest polygon (Ukraine's outline is again their
-       fixed boundary).
+    1. the Ukrainian units of :func:`fine_outline_units`, every other
+       country's unit and a "rest of the frame" polygon (sea and the other
+       countries) at :data:`BORDER_TOLERANCE_DEG`: this sets the outline of
+       those units (Ukraine's borders with Russia and Belarus, the coasts
+       behind the front), so that the front line of a control layer meets
+       it; the other Ukrainian units are left out, so their outline stays
+       as it was;
+    2. the Ukrainian units alone, so Ukraine's outline is held and only the
+       lines between oblasts are simplified;
+    3. the other countries' units, the rest polygon and the Ukrainian units
+       step 1 left out: their outline (the western borders, Odesa
+       oblast's coast) and the lines beyond Ukraine are simplified, while
+       the fine outline of step 1 is held.
 
     Steps 2 and 3 use per-unit tolerances (:func:`unit_tolerances`): one run
     per tolerance, finest first, each holding the units whose tolerance is at
     least that level; units with a finer tolerance are left out, so their
     edges stay as the finer run left them. (Visvalingam–Whyatt removes the
-    vertices of smallest area first, so a coarse pass after the fine one of
-    step 1 ends close to where a coarse pass alone would.)
+    vertices of smallest area first, so a coarse pass after a fine one ends
+    close to where a coarse pass alone would.)
 
     Parameters
     ----------
@@ -528,10 +561,11 @@ def simplify_units(units, grid: float):
     tolerances = unit_tolerances(units)
     geoms = units.geometry.values.copy()
     rest = shapely.difference(box(FRAME), shapely.union_all(geoms))
-    fine = run([*geoms, rest], BORDER_TOLERANCE_DEG)
-    geoms, rest = fine[:-1].copy(), fine[-1]
     is_ua = (units["country"] == "UA").to_numpy()
-    for group, extra in ((is_ua, []), (~is_ua, [rest])):
+    fine = ~is_ua | units["iso_3166_2"].isin(fine_outline_units(units)).to_numpy()
+    simplified = run([*geoms[fine], rest], BORDER_TOLERANCE_DEG)
+    geoms[fine], rest = simplified[:-1], simplified[-1]
+    for group, extra in ((is_ua, []), (~is_ua | ~fine, [rest])):
         for tol in sorted(set(tolerances[group])):
             active = group & (tolerances >= tol)
             simplified = run([*geoms[active], *extra], tol)
