@@ -757,7 +757,11 @@ def build_regions(admin1_path: Path):
     regions = regions.sort_values(["level", "iso_3166_2"]).reset_index(drop=True)
     assert regions.geometry.is_valid.all()
     by_unit = dict(zip(admin1["iso_3166_2"], admin1["tolerance_deg"].astype(float), strict=True))
-    provenance = dict(PROVENANCE_REGIONS, tolerance_deg_by_unit=dict(sorted(by_unit.items())))
+    fine = fine_outline_units(units)
+    print(f"outline at {BORDER_TOLERANCE_DEG}°: {', '.join(fine)}")
+    provenance = dict(
+        PROVENANCE_REGIONS, border_tolerance_units=fine, tolerance_deg_by_unit=dict(sorted(by_unit.items()))
+    )
     ua_source = shapely.union_all(units.loc[units["country"] == "UA"].geometry.values)
     features = features_of(regions, PROPERTY_ORDER, REGION_DECIMALS)
     return features, provenance, regions, ua_source
