@@ -7,10 +7,11 @@ in either. DeepStateMap draws Ukraine's 2022 liberations with the same
 status, and are dropped here.
 
 The bundled country outlines (Natural Earth 10m admin-1; Ukraine's outline
-simplified at 0.005°, within ~0.3 km of Natural Earth's line) still disagree
-with DeepStateMap's: its polygons run up to ~4 km past them along the Russian
-border and up to ~16 km past the coast (the Biriuchyi spit in the Sea of
-Azov), and elsewhere stop up to ~4 km short of them. So:
+along Russia, Belarus and the coasts behind the front simplified at 0.005°,
+within ~0.3 km of Natural Earth's line) still disagree with DeepStateMap's:
+its polygons run up to ~4 km past them along the Russian border and up to
+~16 km past the coast (the Biriuchyi spit in the Sea of Azov), and elsewhere
+stop up to ~4 km short of them. So:
 
 1. each polygon (each part of each feature, before statuses are dissolved)
    belongs to the country holding most of its area; a polygon whose country
