@@ -51,6 +51,21 @@ FOCUS_UNITS = (
     "UA-09", "UA-12", "UA-14", "UA-23", "UA-59", "UA-63",
 )
 FOCUS_MAX_TOLERANCE_DEG = 0.025
+# Ukraine's outline along Russia and Belarus and on the coasts behind the
+# front (the Sea of Azov, Crimea, the Dnipro's mouth and the Kinburn spit) is
+# simplified at this tolerance, fine enough for the front line of a control
+# layer to meet it: the outline of the Ukrainian units that share a border
+# with Russia or Belarus, or are in FRONT_COAST_UNITS. The rest of the outline
+# (the western borders, Odesa oblast's coast) keeps its unit's tolerance. The
+# build asserts that the UA–RU and UA–BY borders stay within
+# BORDER_MAX_DEVIATION_DEG of the unsimplified source (Hausdorff distance,
+# measured on segments cut in tenths). At REGION_DECIMALS = 3 rounding moves a
+# vertex by at most 0.0007°; 4 decimals measured no closer (0.0028° against
+# 0.0032°, 0.28 km against 0.27 km) for 11 % more bytes.
+BORDER_TOLERANCE_DEG = 0.005
+BORDER_MAX_DEVIATION_DEG = 0.005
+FRONT_COAST_UNITS = ("UA-14", "UA-23", "UA-48", "UA-65")
+BORDER_DENSIFY = 0.1
 AREA_ERROR_TARGET = 0.003  # margin below MAX_AREA_ERROR for the tiered run
 LOCATOR_TOLERANCE_DEG = 0.3
 LOCATOR_MIN_PART_KM2 = 1000  # islands below this are invisible in an inset
@@ -116,6 +131,7 @@ PROVENANCE_REGIONS = {
     "version": ADMIN1_PKG[1],
     "licence": "public domain (Natural Earth); package ISC",
     "tolerance_deg": list(TOLERANCE_LADDER),
+    "border_tolerance_deg": BORDER_TOLERANCE_DEG,
     "frame": [int(v) for v in FRAME],
     "script": SCRIPT,
 }
@@ -477,14 +493,56 @@ def unit_tolerances(units):
     return tolerances
 
 
-def simplify_units(units, grid: float):
-    """Coverage-simplify the units with per-unit tolerances, snap to grid.
+def fine_outline_units(units) -> list[str]:
+    """The Ukrainian units whose outline is simplified at :data:`BORDER_TOLERANCE_DEG`.
 
-    Runs one coverage simplification per tolerance, finest first. Each run
-    includes the units whose tolerance is at least that level plus a "rest
-    of the frame" polygon, and keeps the outer boundary fixed; units with a
-    finer tolerance are left out, so their edges (shared ones included) stay
-    as the finer run left them and borders remain shared.
+    Parameters
+    ----------
+    units : geopandas.GeoDataFrame
+        The units of the theatre (a coverage).
+
+    Returns
+    -------
+    list of str
+        Codes of the Ukrainian units sharing a border (a line, not a point)
+        with a Russian or Belarusian unit, and of :data:`FRONT_COAST_UNITS`,
+        sorted.
+    """
+    import shapely
+
+    ua = units[units["country"] == "UA"]
+    neighbours = shapely.union_all(units.loc[units["country"].isin(["RU", "BY"])].geometry.values)
+    touching = shapely.relate_pattern(ua.geometry.values, neighbours, "****1****")
+    return sorted(set(ua.loc[touching, "iso_3166_2"]) | set(FRONT_COAST_UNITS))
+
+
+def simplify_units(units, grid: float):
+    """Coverage-simplify the units: Ukraine's outline near the war fine, the rest per unit.
+
+    Three kinds of coverage simplification, each holding fixed the outer
+    boundary of the polygons it is given (``simplify_boundary=False``), so
+    borders stay shared:
+
+    1. the Ukrainian units of :func:`fine_outline_units`, every other
+       country's unit and a "rest of the frame" polygon (sea and the other
+       countries) at :data:`BORDER_TOLERANCE_DEG`: this sets the outline of
+       those units (Ukraine's borders with Russia and Belarus, the coasts
+       behind the front), so that the front line of a control layer meets
+       it; the other Ukrainian units are left out, so their outline stays
+       as it was;
+    2. the Ukrainian units alone, so Ukraine's outline is held and only the
+       lines between oblasts are simplified;
+    3. the other countries' units, the rest polygon and the Ukrainian units
+       step 1 left out: their outline (the western borders, Odesa
+       oblast's coast) and the lines beyond Ukraine are simplified, while
+       the fine outline of step 1 is held.
+
+    Steps 2 and 3 use per-unit tolerances (:func:`unit_tolerances`): one run
+    per tolerance, finest first, each holding the units whose tolerance is at
+    least that level; units with a finer tolerance are left out, so their
+    edges stay as the finer run left them. (Visvalingam–Whyatt removes the
+    vertices of smallest area first, so a coarse pass after a fine one ends
+    close to where a coarse pass alone would.)
 
     Parameters
     ----------
@@ -496,20 +554,28 @@ def simplify_units(units, grid: float):
     Returns
     -------
     geopandas.GeoDataFrame
-        Copy with simplified, valid, CCW-oriented geometries.
+        Copy with simplified, valid, CCW-oriented geometries and
+        ``tolerance_deg`` (the tolerance of the unit's inner lines).
     """
     import geopandas as gpd
     import shapely
 
+    def run(polygons, tolerance):
+        return gpd.GeoSeries(polygons).simplify_coverage(tolerance, simplify_boundary=False).values
+
     tolerances = unit_tolerances(units)
     geoms = units.geometry.values.copy()
     rest = shapely.difference(box(FRAME), shapely.union_all(geoms))
-    for tol in sorted(set(tolerances)):
-        active = tolerances >= tol
-        cover = gpd.GeoSeries([*geoms[active], rest])
-        simplified = cover.simplify_coverage(tol, simplify_boundary=False)
-        geoms[active] = simplified.values[:-1]
-        rest = simplified.values[-1]
+    is_ua = (units["country"] == "UA").to_numpy()
+    fine = ~is_ua | units["iso_3166_2"].isin(fine_outline_units(units)).to_numpy()
+    simplified = run([*geoms[fine], rest], BORDER_TOLERANCE_DEG)
+    geoms[fine], rest = simplified[:-1], simplified[-1]
+    for group, extra in ((is_ua, []), (~is_ua | ~fine, [rest])):
+        for tol in sorted(set(tolerances[group])):
+            active = group & (tolerances >= tol)
+            simplified = run([*geoms[active], *extra], tol)
+            geoms[active] = simplified[: int(active.sum())]
+            extra = list(simplified[int(active.sum()) :])
     out = units.copy()
     out["geometry"] = [clean(g, grid) for g in geoms]
     out["tolerance_deg"] = tolerances
@@ -603,6 +669,45 @@ def country_outlines(source_units, simplified_units, grid: float):
     return gpd.GeoDataFrame(rows, crs=simplified_units.crs)
 
 
+def border_deviation(source_units, countries, neighbour: str) -> tuple[float, float]:
+    """How far Ukraine's border with a neighbour strays from the source.
+
+    Parameters
+    ----------
+    source_units : geopandas.GeoDataFrame
+        Unsimplified units (RU clipped to the frame).
+    countries : geopandas.GeoDataFrame
+        The country outlines written (:func:`country_outlines`).
+    neighbour : str
+        ``"RU"`` or ``"BY"``.
+
+    Returns
+    -------
+    tuple of float
+        Hausdorff distance between the written shared line and the source's,
+        in degrees and in km (in a local equal-area projection).
+    """
+    import pyproj
+    import shapely
+
+    def shared_line(geoms_by_country):
+        ua, other = (shapely.union_all(geoms_by_country[c]) for c in ("UA", neighbour))
+        return shapely.line_merge(shapely.intersection(ua.boundary, other.boundary))
+
+    source = shared_line({c: source_units.loc[source_units["country"] == c].geometry.values for c in ("UA", neighbour)})
+    written = shared_line({c: countries.loc[countries["country"] == c].geometry.values for c in ("UA", neighbour)})
+    lon, lat = shapely.centroid(source).coords[0]
+    metric = pyproj.Transformer.from_crs(
+        "EPSG:4326", f"+proj=laea +lat_0={lat:.1f} +lon_0={lon:.1f} +datum=WGS84 +units=km", always_xy=True
+    )
+
+    def km(geom):
+        return shapely.transform(geom, lambda x, y: metric.transform(x, y), interleaved=False)
+
+    degrees = shapely.hausdorff_distance(written, source, densify=BORDER_DENSIFY)
+    return float(degrees), float(shapely.hausdorff_distance(km(written), km(source), densify=BORDER_DENSIFY))
+
+
 def features_of(gdf, columns: list[str], decimals: int) -> list[dict]:
     """GeoJSON features of a GeoDataFrame with properties in a fixed order."""
     feats = []
@@ -649,11 +754,19 @@ def build_regions(admin1_path: Path):
     print(f"worst area error (unclipped admin1): {errors.max():.3%} ({errors.idxmax()})")
     assert errors.max() < MAX_AREA_ERROR, errors.sort_values().tail()
     countries = country_outlines(units, simple, grid)
+    for neighbour in ("RU", "BY"):
+        degrees, km = border_deviation(units, countries, neighbour)
+        print(f"UA-{neighbour} border, farthest from the source line: {degrees:.4f}° ({km:.2f} km)")
+        assert degrees <= BORDER_MAX_DEVIATION_DEG, (neighbour, degrees)
     regions = pd.concat([admin1, countries], ignore_index=True)
     regions = regions.sort_values(["level", "iso_3166_2"]).reset_index(drop=True)
     assert regions.geometry.is_valid.all()
     by_unit = dict(zip(admin1["iso_3166_2"], admin1["tolerance_deg"].astype(float), strict=True))
-    provenance = dict(PROVENANCE_REGIONS, tolerance_deg_by_unit=dict(sorted(by_unit.items())))
+    fine = fine_outline_units(units)
+    print(f"outline at {BORDER_TOLERANCE_DEG}°: {', '.join(fine)}")
+    provenance = dict(
+        PROVENANCE_REGIONS, border_tolerance_units=fine, tolerance_deg_by_unit=dict(sorted(by_unit.items()))
+    )
     ua_source = shapely.union_all(units.loc[units["country"] == "UA"].geometry.values)
     features = features_of(regions, PROPERTY_ORDER, REGION_DECIMALS)
     return features, provenance, regions, ua_source

@@ -367,7 +367,8 @@ def test_real_export_through_the_fake_api_gives_the_kursk_salient(tmp_path):
     finally:
         fake.server.close()
     held = frontline.area_by_status(layer, "RU-KRS").set_index("status")["km2"]
-    assert held["ukrainian_held"] == pytest.approx(598.7, abs=1)
+    # Measured on the bundled RU-KRS polygon, the pockets between the salient and the border filled.
+    assert held["ukrainian_held"] == pytest.approx(608.0, abs=1)
 
 
 # ------------------------------------------------------------------ export mirrors

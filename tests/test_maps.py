@@ -286,7 +286,9 @@ def test_kursk_computes_sudzhas_distance_to_the_border(figs):
     fig = figs["kursk"]
     line = next(t for t in fig.data if str(t.meta).startswith("distance:sudzha:"))
     km = float(line.meta.split(":")[2])
-    assert km == pytest.approx(12, abs=1)
+    # Measured on the bundled polygons (Ukraine's outline at 0.005° along Russia): 12.0 km, as to the
+    # unsimplified outline (scripts/build_data.py prints it).
+    assert km == pytest.approx(12.0, abs=0.05)
     # the line ends on Ukraine's outline
     ua = data.regions().set_index("iso_3166_2").geometry["UA"]
     assert ua.boundary.distance(shapely.Point(line.lon[1], line.lat[1])) < 0.01

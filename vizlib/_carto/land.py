@@ -28,7 +28,7 @@ def fill(m: MapCanvas, highlight: Sequence[str]) -> None:
 
     for code, fill in (("BY", "other_land"), ("RU", "russia_land"), ("UA", "ukraine_land")):
         if code in countries.index and legend.visible(m, code):
-            lon, lat = geometry.fill_path(m.clipped([countries.geometry[code]]), m.decimals)
+            lon, lat = geometry.fill_path(_visible(m, [countries.geometry[code]]), m.decimals)
             m.trace(
                 lon,
                 lat,
@@ -45,7 +45,7 @@ def fill(m: MapCanvas, highlight: Sequence[str]) -> None:
         if row.empty:
             raise DataError([Problem("regions", None, "iso_3166_2", f"no region {code!r} to highlight")])
         key = "ukraine_land_highlight" if row.country.iloc[0] == "UA" else "russia_land_highlight"
-        lon, lat = geometry.fill_path(m.clipped(list(row.geometry)), m.decimals)
+        lon, lat = geometry.fill_path(_visible(m, list(row.geometry)), m.decimals)
         m.trace(
             lon,
             lat,
@@ -55,6 +55,13 @@ def fill(m: MapCanvas, highlight: Sequence[str]) -> None:
             legendrank=20,
             meta=f"highlight:{code}",
         )
+
+
+def _visible(m: MapCanvas, geoms: Sequence[Any]) -> list[Any]:
+    """Clip to the view and drop detail under half a pixel, as the borders drawn over them are."""
+    import shapely
+
+    return [shapely.simplify(g, m.tolerance) for g in m.clipped(geoms)]
 
 
 def borders(m: MapCanvas, border_width: float = 1.6) -> None:
@@ -68,10 +75,13 @@ def borders(m: MapCanvas, border_width: float = 1.6) -> None:
     cut = shapely.box(*r.total_bounds).exterior.buffer(1e-4)
     outlines = geometry.shared_lines(m.clipped(list(countries.geometry))).difference(cut)
     land_borders = outlines.intersection(_neighbours(m, countries))
+    under_land_borders = land_borders.buffer(1e-6)
     for lines, name, colour, width in (
-        (geometry.shared_lines(m.clipped(list(admin.geometry))).difference(cut), "admin1", c["border"], 0.8),
+        # oblast lines, less the land borders drawn over them at twice the width
+        (geometry.shared_lines(m.clipped(list(admin.geometry))).difference(cut).difference(under_land_borders),
+         "admin1", c["border"], 0.8),
         # coasts thin and muted, so that only land borders read as borders
-        (outlines.difference(land_borders.buffer(1e-6)), "coast", c["muted"], 0.6),
+        (outlines.difference(under_land_borders), "coast", c["muted"], 0.6),
         (land_borders, "country", c["country_border"], border_width),
     ):
         lon, lat = geometry.line_path([lines.simplify(m.tolerance)], m.decimals)

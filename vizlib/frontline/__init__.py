@@ -29,8 +29,12 @@ Ukraine, its 2022 liberations, are Ukraine's own ground and are dropped);
 a polygon in the wrong country for its status is dropped whole; a kept one
 is clipped to its country widened 20 km outward but never into the other
 country, so the UA–RU border is cut exactly where the maps draw it, while
-spits and islands the coarse outline misses are kept. Holes (unoccupied
-pockets) are kept everywhere. Maps draw, and :func:`area_by_status`,
+spits and islands the outline misses are kept. Where DeepStateMap's line stops
+short of the bundled border or coast, the layer wins inside its country: a
+pocket between a status's polygons and the outline, nowhere wider than
+2 × :data:`REACH_KM`, is given the status, so the front is drawn to the
+border with no uncoloured sliver. Holes (unoccupied pockets) are kept
+everywhere. Maps draw, and :func:`area_by_status`,
 :func:`area_change` and :func:`distance_to` measure, this same geometry.
 
 Where files come from (environment variables)
@@ -75,7 +79,7 @@ from vizlib.frontline._analysis import (
     distance_to,
 )
 from vizlib.frontline._cache import CACHE_ENV, FrontlineUnavailableError
-from vizlib.frontline._clip import MARGIN_KM
+from vizlib.frontline._clip import MARGIN_KM, REACH_KM
 from vizlib.frontline._read import (
     ARCHIVE_START,
     ARCHIVE_URL,
@@ -106,6 +110,7 @@ __all__ = [
     "DEEPSTATE_URL",
     "AREA_CRS",
     "MARGIN_KM",
+    "REACH_KM",
     "CACHE_ENV",
     "ARCHIVE_ENV",
     "API_ENV",
