@@ -167,3 +167,23 @@ def pytest_terminal_summary(terminalreporter) -> None:
             f"fuzz cases run ({mode}): {total} ({kinds}); {rejected} rejected with DataError, {total - rejected} valid;"
             f" {quoted} messages about a field checked to quote its value"
         )
+
+
+#: Modules that build the whole set, every language or size, a wheel, or thousands of fuzz cases:
+#: ``make test`` runs them, ``make test-fast`` (``-m "not slow"``) leaves them out.
+SLOW_MODULES = {
+    "test_i18n",
+    "test_figures_current",
+    "test_cli_set",
+    "test_fuzz",
+    "test_packaging",
+    "test_faults",
+    "test_control",
+    "test_closeups",
+}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        if item.path.stem in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
