@@ -231,6 +231,8 @@ def place(
         best: dict[int, tuple[str, Spot, Box] | None] = {}
         best_cost = float("inf")
         for order in orders:
+            # required labels first: an optional one never takes the room a required one then overlaps
+            order = sorted(order, key=lambda lb: not lb.required)
             choice, cost = _greedy(order, bounds, taken, thin)
             if cost < best_cost:
                 best, best_cost = choice, cost
@@ -240,7 +242,7 @@ def place(
             chosen = best[id(label)]
             label.text, label.spot, label.box = chosen if chosen else (None, None, None)
         _make_room([lb for lb in group if lb.may_displace], group, bounds, taken)
-        taken += [label.box for label in group if label.box is not None]
+        taken += [label.box.pad(max(label.clearance, 0)) for label in group if label.box is not None]
     for label in labels:
         label.crosses_line = label.box is not None and any(label.box.overlap(line) > 0 for line in thin)
     return list(labels)
@@ -283,7 +285,7 @@ def _greedy(order, bounds, taken, thin) -> tuple[dict[int, tuple[str, Spot, Box]
             continue
         chosen[id(label)] = best
         total += best_cost
-        taken.append(best[2])
+        taken.append(best[2].pad(max(label.clearance, 0)))  # a label that keeps clear is kept clear of
     return chosen, total
 
 

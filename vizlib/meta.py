@@ -23,6 +23,8 @@ __all__ = ["Source", "FigureMeta", "SOURCE_LINE_CHARS", "apply", "margins", "get
 #: The longest printed source line, in characters (about two lines at column width).
 SOURCE_LINE_CHARS = 200
 _FOOTER_LINE_PX = 15
+#: Where the title block starts, as a share of the figure's width (a map's left edge lines up with it).
+_TITLE_X = 0.02
 #: Height of each extra line of a wrapped title (20 px) or subtitle (14 px).
 _TITLE_LINE_PX = 26
 _SUBTITLE_LINE_PX = 18
@@ -171,7 +173,7 @@ def apply(
             y=0.97,
             yanchor="top",
             yref="container",
-            x=0.02,
+            x=_TITLE_X,
             xref="container",
         ),
         margin=margin,
@@ -207,6 +209,9 @@ def margins(
     title, subtitle = _heading_lines(meta, width)
     top = 92 + _TITLE_LINE_PX * (len(title) - 1) + _SUBTITLE_LINE_PX * (max(len(subtitle), 1) - 1)
     bottom = _gap(axis_labels) + round(key_px) + _FOOTER_LINE_PX * lines + 10
+    if not axis_labels:  # a map: its left edge lines up with the title's, no tick labels beside it
+        side = round(_TITLE_X * width)
+        return {"t": top, "b": bottom, "l": side, "r": side}
     return {"t": top, "b": bottom, "l": 56, "r": 32}
 
 

@@ -7,7 +7,6 @@ places, the user's layers), so the room it needs is kept when the map is framed.
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -62,12 +61,25 @@ def visible(m: MapCanvas, code: str) -> bool:
 
 
 def size(m: MapCanvas, names: list[str]) -> tuple[float, float]:
-    """Return (text width of a column, height) in pixels of a key of ``names`` laid out in columns under the map."""
+    """Return (text width of a column, height) in pixels of a key of ``names`` laid out in columns under the map.
+
+    A name wider than the map wraps (:func:`wrapped`); each of its lines takes a row's height.
+    """
     if not names:
         return 0, 0
-    text = max(_text.text_size(name, 12)[0] for name in names) + 8
+    lines = [wrapped(m, name).split("<br>") for name in names]
+    text = max(_text.text_size(line, 12)[0] for entry in lines for line in entry) + 8
     per_row = max(1, int(m.plot.width // (text + _SWATCH_PX)))
-    return text, math.ceil(len(names) / per_row) * _ROW_PX + _PAD_PX
+    rows = [max(len(entry) for entry in lines[k : k + per_row]) for k in range(0, len(lines), per_row)]
+    return text, sum(rows) * _ROW_PX + _PAD_PX
+
+
+def wrapped(m: MapCanvas, name: str) -> str:
+    """Return a key entry's name broken into lines (``<br>``) that fit beside its swatch under the map."""
+    from vizlib.meta import wrap
+
+    room = m.plot.width - _SWATCH_PX - 8
+    return name if _text.text_size(name, 12)[0] <= room else "<br>".join(wrap(name, 12, room))
 
 
 #: Room an animated map keeps under the map for its date slider and play/pause buttons.
@@ -77,6 +89,9 @@ SLIDER_PX = 76
 def layout(m: MapCanvas) -> None:
     """Lay the legend out under the map (under the date slider of an animated map), in columns."""
     column, height = size(m, m.legend_names)
+    for trace in m.fig.data:  # names wider than the map wrap, as size() counted them
+        if trace.showlegend is not False and trace.name and "<br>" not in trace.name:
+            trace.name = wrapped(m, trace.name)
     m.fig.update_layout(
         showlegend=bool(m.legend_names),
         legend=dict(

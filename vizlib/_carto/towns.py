@@ -238,7 +238,8 @@ def noted(m: MapCanvas, rows: pd.DataFrame) -> None:
                 tuple(spot_at(p, r_px + 3) for p in _NOTED_POSITIONS),
                 size=12,
                 may_displace=True,
-                clearance=_TOUCH,
+                required=True,  # what the map tells about (the dam and its damage) is always said
+                clearance=3,  # a block of lines: kept off its neighbours' words
                 key=dict(kind="place", trace=index, index=i),
             ),
         )
