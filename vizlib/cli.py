@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -15,6 +17,8 @@ from vizlib.theme import SIZES
 
 EXIT_INVALID = 2
 EXIT_FAILED = 1
+EXIT_INTERRUPTED = 128 + signal.SIGINT
+EXIT_TERMINATED = 128 + signal.SIGTERM
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -64,12 +68,26 @@ def list_figures() -> None:
     "--data", "data_dir", type=click.Path(file_okay=False),
     help="Folder with your own claims.csv, events.csv, places.csv and/or regions.geojson to draw instead.",
 )
+@click.option(
+    "--browser", "browser_path", type=click.Path(exists=True, dir_okay=False),
+    help="The Chrome/Chromium to render PNG/SVG/PDF with (default: BROWSER_PATH, else found on the system).",
+)
+@click.option(
+    "--start-timeout", type=click.FloatRange(min=0), envvar="VIZLIB_START_TIMEOUT", default=60, show_default=True,
+    metavar="SECONDS", help="Time the browser may take to start; 0: no limit  [env: VIZLIB_START_TIMEOUT]",
+)
+@click.option(
+    "--image-timeout", type=click.FloatRange(min=0), envvar="VIZLIB_IMAGE_TIMEOUT", default=60, show_default=True,
+    metavar="SECONDS", help="Time the browser may take per image; 0: no limit  [env: VIZLIB_IMAGE_TIMEOUT]",
+)
 def export_figures(
     out_dir: str, formats: str, only: tuple[str, ...], size: str | None, theme: str | None, html_mode: str,
-    data_dir: str | None,
+    data_dir: str | None, browser_path: str | None, start_timeout: float, image_timeout: float,
 ) -> None:
     """Export the article figures with their data and manifests, and write README.md."""
     from vizlib import export
+
+    _quiet_browser_logs()
 
     own = _own_data(data_dir) if data_dir else {}
 
@@ -89,12 +107,19 @@ def export_figures(
         except Exception as exc:  # noqa: BLE001 - report every broken builder, export the rest
             failures.append(f"{name}: {type(exc).__name__}: {exc}".replace("\n", "; "))
     written: dict = {}
+    limits = {"start_timeout": start_timeout, "image_timeout": image_timeout, "browser_path": browser_path}
     try:
         if built:
-            written = export.save_many(built, out_dir, chosen, html=html_mode)
+            written = export.save_many(built, out_dir, chosen, html=html_mode, **limits)
     except ExportError as exc:
         failures.append(str(exc))
-        written = getattr(exc, "written", {})
+        written = exc.written
+    except KeyboardInterrupt:
+        _fail(EXIT_INTERRUPTED, "error: interrupted; the browser was ended and no figure was left half-written")
+    except SystemExit as exc:
+        if exc.code == EXIT_TERMINATED:
+            click.echo("error: terminated; the browser was ended and no figure was left half-written", err=True)
+        raise
     if written:
         try:
             readme = export.write_readme(out_dir, registry.FIGURES, title="vizlib figures")
@@ -104,6 +129,16 @@ def export_figures(
             click.echo(f"wrote {len(written)} figure(s) and {readme}")
     if failures:
         _fail(EXIT_FAILED, "error: " + " | ".join(failures))
+
+
+def _quiet_browser_logs() -> None:
+    """Keep kaleido's and choreographer's log records (tracebacks of their own clean-up) off stderr.
+
+    Without a handler of their own, Python prints their warnings through its
+    last-resort handler; our errors are one line each.
+    """
+    for name in ("kaleido", "choreographer", "browser_proc", "chrome_wrapper"):
+        logging.getLogger(name).addHandler(logging.NullHandler())
 
 
 def _fail(code: int, message: str) -> None:
