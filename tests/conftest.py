@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 
@@ -118,6 +119,20 @@ def local_server(tmp_path_factory):
     server.server_close()
 
 
+def pytest_configure(config) -> None:
+    """Fuzz derandomised: every run tries the same cases, so a failure reproduces and counts hold.
+
+    To explore new cases, give a seed: ``--hypothesis-seed=N`` or ``VIZLIB_FUZZ_SEED=N``.
+    """
+    from hypothesis import HealthCheck, settings
+
+    common = dict(deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    settings.register_profile("vizlib", derandomize=True, **common)
+    settings.register_profile("vizlib-explore", derandomize=False, **common)
+    exploring = config.getoption("hypothesis_seed", None) is not None or os.environ.get("VIZLIB_FUZZ_SEED")
+    settings.load_profile("vizlib-explore" if exploring else "vizlib")
+
+
 def pytest_terminal_summary(terminalreporter) -> None:
     """Report how many fuzz cases ran (README "What is tested")."""
     import sys
@@ -126,8 +141,12 @@ def pytest_terminal_summary(terminalreporter) -> None:
     if fuzz and fuzz.FUZZ_COUNTS:
         counts = dict(fuzz.FUZZ_COUNTS)
         rejected = counts.pop("rejected", 0)
+        quoted = counts.pop("quoted", 0)
         total = sum(counts.values())
         kinds = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+        seed = terminalreporter.config.getoption("hypothesis_seed", None) or os.environ.get("VIZLIB_FUZZ_SEED")
+        mode = f"seed {seed}" if seed else "derandomised"
         terminalreporter.write_line(
-            f"fuzz cases run: {total} ({kinds}); {rejected} rejected with DataError, {total - rejected} valid"
+            f"fuzz cases run ({mode}): {total} ({kinds}); {rejected} rejected with DataError, {total - rejected} valid;"
+            f" {quoted} messages about a field checked to quote its value"
         )

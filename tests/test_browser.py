@@ -20,8 +20,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from vizlib import export, meta
-from vizlib import figures as registry
+from vizlib import export, meta, registry
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from conftest import DATA
 
 from vizlib.cli import main
-from vizlib.figures import FIGURES
+from vizlib.registry import FIGURES
 
 
 def run(*args: str):
@@ -25,15 +25,15 @@ def test_validate_accepts_every_bundled_file():
 
 def test_validate_reports_each_problem_on_one_line_and_exits_2(tmp_path):
     text = (DATA / "claims.csv").read_text(encoding="utf-8").splitlines()
-    text[2] = text[2].replace(",0,4000,", ",5000,4000,")  # low > high on line 3
+    text[2] = text[2].replace(",,4000,", ",5000,4000,")  # low > high on line 3
     text[4] = text[4].replace("2024-09-13,2024-09-13", "2024-09-31,2024-09-13")  # no such day, line 5
     bad = tmp_path / "claims.csv"
     bad.write_text("\n".join(text) + "\n", encoding="utf-8")
     result = run("validate", str(bad))
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
-    assert lines[0] == "claims.csv:3: high: low (5000) is greater than high (4000)"
-    assert lines[1].startswith("claims.csv:5: claim_date: ")
+    assert lines[0] == "claims.csv:3: high: '4000' is less than low (5000)"
+    assert lines[1] == "claims.csv:5: claim_date: '2024-09-31' is not a real date (day is out of range for month)"
     assert len(lines) == 2
 
 
@@ -42,7 +42,7 @@ def test_validate_kind_option_and_unknown_kind(tmp_path):
     odd.write_text("a,b\n1,2\n", encoding="utf-8")
     result = run("validate", str(odd))
     assert result.exit_code == 2
-    assert result.output.strip() == "mystery.csv:1: file: cannot tell the kind of data; pass --kind"
+    assert result.output.strip() == "mystery.csv:1: file: cannot tell the kind of data from the columns 'a,b'; pass --kind"
     result = run("validate", "--kind", "claims", str(odd))
     assert result.exit_code == 2
     assert "missing column" in result.output
@@ -90,7 +90,7 @@ def test_figures_rejects_bad_own_data_before_writing_anything(tmp_path):
     out = tmp_path / "out"
     result = run("figures", "--data", str(own), "--format", "html", "--out", str(out))
     assert result.exit_code == 2
-    assert result.output.strip() == "claims.csv:11: low: Input should be greater than or equal to 0"
+    assert result.output.strip() == "claims.csv:11: low: '-59000' must be greater than or equal to 0"
     assert not out.exists()
 
 

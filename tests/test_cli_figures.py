@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from test_export import standin
 
-from vizlib import figures as registry
+from vizlib import registry
 from vizlib.cli import main
-from vizlib.figures import FigureSpec
+from vizlib.registry import FigureSpec
 
 
 def standin_builder(size: str = "column", theme: str = "light"):
@@ -108,3 +110,121 @@ def test_unknown_figure_as_a_process_prints_no_traceback(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.startswith("unknown figure(s): atlantis; known: theatre, kursk, donetsk")
     assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
+
+
+# ------------------------------------------------------------------ --data: needs checked before writing
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+SPREADSHEET = Path(__file__).parent / "fixtures" / "spreadsheet"
+
+
+def _regions_file(folder: Path, keep, mutate=None) -> Path:
+    folder.mkdir(exist_ok=True)
+    collection = json.loads((DATA / "regions.geojson").read_text(encoding="utf-8"))
+    collection["features"] = [f for f in collection["features"] if keep(f["properties"]["iso_3166_2"])]
+    if mutate:
+        mutate(collection)
+    path = folder / "regions.geojson"
+    path.write_text(json.dumps(collection), encoding="utf-8")
+    return path
+
+
+def _listing(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())} if folder.exists() else {}
+
+
+def test_every_need_is_declared_as_data_and_met_by_the_bundled_data():
+    from vizlib import data, schemas
+
+    bundled = {"regions": data.regions(), "claims": data.claims(), "events": data.events()}
+    declared = 0
+    for spec in registry.FIGURES.values():
+        for need in spec.needs:
+            fields = (schemas.CSV_KINDS | schemas.GEOJSON_KINDS)[need.kind].model_fields
+            assert need.column in fields, (spec.slug, need)
+            assert bundled[need.kind][need.column].isin(need.values).any(), (spec.slug, need)
+            declared += 1
+    assert declared == 14
+    assert [n.values for n in registry.FIGURES["north-korea"].needs] == [("nk_troops_russia", "nk_troops_kursk")]
+
+
+@pytest.mark.parametrize("slug", ["theatre", "kursk", "donetsk"])
+def test_each_map_builds_from_a_regions_file_holding_only_what_it_declares(slug, tmp_path):
+    codes = {v for need in registry.FIGURES[slug].needs for v in need.values}
+    path = _regions_file(tmp_path, lambda code: code in codes)
+    fig = registry.build(slug, data={"regions": path})
+    drawn = {t.meta for t in fig.data if isinstance(t.meta, str)}
+    assert {f"land:{c}" for c in codes if "-" not in c} <= drawn  # each country outlined is drawn
+    assert {m for m in drawn if m.startswith("highlight:")} <= {f"highlight:{c}" for c in codes}
+    assert any(m.startswith("highlight:") for m in drawn)
+
+
+def test_regions_without_the_russian_oblasts_write_nothing_and_name_each_need(tmp_path):
+    _regions_file(tmp_path / "mine", lambda code: not code.startswith("RU-"))
+    out = tmp_path / "out"
+    result = run("--data", str(tmp_path / "mine"), "--format", "html", "--out", str(out))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "regions.geojson: iso_3166_2: no 'RU-KRS' (figure theatre needs it)\n"
+        "regions.geojson: iso_3166_2: no 'RU-KRS' (figure kursk needs it)\n"
+        "nothing written; this data can make: --only donetsk,troops-kursk,north-korea,kursk-area,timeline\n"
+    )
+    assert _listing(out) == {}
+
+
+def test_only_builds_what_the_user_asked_for_when_the_data_can_make_it(tmp_path):
+    _regions_file(tmp_path / "mine", lambda code: not code.startswith("RU-"))
+    out = tmp_path / "out"
+    result = run("--data", str(tmp_path / "mine"), "--only", "donetsk,troops-kursk", "--format", "html", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert {p.stem for p in out.iterdir() if p.suffix == ".json"} == {"donetsk", "troops-kursk"}
+
+
+def test_only_a_figure_the_data_cannot_make_writes_nothing_and_says_what_is_missing(tmp_path):
+    _regions_file(tmp_path / "mine", lambda code: code not in ("RU-KRS", "UA", "RU"))
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "README.md").write_text("earlier export")
+    before = _listing(out)
+    result = run("--data", str(tmp_path / "mine"), "--only", "kursk,timeline", "--format", "html", "--out", str(out))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "regions.geojson: iso_3166_2: no 'RU-KRS' (figure kursk needs it)\n"
+        "regions.geojson: iso_3166_2: no 'UA' (figure kursk needs it)\n"
+        "regions.geojson: iso_3166_2: no 'RU' (figure kursk needs it)\n"
+        "nothing written\n"
+    )
+    assert _listing(out) == before
+
+
+def test_claims_exported_by_a_spreadsheet_are_read_and_the_charts_they_cannot_make_named(tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "claims.csv").write_bytes((SPREADSHEET / "claims_excel_sep_line.csv").read_bytes())
+    out = tmp_path / "out"
+    result = run("--data", str(mine), "--format", "html", "--out", str(out))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "claims.csv: subject: no 'nk_troops_russia' or 'nk_troops_kursk' (figure north-korea needs one)\n"
+        "claims.csv: subject: no 'ua_held_area_kursk' (figure kursk-area needs it)\n"
+        "nothing written; this data can make: --only theatre,kursk,donetsk,troops-kursk,timeline\n"
+    )
+    assert _listing(out) == {}
+    result = run("--data", str(mine), "--only", "troops-kursk", "--format", "html", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "ru_kursk_before_pavliuk" in (out / "troops-kursk.csv").read_text(encoding="utf-8")
+
+
+def test_vizlibs_places_are_checked_against_the_users_boundaries_before_writing(tmp_path):
+    def shrink_sumy(collection):  # a UA-59 that no longer holds the town of Sumy
+        feature = next(f for f in collection["features"] if f["properties"]["iso_3166_2"] == "UA-59")
+        feature["geometry"] = {"type": "Polygon", "coordinates": [[[33, 51], [33.1, 51], [33.1, 51.1], [33, 51]]]}
+
+    _regions_file(tmp_path / "mine", lambda code: True, shrink_sumy)
+    out = tmp_path / "out"
+    result = run("--data", str(tmp_path / "mine"), "--format", "html", "--out", str(out))
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines and all(line.startswith("vizlib's places.csv:") for line in lines)
+    assert any(re.match(r"vizlib's places.csv:\d+: lat,lon: 50\.9174, 34\.7991 is \d+\.\d km outside UA-59 \(precision_m 1000\)$", line) for line in lines)
+    assert _listing(out) == {}

@@ -29,10 +29,9 @@ import pytest
 from click.testing import CliRunner
 from test_export import standin
 
-from vizlib import export
-from vizlib import figures as registry
+from vizlib import export, registry
 from vizlib.cli import main
-from vizlib.figures import FigureSpec
+from vizlib.registry import FigureSpec
 
 VIZLIB = Path(sys.executable).with_name("vizlib")
 FIGURE_FILES = (".png", ".svg", ".pdf", ".html", ".csv", ".json")

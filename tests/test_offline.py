@@ -19,8 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, NetworkBlocked
 
-from vizlib import export
-from vizlib import figures as registry
+from vizlib import export, registry
 
 VIZLIB = Path(sys.executable).with_name("vizlib")
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))

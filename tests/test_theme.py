@@ -114,3 +114,44 @@ def test_unknown_theme_and_size_are_clear_errors():
         theme.colors("sepia")
     with pytest.raises(ValueError, match="size must be one of"):
         theme.size("poster")
+
+
+#: Map fills that can touch on a map: each pair must stay apart with colour blindness (vizlib/theme.py).
+MAP_FILLS = [
+    ("ukraine_land", "occupied"),
+    ("ukraine_land_highlight", "occupied"),
+    ("russia_land", "occupied"),
+    ("russia_land", "ukrainian_held"),
+    ("russia_land_highlight", "ukrainian_held"),
+    ("russia_land_highlight", "unknown"),
+    ("ukraine_land_highlight", "unknown"),
+    ("ukrainian_held", "unknown"),
+    ("occupied", "unknown"),
+    ("occupied", "ukrainian_held"),
+    ("ukraine_land", "russia_land"),
+    ("ukraine_land_highlight", "russia_land_highlight"),
+    ("ukraine_land", "ukraine_land_highlight"),
+    ("russia_land", "russia_land_highlight"),
+]
+MIN_FILL_DELTA_E = 11
+
+
+@pytest.mark.parametrize("name", THEMES)
+@pytest.mark.parametrize("vision", list(CVD))
+def test_map_fills_that_touch_stay_apart_with_colour_blindness(name, vision):
+    c = theme.colors(name)
+    too_close = {
+        (a, b): round(d, 1) for a, b in MAP_FILLS if (d := seen_delta_e(c[a], c[b], CVD[vision])) < MIN_FILL_DELTA_E
+    }
+    assert not too_close, f"{name} theme, {vision}: {too_close}"
+
+
+@pytest.mark.parametrize("name", THEMES)
+@pytest.mark.parametrize("vision", list(CVD))
+def test_town_markers_tell_who_holds_the_town_with_colour_blindness(name, vision):
+    # markers carry a ring of the background colour, so they stand out on any fill; their fills must
+    # tell the statuses apart (own country, occupied by Russia, held by Ukraine)
+    c = theme.colors(name)
+    pairs = [("text", "occupied_town"), ("text", "held_town"), ("occupied_town", "held_town")]
+    too_close = {p: round(d, 1) for p in pairs if (d := seen_delta_e(c[p[0]], c[p[1]], CVD[vision])) < MIN_DELTA_E}
+    assert not too_close, f"{name} theme, {vision}: {too_close}"

@@ -21,7 +21,7 @@ try:
 except PackageNotFoundError:  # running from a source tree without install
     __version__ = "0.0.0+unknown"
 
-_SUBMODULES = ("charts", "data", "export", "figures", "fmt", "maps", "meta", "theme", "frontline")
+_SUBMODULES = ("charts", "data", "export", "fmt", "maps", "meta", "theme", "frontline", "registry")
 
 __all__ = ["DataError", "ExportError", "StaleDataWarning", "__version__", *_SUBMODULES]
 

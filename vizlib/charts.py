@@ -2,19 +2,22 @@
 
 Four builders, one per article figure (slug in brackets):
 
-* :func:`troops_kursk` (``troops-kursk``): claimed Russian troop numbers in
-  Kursk oblast, August–November 2024;
+* :func:`troops_kursk` (``troops-kursk``): claimed Russian (and North Korean)
+  troop numbers in Kursk oblast, August–November 2024;
 * :func:`north_korea` (``north-korea``): claimed North Korean troops in
-  Russia and in Kursk oblast, and the composition of the ~50,000;
+  Russia and in Kursk oblast, and the North Korean part of the ~50,000;
 * :func:`kursk_area` (``kursk-area``): the Ukrainian-held area of Kursk
   oblast as claimed by each side;
 * :func:`timeline` (``timeline``): the dated events of the story.
 
 Each takes the user's claims/events (path or DataFrame; None for the bundled
-data), a size preset and a theme, and returns a ``go.Figure`` carrying its
-title, sources, as-of date, alt text and data (see :mod:`vizlib.meta`).
-Troop numbers are claims: every mark is one published claim, with who made
-it, when, and where it was published; claims are never joined into a line.
+data), an as-of date (claims published and events dated after it are left
+out), a size preset, a theme and a language, and returns a ``go.Figure``
+carrying its title, sources, as-of date, alt text and data (see
+:mod:`vizlib.meta`). Troop numbers are claims: every mark is one published
+claim, drawn as it was said (a bound as a bound, a range as a range), with
+who made it, when, and where it was published; claims are never joined into
+a line.
 
 Examples
 --------
@@ -27,6 +30,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -34,37 +38,22 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from vizlib import data, fmt, meta
+from vizlib import _doc, data, i18n, meta
 from vizlib import theme as _theme
-from vizlib._charts_draw import (
-    _BASIS_KEYS,
-    _HOVER,
-    _MARKER,
-    _SIDE_NAMES,
-    _add_claims,
-    _add_events,
-    _add_key,
-    _customdata,
-    _date_range,
-    _figure,
-    _Frame,
-    _label_claims,
-    _month_ticks,
-    _nice_top,
-    _short_who,
-    _side_color,
-    _style_axes,
-    _who,
-    _y_ticks,
-)
-from vizlib._charts_labels import Box, Label, Spot, place
+from vizlib._canvas import Canvas, Panel
+from vizlib._charts import alt, axes, composition, labels, marks
+from vizlib._charts import events as event_marks
+from vizlib._charts.words import figure, short_who, side_color, value
+from vizlib._doc import Lang, Size, Theme
+from vizlib._labels import Label, Spot, place
 from vizlib.errors import DataError, Problem
+from vizlib.i18n import N_
 
-__all__ = ["troops_kursk", "north_korea", "kursk_area", "timeline"]
+__all__ = ["troops_kursk", "north_korea", "kursk_area", "timeline", "TROOP_EVENTS", "COMPOSITION_TOTAL"]
 
 #: Events marked on the troop chart, by id in ``events.csv``.
 TROOP_EVENTS = ("incursion_start", "us_election", "nyt_50k", "zelensky_50k")
-#: The claim of all troops in Kursk oblast whose North Korean share the
+#: The claim of all troops in Kursk oblast whose North Korean part the
 #: north-korea chart shows (New York Times, 10 Nov 2024).
 COMPOSITION_TOTAL = "ru_kursk_nyt_1110"
 
@@ -83,456 +72,324 @@ _CATEGORY_COLORS = {
 # ------------------------------------------------------------------ builders
 
 
+@_doc.stamp
 def troops_kursk(
-    claims: Any = None, events: Any = None, *, size: str = _theme.DEFAULT_SIZE, theme: str = "light"
+    claims: Any = None,
+    events: Any = None,
+    *,
+    as_of: Any = None,
+    size: Size = "wide",
+    theme: Theme = "light",
+    lang: Lang = "en",
 ) -> go.Figure:
-    """Chart the claimed number of Russian troops in Kursk oblast over time.
+    """Chart the claimed number of Russian (and North Korean) troops in Kursk oblast over time.
 
-    Each claim of subject ``ru_troops_kursk`` is one mark at the date the
-    number describes (``refers_to``): a dot for one number, a bar for a
-    range; colour shows the claimant's side, a hollow dot a running total
-    since the incursion. Key events are vertical markers.
+    Each claim of subject ``ru_troops_kursk`` or ``ru_nk_troops_kursk`` is one
+    mark at the date the number describes (``refers_to``): a dot for one
+    number, a bar for a range, a triangle for a bound ("at least", "up to");
+    colour shows the claimant's side; hollow marks are numbers of another kind
+    (troops moved in since the incursion, an expected total), labelled so.
+    Key events (:data:`TROOP_EVENTS`) are vertical markers.
 
     Parameters
     ----------
-    claims : path, DataFrame or None
-        Claims in the ``claims.csv`` format; None uses the bundled claims.
-    events : path, DataFrame or None
-        Events in the ``events.csv`` format; those of :data:`TROOP_EVENTS`
-        are marked.
-    size : str
-        A size preset of :data:`vizlib.theme.SIZES`.
-    theme : {"light", "dark"}
-        The house theme to draw in.
+    {claims}
+    {events}
+    {as_of}
+    {size}
+    {theme}
+    {lang_chart}
 
     Returns
     -------
     plotly.graph_objects.Figure
 
+    Raises
+    ------
+    {raises_chart}
     """
-    theme_name = theme
-    c = _theme.colors(theme_name)
-    rows = _subject(claims, data.claims(claims), "ru_troops_kursk")
-    marks = _events(events, TROOP_EVENTS)
-    # At narrow sizes, a little more room right of the last event line for the latest claims' labels.
-    right_pad = 12 if _theme.size(size).width < _NARROW_PX else 8
-    x_range = _date_range(list(rows["refers_to"]) + list(marks["date"]), pad_days=(6, right_pad))
-    y_top = _nice_top(rows["high"].max() * 1.3)
-    figure_meta = _meta(
+    day = data.as_of_date(as_of)
+    rows = _subject(claims, data.claims(claims, as_of=day), "ru_troops_kursk", "ru_nk_troops_kursk")
+    marked = _events(events, TROOP_EVENTS, day)
+    both = (rows["subject"] == "ru_nk_troops_kursk").any()
+    entries, key_px = _key(rows, size, theme, lang)
+    cv = Canvas(
         "troops-kursk",
-        title="Russian troops in Kursk oblast, as claimed",
-        subtitle="Each mark is one published claim, at the date the number describes",
-        rows=rows,
-        events=marks,
-        alt=_troops_alt(rows),
-        notes=_claimants_note(rows) + " Claims about the same day are drawn side by side.",
+        title=N_("Russian (and North Korean) troops in Kursk oblast, as claimed")
+        if both
+        else "Russian troops in Kursk oblast, as claimed",
+        subtitle=N_("Each mark is one published claim, at the date the number describes"),
+        **_facts(rows, marked, as_of=day, notes="Claims about the same day are drawn side by side."),
         size=size,
+        theme=theme,
+        lang=lang,
+        key_px=key_px,
     )
-    frame = _Frame.for_figure(figure_meta, size, x_range, (0, y_top))
-    frame.event_xs = [frame.x(d) for d in marks["date"]]
-    fig = go.Figure()
-    obstacles = _add_claims(fig, rows, frame, c, "refers_to")
-    legend_box = _add_key(fig, rows, c, frame, obstacles)
-    _add_events(fig, marks, frame, c, obstacles + [legend_box])
-    # The dotted event lines are obstacles too: a label must not be crossed by one.
-    event_lines = [Box(x - 1, frame.box.bottom, x + 1, frame.box.top) for x in frame.event_xs]
-    _label_claims(fig, rows, frame, c, obstacles + [legend_box] + frame.event_boxes, "refers_to", lines=event_lines)
-    _style_axes(fig, x_range, y_top, c, y_ticks=8)
-    fig.update_layout(bargap=0, barmode="overlay", showlegend=True, legend=frame.legend)
-    return meta.apply(fig, figure_meta, size=size, theme_name=theme_name)
+    # At narrow sizes, a little more room right of the last event line for the latest claims' labels.
+    right_pad = 12 if cv.preset.width < _NARROW_PX else 8
+    dated = rows[rows["refers_to"].notna()]
+    x_range = axes.date_range(list(dated["refers_to"]) + list(marked["date"]), pad_days=(6, right_pad))
+    y_top = axes.nice_top(marks.extent(rows)["y1"].max() * 1.3)
+    panel = cv.panel(x_range, (0, y_top))
+    event_xs = [panel.x(d) for d in marked["date"]]
+    obstacles = marks.claims(cv, dated, panel, "refers_to")
+    legend_box, legend = marks.key(cv, entries, panel, obstacles, event_xs)
+    keep_off = [*obstacles, *([legend_box] if legend_box else [])]
+    event_boxes = event_marks.draw(cv, marked, panel, keep_off)
+    blocked = [*keep_off, *event_boxes]
+    labels.claims(cv, dated, panel, blocked, "refers_to", event_lines=event_marks.lines(panel, marked))
+    axes.style(cv, x_range, y_top, y_ticks_n=8)
+    cv.fig.update_layout(bargap=0, barmode="overlay", showlegend=True, legend=legend)
+    return cv.finish(alt=alt.troops_kursk(rows, cv.t), data=rows)
 
 
-def north_korea(claims: Any = None, *, size: str = _theme.DEFAULT_SIZE, theme: str = "light") -> go.Figure:
+@_doc.stamp
+def north_korea(
+    claims: Any = None, *, as_of: Any = None, size: Size = "wide", theme: Theme = "light", lang: Lang = "en"
+) -> go.Figure:
     """Chart the claimed numbers of North Korean troops in Russia and in Kursk oblast.
 
     Left, two panels sharing a date axis: claims of subject
     ``nk_troops_russia`` and ``nk_troops_kursk`` by claim date, coloured by
-    the claimant's side; expected totals are hollow diamonds. Right: the
-    claim of all troops in Kursk oblast (:data:`COMPOSITION_TOTAL`) drawn as
-    an outline, with the North Korean troops in Kursk claimed in the two
-    weeks after it drawn inside; the remainder is labelled, not computed.
-    Casualty claims (``nk_casualties``) are left out: a different unit.
+    the claimant's side, drawn as their bounds say; expected totals are hollow
+    diamonds. Right: the claim of all troops in Kursk oblast
+    (:data:`COMPOSITION_TOTAL`) as an outline, with the North Korean part
+    inside it when the same report gave both, else beside it as a separate
+    claim; the rest is labelled, not computed. Casualty claims
+    (``nk_casualties``) are left out: a different unit.
 
     Parameters
     ----------
-    claims : path, DataFrame or None
-        Claims in the ``claims.csv`` format; None uses the bundled claims.
-    size : str
-        A size preset of :data:`vizlib.theme.SIZES`.
-    theme : {"light", "dark"}
-        The house theme to draw in.
+    {claims}
+    {as_of}
+    {size}
+    {theme}
+    {lang_chart}
 
     Returns
     -------
     plotly.graph_objects.Figure
 
+    Raises
+    ------
+    {raises_chart}
+    """
+    day = data.as_of_date(as_of)
+    everything = data.claims(claims, as_of=day)
+    rows = _subject(claims, everything, "nk_troops_russia", "nk_troops_kursk")
+    total, parts, nested = composition.select(everything, COMPOSITION_TOTAL)
+    with_total = total is not None
+    drawn = pd.concat([rows, total, parts]).drop_duplicates("id") if with_total else rows
+    entries, key_px = _key(rows, size, theme, lang)
+    cv = Canvas(
+        "north-korea",
+        title=N_("North Korean troops in Russia, as claimed"),
+        subtitle=N_("Published claims by date, and the North Korean part of the troops massed in Kursk oblast"),
+        **_facts(drawn, as_of=day, notes=""),
+        size=size,
+        theme=theme,
+        lang=lang,
+        key_px=key_px,
+    )
+    narrow = cv.preset.width < _NARROW_PX
+    bar_below = with_total and narrow  # a narrow chart gives the dated panels the width; the whole goes under them
+    heading_gap = _nk_subplots(cv, with_total, bar_below)
+    x_range = axes.date_range(list(rows["claim_date"]), pad_days=(8, 8))
+    y_top = axes.nice_top(marks.extent(rows)["y1"].max() * 1.4)
+    panels = _dated_panels(cv, rows, x_range, y_top)
+    bottom = panels[1][1]
+    key_box, legend = marks.key(cv, entries, bottom, [] if with_total else panels[1][2], prefer_right=True)
+    key_share = 0.0
+    if with_total and key_box is not None and not bar_below:
+        # The composition panel takes the top of the right column; the key goes below it.
+        key_share = (key_box.height + 28) / cv.plot.height
+        cv.fig.update_yaxes(domain=[key_share, 1 - heading_gap], row=1, col=2)
+        legend.update(x=cv.fig.get_subplot(1, 2).xaxis.domain[0], y=key_share - 28 / cv.plot.height)
+    elif key_box is not None:
+        panels[1][2].append(key_box)
+    # At narrow sizes the dated panels are crowded: labels name the claimant only (dates stay in the hover).
+    for part, panel, obstacles, (xref, yref) in panels:
+        if not part.empty:
+            labels.claims(cv, part, panel, obstacles, "claim_date", xref=xref, yref=yref, compact=narrow)
+    if bar_below:
+        composition.draw_bar(cv, total, parts, nested, cv.fig.get_subplot(3, 1))
+    elif with_total:
+        panel_px = (1 - heading_gap - key_share) * cv.plot.height
+        composition.draw(cv, total, parts, nested, cv.fig.get_subplot(1, 2), panel_px)
+    cv.fig.update_layout(barmode="overlay", showlegend=True, legend=legend)
+    cv.fig.update_xaxes(showticklabels=True, row=1, col=1)
+    return cv.finish(alt=alt.north_korea(rows, total, parts, nested, cv.t), data=drawn)
+
+
+def _nk_subplots(cv: Canvas, with_total: bool, bar_below: bool) -> float:
+    """Lay out the north-korea chart's panels; return the gap kept above the top ones (share of the plot).
+
+    Two dated panels, with the whole and its part in a column at the right, or (``bar_below``) in a
+    bar under them.
     """
     from plotly.subplots import make_subplots
 
-    theme_name = theme
-    c = _theme.colors(theme_name)
-    everything = data.claims(claims)
-    rows = _subject(claims, everything, "nk_troops_russia", "nk_troops_kursk")
-    total, parts = _composition(everything)
-    drawn = pd.concat([rows, total, parts]).drop_duplicates("id") if total is not None else rows
-    x_range = _date_range(list(rows["claim_date"]), pad_days=(8, 8))
-    y_top = _nice_top(rows["high"].max() * 1.4)
-    notes = _claimants_note(drawn)
-    if total is not None:
-        notes += " The total and the North Korean number are separate claims; the rest is not claimed separately."
-    figure_meta = _meta(
-        "north-korea",
-        title="North Korean troops in Russia, as claimed",
-        subtitle="Published claims by date, and the share of the troops massed in Kursk oblast",
-        rows=drawn,
-        alt=_north_korea_alt(rows, total, parts),
-        notes=notes,
-        size=size,
-    )
-    with_total = total is not None
-    # At narrow sizes the dated panels are crowded: labels name the claimant only (dates stay in the hover).
-    narrow = _theme.size(size).width < _NARROW_PX
-    fig = make_subplots(
-        rows=2,
-        cols=2 if with_total else 1,
-        specs=[[{}, {"rowspan": 2}], [{}, None]] if with_total else [[{}], [{}]],
-        column_widths=[0.7, 0.3] if with_total else None,
-        shared_xaxes=True,
-        horizontal_spacing=0.1,
-        vertical_spacing=0.14,
-    )
+    if bar_below:
+        cv.fig = make_subplots(rows=3, cols=1, row_heights=[0.4, 0.4, 0.2], vertical_spacing=0.13)
+        cv.fig.update_xaxes(matches="x", row=2, col=1)
+    else:
+        cv.fig = make_subplots(
+            rows=2,
+            cols=2 if with_total else 1,
+            specs=[[{}, {"rowspan": 2}], [{}, None]] if with_total else [[{}], [{}]],
+            column_widths=[0.7, 0.3] if with_total else None,
+            shared_xaxes=True,
+            horizontal_spacing=0.1,
+            vertical_spacing=0.14,
+        )
     # Keep the top panel headings clear of the subtitle.
-    heading_gap = _HEADING_GAP_PX / _Frame.for_figure(figure_meta, size, x_range, (0, y_top)).area.top
-    for col in (1, 2) if with_total else (1,):
-        top_axis = fig.get_subplot(1, col).yaxis
+    heading_gap = _HEADING_GAP_PX / cv.plot.height
+    for col in (1, 2) if with_total and not bar_below else (1,):
+        top_axis = cv.fig.get_subplot(1, col).yaxis
         top_axis.domain = (top_axis.domain[0], 1 - heading_gap)
-    frames, panels = [], []
-    for row_number, subject, heading in (
-        (1, "nk_troops_russia", "In Russia"),
-        (2, "nk_troops_kursk", "In Kursk oblast"),
-    ):
-        axes = fig.get_subplot(row_number, 1)
-        frame = _Frame.for_figure(figure_meta, size, x_range, (0, y_top), axes.xaxis.domain, axes.yaxis.domain)
-        refs = axes.xaxis.plotly_name.replace("axis", ""), axes.yaxis.plotly_name.replace("axis", "")
-        _panel_heading(fig, heading, *refs, c)
-        panel = rows[rows["subject"] == subject].reset_index(drop=True)
-        obstacles = [_heading_box(frame, heading)]
-        if not panel.empty:
-            obstacles += _add_claims(fig, panel, frame, c, "claim_date", row=row_number, col=1)
-        _style_axes(fig, x_range, y_top, c, y_limit=y_top * 0.9, y_ticks=3, row=row_number, col=1)
-        frames.append(frame)
-        panels.append((panel, frame, obstacles, refs))
-    if with_total:
-        # The composition panel takes the top of the right column; the key goes below it.
-        key = _add_key(fig, rows, c, frames[1], [])
-        key_share = (key.top - key.bottom + 28) / frames[1].area.top
-        fig.update_yaxes(domain=[key_share, 1 - heading_gap], row=1, col=2)
-        right = fig.get_subplot(1, 2).xaxis.domain[0]
-        legend = dict(frames[1].legend, x=right, y=key_share - 28 / frames[1].area.top)
-    else:
-        frames[1].key_box = _add_key(fig, rows, c, frames[1], panels[1][2], prefer_right=True)
-        legend = frames[1].legend
-    for panel, frame, obstacles, (xref, yref) in panels:
-        if not panel.empty:
-            extra = [frame.key_box] if frame.key_box is not None and frame is frames[1] and not with_total else []
-            _label_claims(fig, panel, frame, c, obstacles + extra, "claim_date", xref=xref, yref=yref, compact=narrow)
-    if with_total:
-        panel_px = (1 - heading_gap - key_share) * frames[1].area.top
-        _add_composition(fig, total, parts, c, fig.get_subplot(1, 2), panel_px)
-    fig.update_layout(barmode="overlay", showlegend=True, legend=legend)
-    fig.update_xaxes(showticklabels=True, row=1, col=1)
-    return meta.apply(fig, figure_meta, size=size, theme_name=theme_name)
+    return heading_gap
 
 
-def _composition(claims: pd.DataFrame) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
-    """Return the total claim and the North Korean claims in Kursk made in the two weeks after it."""
-    total = claims[claims["id"] == COMPOSITION_TOTAL]
-    if total.empty:
-        return None, None
-    start = total["claim_date"].iloc[0]
-    kursk = claims[claims["subject"] == "nk_troops_kursk"]
-    parts = kursk[(kursk["claim_date"] >= start) & (kursk["claim_date"] <= start + pd.Timedelta(days=14))]
-    if parts.empty:
-        return None, None
-    return total, parts.sort_values(["claim_date", "id"]).reset_index(drop=True)
+def _dated_panels(cv: Canvas, rows: pd.DataFrame, x_range: Any, y_top: float) -> list:
+    """Draw the two dated panels of the north-korea chart; return (rows, panel, obstacles, refs) of each."""
+    out = []
+    for number, subject, heading in ((1, "nk_troops_russia", "In Russia"), (2, "nk_troops_kursk", "In Kursk oblast")):
+        subplot = cv.fig.get_subplot(number, 1)
+        panel = cv.panel(x_range, (0, y_top), subplot.xaxis.domain, subplot.yaxis.domain)
+        refs = subplot.xaxis.plotly_name.replace("axis", ""), subplot.yaxis.plotly_name.replace("axis", "")
+        composition.heading(cv, cv.t(heading), *refs)
+        part = rows[rows["subject"] == subject].reset_index(drop=True)
+        obstacles = [composition.heading_box(panel, cv.t(heading))]
+        if not part.empty:
+            obstacles += marks.claims(cv, part, panel, "claim_date", row=number, col=1)
+        axes.style(cv, x_range, y_top, y_limit=y_top * 0.9, y_ticks_n=3, row=number, col=1)
+        out.append((part, panel, obstacles, refs))
+    return out
 
 
-def _panel_heading(fig, text, xref, yref, c) -> None:
-    fig.add_annotation(
-        name="panel-heading",
-        text=f"<b>{text}</b>",
-        x=0,
-        y=1,
-        xref=f"{xref} domain",
-        yref=f"{yref} domain",
-        xanchor="left",
-        yanchor="bottom",
-        showarrow=False,
-        font=dict(size=13, color=c["text"]),
-    )
-
-
-def _heading_box(frame: _Frame, text: str) -> Box:
-    width = len(text) * 13 * 0.6
-    return Box(frame.box.left, frame.box.top - 4, frame.box.left + width, frame.box.top + 18)
-
-
-def _add_composition(fig, total, parts, c, axes, panel_px: float) -> None:
-    """Draw the total claim as an outline bar and the North Korean claims inside it.
-
-    Claims of the same number share one bar that names every claimant;
-    claims that differ are thin bars side by side, noted as alternatives,
-    so that they never read as parts that add up.
-    """
-    xref, yref = axes.xaxis.plotly_name.replace("axis", ""), axes.yaxis.plotly_name.replace("axis", "")
-    where = dict(row=1, col=2)
-    whole = total.iloc[0]
-    fig.add_trace(
-        go.Bar(
-            x=[0],
-            y=[whole["high"]],
-            width=[1],
-            name="All troops in Kursk oblast (claim)",
-            marker=dict(color=c["background"], line=dict(color=c["text"], width=1.5)),
-            customdata=_customdata(total),
-            hovertemplate=_HOVER,
-            showlegend=False,
-        ),
-        **where,
-    )
-    groups = [group for _, group in parts.groupby(["low", "high"], sort=False)]
-    alternatives = len(groups) > 1
-    width = 0.16 if alternatives else 0.6
-    for k, group in enumerate(groups):
-        first = group.iloc[0]
-        ranged = first["low"] != first["high"]
-        fig.add_trace(
-            go.Bar(
-                x=[(k - (len(groups) - 1) / 2) * width * 1.5],
-                y=[first["high"] - first["low"]] if ranged else [first["high"]],
-                base=[first["low"]] if ranged else None,
-                width=[width],
-                name="North Korean troops in Kursk oblast (claim)",
-                marker=dict(color=c["north_korea"], line=dict(width=0)),
-                customdata=[_agreeing_customdata(group)],
-                hovertemplate="<b>%{customdata[2]}</b> North Korean troops in Kursk oblast<br>"
-                "%{customdata[1]}<extra></extra>",
-                showlegend=False,
-            ),
-            **where,
-        )
-    lines = [
-        "<br>".join(f"{meta.escape(_short_who(p.claimant))}\u00a0{fmt.date(p.claim_date)[:-5]}" for p in g.itertuples())
-        for g in groups
-    ]
-    if alternatives:
-        figures = [meta.escape(_figure(g.iloc[0])) for g in groups]
-        options = [f"<b>{f}</b> {who}" for f, who in zip(figures, lines, strict=True)]
-        note = "<i>alternative claims, not additive</i>"
-        part_label = "<b>North Korean:</b><br>" + "<br>or ".join(options) + f"<br>{note}"
-    else:
-        part_label = f"<b>North Korean: {meta.escape(_figure(groups[0].iloc[0]))}</b><br>{lines[0]}"
-    label_px = 15 * (part_label.count("<br>") + 1) + 4
-    # Leave room above the total for its three-line label (about 50 px).
-    y_top = whole["high"] * panel_px / (panel_px - 52)
-    notes = [
-        (
-            whole["high"],
-            "bottom",
-            f"<b>{meta.escape(_figure(whole))} in all</b><br>{meta.escape(_short_who(whole['claimant']))}<br>"
-            f"{meta.escape(whole['publication'].split(' (')[0])}, {fmt.date(whole['claim_date'])[:-5]}",
-            c["text"],
-        ),
-        (parts["high"].max(), "bottom", part_label, c["text"]),
-    ]
-    # The remainder label goes midway between the North Korean label and the
-    # total, if its three lines fit there (a long list of alternatives may not).
-    label_top = parts["high"].max() + label_px / panel_px * y_top
-    if (whole["low"] - label_top) / y_top * panel_px >= 3 * 14:
-        remainder = "Russian<br>(remainder, not<br>separately claimed)"
-        notes.append(((label_top + whole["low"]) / 2, "middle", remainder, c["muted"]))
-    for y, anchor, text, color in notes:
-        fig.add_annotation(
-            name="composition-label",
-            text=text,
-            x=0,
-            y=y,
-            xref=xref,
-            yref=yref,
-            yanchor=anchor,
-            yshift=4 if anchor == "bottom" else 0,
-            showarrow=False,
-            font=dict(size=11, color=color),
-            bgcolor=c["background"] if color == c["text"] and y != whole["high"] else None,
-        )
-    _panel_heading(fig, "All troops in Kursk oblast", xref, yref, c)
-    fig.update_xaxes(range=[-0.6, 0.6], showticklabels=False, showline=True, ticks="", **where)
-    values, labels = _y_ticks(y_top, whole["high"], 3)
-    fig.update_yaxes(range=[0, y_top], tickvals=values, ticktext=labels, zeroline=True, **where)
-
-
-def _agreeing_customdata(group: pd.DataFrame) -> list[str]:
-    """Return [ids, one line per claimant (date, publication), the figure] for claims of one number."""
-    who = "<br>".join(
-        f"{meta.escape(r.claimant)}, {fmt.date(r.claim_date)} ({meta.escape(r.publication)})"
-        for r in group.itertuples()
-    )
-    return [",".join(group["id"]), who, _figure(group.iloc[0])]
-
-
-def _north_korea_alt(rows, total, parts) -> str:
-    parts_text = []
-    for subject, where in (("nk_troops_russia", "in Russia"), ("nk_troops_kursk", "in Kursk oblast")):
-        panel = rows[(rows["subject"] == subject) & (rows["basis"] == "count")].sort_values("claim_date")
-        if panel.empty:
-            continue
-        first, last = panel.iloc[0], panel.iloc[-1]
-        parts_text.append(
-            f"Claims of North Korean troops {where} went from {_figure(first)} ({_who(first['claimant'])}, "
-            f"{fmt.date(first['claim_date'])}) to {_figure(last)} ({_who(last['claimant'])}, "
-            f"{fmt.date(last['claim_date'])})."
-        )
-    expected = rows[rows["basis"] == "expected"]
-    if not expected.empty:
-        parts_text.append("Expected totals: " + _listing_by_claim(expected) + ".")
-    if total is not None:
-        whole = total.iloc[0]
-        parts_text.append(
-            f"Of the {_figure(whole)} troops in Kursk oblast claimed on {fmt.date(whole['claim_date'])} by "
-            f"{_who(whole['claimant'])}, North Korean troops in Kursk were put at " + _listing_by_claim(parts) + "."
-        )
-    return " ".join(parts_text)
-
-
-def _listing_by_claim(rows: pd.DataFrame) -> str:
-    return "; ".join(f"{_figure(r)} ({_who(r.claimant)}, {fmt.date(r.claim_date)})" for r in rows.itertuples())
-
-
-def kursk_area(claims: Any = None, *, size: str = _theme.DEFAULT_SIZE, theme: str = "light") -> go.Figure:
+@_doc.stamp
+def kursk_area(
+    claims: Any = None, *, as_of: Any = None, size: Size = "wide", theme: Theme = "light", lang: Lang = "en"
+) -> go.Figure:
     """Chart the Ukrainian-held area of Kursk oblast as claimed by each side (km²).
 
-    Dated claims are dots at the date they describe, coloured by the
-    claimant's side; a claimed peak with no date is a short labelled tick at
-    the right edge, not a dated point nor a level held throughout.
+    Dated claims are marks at the date they describe, coloured by the
+    claimant's side; a number computed by the publication from the claimant's
+    own numbers carries an asterisk, explained in the notes. A claim with no
+    date (the largest area held) stands apart in a panel of its own, off the
+    time axis.
 
     Parameters
     ----------
-    claims : path, DataFrame or None
-        Claims in the ``claims.csv`` format; None uses the bundled claims.
-    size : str
-        A size preset of :data:`vizlib.theme.SIZES`.
-    theme : {"light", "dark"}
-        The house theme to draw in.
+    {claims}
+    {as_of}
+    {size}
+    {theme}
+    {lang_chart}
 
     Returns
     -------
     plotly.graph_objects.Figure
 
+    Raises
+    ------
+    {raises_chart}
     """
-    theme_name = theme
-    c = _theme.colors(theme_name)
-    rows = _subject(claims, data.claims(claims), "ua_held_area_kursk")
-    dated, peaks = (
-        rows[rows["basis"] != "peak"].reset_index(drop=True),
-        rows[rows["basis"] == "peak"].reset_index(drop=True),
-    )
-    x_range = _date_range(list(rows["refers_to"]) + list(rows["claim_date"]), pad_days=(8, 10))
-    y_top = rows["high"].max() * 1.15
-    figure_meta = _meta(
+    from plotly.subplots import make_subplots
+
+    day = data.as_of_date(as_of)
+    rows = _subject(claims, data.claims(claims, as_of=day), "ua_held_area_kursk")
+    dated = rows[rows["refers_to"].notna()].reset_index(drop=True)
+    undated = rows[rows["refers_to"].isna()].reset_index(drop=True)
+    entries, key_px = _key(rows, size, theme, lang)
+    cv = Canvas(
         "kursk-area",
-        title="Ukrainian-held area in Kursk oblast, as claimed",
-        subtitle="Square kilometres, as claimed by each side; every dot is one published claim",
-        rows=rows,
-        alt=_area_alt(dated, peaks),
-        notes=_claimants_note(rows),
+        title=N_("Ukrainian-held area in Kursk oblast, as claimed"),
+        subtitle=N_("Square kilometres, as claimed by each side; every mark is one published claim"),
+        **_facts(rows, as_of=day, notes=_derived_note(rows)),
         size=size,
+        theme=theme,
+        lang=lang,
+        key_px=key_px,
     )
-    frame = _Frame.for_figure(figure_meta, size, x_range, (0, y_top))
-    fig = go.Figure()
-    obstacles = _add_claims(fig, dated, frame, c, "refers_to") if not dated.empty else []
-    for peak in peaks.itertuples():
-        obstacles.append(_add_peak(fig, peak, peaks.iloc[[peak.Index]], frame, c))
-    legend_box = _add_key(fig, dated if not dated.empty else rows, c, frame, obstacles)
-    if not dated.empty:
-        _label_claims(fig, dated, frame, c, obstacles + [legend_box], "refers_to")
-    _style_axes(fig, x_range, y_top, c, y_limit=y_top, unit="km²", short=False)
-    fig.update_layout(barmode="overlay", showlegend=True, legend=frame.legend)
-    return meta.apply(fig, figure_meta, size=size, theme_name=theme_name)
-
-
-#: Share of the x axis, at its right edge, that a claimed peak without a date spans.
-_PEAK_SPAN = 0.16
-
-
-def _add_peak(fig, peak, row: pd.DataFrame, frame: _Frame, c) -> Box:
-    """Draw a claimed peak with no date as a short labelled tick at the right edge; return its box.
-
-    A line across the whole time axis would read as a level held throughout.
-    """
-    color = _side_color(peak.claimant_side, c)
-    fig.add_shape(
-        type="line",
-        name=f"peak:{peak.id}",
-        xref="x domain",
-        yref="y",
-        x0=1 - _PEAK_SPAN,
-        x1=1,
-        y0=peak.high,
-        y1=peak.high,
-        line=dict(color=color, width=2.5),
+    if not undated.empty:
+        cv.fig = make_subplots(cols=2, column_widths=[0.8, 0.2], shared_yaxes=True, horizontal_spacing=0.02)
+    x_range = axes.date_range(list(dated["refers_to"]) + list(dated["claim_date"]), pad_days=(8, 10))
+    y_top = marks.extent(rows)["y1"].max() * 1.2
+    main = cv.fig.get_subplot(1, 1) if not undated.empty else None
+    panel = cv.panel(x_range, (0, y_top), *((main.xaxis.domain, main.yaxis.domain) if main else ()))
+    obstacles = marks.claims(cv, dated, panel, "refers_to", **({"row": 1, "col": 1} if main else {}))
+    legend_box, legend = marks.key(cv, entries, panel, obstacles)
+    labels.claims(cv, dated, panel, [*obstacles, *([legend_box] if legend_box else [])], "refers_to")
+    axes.style(
+        cv,
+        x_range,
+        y_top,
+        y_limit=y_top * 0.95,
+        unit=cv.t("km²"),
+        short=False,
+        **({"row": 1, "col": 1} if main else {}),
     )
-    start, end = frame.x_range
-    fig.add_trace(
-        go.Scatter(
-            x=[start + (end - start) * (1 - _PEAK_SPAN / 2)],
-            y=[peak.high],
-            mode="markers",
-            name=f"{_SIDE_NAMES[peak.claimant_side]}: peak",
-            marker=dict(symbol="line-ew", size=14, line=dict(color=color, width=2.5)),
-            showlegend=False,
-            customdata=_customdata(row),
-            hovertemplate=_HOVER,
+    if not undated.empty:
+        _undated_panel(cv, undated, y_top)
+    cv.fig.update_layout(barmode="overlay", showlegend=True, legend=legend)
+    return cv.finish(alt=alt.kursk_area(dated, undated, cv.t), data=rows)
+
+
+def _undated_panel(cv: Canvas, undated: pd.DataFrame, y_top: float) -> None:
+    """Draw claims with no date in a narrow panel of their own, off the time axis, each labelled below its mark."""
+    t = cv.t
+    for k, row in enumerate(undated.itertuples()):
+        x = k - (len(undated) - 1) / 2
+        cv.fig.add_trace(
+            go.Scatter(
+                x=[x],
+                y=[value(row)],
+                mode="markers",
+                name=t("date not given"),
+                showlegend=False,
+                marker=dict(
+                    symbol=marks.symbol(row),
+                    size=marks.MARKER,
+                    color=cv.c["background"],
+                    line=dict(color=side_color(row.claimant_side, cv.c), width=2),
+                ),
+                customdata=marks.customdata(undated.iloc[[k]], cv),
+                hovertemplate=marks.HOVER,
+            ),
+            row=1,
+            col=2,
         )
-    )
-    fig.add_annotation(
-        name="peak-label",
-        text=(
-            f"<b>Peak: {meta.escape(_figure(peak))}</b>, date not given<br>"
-            f"{meta.escape(_short_who(peak.claimant))}, said {fmt.date(peak.claim_date)[:-5]}"
-        ),
-        x=1,
-        xref="x domain",
-        y=peak.high,
-        yref="y",
-        xanchor="right",
-        yanchor="bottom",
-        yshift=3,
-        align="right",
-        showarrow=False,
-        font=dict(size=11, color=c["text"]),
-    )
-    y = frame.y(peak.high)
-    return Box(frame.box.right - 260, y - 4, frame.box.right, y + 34)
-
-
-def _area_alt(dated: pd.DataFrame, peaks: pd.DataFrame) -> str:
-    text = "Claims of the area of Kursk oblast held by Ukrainian forces, by date: "
-    text += (
-        "; ".join(
-            f"{_figure(r)} ({_who(r.claimant)}, {_SIDE_NAMES[r.claimant_side].split()[0]}, {fmt.date(r.refers_to)})"
-            for r in dated.itertuples()
+        text = "<br>".join(
+            [
+                f"<b>{meta.escape(figure(row, t))}</b>",
+                t("largest held"),
+                *textwrap.wrap(t(short_who(row.claimant)), 14),
+                t("said {date}", date=t.date(row.claim_date, "day")),
+            ]
         )
-        + "."
-    )
-    for r in peaks.itertuples():
-        text += (
-            f" A peak of {_figure(r)} was claimed by {_who(r.claimant)} on {fmt.date(r.claim_date)},"
-            " without the date of the peak."
+        cv.fig.add_annotation(
+            name="undated-label",
+            text=text,
+            x=x,
+            y=value(row),
+            xref="x2",
+            yref="y2",
+            yanchor="top",
+            yshift=-10,
+            showarrow=False,
+            font=dict(size=11, color=cv.c["text"]),
         )
-    return text
+    composition.heading(cv, t("Date not given"), "x2", "y2")
+    cv.fig.update_xaxes(range=[-1, 1], showticklabels=False, showline=True, showgrid=False, ticks="", row=1, col=2)
+    values, _ = axes.y_ticks(y_top, y_top * 0.95, short=False)
+    cv.fig.update_yaxes(range=[0, y_top], tickvals=values, showticklabels=False, row=1, col=2)
 
 
-def timeline(events: Any = None, *, size: str = _theme.DEFAULT_SIZE, theme: str = "light") -> go.Figure:
+@_doc.stamp
+def timeline(
+    events: Any = None, *, as_of: Any = None, size: Size = "wide", theme: Theme = "light", lang: Lang = "en"
+) -> go.Figure:
     """Chart the dated events of the story on one time axis.
 
     One row per event, in date order from the top, so that labels never
@@ -541,110 +398,113 @@ def timeline(events: Any = None, *, size: str = _theme.DEFAULT_SIZE, theme: str 
 
     Parameters
     ----------
-    events : path, DataFrame or None
-        Events in the ``events.csv`` format; None uses the bundled events.
-    size : str
-        A size preset of :data:`vizlib.theme.SIZES`.
-    theme : {"light", "dark"}
-        The house theme to draw in.
+    {events}
+    {as_of}
+    {size}
+    {theme}
+    {lang_chart}
 
     Returns
     -------
     plotly.graph_objects.Figure
 
+    Raises
+    ------
+    {raises_chart}
     """
-    theme_name = theme
-    c = _theme.colors(theme_name)
-    rows = data.events(events).sort_values(["date", "id"], kind="stable").reset_index(drop=True)
+    day = data.as_of_date(as_of)
+    rows = data.events(events, as_of=day).sort_values(["date", "id"], kind="stable").reset_index(drop=True)
+    if rows.empty:
+        raise DataError([Problem(_source_name(events, "events"), None, "date", f"no events on or before {day}")])
     rows["row"] = len(rows) - 1 - rows.index
     start = rows["date"].min().to_period("M").to_timestamp()
     end = (rows["date"].max().to_period("M") + 1).to_timestamp()
     x_range = (start - pd.Timedelta(days=3), end)
-    figure_meta = _meta(
+    cv = Canvas(
         "timeline",
-        title="Treaty, incursion, build-up: the dates",
-        subtitle=f"Events of {_month(rows['date'].min())} to {_month(rows['date'].max())}, in date order from the top",
-        rows=rows.drop(columns="row"),
-        alt=_timeline_alt(rows),
-        notes="",
+        title=N_("Treaty, incursion, build-up: the dates"),
+        subtitle="",
+        **_facts(rows.drop(columns="row"), as_of=day, notes=""),
         size=size,
+        theme=theme,
+        lang=lang,
     )
-    frame = _Frame.for_figure(figure_meta, size, x_range, (-0.7, len(rows) - 0.3))
-    fig = go.Figure()
+    first, last = cv.t.date(rows["date"].min(), "month_year"), cv.t.date(rows["date"].max(), "month_year")
+    cv.retitle(subtitle=cv.t("Events of {first} to {last}, in date order from the top", first=first, last=last))
+    panel = cv.panel(x_range, (-0.7, len(rows) - 0.3))
+    _event_rows(cv, rows, panel)
+    ticks, tick_text = axes.month_ticks(x_range, cv.t)
+    cv.fig.update_xaxes(
+        range=list(x_range), tickvals=ticks, ticktext=tick_text, showgrid=True, gridcolor=cv.c["grid"], showline=True
+    )
+    cv.fig.update_yaxes(range=list(panel.y_range), visible=False)
+    cv.fig.update_layout(
+        showlegend=True,
+        legend=dict(orientation="v", x=0.01, y=0.02, xanchor="left", yanchor="bottom", bgcolor=cv.c["background"]),
+    )
+    return cv.finish(alt=alt.timeline(rows, cv.t), data=rows.drop(columns="row"))
+
+
+def _event_rows(cv: Canvas, rows: pd.DataFrame, panel: Panel) -> None:
+    """Draw one marker per event (colour and shape by category) and its label beside it."""
+    t = cv.t
     for category, group in rows.groupby("category", sort=False):
         color_key, symbol = _CATEGORY_COLORS[category]
-        fig.add_trace(
+        cv.add(
             go.Scatter(
                 x=group["date"],
                 y=group["row"],
                 mode="markers",
-                name=category.capitalize(),
-                marker=dict(size=_MARKER, symbol=symbol, color=c[color_key], line=dict(width=1, color=c[color_key])),
-                customdata=[
-                    [
-                        r.id,
-                        fmt.date(r.date),
-                        meta.escape(r.title),
-                        "<br>".join(textwrap.wrap(meta.escape(r.description), 60)),
-                        meta.escape(r.source),
-                        "<br>".join(
-                            textwrap.wrap(meta.escape(r.date_note if isinstance(r.date_note, str) else ""), 60)
-                        ),
-                    ]
-                    for r in group.itertuples()
-                ],
+                name=t(category.capitalize()),
+                marker=dict(
+                    size=marks.MARKER, symbol=symbol, color=cv.c[color_key], line=dict(width=1, color=cv.c[color_key])
+                ),
+                customdata=[_event_hover(r, t) for _, r in group.iterrows()],
                 hovertemplate="<b>%{customdata[1]}: %{customdata[2]}</b><br>%{customdata[3]}<br>"
-                "<i>%{customdata[5]}</i><br>Source: %{customdata[4]}<extra></extra>",
+                "<i>%{customdata[5]}</i><br>%{customdata[4]}<extra></extra>",
             )
         )
-    labels = [
-        Label(
-            frame.x(r.date),
-            frame.y(r.row),
-            f"<b>{fmt.date(r.date)[:-5]}</b>  {meta.escape(r.title)}",
-            (Spot("left", "middle", 9, 0), Spot("right", "middle", -9, 0)),
-            font_size=12,
-        )
-        for r in rows.itertuples()
-    ]
-    place(labels, frame.box)
-    for r, label in zip(rows.itertuples(), labels, strict=True):
-        spot = label.chosen
-        fig.add_annotation(
+    sides = (Spot("left", "middle", 9, 0), Spot("right", "middle", -9, 0))
+    placed = place(
+        [
+            Label(
+                panel.x(r["date"]),
+                panel.y(r["row"]),
+                (f"<b>{t.date(r['date'], 'day')}</b>  {meta.escape(t.field(r, 'title'))}",),
+                sides,
+                required=True,
+                annotation=True,
+                clearance=labels.CLEARANCE,
+            )
+            for _, r in rows.iterrows()
+        ],
+        panel.box,
+        try_orders=True,
+    )
+    for r, label in zip(rows.itertuples(), placed, strict=True):
+        text, spot, _ = label.chosen
+        cv.fig.add_annotation(
             name=f"event-label:{r.id}",
-            text=label.chosen_text,
+            text=text,
             x=r.date,
             y=r.row,
             xanchor=spot.xanchor,
             yanchor="middle",
-            xshift=spot.xshift,
+            xshift=spot.dx,
             showarrow=False,
-            font=dict(size=12, color=c["text"]),
+            font=dict(size=12, color=cv.c["text"]),
         )
-    ticks, text = _month_ticks(x_range)
-    fig.update_xaxes(
-        range=list(x_range), tickvals=ticks, ticktext=text, showgrid=True, gridcolor=c["grid"], showline=True
-    )
-    fig.update_yaxes(range=list(frame.y_range), visible=False)
-    fig.update_layout(
-        showlegend=True,
-        legend=dict(orientation="v", x=0.01, y=0.02, xanchor="left", yanchor="bottom", bgcolor=c["background"]),
-    )
-    return meta.apply(fig, figure_meta, size=size, theme_name=theme_name)
 
 
-def _month(value: Any) -> str:
-    return pd.Timestamp(value).strftime("%b %Y")
-
-
-def _timeline_alt(rows: pd.DataFrame) -> str:
-    first, last = rows.iloc[0], rows.iloc[-1]
-    return (
-        f"Timeline of {len(rows)} events from {fmt.date(first['date'])} ({first['title']}) to "
-        f"{fmt.date(last['date'])} ({last['title']}): "
-        + "; ".join(f"{fmt.date(r.date)}, {r.title}" for r in rows.itertuples())
-        + "."
-    )
+def _event_hover(r: pd.Series, t: Any) -> list[str]:
+    return [
+        r["id"],
+        t.date(r["date"]),
+        meta.escape(t.field(r, "title")),
+        "<br>".join(textwrap.wrap(meta.escape(t.field(r, "description")), 60)),
+        meta.escape(t("Source: {source}", source=r["source"])),
+        "<br>".join(textwrap.wrap(meta.escape(t.field(r, "date_note")), 60)),
+    ]
 
 
 # --------------------------------------------------------------- data helpers
@@ -659,79 +519,37 @@ def _subject(source: Any, frame: pd.DataFrame, *subjects: str) -> pd.DataFrame:
     return rows.sort_values(["refers_to", "claim_date", "low", "id"], kind="stable").reset_index(drop=True)
 
 
-def _source_name(source: Any) -> str:
+def _source_name(source: Any, kind: str = "claims") -> str:
     if source is None:
-        return data.KINDS["claims"]
+        return data.KINDS[kind]
     if isinstance(source, pd.DataFrame):
         return "<DataFrame>"
     return Path(source).name
 
 
-def _events(source: Any, ids: tuple[str, ...] | None) -> pd.DataFrame:
-    frame = data.events(source)
-    if ids is not None:
-        frame = frame[frame["id"].isin(ids)]
-    return frame.reset_index(drop=True)
+def _events(source: Any, ids: tuple[str, ...], as_of: dt.date) -> pd.DataFrame:
+    frame = data.events(source, as_of=as_of)
+    return frame[frame["id"].isin(ids)].reset_index(drop=True)
 
 
-def _claimants_note(rows: pd.DataFrame) -> str:
-    names = list(dict.fromkeys(_who(c) for c in rows["claimant"]))
-    return "Claims by " + ", ".join(names) + "."
+def _key(rows: pd.DataFrame, size: str, theme: str, lang: str) -> tuple[list, float]:
+    """Return a chart's key entries, and the room to keep for them under the chart (narrow sizes only)."""
+    preset = _theme.size(size)
+    entries = marks.key_entries(rows, _theme.colors(theme), i18n.words(lang))
+    return entries, marks.key_below_px(entries, preset.width - 88) if preset.width < _NARROW_PX else 0
 
 
-def _pairs(rows: pd.DataFrame) -> list[tuple[str, str]]:
-    """Return (source name, URL) of claims (``publication``) or events (``source``)."""
+def _derived_note(rows: pd.DataFrame) -> str:
+    derived = rows[rows["attribution"] == "derived"]
+    return " ".join(f"*{r.note}" for r in derived.itertuples() if isinstance(r.note, str))
+
+
+def _facts(rows: pd.DataFrame, events: pd.DataFrame | None = None, *, as_of: dt.date, notes: str) -> dict[str, Any]:
+    """Return a chart's sources (each publication once, with its first URL), as-of date and notes."""
     name = "publication" if "publication" in rows else "source"
-    return list(zip(rows[name], rows["source_url"], strict=True))
-
-
-def _sources(pairs: list[tuple[str, str]]) -> tuple[meta.Source, ...]:
-    """Return one Source per name, in first-seen order, with the name's first URL."""
+    pairs = list(zip(rows[name], rows["source_url"], strict=True))
+    if events is not None:
+        pairs += list(zip(events["source"], events["source_url"], strict=True))
     first_url = dict(reversed(pairs))
-    return tuple(meta.Source(name, first_url[name]) for name in dict.fromkeys(name for name, _ in pairs))
-
-
-def _meta(slug, *, title, subtitle, rows, alt, notes, size, events=None) -> meta.FigureMeta:
-    dates = list(rows["claim_date"]) if "claim_date" in rows else list(rows["date"])
-    if events is not None and not events.empty:
-        dates += list(events["date"])
-    return meta.FigureMeta(
-        slug=slug,
-        title=title,
-        subtitle=subtitle,
-        sources=_sources(_pairs(rows) + (_pairs(events) if events is not None else [])),
-        as_of=max(dates).date(),
-        alt=alt,
-        data=rows.reset_index(drop=True),
-        notes=notes,
-    )
-
-
-# ------------------------------------------------------------------ alt text
-
-
-def _troops_alt(rows: pd.DataFrame) -> str:
-    first_date = rows["refers_to"].min()
-    first = rows[rows["refers_to"] == first_date]
-    last = rows[rows["refers_to"] == rows["refers_to"].max()]
-    counts = rows[rows["basis"] == "count"]
-    parts = [
-        f"Chart of {len(rows)} published claims of the number of Russian troops in Kursk oblast, "
-        f"by {rows['claimant'].map(_who).nunique()} claimants, placed at the date each number describes.",
-        f"For {fmt.date(first_date)}: " + _listing(first) + ".",
-    ]
-    if not counts.empty:
-        top = counts[counts["high"] == counts["high"].max()]
-        dates = ", ".join(fmt.date(d) for d in top["refers_to"])
-        parts.append(f"The highest number at one date is {_figure(top.iloc[0])}, claimed for {dates}.")
-    parts.append(f"The latest, for {fmt.date(last['refers_to'].iloc[0])}: " + _listing(last) + ".")
-    return " ".join(parts)
-
-
-def _listing(rows: pd.DataFrame) -> str:
-    items = []
-    for row in rows.itertuples():
-        kind = "" if row.basis == "count" else f", {_BASIS_KEYS[row.basis]}"
-        said = "" if row.claim_date == row.refers_to else f", said on {fmt.date(row.claim_date)}"
-        items.append(f"{_figure(row)} ({_who(row.claimant)}{said}{kind})")
-    return "; ".join(items)
+    sources = tuple(meta.Source(n, first_url[n]) for n in dict.fromkeys(n for n, _ in pairs))
+    return dict(sources=sources, as_of=as_of, notes=notes)

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import signal
 import sys
+import warnings
 from pathlib import Path
+from typing import Any
 
 import click
 
 from vizlib import data as vdata
-from vizlib import figures as registry
+from vizlib import registry
+from vizlib._files import quote
 from vizlib.errors import DataError, ExportError
-from vizlib.figures import FIGURES
+from vizlib.registry import FIGURES
 from vizlib.theme import SIZES
 
 EXIT_INVALID = 2
@@ -61,36 +65,76 @@ def list_figures() -> None:
 @click.option("--size", type=click.Choice(sorted(SIZES)), help="Size preset (default: each builder's own).")
 @click.option("--theme", type=click.Choice(["light", "dark"]), help="Colour theme (default: light).")
 @click.option(
-    "--html", "html_mode", type=click.Choice(["shared", "self-contained"]), default="shared", show_default=True,
+    "--html",
+    "html_mode",
+    type=click.Choice(["shared", "self-contained"]),
+    default="shared",
+    show_default=True,
     help="HTML pages share one plotly.min.js, or each embeds plotly.js.",
 )
 @click.option(
-    "--data", "data_dir", type=click.Path(file_okay=False),
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False),
     help="Folder with your own claims.csv, events.csv, places.csv and/or regions.geojson to draw instead.",
 )
 @click.option(
-    "--browser", "browser_path", type=click.Path(exists=True, dir_okay=False),
+    "--as-of",
+    "as_of",
+    metavar="YYYY-MM-DD",
+    help="The day the whole set is drawn as of (default: vizlib.data.DEFAULT_AS_OF).",
+)
+@click.option(
+    "--frontline",
+    "frontline_spec",
+    default="none",
+    show_default=True,
+    metavar="auto|YYYY-MM-DD|PATH|none",
+    help="Control areas on the maps: 'auto' fetches each map's layer of the as-of date once into the cache "
+    "(offline: maps say the front line is not drawn), a date, a layer file, or none.",
+)
+@click.option(
+    "--browser",
+    "browser_path",
+    type=click.Path(exists=True, dir_okay=False),
     help="The Chrome/Chromium to render PNG/SVG/PDF with (default: BROWSER_PATH, else found on the system).",
 )
 @click.option(
-    "--start-timeout", type=click.FloatRange(min=0), envvar="VIZLIB_START_TIMEOUT", default=60, show_default=True,
-    metavar="SECONDS", help="Time the browser may take to start; 0: no limit  [env: VIZLIB_START_TIMEOUT]",
+    "--start-timeout",
+    type=click.FloatRange(min=0),
+    envvar="VIZLIB_START_TIMEOUT",
+    default=60,
+    show_default=True,
+    metavar="SECONDS",
+    help="Time the browser may take to start; 0: no limit  [env: VIZLIB_START_TIMEOUT]",
 )
 @click.option(
-    "--image-timeout", type=click.FloatRange(min=0), envvar="VIZLIB_IMAGE_TIMEOUT", default=60, show_default=True,
-    metavar="SECONDS", help="Time the browser may take per image; 0: no limit  [env: VIZLIB_IMAGE_TIMEOUT]",
+    "--image-timeout",
+    type=click.FloatRange(min=0),
+    envvar="VIZLIB_IMAGE_TIMEOUT",
+    default=60,
+    show_default=True,
+    metavar="SECONDS",
+    help="Time the browser may take per image; 0: no limit  [env: VIZLIB_IMAGE_TIMEOUT]",
 )
 def export_figures(
-    out_dir: str, formats: str, only: tuple[str, ...], size: str | None, theme: str | None, html_mode: str,
-    data_dir: str | None, browser_path: str | None, start_timeout: float, image_timeout: float,
+    out_dir: str,
+    formats: str,
+    only: tuple[str, ...],
+    size: str | None,
+    theme: str | None,
+    html_mode: str,
+    data_dir: str | None,
+    as_of: str | None,
+    frontline_spec: str,
+    browser_path: str | None,
+    start_timeout: float,
+    image_timeout: float,
 ) -> None:
     """Export the article figures with their data and manifests, and write README.md."""
     from vizlib import export
 
     _quiet_browser_logs()
-
-    own = _own_data(data_dir) if data_dir else {}
-
     names = [n for item in only for n in item.split(",") if n] or list(registry.FIGURES)
     unknown = [n for n in names if n not in registry.FIGURES]
     if unknown:
@@ -99,11 +143,25 @@ def export_figures(
     if not chosen or set(chosen) - set(export.FORMATS):
         _fail(EXIT_INVALID, f"--format takes a comma-separated list of {', '.join(export.FORMATS)}, not {formats!r}")
 
+    own: dict[str, Path] = {}
+    if data_dir:
+        own, frames = _own_data(data_dir)
+        _check_needs(names, own, frames, chosen_by_user=bool(only))
+
+    try:
+        day = vdata.as_of_date(as_of)
+    except ValueError as exc:
+        _fail(EXIT_INVALID, f"--as-of: {exc}")
     options = {k: v for k, v in (("size", size), ("theme", theme)) if v}
+    layers = _layers(names, frontline_spec, day)
     built, failures = {}, []
     for name in names:
         try:
-            built[name] = registry.build(name, data=own, **options)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                built[name] = registry.build(name, data=own, as_of=day, layer=layers.get(name), **options)
+            for warning in caught:  # one line each, no source line of vizlib's code
+                click.echo(f"warning: {name}: {warning.message}", err=True)
         except Exception as exc:  # noqa: BLE001 - report every broken builder, export the rest
             failures.append(f"{name}: {type(exc).__name__}: {exc}".replace("\n", "; "))
     written: dict = {}
@@ -131,6 +189,29 @@ def export_figures(
         _fail(EXIT_FAILED, "error: " + " | ".join(failures))
 
 
+def _layers(names: list[str], spec: str, day: Any) -> dict[str, Any]:
+    """Resolve ``--frontline`` once per kind of layer the chosen maps draw; say in one line what is missing."""
+    if spec == "none":
+        return {}
+    from vizlib import frontline
+
+    found: dict[str | None, Any] = {}
+    out = {}
+    for name in names:
+        kind = registry.FIGURES[name].layer
+        if kind is None:
+            continue
+        if kind not in found:
+            try:
+                found[kind] = frontline.resolve(spec, day, kind=kind)
+            except DataError as exc:
+                _fail(EXIT_INVALID, f"--frontline: {exc}".replace("\n", "; "))
+            if found[kind].layer is None:
+                click.echo(f"frontline: {found[kind].note} (maps say the front line is not drawn)", err=True)
+        out[name] = found[kind].layer
+    return out
+
+
 def _quiet_browser_logs() -> None:
     """Keep kaleido's and choreographer's log records (tracebacks of their own clean-up) off stderr.
 
@@ -146,28 +227,65 @@ def _fail(code: int, message: str) -> None:
     sys.exit(code)
 
 
-def _own_data(folder: str) -> dict[str, Path]:
-    """Validate the user's data files in ``folder`` before anything is built or written."""
+def _own_data(folder: str) -> tuple[dict[str, Path], dict[str, Any]]:
+    """Validate the user's data files in ``folder`` as the builders will read them.
+
+    Returns the files found by kind, and what each loads to. Places (the user's, or
+    vizlib's when the user gives only boundaries) are checked against the user's
+    boundaries; events against the places the maps will draw.
+    """
     root = Path(folder)
     if not root.is_dir():
         _fail(EXIT_INVALID, f"{folder}: --data: not a folder")
     found = {kind: root / name for kind, name in vdata.KINDS.items() if kind != "locator" and (root / name).is_file()}
     if not found:
         _fail(EXIT_INVALID, f"{folder}: --data: none of {', '.join(vdata.KINDS.values())} is there")
-    problems = []
-    for kind, path in found.items():
+    frames: dict[str, Any] = {}
+    problems: list[str] = []
+
+    def load(kind: str, loader, name: str | None = None) -> None:
         try:
-            if kind == "places":  # check places against the user's own boundaries when given
-                vdata.places(path, regions=found.get("regions"))
-            elif kind == "events" and "places" in found:  # events may name the user's own places
-                vdata.events(path, places=vdata.places(found["places"], regions=found.get("regions")))
-            else:
-                vdata.validate_file(path, kind)
+            frames[kind] = loader()
         except DataError as exc:
-            problems += [str(p) for p in exc.problems]
+            problems.extend(str(dataclasses.replace(p, file=name) if name else p) for p in exc.problems)
+
+    regions = found.get("regions")
+    if regions:
+        load("regions", lambda: vdata.regions(regions))
+    if "places" in found:
+        load("places", lambda: vdata.places(found["places"], regions=regions))
+    elif regions and "regions" in frames:  # the maps draw vizlib's places on the user's boundaries
+        load("places", lambda: vdata.places(None, regions=regions), f"vizlib's {vdata.KINDS['places']}")
+    if "events" in found:  # (if the user's places are broken, the events are checked without them)
+        known = frames.get("places") if "places" in found else vdata.places()
+        load("events", lambda: vdata.events(found["events"], places=known))
+    if "claims" in found:
+        load("claims", lambda: vdata.claims(found["claims"]))
     if problems:
         _fail(EXIT_INVALID, "\n".join(problems))
-    return found
+    return found, frames
+
+
+def _check_needs(names: list[str], files: dict[str, Path], frames: dict[str, Any], chosen_by_user: bool) -> None:
+    """Refuse, before anything is built or written, when the user's data lacks what a figure needs.
+
+    One line per need of each figure that the data does not meet, naming the file; the
+    bundled data (used for the kinds the user did not give) meets every need.
+    """
+    lines, short = [], set()
+    for name in names:
+        for need in registry.FIGURES[name].needs:
+            frame = frames.get(need.kind)
+            if frame is not None and not frame[need.column].isin(need.values).any():
+                wanted = " or ".join(map(quote, need.values))
+                it = "one" if len(need.values) > 1 else "it"
+                lines.append(f"{files[need.kind].name}: {need.column}: no {wanted} (figure {name} needs {it})")
+                short.add(name)
+    if not lines:
+        return
+    can = [n for n in names if n not in short]
+    hint = f"; this data can make: --only {','.join(can)}" if can and not chosen_by_user else ""
+    _fail(EXIT_INVALID, "\n".join([*lines, f"nothing written{hint}"]))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+__all__ = ["date", "count", "count_range", "short", "iso"]
+
 
 def date(value: Any) -> str:
     """Format a date unambiguously: ``11 Nov 2024``."""

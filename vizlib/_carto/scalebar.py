@@ -1,0 +1,82 @@
+"""A scale bar of a round length in kilometres, placed in pixels and drawn in lon/lat."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from vizlib._carto.projection import Frame
+from vizlib._labels import Box
+
+if TYPE_CHECKING:
+    from vizlib._carto.mapcanvas import MapCanvas
+
+_NICE_KM = (5, 10, 20, 25, 50, 100, 150, 200, 250, 500, 1000)
+
+
+def scale_bar(frame: Frame, at: tuple[float, float], fraction: float = 0.16):
+    """Return a horizontal scale bar of a round length starting at pixel ``at``.
+
+    Returns
+    -------
+    dict
+        ``km`` (the length), ``lon``/``lat`` of the bar with end ticks
+        (None-separated), ``label_lonlat`` and the pixel box it covers.
+    """
+    px, py = at
+    lat = float(frame.to_lonlat(px, py)[1])
+    km_px = frame.km_per_px(lat)
+    width_km = (frame.box[2] - frame.box[0]) * km_px
+    km = max([v for v in _NICE_KM if v <= width_km * fraction] or [_NICE_KM[0]])
+    length = km / km_px
+    xs = px + length * np.linspace(0, 1, 5)
+    tick = 4
+    pts_x = [*xs, None, px, px, None, px + length, px + length]
+    pts_y = [*(py for _ in xs), None, py - tick, py + tick, None, py - tick, py + tick]
+    lon: list[float | None] = []
+    lat_: list[float | None] = []
+    for x, y in zip(pts_x, pts_y):
+        if x is None:
+            lon.append(None)
+            lat_.append(None)
+        else:
+            lo, la = frame.to_lonlat(x, y)
+            lon.append(round(float(lo), 4))
+            lat_.append(round(float(la), 4))
+    label = frame.to_lonlat(px + length / 2, py - 11)
+    return dict(
+        km=km,
+        lon=lon,
+        lat=lat_,
+        label_lonlat=(float(label[0]), float(label[1])),
+        box=(px - 2, py - 20, px + length + 2, py + tick + 2),
+    )
+
+
+def draw(m: MapCanvas) -> None:
+    """Draw a scale bar in the map's bottom-left corner, kept clear of labels."""
+    p = m.plot
+    bar = scale_bar(m.geo_frame, (p.x0 + 14, p.y1 - 16))
+    m.obstacle(Box(*bar["box"]))
+    m.trace(
+        bar["lon"],
+        bar["lat"],
+        f"Scale: {bar['km']} km",
+        line=dict(color=m.c["text"], width=2),
+        showlegend=False,
+        meta=f"scalebar:{bar['km']}",
+        hoverinfo="skip",
+    )
+    m.trace(
+        [round(bar["label_lonlat"][0], 4)],
+        [round(bar["label_lonlat"][1], 4)],
+        "Scale label",
+        mode="text",
+        text=[f"{bar['km']} km"],
+        textposition="middle center",
+        textfont=dict(size=11, color=m.c["text"]),
+        showlegend=False,
+        meta="scalebar:label",
+        hoverinfo="skip",
+    )

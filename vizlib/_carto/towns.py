@@ -1,0 +1,269 @@
+"""Towns and other points: markers that say who held each on the map's date, labels, noted places, distances.
+
+A town held by its own country is a dark dot; a town of Ukraine held by Russia
+is a dot in the occupied colour; a town of Russia held by Ukraine a dot in the
+Ukrainian-held colour; a contested town a ring. The legend explains each, and
+the hover says since when and who says so. Places whose events the map tells
+(a dam) or whose position is approximate are drawn apart, with their events.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from vizlib._carto import geometry
+from vizlib._carto.mapcanvas import MapCanvas, status
+from vizlib._labels import Box, Label, around, spot_at
+from vizlib.meta import escape
+
+_KIND_RANK = {"capital": 0, "city": 1, "town": 2, "village": 3, "dam": 4}
+#: Towns whose names are bold: the places the story is about.
+STORY_TOWNS = ("kursk", "sudzha", "pokrovsk", "kurakhove")
+#: A noted place's label goes beside it, to the left first (the dam lies west of the story's towns).
+_NOTED_POSITIONS = (
+    "bottom left",
+    "top left",
+    "middle left",
+    "bottom center",
+    "top center",
+    "bottom right",
+    "top right",
+)
+#: Point labels may touch their neighbours by a pixel.
+_TOUCH = -1
+#: Legend words of each status (``own``: the town's own country holds it).
+STATUS_WORDS = {
+    "own": "City or town",
+    "occupied": "Town under Russian occupation",
+    "held": "Town held by Ukraine (in Russia)",
+    "contested": "Contested town (fighting inside)",
+}
+
+
+def marker_style(m: MapCanvas, statuses: Sequence[str], sizes: Sequence[float]) -> dict[str, Any]:
+    """Return the marker of each point by status: dots in the status colour, rings for contested towns."""
+    c = m.c
+    fill = {"own": c["text"], "occupied": c["occupied_town"], "held": c["held_town"], "contested": c["background"]}
+    ring = {"contested": c["occupied_town"]}
+    return dict(
+        size=[s + (1 if st == "contested" else 0) for s, st in zip(sizes, statuses, strict=True)],
+        color=[fill[st] for st in statuses],
+        symbol=["circle"] * len(statuses),
+        line=dict(
+            color=[ring.get(st, c["background"]) for st in statuses],
+            width=[2.4 if st == "contested" else 1.2 for st in statuses],
+        ),
+    )
+
+
+def hover(m: MapCanvas, row: Any) -> str:
+    """Say who held a place on the map's date, since when, and who says so."""
+    t, name = m.t, escape(m.place_name(row))
+    by = getattr(row, "controlled_by", None)
+    if not isinstance(by, str):
+        return name
+    words = {"ukraine": "held by Ukraine", "russia": "held by Russia", "contested": "contested"}[by]
+    since = getattr(row, "since", None)
+    when = t("since {date}", date=t.date(since)) if pd.notna(since) else t("throughout")
+    return f"<b>{name}</b><br>{t(words)} {when}<br>{escape(t('Source: {source}', source=row.control_source))}"
+
+
+def draw(m: MapCanvas, shown: pd.DataFrame, priority: Sequence[str], max_labels: int | None = None) -> None:
+    """Mark the places shown by who held them, and request their labels (noted places drawn apart)."""
+    noted_ids = set(m.drawn_events.place_id) | set(shown.loc[shown.approximate, "id"])
+    noted(m, shown[shown.id.isin(noted_ids)])
+    towns = shown[~shown.id.isin(noted_ids)].reset_index(drop=True)
+    if towns.empty:
+        return
+    order = {pid: i for i, pid in enumerate(priority)}
+    ranked = towns.assign(
+        _r=[(order.get(i, len(order)), _KIND_RANK.get(k, 9)) for i, k in zip(towns.id, towns.kind, strict=True)]
+    ).sort_values("_r", kind="stable")
+    sizes = [9 if k == "capital" else 7 if k == "city" else 6 if k == "town" else 5 for k in towns.kind]
+    statuses = [status(r) for r in towns.itertuples()]
+    index = m.trace(
+        towns.lon.tolist(),
+        towns.lat.tolist(),
+        m.t(STATUS_WORDS["own"]),
+        mode="markers+text",
+        marker=marker_style(m, statuses, sizes),
+        text=[""] * len(towns),
+        hovertext=[hover(m, r) for r in towns.itertuples()],
+        hoverinfo="text",
+        legendrank=40,
+        showlegend=False,
+        meta="places",
+    )
+    for st in STATUS_WORDS:
+        if st in statuses:  # legend entries that explain the marks (drawn on the one trace above)
+            m.trace(
+                [None],
+                [None],
+                m.t(STATUS_WORDS[st]),
+                mode="markers",
+                marker=marker_style(m, [st], [8]),
+                legendrank=41,
+                meta=f"legend:{st}",
+                hoverinfo="skip",
+            )
+    label_points(m, towns, ranked, index, sizes, max_labels)
+
+
+def label_points(
+    m: MapCanvas,
+    shown: pd.DataFrame,
+    ranked: pd.DataFrame,
+    index: int,
+    sizes: Sequence[float],
+    max_labels: int | None = None,
+) -> None:
+    """Keep labels off the markers of trace ``index`` and request a label per point, in ``ranked`` order.
+
+    Only the first ``max_labels`` of ``ranked`` get a label request when given (a layer of thousands of points).
+    """
+    px, py = m.to_px(shown.lon.to_numpy(), shown.lat.to_numpy())
+    for x, y, s in zip(px, py, sizes, strict=True):
+        m.obstacle(Box(x - s / 2 - 1, y - s / 2 - 1, x + s / 2 + 1, y + s / 2 + 1))
+    position = {pid: i for i, pid in enumerate(shown.id)}
+    for row in ranked.head(max_labels).itertuples() if max_labels is not None else ranked.itertuples():
+        i = position[row.id]
+        strong = row.kind == "capital" or row.id in STORY_TOWNS
+        text = escape(m.place_name(row))
+        m.labels.append(
+            Label(
+                float(px[i]),
+                float(py[i]),
+                (f"<b>{text}</b>" if strong else text,),
+                around(sizes[i] / 2 + 2),
+                size=13 if row.kind == "capital" else 12 if row.kind in ("city", "town") else 11,
+                may_displace=True,
+                clearance=_TOUCH,
+                key=dict(kind="place", trace=index, index=i),
+            )
+        )
+
+
+def noted(m: MapCanvas, rows: pd.DataFrame) -> None:
+    """Draw places the map tells about (a dam, an approximate place) with their events up to the map's date.
+
+    An approximate place is an open marker in a shaded disc of its uncertainty radius.
+    """
+    if rows.empty:
+        return
+    c, t = m.c, m.t
+    approx = rows[rows.approximate]
+    if not approx.empty:
+        ring_lon: list[Any] = []
+        ring_lat: list[Any] = []
+        for row in approx.itertuples():
+            lon, lat = geometry.circle(row.lon, row.lat, row.precision_m / 1000)
+            ring_lon += [*lon, None]
+            ring_lat += [*lat, None]
+        m.trace(
+            ring_lon[:-1],
+            ring_lat[:-1],
+            t(m.words["approx"]),
+            line=dict(color=c["highlight"], width=1),
+            fill=_rgba(c["highlight"], 0.18),
+            legendgroup="approx",
+            showlegend=False,
+            meta="approx:circle",
+            hoverinfo="skip",
+        )
+    index = m.trace(
+        rows.lon.tolist(),
+        rows.lat.tolist(),
+        t(m.words["approx"]) if rows.approximate.all() else t("Dam"),
+        mode="markers+text",
+        marker=dict(
+            size=[8 if a else 10 for a in rows.approximate],
+            symbol=["circle-open" if a else "diamond" for a in rows.approximate],
+            color=c["highlight"],
+            line=dict(width=2, color=c["highlight"]),
+        ),
+        text=[""] * len(rows),
+        legendgroup="approx",
+        legendrank=50,
+        meta="approx" if rows.approximate.all() else "noted",
+        hovertext=[hover(m, r) for r in rows.itertuples()],
+        hoverinfo="text",
+    )
+    for i, row in enumerate(rows.itertuples()):
+        happened = m.drawn_events[m.drawn_events.place_id == row.id]
+        lines = [
+            "<br>".join(textwrap.wrap(escape(t.field(e, "title")), 24)) + "<br>" + t.date(e.date)
+            for _, e in happened.iterrows()
+        ]
+        lines = lines or [escape(m.place_name(row))]
+        if row.approximate:
+            lines.append(f"<i>{t(m.words['approx_label'])} ±{row.precision_m / 1000:g} {t('km')}</i>")
+        px, py = m.to_px(row.lon, row.lat)
+        r_px = row.precision_m / 1000 / m.geo_frame.km_per_px(row.lat) if row.approximate else 6
+        m.obstacle(Box(px - r_px, py - r_px, px + r_px, py + r_px))
+        m.labels.insert(
+            0,
+            Label(
+                float(px),
+                float(py),
+                ("<br>".join(lines),),
+                tuple(spot_at(p, r_px + 3) for p in _NOTED_POSITIONS),
+                size=12,
+                may_displace=True,
+                clearance=_TOUCH,
+                key=dict(kind="place", trace=index, index=i),
+            ),
+        )
+
+
+def distance_line(m: MapCanvas, place: Any, near: tuple[float, float], km: float, text: str) -> None:
+    """Draw a dotted line from a place to the nearest point of something (a border, the front), labelled."""
+    m.trace(
+        [round(place.lon, 4), round(near[0], 4)],
+        [round(place.lat, 4), round(near[1], 4)],
+        text.replace("<br>", " "),
+        line=dict(color=m.c["text"], width=1.5, dash="dot"),
+        showlegend=False,
+        meta=f"distance:{place.id}:{km:.1f}",
+        hoverinfo="skip",
+    )
+    mid = ((place.lon + near[0]) / 2, (place.lat + near[1]) / 2)
+    px, py = m.to_px(*mid)
+    positions = ("bottom right", "bottom left", "middle right", "top right", "middle left")
+    m.labels.insert(
+        0,
+        Label(
+            float(px),
+            float(py),
+            (text,),
+            tuple(spot_at(p, 6) for p in positions),
+            size=11.5,
+            may_displace=True,
+            clearance=_TOUCH,
+            key=dict(kind="note"),
+        ),
+    )
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    h = hex_colour.lstrip("#")
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def control_alt(m: MapCanvas, shown: pd.DataFrame) -> str:
+    """Say, for the alt text, which towns shown were occupied, held or contested on the map's date."""
+    t = m.t
+    groups = {st: [m.place_name(r) for r in shown.itertuples() if status(r) == st] for st in STATUS_WORDS}
+    parts = []
+    for st, words in (
+        ("occupied", "Under Russian occupation on {date}: {towns}."),
+        ("held", "Held by Ukraine in Russia: {towns}."),
+        ("contested", "Contested: {towns}."),
+    ):
+        if groups[st]:
+            parts.append(t(words, date=t.date(m.as_of), towns=", ".join(groups[st])))
+    return " ".join(parts)

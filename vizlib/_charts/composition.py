@@ -1,0 +1,255 @@
+"""The part-to-whole panel of the north-korea chart: the troops massed in Kursk, and the North Korean part.
+
+A whole and its part are drawn one inside the other only when one report gave
+both (same publication, same day, same place). Otherwise the numbers are two
+separate claims: two bars side by side, said to be separate, never nested.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from vizlib import _text, meta
+from vizlib._canvas import Canvas, Panel
+from vizlib._charts.axes import y_ticks
+from vizlib._charts.marks import HOVER, customdata
+from vizlib._charts.words import figure, short_who, value
+from vizlib._labels import Box
+
+
+def select(claims: pd.DataFrame, total_id: str) -> tuple[pd.DataFrame | None, pd.DataFrame | None, bool]:
+    """Return the total claim, the North Korean claims in Kursk to set beside it, and whether they nest.
+
+    They nest when the same publication gave them on the same day; else the
+    nearest later North Korean claims in Kursk (within two weeks) are separate claims.
+    """
+    total = claims[claims["id"] == total_id]
+    if total.empty:
+        return None, None, False
+    whole = total.iloc[0]
+    kursk = claims[claims["subject"] == "nk_troops_kursk"]
+    same = kursk[(kursk["claim_date"] == whole["claim_date"]) & (kursk["publication"] == whole["publication"])]
+    if not same.empty:
+        return total, same.reset_index(drop=True), True
+    start = whole["claim_date"]
+    later = kursk[(kursk["claim_date"] >= start) & (kursk["claim_date"] <= start + pd.Timedelta(days=14))]
+    if later.empty:
+        return None, None, False
+    return total, later.sort_values(["claim_date", "id"]).head(1).reset_index(drop=True), False
+
+
+def heading(cv: Canvas, text: str, xref: str, yref: str) -> None:
+    """Write a panel heading above the panel's top-left corner."""
+    cv.fig.add_annotation(
+        name="panel-heading",
+        text=f"<b>{meta.escape(text)}</b>",
+        x=0,
+        y=1,
+        xref=f"{xref} domain",
+        yref=f"{yref} domain",
+        xanchor="left",
+        yanchor="bottom",
+        showarrow=False,
+        font=dict(size=13, color=cv.c["text"]),
+    )
+
+
+def heading_box(panel: Panel, text: str) -> Box:
+    """Return the pixel box of a panel heading, just above the panel."""
+    width, _ = _text.text_size(f"<b>{text}</b>", 13)
+    return Box(panel.box.x0, panel.box.y0 - 18, panel.box.x0 + width, panel.box.y0 + 4)
+
+
+def draw(cv: Canvas, total: pd.DataFrame, parts: pd.DataFrame, nested: bool, axes: Any, panel_px: float) -> None:
+    """Draw the whole as an outline bar and the North Korean claim inside it (one report) or beside it."""
+    t, c = cv.t, cv.c
+    xref, yref = axes.xaxis.plotly_name.replace("axis", ""), axes.yaxis.plotly_name.replace("axis", "")
+    where = dict(row=1, col=2)
+    whole, part = total.iloc[0], parts.iloc[0]
+    x_whole, x_part, width = (0, 0, 0.6) if nested else (-0.28, 0.28, 0.4)
+    cv.fig.add_trace(
+        go.Bar(
+            x=[x_whole],
+            y=[value(whole)],
+            width=[1 if nested else width],
+            name=t("All troops in Kursk oblast (claim)"),
+            marker=dict(color=c["background"], line=dict(color=c["text"], width=1.5)),
+            customdata=customdata(total, cv),
+            hovertemplate=HOVER,
+            showlegend=False,
+        ),
+        **where,
+    )
+    cv.fig.add_trace(
+        go.Bar(
+            x=[x_part],
+            y=[value(part)],
+            width=[width * (0.8 if nested else 1)],
+            name=t("North Korean troops in Kursk oblast (claim)"),
+            marker=dict(color=c["north_korea"], line=dict(width=0)),
+            customdata=customdata(parts.head(1), cv),
+            hovertemplate=HOVER,
+            showlegend=False,
+        ),
+        **where,
+    )
+    if part["bound"] == "at_least":  # a lower bound: the bar may go higher
+        cv.fig.add_trace(
+            go.Scatter(
+                x=[x_part],
+                y=[value(part)],
+                mode="markers",
+                showlegend=False,
+                hoverinfo="skip",
+                marker=dict(symbol="triangle-up", size=13, color=c["north_korea"]),
+                name=t("at least"),
+            ),
+            **where,
+        )
+    said = t.date(whole["claim_date"], "day")
+    source = f"{meta.escape(t(short_who(whole['claimant'])))}<br>{meta.escape(whole['publication'])}, {said}"
+    part_who = meta.escape(t(short_who(part["claimant"]))) + f", {t.date(part['claim_date'], 'day')}"
+    y_top = value(whole) * panel_px / (panel_px - 52)  # room above the whole for its three-line label
+    notes = [
+        (
+            x_whole,
+            value(whole),
+            "bottom",
+            f"<b>{meta.escape(figure(whole, t))} {t('in all')}</b><br>{source}",
+            c["text"],
+        )
+    ]
+    if nested:
+        notes.append(
+            (
+                x_part,
+                value(part),
+                "bottom",
+                f"<b>{t('North Korean')}: {meta.escape(figure(part, t))}</b><br>{t('same report')}",
+                c["text"],
+            )
+        )
+        label_top = value(part) + 40 / panel_px * y_top
+        if (value(whole) - label_top) / y_top * panel_px >= 3 * 14:
+            remainder = t("Russian<br>(the rest, not<br>claimed separately)")
+            notes.append((x_whole, (label_top + value(whole)) / 2, "middle", remainder, c["muted"]))
+    else:
+        notes.append(
+            (
+                x_part,
+                value(part),
+                "bottom",
+                f"<b>{t('North Korean')}:<br>{meta.escape(figure(part, t))}</b><br>{part_who}",
+                c["text"],
+            )
+        )
+        notes.append(
+            (0, y_top * 0.02, "bottom", f"<i>{t('separate claims,<br>not parts of one whole')}</i>", c["muted"])
+        )
+    for x, y, anchor, text, color in notes:
+        cv.fig.add_annotation(
+            name="composition-label",
+            text=text,
+            x=x,
+            y=y,
+            xref=xref,
+            yref=yref,
+            yanchor=anchor,
+            yshift=4 if anchor == "bottom" else 0,
+            showarrow=False,
+            font=dict(size=11, color=color),
+            bgcolor=c["background"] if color == c["text"] and y != value(whole) else None,
+        )
+    heading(cv, t("All troops in Kursk oblast"), xref, yref)
+    cv.fig.update_xaxes(range=[-0.6, 0.6], showticklabels=False, showline=True, ticks="", **where)
+    values, labels = y_ticks(y_top, value(whole), 3, t=t)
+    cv.fig.update_yaxes(range=[0, y_top], tickvals=values, ticktext=labels, zeroline=True, **where)
+
+
+def draw_bar(cv: Canvas, total: pd.DataFrame, parts: pd.DataFrame, nested: bool, axes: Any) -> None:
+    """Draw the whole and the North Korean claim as horizontal bars under the dated panels (narrow charts).
+
+    One outline bar for the whole; the part inside it when one report gave both, else under it as a
+    separate claim.
+    """
+    t, c = cv.t, cv.c
+    xref, yref = axes.xaxis.plotly_name.replace("axis", ""), axes.yaxis.plotly_name.replace("axis", "")
+    where = dict(row=3, col=1)
+    whole, part = total.iloc[0], parts.iloc[0]
+    y_whole, y_part = (0, 0) if nested else (0.5, -0.5)
+    cv.fig.add_trace(
+        go.Bar(
+            y=[y_whole],
+            x=[value(whole)],
+            orientation="h",
+            width=[0.8 if nested else 0.6],
+            name=t("All troops in Kursk oblast (claim)"),
+            marker=dict(color=c["background"], line=dict(color=c["text"], width=1.5)),
+            customdata=customdata(total, cv),
+            hovertemplate=HOVER,
+            showlegend=False,
+        ),
+        **where,
+    )
+    cv.fig.add_trace(
+        go.Bar(
+            y=[y_part],
+            x=[value(part)],
+            orientation="h",
+            width=[0.5 if nested else 0.6],
+            name=t("North Korean troops in Kursk oblast (claim)"),
+            marker=dict(color=c["north_korea"], line=dict(width=0)),
+            customdata=customdata(parts.head(1), cv),
+            hovertemplate=HOVER,
+            showlegend=False,
+        ),
+        **where,
+    )
+    if part["bound"] == "at_least":  # a lower bound: the bar may go further
+        cv.fig.add_trace(
+            go.Scatter(
+                x=[value(part)],
+                y=[y_part],
+                mode="markers",
+                showlegend=False,
+                hoverinfo="skip",
+                marker=dict(symbol="triangle-right", size=12, color=c["north_korea"]),
+                name=t("at least"),
+            ),
+            **where,
+        )
+    said = t.date(whole["claim_date"], "day")
+    who = f"{meta.escape(t(short_who(whole['claimant'])))}, {meta.escape(whole['publication'])}, {said}"
+    notes = [
+        (value(whole), y_whole, "right", f"<b>{meta.escape(figure(whole, t))} {t('in all')}</b> ({who})", c["text"]),
+        (
+            value(part) * 1.03,
+            y_part,
+            "left",
+            f"<b>{t('North Korean')}: {meta.escape(figure(part, t))}</b>"
+            + (f" ({t('same report')})" if nested else f" ({t('a separate claim')})"),
+            c["text"],
+        ),
+    ]
+    for x, y, anchor, text, color in notes:
+        cv.fig.add_annotation(
+            name="composition-label",
+            text=text,
+            x=x,
+            y=y,
+            xref=xref,
+            yref=yref,
+            xanchor=anchor,
+            yanchor="bottom" if anchor == "right" else "middle",
+            yshift=14 if anchor == "right" else 0,
+            showarrow=False,
+            font=dict(size=11, color=color),
+            bgcolor=c["background"] if anchor == "left" else None,
+        )
+    heading(cv, t("All troops in Kursk oblast"), xref, yref)
+    values, labels = y_ticks(value(whole), value(whole), 2, t=t)
+    cv.fig.update_xaxes(range=[0, value(whole) * 1.02], tickvals=values, ticktext=labels, showline=True, **where)
+    cv.fig.update_yaxes(range=[-1, 1] if not nested else [-0.6, 1.1], visible=False, **where)

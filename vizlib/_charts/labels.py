@@ -1,0 +1,220 @@
+"""Direct labels of claims: the figure and who claimed it, placed clear of marks, key and each other."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+
+import pandas as pd
+
+from vizlib import meta
+from vizlib._canvas import Canvas, Panel
+from vizlib._charts.marks import dodge
+from vizlib._charts.words import figure, short_who, value
+from vizlib._labels import Box, Label, Spot, place
+from vizlib.i18n import Words
+
+#: Candidates around a point marker, best first; the diagonal shifts keep the text's corner off the marker.
+AROUND = (
+    Spot("left", "middle", 9, 0),
+    Spot("right", "middle", -9, 0),
+    Spot("left", "bottom", 8, -8),
+    Spot("left", "top", 8, 8),
+    Spot("right", "bottom", -8, -8),
+    Spot("right", "top", -8, 8),
+    Spot("center", "bottom", 0, -9),
+    Spot("center", "top", 0, 9),
+    # a second ring, further off, for crowded days
+    Spot("left", "bottom", 8, -24),
+    Spot("left", "top", 8, 24),
+    Spot("right", "bottom", -8, -24),
+    Spot("right", "top", -8, 24),
+)
+#: Candidates for a range bar's label, anchored at the top of the bar.
+BESIDE_BAR = (
+    Spot("left", "top", 8, -6),
+    Spot("right", "top", -8, -6),
+    Spot("left", "bottom", 8, 0),
+    Spot("right", "bottom", -8, 0),
+    *AROUND,
+)
+#: Pixels kept between a chart label and anything else.
+CLEARANCE = 2
+
+
+def groups(rows: pd.DataFrame, x_col: str, days: int = 10) -> list[pd.DataFrame]:
+    """Group claims of the same figure, kind and subject made within ``days`` of each other (one label each)."""
+    same_as = [
+        (r.subject, r.basis, r.bound, r.low if pd.notna(r.low) else None, r.high if pd.notna(r.high) else None)
+        for r in rows.itertuples()
+    ]
+    out: list[list[int]] = []
+    for k, (i, row) in enumerate(rows.iterrows()):
+        for group in out:
+            first = rows.index.get_loc(group[0])
+            if same_as[first] == same_as[k] and abs((row[x_col] - rows.loc[group[-1], x_col]).days) <= days:
+                group.append(i)
+                break
+        else:
+            out.append([i])
+    return [rows.loc[g] for g in out]
+
+
+def claims(
+    cv: Canvas,
+    rows: pd.DataFrame,
+    panel: Panel,
+    obstacles: list[Box],
+    x_col: str,
+    xref: str = "x",
+    yref: str = "y",
+    compact: bool = False,
+    event_lines: Sequence[Box] = (),
+) -> None:
+    """Label every claim (claims of the same figure close in time share one label).
+
+    A label names the figure (as bounded: ``~11,000``, ``10,000+``, ``up to 4,000``),
+    what it counts when that is not the strength present, and who claimed it,
+    with dates when they differ from the mark's; shorter wordings (who only,
+    narrower lines) are used where the full one has no room, and always when
+    ``compact``. The hover keeps every detail. Event lines are kept clear of
+    where possible; a label that must cross one is drawn on the background colour.
+    """
+    drawn = dodge(rows, panel, x_col)
+    labels, anchors = [], []
+    clusters = _stacked(groups(rows, x_col), panel, x_col)
+    essential = _essential(clusters, x_col)
+    for k, cluster in enumerate(clusters):
+        first = cluster[0].iloc[0]
+        texts = wordings(cluster[0], x_col, cv.t) if len(cluster) == 1 else stacked_wordings(cluster, x_col, cv.t)
+        if compact and len(texts) > 1:
+            texts = texts[1:]
+        x, y = drawn[cluster[0].index[0]], value(first)
+        spots = BESIDE_BAR if first["bound"] == "range" or len(cluster) > 1 else AROUND
+        xs = [panel.x(drawn[i]) for group in cluster for i in group.index]
+        spots = _beside(spots, panel.x(x) - min(xs), max(xs) - panel.x(x))
+        labels.append(
+            Label(
+                panel.x(x),
+                panel.y(y),
+                tuple(texts),
+                spots,
+                size=11,
+                required=k in essential,
+                priority=0 if k in essential else 1,
+                annotation=True,
+                clearance=CLEARANCE,
+            )
+        )
+        anchors.append((x, y))
+    place(labels, panel.box, obstacles, lines=event_lines, try_orders=True)
+    for label, (x, y) in zip(labels, anchors, strict=True):
+        if not label.placed:
+            continue  # a crowded chart labels what matters most; the mark keeps its hover and its row of data
+        text, spot, _ = label.chosen
+        cv.fig.add_annotation(
+            name="claim-label",
+            text=text,
+            x=x,
+            y=y,
+            xref=xref,
+            yref=yref,
+            xanchor=spot.xanchor,
+            yanchor=spot.yanchor,
+            xshift=spot.dx,
+            yshift=-spot.dy,
+            align={"left": "left", "right": "right"}.get(spot.xanchor, "center"),
+            showarrow=False,
+            font=dict(size=11, color=cv.c["text"]),
+            bgcolor=cv.c["background"] if label.crosses_line else None,
+        )
+
+
+def _beside(spots: tuple[Spot, ...], left: float, right: float) -> tuple[Spot, ...]:
+    """Return ``spots`` moved out past marks drawn ``left``/``right`` pixels either side of the anchor."""
+    shift = {"left": right, "right": -left, "center": 0}
+    return tuple(Spot(s.xanchor, s.yanchor, s.dx + shift[s.xanchor], s.dy) for s in spots)
+
+
+def _stacked(base: list[pd.DataFrame], panel: Panel, x_col: str) -> list[list[pd.DataFrame]]:
+    """Merge label groups whose marks stand one above the other at the same date (one label lists them all).
+
+    Two claims about the same day less than :data:`STACK_PX` apart would get labels that crowd each
+    other or read as the other mark's; one label listing both, top to bottom, shows they disagree.
+    """
+    out: list[list[pd.DataFrame]] = []
+    for group in sorted(base, key=lambda g: -value(g.iloc[0])):
+        row = group.iloc[0]
+        for cluster in out:
+            other = cluster[-1].iloc[0]
+            same_day = row[x_col] == other[x_col]
+            if same_day and abs(panel.y(value(row)) - panel.y(value(other))) < STACK_PX:
+                cluster.append(group)
+                break
+        else:
+            out.append([group])
+    return out
+
+
+def _essential(clusters: list[list[pd.DataFrame]], x_col: str) -> set[int]:
+    """Return the labels a chart must show: the first and last claims in time, the largest and smallest numbers.
+
+    The others are shown where they find room of their own.
+    """
+    dates = [c[0][x_col].iloc[0] for c in clusters]
+    values = [value(c[0].iloc[0]) for c in clusters]
+    if not clusters:
+        return set()
+    last = len(dates) - 1 - dates[::-1].index(max(dates))
+    return {dates.index(min(dates)), last, values.index(max(values)), values.index(min(values))}
+
+
+#: Marks of one day closer than this (pixels) share one label.
+STACK_PX = 60
+
+
+def stacked_wordings(cluster: list[pd.DataFrame], x_col: str, t: Words) -> list[str]:
+    """Return the wordings of a label listing several claims of one day, top mark first."""
+    full, short = [], []
+    for group in cluster:
+        first = group.iloc[0]
+        qualifier = QUALIFIERS.get(first["subject"]) or QUALIFIERS.get(first["basis"])
+        number = f"<b>{meta.escape(figure(first, t))}</b>" + (f" {t(qualifier)}" if qualifier else "")
+        names = ", ".join(dict.fromkeys(t(short_who(c)) for c in group["claimant"]))
+        said = dict.fromkeys(t.date(d, "day") for d in group["claim_date"] if d != first[x_col])
+        full.append(f"{number} {meta.escape(names)}" + (f", {t('said {date}', date=', '.join(said))}" if said else ""))
+        short.append(f"{number} {meta.escape(names)}")
+    return list(dict.fromkeys(["<br>".join(full), "<br>".join(short), ", ".join(short)]))
+
+
+#: What a label adds after the number when the number is not the strength present at the date.
+QUALIFIERS = {"cumulative": "moved in", "expected": "expected", "ru_nk_troops_kursk": "incl. North Koreans"}
+
+
+def wordings(group: pd.DataFrame, x_col: str, t: Words) -> list[str]:
+    """Return a claim label's wordings, longest first: with dates, then who only, narrower and narrower."""
+    first = group.iloc[0]
+    qualifier = QUALIFIERS.get(first["subject"]) or QUALIFIERS.get(first["basis"])
+    number = f"<b>{meta.escape(figure(first, t))}</b>" + (f" {t(qualifier)}" if qualifier else "")
+    names = []
+    for row in group.itertuples():
+        who = t(short_who(row.claimant))
+        if len(group) > 1:
+            who += f" {t.date(row.claim_date, 'day')}"
+        elif pd.notna(getattr(row, x_col)) and row.claim_date != getattr(row, x_col):
+            who += ", " + t("said {date}", date=t.date(row.claim_date, "day"))
+        names.append(who)
+    if len(group) > 1:
+        full = [n.replace(" ", "\u00a0") for n in names]
+    else:
+        full = textwrap.wrap(names[0], 30, break_long_words=False)
+    who_only = ", ".join(dict.fromkeys(t(short_who(c)) for c in group["claimant"]))
+    options = [[number, *map(meta.escape, full)]]
+    for width in (22, 14):
+        options.append([number, *map(meta.escape, textwrap.wrap(who_only, width, break_long_words=False))])
+    claimants = list(dict.fromkeys(t(short_who(c)) for c in group["claimant"]))
+    if len(claimants) > 2:  # "Pentagon and 2 more": the hover names them all
+        options.append([number, meta.escape(t("{who} and {n} more", who=claimants[0], n=len(claimants) - 1))])
+    if len(who_only) <= 16:  # one line, where two do not fit: "~10,000 Pentagon"
+        options.append([f"{number} {meta.escape(who_only)}"])
+    return list(dict.fromkeys("<br>".join(lines) for lines in options))

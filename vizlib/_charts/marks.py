@@ -1,0 +1,252 @@
+"""Claims as marks, drawn as honestly as they were said, and the key that explains them.
+
+* one number (exact or about): a dot;
+* a range: a floating bar from low to high;
+* a lower bound only ("at least", "more than"): an up-pointing triangle at the bound;
+* an upper bound only ("up to", "as many as"): a down-pointing triangle at the bound (never a bar from 0);
+* a running total since the start or an expected total: hollow, so it does not read as the strength present.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from vizlib import _text, meta
+from vizlib._canvas import Canvas, Panel
+from vizlib._charts.words import BASIS_KEYS, BOUND_KEYS, figure, side_color, side_name, value
+from vizlib._labels import Box
+
+MARKER = 11
+_BASIS_SYMBOLS = {"count": "circle", "cumulative": "circle", "expected": "diamond", "peak": "circle"}
+_BOUND_SYMBOLS = {"at_least": "triangle-up", "up_to": "triangle-down"}
+HOLLOW = {"cumulative", "expected", "peak"}
+_KEY_WRAP = 26  # characters per line of a legend entry
+HOVER = (
+    "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>"
+    "Claimed %{customdata[3]}, describes %{customdata[4]}<br>"
+    "<b>%{customdata[5]}</b> (%{customdata[6]})<br>%{customdata[7]}<extra></extra>"
+)
+
+
+def extent(rows: pd.DataFrame) -> pd.DataFrame:
+    """Return ``rows`` with ``y0``/``y1``: the numbers a claim's mark spans (a bound or a range)."""
+    ranged = rows["bound"] == "range"
+    at = rows.apply(value, axis=1) if not rows.empty else pd.Series(dtype=float)
+    return rows.assign(y0=rows["low"].where(ranged, at), y1=rows["high"].where(ranged, at))
+
+
+def symbol(row: Any) -> str:
+    """Return the marker symbol of a claim: its bound's triangle, or its kind's shape."""
+    return _BOUND_SYMBOLS.get(row.bound, _BASIS_SYMBOLS[row.basis])
+
+
+def dodge(rows: pd.DataFrame, panel: Panel, x_col: str) -> pd.Series:
+    """Return drawing dates: claims whose marks would overlap are spread side by side."""
+    rows = extent(rows)
+    gap_days = (MARKER + 2) / panel.px_per_x()
+    tol = (MARKER / 2) * panel.y_per_px()
+    order = rows.sort_values([x_col, "y0"], kind="stable").index
+    clusters: list[list[int]] = []
+    for i in order:
+        row = rows.loc[i]
+        for cluster in clusters:
+            near = any(
+                abs((rows.loc[j, x_col] - row[x_col]) / pd.Timedelta(days=1)) < gap_days
+                and rows.loc[j, "y0"] - tol <= row["y1"]
+                and row["y0"] - tol <= rows.loc[j, "y1"]
+                for j in cluster
+            )
+            if near:
+                cluster.append(i)
+                break
+        else:
+            clusters.append([i])
+    drawn = rows[x_col].astype("datetime64[ms]")
+    for cluster in clusters:
+        if len(cluster) == 1:
+            continue
+        dates = rows.loc[cluster, x_col]
+        centre = dates.min() + (dates.max() - dates.min()) / 2
+        for k, i in enumerate(cluster):
+            drawn[i] = (centre + pd.Timedelta(days=(k - (len(cluster) - 1) / 2) * gap_days)).round("s")
+    return drawn
+
+
+def customdata(rows: pd.DataFrame, cv: Canvas) -> list[list[str]]:
+    """Return the hover fields of each claim: id, claimant, publication, dates, figure, kind, note."""
+    esc, t = meta.escape, cv.t
+    out = []
+    for row in rows.itertuples():
+        publication = row.publication if not isinstance(row.via, str) else f"{row.publication} ({t('via')} {row.via})"
+        kind = t(BASIS_KEYS[row.basis]) + "; " + t(BOUND_KEYS[row.bound])
+        if row.attribution == "derived":
+            kind += "; " + t("derived from the claimant's numbers")
+        out.append(
+            [
+                row.id,
+                esc(row.claimant),
+                esc(publication),
+                t.date(row.claim_date),
+                t.date(row.refers_to) if pd.notna(row.refers_to) else t("date not given"),
+                esc(figure(row, t)),
+                kind,
+                "<br>".join(textwrap.wrap(esc(row.note if isinstance(row.note, str) else ""), 60)),
+            ]
+        )
+    return out
+
+
+def claims(cv: Canvas, rows: pd.DataFrame, panel: Panel, x_col: str, **where: Any) -> list[Box]:
+    """Draw each claim once, as its bound and kind say; return the marks' pixel boxes."""
+    rows = extent(rows).assign(drawn_x=dodge(rows, panel, x_col), symbol=[symbol(r) for r in rows.itertuples()])
+    c, obstacles = cv.c, []
+    for (side, basis, bound), group in rows.groupby(["claimant_side", "basis", "bound"], sort=False):
+        color = side_color(side, c)
+        common = dict(
+            name=f"{side_name(side, rows, cv.t)}: {cv.t(BASIS_KEYS[basis])}, {cv.t(BOUND_KEYS[bound])}",
+            legendgroup=side,
+            showlegend=False,
+            customdata=customdata(group, cv),
+            hovertemplate=HOVER,
+        )
+        hollow = basis in HOLLOW
+        if bound == "range":
+            trace = go.Bar(
+                x=group["drawn_x"],
+                y=group["y1"] - group["y0"],
+                base=group["y0"],
+                width=[(MARKER - 3) / panel.px_per_x() * 86_400_000] * len(group),
+                marker=dict(color=c["background"] if hollow else color, line=dict(color=color, width=2)),
+                **common,
+            )
+        else:
+            trace = go.Scatter(
+                x=group["drawn_x"],
+                y=group["y1"],
+                mode="markers",
+                marker=dict(
+                    size=MARKER + (2 if bound in _BOUND_SYMBOLS else 0),
+                    symbol=list(group["symbol"]),
+                    color=c["background"] if hollow else color,
+                    line=dict(color=color if hollow else c["background"], width=2 if hollow else 1),
+                ),
+                **common,
+            )
+        cv.fig.add_trace(trace, **where)
+        for r in group.itertuples():
+            x, half = panel.x(r.drawn_x), MARKER / 2 + 1
+            obstacles.append(Box(x - half, panel.y(r.y1) - half, x + half, panel.y(r.y0) + half))
+    return obstacles
+
+
+Entry = tuple[str, dict[str, Any]]
+#: A key under the chart: rows 19 px apart, each entry its text plus 40 px of swatch and gap.
+_ROW_PX, _SWATCH_PX = 19, 40
+
+
+def key_entries(rows: pd.DataFrame, c: dict[str, str], t: Any) -> list[Entry]:
+    """Return the key's entries (name, marker) that explain colour (side), fill (kind) and shape (bound)."""
+    entries = []
+    for side in dict.fromkeys(rows["claimant_side"]):
+        marker = dict(symbol="circle", color=side_color(side, c), size=MARKER, line=dict(width=0))
+        entries.append((side_name(side, rows, t), marker))
+    outline = dict(size=MARKER, color=c["background"], line=dict(color=c["text"], width=2))
+    for basis in dict.fromkeys(rows["basis"]):
+        if basis in HOLLOW - {"peak"}:
+            # the key shows the hollow mark as drawn: a bar when every such claim is a range
+            ranged = (rows.loc[rows["basis"] == basis, "bound"] == "range").all()
+            shape = "square" if ranged else _BASIS_SYMBOLS[basis]
+            entries.append((t("Hollow: {kind}", kind=t(BASIS_KEYS[basis])), dict(outline, symbol=shape)))
+    solid = dict(size=MARKER + 2, color=c["text"], line=dict(width=0))
+    if (rows["bound"] == "at_least").any():
+        entries.append((t("At least (a lower bound)"), dict(solid, symbol="triangle-up")))
+    if (rows["bound"] == "up_to").any():
+        entries.append((t("Up to (an upper bound)"), dict(solid, symbol="triangle-down")))
+    if (rows["bound"] == "range").any():
+        bar = dict(symbol="line-ns", size=14, line=dict(color=c["text"], width=5))
+        entries.append((t("Bar: a range (low to high)"), bar))
+    return entries
+
+
+def key_below_px(entries: list[Entry], plot_width: float) -> float:
+    """Return the height of the key laid out in columns under a chart ``plot_width`` pixels wide."""
+    if not entries:
+        return 0
+    column = max(_text.text_size(name, 12)[0] for name, _ in entries) + 8 + _SWATCH_PX
+    per_row = max(1, int(plot_width // column))
+    return -(-len(entries) // per_row) * _ROW_PX + 10
+
+
+def key(
+    cv: Canvas,
+    entries: list[Entry],
+    panel: Panel,
+    obstacles: list[Box],
+    event_xs: Sequence[float] = (),
+    prefer_right: bool = False,
+) -> tuple[Box | None, dict[str, Any]]:
+    """Add the key's entries to the legend; return the box it covers in the plot (None under it) and its layout.
+
+    Under the chart when the canvas kept room for it (narrow sizes), else inside the plot,
+    between event lines and clear of the marks.
+    """
+    below = cv.key_px > 0
+    names = [name if below else "<br>".join(textwrap.wrap(name, _KEY_WRAP)) for name, _ in entries]
+    for name, (_, marker) in zip(names, entries, strict=True):
+        cv.fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, marker=marker, hoverinfo="skip"))
+    if below:
+        column = max(_text.text_size(name, 12)[0] for name in names) + 8
+        return None, dict(
+            orientation="h",
+            x=0,
+            xanchor="left",
+            y=-34 / cv.plot.height,
+            yanchor="top",
+            entrywidth=column,
+            entrywidthmode="pixels",
+            bgcolor=cv.c["background"],
+            itemsizing="constant",
+            traceorder="normal",
+        )
+    width = max(_text.text_size(line, 12)[0] for name in names for line in name.split("<br>")) + 36
+    height = sum(19 + 15 * name.count("<br>") for name in names) + 8
+    box = _spot(panel, width, height, obstacles, event_xs, prefer_right)
+    return box, legend_at(box, cv.plot, cv.c)
+
+
+def legend_at(box: Box, plot: Box, c: dict[str, str]) -> dict[str, Any]:
+    """Return the plotly legend layout that puts its top-left corner at the box's (paper coordinates of ``plot``)."""
+    return dict(
+        orientation="v",
+        x=(box.x0 - plot.x0) / plot.width,
+        y=(plot.y1 - box.y0) / plot.height,
+        xanchor="left",
+        yanchor="top",
+        bgcolor=c["background"],
+        tracegroupgap=0,
+        itemsizing="constant",
+    )
+
+
+def _spot(panel: Panel, width: float, height: float, obstacles: list[Box], event_xs, prefer_right: bool) -> Box:
+    """Find room for the legend inside the plot: between event lines, clear of the marks."""
+    box = panel.box
+    edges = sorted([box.x0, box.x1, *event_xs])
+    candidates = []
+    for top in (box.y1 - 4 - height, box.y0 + 4):
+        for a, b in zip(edges, edges[1:], strict=False):
+            if b - a >= width + 12:
+                candidates += [
+                    Box(a + 6, top, a + 6 + width, top + height),
+                    Box(b - 6 - width, top, b - 6, top + height),
+                ]
+    if not candidates:
+        candidates = [Box(box.x0 + 4, box.y1 - 4 - height, box.x0 + 4 + width, box.y1 - 4)]
+    if prefer_right:
+        candidates.sort(key=lambda cand: -cand.x1)
+    return min(candidates, key=lambda cand: sum(cand.pad(4).overlap(o) for o in obstacles))

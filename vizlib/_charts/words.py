@@ -1,0 +1,111 @@
+"""How claims read: the claimant's side, the kind of number, names short and long, the figure itself."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+
+from vizlib import theme
+from vizlib.i18n import Words
+
+#: Legend words for the claimant's side (several sides: the claimants are named instead).
+SIDE_NAMES = {
+    "UA": "Ukrainian sources",
+    "RU": "Russian officials",
+    "US": "US officials",
+    "KR": "South Korean officials",
+}
+#: What kind of number a claim is, as the hover and alt text say it.
+BASIS_KEYS = {
+    "count": "present at the date",
+    "cumulative": "moved in since the start",
+    "expected": "expected or planned total",
+    "peak": "largest value reached",
+}
+#: What a bound means, as the hover says it.
+BOUND_KEYS = {
+    "exact": "as given",
+    "about": "approximate (about)",
+    "range": "a range",
+    "at_least": "a lower bound (at least)",
+    "up_to": "an upper bound (up to)",
+}
+_INSTITUTION_WORDS = {
+    "Department",
+    "Service",
+    "Staff",
+    "Chiefs",
+    "Council",
+    "Ministry",
+    "Agency",
+    "Office",
+    "Forces",
+    "Command",
+}
+
+
+def who(claimant: str) -> str:
+    """Return the claimant's name without titles in brackets or job description."""
+    without_brackets = re.sub(r"\s*\([^)]*\)", "", claimant)
+    return without_brackets.split(",")[0].strip() or claimant
+
+
+def short_who(claimant: str) -> str:
+    """Return a label-sized name: an acronym in brackets, a person's surname, or the body's name."""
+    acronym = re.search(r"\(([A-Z]{2,6})\)", claimant)
+    if acronym:
+        return acronym.group(1)
+    name = who(claimant)
+    words = name.split()
+    acronym_first = len(words) > 1 and re.fullmatch(r"[A-Z]{2,6}", words[0]) and words[1].islower()
+    if acronym_first and words[1] not in ("and", "or"):
+        return words[0]  # "NIS director Cho Tae-yong" -> "NIS"
+    looks_personal = (
+        2 <= len(words) <= 4
+        and all(w[:1].isupper() for w in words)
+        and "-" not in words[-1]
+        and not _INSTITUTION_WORDS.intersection(words)
+    )
+    return words[-1] if looks_personal and not name.isupper() else name
+
+
+def side_name(side: str, rows: pd.DataFrame, t: Words) -> str:
+    """Return the legend words for a side: the side's sources, or, for several sides, who they are."""
+    if side == "multi":
+        names = dict.fromkeys(who(c) for c in rows.loc[rows["claimant_side"] == "multi", "claimant"])
+        return t("{names} (joint)", names=" / ".join(t(n) for n in names))
+    return t(SIDE_NAMES[side])
+
+
+def value(row: Any) -> float:
+    """Return the number a claim's mark sits at: the bound it gives, or the top of a range."""
+    return row.low if row.bound == "at_least" else row.high
+
+
+def figure(row: Any, t: Words) -> str:
+    """Return a claim's number as printed: ``30,000–45,000``, ``~11,000``, ``10,000+``, ``up to 8,000``.
+
+    A number the publication derived from the claimant's own numbers ends in an
+    asterisk; the chart's notes say how it was derived.
+    """
+    bound = row.bound
+    if bound == "range":
+        text = t.number_range(row.low, row.high)
+    elif bound == "at_least":
+        text = t("{n}+", n=t.number(row.low))
+    elif bound == "up_to":
+        text = t("up to {n}", n=t.number(row.high))
+    elif bound == "about":
+        text = "~" + t.number(row.high)
+    else:
+        text = t.number(row.high)
+    if row.unit == "km2":
+        text += "\u00a0" + t("km²")
+    return text + ("*" if row.attribution == "derived" else "")
+
+
+def side_color(side: str, c: dict[str, str]) -> str:
+    """Return the colour of a claimant's side in palette ``c``."""
+    return c[theme.SIDE_COLOR_KEYS[side]]

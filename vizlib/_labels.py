@@ -1,0 +1,313 @@
+"""One label engine for maps and charts: boxes, candidate spots, a placer with priorities.
+
+plotly draws text where it is told and does not avoid overlaps, so builders
+describe each label before plotly draws anything: an anchor point in figure
+pixels (y down), its wordings (best first), the spots it may take around the
+anchor, and a priority. :func:`place` picks, level by level, the first wording
+and spot whose box lies inside the plot and clear of the obstacles (markers,
+legend, inset, scale bar) and of the labels placed before. A required label
+(a chart's claim) always gets the spot of least overlap; an optional one (a
+map's town) is left out when nothing is free, and may then take the place of
+one neighbour that can move elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from vizlib._text import annotation_size, text_size
+
+XAnchor = Literal["left", "center", "right"]
+YAnchor = Literal["top", "middle", "bottom"]
+
+
+@dataclass(frozen=True)
+class Box:
+    """An axis-aligned box in figure pixels: x to the right, y down."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    def overlap(self, other: Box) -> float:
+        """Return the area shared with ``other`` (0 when apart)."""
+        w = min(self.x1, other.x1) - max(self.x0, other.x0)
+        h = min(self.y1, other.y1) - max(self.y0, other.y0)
+        return w * h if w > 0 and h > 0 else 0.0
+
+    def overlaps(self, other: Box) -> bool:
+        """Tell whether the boxes share any area."""
+        return self.x0 < other.x1 and other.x0 < self.x1 and self.y0 < other.y1 and other.y0 < self.y1
+
+    def inside(self, other: Box) -> bool:
+        """Tell whether this box lies within ``other``."""
+        return self.x0 >= other.x0 and self.y0 >= other.y0 and self.x1 <= other.x1 and self.y1 <= other.y1
+
+    def pad(self, px: float) -> Box:
+        """Return the box grown by ``px`` on every side (shrunk when negative)."""
+        return Box(self.x0 - px, self.y0 - px, self.x1 + px, self.y1 + px)
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+    @property
+    def center(self) -> tuple[float, float]:
+        return (self.x0 + self.x1) / 2, (self.y0 + self.y1) / 2
+
+    def area_outside(self, bounds: Box) -> float:
+        """Return the area of this box that lies outside ``bounds``."""
+        return self.width * self.height - self.overlap(bounds)
+
+
+@dataclass(frozen=True)
+class Spot:
+    """Where a label may go: which side of its text sits on the anchor, and a shift in pixels (y down)."""
+
+    xanchor: XAnchor
+    yanchor: YAnchor
+    dx: float = 0
+    dy: float = 0
+
+    def box(self, x: float, y: float, w: float, h: float) -> Box:
+        """Return the box a ``w`` by ``h`` text covers at this spot around anchor (x, y)."""
+        left = x + self.dx - {"left": 0, "center": w / 2, "right": w}[self.xanchor]
+        top = y + self.dy - {"top": 0, "middle": h / 2, "bottom": h}[self.yanchor]
+        return Box(left, top, left + w, top + h)
+
+    @property
+    def textposition(self) -> str:
+        """Plotly's ``textposition`` for a point label at this spot (text to the right: ``middle right``)."""
+        vertical = {"bottom": "top", "middle": "middle", "top": "bottom"}[self.yanchor]
+        horizontal = {"right": "left", "center": "center", "left": "right"}[self.xanchor]
+        return f"{vertical} {horizontal}"
+
+
+#: plotly ``textposition`` values of a point label, best first.
+POSITIONS = (
+    "middle right",
+    "middle left",
+    "top center",
+    "bottom center",
+    "top right",
+    "bottom right",
+    "top left",
+    "bottom left",
+)
+
+
+def around(gap: float) -> tuple[Spot, ...]:
+    """Return the eight spots around a point marker, best first, ``gap`` pixels from the anchor.
+
+    The order (right, left, above, below, then the corners) is plotly's
+    ``textposition`` vocabulary read as a cartographer would rank it.
+    """
+    return tuple(spot_at(position, gap) for position in POSITIONS)
+
+
+def spot_at(textposition: str, gap: float) -> Spot:
+    """Return the spot of a point label at a plotly ``textposition`` (e.g. ``"top left"``), ``gap`` px away."""
+    vertical, horizontal = textposition.split()
+    yanchor: YAnchor = {"top": "bottom", "middle": "middle", "bottom": "top"}[vertical]  # type: ignore[assignment]
+    xanchor: XAnchor = {"left": "right", "center": "center", "right": "left"}[horizontal]  # type: ignore[assignment]
+    dx = {"left": -gap, "center": 0, "right": gap}[horizontal]
+    dy = {"top": -gap, "middle": 0, "bottom": gap}[vertical]
+    return Spot(xanchor, yanchor, dx, dy)
+
+
+def centred(shifts: Iterable[tuple[float, float]] = ()) -> tuple[Spot, ...]:
+    """Return a centred spot, then the same nudged by each ``(dx, dy)`` (names of areas)."""
+    return tuple(Spot("center", "middle", dx, dy) for dx, dy in [(0, 0), *shifts])
+
+
+@dataclass
+class Label:
+    """A label to place, and (after :func:`place`) where it went.
+
+    Attributes
+    ----------
+    x, y : float
+        Anchor in figure pixels (y down).
+    texts : tuple of str
+        Wordings, best first; a shorter one is tried only when the first fits nowhere.
+    spots : tuple of Spot
+        Candidate spots, best first.
+    size : float
+        Font size in pixels.
+    priority : int
+        Lower levels are placed first (a map's towns before its region names).
+    required : bool
+        Always place (at the spot of least overlap) rather than leave the label out.
+    may_displace : bool
+        When left out, may take the spot of one placed neighbour of its level that can move.
+    clearance : float
+        Pixels kept between this label and anything else; negative lets edges touch.
+    annotation : bool
+        Drawn as a plotly annotation (a chart's), whose box has a border pad, rather than
+        as trace text (a map's).
+    key : Any
+        The caller's handle (a trace and point index, an id).
+    """
+
+    x: float
+    y: float
+    texts: tuple[str, ...]
+    spots: tuple[Spot, ...]
+    size: float = 12
+    priority: int = 0
+    required: bool = False
+    may_displace: bool = False
+    clearance: float = 0
+    annotation: bool = False
+    key: Any = None
+    text: str | None = field(default=None, init=False)
+    spot: Spot | None = field(default=None, init=False)
+    box: Box | None = field(default=None, init=False)
+    crosses_line: bool = field(default=False, init=False)
+
+    def box_at(self, spot: Spot, text: str | None = None) -> Box:
+        """Return the box ``text`` (default: the chosen or first wording) covers at ``spot``."""
+        measure = annotation_size if self.annotation else text_size
+        w, h = measure(text or self.text or self.texts[0], self.size)
+        return spot.box(self.x, self.y, w, h)
+
+    @property
+    def placed(self) -> bool:
+        return self.spot is not None
+
+    @property
+    def chosen(self) -> tuple[str, Spot, Box]:
+        """Return the wording, spot and box chosen; raise if the label was left out."""
+        if self.text is None or self.spot is None or self.box is None:
+            raise RuntimeError(f"label {self.texts[0]!r} was not placed")
+        return self.text, self.spot, self.box
+
+
+def place(
+    labels: Sequence[Label],
+    bounds: Box,
+    obstacles: Iterable[Box] = (),
+    *,
+    lines: Iterable[Box] = (),
+    try_orders: bool = False,
+) -> list[Label]:
+    """Choose a wording and spot for each label, level by level of priority.
+
+    Parameters
+    ----------
+    labels : sequence of Label
+        Within a priority level, in order of importance.
+    bounds : Box
+        Every label must lie inside it (the plot area).
+    obstacles : iterable of Box
+        What labels must keep clear of.
+    lines : iterable of Box
+        Thin obstacles (a chart's dotted event lines): avoided where possible, at a quarter of
+        the cost of other overlaps; a label that must cross one has ``crosses_line`` set so it
+        can be drawn on the background colour.
+    try_orders : bool
+        For required labels: also try each level in reverse and largest first, and keep the
+        order with the least total overlap.
+
+    Returns
+    -------
+    list of Label
+        ``labels``, with ``text``, ``spot`` and ``box`` set (``spot`` None when left out).
+    """
+    taken = list(obstacles)
+    thin = list(lines)
+    for level in sorted({label.priority for label in labels}):
+        group = [label for label in labels if label.priority == level]
+        orders = [group]
+        if try_orders:
+            orders += [group[::-1], sorted(group, key=lambda lb: -_area(lb.box_at(lb.spots[0])))]
+        best: dict[int, tuple[str, Spot, Box] | None] = {}
+        best_cost = float("inf")
+        for order in orders:
+            choice, cost = _greedy(order, bounds, taken, thin)
+            if cost < best_cost:
+                best, best_cost = choice, cost
+            if cost == 0:
+                break
+        for label in group:
+            chosen = best[id(label)]
+            label.text, label.spot, label.box = chosen if chosen else (None, None, None)
+        _make_room([lb for lb in group if lb.may_displace], group, bounds, taken)
+        taken += [label.box for label in group if label.box is not None]
+    for label in labels:
+        label.crosses_line = label.box is not None and any(label.box.overlap(line) > 0 for line in thin)
+    return list(labels)
+
+
+def _area(box: Box) -> float:
+    return box.width * box.height
+
+
+def _cost(box: Box, bounds: Box, taken: list[Box], thin: list[Box], clearance: float) -> tuple[float, float]:
+    """Return (hard cost: outside the plot or over something, soft cost: across thin lines) of a box."""
+    padded = box.pad(clearance)
+    hard = box.area_outside(bounds) * 10 + sum(padded.overlap(t) for t in taken)
+    return hard, sum(padded.overlap(t) for t in thin) / 4
+
+
+def _greedy(order, bounds, taken, thin) -> tuple[dict[int, tuple[str, Spot, Box] | None], float]:
+    taken = list(taken)
+    chosen: dict[int, tuple[str, Spot, Box] | None] = {}
+    total = 0.0
+    for label in order:
+        best, best_cost, best_hard = None, float("inf"), float("inf")
+        # a label short of room may touch its neighbours before it overlaps one
+        for clearance in dict.fromkeys((label.clearance, min(label.clearance, 0))):
+            for text in label.texts:
+                for spot in label.spots:
+                    box = label.box_at(spot, text)
+                    hard, soft = _cost(box, bounds, taken, thin, clearance)
+                    if hard + soft < best_cost:
+                        best, best_cost, best_hard = (text, spot, box), hard + soft, hard
+                    if hard + soft == 0:
+                        break
+                if best_cost == 0:
+                    break
+            if best_cost == 0:
+                break
+        # an optional label may cross a thin line (drawn on the background), never overlap anything else
+        if best is None or (best_hard > 0 and not label.required):
+            chosen[id(label)] = None
+            continue
+        chosen[id(label)] = best
+        total += best_cost
+        taken.append(best[2])
+    return chosen, total
+
+
+def _make_room(candidates, group, bounds, obstacles) -> None:
+    """Let a label left out take the spot of one placed neighbour, if that one can move elsewhere."""
+    for label in candidates:
+        if label.placed:
+            continue
+        text = label.texts[0]
+        for spot in label.spots:
+            box = label.box_at(spot, text)
+            padded = box.pad(label.clearance)
+            if box.area_outside(bounds) or any(padded.overlaps(o) for o in obstacles):
+                continue
+            blockers = [other for other in group if other.box is not None and padded.overlaps(other.box)]
+            if len(blockers) != 1 or not blockers[0].may_displace:
+                continue
+            blocker = blockers[0]
+            others = [*obstacles, box, *(o.box for o in group if o.box is not None and o is not blocker)]
+            for other_spot in blocker.spots:
+                moved = blocker.box_at(other_spot, blocker.text)
+                if not moved.area_outside(bounds) and not any(moved.pad(blocker.clearance).overlaps(o) for o in others):
+                    blocker.spot, blocker.box = other_spot, moved
+                    label.text, label.spot, label.box = text, spot, box
+                    break
+            if label.placed:
+                break

@@ -1,0 +1,133 @@
+"""The registry of article figures: stable slugs to builder functions."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["FigureSpec", "FIGURES", "build"]
+
+
+@dataclass(frozen=True)
+class Need:
+    """Data a figure cannot be drawn without: a row of dataset ``kind`` whose ``column`` is one of ``values``."""
+
+    kind: str
+    column: str
+    values: tuple[str, ...]
+
+
+def _regions(*codes: str) -> tuple[Need, ...]:
+    return tuple(Need("regions", "iso_3166_2", (code,)) for code in codes)
+
+
+def _claims(*subjects: str) -> tuple[Need, ...]:
+    return (Need("claims", "subject", subjects),)
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """One article figure: its slug, what it shows, its builder, and the data it needs.
+
+    ``needs`` lists, per dataset, the rows a builder cannot do without (an oblast it
+    frames or highlights, a country it outlines, a subject it charts); the bundled data
+    meets them all, and ``vizlib figures --data`` checks a user's data against them
+    before it builds anything. ``layer`` is the kind of control-area layer a map draws
+    (:func:`vizlib.frontline.for_date`): ``"archive"`` (the occupied area of the map's
+    very day) or ``"auto"`` (a full export, with the Kursk salient, when there is one).
+    """
+
+    slug: str
+    title: str
+    module: str
+    function: str
+    needs: tuple[Need, ...] = ()
+    layer: str | None = None
+
+    def builder(self) -> Callable[..., Any]:
+        """Import and return the builder function."""
+        return getattr(importlib.import_module(self.module), self.function)
+
+
+FIGURES = {
+    spec.slug: spec
+    for spec in (
+        FigureSpec(
+            "theatre",
+            "Map: the theatre, Kursk and Donetsk oblasts in context",
+            "vizlib.maps",
+            "theatre",
+            _regions("RU-KRS", "UA-14", "UA", "RU", "BY"),  # highlighted oblasts; countries outlined and named
+            layer="archive",
+        ),
+        FigureSpec(
+            "kursk",
+            "Map: Kursk oblast and the Ukrainian border, Sudzha",
+            "vizlib.maps",
+            "kursk",
+            _regions("RU-KRS", "UA-59", "UA", "RU"),  # framed on both oblasts; the border is the UA/RU outlines'
+            layer="auto",
+        ),
+        FigureSpec(
+            "donetsk",
+            "Map: Donetsk front, Pokrovsk, Kurakhove and the reservoir dam",
+            "vizlib.maps",
+            "donetsk",
+            _regions("UA-14", "UA"),
+            layer="archive",
+        ),
+        FigureSpec(
+            "troops-kursk",
+            "Chart: claimed Russian troop numbers in Kursk oblast",
+            "vizlib.charts",
+            "troops_kursk",
+            _claims("ru_troops_kursk"),
+        ),
+        FigureSpec(
+            "north-korea",
+            "Chart: claimed North Korean troop numbers in Russia and Kursk",
+            "vizlib.charts",
+            "north_korea",
+            _claims("nk_troops_russia", "nk_troops_kursk"),
+        ),
+        FigureSpec(
+            "kursk-area",
+            "Chart: Ukrainian-held area in Kursk oblast as claimed by each side",
+            "vizlib.charts",
+            "kursk_area",
+            _claims("ua_held_area_kursk"),
+        ),
+        FigureSpec("timeline", "Chart: timeline of the events, June-December 2024", "vizlib.charts", "timeline"),
+    )
+}
+
+
+def build(slug: str, data: Mapping[str, Any] | None = None, **options: Any) -> Any:
+    """Build one article figure by slug.
+
+    Parameters
+    ----------
+    slug : str
+        A key of :data:`FIGURES`.
+    data : mapping, optional
+        The user's own datasets by kind (``claims``, ``events``, ``places``,
+        ``regions``): each is passed to the builder if it draws that kind.
+    **options
+        Passed to the builder (``size=``, ``theme=``, ...).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    try:
+        spec = FIGURES[slug]
+    except KeyError:
+        raise KeyError(f"unknown figure {slug!r}; known: {', '.join(FIGURES)}") from None
+    builder = spec.builder()
+    accepted = inspect.signature(builder).parameters
+    own = {kind: source for kind, source in (data or {}).items() if kind in accepted}
+    # options a builder does not take (a layer for a chart) are left out
+    return builder(**own, **{k: v for k, v in options.items() if k in accepted})
