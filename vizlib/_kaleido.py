@@ -85,6 +85,13 @@ window.vizlib = {
       return "plotly.js's text-size cache was not found";
     return "";
   },
+  async alone(request) {
+    const drawing = window.vizlibDrawing;
+    const cache = {};
+    drawing.savedBBoxes = cache;  // as on a fresh page
+    const response = await kaleido_scopes.plotly(JSON.parse(request));
+    return {response: JSON.stringify(response), cacheEmptied: drawing.savedBBoxes !== cache};
+  },
   async render(json, images) {
     const drawing = window.vizlibDrawing;
     const cache = {};
@@ -131,9 +138,8 @@ window.vizlib = {
 };
 """
 
-# kaleido's own call for one image (kaleido/_kaleido_tab/_tab.py), with the spec sent as JSON text.
-_KALEIDO_CALL = "function(spec, ...args){return kaleido_scopes.plotly(JSON.parse(spec), ...args).then(JSON.stringify);}"
 _VIZLIB_CALL = "function(json, images){return vizlib.render(json, images);}"
+_ALONE_CALL = "function(request){return vizlib.alone(request);}"
 
 
 @dataclass(frozen=True)
@@ -192,16 +198,14 @@ def fast_path_problem() -> str | None:
     if not low <= release < high:
         return f"kaleido {installed} is outside the tested range (>={_v(low)},<{_v(high)})"
     expected = {
-        Kaleido.__init__: {"n", "timeout", "page_generator"},
-        devtools.exec_js_fn: {"tab", "js_id", "fn"},
-        devtools.check_kaleido_js_response: {"response"},
-        devtools.print_pdf: {"tab"},
-        _KaleidoTab.reload: {"self"},
-        PageGenerator.generate_index: {"self"},
+        "Kaleido.__init__": (Kaleido.__init__, {"n", "timeout", "page_generator"}),
+        "print_pdf": (devtools.print_pdf, {"tab"}),
+        "_KaleidoTab.reload": (_KaleidoTab.reload, {"self"}),
+        "PageGenerator.generate_index": (PageGenerator.generate_index, {"self"}),
     }
-    for function, names in expected.items():
-        if not names <= inspect.signature(function).parameters.keys():
-            return f"kaleido's {function.__qualname__} changed its signature"
+    for name, (function, parameters) in expected.items():
+        if not parameters <= inspect.signature(function).parameters.keys():
+            return f"kaleido's {name} changed its signature"
     if not KJS_PATH.is_file():
         return "kaleido's kaleido_scopes.js is missing"
     if _fast_page() is None:
@@ -444,7 +448,7 @@ class _Tab:
     def __init__(self, ktab: Any):
         self.ktab = ktab
         self.cache_used = False  # plotly.js's text-size cache holds sizes from an earlier plot
-        self.page_used = False  # the page changed otherwise (a PDF's print style, a failed plot's leftovers)
+        self.page_used = False  # the page changed otherwise (a failed plot's leftovers, WebGL)
 
     async def problem(self) -> str:
         """Return what keeps this tab's page from the fast path ('' if nothing)."""
@@ -455,53 +459,66 @@ class _Tab:
         return answer if isinstance(answer, str) else f"unexpected answer from the page: {answer!r}"
 
     async def render(self, spec: dict[str, Any], spec_json: str, images: list[Image]) -> dict[str, bytes]:
-        if _shares_one_plot(spec, images):
-            if self.page_used:
-                await self._reload()
-            answer = await self._call(_VIZLIB_CALL, spec_json, [i.opts() for i in images])
-            self.cache_used = True
-            if answer.get("cacheEmptied"):  # plotly.js emptied the cache mid-plot: do it as a fresh page would
-                await self._reload()
-                answer = await self._call(_VIZLIB_CALL, spec_json, [i.opts() for i in images])
-                self.cache_used = True
+        """Render one figure's images: a shared plot for its SVG and PNG where the bytes allow it."""
+        svg_only = _svg_traces_only(spec)
+        together = [i for i in images if i.format in ("png", "svg")]
+        if not (svg_only and _shares_one_plot(together)):
+            together = []
+        out = {i.format: await self._render_alone(spec_json, i, svg_only) for i in images if i not in together}
+        if together:
+            answer = await self._run(_VIZLIB_CALL, spec_json, [i.opts() for i in together])
             if "error" in answer:
-                from kaleido.errors import KaleidoError
-
                 self.page_used = True
-                raise KaleidoError(525, answer["error"])  # as kaleido_scopes reports plotly.js errors
-            if "unshared" not in answer:
-                return {
-                    i.format: answer["svg"].encode() if i.format == "svg" else base64.b64decode(answer["png"])
-                    for i in images
-                }
-            log.info("static export: one plot per image (%s)", answer["unshared"])
-        return {image.format: await self._render_alone(spec_json, image) for image in images}
+                raise _kaleido_error(525, answer["error"])  # as kaleido_scopes reports plotly.js errors
+            if "unshared" in answer:
+                log.info("static export: one plot per image (%s)", answer["unshared"])
+                out |= {i.format: await self._render_alone(spec_json, i, svg_only) for i in together}
+            else:
+                out["svg"] = answer.get("svg", "").encode()
+                out["png"] = base64.b64decode(answer.get("png", ""))
+        return {i.format: out[i.format] for i in images}
 
-    async def _render_alone(self, spec_json: str, image: Image) -> bytes:
-        """One image on a fresh page, as kaleido renders it."""
+    async def _render_alone(self, spec_json: str, image: Image, svg_only: bool) -> bytes:
+        """Render one image as kaleido does (kaleido_scopes.plotly; the browser prints PDFs).
+
+        A figure of WebGL traces gets a fresh page, as in kaleido; any other, an
+        emptied text-size cache.
+        """
         from kaleido._kaleido_tab import _devtools_utils as devtools
-        from kaleido._kaleido_tab._errors import _raise_error
 
-        if self.cache_used or self.page_used:
+        if not svg_only and (self.cache_used or self.page_used):
             await self._reload()
-        self.page_used = True
         request = json.dumps(image.opts())[:-1] + ', "data": ' + spec_json + "}"
-        result = await devtools.exec_js_fn(self.ktab.tab, self.ktab._current_js_id, _KALEIDO_CALL, request, None, False)
-        _raise_error(result)
-        response = devtools.check_kaleido_js_response(result)
+        answer = await self._run(_ALONE_CALL, request)
+        if not svg_only:
+            self.page_used = True
+        response = json.loads(answer["response"])
+        if response.get("code") != 0:
+            self.page_used = True
+            raise _kaleido_error(response.get("code"), response.get("message"))
         if response.get("format") == "pdf":
             raw = await devtools.print_pdf(self.ktab.tab)
         else:
             raw = response["result"]
         return raw.encode() if image.format == "svg" else base64.b64decode(raw)
 
+    async def _run(self, function: str, *args: Any) -> dict[str, Any]:
+        """Call one of our page functions for a figure; again on a fresh page if the text-size cache overflowed."""
+        if self.page_used:
+            await self._reload()
+        answer = await self._call(function, *args)
+        self.cache_used = True
+        if answer.get("cacheEmptied"):  # plotly.js emptied the cache mid-plot: do it as a fresh page would
+            await self._reload()
+            answer = await self._call(function, *args)
+            self.cache_used = True
+        return answer
+
     async def _reload(self) -> None:
         await self.ktab.reload()
         self.cache_used = self.page_used = False
 
     async def _call(self, function: str, *args: Any) -> Any:
-        from kaleido._kaleido_tab._errors import _raise_error
-
         result = await self.ktab.tab.send_command(
             "Runtime.callFunctionOn",
             params={
@@ -512,20 +529,35 @@ class _Tab:
                 "executionContextId": self.ktab._current_js_id,
             },
         )
-        _raise_error(result)
-        return result["result"]["result"].get("value")
+        if "error" in result:
+            raise RuntimeError(f"DevTools error: {result['error']}")
+        payload = result.get("result", {})
+        if "exceptionDetails" in payload:  # our functions catch plotly.js's errors: this is a bug
+            raise RuntimeError(f"JavaScript error: {payload['exceptionDetails']}")
+        return payload.get("result", {}).get("value")
 
 
-def _shares_one_plot(spec: dict[str, Any], images: list[Image]) -> bool:
-    """Whether one plot can give all ``images`` with the bytes of one plot per image."""
+def _svg_traces_only(spec: dict[str, Any]) -> bool:
+    """Whether every trace of the figure is drawn in SVG (no WebGL)."""
+    return all(trace.get("type", "scatter") in SVG_TRACES for trace in spec.get("data", []))
+
+
+def _shares_one_plot(images: list[Image]) -> bool:
+    """Whether one plot of an SVG-only figure gives ``images`` the bytes of one plot per image."""
     formats = [i.format for i in images]
     return (
-        set(formats) <= {"png", "svg"}
+        bool(images)
+        and set(formats) <= {"png", "svg"}
         and len(set(formats)) == len(formats)
         and all(i.scale == 1 for i in images if i.format == "svg")
         and len({(i.width, i.height) for i in images}) == 1
-        and all(trace.get("type", "scatter") in SVG_TRACES for trace in spec.get("data", []))
     )
+
+
+def _kaleido_error(code: Any, message: Any) -> Exception:
+    from kaleido.errors import KaleidoError
+
+    return KaleidoError(code, message)
 
 
 def _kill_group(process: subprocess.Popen[Any]) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+__all__ = ["DataError", "ExportError", "Problem", "StaleDataWarning"]
+
 
 @dataclass(frozen=True)
 class Problem:

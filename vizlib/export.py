@@ -52,7 +52,26 @@ from vizlib._export_html import escape as _x
 from vizlib._export_html import html_page
 from vizlib.errors import ExportError
 
-T = TypeVar("T")
+_T = TypeVar("_T")
+
+__all__ = [
+    "DEFAULT_FORMATS",
+    "DEFAULT_IMAGE_TIMEOUT",
+    "DEFAULT_START_TIMEOUT",
+    "FORMATS",
+    "HTML_MODES",
+    "IMAGE_TIMEOUT_ENV",
+    "NO_BROWSER_HELP",
+    "OTHER_BROWSER_HELP",
+    "PLOTLYJS_NAME",
+    "START_TIMEOUT_ENV",
+    "STATIC_FORMATS",
+    "data_hash",
+    "save",
+    "save_many",
+    "spec_hash",
+    "write_readme",
+]
 
 FORMATS = ("png", "svg", "pdf", "html")
 DEFAULT_FORMATS = ("png", "svg", "html")
@@ -456,7 +475,7 @@ def _images(fig: go.Figure, formats: list[str], scale: float) -> list[_kaleido.I
     return [_kaleido.Image(f, width, height, scale if f == "png" else 1) for f in formats]
 
 
-def _run(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
+def _run(work: Callable[[], Coroutine[Any, Any, _T]]) -> _T:
     """Run ``work()`` to its end on an event loop of its own, in a thread of its own.
 
     The calling thread only waits, so Ctrl-C (and SIGTERM, turned into
@@ -467,7 +486,7 @@ def _run(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
     started = threading.Event()
     handle: dict[str, Any] = {}
 
-    async def main() -> T:
+    async def main() -> _T:
         handle["loop"], handle["task"] = asyncio.get_running_loop(), asyncio.current_task()
         started.set()
         return await work()
