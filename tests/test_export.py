@@ -104,7 +104,7 @@ def test_svg_parses_and_carries_title_and_description_first(exported):
     assert (title.tag, desc.tag) == (f"{SVG_NS}title", f"{SVG_NS}desc")
     assert title.text == HOSTILE  # hostile text stays text, unescaped back exactly
     assert desc.text.startswith('A line rising from 11,000 to 50,000 <b>troops</b> "as claimed"')
-    assert "Source: Ukrainian General Staff; US Department of Defense. As of 11 Nov 2024." in desc.text
+    assert "Sources: Ukrainian General Staff; US Department of Defense. As of 11 Nov 2024." in desc.text
     assert root.get("role") == "img"
     assert root.get("aria-labelledby").split() == [title.get("id"), desc.get("id")]
     assert (root.get("width"), root.get("height")) == ("640", "560")
@@ -154,7 +154,7 @@ def test_html_holds_the_figure_and_its_alt_text_safely(exported):
     assert page.find("meta", name="description")[0]["content"] == alt
     assert page.find("div", id="troops-test", **{"class": "plotly-graph-div"})
     assert page.find("div", role="img")[0]["aria-label"] == alt
-    assert alt in page.text["figcaption"] and "Source: Ukrainian General Staff" in page.text["figcaption"]
+    assert alt in page.text["figcaption"] and "Sources: Ukrainian General Staff" in page.text["figcaption"]
     assert 'Plotly.newPlot(                        "troops-test"' in text
     # the claimant's <script> never becomes markup; no network, one shared plotly.js beside the page
     assert "<script>alert" not in text
@@ -187,7 +187,7 @@ def test_manifest_lists_every_source_the_data_and_every_file_with_its_hash(expor
         {"name": "Ukrainian General Staff", "url": "https://example.org/ua", "licence": None},
         {"name": "US Department of Defense", "url": "https://example.org/us", "licence": "public domain"},
     ]
-    assert m["source_line"] == "Source: Ukrainian General Staff; US Department of Defense"
+    assert m["source_line"] == "Sources: Ukrainian General Staff; US Department of Defense"
     assert (m["title"], m["as_of"], m["slug"]) == (HOSTILE, "2024-11-11", "troops-test")
     assert m["data"]["rows"][0] == ["2024-08-20", 11000, "UA"]
     assert m["data"]["sha256"] == export.data_hash(fig)
