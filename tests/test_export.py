@@ -28,7 +28,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from vizlib import ExportError, _kaleido, export, meta, theme
+from vizlib import ExportError, _kaleido, _plotly_page, export, meta, theme
 from vizlib.meta import FigureMeta, Source
 
 HOSTILE = 'Claimed troops <script>alert("x")</script> & co'
@@ -62,6 +62,14 @@ def standin(slug: str = "troops-test", *, size: str = "column", theme_name: str 
 
 
 FIGS = {"troops-test": ("column", "light"), "wide-dark": ("wide", "dark")}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def own_code_cache(tmp_path_factory):
+    """Keep Chromium's compiled plotly.js (vizlib._page_cache) in this module's folder, not the user's cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("VIZLIB_CACHE", str(tmp_path_factory.mktemp("vizlib-cache")))
+        yield
 
 
 def make_figs() -> dict[str, go.Figure]:
@@ -415,14 +423,14 @@ def _export_with_log(caplog, out: Path) -> list[str]:
 @pytest.mark.browser
 def test_the_fast_path_and_kaleidos_stock_path_write_the_same_bytes(tmp_path, caplog, monkeypatch):
     fast = _export_with_log(caplog, tmp_path / "fast")
-    assert fast == ["static export: fast path (1 tabs)"]
+    assert len(fast) >= 1 and re.fullmatch(r"static export: fast path \(1 tabs, code cache (new|kept)\)", fast[0])
     # the guard finds kaleido's internals changed: stock kaleido, one image per call, page reloaded after each
     monkeypatch.setattr(_kaleido, "fast_path_problem", lambda: "kaleido's internals moved (forced by the test)")
     stock = _export_with_log(caplog, tmp_path / "stock")
     assert stock == ["static export: kaleido's stock path (kaleido's internals moved (forced by the test))"]
     # kaleido passes, but the page finds a plotly.js it was not tested with: stock calls on the same browser
     monkeypatch.undo()
-    monkeypatch.setattr(_kaleido, "TESTED_PLOTLYJS", ("0.0.",))
+    monkeypatch.setattr(_plotly_page, "TESTED_PLOTLYJS", ("0.0.",))
     untested = _export_with_log(caplog, tmp_path / "untested")
     assert len(untested) == 1 and re.fullmatch(
         r"static export: kaleido's stock path \(plotly\.js [\d.]+ is not a tested version\)", untested[0]
@@ -434,21 +442,46 @@ def test_the_fast_path_and_kaleidos_stock_path_write_the_same_bytes(tmp_path, ca
             assert (tmp_path / "untested" / f"{name}.{ext}").read_bytes() == reference, f"untested {name}.{ext}"
 
 
+@pytest.mark.browser
+def test_the_compiled_plotlyjs_is_kept_between_runs_and_changes_no_byte(tmp_path, caplog, monkeypatch):
+    monkeypatch.setenv("VIZLIB_CACHE", str(tmp_path / "cache"))
+    first = _export_with_log(caplog, tmp_path / "first")
+    assert first == [
+        "static export: fast path (1 tabs, code cache new)",
+        "static export: code cache kept for the next runs",
+    ]
+    (kept,) = (tmp_path / "cache" / "chromium-code-cache").iterdir()
+    assert sum(p.stat().st_size for p in (kept / "Default" / "Code Cache").rglob("*") if p.is_file()) > 1_000_000
+    assert _export_with_log(caplog, tmp_path / "second") == ["static export: fast path (1 tabs, code cache kept)"]
+    assert [p.name for p in (tmp_path / "cache" / "chromium-code-cache").iterdir()] == [kept.name]  # no leftovers
+    (tmp_path / "not-a-folder").write_text("")
+    monkeypatch.setenv("VIZLIB_CACHE", str(tmp_path / "not-a-folder"))
+    third = _export_with_log(caplog, tmp_path / "third")
+    assert third[0].startswith("static export: no code cache (") and third[1:] == [
+        "static export: fast path (1 tabs, no code cache)"
+    ]
+    for name in FIGS:
+        for ext in ("png", "svg", "pdf", "json"):
+            reference = (tmp_path / "first" / f"{name}.{ext}").read_bytes()
+            for run in ("second", "third"):
+                assert (tmp_path / run / f"{name}.{ext}").read_bytes() == reference, f"{run} {name}.{ext}"
+
+
 def test_the_guard_names_what_it_does_not_recognise(monkeypatch):
     assert _kaleido.fast_path_problem() is None  # kaleido 1.5 as pinned in constraints.txt
     monkeypatch.setattr(_kaleido, "version", lambda package: "1.6.0")
     assert _kaleido.fast_path_problem() == "kaleido 1.6.0 is outside the tested range (>=1.5,<1.6)"
     monkeypatch.undo()
 
-    import kaleido
+    import choreographer
 
-    def init(self, n=1, timeout=90, **kwargs):  # a Kaleido that lost its page_generator parameter
+    def init(self, path=None, **kwargs):  # a Browser that lost its browser_cls parameter
         pass
 
-    monkeypatch.setattr(kaleido.Kaleido, "__init__", init)
-    assert _kaleido.fast_path_problem() == "kaleido's Kaleido.__init__ changed its signature"
+    monkeypatch.setattr(choreographer.Browser, "__init__", init)
+    assert _kaleido.fast_path_problem() == "kaleido's choreographer.Browser changed its signature"
     monkeypatch.undo()
-    monkeypatch.setattr(_kaleido, "_fast_page", lambda: None)
+    monkeypatch.setattr(_kaleido, "fast_page", lambda: None)
     assert _kaleido.fast_path_problem() == "kaleido's page has an unexpected shape"
 
 
@@ -462,10 +495,10 @@ def test_the_guard_names_what_it_does_not_recognise(monkeypatch):
     ],
 )
 def test_one_plot_serves_svg_and_png_only_when_the_bytes_cannot_differ(images, shared):
-    assert _kaleido._shares_one_plot([_kaleido.Image(f, 640, 560, s) for f, s in images]) is shared
+    assert _plotly_page.shares_one_plot([_plotly_page.Image(f, 640, 560, s) for f, s in images]) is shared
     svg = {"data": [{"type": "scatter"}, {"type": "scattergeo"}, {"type": "choropleth"}, {}], "layout": {}}
     webgl = {"data": [{"type": "scatter"}, {"type": "scattergl"}], "layout": {}}  # sized by the image scale
-    assert _kaleido._svg_traces_only(svg) and not _kaleido._svg_traces_only(webgl)
+    assert _plotly_page._svg_traces_only(svg) and not _plotly_page._svg_traces_only(webgl)
 
 
 # --- files, limits, errors -------------------------------------------------------------------------------------------
@@ -574,14 +607,14 @@ def test_a_browser_that_never_answers_is_ended_after_its_start_time_limit(tmp_pa
 def test_an_image_over_its_time_limit_ends_the_browser_and_keeps_the_figures_before_it(
     tmp_path, monkeypatch, browser_groups
 ):
-    real_render = _kaleido._Tab.render
+    real_render = _plotly_page.Tab.render
 
     async def render(self, spec, spec_json, images):
         if spec["data"][0]["uid"].startswith("third"):
             await asyncio.sleep(3600)  # a figure the browser never finishes
         return await real_render(self, spec, spec_json, images)
 
-    monkeypatch.setattr(_kaleido._Tab, "render", render)
+    monkeypatch.setattr(_plotly_page.Tab, "render", render)
     figs = {name: standin(name) for name in ("first", "second", "third", "fourth")}
     with pytest.raises(ExportError) as caught:
         export.save_many(figs, tmp_path, ("png", "svg"), image_timeout=1.5, progress=False)

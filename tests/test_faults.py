@@ -35,6 +35,14 @@ from vizlib.cli import main
 from vizlib.registry import FigureSpec
 
 VIZLIB = Path(sys.executable).with_name("vizlib")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def own_code_cache(tmp_path_factory):
+    """Keep Chromium's compiled plotly.js (vizlib._page_cache) in this module's folder, for the CLI runs too."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("VIZLIB_CACHE", str(tmp_path_factory.mktemp("vizlib-cache")))
+        yield
 FIGURE_FILES = (".png", ".svg", ".pdf", ".html", ".csv", ".json")
 
 
@@ -272,10 +280,15 @@ class BatchWatch:
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
         )  # fmt: skip
         self.groups: set[int] = set()
+        self.seen: dict[int, str] = {}
 
     def watch(self) -> None:
         own = _pgid(self.proc.pid)
-        self.groups |= {g for pid in _descendants(self.proc.pid) if (g := _pgid(pid)) not in (None, own)}
+        for pid in _descendants(self.proc.pid):
+            group = _pgid(pid)
+            if group not in (None, own):
+                self.groups.add(group)
+                self.seen.setdefault(pid, f"{_comm(pid)} (group {group})")
 
     def wait_for_first_figure(self, seconds: float = 180) -> None:
         deadline = time.monotonic() + seconds
@@ -339,8 +352,8 @@ def test_a_browser_killed_or_frozen_mid_batch_fails_in_one_line_and_keeps_the_fi
     run = BatchWatch(tmp_path / "figures", "--format", "png,svg", "--image-timeout", "3")
     try:
         run.wait_for_first_figure()
-        (group,) = run.groups
-        chromium = [p for p in _descendants(run.proc.pid) if _pgid(p) == group and "chromium" in _comm(p)]
+        chromium = [p for p in _descendants(run.proc.pid) if "chromium" in _comm(p)]
+        assert chromium, f"no browser process seen in {run.seen}"
         if fault == "SIGKILL of the browser":
             os.kill(min(chromium), signal.SIGKILL)  # the browser process (its helpers are younger)
         else:

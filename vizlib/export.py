@@ -421,8 +421,7 @@ async def _render_all(
         try:
             await renderer.start()
         except (ChromeNotFoundError, BrowserFailedError, _kaleido.BrowserStopped, OSError) as exc:
-            detail = str(exc.args[0] if isinstance(exc, BrowserFailedError) and exc.args else exc).split(". ")[0]
-            raise ExportError(f"no usable browser: {NO_BROWSER_HELP} ({detail})") from None
+            raise ExportError(f"no usable browser: {NO_BROWSER_HELP} ({_no_browser(exc, renderer, limits)})") from None
         except _kaleido.BrowserTimeout as exc:
             return exc
         pending = iter(names)
@@ -460,6 +459,18 @@ async def _render_all(
             await renderer.close()  # kaleido and choreographer tidy up
         encoder.shutdown(wait=False, cancel_futures=True)
         writer.shutdown(wait=True, cancel_futures=not done)  # a figure being written is finished, whole
+
+
+def _no_browser(error: BaseException, renderer: _kaleido.Renderer, limits: _Limits) -> str:
+    """Say in a few words what is wrong with the browser."""
+    from kaleido.errors import ChromeNotFoundError
+
+    where = renderer.browser or limits.browser_path or os.environ.get("BROWSER_PATH")
+    if isinstance(error, ChromeNotFoundError):
+        return f"no browser at {where}" if where else "none found on this system"
+    if isinstance(error, OSError):
+        return f"{where or 'the browser'}: {error.strerror or error}"
+    return f"the browser at {where} closed as soon as it started" if where else "the browser closed as it started"
 
 
 def _spec(fig: go.Figure, name: str) -> tuple[dict[str, Any], str]:
