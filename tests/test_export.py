@@ -28,7 +28,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from vizlib import ExportError, _kaleido, _plotly_page, export, meta, theme
+from vizlib import ExportError, _export_batch, _kaleido, _plotly_page, export, meta, theme
 from vizlib.meta import FigureMeta, Source
 
 HOSTILE = 'Claimed troops <script>alert("x")</script> & co'
@@ -265,7 +265,7 @@ def _no_render(*args, **kwargs):
 
 
 def test_an_unwritable_output_folder_fails_before_any_work(tmp_path, monkeypatch):
-    monkeypatch.setattr(export, "_render_all", _no_render)
+    monkeypatch.setattr(_export_batch.Engine, "start", _no_render)
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     for target in (blocker / "figures", blocker):
@@ -275,7 +275,7 @@ def test_an_unwritable_output_folder_fails_before_any_work(tmp_path, monkeypatch
 
 @pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root can write to read-only folders")
 def test_a_read_only_output_folder_fails_before_any_work(tmp_path, monkeypatch):
-    monkeypatch.setattr(export, "_render_all", _no_render)
+    monkeypatch.setattr(_export_batch.Engine, "start", _no_render)
     tmp_path.chmod(0o500)
     try:
         with pytest.raises(ExportError, match="cannot write to"):
@@ -523,11 +523,11 @@ def test_files_follow_the_umask_and_reading_it_never_changes_it(tmp_path, monkey
 def test_time_limits_come_from_the_arguments_then_the_environment_then_the_defaults(monkeypatch):
     monkeypatch.delenv(export.START_TIMEOUT_ENV, raising=False)
     monkeypatch.delenv(export.IMAGE_TIMEOUT_ENV, raising=False)
-    assert export._limits(None, None, None) == export._Limits(60.0, 60.0, None)
+    assert export._limits(None, None, None) == _export_batch.Limits(60.0, 60.0, None)
     monkeypatch.setenv(export.IMAGE_TIMEOUT_ENV, "2.5")
     monkeypatch.setenv(export.START_TIMEOUT_ENV, "0")  # 0: no limit
-    assert export._limits(None, None, "/opt/chrome") == export._Limits(None, 2.5, "/opt/chrome")
-    assert export._limits(10, 5, None) == export._Limits(10.0, 5.0, None)
+    assert export._limits(None, None, "/opt/chrome") == _export_batch.Limits(None, 2.5, "/opt/chrome")
+    assert export._limits(10, 5, None) == _export_batch.Limits(10.0, 5.0, None)
     monkeypatch.setenv(export.IMAGE_TIMEOUT_ENV, "soon")
     with pytest.raises(ValueError, match=r"VIZLIB_IMAGE_TIMEOUT must be a number of seconds >= 0 .*not 'soon'"):
         export.save(standin(), "unused", ("png",))
@@ -632,3 +632,39 @@ def test_an_image_over_its_time_limit_ends_the_browser_and_keeps_the_figures_bef
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         f"{n}.{e}" for n in ("first", "second") for e in ("png", "svg", "csv", "json")
     )
+
+
+# --- batches fed one figure at a time --------------------------------------------------------------------------------
+
+
+def _wait_for(path: Path, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path.name} not written in {seconds} s"
+        time.sleep(0.02)
+
+
+@pytest.mark.browser
+def test_a_batch_writes_each_figure_while_the_next_is_being_made(tmp_path):
+    with export.Batch(tmp_path, ("png", "svg"), progress=False) as batch:
+        batch.add("first", standin("first"))
+        _wait_for(tmp_path / "first.json")  # rendered and written while we still make figures
+        batch.add("second", standin("second"))
+        with pytest.raises(ValueError, match="second: added twice to the batch"):
+            batch.add("second", standin("second"))
+    assert list(batch.written) == ["first", "second"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        f"{n}.{e}" for n in ("first", "second") for e in ("png", "svg", "csv", "json")
+    )
+
+
+@pytest.mark.browser
+def test_an_error_while_making_figures_ends_the_browser_and_keeps_the_figures_written(tmp_path, browser_groups):
+    with pytest.raises(RuntimeError, match="a builder broke"):
+        with export.Batch(tmp_path, ("png", "svg"), progress=False) as batch:
+            batch.add("first", standin("first"))
+            _wait_for(tmp_path / "first.json")
+            raise RuntimeError("a builder broke")
+    assert_ended(browser_groups)
+    assert list(batch.written) == ["first"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"first.{e}" for e in ("csv", "json", "png", "svg")]

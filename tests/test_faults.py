@@ -197,14 +197,14 @@ def test_no_browser_fails_with_one_line_and_exit_1(tmp_path, how):
 
 NO_RENDER = """
 import sys
-from vizlib import export
+from vizlib import _export_batch
 from vizlib.cli import main
 
 def render(*args, **kwargs):
     print("rendering started before the folder was checked", file=sys.stderr)
     sys.exit(3)
 
-export._render_all = render
+_export_batch.Engine.start = render
 main(sys.argv[1:])
 """
 

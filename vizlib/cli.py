@@ -154,21 +154,25 @@ def export_figures(
         _fail(EXIT_INVALID, f"--as-of: {exc}")
     options = {k: v for k, v in (("size", size), ("theme", theme)) if v}
     layers = _layers(names, frontline_spec, day)
-    built, failures = {}, []
-    for name in names:
-        try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                built[name] = registry.build(name, data=own, as_of=day, layer=layers.get(name), **options)
-            for warning in caught:  # one line each, no source line of vizlib's code
-                click.echo(f"warning: {name}: {warning.message}", err=True)
-        except Exception as exc:  # noqa: BLE001 - report every broken builder, export the rest
-            failures.append(f"{name}: {type(exc).__name__}: {exc}".replace("\n", "; "))
+    failures: list[str] = []
     written: dict = {}
     limits = {"start_timeout": start_timeout, "image_timeout": image_timeout, "browser_path": browser_path}
+    # The browser starts at once and renders each figure while the next one is built.
+    batch = export.Batch(out_dir, chosen, html=html_mode, total=len(names), **limits)
     try:
-        if built:
-            written = export.save_many(built, out_dir, chosen, html=html_mode, **limits)
+        with batch:
+            for name in names:
+                try:
+                    with warnings.catch_warnings(record=True) as caught:
+                        warnings.simplefilter("always")
+                        fig = registry.build(name, data=own, as_of=day, layer=layers.get(name), **options)
+                    for warning in caught:  # one line each, no source line of vizlib's code
+                        click.echo(f"warning: {name}: {warning.message}", err=True)
+                except Exception as exc:  # noqa: BLE001 - report every broken builder, export the rest
+                    failures.append(f"{name}: {type(exc).__name__}: {exc}".replace("\n", "; "))
+                else:
+                    batch.add(name, fig)
+        written = batch.written
     except ExportError as exc:
         failures.append(str(exc))
         written = exc.written

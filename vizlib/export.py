@@ -27,34 +27,29 @@ exported: without title, alt text and sources there is nothing to publish.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hashlib
 import json
 import os
 import re
-import signal
 import sys
 import tempfile
-import threading
-from collections.abc import Callable, Coroutine, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import plotly.graph_objects as go
 
 from vizlib import _kaleido, fmt, meta, theme
+from vizlib._export_batch import Engine, Limits, NoBrowser, NotRendered, sigterm_exits
 from vizlib._export_files import replace_together
 from vizlib._export_html import escape as _x
 from vizlib._export_html import html_page
 from vizlib.errors import ExportError
 
-_T = TypeVar("_T")
-
 __all__ = [
+    "Batch",
     "DEFAULT_FORMATS",
     "DEFAULT_IMAGE_TIMEOUT",
     "DEFAULT_START_TIMEOUT",
@@ -214,51 +209,163 @@ def save_many(
         seconds >= 0.
 
     """
-    formats = _check_formats(formats)
-    if html not in HTML_MODES:
-        raise ValueError(f"html must be one of {HTML_MODES}, not {html!r}")
-    limits = _limits(start_timeout, image_timeout, browser_path)
-    metas = {name: _metadata(fig, name) for name, fig in figs.items()}
-    out = _writable_dir(Path(out_dir))
-    if html == "shared" and "html" in formats:
-        _write_plotlyjs(out)
+    batch = Batch(
+        out_dir,
+        formats,
+        html=html,
+        scale=scale,
+        progress=progress,
+        start_timeout=start_timeout,
+        image_timeout=image_timeout,
+        browser_path=browser_path,
+        total=len(figs),
+    )
+    for name, fig in figs.items():  # every figure is checked before any work
+        _metadata(fig, name)
+    with batch:
+        for name, fig in figs.items():
+            batch.add(name, fig)
+    return batch.written
 
-    written: dict[str, list[Path]] = {}
-    failed: dict[str, str] = {}
-    show = sys.stderr.isatty() if progress is None else progress
 
-    from tqdm import tqdm
+class Batch:
+    """Export figures one by one as they are made, in one browser session (a context manager).
 
-    with tqdm(total=len(figs), desc="vizlib export", unit="fig", disable=not show, file=sys.stderr) as bar:
+    The browser starts when the block is entered, so it starts while the first
+    figure is being built; each figure added is serialised and rendered while
+    the next one is built, and written in the order added. Leaving the block
+    waits for the last figure, then raises :class:`vizlib.ExportError` as
+    :func:`save_many` does (``written`` holds the files written either way). An
+    exception in the block, Ctrl-C or SIGTERM included, ends the browser and its
+    processes at once; the figures already written stay, whole.
 
-        def finish(name: str, images: dict[str, bytes] | None, error: BaseException | None) -> None:
-            if error is None:
-                try:
-                    written[name] = _write_figure(
-                        out, name, figs[name], metas[name], formats, images or {}, html, scale
-                    )
-                except (OSError, ExportError) as exc:
-                    error = exc
-            if error is not None:
-                failed[name] = _reason(error)
-            bar.update()
+    Parameters
+    ----------
+    out_dir, formats, html, scale, progress, start_timeout, image_timeout, browser_path
+        As for :func:`save_many`.
+    total : int, optional
+        How many figures will be added (for the progress bar).
 
-        static = [f for f in formats if f in STATIC_FORMATS]
-        stopped = _run(lambda: _render_all(figs, static, scale, finish, limits)) if static else None
-        if not static:
-            for name in figs:
-                finish(name, {}, None)
+    Attributes
+    ----------
+    written : dict of str to list of pathlib.Path
+        The files written for each figure, in the order added.
 
-    if stopped is not None:
-        raise _browser_failure(stopped, list(figs), written, failed, limits)
-    if failed:
-        raise ExportError(
-            f"could not export {len(failed)} of {len(figs)} figure(s): "
-            + "; ".join(f"{name} ({why})" for name, why in failed.items()),
-            written=written,
-            failed=failed,
-        )
-    return written
+    Raises
+    ------
+    vizlib.ExportError
+        From :meth:`add` (a figure without vizlib metadata, no usable browser) or
+        on leaving the block (failed figures, a browser out of time).
+    ValueError
+        Unknown format or HTML mode, a bad time limit, a name added twice.
+
+    Examples
+    --------
+    >>> with Batch("out/", ("png", "svg")) as batch:  # doctest: +SKIP
+    ...     for slug in ("kursk", "timeline"):
+    ...         batch.add(slug, registry.build(slug))
+    >>> list(batch.written)  # doctest: +SKIP
+    ['kursk', 'timeline']
+    """
+
+    def __init__(
+        self,
+        out_dir: str | os.PathLike[str],
+        formats: Iterable[str] = DEFAULT_FORMATS,
+        *,
+        html: str = "self-contained",
+        scale: float = 2,
+        progress: bool | None = None,
+        start_timeout: float | None = None,
+        image_timeout: float | None = None,
+        browser_path: str | os.PathLike[str] | None = None,
+        total: int | None = None,
+    ):
+        self.formats = _check_formats(formats)
+        if html not in HTML_MODES:
+            raise ValueError(f"html must be one of {HTML_MODES}, not {html!r}")
+        self.limits = _limits(start_timeout, image_timeout, browser_path)
+        self.out_dir, self.html, self.scale, self.total = Path(out_dir), html, scale, total
+        self.show = sys.stderr.isatty() if progress is None else progress
+        self.written: dict[str, list[Path]] = {}
+        self.failed: dict[str, str] = {}
+        self._figs: dict[str, go.Figure] = {}
+        self._metas: dict[str, dict[str, Any]] = {}
+        self._engine: Engine | None = None
+        self._bar: Any = None
+        self._signals = contextlib.ExitStack()
+
+    def __enter__(self) -> Batch:
+        from tqdm import tqdm
+
+        self._out = _writable_dir(self.out_dir)
+        if self.html == "shared" and "html" in self.formats:
+            _write_plotlyjs(self._out)
+        self._bar = tqdm(total=self.total, desc="vizlib export", unit="fig", disable=not self.show, file=sys.stderr)
+        static = [f for f in self.formats if f in STATIC_FORMATS]
+        if static:
+            self._signals.enter_context(sigterm_exits())
+            self._engine = Engine(static, _size, _spec, self.scale, self.limits, self._deliver)
+            self._engine.start()
+        return self
+
+    def add(self, name: str, fig: go.Figure) -> None:
+        """Hand over one figure, to be written as ``<name>.<format>``, ``<name>.csv`` and ``<name>.json``."""
+        if name in self._figs:
+            raise ValueError(f"{name}: added twice to the batch")
+        self._metas[name] = _metadata(fig, name)
+        self._figs[name] = fig
+        if self._engine is None:
+            self._deliver(name, {}, None)
+            return
+        try:
+            self._engine.add(name, fig)
+        except NoBrowser as exc:
+            raise ExportError(f"no usable browser: {NO_BROWSER_HELP} ({exc.detail})") from None
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
+        try:
+            if self._engine is not None:
+                if exc_type is None:
+                    try:
+                        self._engine.finish()
+                    except BaseException:
+                        self._engine.abort()
+                        raise
+                else:
+                    self._engine.abort()
+        finally:
+            self._bar.close()
+            self._signals.close()
+        if exc_type is None:
+            self._raise_failures()
+
+    def _deliver(self, name: str, images: dict[str, bytes] | None, error: BaseException | None) -> None:
+        if error is None:
+            try:
+                fig, info = self._figs[name], self._metas[name]
+                self.written[name] = _write_figure(
+                    self._out, name, fig, info, self.formats, images or {}, self.html, self.scale
+                )
+            except (OSError, ExportError) as exc:
+                error = exc
+        if error is not None:
+            self.failed[name] = _reason(error)
+        self._bar.update()
+
+    def _raise_failures(self) -> None:
+        stop, names = getattr(self._engine, "stop", None), list(self._figs)
+        if isinstance(stop, NoBrowser):
+            raise ExportError(f"no usable browser: {NO_BROWSER_HELP} ({stop.detail})")
+        if stop is not None:
+            raise _browser_failure(stop, names, self.written, self.failed, self.limits)
+        if self.failed:
+            raise ExportError(
+                f"could not export {len(self.failed)} of {len(names)} figure(s): "
+                + "; ".join(f"{name} ({why})" for name, why in self.failed.items()),
+                written=self.written,
+                failed=self.failed,
+            )
 
 
 def spec_hash(fig: go.Figure) -> str:
@@ -319,17 +426,8 @@ def write_readme(out_dir: str | os.PathLike[str], names: Iterable[str], title: s
 # --- checks -------------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Limits:
-    """Time limits in seconds (None: no limit) and the browser to run."""
-
-    start: float | None
-    image: float | None
-    browser_path: str | None
-
-
-def _limits(start: float | None, image: float | None, browser_path: str | os.PathLike[str] | None) -> _Limits:
-    return _Limits(
+def _limits(start: float | None, image: float | None, browser_path: str | os.PathLike[str] | None) -> Limits:
+    return Limits(
         _seconds(start, START_TIMEOUT_ENV, DEFAULT_START_TIMEOUT, "start_timeout"),
         _seconds(image, IMAGE_TIMEOUT_ENV, DEFAULT_IMAGE_TIMEOUT, "image_timeout"),
         os.fspath(browser_path) if browser_path else None,
@@ -383,96 +481,6 @@ def _writable_dir(out: Path) -> Path:
 # --- rendering ----------------------------------------------------------------------------------------------------
 
 
-class _NotRendered(Exception):
-    """The batch stopped (the browser timed out or ended) before this figure was rendered."""
-
-
-async def _render_all(
-    figs: Mapping[str, go.Figure],
-    formats: list[str],
-    scale: float,
-    finish: Callable[[str, dict[str, bytes] | None, BaseException | None], None],
-    limits: _Limits,
-) -> _kaleido.BrowserTimeout | _kaleido.BrowserStopped | None:
-    """Render every figure's static formats in one browser; hand each result to ``finish``, in batch order.
-
-    Returns the browser failure that ended the batch early (figures rendered
-    before it are still handed over), or None. Whatever happens, the browser
-    and its processes are ended before this returns or raises.
-    """
-    from kaleido.errors import BrowserFailedError, ChromeNotFoundError
-
-    loop = asyncio.get_running_loop()
-    names = list(figs)
-    renderer = _kaleido.Renderer(
-        start_timeout=limits.start, image_timeout=limits.image, browser_path=limits.browser_path
-    )
-    # Figures become JSON in one thread while Chromium starts in its own processes; files are
-    # written, in batch order, by another thread while the browser renders the next figures.
-    encoder = ThreadPoolExecutor(1, thread_name_prefix="vizlib-spec")
-    writer = ThreadPoolExecutor(1, thread_name_prefix="vizlib-write")
-    specs = {name: loop.run_in_executor(encoder, _spec, figs[name], name) for name in names}
-    rendered: dict[str, asyncio.Future[tuple[dict[str, bytes] | None, BaseException | None]]]
-    rendered = {name: loop.create_future() for name in names}
-    stops: list[_kaleido.BrowserTimeout | _kaleido.BrowserStopped] = []
-    workers: list[asyncio.Future[None]] = []
-    done = False
-    try:
-        try:
-            await renderer.start()
-        except (ChromeNotFoundError, BrowserFailedError, _kaleido.BrowserStopped, OSError) as exc:
-            raise ExportError(f"no usable browser: {NO_BROWSER_HELP} ({_no_browser(exc, renderer, limits)})") from None
-        except _kaleido.BrowserTimeout as exc:
-            return exc
-        pending = iter(names)
-
-        async def work() -> None:
-            for name in pending:
-                if stops:
-                    rendered[name].set_result((None, _NotRendered()))
-                    continue
-                try:
-                    spec, spec_json = await specs[name]
-                    images = await renderer.render(name, spec, spec_json, _images(figs[name], formats, scale))
-                except (_kaleido.BrowserTimeout, _kaleido.BrowserStopped) as exc:
-                    stops.append(exc)
-                    rendered[name].set_result((None, exc))
-                except Exception as exc:  # noqa: BLE001 - one bad figure must not lose the others
-                    rendered[name].set_result((None, exc))
-                else:
-                    rendered[name].set_result((images, None))
-
-        workers = [asyncio.ensure_future(work()) for _ in range(renderer.concurrency)]
-        writes = []
-        for name in names:
-            images, error = await rendered[name]
-            writes.append(loop.run_in_executor(writer, finish, name, images, error))
-        closing = asyncio.ensure_future(renderer.close())  # overlaps the last writes
-        await asyncio.gather(*writes, closing)
-        done = True
-        return stops[0] if stops else None
-    finally:
-        for worker in workers:
-            worker.cancel()
-        renderer.kill()  # at once, whatever happened; nothing is left after a clean close
-        with contextlib.suppress(Exception):
-            await renderer.close()  # kaleido and choreographer tidy up
-        encoder.shutdown(wait=False, cancel_futures=True)
-        writer.shutdown(wait=True, cancel_futures=not done)  # a figure being written is finished, whole
-
-
-def _no_browser(error: BaseException, renderer: _kaleido.Renderer, limits: _Limits) -> str:
-    """Say in a few words what is wrong with the browser."""
-    from kaleido.errors import ChromeNotFoundError
-
-    where = renderer.browser or limits.browser_path or os.environ.get("BROWSER_PATH")
-    if isinstance(error, ChromeNotFoundError):
-        return f"no browser at {where}" if where else "none found on this system"
-    if isinstance(error, OSError):
-        return f"{where or 'the browser'}: {error.strerror or error}"
-    return f"the browser at {where} closed as soon as it started" if where else "the browser closed as it started"
-
-
 def _spec(fig: go.Figure, name: str) -> tuple[dict[str, Any], str]:
     """Return the figure as the dict kaleido renders (fixed trace uids), and as JSON text."""
     from plotly.utils import PlotlyJSONEncoder
@@ -481,62 +489,9 @@ def _spec(fig: go.Figure, name: str) -> tuple[dict[str, Any], str]:
     return spec, json.dumps(spec, cls=PlotlyJSONEncoder)
 
 
-def _images(fig: go.Figure, formats: list[str], scale: float) -> list[_kaleido.Image]:
-    width, height = _size(fig)
-    return [_kaleido.Image(f, width, height, scale if f == "png" else 1) for f in formats]
-
-
-def _run(work: Callable[[], Coroutine[Any, Any, _T]]) -> _T:
-    """Run ``work()`` to its end on an event loop of its own, in a thread of its own.
-
-    The calling thread only waits, so Ctrl-C (and SIGTERM, turned into
-    SystemExit while this runs) reaches it as an exception even inside Jupyter's
-    running loop: the coroutine is then cancelled, which ends the browser and
-    finishes the file being written, before the exception goes on.
-    """
-    started = threading.Event()
-    handle: dict[str, Any] = {}
-
-    async def main() -> _T:
-        handle["loop"], handle["task"] = asyncio.get_running_loop(), asyncio.current_task()
-        started.set()
-        return await work()
-
-    with ThreadPoolExecutor(1, thread_name_prefix="vizlib-export") as pool, _sigterm_exits():
-        future = pool.submit(asyncio.run, main())
-        try:
-            return future.result()
-        except BaseException:
-            if not future.done() and started.wait(10):
-                with contextlib.suppress(RuntimeError):  # the loop already closed
-                    handle["loop"].call_soon_threadsafe(handle["task"].cancel)
-            raise  # leaving the pool waits for the clean-up
-
-
-@contextlib.contextmanager
-def _sigterm_exits() -> Any:
-    """Turn SIGTERM into SystemExit(143) in the main thread, where it would otherwise kill us at once.
-
-    Only while a browser may run, and only if SIGTERM has its default action: a
-    program's own handler is left alone.
-    """
-    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
-        yield
-        return
-
-    def exit_cleanly(signum: int, frame: Any) -> None:
-        raise SystemExit(128 + signum)
-
-    signal.signal(signal.SIGTERM, exit_cleanly)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
 def _reason(error: BaseException) -> str:
     """One line saying why a figure was not exported."""
-    if isinstance(error, _NotRendered):
+    if isinstance(error, NotRendered):
         return "not rendered: the batch stopped before it"
     if isinstance(error, _kaleido.BrowserTimeout):
         return f"timed out after {error.seconds:g} s"
@@ -550,7 +505,7 @@ def _browser_failure(
     names: list[str],
     written: dict[str, list[Path]],
     failed: dict[str, str],
-    limits: _Limits,
+    limits: Limits,
 ) -> ExportError:
     """Return the one-line error for a batch that the browser ended early."""
     where = stop.browser or limits.browser_path or os.environ.get("BROWSER_PATH") or "found by kaleido"
