@@ -22,6 +22,23 @@ def shared_frontline() -> Path:
     return folder
 
 
+@pytest.fixture(scope="session")
+def front_mirror(tmp_path_factory: pytest.TempPathFactory):
+    """A synthetic daily archive (``helpers.synthetic_archive``) as the session's DeepStateMap mirror.
+
+    Sets ``VIZLIB_DEEPSTATE_ARCHIVE_URL`` to it and ``VIZLIB_CACHE`` to an empty folder for the
+    rest of the session, so figures that need layers of many dates build offline; yields the folder.
+    """
+    from helpers import synthetic_archive
+
+    folder = synthetic_archive(tmp_path_factory.mktemp("front-mirror") / "archive")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("VIZLIB_DEEPSTATE_ARCHIVE_URL", str(folder))
+        mp.setenv("VIZLIB_DEEPSTATE_EXPORT_URL", str(REPO / "tests" / "fixtures" / "frontline"))
+        mp.setenv("VIZLIB_CACHE", str(tmp_path_factory.mktemp("front-cache")))
+        yield folder
+
+
 class NetworkBlocked(OSError):
     """Raised when a test tries to leave the machine."""
 

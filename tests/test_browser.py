@@ -13,12 +13,11 @@ The light pages embed plotly.js (``self-contained``), the dark ones share one
 from __future__ import annotations
 
 import html
-import io
 import json
 import re
-from dataclasses import dataclass, field
 
 import pytest
+from helpers import drawn, looks_drawn, plain, visit
 
 from vizlib import export, meta, registry
 
@@ -39,86 +38,11 @@ VIEWPORT = {"width": 1000, "height": 720}
 COUNTS = {"pages": 0, "checks": 0, "requests": 0, "remote": 0}
 
 
-# --- helpers shared with test_hostile_text --------------------------------------------------------------------------
-
-
-@dataclass
-class Visit:
-    """What happened while a page was open."""
-
-    url: str
-    requests: list[str] = field(default_factory=list)
-    console_errors: list[str] = field(default_factory=list)
-    page_errors: list[str] = field(default_factory=list)
-    dialogs: list[str] = field(default_factory=list)
-
-    def remote_requests(self, origin: str | None = None) -> list[str]:
-        """Requests that would leave the machine: anything but file:, data: and the local server."""
-        local = ("file://", "data:", "blob:", *([f"{origin}/"] if origin else []))
-        return [url for url in self.requests if not url.startswith(local)]
-
-
-def visit(page, url: str, action=None) -> tuple[Visit, bytes]:
-    """Open ``url`` in ``page``, wait for plotly's SVG, run ``action(page)``.
-
-    Returns the record of the visit and a full-page screenshot (PNG).
-    """
-    record = Visit(url)
-
-    def on_dialog(dialog):
-        record.dialogs.append(f"{dialog.type}: {dialog.message}")
-        dialog.dismiss()
-
-    listeners = {
-        "request": lambda request: record.requests.append(request.url),
-        "console": lambda msg: msg.type == "error" and record.console_errors.append(msg.text),
-        "pageerror": lambda error: record.page_errors.append(str(error)),
-        "dialog": on_dialog,
-    }
-    for event, listener in listeners.items():
-        page.on(event, listener)
-    try:
-        page.goto(url, wait_until="load")
-        page.wait_for_selector(".main-svg", state="attached", timeout=20_000)
-        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-        if action is not None:
-            action(page)
-        shot = page.screenshot(full_page=True)
-    finally:
-        for event, listener in listeners.items():
-            page.remove_listener(event, listener)
-    return record, shot
-
-
-def drawn(png: bytes) -> tuple[int, float]:
-    """Return (distinct colours, share of pixels unlike the most common colour) of a screenshot."""
-    from PIL import Image
-
-    image = Image.open(io.BytesIO(png)).convert("RGB")
-    colours = image.getcolors(maxcolors=image.width * image.height)
-    background = max(colours)[0]
-    return len(colours), 1 - background / (image.width * image.height)
-
-
-def looks_drawn(png: bytes) -> bool:
-    """A figure, not an empty or near-empty page: many colours, and >1.5 % of pixels off the background.
-
-    (The sparsest figure, a chart of a few bars, measures ~2.8 %; a page holding one word ~0.1 %.)
-    """
-    colours, share = drawn(png)
-    return colours >= 200 and share > 0.015
-
-
-def plain(text: str) -> str:
-    """Plotly label markup as the DOM shows it: tags dropped, entities decoded, no whitespace."""
-    return re.sub(r"\s+", "", html.unescape(re.sub(r"<[^>]+>", "", text)))
-
-
 # --- the exports ---------------------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def site(local_server):
+def site(local_server, front_mirror):
     """Every article figure exported as HTML: light self-contained, dark shared; the figures kept for expectations."""
     figs = {}
     for theme, mode in EXPORTS.items():

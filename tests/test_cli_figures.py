@@ -144,7 +144,7 @@ def test_every_need_is_declared_as_data_and_met_by_the_bundled_data():
             assert need.column in fields, (spec.slug, need)
             assert bundled[need.kind][need.column].isin(need.values).any(), (spec.slug, need)
             declared += 1
-    assert declared == 14
+    assert declared == 25
     assert [n.values for n in registry.FIGURES["north-korea"].needs] == [("nk_troops_russia", "nk_troops_kursk")]
 
 
@@ -167,7 +167,8 @@ def test_regions_without_the_russian_oblasts_write_nothing_and_name_each_need(tm
     assert result.stderr == (
         "regions.geojson: iso_3166_2: no 'RU-KRS' (figure theatre needs it)\n"
         "regions.geojson: iso_3166_2: no 'RU-KRS' (figure kursk needs it)\n"
-        "nothing written; this data can make: --only donetsk,troops-kursk,north-korea,kursk-area,timeline\n"
+        "nothing written; this data can make: --only donetsk,pokrovsk,kurakhove,front-change,front-animation,"
+        "pokrovsk-multiples,troops-kursk,north-korea,kursk-area,occupied-area,timeline\n"
     )
     assert _listing(out) == {}
 
@@ -175,7 +176,9 @@ def test_regions_without_the_russian_oblasts_write_nothing_and_name_each_need(tm
 def test_only_builds_what_the_user_asked_for_when_the_data_can_make_it(tmp_path):
     _regions_file(tmp_path / "mine", lambda code: not code.startswith("RU-"))
     out = tmp_path / "out"
-    result = run("--data", str(tmp_path / "mine"), "--only", "donetsk,troops-kursk", "--format", "html", "--out", str(out))
+    result = run(
+        "--data", str(tmp_path / "mine"), "--only", "donetsk,troops-kursk", "--format", "html", "--out", str(out)
+    )
     assert result.exit_code == 0, result.output
     assert {p.stem for p in out.iterdir() if p.suffix == ".json"} == {"donetsk", "troops-kursk"}
 
@@ -207,7 +210,8 @@ def test_claims_exported_by_a_spreadsheet_are_read_and_the_charts_they_cannot_ma
     assert result.stderr == (
         "claims.csv: subject: no 'nk_troops_russia' or 'nk_troops_kursk' (figure north-korea needs one)\n"
         "claims.csv: subject: no 'ua_held_area_kursk' (figure kursk-area needs it)\n"
-        "nothing written; this data can make: --only theatre,kursk,donetsk,troops-kursk,timeline\n"
+        "nothing written; this data can make: --only theatre,kursk,donetsk,pokrovsk,kurakhove,front-change,"
+        "front-animation,pokrovsk-multiples,troops-kursk,occupied-area,timeline\n"
     )
     assert _listing(out) == {}
     result = run("--data", str(mine), "--only", "troops-kursk", "--format", "html", "--out", str(out))
@@ -226,5 +230,11 @@ def test_vizlibs_places_are_checked_against_the_users_boundaries_before_writing(
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
     assert lines and all(line.startswith("vizlib's places.csv:") for line in lines)
-    assert any(re.match(r"vizlib's places.csv:\d+: lat,lon: 50\.9174, 34\.7991 is \d+\.\d km outside UA-59 \(precision_m 1000\)$", line) for line in lines)
+    assert any(
+        re.match(
+            r"vizlib's places.csv:\d+: lat,lon: 50\.9174, 34\.7991 is \d+\.\d km outside UA-59 \(precision_m 1000\)$",
+            line,
+        )
+        for line in lines
+    )
     assert _listing(out) == {}

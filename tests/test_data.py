@@ -559,9 +559,15 @@ def test_publication_is_one_clean_name_and_via_names_the_site(tmp_path):
 
 
 def test_counts_written_by_pandas_as_floats_are_read_back(tmp_path):
+    # pandas writes an integer column with an empty cell as "11000.0": one ".0" is unambiguous
     assert data.claims(_claims_file(tmp_path, low="11000.0", high="11000.0")).low.item() == 11000
-    with pytest.raises(DataError, match=r"claims.csv:2: low: .*integer"):
-        data.claims(_claims_file(tmp_path, low="11000.5", high="11000.5"))
+    with pytest.raises(DataError) as excinfo:
+        data.claims(_claims_file(tmp_path, low="11000.5", high="11000.0"))
+    assert str(excinfo.value) == (
+        "claims.csv:2: low: '11000.5' is not a whole number (write digits only, without separators or decimals)"
+    )
+    with pytest.raises(DataError, match=r"^claims.csv:2: low: '11.000' is not a whole number"):  # eleven thousand?
+        data.claims(_claims_file(tmp_path, low="11.000", high="11000"))
 
 
 def test_event_source_rules(tmp_path):
@@ -581,7 +587,7 @@ def test_place_evidence_rules(tmp_path):
         data.places(_write(tmp_path / "places.csv", [dict(point, evidence_url="")]))
     with pytest.raises(DataError) as excinfo:
         data.places(_write(tmp_path / "places.csv", [dict(point, evidence_url="t.center/ru/x")]))
-    assert str(excinfo.value) == "places.csv:2: evidence_url: must be an http(s) URL"  # and nothing else
+    assert str(excinfo.value) == "places.csv:2: evidence_url: 't.center/ru/x' is not an http(s) URL"  # and nothing else
 
 
 # ------------------------------------------------------------------------- as of

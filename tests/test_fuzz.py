@@ -44,7 +44,9 @@ def fuzz(examples: int):
     return decorate
 
 
-CSV_KINDS = {kind: (DATA / f"{kind}.csv").read_bytes() for kind in ("claims", "events", "places")}
+CSV_KINDS = {
+    kind: (DATA / f"{kind}.csv").read_bytes() for kind in ("claims", "events", "places", "settlements", "control")
+}
 # Two neighbouring oblasts keep the GeoJSON cases small and fast.
 _REGIONS = json.loads((DATA / "regions.geojson").read_text())
 _REGIONS["features"] = [f for f in _REGIONS["features"] if f["properties"]["iso_3166_2"] in ("UA-14", "UA-09")]
@@ -192,7 +194,7 @@ def _written(path, kind: str) -> dict[int, dict]:
 
 
 def _load(kind: str, path):
-    return getattr(data, kind)(path)
+    return data.control_changes(path) if kind == "control" else getattr(data, kind)(path)
 
 
 def _check(kind: str, content: bytes, tmp_path, suffix: str) -> DataError | None:

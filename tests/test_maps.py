@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 import socketserver
 import struct
@@ -15,12 +14,11 @@ import plotly.graph_objects as go
 import pytest
 import shapely
 from conftest import REPO
+from helpers import by_meta, frame_of, km_between, label_boxes, metas
 
 import vizlib
 from vizlib import _text, data, fmt, maps, meta
-from vizlib._carto.geometry import EARTH_KM
-from vizlib._carto.projection import Frame
-from vizlib._labels import Box, spot_at
+from vizlib._labels import Box
 
 FIXTURES = REPO / "tests" / "fixtures"
 BUILDERS = {"theatre": maps.theatre, "kursk": maps.kursk, "donetsk": maps.donetsk}
@@ -31,21 +29,6 @@ def figs():
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the default maps warn about nothing
         return {slug: build() for slug, build in BUILDERS.items()}
-
-
-def by_meta(fig, name):
-    found = [t for t in fig.data if t.meta == name]
-    assert found, f"no trace {name!r}; have {[t.meta for t in fig.data]}"
-    return found[0]
-
-
-def metas(fig):
-    return [t.meta for t in fig.data]
-
-
-def km_between(lon1, lat1, lon2, lat2):
-    p1, p2, dl = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
-    return EARTH_KM * math.acos(min(1, math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(dl)))
 
 
 # ------------------------------------------------------------------ content
@@ -154,7 +137,7 @@ def test_frame_contains_the_oblast(figs, slug, code):
     (lat0, lat1) = geo.lataxis.range
     assert lat0 <= min(geo.projection.parallels) < max(geo.projection.parallels) <= lat1
     # every vertex of the oblast falls inside the plot area, where plotly.js draws it
-    frame = _frame_of(figs[slug])
+    frame = frame_of(figs[slug])
     shape = data.regions().set_index("iso_3166_2").geometry[code]
     lonlat = shapely.get_coordinates(shape)
     x, y = frame.to_px(lonlat[:, 0], lonlat[:, 1])
@@ -162,33 +145,9 @@ def test_frame_contains_the_oblast(figs, slug, code):
     assert x0 < x.min() and x.max() < x1 and y0 < y.min() and y.max() < y1
 
 
-def _frame_of(fig):
-    geo, mg = fig.layout.geo, fig.layout.margin
-    box = (mg.l, mg.t, fig.layout.width - mg.r, fig.layout.height - mg.b)
-    return Frame(tuple(geo.lonaxis.range), tuple(geo.lataxis.range), tuple(geo.projection.parallels), box)
-
-
-def _label_boxes(fig):
-    frame = _frame_of(fig)
-    boxes = []
-    for t in fig.data:
-        if t.geo not in (None, "geo") or not t.text or "text" not in (t.mode or ""):
-            continue
-        positions = t.textposition if isinstance(t.textposition, tuple) else [t.textposition] * len(t.text)
-        sizes = t.textfont.size if isinstance(t.textfont.size, tuple) else [t.textfont.size or 12] * len(t.text)
-        for lon, lat, text, pos, size in zip(t.lon, t.lat, t.text, positions, sizes):
-            if not text:
-                continue
-            x, y = frame.to_px(lon, lat)
-            w, h = _text.text_size(text, size)
-            gap = 0 if pos == "middle center" else 3
-            boxes.append((text, spot_at(pos, gap).box(float(x), float(y), w, h)))
-    return boxes
-
-
 @pytest.mark.parametrize("slug", BUILDERS)
 def test_labels_do_not_overlap(figs, slug):
-    boxes = _label_boxes(figs[slug])
+    boxes = label_boxes(figs[slug])
     assert len(boxes) >= 8
     for i, (a, box_a) in enumerate(boxes):
         for b, box_b in boxes[i + 1 :]:
@@ -199,8 +158,8 @@ def test_labels_do_not_overlap(figs, slug):
 @pytest.mark.parametrize("slug", BUILDERS)
 def test_every_label_lies_inside_the_plot_area(slug, size):
     fig = BUILDERS[slug](size=size)
-    plot = Box(*_frame_of(fig).box)
-    boxes = _label_boxes(fig)
+    plot = Box(*frame_of(fig).box)
+    boxes = label_boxes(fig)
     assert len(boxes) >= 8
     for text, box in boxes:
         assert box.inside(plot), (text, box, plot)
@@ -263,7 +222,9 @@ def test_scale_bar_is_a_round_length_in_km(figs):
 def test_source_line_and_as_of_are_on_the_figure(figs, slug):
     fig = figs[slug]
     info = meta.get(fig)
-    footer = next(a.text for a in fig.layout.annotations if a.name == "footer").replace("<br>", " ")
+    footer = (
+        next(a.text for a in fig.layout.annotations if a.name == "footer").replace("<br>", " ").replace("\u00a0", " ")
+    )
     assert "Natural Earth" in footer and "GeoNames" in footer
     assert f"As of {fmt.date(data.DEFAULT_AS_OF)}" in footer and info["as_of"] == data.DEFAULT_AS_OF.isoformat()
     assert info["slug"] == slug and info["alt"].startswith("Map of")
@@ -651,6 +612,6 @@ def test_towns_are_drawn_where_frame_computes(figs, offline_kaleido, no_network)
         for x, y in re.findall(r'class="point"[^>]*?transform="translate\(([-\d.e]+),\s*([-\d.e]+)\)"', svg)
     ]
     assert len(drawn) == len(towns.lon) >= 10
-    x, y = _frame_of(fig).to_px(list(towns.lon), list(towns.lat))
+    x, y = frame_of(fig).to_px(list(towns.lon), list(towns.lat))
     for (dx, dy), cx, cy, name in zip(drawn, x, y, towns.text, strict=True):
         assert abs(dx - cx) < 3 and abs(dy - cy) < 3, (name, (dx, dy), (float(cx), float(cy)))

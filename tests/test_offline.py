@@ -59,7 +59,7 @@ def test_the_guard_blocks_this_process(no_network):
         socket.getaddrinfo("example.org", 443)
 
 
-def test_every_figure_builds_and_exports_its_page_and_sidecars_with_sockets_blocked(no_network, tmp_path):
+def test_every_figure_builds_and_exports_its_page_and_sidecars_with_sockets_blocked(no_network, front_mirror, tmp_path):
     # Static formats render in a child browser that no in-process guard reaches: the namespace test covers them.
     figs = {
         (slug, theme): registry.build(slug, theme=theme) for slug in registry.FIGURES for theme in ("light", "dark")
@@ -94,9 +94,11 @@ def test_the_namespace_blocks_everything_but_loopback():
 
 @needs_namespace
 @pytest.mark.browser
-def test_the_cli_exports_every_figure_in_every_format_without_network(tmp_path):
+def test_the_cli_exports_every_figure_in_every_format_without_network(front_mirror, tmp_path):
     out = tmp_path / "figures"
-    proc = offline(str(VIZLIB), "figures", "--out", str(out), "--format", "png,svg,pdf,html", timeout=300)
+    proc = offline(
+        str(VIZLIB), "figures", "--out", str(out), "--format", "png,svg,pdf,html", "--frontline", "auto", timeout=300
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip() == f"wrote {len(registry.FIGURES)} figure(s) and {out / 'README.md'}"
     expected = {f"{slug}.{ext}" for slug in registry.FIGURES for ext in ("png", "svg", "pdf", "html", "csv", "json")}

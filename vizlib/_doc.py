@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Literal, TypeVar
 
 #: Size presets of :data:`vizlib.theme.SIZES`.
-Size = Literal["column", "wide", "social"]
+Size = Literal["phone", "column", "wide", "social"]
 #: House themes.
 Theme = Literal["light", "dark"]
 #: Languages a figure can be drawn in.
@@ -52,7 +52,7 @@ DOCS = {
     The day the figure is drawn as of: claims published and events dated after
     it are left out, and the footer states it. None uses
     :data:`vizlib.data.DEFAULT_AS_OF`, one date for the whole article set.""",
-    "size": """size : {"column", "wide", "social"}
+    "size": """size : {"phone", "column", "wide", "social"}
     A size preset of :data:`vizlib.theme.SIZES` (CSS pixels; PNG export doubles
     them).""",
     "theme": """theme : {"light", "dark"}

@@ -32,6 +32,7 @@ def html_page(
         full_html=False,
         include_plotlyjs=True if mode == "self-contained" else "directory",
         include_mathjax=False,
+        auto_play=False,  # an animated map waits for its reader's play
         div_id=ident,
         default_width="100%",
         default_height="100%",

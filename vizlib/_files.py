@@ -90,7 +90,8 @@ class Table:
 
     def header_problems(self) -> list[Problem]:
         """Columns with no name that hold values, and duplicate names."""
-        problems, seen = [], {}
+        problems: list[Problem] = []
+        seen: dict[str, int] = {}
         for index, column in enumerate(self.header):
             if column and column in seen:
                 message = f"duplicate column {quote(column)} (columns {seen[column] + 1} and {index + 1})"
@@ -171,7 +172,8 @@ def read_csv(path: Path) -> Table:
 def _parse(name: str, text: str, delimiter: str, offset: int) -> list[tuple[int, list[str]]]:
     """Parse strictly; return each row with the line it starts on."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    rows, start, lines = [], 1, text.splitlines()
+    rows: list[tuple[int, list[str]]] = []
+    start, lines = 1, text.splitlines()
     while True:
         try:
             row = next(reader)

@@ -41,7 +41,7 @@ import plotly.graph_objects as go
 from vizlib import _doc, data, i18n, meta
 from vizlib import theme as _theme
 from vizlib._canvas import Canvas, Panel
-from vizlib._charts import alt, axes, composition, labels, marks
+from vizlib._charts import alt, axes, composition, labels, marks, measured
 from vizlib._charts import events as event_marks
 from vizlib._charts.words import figure, short_who, side_color, value
 from vizlib._doc import Lang, Size, Theme
@@ -49,10 +49,21 @@ from vizlib._labels import Label, Spot, place
 from vizlib.errors import DataError, Problem
 from vizlib.i18n import N_
 
-__all__ = ["troops_kursk", "north_korea", "kursk_area", "timeline", "TROOP_EVENTS", "COMPOSITION_TOTAL"]
+__all__ = [
+    "troops_kursk",
+    "north_korea",
+    "kursk_area",
+    "timeline",
+    "occupied_area",
+    "TROOP_EVENTS",
+    "AREA_EVENTS",
+    "COMPOSITION_TOTAL",
+]
 
 #: Events marked on the troop chart, by id in ``events.csv``.
 TROOP_EVENTS = ("incursion_start", "us_election", "nyt_50k", "zelensky_50k")
+#: Events marked on the occupied-area chart.
+AREA_EVENTS = ("incursion_start", "us_election", "dam_damaged")
 #: The claim of all troops in Kursk oblast whose North Korean part the
 #: north-korea chart shows (New York Times, 10 Nov 2024).
 COMPOSITION_TOTAL = "ru_kursk_nyt_1110"
@@ -269,7 +280,13 @@ def _dated_panels(cv: Canvas, rows: pd.DataFrame, x_range: Any, y_top: float) ->
 
 @_doc.stamp
 def kursk_area(
-    claims: Any = None, *, as_of: Any = None, size: Size = "wide", theme: Theme = "light", lang: Lang = "en"
+    claims: Any = None,
+    *,
+    layer: Any = None,
+    as_of: Any = None,
+    size: Size = "wide",
+    theme: Theme = "light",
+    lang: Lang = "en",
 ) -> go.Figure:
     """Chart the Ukrainian-held area of Kursk oblast as claimed by each side (km²).
 
@@ -277,11 +294,17 @@ def kursk_area(
     claimant's side; a number computed by the publication from the claimant's
     own numbers carries an asterisk, explained in the notes. A claim with no
     date (the largest area held) stands apart in a panel of its own, off the
-    time axis.
+    time axis. Given DeepStateMap full exports, the area they show Ukrainian-held
+    in Kursk oblast is measured and drawn beside the claims (a square; a line up to
+    the area with the grey zone), so claims can be read against measurement.
 
     Parameters
     ----------
     {claims}
+    layer : GeoDataFrame, optional
+        Full-export control layers of one or more dates (:func:`vizlib.frontline.export`,
+        :func:`vizlib.frontline.history` with ``kind="export"``); the archive's layers have no
+        Ukrainian-held area and add nothing.
     {as_of}
     {size}
     {theme}
@@ -301,12 +324,17 @@ def kursk_area(
     rows = _subject(claims, data.claims(claims, as_of=day), "ua_held_area_kursk")
     dated = rows[rows["refers_to"].notna()].reset_index(drop=True)
     undated = rows[rows["refers_to"].isna()].reset_index(drop=True)
-    entries, key_px = _key(rows, size, theme, lang)
+    measures = measured.rows(layer, day)
+    entries, key_px = _key(rows, size, theme, lang, measured=not measures.empty)
     cv = Canvas(
         "kursk-area",
-        title=N_("Ukrainian-held area in Kursk oblast, as claimed"),
-        subtitle=N_("Square kilometres, as claimed by each side; every mark is one published claim"),
-        **_facts(rows, as_of=day, notes=_derived_note(rows)),
+        title=N_("Ukrainian-held area in Kursk oblast, as claimed")
+        if measures.empty
+        else N_("Ukrainian-held area in Kursk oblast, claimed and measured"),
+        subtitle=N_("Square kilometres, as claimed by each side; every mark is one published claim")
+        if measures.empty
+        else N_("Square kilometres: each dot one published claim, each square DeepStateMap's map measured"),
+        **_facts(pd.concat([rows, measures]) if not measures.empty else rows, as_of=day, notes=_derived_note(rows)),
         size=size,
         theme=theme,
         lang=lang,
@@ -314,11 +342,12 @@ def kursk_area(
     )
     if not undated.empty:
         cv.fig = make_subplots(cols=2, column_widths=[0.8, 0.2], shared_yaxes=True, horizontal_spacing=0.02)
-    x_range = axes.date_range(list(dated["refers_to"]) + list(dated["claim_date"]), pad_days=(8, 10))
-    y_top = marks.extent(rows)["y1"].max() * 1.2
+    x_range = axes.date_range([*dated["refers_to"], *dated["claim_date"], *measures["refers_to"]], pad_days=(8, 10))
+    y_top = max(marks.extent(rows)["y1"].max(), measures["high"].max() if not measures.empty else 0) * 1.2
     main = cv.fig.get_subplot(1, 1) if not undated.empty else None
     panel = cv.panel(x_range, (0, y_top), *((main.xaxis.domain, main.yaxis.domain) if main else ()))
-    obstacles = marks.claims(cv, dated, panel, "refers_to", **({"row": 1, "col": 1} if main else {}))
+    where = {"row": 1, "col": 1} if main else {}
+    obstacles = marks.claims(cv, dated, panel, "refers_to", **where) + measured.draw(cv, measures, panel, where)
     legend_box, legend = marks.key(cv, entries, panel, obstacles)
     labels.claims(cv, dated, panel, [*obstacles, *([legend_box] if legend_box else [])], "refers_to")
     axes.style(
@@ -333,7 +362,8 @@ def kursk_area(
     if not undated.empty:
         _undated_panel(cv, undated, y_top)
     cv.fig.update_layout(barmode="overlay", showlegend=True, legend=legend)
-    return cv.finish(alt=alt.kursk_area(dated, undated, cv.t), data=rows)
+    drawn = pd.concat([rows, measures], ignore_index=True) if not measures.empty else rows
+    return cv.finish(alt=alt.kursk_area(dated, undated, cv.t, measures), data=drawn)
 
 
 def _undated_panel(cv: Canvas, undated: pd.DataFrame, y_top: float) -> None:
@@ -381,9 +411,75 @@ def _undated_panel(cv: Canvas, undated: pd.DataFrame, y_top: float) -> None:
             font=dict(size=11, color=cv.c["text"]),
         )
     composition.heading(cv, t("Date not given"), "x2", "y2")
-    cv.fig.update_xaxes(range=[-1, 1], showticklabels=False, showline=True, showgrid=False, ticks="", row=1, col=2)
+    cv.fig.update_xaxes(
+        range=[-1, 1], showticklabels=False, showline=True, showgrid=False, zeroline=False, ticks="", row=1, col=2
+    )
     values, _ = axes.y_ticks(y_top, y_top * 0.95, short=False)
     cv.fig.update_yaxes(range=[0, y_top], tickvals=values, showticklabels=False, row=1, col=2)
+
+
+@_doc.stamp
+def occupied_area(
+    layers: Any = None,
+    *,
+    region: str = "UA-14",
+    events: Any = None,
+    as_of: Any = None,
+    size: Size = "wide",
+    theme: Theme = "light",
+    lang: Lang = "en",
+) -> go.Figure:
+    """Chart the occupied area of an oblast as measured on each day's control layer, with key events.
+
+    A measurement, not a claim: DeepStateMap's occupied area within ``region``, in km² measured in
+    an equal-area projection (:func:`vizlib.frontline.area_by_status`), one point a day.
+
+    Parameters
+    ----------
+    layers : GeoDataFrame or None
+        Control layers of several dates (:func:`vizlib.frontline.history`); None reads the daily
+        archive from its first day (8 Jul 2024) to the chart's date through the cache (a download
+        where not cached).
+    region : str
+        ISO 3166-2 code of the oblast measured.
+    {events}
+    {as_of}
+    {size}
+    {theme}
+    {lang_chart}
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Raises
+    ------
+    {raises_chart}
+    """
+    from vizlib import frontline
+
+    day = data.as_of_date(as_of)
+    if layers is None:
+        layers = frontline.history(frontline.ARCHIVE_START, day, freq="D", kind="archive")
+    rows = measured.occupied(layers, region, day)
+    marked = _events(events, AREA_EVENTS, day)
+    name = data.regions().set_index("iso_3166_2").loc[region, "name"]
+    cv = Canvas(
+        "occupied-area",
+        title=i18n.words(lang)("Occupied area of {region} oblast, measured", region=name),
+        subtitle=N_("Square kilometres shown as Russian-occupied on DeepStateMap each day, within the oblast"),
+        sources=[measured.DEEPSTATEMAP, *_facts(marked, as_of=day, notes="")["sources"]],
+        as_of=day,
+        notes=N_("Measured by vizlib in an equal-area projection; a measurement of a map, not a claim."),
+        size=size,
+        theme=theme,
+        lang=lang,
+    )
+    x_range = axes.date_range(list(rows["date"]) + list(marked["date"]), pad_days=(3, 6))
+    panel = measured.area_panel(cv, rows, x_range)
+    measured.draw_area(cv, rows, marked, panel)
+    table = rows.assign(source="DeepStateMap", region=region)[["date", "region", "status", "km2", "source"]]
+    return cv.finish(alt=alt.occupied_area(rows, name, cv.t), data=table.assign(km2=table["km2"].round(1)))
 
 
 @_doc.stamp
@@ -532,10 +628,14 @@ def _events(source: Any, ids: tuple[str, ...], as_of: dt.date) -> pd.DataFrame:
     return frame[frame["id"].isin(ids)].reset_index(drop=True)
 
 
-def _key(rows: pd.DataFrame, size: str, theme: str, lang: str) -> tuple[list, float]:
+def _key(rows: pd.DataFrame, size: str, theme: str, lang: str, measured: bool = False) -> tuple[list, float]:
     """Return a chart's key entries, and the room to keep for them under the chart (narrow sizes only)."""
     preset = _theme.size(size)
-    entries = marks.key_entries(rows, _theme.colors(theme), i18n.words(lang))
+    c, t = _theme.colors(theme), i18n.words(lang)
+    entries = marks.key_entries(rows, c, t)
+    if measured:
+        square = dict(symbol="square", size=marks.MARKER, color=c["background"], line=dict(color=c["text"], width=2))
+        entries.append((t("Measured on DeepStateMap (to the top of the dotted line: with the grey zone)"), square))
     return entries, marks.key_below_px(entries, preset.width - 88) if preset.width < _NARROW_PX else 0
 
 

@@ -158,10 +158,14 @@ def export_figures(
     written: dict = {}
     limits = {"start_timeout": start_timeout, "image_timeout": image_timeout, "browser_path": browser_path}
     # The browser starts at once and renders each figure while the next one is built.
-    batch = export.Batch(out_dir, chosen, html=html_mode, total=len(names), **limits)
+    drawn = [n for n in names if not (registry.FIGURES[n].layer == "required" and frontline_spec == "none")]
+    batch = export.Batch(out_dir, chosen, html=html_mode, total=len(drawn), **limits)
     try:
         with batch:
             for name in names:
+                if registry.FIGURES[name].layer == "required" and frontline_spec == "none":
+                    click.echo(f"skipped {name}: it is drawn from control layers (--frontline auto)", err=True)
+                    continue
                 try:
                     with warnings.catch_warnings(record=True) as caught:
                         warnings.simplefilter("always")
@@ -203,7 +207,7 @@ def _layers(names: list[str], spec: str, day: Any) -> dict[str, Any]:
     out = {}
     for name in names:
         kind = registry.FIGURES[name].layer
-        if kind is None:
+        if kind in (None, "required"):
             continue
         if kind not in found:
             try:

@@ -1,9 +1,12 @@
-"""Load and validate vizlib's data: claims, events, places and boundaries.
+"""Load and validate vizlib's data: claims, events, places, settlements, control, boundaries.
 
 Every loader takes ``source=None`` (the bundled file), a path, or a
 DataFrame/GeoDataFrame of the user's own, checks every rule and returns a
 fresh DataFrame. Any broken rule raises :class:`vizlib.DataError` whose lines
-read ``file:row: field: message``.
+read ``file:row: field: message``. The row rules are :mod:`vizlib.schemas`;
+reading and checking tables (``_tables``), boundary files (``_geojson``) and
+the control record (``_control``) are private modules with one job each; this
+module holds the rules across files and the public surface.
 
 Examples
 --------
@@ -18,31 +21,33 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
-import json
 import math
 import os
-import re
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 import pandas as pd
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from vizlib import schemas
-from vizlib._files import DELIMITERS, csv_header, feature_list, quote, read_csv, read_json, read_text
+from vizlib import _control, schemas
+from vizlib._files import DELIMITERS, csv_header, quote, read_text
+from vizlib._geojson import KEYS, load_boundaries
 from vizlib._paths import data_file
+from vizlib._tables import load_rows, to_frame
 from vizlib.errors import DataError, Problem, StaleDataWarning
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
-Source = "str | os.PathLike[str] | pd.DataFrame | None"
-AsOf = dt.date | str | None
+#: What ``as_of=`` takes: a date (or datetime, pandas Timestamp), an ISO date string, or None.
+AsOf: TypeAlias = "dt.date | str | None"
+_Model = TypeVar("_Model", bound=BaseModel)
 
 __all__ = [
+    "AsOf",
     "claims",
     "events",
     "places",
@@ -78,185 +83,12 @@ KINDS = {
 DEFAULT_AS_OF = dt.date(2024, 11, 23)
 
 
-# --------------------------------------------------------------------------- CSV
-
-
-def _csv_records(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
-    """Read a CSV file (as spreadsheets write it) with ``columns``; return ``(line, record)`` pairs."""
-    table = read_csv(path)
-    name, line, header = table.name, table.header_line, table.columns
-    missing = [c for c in columns if c not in header]
-    extra = [c for c in header if c not in columns]
-    problems = table.header_problems()
-    if missing and len(header) == 1 and len(columns) > 1:
-        problems.append(Problem(name, line, "header", _one_column(header[0])))
-    elif missing:
-        guesses = [g for c in missing for g in difflib.get_close_matches(c, extra, n=1)]
-        hint = f" ({', '.join(map(quote, guesses))} is there: names are exact)" if guesses else ""
-        problems.append(Problem(name, line, ",".join(missing), f"missing column{hint}"))
-        extra = [c for c in extra if c not in guesses]
-    if extra and not (missing and len(header) == 1):
-        problems += [Problem(name, line, "header", f"unknown column {quote(c)}") for c in extra]
-    if problems:
-        raise DataError(problems)
-    return table.records()
-
-
-def _one_column(header: str) -> str:
-    used = next((d for d in DELIMITERS if d in header), ";")
-    sep = "sep= and a tab" if used == "\t" else f"sep={used}"
-    return f"{quote(header)} is one column: the delimiter must be a comma, or the first line must say {sep}"
-
-
-_UNNAMED = re.compile(r"(Unnamed: \d+)?")  # pandas' name for a column with an empty header
-
-
-def _frame_records(frame: pd.DataFrame, columns: list[str]) -> list[tuple[int, dict[str, Any]]]:
-    name = "<DataFrame>"
-    problems = []
-    for position, column in enumerate(frame.columns, start=1):
-        if isinstance(column, str) and _UNNAMED.fullmatch(column.strip()):
-            held = frame[column].map(_from_pandas).map(lambda v: None if isinstance(v, str) and not v.strip() else v)
-            if held.notna().any():
-                value = held[held.notna()].iloc[0]
-                message = f"column {position} has no name, but holds {quote(value)}"
-                problems.append(Problem(name, None, "header", message))
-            frame = frame.drop(columns=column)
-    missing = [c for c in columns if c not in frame.columns]
-    extra = [c for c in frame.columns if c not in columns]
-    if missing:
-        problems.append(Problem(name, None, ",".join(missing), "missing column"))
-    problems += [Problem(name, None, "header", f"unknown column {quote(c)}") for c in extra]
-    if problems:
-        raise DataError(problems)
-    if frame.empty:
-        raise DataError([Problem(name, None, "file", "no data rows")])
-    out = []
-    for position, record in enumerate(frame[columns].to_dict("records"), start=1):
-        out.append((position, {k: _from_pandas(v) for k, v in record.items()}))
-    return out
-
-
-def _from_pandas(value: Any) -> Any:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    return value
-
-
-def _validate_rows(
-    name: str, records: list[tuple[int, dict[str, Any]]], model: type[BaseModel]
-) -> list[tuple[int, BaseModel]]:
-    problems, rows = [], []
-    for line, record in records:
-        # padding is never meant, in any field; an empty cell is a missing value
-        cleaned = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in record.items()}
-        try:
-            rows.append((line, model.model_validate(cleaned)))
-        except ValidationError as exc:
-            problems += _problems_from(name, line, exc, "row")
-    problems += _unique(name, [(line, row.id) for line, row in rows])
-    if problems:
-        raise DataError(problems)
-    return rows
-
-
-def _problems_from(name: str, row: int, exc: ValidationError, fallback: str) -> list[Problem]:
-    """Turn pydantic's errors into one Problem each, quoting the offending value."""
-    return [
-        Problem(name, row, ".".join(str(p) for p in err["loc"]) or fallback, _message(err))
-        for err in exc.errors(include_url=False)
-    ]
-
-
-#: Plain words for the patterns of :mod:`vizlib.schemas`.
-_PATTERN_WORDS = {
-    r"^[a-z0-9][a-z0-9_]*$": "a lowercase id (letters a-z, digits and _)",
-    r"^[A-Z]{2}$": "a two-letter country code such as UA",
-    r"^[A-Z]{2}-[A-Z0-9]{1,3}$": "an ISO 3166-2 code such as UA-14",
-    r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$": "an ISO 3166 code such as UA or UA-14",
-}
-_BOUNDS = {
-    "greater_than": "greater than {gt}",
-    "greater_than_equal": "greater than or equal to {ge}",
-    "less_than": "less than {lt}",
-    "less_than_equal": "less than or equal to {le}",
-}
-_NOUNS = {"int": "a whole number", "float": "a number", "bool": "true or false", "string": "text", "date": "a date"}
-
-
-def _message(err: Any) -> str:
-    """Say what is wrong with one value, quoting it: ``'guess' is not one of count, ...``."""
-    kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
-    if kind == "missing" or value is None or value == "":
-        return "required, but empty" if kind == "missing" or kind.endswith("_type") else _predicate(err["msg"])
-    shown = quote(value)
-    if kind == "literal_error":
-        allowed = re.findall(r"'([^']*)'", ctx.get("expected", "")) or [ctx.get("expected", "")]
-        return f"{shown} is not one of {', '.join(allowed)}"
-    if kind in _BOUNDS:
-        bound = {k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in ctx.items()}
-        return f"{shown} must be {_BOUNDS[kind].format(**bound)}"
-    if kind == "string_too_long":
-        return f"{shown} ({len(value)} characters) is longer than {ctx['max_length']} characters"
-    if kind == "string_too_short":
-        return f"{shown} is shorter than {ctx['min_length']} characters"
-    if kind == "string_pattern_mismatch":
-        words = _PATTERN_WORDS.get(ctx["pattern"], f"in the form {ctx['pattern']}")
-        return f"{shown} is not {words}"
-    if kind == "finite_number":
-        return f"{shown} is not a finite number"
-    if kind in ("int_parsing", "int_from_float"):
-        return f"{shown} is not a whole number"
-    if kind == "float_parsing":
-        return f"{shown} is not a number (write it with a decimal point and no thousands separators)"
-    if kind.startswith("date_"):
-        return f"{shown} is not a date in YYYY-MM-DD form"
-    if kind == "bool_parsing":
-        return f"{shown} is not true or false"
-    if kind == "extra_forbidden":
-        return f"unknown property, holding {shown}"  # CSV columns are checked before
-    if kind.endswith("_type"):
-        return f"{shown} is not {_NOUNS.get(kind.removesuffix('_type'), kind.removesuffix('_type'))}"
-    message = _predicate(err["msg"])
-    if kind in ("value_error", "assertion_error") and not isinstance(value, dict) and shown not in message:
-        return f"{shown} {message}"  # a rule's message is a predicate on the value (see vizlib.schemas)
-    return message if shown in message or isinstance(value, dict) else f"{shown}: {message}"
-
-
-def _predicate(msg: str) -> str:
-    return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
-
-
-def _unique(name: str, keyed: list[tuple[int, str]], field: str = "id") -> list[Problem]:
-    seen: dict[str, int] = {}
-    problems = []
-    for line, key in keyed:
-        if key in seen:
-            problems.append(Problem(name, line, field, f"duplicate {quote(key)} (first on row {seen[key]})"))
-        else:
-            seen[key] = line
-    return problems
-
-
-def _load_table(source: Any, kind: str) -> tuple[str, list[tuple[int, BaseModel]]]:
-    model = schemas.CSV_KINDS[kind]
-    columns = list(model.model_fields)
-    if isinstance(source, pd.DataFrame):
-        return "<DataFrame>", _validate_rows("<DataFrame>", _frame_records(source, columns), model)
-    path = Path(source) if source is not None else data_file(KINDS[kind])
-    return path.name, _validate_rows(path.name, _csv_records(path, columns), model)
-
-
-def _to_frame(rows: list[tuple[int, BaseModel]], model: type[BaseModel], dates: tuple[str, ...]) -> pd.DataFrame:
-    frame = pd.DataFrame([row.model_dump() for _, row in rows], columns=list(model.model_fields))
-    for column in dates:
-        frame[column] = pd.to_datetime(frame[column])
-    return frame
-
-
 # ------------------------------------------------------------------ CSV loaders
+
+
+def _table(source: Any, model: type[_Model], kind: str) -> tuple[str, list[tuple[int, _Model]]]:
+    """Load and validate the rows of a table of ``kind``; None is the bundled file."""
+    return load_rows(data_file(KINDS[kind]) if source is None else source, model)
 
 
 def claims(source: Any = None, *, as_of: AsOf = None) -> pd.DataFrame:
@@ -327,8 +159,8 @@ def _claims(source: Any) -> pd.DataFrame:
     if isinstance(source, pd.DataFrame) and "refers_to" in source:
         dates = source["refers_to"]
         source = source.assign(refers_to=dates.astype(object).where(dates.notna(), schemas.UNDATED))
-    _, rows = _load_table(source, "claims")
-    frame = _to_frame(rows, schemas.Claim, ("claim_date", "refers_to"))
+    _, rows = _table(source, schemas.Claim, "claims")
+    frame = to_frame(rows, schemas.Claim, ("claim_date", "refers_to"))
     frame[["low", "high"]] = frame[["low", "high"]].astype("float64")
     return frame
 
@@ -405,7 +237,7 @@ def events(source: Any = None, places: pd.DataFrame | None = None, *, as_of: AsO
 
 
 def _events(source: Any, places_frame: pd.DataFrame | None) -> pd.DataFrame:
-    name, rows = _load_table(source, "events")
+    name, rows = _table(source, schemas.Event, "events")
     known = None if places_frame is None else set(places_frame["id"])
     problems = [
         Problem(name, line, "place_id", f"{quote(row.place_id)} is not a place id in places.csv")
@@ -414,7 +246,7 @@ def _events(source: Any, places_frame: pd.DataFrame | None) -> pd.DataFrame:
     ]
     if problems:
         raise DataError(problems)
-    frame = _to_frame(rows, schemas.Event, ("date",))
+    frame = to_frame(rows, schemas.Event, ("date",))
     return frame.sort_values(["date", "id"], kind="stable").reset_index(drop=True)
 
 
@@ -451,7 +283,19 @@ def places(source: Any = None, regions: Any = None) -> pd.DataFrame:
 
 
 def _places(source: Any, regions_source: Any) -> pd.DataFrame:
-    name, rows = _load_table(source, "places")
+    name, rows = _table(source, schemas.Place, "places")
+    problems = _outside_problems(name, rows, regions_source)
+    if problems:
+        raise DataError(problems)
+    frame = to_frame(rows, schemas.Place, ())
+    frame["geonames_id"] = frame["geonames_id"].astype("Int64")
+    return frame
+
+
+def _outside_problems(
+    name: str, rows: Sequence[tuple[int, schemas.Place | schemas.Settlement]], regions_source: Any
+) -> list[Problem]:
+    """Each point must lie in the polygon of its ``iso_3166_2`` code (or country), within ``precision_m``."""
     polygons = _region_lookup(regions_source)
     problems = []
     for line, row in rows:
@@ -464,11 +308,7 @@ def _places(source: Any, regions_source: Any) -> pd.DataFrame:
         if distance_m > row.precision_m:
             where = f"{row.lat!r}, {row.lon!r} is {distance_m / 1000:.1f} km outside {row.iso_3166_2}"
             problems.append(Problem(name, line, "lat,lon", f"{where} (precision_m {row.precision_m:g})"))
-    if problems:
-        raise DataError(problems)
-    frame = _to_frame(rows, schemas.Place, ())
-    frame["geonames_id"] = frame["geonames_id"].astype("Int64")
-    return frame
+    return problems
 
 
 def _region_lookup(regions_source: Any) -> dict[str, Any]:
@@ -502,7 +342,6 @@ CONTROL_RECORD_START = dt.date(2022, 2, 24)
 #: ... and was checked against the sources up to this day (the end of the DeepStateMap
 #: archive used for villages). Later rows exist only where reporting was found.
 CONTROL_CHECKED_UNTIL = dt.date(2024, 12, 31)
-_CONTROLLED_COUNTRIES = ("UA", "RU")
 
 
 def settlements(source: Any = None, regions: Any = None) -> pd.DataFrame:
@@ -538,20 +377,15 @@ def settlements(source: Any = None, regions: Any = None) -> pd.DataFrame:
 
 
 def _settlements(source: Any, regions_source: Any, place_ids: set[str] | None = None) -> pd.DataFrame:
-    name, rows = _load_table(source, "settlements")
-    polygons = _region_lookup(regions_source)
-    problems = []
-    for line, row in rows:
-        shape = polygons.get(row.iso_3166_2) or polygons.get(row.country)
-        if shape is None:
-            problems.append(Problem(name, line, "iso_3166_2", f"no boundary for {row.iso_3166_2} or {row.country}"))
-        elif (distance_m := _distance_outside_m(shape, row.lon, row.lat)) > row.precision_m:
-            problems.append(Problem(name, line, "lat,lon", f"{distance_m / 1000:.1f} km outside {row.iso_3166_2}"))
-        if place_ids is not None and row.id in place_ids:
-            problems.append(Problem(name, line, "id", f"{row.id!r} is already a place id in places.csv"))
+    name, rows = _table(source, schemas.Settlement, "settlements")
+    problems = _outside_problems(name, rows, regions_source) + [
+        Problem(name, line, "id", f"{quote(row.id)} is already a place id in places.csv")
+        for line, row in rows
+        if place_ids is not None and row.id in place_ids
+    ]
     if problems:
-        raise DataError(problems)
-    frame = _to_frame(rows, schemas.Settlement, ())
+        raise DataError(sorted(problems, key=lambda p: p.row or 0))
+    frame = to_frame(rows, schemas.Settlement, ())
     frame["geonames_id"] = frame["geonames_id"].astype("Int64")
     return frame
 
@@ -583,7 +417,7 @@ def control_changes(path: str | os.PathLike[str] | pd.DataFrame | None = None) -
     """
     if path is None:
         return _default("control_changes").copy()
-    return _control_changes(path, None)
+    return _control.load_changes(path, None, CONTROL_RECORD_START)
 
 
 def control(as_of: Any = None, *, path: str | os.PathLike[str] | pd.DataFrame | None = None) -> pd.DataFrame:
@@ -643,108 +477,17 @@ def control(as_of: Any = None, *, path: str | os.PathLike[str] | pd.DataFrame | 
     return out.sort_values("place_id").reset_index(drop=True)
 
 
+def _control_changes(source: Any, places_frame: pd.DataFrame, settlements_frame: pd.DataFrame) -> pd.DataFrame:
+    """Validate a control table with the coverage rules: every place of Ukraine or Russia, and no other."""
+    known = _control.controlled_places(places_frame, settlements_frame)
+    return _control.load_changes(source, known, CONTROL_RECORD_START)
+
+
 def _as_date(value: Any) -> dt.date:
     try:
         return pd.Timestamp(value).date()
     except (TypeError, ValueError):
         raise ValueError(f"as_of must be a date, not {value!r}") from None
-
-
-def _control_changes(source: Any, known: set[str] | None) -> pd.DataFrame:
-    """Validate a control table; with ``known`` place ids, also the coverage rules."""
-    model = schemas.Control
-    columns = list(model.model_fields)
-    if isinstance(source, pd.DataFrame):
-        name, records = "<DataFrame>", _frame_records(source, columns)
-    else:
-        path = Path(source)
-        name, records = path.name, _csv_records(path, columns)
-    problems, rows = [], []
-    for line, record in records:
-        cleaned = {k: (None if isinstance(v, str) and not v.strip() else v) for k, v in record.items()}
-        try:
-            rows.append((line, model.model_validate(cleaned)))
-        except ValidationError as exc:
-            problems += _problems_from(name, line, exc, "row")
-    if problems:
-        raise DataError(problems)
-    problems = _control_problems(name, rows, known)
-    if problems:
-        raise DataError(problems)
-    frame = _to_frame(rows, model, ("date",))
-    order = frame.groupby("place_id", sort=False).cumcount()
-    return frame.assign(_order=order).sort_values(["place_id", "_order"]).drop(columns="_order").reset_index(drop=True)
-
-
-def _control_problems(name: str, rows: list[tuple[int, Any]], known: set[str] | None) -> list[Problem]:
-    """Check the rules across rows: per place, and (with ``known``) across files."""
-    problems: list[Problem] = []
-    last: dict[str, tuple[int, Any]] = {}
-    for line, row in rows:
-        previous = last.get(row.place_id)
-        if previous is None:
-            if row.date is not None and row.date > CONTROL_RECORD_START:
-                problems.append(
-                    Problem(
-                        name,
-                        line,
-                        "date",
-                        f"{row.date.isoformat()}: the first row of {row.place_id!r} must be empty (held from "
-                        f"before the record) or not after {CONTROL_RECORD_START.isoformat()}",
-                    )
-                )
-        else:
-            before_line, before = previous
-            if row.date is None:
-                problems.append(
-                    Problem(name, line, "date", f"empty, but only the first row of {row.place_id!r} may be undated")
-                )
-            elif before.date is not None and row.date == before.date:
-                problems.append(
-                    Problem(
-                        name,
-                        line,
-                        "date",
-                        f"{row.date.isoformat()}: two rows for {row.place_id!r} on one day "
-                        f"(first on row {before_line})",
-                    )
-                )
-            elif before.date is not None and row.date < before.date:
-                problems.append(
-                    Problem(
-                        name,
-                        line,
-                        "date",
-                        f"{row.date.isoformat()} is before {before.date.isoformat()} "
-                        f"on row {before_line}: dates must increase within {row.place_id!r}",
-                    )
-                )
-            elif row.controlled_by == before.controlled_by:
-                problems.append(
-                    Problem(
-                        name,
-                        line,
-                        "controlled_by",
-                        f"{row.controlled_by!r} again: not a change (already so on row {before_line})",
-                    )
-                )
-        last[row.place_id] = (line, row)
-    if known is not None:
-        for line, row in rows:
-            if row.place_id not in known:
-                problems.append(
-                    Problem(name, line, "place_id", f"{row.place_id!r} is not a place of places.csv or settlements.csv")
-                )
-        missing = sorted(known - set(last))
-        if missing:
-            problems.append(Problem(name, None, "place_id", f"no row for {', '.join(missing)}"))
-    return problems
-
-
-def _controlled_places(places_frame: pd.DataFrame, settlements_frame: pd.DataFrame) -> set[str]:
-    """Ids of the places whose holder the record must give: those in Ukraine or Russia."""
-    ids = set(places_frame.loc[places_frame["country"].isin(_CONTROLLED_COUNTRIES), "id"])
-    return ids | set(settlements_frame.loc[settlements_frame["country"].isin(_CONTROLLED_COUNTRIES), "id"])
 
 
 # -------------------------------------------------------------------- GeoJSON
@@ -773,7 +516,7 @@ def regions(source: Any = None) -> gpd.GeoDataFrame:
     """
     if source is None:
         return _default("regions").copy()
-    return _geo(source, "regions")
+    return load_boundaries(source, "regions")
 
 
 def locator(source: Any = None) -> gpd.GeoDataFrame:
@@ -792,104 +535,7 @@ def locator(source: Any = None) -> gpd.GeoDataFrame:
     """
     if source is None:
         return _default("locator").copy()
-    return _geo(source, "locator")
-
-
-_KEYS = {"regions": "iso_3166_2", "locator": "iso_a2"}
-
-
-def _geo(source: Any, kind: str) -> gpd.GeoDataFrame:
-    import geopandas as gpd
-
-    if isinstance(source, gpd.GeoDataFrame):
-        name = "<GeoDataFrame>"
-        if source.crs is None or source.crs.to_epsg() != 4326:
-            raise DataError([Problem(name, None, "crs", f"must be EPSG:4326, not {source.crs}")])
-        collection = json.loads(source.to_json(drop_id=True))
-    else:
-        path = Path(source)
-        name = path.name
-        collection = read_json(path)
-    features = feature_list(name, collection)
-    _check_crs(name, collection)
-    model = schemas.GEOJSON_KINDS[kind]
-    rows = _validate_features(name, features, model)
-    problems = _unique(name, [(n, getattr(r, _KEYS[kind])) for n, r, _ in rows], _KEYS[kind])
-    if problems:
-        raise DataError(problems)
-    frame = gpd.GeoDataFrame([r.model_dump() for _, r, _ in rows], geometry=[g for _, _, g in rows], crs="EPSG:4326")
-    return frame[[*model.model_fields, "geometry"]]
-
-
-def _check_crs(name: str, collection: dict[str, Any]) -> None:
-    crs = collection.get("crs")
-    if crs is not None:
-        crs_name = str((crs.get("properties") or {}).get("name", crs)) if isinstance(crs, dict) else str(crs)
-        if not any(tag in crs_name for tag in ("CRS84", "4326")):
-            raise DataError([Problem(name, None, "crs", f"must be EPSG:4326 (WGS 84 lon/lat), not {quote(crs_name)}")])
-
-
-def _validate_features(name: str, features: list[Any], model: type[BaseModel]) -> list[tuple[int, BaseModel, Any]]:
-    import shapely
-    from shapely.geometry import shape
-
-    problems, rows = [], []
-    for number, feature in enumerate(features, start=1):
-        if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            shown = quote(feature.get("type") if isinstance(feature, dict) else feature)
-            problems.append(Problem(name, number, "type", f"{shown} is not a GeoJSON Feature"))
-            continue
-        try:
-            props = model.model_validate(feature.get("properties") or {})
-        except ValidationError as exc:
-            problems += _problems_from(name, number, exc, "properties")
-            continue
-        geometry = feature.get("geometry") or {}
-        if not isinstance(geometry, dict):
-            problems.append(Problem(name, number, "geometry", f"{quote(geometry)} is not a GeoJSON geometry object"))
-            continue
-        if geometry.get("type") not in ("Polygon", "MultiPolygon"):
-            message = f"must be a (Multi)Polygon, not {quote(geometry.get('type'))}"
-            problems.append(Problem(name, number, "geometry", message))
-            continue
-        ring_problem = _ring_problem(geometry)
-        if ring_problem:
-            problems.append(Problem(name, number, "geometry", ring_problem))
-            continue
-        try:
-            geom = shape(geometry)
-        except Exception as exc:  # shapely raises several types for broken coordinates
-            problems.append(Problem(name, number, "geometry", f"unreadable coordinates ({exc})"))
-            continue
-        minx, miny, maxx, maxy = geom.bounds
-        if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-            message = f"coordinates are not lon/lat degrees (x {minx:g}..{maxx:g}, y {miny:g}..{maxy:g}; wrong CRS?)"
-            problems.append(Problem(name, number, "geometry", message))
-            continue
-        if not geom.is_valid:
-            problems.append(Problem(name, number, "geometry", f"invalid polygon: {shapely.is_valid_reason(geom)}"))
-            continue
-        rows.append((number, props, geom))
-    if problems:
-        raise DataError(problems)
-    return rows
-
-
-def _ring_problem(geometry: dict[str, Any]) -> str | None:
-    """Check RFC 7946 rings: closed, at least four positions."""
-    polygons = geometry.get("coordinates")
-    if geometry.get("type") == "Polygon":
-        polygons = [polygons]
-    try:
-        for polygon in polygons:
-            for ring in polygon:
-                if len(ring) < 4:
-                    return f"a ring has {len(ring)} positions ({quote(ring)}); at least 4 are needed"
-                if list(ring[0]) != list(ring[-1]):
-                    return f"a ring is not closed (first {ring[0]} and last {ring[-1]} positions differ)"
-    except TypeError:
-        return f"coordinates {quote(geometry.get('coordinates'))} are not nested lists of positions"
-    return None
+    return load_boundaries(source, "locator")
 
 
 # ------------------------------------------------------------------ defaults
@@ -902,12 +548,10 @@ def _default(kind: str) -> Any:
         "claims": lambda: _claims(data_file(KINDS["claims"])),
         "events": lambda: _events(data_file(KINDS["events"]), places()),
         "places": lambda: _places(data_file(KINDS["places"]), None),
-        "regions": lambda: _geo(data_file(KINDS["regions"]), "regions"),
-        "locator": lambda: _geo(data_file(KINDS["locator"]), "locator"),
+        "regions": lambda: load_boundaries(data_file(KINDS["regions"]), "regions"),
+        "locator": lambda: load_boundaries(data_file(KINDS["locator"]), "locator"),
         "settlements": lambda: _settlements(data_file(KINDS["settlements"]), None, set(places()["id"])),
-        "control_changes": lambda: _control_changes(
-            data_file(KINDS["control"]), _controlled_places(places(), settlements())
-        ),
+        "control_changes": lambda: _control_changes(data_file(KINDS["control"]), places(), settlements()),
     }
     return loaders[kind]()
 
@@ -926,7 +570,7 @@ def detect_kind(path: str | os.PathLike[str]) -> str:
     path = Path(path)
     text = read_text(path)
     if path.suffix.lower() in (".geojson", ".json"):
-        for kind, key in _KEYS.items():
+        for kind, key in KEYS.items():
             if f'"{key}"' in text:
                 return kind
         raise DataError([Problem(path.name, None, "file", "cannot tell the kind of data; pass --kind")])
@@ -969,9 +613,9 @@ def validate_file(path: str | os.PathLike[str], kind: str | None = None, places:
         "claims": _claims,
         "events": lambda p: _events(p, known_places()),
         "places": lambda p: _places(p, None),
-        "regions": lambda p: _geo(p, "regions"),
-        "locator": lambda p: _geo(p, "locator"),
+        "regions": lambda p: load_boundaries(p, "regions"),
+        "locator": lambda p: load_boundaries(p, "locator"),
         "settlements": lambda p: _settlements(p, None, set(known_places()["id"])),
-        "control": lambda p: _control_changes(p, _controlled_places(known_places(), settlements())),
+        "control": lambda p: _control_changes(p, known_places(), settlements()),
     }
     return loaders[kind](path)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 __all__ = ["DataError", "ExportError", "Problem", "StaleDataWarning"]
 
+__all__ = ["Problem", "DataError", "StaleDataWarning", "ExportError"]
+
 
 @dataclass(frozen=True)
 class Problem:

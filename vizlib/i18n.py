@@ -146,13 +146,9 @@ def catalog(lang: str) -> dict[str, str]:
         return {}
     folder = _LOCALE_DIR / lang / "LC_MESSAGES"
     mo, po = folder / "vizlib.mo", folder / "vizlib.po"
-    if mo.is_file():
-        import gettext
-
-        with mo.open("rb") as handle:
-            return {k: v for k, v in gettext.GNUTranslations(handle)._catalog.items() if isinstance(k, str) and k}
+    from babel.messages.mofile import read_mo
     from babel.messages.pofile import read_po
 
-    with po.open("rb") as handle:
-        parsed = read_po(handle, locale=LOCALES[lang])
-    return {m.id: m.string for m in parsed if m.id and m.string and not m.fuzzy and isinstance(m.id, str)}
+    with (mo if mo.is_file() else po).open("rb") as handle:
+        parsed = read_mo(handle) if mo.is_file() else read_po(handle, locale=LOCALES[lang])
+    return {m.id: m.string for m in parsed if isinstance(m.id, str) and m.id and isinstance(m.string, str) and m.string}

@@ -20,18 +20,34 @@ region and legend labels switch to Ukrainian.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
 import plotly.graph_objects as go
 
-from vizlib import _doc
-from vizlib._carto import geometry, inset, land, layers, names, towns
+from vizlib import _doc, _text, data
+from vizlib._carto import credits, geometry, inset, land, layers, multiples, names, towns, words
 from vizlib._carto.mapcanvas import MapCanvas
 from vizlib._doc import Lang, Size, Theme
 from vizlib.i18n import N_
 
-__all__ = ["theatre", "kursk", "donetsk"]
+__all__ = [
+    "theatre",
+    "kursk",
+    "donetsk",
+    "pokrovsk",
+    "kurakhove",
+    "front_change",
+    "front_animation",
+    "small_multiples",
+    "CLOSE_UPS",
+]
+
+#: Frames of the close-ups (lon/lat bounds), also the ``frame=`` choices of :func:`front_change`.
+CLOSE_UPS = {"pokrovsk": (37.0, 48.05, 37.5, 48.42), "kurakhove": (36.9, 47.9, 37.45, 48.12)}
+#: The towns each close-up is about, first the one distances are measured from.
+_CLOSE_UP_TOWNS = {"pokrovsk": ["pokrovsk", "myrnohrad", "selydove"], "kurakhove": ["kurakhove", "kurakhove_dam"]}
 
 
 @_doc.stamp
@@ -96,7 +112,7 @@ def theatre(
     m.retitle(
         subtitle=m.t(
             "{oblasts}, with the towns named in the reporting",
-            oblasts=_and([m.t("{} oblast").format(n) for n in oblasts], m.t(" and ")),
+            oblasts=words.and_list([m.t("{} oblast").format(n) for n in oblasts], m.t(" and ")),
         )
     )
 
@@ -117,16 +133,16 @@ def theatre(
     land.borders(m)
     names.regions(m, [*highlight, *[c for c in named if c not in highlight]], emphasis=highlight)
     names.countries(m)
-    towns.draw(m, shown, priority)
+    towns.draw(m, shown, priority, required=["kyiv", "kursk", "sudzha", "donetsk", "pokrovsk", "kurakhove"])
     layers.extra(m)
     inset.draw(m)
     return m.finish(
         alt=m.t(
             "Map of Ukraine and western Russia with {oblasts} oblasts highlighted, on {date}. Marked: {towns}. "
             "An inset locates the area between Europe and North Korea (Pyongyang).",
-            oblasts=_and(oblasts, m.t(" and ")),
+            oblasts=words.and_list(oblasts, m.t(" and ")),
             date=m.t.date(m.as_of),
-            towns=_and([m.place_name(r) for r in shown.itertuples()], m.t(" and ")),
+            towns=words.and_list([m.place_name(r) for r in shown.itertuples()], m.t(" and ")),
         )
         + " "
         + towns.control_alt(m, shown)
@@ -197,13 +213,15 @@ def kursk(
         km, near = geometry.distance_km(s.lon, s.lat, m.country_shape("UA"))
         towns.distance_line(m, s, near, km, m.t("{km} km to the<br>Ukrainian border", km=f"{km:.0f}"))
         distance = " " + m.t("{town} lies {km} km from the Ukrainian border.", town=m.place_name(s), km=f"{km:.0f}")
-    towns.draw(m, shown, ["kursk", "sudzha", "sumy", "belgorod", "korenevo", "rylsk", "lgov"])
+    towns.draw(
+        m, shown, ["kursk", "sudzha", "sumy", "belgorod", "korenevo", "rylsk", "lgov"], required=["kursk", "sudzha"]
+    )
     layers.extra(m)
     alt = m.t(
         "Map of Russia's Kursk oblast and Ukraine's Sumy oblast on {date}, with the state border drawn as a "
         "strong line. Marked: {towns}.",
         date=m.t.date(m.as_of),
-        towns=_and([m.place_name(r) for r in shown.itertuples()], m.t(" and ")),
+        towns=words.and_list([m.place_name(r) for r in shown.itertuples()], m.t(" and ")),
     )
     return m.finish(alt=f"{alt}{distance} {towns.control_alt(m, shown)}{_layer_alt(m)}".strip())
 
@@ -268,7 +286,12 @@ def donetsk(
     layers.control_areas(m)
     land.borders(m)
     names.regions(m, ["UA-14", "UA-09", "UA-63", "UA-12", "UA-23", "RU-ROS"], emphasis=["UA-14"])
-    towns.draw(m, shown, ["pokrovsk", "kurakhove", "donetsk", "myrnohrad", "selydove", "kramatorsk"])
+    towns.draw(
+        m,
+        shown,
+        ["pokrovsk", "kurakhove", "donetsk", "myrnohrad", "selydove", "kramatorsk"],
+        required=["pokrovsk", "kurakhove", "donetsk"],
+    )
     layers.extra(m)
     approx = set(shown.loc[shown.approximate, "id"])
     events = " ".join(
@@ -279,19 +302,446 @@ def donetsk(
     alt = m.t(
         "Map of Ukraine's Donetsk oblast on {date}. Marked: {towns}.",
         date=m.t.date(m.as_of),
-        towns=_and([m.place_name(r) for r in shown.itertuples()], m.t(" and ")),
+        towns=words.and_list([m.place_name(r) for r in shown.itertuples()], m.t(" and ")),
     )
     return m.finish(alt=f"{alt} {events} {towns.control_alt(m, shown)}{_layer_alt(m)}".strip())
+
+
+@_doc.stamp
+def pokrovsk(
+    *,
+    places: Any = None,
+    regions: Any = None,
+    events: Any = None,
+    control: Any = None,
+    layer: Any = None,
+    as_of: Any = None,
+    lang: Lang = "en",
+    size: Size = "wide",
+    theme: Theme = "light",
+    extra: Any = None,
+) -> go.Figure:
+    """Map Pokrovsk close up: the supply hub, Myrnohrad and Selydove, the villages around, who holds each.
+
+    With a layer, the occupied area of the map's date is drawn and the distance from the centres of
+    Pokrovsk, Myrnohrad and Selydove to it is measured (geodesic, km) and drawn.
+
+    Parameters
+    ----------
+    {places}
+    {regions}
+    {events}
+    {control}
+    {layer}
+    {as_of_map}
+    {lang}
+    {size}
+    {theme}
+    {extra}
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Raises
+    ------
+    {raises_map}
+    """
+    return _closeup(
+        "pokrovsk",
+        title=N_("Pokrovsk: the front at the supply hub"),
+        subtitle=N_("Pokrovsk sits where the roads and railway that supply the Donetsk front meet"),
+        bounds=CLOSE_UPS["pokrovsk"],
+        priority=["pokrovsk", "myrnohrad", "selydove", "novohrodivka", "ukrainsk", "hirnyk", "rodynske", "dobropillia"],
+        measured=["pokrovsk", "myrnohrad", "selydove"],
+        data=dict(places=places, regions=regions, events=events, control=control, layer=layer, extra=extra),
+        as_of=as_of,
+        size=size,
+        theme=theme,
+        lang=lang,
+    )
+
+
+@_doc.stamp
+def kurakhove(
+    *,
+    places: Any = None,
+    regions: Any = None,
+    events: Any = None,
+    control: Any = None,
+    layer: Any = None,
+    as_of: Any = None,
+    lang: Lang = "en",
+    size: Size = "wide",
+    theme: Theme = "light",
+    extra: Any = None,
+) -> go.Figure:
+    """Map Kurakhove close up: the town, the reservoir dam at Stari Terny, the villages along the Vovcha.
+
+    The dam's damage (11 Nov 2024) is annotated from the events. With a layer, the occupied area of
+    the map's date is drawn and the distance from the centre of Kurakhove and from the dam to it is
+    measured (geodesic, km) and drawn. The reservoir and the river are in no offline source vizlib
+    can ship: pass them through ``extra=`` (lines and polygons, holes kept).
+
+    Parameters
+    ----------
+    {places}
+    {regions}
+    {events}
+    {control}
+    {layer}
+    {as_of_map}
+    {lang}
+    {size}
+    {theme}
+    {extra}
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Raises
+    ------
+    {raises_map}
+    """
+    return _closeup(
+        "kurakhove",
+        title=N_("Kurakhove and the reservoir dam"),
+        subtitle=N_("The dam at Stari Terny, west of the town, was damaged on 11 Nov 2024; villages lie downstream"),
+        bounds=CLOSE_UPS["kurakhove"],
+        priority=["kurakhove", "kurakhove_dam", "hirnyk", "ukrainsk", "kurakhivka", "bahatyr", "ulakly"],
+        measured=["kurakhove", "kurakhove_dam"],
+        data=dict(places=places, regions=regions, events=events, control=control, layer=layer, extra=extra),
+        as_of=as_of,
+        size=size,
+        theme=theme,
+        lang=lang,
+    )
+
+
+@_doc.stamp
+def front_change(
+    before: Any = "2024-08-06",
+    after: Any = None,
+    *,
+    region: str = "UA-14",
+    frame: str | None = None,
+    places: Any = None,
+    regions: Any = None,
+    events: Any = None,
+    control: Any = None,
+    as_of: Any = None,
+    lang: Lang = "en",
+    size: Size = "wide",
+    theme: Theme = "light",
+    extra: Any = None,
+) -> go.Figure:
+    """Map the ground that changed hands between two dates: taken, retaken, and occupied at both.
+
+    The km² taken (and retaken, if any) within ``region`` are measured in an equal-area
+    projection (:func:`vizlib.frontline.changed_hands`) and stated in the subtitle and alt text.
+
+    Parameters
+    ----------
+    before, after : GeoDataFrame or date-like
+        Control layers (:mod:`vizlib.frontline`), or dates whose daily-archive layers are read
+        through the cache (:func:`vizlib.frontline.for_date`; a download where not cached).
+        ``after`` defaults to the map's date.
+    region : str
+        ISO 3166-2 code of the oblast measured and highlighted.
+    frame : {"pokrovsk", "kurakhove"}, ISO 3166-2 code or None
+        Close-up framing (:data:`CLOSE_UPS`, with their villages), another oblast, or ``region``.
+    {places}
+    {regions}
+    {events}
+    {control}
+    {as_of_map}
+    {lang}
+    {size}
+    {theme}
+    {extra}
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Raises
+    ------
+    {raises_map}
+    """
+    from vizlib import frontline
+
+    layer_b = _layer_of(after if after is not None else data.as_of_date(as_of))
+    layer_a = _layer_of(before)
+    change = frontline.changed_hands(layer_a, layer_b, region)
+    day_a, day_b = (layer["date"].iloc[0].date() for layer in (layer_a, layer_b))
+    close = frame in CLOSE_UPS
+    m = MapCanvas(
+        "front-change",
+        title="",
+        subtitle="",
+        places=places,
+        regions=regions,
+        events=events,
+        control=control,
+        extra=extra,
+        as_of=day_b,
+        settlements=close,
+        size=size,
+        theme=theme,
+        lang=lang,
+    )
+    m.layer, m.layer_date = change, day_b
+    span = m.t("{start}–{end}", start=m.t.date(day_a), end=m.t.date(day_b))
+    m.words.update(
+        taken=m.t("Taken by Russia, {span}", span=span),
+        retaken=m.t("No longer shown as occupied, {span}", span=span),
+        held_both=m.t("Russian-occupied on {start} and after", start=m.t.date(day_a)),
+    )
+    km = change.set_index("status")["km2"].to_dict()
+    name = m.region_name(region)
+    m.retitle(title=m.t("Russia's advance in {region} oblast", region=name), subtitle=_change_words(m, km, span))
+    bounds = CLOSE_UPS[frame] if frame in CLOSE_UPS else m.bounds_of([frame or region])
+    shown = m.frame(bounds, pad=0.02, highlight=[] if close else [region], inset=close, inset_aspect=0.75)
+    land.fill(m, m.highlight)
+    layers.control_areas(m)
+    land.borders(m)
+    towns.draw(m, shown, ["pokrovsk", "kurakhove", "selydove", "myrnohrad", "vuhledar", "donetsk", "toretsk"])
+    layers.extra(m)
+    if close:
+        inset.oblast(m, [region])
+    m.extra_rows.extend(dict(id=status, name=m.words[status], kind="area", km2=round(v, 1)) for status, v in km.items())
+    alt = m.t(
+        "Map of {region} oblast: {summary} Marked: {towns}.",
+        region=name,
+        summary=m.subtitle,
+        towns=words.and_list([m.place_name(r) for r in shown.itertuples()], m.t(" and ")),
+    )
+    return m.finish(alt=f"{alt} {towns.control_alt(m, shown)}".strip())
+
+
+@_doc.stamp
+def front_animation(
+    layers: Any = None,
+    *,
+    start: Any = "2024-07-08",
+    freq: str = "7D",
+    as_of: Any = None,
+    lang: Lang = "en",
+    size: Size = "wide",
+    theme: Theme = "light",
+) -> go.Figure:
+    """Animate the Donetsk front week by week: the Donetsk map with one frame per control layer.
+
+    The same map as :func:`donetsk` (any map takes a sequence of layers); the HTML page plays it
+    offline with a date slider and play/pause; a still shows the last date and says so.
+
+    Parameters
+    ----------
+    layers : GeoDataFrame, sequence of GeoDataFrame or None
+        Control layers of several dates; None reads the daily archive's layers from ``start`` to the
+        map's date every ``freq`` (:func:`vizlib.frontline.history`, through the cache).
+    start : date-like
+        First date, when ``layers`` is None.
+    freq : str
+        A pandas frequency, when ``layers`` is None (``"7D"``: every seven days from ``start``).
+    {as_of_map}
+    {lang}
+    {size}
+    {theme}
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        With ``frames``, a slider and play/pause buttons.
+
+    Raises
+    ------
+    {raises_map}
+    """
+    from vizlib import frontline
+
+    day = data.as_of_date(as_of)
+    if layers is None:
+        layers = frontline.history(start, day, freq=freq, kind="archive")
+        dates = sorted(set(layers["date"]))
+        if dates[-1].date() != day:  # end on the map's date
+            layers = [layers, frontline.for_date(day, kind="archive").layer]
+    fig = donetsk(layer=layers, as_of=day, lang=lang, size=size, theme=theme)
+    fig.layout.meta["vizlib"]["slug"] = "front-animation"
+    return fig
+
+
+@_doc.stamp
+def small_multiples(
+    layers: Any = None,
+    *,
+    dates: Any = None,
+    frame: str = "pokrovsk",
+    columns: int | None = None,
+    places: Any = None,
+    regions: Any = None,
+    control: Any = None,
+    as_of: Any = None,
+    lang: Lang = "en",
+    size: Size = "wide",
+    theme: Theme = "light",
+) -> go.Figure:
+    """Map one frame at several dates side by side, for print: a grid of panels that share a scale and a key.
+
+    Each panel shows the control areas of its date and the towns by who held them that day;
+    its heading gives the date and how far the front was from the frame's first town (km,
+    geodesic, to the nearest ground shown occupied).
+
+    Parameters
+    ----------
+    layers : GeoDataFrame, sequence of GeoDataFrame or None
+        Control layers of several dates (one panel each, in date order); None reads the daily
+        archive's layers of ``dates`` through the cache.
+    dates : sequence of date-like, optional
+        The panels' dates when ``layers`` is None; default six dates three weeks apart, ending on
+        the map's date (10 Aug to 23 Nov 2024 for the default date).
+    frame : {"pokrovsk", "kurakhove"} or ISO 3166-2 code
+        A close-up (:data:`CLOSE_UPS`, with its villages) or an oblast.
+    columns : int, optional
+        Panels a row (default: as many ~300 px panels as fit, at most three).
+    {places}
+    {regions}
+    {control}
+    {as_of_map}
+    {lang}
+    {size}
+    {theme}
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One geo subplot per date (``geo``, ``geo3``, ``geo4``, ...).
+
+    Raises
+    ------
+    {raises_map}
+    """
+    day = data.as_of_date(as_of)
+    if layers is None:
+        layers = [_layer_of(d) for d in (dates if dates is not None else _every_three_weeks(day))]
+    close = frame in CLOSE_UPS
+    priority = _CLOSE_UP_TOWNS.get(frame, ["pokrovsk", "kurakhove", "toretsk", "vuhledar"])
+    m = MapCanvas(
+        "small-multiples",
+        title="",
+        subtitle="",
+        places=places,
+        regions=regions,
+        control=control,
+        layer=layers,
+        as_of=day,
+        settlements=close,
+        size=size,
+        theme=theme,
+        lang=lang,
+    )
+    m.animated, panels = False, m.layers
+    name = m.place_name(m.places.set_index("id").loc[frame]) if close else m.region_name(frame)
+    m.retitle(
+        title=m.t(
+            "The front at {place}, {first}–{last}",
+            place=name,
+            first=m.t.date(panels[0]["date"].iloc[0], "day").replace(" ", "\u00a0"),  # a date wraps whole
+            last=m.t.date(panels[-1]["date"].iloc[0]).replace(" ", "\u00a0"),
+        ),
+        subtitle=m.t("Ground shown as Russian-occupied on each date, and who held the towns that day"),
+    )
+    bounds = CLOSE_UPS[frame] if close else m.bounds_of([frame])
+    shown = m.frame(bounds, pad=0.02)
+    lon0, lat0, lon1, lat1 = bounds
+    aspect = (lon1 - lon0) * math.cos(math.radians((lat0 + lat1) / 2)) / (lat1 - lat0)
+    # the widest heading a panel can have (a two-digit distance), so that panels are never narrower
+    widest = _text.annotation_size(
+        "<br>".join(multiples.heading_lines(m, day, 88.8, m.place_name(m.places.set_index("id").loc[priority[0]]))), 12
+    )[0]
+    n_cols = columns or multiples.columns_for(len(panels), m.plot, aspect, widest)
+    km = multiples.draw(m, shown, bounds, panels, priority, n_cols)
+    m.extra_rows.extend(
+        dict(id=f"panel_{r['date']:%Y%m%d}", name=m.t.date(r["date"]), kind="panel", km_to_occupied=round(r["km"], 1))
+        for r in km
+    )
+    far = "; ".join(f"{m.t.date(r['date'])}: {m.t.number(r['km'], 1)} km" for r in km if r["km"] == r["km"])
+    alt = m.t("Maps of {place} on {n} dates.", place=name, n=len(panels))
+    if far:
+        alt += " " + m.t(
+            "Distance from {town} to Russian-held ground: {list}.",
+            town=m.place_name(shown.set_index("id").loc[priority[0]]),
+            list=far,
+        )
+    return m.finish(alt=alt)
+
+
+def _every_three_weeks(day: Any, n: int = 6) -> list[Any]:
+    """Return ``n`` dates three weeks apart, ending on ``day``."""
+    import datetime as dt
+
+    return [day - dt.timedelta(weeks=3 * k) for k in reversed(range(n))]
+
+
+def _change_words(m: MapCanvas, km: dict[str, float], span: str) -> str:
+    words = m.t("{taken} km² taken by Russian forces, {span}.", taken=m.t.number(km.get("taken", 0)), span=span)
+    if km.get("retaken", 0) >= 1:
+        # the layer says the ground is no longer marked occupied: retaken, or grey zone, or redrawn
+        words += " " + m.t("{km} km² no longer shown as occupied.", km=m.t.number(km["retaken"]))
+    return words
+
+
+def _layer_of(layer_or_date: Any) -> Any:
+    """Return a control layer: the one given, or the daily-archive layer of a date (through the cache)."""
+    from vizlib import frontline
+    from vizlib.errors import DataError, Problem
+
+    if hasattr(layer_or_date, "geometry"):
+        return frontline.check_layer(layer_or_date)
+    found = frontline.for_date(layer_or_date, kind="archive")
+    if found.layer is None:
+        raise DataError([Problem("front_change", None, "layer", found.note)])
+    return found.layer
+
+
+def _closeup(
+    slug: str,
+    *,
+    title: str,
+    subtitle: str,
+    bounds: tuple[float, float, float, float],
+    priority: list[str],
+    measured: list[str],
+    data: dict[str, Any],
+    **options: Any,
+) -> go.Figure:
+    """Draw a close-up of the Donetsk front: villages by who holds them, the front and how far it is."""
+    m = MapCanvas(slug, title=title, subtitle=subtitle, settlements=True, **data, **options)
+    shown = m.frame(bounds, pad=0.02, inset=True, inset_aspect=0.75)
+    land.fill(m, [])
+    layers.control_areas(m)
+    land.borders(m)
+    km = towns.front_distances(m, shown, measured)
+    towns.draw(m, shown, priority)
+    layers.extra(m)
+    inset.oblast(m, ["UA-14"])
+    alt = m.t(
+        "Close-up map around {town} on {date}. Marked: {towns}.",
+        town=m.place_name(shown.set_index("id").loc[measured[0]]) if measured[0] in set(shown.id) else slug,
+        date=m.t.date(m.as_of),
+        towns=words.and_list([m.place_name(r) for r in shown.itertuples()], m.t(" and ")),
+    )
+    far = [
+        m.t("{town}: {km} km", town=m.place_name(shown.set_index("id").loc[pid]), km=m.t.number(d, 1))
+        for pid, d in km.items()
+    ]
+    if far:
+        alt += " " + m.t("Distance from the centre to Russian-held ground: {list}.", list="; ".join(far))
+    return m.finish(alt=f"{alt} {towns.control_alt(m, shown)}{_layer_alt(m)}".strip())
 
 
 def _layer_alt(m: MapCanvas) -> str:
     if m.layer is None:
         return " " + m.t("The front line is not drawn.")
-    return " " + m.t("Shaded: control areas ({layer}).", layer=m.layer_dated())
-
-
-def _and(items: list[str], and_: str = " and ") -> str:
-    items = [str(i) for i in items]
-    if len(items) <= 2:
-        return and_.join(items)
-    return ", ".join(items[:-1]) + and_ + items[-1]
+    return " " + m.t("Shaded: control areas ({layer}).", layer=credits.layer_dated(m))

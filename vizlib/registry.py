@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["FigureSpec", "FIGURES", "build"]
+__all__ = ["FigureSpec", "Need", "FIGURES", "build"]
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,9 @@ class FigureSpec:
     meets them all, and ``vizlib figures --data`` checks a user's data against them
     before it builds anything. ``layer`` is the kind of control-area layer a map draws
     (:func:`vizlib.frontline.for_date`): ``"archive"`` (the occupied area of the map's
-    very day) or ``"auto"`` (a full export, with the Kursk salient, when there is one).
+    very day), ``"auto"`` (a full export, with the Kursk salient, when there is one),
+    ``"export"``; ``"required"``: the figure reads its own layers of several dates through
+    the cache, and cannot be drawn without them (``vizlib figures --frontline none`` skips it).
     """
 
     slug: str
@@ -80,6 +82,46 @@ FIGURES = {
             layer="archive",
         ),
         FigureSpec(
+            "pokrovsk",
+            "Map: Pokrovsk close up, the villages around it and the front",
+            "vizlib.maps",
+            "pokrovsk",
+            _regions("UA-14", "UA"),
+            layer="archive",
+        ),
+        FigureSpec(
+            "kurakhove",
+            "Map: Kurakhove close up, the reservoir dam and the villages downstream",
+            "vizlib.maps",
+            "kurakhove",
+            _regions("UA-14", "UA"),
+            layer="archive",
+        ),
+        FigureSpec(
+            "front-change",
+            "Map: ground that changed hands in Donetsk oblast, 6 Aug 2024 to the set's date",
+            "vizlib.maps",
+            "front_change",
+            _regions("UA-14", "UA"),
+            layer="required",
+        ),
+        FigureSpec(
+            "front-animation",
+            "Map: the Donetsk front week by week, 8 Jul 2024 to the set's date (animated in the web page)",
+            "vizlib.maps",
+            "front_animation",
+            _regions("UA-14", "UA"),
+            layer="required",
+        ),
+        FigureSpec(
+            "pokrovsk-multiples",
+            "Map: the front at Pokrovsk on six dates three weeks apart, to the set's date (small multiples, for print)",
+            "vizlib.maps",
+            "small_multiples",
+            _regions("UA-14", "UA"),
+            layer="required",
+        ),
+        FigureSpec(
             "troops-kursk",
             "Chart: claimed Russian troop numbers in Kursk oblast",
             "vizlib.charts",
@@ -99,6 +141,15 @@ FIGURES = {
             "vizlib.charts",
             "kursk_area",
             _claims("ua_held_area_kursk"),
+            layer="export",
+        ),
+        FigureSpec(
+            "occupied-area",
+            "Chart: occupied area of Donetsk oblast measured on each day's control layer",
+            "vizlib.charts",
+            "occupied_area",
+            _regions("UA-14"),
+            layer="required",
         ),
         FigureSpec("timeline", "Chart: timeline of the events, June-December 2024", "vizlib.charts", "timeline"),
     )

@@ -1,8 +1,9 @@
 """Row rules for vizlib's data files, as pydantic models.
 
 Each model validates one row of a CSV file (or the properties of one GeoJSON
-feature). Rules that span rows (unique ids) or need geometry (a place inside
-its oblast) live in :mod:`vizlib.data`.
+feature). Rules that span rows (unique ids, the order of a place's changes of
+hands) or files, or need geometry (a place inside its oblast), live in
+:mod:`vizlib.data` and its private modules.
 """
 
 from __future__ import annotations
@@ -14,7 +15,36 @@ import typing
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+__all__ = [
+    "SUBJECTS",
+    "UNITS",
+    "BASES",
+    "BOUNDS",
+    "ATTRIBUTIONS",
+    "UNDATED",
+    "SIDES",
+    "PLACE_KINDS",
+    "EVENT_CATEGORIES",
+    "CONTROLLERS",
+    "DATE_MIN",
+    "Date",
+    "Url",
+    "Text",
+    "Slug",
+    "Count",
+    "Publication",
+    "Claim",
+    "Event",
+    "Place",
+    "Settlement",
+    "Control",
+    "Region",
+    "Country",
+    "CSV_KINDS",
+    "GEOJSON_KINDS",
+]
 
 #: Claim subjects: what a claimed number counts.
 SUBJECTS = {
@@ -51,15 +81,33 @@ ATTRIBUTIONS = {
 UNDATED = "undated"
 #: Who made a claim: ISO 3166-1 alpha-2 of the claimant's side, or ``multi``.
 SIDES = {"UA": "Ukraine", "RU": "Russia", "US": "United States", "KR": "South Korea", "multi": "several"}
+#: What a place of ``places.csv`` or ``settlements.csv`` is.
 PLACE_KINDS = ("capital", "city", "town", "village", "dam")
+#: What an event of ``events.csv`` is about.
 EVENT_CATEGORIES = ("diplomacy", "military", "politics", "report", "infrastructure")
+#: Who holds a place: the values of ``control.csv``'s ``controlled_by``.
+CONTROLLERS = ("ukraine", "russia", "contested")
 
 #: Dates outside this window are typos: before Russia's 2014 aggression or in the future.
 DATE_MIN = dt.date(2014, 2, 20)
 
 
-# A rule's ValueError says what is wrong with the value, as a predicate ("is not ..."):
-# vizlib.data writes the quoted value before it, e.g. "'ftp://x' is not an http(s) URL".
+# A rule's ValueError says what is wrong with the value, as a predicate ("is not ...",
+# "must ...", "needs ..."): vizlib.data writes the quoted value before it, e.g.
+# "'ftp://x' is not an http(s) URL". A rule about an empty value says "required ..." or
+# "empty, ..." instead (there is no value to quote).
+
+
+def _one_of(vocabulary: dict[str, str] | tuple[str, ...]) -> AfterValidator:
+    """Return a rule that a value is one word of a fixed ``vocabulary`` (cells are stripped before)."""
+    words = tuple(vocabulary)
+
+    def check(value: str) -> str:
+        if value not in words:
+            raise ValueError(f"is not one of {', '.join(words)}")
+        return value
+
+    return AfterValidator(check)
 
 
 def _sane_date(value: dt.date) -> dt.date:
@@ -81,14 +129,11 @@ def _one_publication(value: str) -> str:
     return value
 
 
-def _integral(value: object) -> object:
-    # pandas writes integer columns that hold NaN as "50000.0"; read them back as integers.
-    if isinstance(value, str) and value.strip().endswith(".0") and value.strip()[:-2].isdigit():
-        return value.strip()[:-2]
-    return value
-
-
 _WHOLE = re.compile(r"[+-]?\d+")
+# pandas writes an integer column that holds an empty cell (NaN) as floats: "50000.0". One
+# ".0" is unambiguous (no thousands grouping has one digit), so it reads as 50000; "11.000"
+# (eleven, or eleven thousand?) and "11000.5" are refused.
+_PANDAS_FLOAT = re.compile(r"([+-]?\d+)\.0")
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:([,' \u00a0\u202f])\d{3})(?:\1\d{3})*")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DMY = re.compile(r"(\d{1,2})([/.])(\d{1,2})\2(\d{4})")
@@ -97,9 +142,11 @@ _TIMED = re.compile(r"(\d{4})-(\d{2})-(\d{2})[T ]\d.*")
 
 
 def _whole_number(text: str) -> str:
-    """Refuse what pydantic would guess at: 11,000 / 11 000 / 11.000 (eleven?) / 11.0."""
+    """Refuse what pydantic would guess at: 11,000 / 11 000 / 11.000 (eleven?) / 11.5; read 11000.0 as 11000."""
     if _WHOLE.fullmatch(text):
         return text
+    if match := _PANDAS_FLOAT.fullmatch(text):
+        return match.group(1)
     if _GROUPED.fullmatch(text):
         return _refuse(f"is not a whole number (write {re.sub(r'[^0-9+-]', '', text)}, without separators)")
     return _refuse("is not a whole number (write digits only, without separators or decimals)")
@@ -114,7 +161,7 @@ def _iso_date(text: str) -> str:
             return _refuse(f"is not a real date ({exc})")
         return text
     expected = "is not a date in YYYY-MM-DD form"
-    readings = []
+    readings: list[tuple[str, str, str]] = []
     if match := _DMY.fullmatch(text):
         first, _, second, year = match.groups()
         readings = [(year, second, first), (year, first, second)]  # day first, then month first
@@ -122,8 +169,9 @@ def _iso_date(text: str) -> str:
         year, _, month, day = match.groups()
         readings = [(year, month, day)]
     elif match := _TIMED.fullmatch(text):
-        readings = [match.groups()]
-    candidates = list(dict.fromkeys(_real_date(*r) for r in readings if _real_date(*r)))
+        year, month, day = match.groups()
+        readings = [(year, month, day)]
+    candidates = list(dict.fromkeys(date for r in readings if (date := _real_date(*r))))
     if len(candidates) == 1:
         return _refuse(f"{expected} (write {candidates[0]})")
     if candidates:
@@ -156,7 +204,7 @@ Date = Annotated[dt.date, AfterValidator(_sane_date)]
 Url = Annotated[str, AfterValidator(_http_url)]
 Text = Annotated[str, Field(min_length=1, max_length=400)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=60)]
-Count = Annotated[int, BeforeValidator(_integral), Field(ge=0)]
+Count = Annotated[int, Field(ge=0)]
 #: A publication's own name ("Reuters", "New York Times"), never a chain.
 Publication = Annotated[Text, AfterValidator(_one_publication)]
 
@@ -185,17 +233,17 @@ class Claim(_Row):
     """
 
     id: Slug
-    subject: Literal[tuple(SUBJECTS)]  # type: ignore[valid-type]
+    subject: Annotated[str, _one_of(SUBJECTS)]
     claim_date: Date
     refers_to: Date | None
-    unit: Literal[tuple(UNITS)]  # type: ignore[valid-type]
+    unit: Annotated[str, _one_of(UNITS)]
     low: Count | None = None
     high: Count | None = None
-    bound: Literal[tuple(BOUNDS)]  # type: ignore[valid-type]
-    basis: Literal[tuple(BASES)]  # type: ignore[valid-type]
-    attribution: Literal[tuple(ATTRIBUTIONS)]  # type: ignore[valid-type]
+    bound: Annotated[str, _one_of(BOUNDS)]
+    basis: Annotated[str, _one_of(BASES)]
+    attribution: Annotated[str, _one_of(ATTRIBUTIONS)]
     claimant: Text
-    claimant_side: Literal[tuple(SIDES)]  # type: ignore[valid-type]
+    claimant_side: Annotated[str, _one_of(SIDES)]
     publication: Publication
     via: Text | None = None
     source_url: Url
@@ -231,14 +279,6 @@ class Claim(_Row):
             raise ValueError(f"is less than low ({low})")
         return value
 
-    @field_validator("bound", "attribution", mode="before")
-    @classmethod
-    def _known(cls, value: object, info: ValidationInfo) -> object:
-        allowed = BOUNDS if info.field_name == "bound" else ATTRIBUTIONS
-        if isinstance(value, str) and value.strip() and value.strip() not in allowed:
-            raise ValueError(f"{value.strip()!r} is not one of {', '.join(allowed)}")
-        return value
-
     @field_validator("bound")
     @classmethod
     def _bound_fits(cls, value: str, info: ValidationInfo) -> str:
@@ -255,14 +295,14 @@ class Claim(_Row):
         }
         ok, rule = needs[value]
         if not ok:
-            raise ValueError(f"{value!r} {rule}, {given}")
+            raise ValueError(f"{rule}, {given}")
         return value
 
     @field_validator("via")
     @classmethod
     def _via_differs(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value and value == info.data.get("publication"):
-            raise ValueError(f"{value!r} is the publication itself; leave via empty")
+            raise ValueError("is the publication itself; leave via empty")
         return value
 
     @field_validator("note")
@@ -284,7 +324,7 @@ class Event(_Row):
     date: Date
     title: Annotated[str, Field(min_length=1, max_length=60)]
     description: Text
-    category: Literal[EVENT_CATEGORIES]  # type: ignore[valid-type]
+    category: Annotated[str, _one_of(EVENT_CATEGORIES)]
     place_id: Slug | None = None
     source: Publication
     via: Text | None = None
@@ -295,18 +335,18 @@ class Event(_Row):
     @classmethod
     def _via_differs(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value and value == info.data.get("source"):
-            raise ValueError(f"{value!r} is the source itself; leave via empty")
+            raise ValueError("is the source itself; leave via empty")
         return value
 
 
-class Place(_Row):
-    """One named point: town, capital or dam."""
+class _Point(_Row):
+    """The columns ``places.csv`` and ``settlements.csv`` share, and their rules."""
 
     id: Slug
     name: Text
     name_uk: Text
-    name_ru: Text
-    kind: Literal[PLACE_KINDS]  # type: ignore[valid-type]
+    name_ru: Text | None = None
+    kind: Annotated[str, _one_of(PLACE_KINDS)]
     country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
     iso_3166_2: Annotated[str, Field(pattern=r"^[A-Z]{2}-[A-Z0-9]{1,3}$")]
     lat: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
@@ -328,31 +368,27 @@ class Place(_Row):
     @field_validator("geonames_id")
     @classmethod
     def _gazetteer_or_approximate(cls, value: int | None, info: ValidationInfo) -> int | None:
-        evidence = info.data.get("evidence_url", "failed its own rule")
-        if value is None and info.data.get("approximate") is False and not evidence:
+        if "evidence_url" not in info.data:  # it broke its own rule, said already
+            return value
+        if value is None and info.data.get("approximate") is False and not info.data["evidence_url"]:
             raise ValueError("empty, so the place must be marked approximate or give its evidence_url")
         return value
 
 
-class Settlement(Place):
+class Place(_Point):
+    """One named point: town, capital or dam."""
+
+    name_ru: Text
+
+
+class Settlement(_Point):
     """One GeoNames settlement of a close-up map (``settlements.csv``).
 
     Like :class:`Place`, plus ``population`` (GeoNames); ``name_ru`` may be
     empty where GeoNames has no Russian name.
     """
 
-    name_ru: Text | None = None
     population: Count
-
-
-#: Who holds a place: the values of ``control.csv``'s ``controlled_by``.
-CONTROLLERS = ("ukraine", "russia", "contested")
-
-
-def _controller(value: str) -> str:
-    if value not in CONTROLLERS:
-        raise ValueError(f"{value!r} is not one of {', '.join(CONTROLLERS)}")
-    return value
 
 
 class Control(_Row):
@@ -364,7 +400,7 @@ class Control(_Row):
 
     place_id: Slug
     date: Date | None = None
-    controlled_by: Annotated[str, AfterValidator(_controller)]
+    controlled_by: Annotated[str, _one_of(CONTROLLERS)]
     source: Text
     source_url: Url
     note: Annotated[str, Field(max_length=600)] | None = None
@@ -391,6 +427,13 @@ class Country(_Row):
     name: Text
 
 
-#: The column set of each CSV kind, used to tell a file's kind from its header.
-CSV_KINDS = {"claims": Claim, "events": Event, "places": Place, "settlements": Settlement, "control": Control}
-GEOJSON_KINDS = {"regions": Region, "locator": Country}
+#: The row model of each CSV kind; its fields are the file's columns.
+CSV_KINDS: dict[str, type[BaseModel]] = {
+    "claims": Claim,
+    "events": Event,
+    "places": Place,
+    "settlements": Settlement,
+    "control": Control,
+}
+#: The properties model of each GeoJSON kind.
+GEOJSON_KINDS: dict[str, type[BaseModel]] = {"regions": Region, "locator": Country}

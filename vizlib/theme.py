@@ -44,6 +44,7 @@ class Size:
 SIZES = {
     s.name: s
     for s in (
+        Size("phone", 360, 640, "phone, portrait"),
         Size("column", 640, 560, "single article column"),
         Size("wide", 960, 640, "wide / full-bleed article figure"),
         Size("social", 1200, 675, "social card, 16:9"),
@@ -83,6 +84,8 @@ _LIGHT = {
     "ukrainian_held": "#2C7BB6",
     "unknown": "#7D7D7D",
     "occupied_town": "#A8321A",
+    "taken": "#A3230F",
+    "retaken": "#3A8AD0",
     "held_town": "#1F6FC5",
     "text": "#1A1A1A",
     "muted": "#5E5E5E",
@@ -110,6 +113,8 @@ _DARK = {
     "ukrainian_held": "#4FA3E0",
     "unknown": "#8A8A8A",
     "occupied_town": "#FF9C7D",
+    "taken": "#FF8A66",
+    "retaken": "#7CC2F5",
     "held_town": "#7CC2F5",
     "text": "#EDEDED",
     "muted": "#B0B0B0",

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vizlib import data
 from vizlib._carto import geometry
-from vizlib._carto.mapcanvas import MapCanvas
 from vizlib.errors import DataError, Problem
+
+if TYPE_CHECKING:
+    from vizlib._carto.mapcanvas import MapCanvas
 
 
 def fill(m: MapCanvas, highlight: Sequence[str]) -> None:
@@ -22,8 +24,10 @@ def fill(m: MapCanvas, highlight: Sequence[str]) -> None:
     r, c, w = m.regions, m.c, m.words
     _background(m)
     countries = r[r.level == "country"].set_index("iso_3166_2")
+    from vizlib._carto import legend
+
     for code, fill in (("BY", "other_land"), ("RU", "russia_land"), ("UA", "ukraine_land")):
-        if code in countries.index:
+        if code in countries.index and legend.visible(m, code):
             lon, lat = geometry.fill_path(m.clipped([countries.geometry[code]]), m.decimals)
             m.trace(
                 lon,

@@ -8,15 +8,20 @@ the legend's swatch; holes (unoccupied pockets) are cut out.
 from __future__ import annotations
 
 import warnings
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from vizlib._carto import geometry, towns
-from vizlib._carto.mapcanvas import MapCanvas
 from vizlib.meta import escape
 
-#: Statuses of a control-area layer, in drawing order.
-STATUSES = ("occupied", "ukrainian_held", "unknown")
+if TYPE_CHECKING:
+    from vizlib._carto.mapcanvas import MapCanvas
+
+#: Statuses of a control-area layer, in drawing order (a change map's held, taken and retaken ground too).
+STATUSES = ("occupied", "held_both", "taken", "retaken", "ukrainian_held", "unknown")
+#: The palette colour of each status.
+COLOURS = {"held_both": "occupied"}
 #: The most points of a user's layer that get a label when no ``label`` column says which.
 MAX_EXTRA_LABELS = 30
 
@@ -27,14 +32,15 @@ def control_areas(m: MapCanvas) -> None:
 
     if m.layer is None:
         return
+    view = shapely.box(*m.geo_frame.visible_bounds())
     for status in STATUSES:
-        part = m.layer[m.layer.status == status]
+        part = m.layer[(m.layer.status == status) & m.layer.geometry.intersects(view)]
         if part.empty:
             continue
         geoms = [shapely.simplify(g, m.tolerance) for g in m.clipped(list(part.geometry))]
         lon, lat = geometry.fill_path(geoms, m.decimals)
         if lon:
-            colour = m.c[status]
+            colour = m.c[COLOURS.get(status, status)]
             # a hairline of the fill's own colour hides the seams where a polygon with holes was cut
             m.trace(
                 lon,
@@ -63,7 +69,7 @@ def extra(m: MapCanvas) -> None:
     points = layer[kinds == "Point"]
     colour = m.c["north_korea"]
     if not areas.empty:
-        lon, lat = geometry.fill_path(m.clipped(list(areas.geometry)))
+        lon, lat = geometry.fill_path(m.clipped(list(areas.geometry)), m.decimals)
         m.trace(
             lon,
             lat,

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from vizlib import _text
-from vizlib._carto import words
 
 if TYPE_CHECKING:
     from vizlib._carto.mapcanvas import MapCanvas
@@ -28,25 +27,38 @@ _SWATCH_PX = 40
 def entries(m: MapCanvas, shown: pd.DataFrame) -> list[str]:
     """Return the legend's entries, in the order the map draws them."""
     from vizlib._carto import towns
-    from vizlib._carto.mapcanvas import status
 
     t = m.t
-    names = [m.country_name(code) for code in ("RU", "UA") if (m.regions.iso_3166_2 == code).any()]
-    names += [t(words.WORDS["highlighted"]).format(m.region_name(code)) for code in m.highlight]
+    names = [m.country_name(code) for code in ("RU", "UA") if visible(m, code)]
+    names += [t(m.words["highlighted"]).format(m.region_name(code)) for code in m.highlight]
     if m.layer is not None:
-        names += [t(words.WORDS[s]) for s in ("occupied", "ukrainian_held", "unknown") if (m.layer.status == s).any()]
+        import shapely
+
+        from vizlib._carto.layers import STATUSES
+
+        view = shapely.box(*m.geo_frame.visible_bounds())
+        present = {s for s, g in zip(m.layer.status, m.layer.geometry, strict=True) if g.intersects(view)}
+        names += [t(m.words[s]) for s in STATUSES if s in present]
     noted = set(m.drawn_events.place_id) | set(shown.loc[shown.approximate, "id"])
     plain = shown[~shown.id.isin(noted)]
-    present = {status(r) for r in plain.itertuples()}
+    present = {towns.status(r) for r in plain.itertuples()}
     names += [t(towns.STATUS_WORDS[s]) for s in towns.STATUS_WORDS if s in present]
     if noted:
-        names.append(t(words.WORDS["approx"]) if shown[shown.id.isin(noted)].approximate.all() else t("Dam"))
+        names.append(t(m.words["approx"]) if shown[shown.id.isin(noted)].approximate.all() else t("Dam"))
     if m.extra is not None:
         kinds = set(m.extra.geometry.geom_type)
-        names += [t(words.WORDS["extra_areas"])] if kinds & {"Polygon", "MultiPolygon"} else []
+        names += [t(m.words["extra_areas"])] if kinds & {"Polygon", "MultiPolygon"} else []
         names += [t("Added lines")] if kinds & {"LineString", "MultiLineString"} else []
-        names += [t(words.WORDS["extra_points"])] if "Point" in kinds else []
+        names += [t(m.words["extra_points"])] if "Point" in kinds else []
     return names
+
+
+def visible(m: MapCanvas, code: str) -> bool:
+    """Tell whether a country of the regions shows in the map's frame (its land then has a key entry)."""
+    import shapely
+
+    rows = m.regions[(m.regions.level == "country") & (m.regions.iso_3166_2 == code)]
+    return not rows.empty and rows.geometry.iloc[0].intersects(shapely.box(*m.geo_frame.visible_bounds()))
 
 
 def size(m: MapCanvas, names: list[str]) -> tuple[float, float]:
@@ -58,8 +70,12 @@ def size(m: MapCanvas, names: list[str]) -> tuple[float, float]:
     return text, math.ceil(len(names) / per_row) * _ROW_PX + _PAD_PX
 
 
+#: Room an animated map keeps under the map for its date slider and play/pause buttons.
+SLIDER_PX = 76
+
+
 def layout(m: MapCanvas) -> None:
-    """Lay the legend out under the map, in columns as wide as its widest entry."""
+    """Lay the legend out under the map (under the date slider of an animated map), in columns."""
     column, height = size(m, m.legend_names)
     m.fig.update_layout(
         showlegend=bool(m.legend_names),
@@ -67,7 +83,7 @@ def layout(m: MapCanvas) -> None:
             orientation="h",
             x=0,
             xanchor="left",
-            y=-4 / m.plot.height,
+            y=-(4 + (SLIDER_PX if m.animated else 0)) / m.plot.height,
             yanchor="top",
             traceorder="normal",
             entrywidth=column,

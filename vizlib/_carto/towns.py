@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from vizlib._carto import geometry
-from vizlib._carto.mapcanvas import MapCanvas, status
 from vizlib._labels import Box, Label, around, spot_at
 from vizlib.meta import escape
+
+if TYPE_CHECKING:
+    from vizlib._carto.mapcanvas import MapCanvas
 
 _KIND_RANK = {"capital": 0, "city": 1, "town": 2, "village": 3, "dam": 4}
 #: Towns whose names are bold: the places the story is about.
@@ -72,16 +74,29 @@ def hover(m: MapCanvas, row: Any) -> str:
     return f"<b>{name}</b><br>{t(words)} {when}<br>{escape(t('Source: {source}', source=row.control_source))}"
 
 
-def draw(m: MapCanvas, shown: pd.DataFrame, priority: Sequence[str], max_labels: int | None = None) -> None:
-    """Mark the places shown by who held them, and request their labels (noted places drawn apart)."""
+def draw(
+    m: MapCanvas,
+    shown: pd.DataFrame,
+    priority: Sequence[str],
+    max_labels: int | None = None,
+    required: Sequence[str] = (),
+) -> None:
+    """Mark the places shown by who held them, and request their labels (noted places drawn apart).
+
+    Labels go to the places in ``priority`` order first; those of ``required`` are always placed.
+    """
     noted_ids = set(m.drawn_events.place_id) | set(shown.loc[shown.approximate, "id"])
     noted(m, shown[shown.id.isin(noted_ids)])
     towns = shown[~shown.id.isin(noted_ids)].reset_index(drop=True)
     if towns.empty:
         return
     order = {pid: i for i, pid in enumerate(priority)}
+    population = towns["population"].fillna(0) if "population" in towns else pd.Series(0, index=towns.index)
     ranked = towns.assign(
-        _r=[(order.get(i, len(order)), _KIND_RANK.get(k, 9)) for i, k in zip(towns.id, towns.kind, strict=True)]
+        _r=[
+            (order.get(i, len(order)), _KIND_RANK.get(k, 9), -p)
+            for i, k, p in zip(towns.id, towns.kind, population, strict=True)
+        ]
     ).sort_values("_r", kind="stable")
     sizes = [9 if k == "capital" else 7 if k == "city" else 6 if k == "town" else 5 for k in towns.kind]
     statuses = [status(r) for r in towns.itertuples()]
@@ -110,7 +125,7 @@ def draw(m: MapCanvas, shown: pd.DataFrame, priority: Sequence[str], max_labels:
                 meta=f"legend:{st}",
                 hoverinfo="skip",
             )
-    label_points(m, towns, ranked, index, sizes, max_labels)
+    label_points(m, towns, ranked, index, sizes, max_labels, required)
 
 
 def label_points(
@@ -120,6 +135,7 @@ def label_points(
     index: int,
     sizes: Sequence[float],
     max_labels: int | None = None,
+    required: Sequence[str] = (),
 ) -> None:
     """Keep labels off the markers of trace ``index`` and request a label per point, in ``ranked`` order.
 
@@ -141,6 +157,7 @@ def label_points(
                 around(sizes[i] / 2 + 2),
                 size=13 if row.kind == "capital" else 12 if row.kind in ("city", "town") else 11,
                 may_displace=True,
+                required=row.id in required,
                 clearance=_TOUCH,
                 key=dict(kind="place", trace=index, index=i),
             )
@@ -267,3 +284,46 @@ def control_alt(m: MapCanvas, shown: pd.DataFrame) -> str:
         if groups[st]:
             parts.append(t(words, date=t.date(m.as_of), towns=", ".join(groups[st])))
     return " ".join(parts)
+
+
+def front_distances(m: MapCanvas, shown: pd.DataFrame, ids: Sequence[str]) -> dict[str, float]:
+    """Measure how far Russian-held ground (the layer's occupied area) is from the centres of ``ids``.
+
+    Draws a dotted line to the nearest occupied point from each town still outside it, labelled
+    with the distance, and records ``km_to_occupied`` on the shown places. Returns km by place id
+    (0 for a town inside the occupied area); empty without a layer.
+    """
+    import shapely
+
+    if m.layer is None or not (m.layer.status == "occupied").any():
+        return {}
+    occupied = shapely.union_all(list(m.layer[m.layer.status == "occupied"].geometry))
+    out = {}
+    for pid in ids:
+        rows = shown[shown.id == pid]
+        if rows.empty:
+            continue
+        row = rows.iloc[0]
+        km, near = geometry.distance_km(row.lon, row.lat, occupied)
+        km = 0.0 if occupied.contains(shapely.Point(row.lon, row.lat)) else km
+        out[pid] = round(km, 1)
+        if km > 0:
+            text = m.t("{km} km to<br>Russian-held ground", km=m.t.number(km, 1))
+            distance_line(m, row, near, km, text)
+    shown["km_to_occupied"] = shown.id.map(out)
+    return out
+
+
+def status(row: Any) -> str:
+    """Return who holds a place relative to its country: ``own``, ``occupied``, ``held`` or ``contested``.
+
+    ``occupied``: a place in Ukraine held by Russia; ``held``: a place in Russia held by Ukraine.
+    """
+    by = getattr(row, "controlled_by", None)
+    if by == "contested":
+        return "contested"
+    if row.country == "UA" and by == "russia":
+        return "occupied"
+    if row.country == "RU" and by == "ukraine":
+        return "held"
+    return "own"

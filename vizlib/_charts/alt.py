@@ -94,8 +94,8 @@ def north_korea(
     return " ".join(text)
 
 
-def kursk_area(dated: pd.DataFrame, undated: pd.DataFrame, t: Words) -> str:
-    """Describe the kursk-area chart: each side's claims with dates, and any claim with no date."""
+def kursk_area(dated: pd.DataFrame, undated: pd.DataFrame, t: Words, measured: pd.DataFrame | None = None) -> str:
+    """Describe the kursk-area chart: each side's claims with dates, any claim with no date, the measurements."""
     text = [t("Claims of the area of Kursk oblast held by Ukrainian forces.")]
     for side, words in (("UA", "Ukrainian claims: {claims}."), ("RU", "Russian claims: {claims}.")):
         mine = dated[dated["claimant_side"] == side].sort_values("refers_to")
@@ -119,6 +119,15 @@ def kursk_area(dated: pd.DataFrame, undated: pd.DataFrame, t: Words) -> str:
                 date=t.date(r.claim_date),
             )
         )
+    for r in (measured if measured is not None else pd.DataFrame()).itertuples():
+        text.append(
+            t(
+                "Measured on DeepStateMap's map of {date}: {low} km² Ukrainian-held, {high} km² with the grey zone.",
+                date=t.date(r.refers_to),
+                low=t.number(r.low),
+                high=t.number(r.high),
+            )
+        )
     return " ".join(text)
 
 
@@ -133,4 +142,19 @@ def timeline(rows: pd.DataFrame, t: Words) -> str:
         last_date=t.date(last["date"]),
         last=t.field(last, "title"),
         events="; ".join(f"{t.date(r['date'])}, {t.field(r, 'title')}" for _, r in rows.iterrows()),
+    )
+
+
+def occupied_area(rows: pd.DataFrame, region: str, t: Words) -> str:
+    """Describe the occupied-area chart: the first and last measured areas and the difference."""
+    first, last = rows.iloc[0], rows.iloc[-1]
+    return t(
+        "The area of {region} oblast shown as Russian-occupied on DeepStateMap grew from {a} km² on {d1} to {b} km² "
+        "on {d2}: {gain} km² more.",
+        region=region,
+        a=t.number(first["km2"]),
+        d1=t.date(first["date"]),
+        b=t.number(last["km2"]),
+        d2=t.date(last["date"]),
+        gain=t.number(last["km2"] - first["km2"]),
     )

@@ -90,7 +90,7 @@ def claims(
         if compact and len(texts) > 1:
             texts = texts[1:]
         x, y = drawn[cluster[0].index[0]], value(first)
-        spots = BESIDE_BAR if first["bound"] == "range" or len(cluster) > 1 else AROUND
+        spots: tuple[Spot, ...] = BESIDE_BAR if first["bound"] == "range" or len(cluster) > 1 else AROUND
         xs = [panel.x(drawn[i]) for group in cluster for i in group.index]
         spots = _beside(spots, panel.x(x) - min(xs), max(xs) - panel.x(x))
         labels.append(

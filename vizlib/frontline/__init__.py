@@ -66,7 +66,14 @@ Examples
 
 from __future__ import annotations
 
-from vizlib.frontline._analysis import AREA_CRS, area_by_status, area_change, check_layer, distance_to
+from vizlib.frontline._analysis import (
+    AREA_CRS,
+    area_by_status,
+    area_change,
+    changed_hands,
+    check_layer,
+    distance_to,
+)
 from vizlib.frontline._cache import CACHE_ENV, FrontlineUnavailableError
 from vizlib.frontline._clip import MARGIN_KM
 from vizlib.frontline._read import (
@@ -114,5 +121,6 @@ __all__ = [
     "check_layer",
     "area_by_status",
     "area_change",
+    "changed_hands",
     "distance_to",
 ]

@@ -181,6 +181,79 @@ def area_change(layer_a: gpd.GeoDataFrame, layer_b: gpd.GeoDataFrame, region: An
     return frame
 
 
+def changed_hands(
+    layer_a: gpd.GeoDataFrame, layer_b: gpd.GeoDataFrame, region: Any = None, *, min_km2: float = 0.5
+) -> gpd.GeoDataFrame:
+    """Ground that changed hands between two layers' dates, and ground occupied at both, within a region.
+
+    Parameters
+    ----------
+    layer_a, layer_b : GeoDataFrame
+        The earlier and the later layer (one date each; their ``occupied`` areas are compared).
+    region : str, shapely Polygon/MultiPolygon or None
+        As in :func:`area_by_status`; None compares the whole layers.
+    min_km2 : float
+        Taken or retaken pieces smaller than this are left out: slivers where a boundary was
+        redrawn rather than ground changing hands (the archive's lines move by tens of metres).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per status present: ``held_both`` (occupied at both dates), ``taken``
+        (occupied at the later date only), ``retaken`` (occupied at the earlier date only: the layer
+        no longer marks it occupied, which may mean retaken, grey zone or redrawn),
+        with ``date`` (the later date), ``date_a``, ``source``, ``source_url`` (both layers'),
+        ``km2`` (measured in :data:`AREA_CRS`) and ``geometry`` (EPSG:4326; holes kept).
+
+    Raises
+    ------
+    vizlib.DataError
+        A malformed layer, or a region unknown.
+    """
+    import geopandas as gpd
+    import shapely
+
+    def occupied(layer: Any) -> Any:
+        layer = check_layer(layer)
+        parts = list(layer.loc[layer["status"] == "occupied"].geometry)
+        return shapely.union_all(parts) if parts else shapely.Polygon()
+
+    a, b = occupied(layer_a), occupied(layer_b)
+    if region is not None:
+        area = _region_geometry(region)
+        a, b = a.intersection(area), b.intersection(area)
+    pieces = {
+        "held_both": a.intersection(b),
+        "taken": _without_slivers(b.difference(a), min_km2),
+        "retaken": _without_slivers(a.difference(b), min_km2),
+    }
+    rows = [(status, geom) for status, geom in pieces.items() if not geom.is_empty and geom.area > 0]
+    frame = gpd.GeoDataFrame(
+        {
+            "status": [s for s, _ in rows],
+            "date": layer_b["date"].iloc[0],
+            "date_a": layer_a["date"].iloc[0],
+            "source": " and ".join(dict.fromkeys([str(layer_a["source"].iloc[0]), str(layer_b["source"].iloc[0])])),
+            "source_url": str(layer_b["source_url"].iloc[0]),
+        },
+        geometry=[g for _, g in rows],
+        crs="EPSG:4326",
+    )
+    frame["km2"] = frame.to_crs(AREA_CRS).area / 1e6
+    return frame
+
+
+def _without_slivers(geom: Any, min_km2: float) -> Any:
+    import geopandas as gpd
+    import shapely
+
+    parts = gpd.GeoSeries(list(shapely.get_parts(geom)), crs="EPSG:4326")
+    if parts.empty:
+        return geom
+    kept = parts[parts.to_crs(AREA_CRS).area / 1e6 >= min_km2]
+    return shapely.union_all(list(kept)) if not kept.empty else shapely.Polygon()
+
+
 def distance_to(layer: gpd.GeoDataFrame, places: Any = None, status: str = "occupied") -> pd.DataFrame:
     """Distance in km from each place's point to the nearest area of a status.
 

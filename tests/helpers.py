@@ -1,0 +1,178 @@
+"""Helpers shared by test modules (fixtures live in conftest.py; plain functions here).
+
+Import as ``from helpers import ...`` (pytest puts ``tests/`` on the path).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fixtures.frontline.make_fixtures import archive, square
+
+from vizlib import _text
+from vizlib._carto.geometry import EARTH_KM
+from vizlib._carto.projection import Frame
+from vizlib._labels import Box, spot_at
+from vizlib.frontline import ARCHIVE_START
+from vizlib.frontline._read import ARCHIVE_NAME
+
+#: The synthetic archive's last day (the story's autumn and a month more).
+SYNTHETIC_END = dt.date(2024, 12, 31)
+#: How far the synthetic occupied square grows east each day, in km.
+SYNTHETIC_KM_PER_DAY = 0.03
+
+
+def synthetic_archive(folder: Path, start: dt.date = ARCHIVE_START, end: dt.date = SYNTHETIC_END) -> Path:
+    """Write a daily archive of made-up control areas near 48°N 37°E, one file a day; return ``folder``.
+
+    Day ``k`` (from 8 Jul 2024) shows a rectangle [0, 10 + 0.03 k] x [0, 10] km and a square
+    [20, 25] x [0, 5] km (local equal-area kilometres, as in ``fixtures/frontline/make_fixtures.py``)
+    as occupied: 125 km² on 8 Jul, growing 0.3 km² a day. Not DeepStateMap's data: material for
+    tests that need a layer for every date, offline.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    fixed = square(20, 0, 25, 5)
+    day = start
+    while day <= end:
+        k = (day - ARCHIVE_START).days
+        name = ARCHIVE_NAME.format(day)
+        collection = archive(name.removesuffix(".geojson"), [square(0, 0, 10 + SYNTHETIC_KM_PER_DAY * k, 10), fixed])
+        (folder / name).write_text(json.dumps(collection) + "\n", encoding="utf-8")
+        day += dt.timedelta(days=1)
+    return folder
+
+
+# --- maps ---------------------------------------------------------------------------------------------------------
+
+
+def by_meta(fig, name):
+    """The first trace whose ``meta`` is ``name`` (fails, listing the metas, when none is)."""
+    found = [t for t in fig.data if t.meta == name]
+    assert found, f"no trace {name!r}; have {[t.meta for t in fig.data]}"
+    return found[0]
+
+
+def metas(fig) -> list:
+    """The ``meta`` of every trace, in drawing order."""
+    return [t.meta for t in fig.data]
+
+
+def km_between(lon1, lat1, lon2, lat2) -> float:
+    """Great-circle distance in km on vizlib's sphere."""
+    p1, p2, dl = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
+    return EARTH_KM * math.acos(min(1, math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(dl)))
+
+
+def frame_of(fig) -> Frame:
+    """The projection frame a map figure was drawn in (its geo ranges and parallels, its plot box in px)."""
+    return frame_of_geo(fig, "geo")
+
+
+def frame_of_geo(fig, geo_id: str) -> Frame:
+    """The projection frame of one geo subplot: its ranges and parallels, its domain in figure px."""
+    geo, mg = fig.layout[geo_id], fig.layout.margin
+    w, h = fig.layout.width - mg.l - mg.r, fig.layout.height - mg.t - mg.b
+    (dx0, dx1), (dy0, dy1) = geo.domain.x or (0, 1), geo.domain.y or (0, 1)
+    box = (mg.l + dx0 * w, mg.t + (1 - dy1) * h, mg.l + dx1 * w, mg.t + (1 - dy0) * h)
+    return Frame(tuple(geo.lonaxis.range), tuple(geo.lataxis.range), tuple(geo.projection.parallels), box)
+
+
+def label_boxes(fig, geo_id: str = "geo") -> list[tuple[str, Box]]:
+    """Every text label of a map's geo traces with its box in figure pixels (measured as the placer measures)."""
+    frame = frame_of_geo(fig, geo_id)
+    boxes = []
+    for t in fig.data:
+        if (t.geo or "geo") != geo_id or not t.text or "text" not in (t.mode or ""):
+            continue
+        positions = t.textposition if isinstance(t.textposition, tuple) else [t.textposition] * len(t.text)
+        sizes = t.textfont.size if isinstance(t.textfont.size, tuple) else [t.textfont.size or 12] * len(t.text)
+        for lon, lat, text, pos, size in zip(t.lon, t.lat, t.text, positions, sizes):
+            if not text:
+                continue
+            x, y = frame.to_px(lon, lat)
+            w, h = _text.text_size(text, size)
+            gap = 0 if pos == "middle center" else 3
+            boxes.append((text, spot_at(pos, gap).box(float(x), float(y), w, h)))
+    return boxes
+
+
+# --- a real browser ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Visit:
+    """What happened while a page was open."""
+
+    url: str
+    requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def remote_requests(self, origin: str | None = None) -> list[str]:
+        """Requests that would leave the machine: anything but file:, data: and the local server."""
+        local = ("file://", "data:", "blob:", *([f"{origin}/"] if origin else []))
+        return [url for url in self.requests if not url.startswith(local)]
+
+
+def visit(page, url: str, action=None) -> tuple[Visit, bytes]:
+    """Open ``url`` in ``page``, wait for plotly's SVG, run ``action(page)``.
+
+    Returns the record of the visit and a full-page screenshot (PNG).
+    """
+    record = Visit(url)
+
+    def on_dialog(dialog):
+        record.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    listeners = {
+        "request": lambda request: record.requests.append(request.url),
+        "console": lambda msg: msg.type == "error" and record.console_errors.append(msg.text),
+        "pageerror": lambda error: record.page_errors.append(str(error)),
+        "dialog": on_dialog,
+    }
+    for event, listener in listeners.items():
+        page.on(event, listener)
+    try:
+        page.goto(url, wait_until="load")
+        page.wait_for_selector(".main-svg", state="attached", timeout=20_000)
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        if action is not None:
+            action(page)
+        shot = page.screenshot(full_page=True)
+    finally:
+        for event, listener in listeners.items():
+            page.remove_listener(event, listener)
+    return record, shot
+
+
+def drawn(png: bytes) -> tuple[int, float]:
+    """Return (distinct colours, share of pixels unlike the most common colour) of a screenshot."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    colours = image.getcolors(maxcolors=image.width * image.height)
+    background = max(colours)[0]
+    return len(colours), 1 - background / (image.width * image.height)
+
+
+def looks_drawn(png: bytes) -> bool:
+    """A figure, not an empty or near-empty page: many colours, and >1.5 % of pixels off the background.
+
+    (The sparsest figure, a chart of a few bars, measures ~2.8 %; a page holding one word ~0.1 %.)
+    """
+    colours, share = drawn(png)
+    return colours >= 200 and share > 0.015
+
+
+def plain(text: str) -> str:
+    """Plotly label markup as the DOM shows it: tags dropped, entities decoded, no whitespace."""
+    return re.sub(r"\s+", "", html.unescape(re.sub(r"<[^>]+>", "", text)))

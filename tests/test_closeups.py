@@ -1,0 +1,270 @@
+"""Close-up maps (Pokrovsk, Kurakhove), the change map and the animated front.
+
+Layers are the hand-made fixtures (``fixtures/frontline``: squares of known area near
+48 N 37 E) or the session's synthetic daily archive (``front_mirror``), so every
+number asserted here is known exactly and the tests run offline anywhere.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from conftest import REPO
+from helpers import SYNTHETIC_KM_PER_DAY, by_meta, frame_of, label_boxes, metas
+
+from vizlib import data, export, frontline, maps, meta
+from vizlib._labels import Box
+from vizlib.frontline import read_frontline
+
+FIXTURES = REPO / "tests" / "fixtures"
+LAYER_0901 = FIXTURES / "frontline" / "deepstatemap_data_20240901.geojson"
+LAYER_0903 = FIXTURES / "frontline" / "deepstatemap_data_20240903.geojson"
+CLOSE_UPS = {"pokrovsk": maps.pokrovsk, "kurakhove": maps.kurakhove}
+MEASURED = {"pokrovsk": ["pokrovsk", "myrnohrad", "selydove"], "kurakhove": ["kurakhove", "kurakhove_dam"]}
+SIZES = ["column", "wide", "social"]
+DAY = "2024-09-01"  # the layer's date: the close-ups are drawn as of that day
+
+
+@pytest.fixture(scope="module")
+def layer():
+    return read_frontline(LAYER_0901)
+
+
+@pytest.fixture(scope="module")
+def closeups(layer):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a close-up of the bundled data warns about nothing
+        return {
+            (slug, size): build(layer=layer, as_of=DAY, size=size) for slug, build in CLOSE_UPS.items() for size in SIZES
+        }
+
+
+def _rings(trace) -> list[shapely.Polygon]:
+    """The closed rings of a filled path (lon/lat runs separated by None)."""
+    lon, lat = np.array(trace.lon, dtype=float), np.array(trace.lat, dtype=float)
+    breaks = np.flatnonzero(np.isnan(lon))
+    rings = []
+    for part_lon, part_lat in zip(np.split(lon, breaks), np.split(lat, breaks), strict=True):
+        keep = ~np.isnan(part_lon)
+        if keep.sum() >= 3:
+            rings.append(shapely.Polygon(np.column_stack([part_lon[keep], part_lat[keep]])))
+    return rings
+
+
+# ------------------------------------------------------------------ what is drawn
+
+
+@pytest.mark.parametrize("slug", CLOSE_UPS)
+def test_every_village_is_drawn_at_its_data_coordinates(closeups, slug):
+    fig = closeups[slug, "wide"]
+    known = {
+        **{r.id: (r.lon, r.lat) for r in data.places().itertuples()},
+        **{r.id: (r.lon, r.lat) for r in data.settlements().itertuples()},
+    }
+    drawn = meta.data_frame(fig)
+    drawn = drawn[drawn.kind.isin(["town", "city", "village", "dam", "settlement"]) | drawn.id.isin(known)]
+    assert len(drawn) >= 8, slug
+    for r in drawn.itertuples():
+        assert (r.lon, r.lat) == known[r.id], r.id
+    points = {(lon, lat) for t in fig.data if t.meta in ("places", "noted", "approx") for lon, lat in zip(t.lon, t.lat)}
+    assert {(r.lon, r.lat) for r in drawn.itertuples()} <= points
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("slug", CLOSE_UPS)
+def test_labels_lie_inside_the_map_and_do_not_collide(closeups, slug, size):
+    fig = closeups[slug, size]
+    plot = Box(*frame_of(fig).box)
+    boxes = label_boxes(fig)
+    assert len(boxes) >= 5, (slug, size, [t for t, _ in boxes])
+    for text, box in boxes:
+        assert box.inside(plot), (size, text, box, plot)
+    for i, (a, box_a) in enumerate(boxes):
+        for b, box_b in boxes[i + 1 :]:
+            assert not box_a.pad(-2).overlaps(box_b.pad(-2)), (size, a, b)  # may touch by a pixel (towns._TOUCH)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("slug", CLOSE_UPS)
+def test_the_towns_the_map_is_about_are_always_labelled(closeups, slug, size):
+    texts = " ".join(text for text, _ in label_boxes(closeups[slug, size]))
+    wanted = {"pokrovsk": ["Pokrovsk", "Myrnohrad", "Selydove"], "kurakhove": ["Kurakhove", "dam"]}[slug]
+    for name in wanted:
+        assert name in texts, (size, name, texts)
+
+
+@pytest.mark.parametrize("slug", CLOSE_UPS)
+def test_distances_to_the_front_are_those_frontline_measures(closeups, layer, slug):
+    fig = closeups[slug, "wide"]
+    expected = frontline.distance_to(layer, MEASURED[slug]).set_index("id")["distance_km"]
+    table = meta.data_frame(fig).set_index("id")
+    alt = meta.get(fig)["alt"]
+    lines = [t for t in fig.data if isinstance(t.meta, str) and t.meta.startswith("distance")]
+    assert len(lines) == len(expected), metas(fig)
+    for pid, km in expected.items():
+        assert table.loc[pid, "km_to_occupied"] == pytest.approx(round(km, 1), abs=0.05), pid
+        assert f"{km:.1f} km" in alt, (pid, km, alt)
+
+
+def test_without_a_layer_a_close_up_says_the_front_is_not_drawn():
+    fig = maps.kurakhove()
+    assert "The front line is not drawn." in meta.get(fig)["alt"]
+    assert not any(isinstance(m, str) and m.startswith(("layer:", "distance")) for m in metas(fig))
+
+
+def test_kurakhove_annotates_the_dam_damage_at_the_dam():
+    fig = maps.kurakhove()  # as of 23 Nov: the damage of 11 Nov is an event of the map's past
+    dam = data.places().set_index("id").loc["kurakhove_dam"]
+    noted = by_meta(fig, "noted")
+    assert (dam.lon, dam.lat) in set(zip(noted.lon, noted.lat))
+    texts = " ".join(a.text for a in fig.layout.annotations if a.text) + " ".join(t for t, _ in label_boxes(fig))
+    assert "11 Nov" in texts
+
+
+def test_extra_water_keeps_the_island_dry_and_the_river_drawn():
+    extra = gpd.read_file(FIXTURES / "closeup_extra.geojson")
+    fig = maps.kurakhove(extra=extra)
+    water = shapely.union_all(_rings(by_meta(fig, "extra:areas")))
+    reservoir = extra.set_index("kind").geometry["reservoir"]
+    island = shapely.Polygon(reservoir.interiors[0])
+    assert not water.contains(island.centroid)  # the hole stays a hole
+    assert water.contains(reservoir.representative_point())
+    assert water.area == pytest.approx(reservoir.area, rel=0.02)
+    river = by_meta(fig, "extra:lines")
+    drawn = shapely.LineString([(x, y) for x, y in zip(river.lon, river.lat) if x is not None])
+    assert drawn.hausdorff_distance(extra.set_index("kind").geometry["river"]) < 0.005
+    footer = next(a.text for a in fig.layout.annotations if a.name == "footer")
+    assert "vizlib test fixture" in footer
+
+
+@pytest.mark.parametrize("slug", CLOSE_UPS)
+def test_a_close_up_with_a_layer_is_small(closeups, slug):
+    assert len(closeups[slug, "wide"].to_json().encode()) <= 150_000
+
+
+# ------------------------------------------------------------------ the change map
+
+
+def test_front_change_measures_the_ground_taken_between_two_layers():
+    fig = maps.front_change(read_frontline(LAYER_0901), read_frontline(LAYER_0903))
+    km = meta.data_frame(fig).set_index("id")["km2"]
+    # A=[0,10]x[0,10] km grew to [0,12]x[0,10]; B=[20,25]x[0,5] stayed (fixtures/frontline/make_fixtures.py)
+    assert km["taken"] == pytest.approx(20.0, abs=0.1)
+    assert km["held_both"] == pytest.approx(125.0, abs=0.1)
+    assert "retaken" not in km
+    info = meta.get(fig)
+    assert "20 km² taken by Russian forces, 1 Sep 2024–3 Sep 2024." in info["alt"].replace("\u00a0", " ")
+    assert {"layer:taken", "layer:held_both"} <= set(metas(fig))
+    legend = [t.name for t in fig.data if t.showlegend is not False and t.name]
+    assert any("Taken by Russia" in n for n in legend)
+
+
+def test_front_change_says_when_ground_is_no_longer_shown_occupied():
+    fig = maps.front_change(read_frontline(LAYER_0903), read_frontline(LAYER_0901))
+    km = meta.data_frame(fig).set_index("id")["km2"]
+    assert km["retaken"] == pytest.approx(20.0, abs=0.1)
+    assert "20 km² no longer shown as occupied." in meta.get(fig)["alt"].replace("\u00a0", " ")
+
+
+@pytest.mark.parametrize("frame", ["pokrovsk", "kurakhove"])
+def test_front_change_frames_a_close_up(frame):
+    fig = maps.front_change(read_frontline(LAYER_0901), read_frontline(LAYER_0903), frame=frame)
+    west, south, east, north = maps.CLOSE_UPS[frame]
+    (lon0, lon1), (lat0, lat1) = fig.layout.geo.lonaxis.range, fig.layout.geo.lataxis.range
+    assert lon0 <= west and east <= lon1 and lat0 <= south and north <= lat1
+    assert (lon1 - lon0) < 1.5  # a close-up, not the oblast
+
+
+# ------------------------------------------------------------------ the animation
+
+
+@pytest.fixture(scope="module")
+def animation(front_mirror):
+    return maps.front_animation()
+
+
+def test_the_animation_has_a_frame_every_seven_days_ending_on_the_maps_date(animation):
+    days = [*range(0, (data.DEFAULT_AS_OF - frontline.ARCHIVE_START).days + 1, 7)]
+    expected = len(days) + (days[-1] != (data.DEFAULT_AS_OF - frontline.ARCHIVE_START).days)
+    assert len(animation.frames) == expected == 21
+    slider = animation.layout.sliders[0]
+    assert [s.label for s in slider.steps] == [f.name for f in animation.frames]
+    assert slider.steps[0].label.replace("\u00a0", " ") == "8 Jul"
+    assert slider.steps[-1].label.replace("\u00a0", " ") == "23 Nov"
+    assert slider.active == len(slider.steps) - 1  # the still is the last date
+    buttons = [b.label for menu in animation.layout.updatemenus for b in menu.buttons]
+    assert buttons == ["▶", "❚❚"]
+
+
+def test_each_frame_draws_the_occupied_area_of_its_date(animation):
+    occupied = metas(animation).index("layer:occupied")
+    areas = []
+    for frame in animation.frames:
+        trace = frame.data[list(frame.traces).index(occupied)]
+        areas.append(shapely.union_all(_rings(trace)).area)
+    # the synthetic front grows east every day, so every frame's area is larger than the last
+    assert all(b > a for a, b in zip(areas, areas[1:]))
+    still = shapely.union_all(_rings(by_meta(animation, "layer:occupied"))).area
+    assert still == pytest.approx(areas[-1], rel=1e-6)
+    assert SYNTHETIC_KM_PER_DAY > 0
+
+
+def test_the_animation_is_small_enough_to_embed(animation):
+    assert len(animation.to_json().encode()) <= 600_000
+
+
+def test_a_still_of_the_animation_says_it_shows_the_last_date(animation):
+    footer = next(a.text for a in animation.layout.annotations if a.name == "footer").replace("\u00a0", " ")
+    assert "23 Nov 2024" in footer
+    assert export.spec_hash(animation)  # a normal figure for export
+
+
+# ------------------------------------------------------------------ small multiples
+
+
+@pytest.fixture(scope="module")
+def multiples(front_mirror):
+    return {size: maps.small_multiples(size=size) for size in SIZES}
+
+
+def test_small_multiples_draw_six_dates_three_weeks_apart_in_a_grid(multiples):
+    fig = multiples["wide"]
+    geos = sorted(k for k in fig.layout.to_plotly_json() if k.startswith("geo") and k != "geo2")
+    assert geos == ["geo", "geo3", "geo4", "geo5", "geo6", "geo7"]
+    headings = [a.text.replace("\u00a0", " ") for a in fig.layout.annotations if a.name == "panel-heading"]
+    dates = ["10 Aug 2024", "31 Aug 2024", "21 Sep 2024", "12 Oct 2024", "2 Nov 2024", "23 Nov 2024"]
+    assert [h.split("<br>")[0] for h in headings] == [f"<b>{d}</b>" for d in dates]
+    domains = [fig.layout[g].domain for g in geos]
+    for a, b in zip(domains, domains[1:]):  # panels never overlap
+        assert a.x[1] <= b.x[0] or b.y[1] <= a.y[0]
+
+
+def test_each_panel_states_the_distance_frontline_measures_for_its_date(multiples, front_mirror):
+    fig = multiples["wide"]
+    headings = [a.text for a in fig.layout.annotations if a.name == "panel-heading"]
+    table = meta.data_frame(fig).set_index("id")
+    for heading, day in zip(headings, ["20240810", "20240831", "20240921", "20241012", "20241102", "20241123"]):
+        layer = read_frontline(front_mirror / f"deepstatemap_data_{day}.geojson")
+        km = frontline.distance_to(layer, ["pokrovsk"])["distance_km"].item()
+        assert f"{km:.1f} km from Pokrovsk" in heading.replace("\u00a0", " "), (day, km, heading)
+        assert table.loc[f"panel_{day}", "km_to_occupied"] == pytest.approx(round(km, 1))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_every_panel_labels_pokrovsk_inside_its_own_cell(multiples, size):
+    fig = multiples[size]
+    places = [t for t in fig.data if t.meta == "places"]
+    assert len(places) == 6
+    for trace in places:
+        geo = fig.layout[trace.geo]
+        d, mg = geo.domain, fig.layout.margin
+        w, h = fig.layout.width - mg.l - mg.r, fig.layout.height - mg.t - mg.b
+        cell = Box(mg.l + d.x[0] * w, mg.t + (1 - d.y[1]) * h, mg.l + d.x[1] * w, mg.t + (1 - d.y[0]) * h)
+        labelled = [t for t in trace.text if t]
+        assert any("Pokrovsk" in t for t in labelled), (size, trace.geo, labelled)
+        for text, box in label_boxes(fig, trace.geo):
+            assert box.inside(cell), (size, trace.geo, text, box, cell)

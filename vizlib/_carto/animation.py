@@ -1,0 +1,129 @@
+"""Animated maps: one frame per layer date, a date slider with play and pause, offline in the page.
+
+The figure's own traces show the last date (so a static export shows it, and its
+note says so); each frame replaces the control areas and the towns' markers with
+those of its date.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import plotly.graph_objects as go
+
+from vizlib import data
+from vizlib._carto import geometry
+from vizlib._carto.layers import STATUSES
+
+if TYPE_CHECKING:
+    from vizlib._carto.mapcanvas import MapCanvas
+
+
+def frames(m: MapCanvas) -> None:
+    """Add a frame per layer date (control areas and town markers of that date), a slider and play/pause."""
+    import shapely
+
+    from vizlib._carto import towns
+
+    if not m.animated:
+        return
+    index = {t.meta: i for i, t in enumerate(m.fig.data)}
+    towns_at = index.get("places")
+    drawn = m.fig.data[towns_at] if towns_at is not None else None
+    view = shapely.box(*m.clip)
+    steps, frames_ = [], []
+    for layer in m.layers:
+        day = layer["date"].iloc[0].date()
+        name = m.t.date(day, "day")  # the footer and note say the year
+        updates, targets = [], []
+        for kind in STATUSES:
+            if f"layer:{kind}" not in index:
+                continue
+            part = layer[layer.status == kind].geometry
+            geoms = [shapely.simplify(g.intersection(view), m.tolerance) for g in part]
+            lon, lat = geometry.fill_path(geoms, m.decimals)
+            updates.append(go.Scattergeo(lon=lon or [None], lat=lat or [None]))
+            targets.append(index[f"layer:{kind}"])
+        if drawn is not None and towns_at is not None:
+            rows = _held_on(m, _ids(drawn, m), day)
+            sizes = list(drawn.marker.size) if isinstance(drawn.marker.size, tuple) else [6] * len(rows)
+            marker = towns.marker_style(m, [towns.status(r) for r in rows.itertuples()], sizes)
+            updates.append(go.Scattergeo(marker=marker, hovertext=[towns.hover(m, r) for r in rows.itertuples()]))
+            targets.append(towns_at)
+        frames_.append(go.Frame(data=updates, traces=targets, name=name))
+        steps.append(
+            dict(
+                method="animate",
+                label=name,
+                args=[[name], dict(mode="immediate", frame=dict(duration=0, redraw=True), transition=dict(duration=0))],
+            )
+        )
+    m.fig.frames = frames_
+    play = dict(
+        label="▶",
+        method="animate",
+        args=[None, dict(frame=dict(duration=700, redraw=True), fromcurrent=True, transition=dict(duration=0))],
+    )
+    pause = dict(label="❚❚", method="animate", args=[[None], dict(mode="immediate", frame=dict(duration=0))])
+    m.fig.update_layout(
+        sliders=[
+            dict(
+                active=len(steps) - 1,
+                steps=steps,
+                x=0.13,
+                len=0.87,
+                y=0,
+                yanchor="top",
+                pad=dict(t=4, b=0),
+                currentvalue=dict(prefix="", font=dict(size=12, color=m.c["text"])),
+                font=dict(size=10),
+                bgcolor=m.c["grid"],
+                bordercolor=m.c["muted"],
+                tickcolor=m.c["muted"],
+            )
+        ],
+        updatemenus=[
+            dict(
+                type="buttons",
+                showactive=False,
+                buttons=[play, pause],
+                x=0,
+                y=0,
+                xanchor="left",
+                yanchor="top",
+                direction="left",
+                pad=dict(t=4, r=4),
+                font=dict(size=11),
+                bgcolor=m.c["background"],
+                bordercolor=m.c["muted"],
+            )
+        ],
+    )
+
+
+def _held_on(m: MapCanvas, ids: list[str], day: Any) -> Any:
+    """Return the places ``ids`` (in that order) with who held each on ``day``."""
+    own = ["controlled_by", "since", "control_source", "control_source_url"]
+    held = data.control(day, path=m.control_path).rename(
+        columns={"place_id": "id", "source": "control_source", "source_url": "control_source_url"}
+    )
+    rows = m.shown.drop(columns=[c for c in own if c in m.shown]).merge(held[["id", *own]], on="id", how="left")
+    return rows.set_index("id").loc[ids].reset_index()
+
+
+def _ids(trace: Any, m: MapCanvas) -> list[str]:
+    """Return the place ids of a town trace's points, matched on coordinates."""
+    where = {(round(lon, 6), round(lat, 6)): pid for pid, lon, lat in zip(m.shown.id, m.shown.lon, m.shown.lat)}
+    return [where[(round(lon, 6), round(lat, 6))] for lon, lat in zip(trace.lon, trace.lat)]
+
+
+def note(m: MapCanvas) -> str:
+    """Say, in the footer, what a still of an animated map shows."""
+    if not m.animated:
+        return ""
+    first, last = (layer["date"].iloc[0].date() for layer in (m.layers[0], m.layers[-1]))
+    return m.t(
+        "Animated from {first} to {last} in the web version; a still shows {last}.",
+        first=m.t.date(first),
+        last=m.t.date(last),
+    )

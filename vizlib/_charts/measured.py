@@ -1,0 +1,213 @@
+"""Areas measured on control layers: DeepStateMap's map read in km², drawn beside or instead of claims."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from vizlib import data, meta
+from vizlib._canvas import Canvas, Panel
+from vizlib._charts import axes, labels, marks
+from vizlib._charts import events as event_marks
+from vizlib._labels import Box, Label, place
+
+DEEPSTATEMAP = meta.Source("DeepStateMap", "https://deepstatemap.live/", "GPL-3.0 (archive by cyterat)")
+
+
+def rows(layer: Any, day: dt.date) -> pd.DataFrame:
+    """Return the Ukrainian-held area of Kursk oblast each full export shows, as rows of the claims table.
+
+    ``low`` is the area shown Ukrainian-held, ``high`` the same with the grey zone (status unknown);
+    ``attribution`` is ``measured``: vizlib measured DeepStateMap's map in an equal-area projection.
+    """
+    columns = list(data.claims().columns)
+    if layer is None:
+        return pd.DataFrame(columns=columns)
+    from vizlib import frontline
+
+    areas = frontline.area_by_status(layer, "RU-KRS").pivot_table(index="date", columns="status", values="km2")
+    if "ukrainian_held" not in areas:
+        return pd.DataFrame(columns=columns)
+    areas = areas[areas.index <= pd.Timestamp(day)].fillna(0)
+    url = str(frontline.check_layer(layer)["source_url"].iloc[0])
+    return pd.DataFrame(
+        {
+            "id": [f"measured_deepstatemap_{d:%Y%m%d}" for d in areas.index],
+            "subject": "ua_held_area_kursk",
+            "claim_date": areas.index,
+            "refers_to": areas.index,
+            "low": areas["ukrainian_held"].round(0).to_numpy(),
+            "high": (areas["ukrainian_held"] + areas.get("unknown", 0)).round(0).to_numpy(),
+            "bound": "range",
+            "unit": "km2",
+            "basis": "count",
+            "attribution": "measured",
+            "claimant": "DeepStateMap's map, measured by vizlib",
+            "claimant_side": "multi",
+            "publication": "DeepStateMap",
+            "via": None,
+            "source_url": url,
+            "note": "Low: the area shown Ukrainian-held; high: with the grey zone (status unknown).",
+        }
+    )[columns]
+
+
+def draw(cv: Canvas, measured: pd.DataFrame, panel: Panel, where: dict[str, Any]) -> list[Box]:
+    """Draw each measurement as a square at the held area with a thin line up to the area with the grey zone."""
+    boxes = []
+    for r in measured.itertuples():
+        colour = cv.c["text"]
+        cv.fig.add_trace(
+            go.Scatter(
+                x=[r.refers_to, r.refers_to],
+                y=[r.low, r.high],
+                mode="lines",
+                showlegend=False,
+                line=dict(color=colour, width=1.5, dash="dot"),
+                hoverinfo="skip",
+            ),
+            **where,
+        )
+        cv.fig.add_trace(
+            go.Scatter(
+                x=[r.refers_to],
+                y=[r.low],
+                mode="markers",
+                name=cv.t("Measured on DeepStateMap"),
+                showlegend=False,
+                marker=dict(
+                    symbol="square", size=marks.MARKER, color=cv.c["background"], line=dict(color=colour, width=2)
+                ),
+                customdata=[[r.id, cv.t.number(r.low), cv.t.number(r.high), cv.t.date(r.refers_to)]],
+                hovertemplate="<b>DeepStateMap, %{customdata[3]}</b><br>"
+                + cv.t("Ukrainian-held")
+                + " %{customdata[1]} km²; "
+                + cv.t("with the grey zone")
+                + " %{customdata[2]} km²<extra></extra>",
+            ),
+            **where,
+        )
+        x = panel.x(r.refers_to)
+        boxes.append(Box(x - 7, panel.y(r.high) - 7, x + 7, panel.y(r.low) + 7))
+        text = (
+            f"<b>{cv.t.number(r.low)}–{cv.t.number(r.high)} {cv.t('km²')}</b><br>"
+            + cv.t("DeepStateMap, measured")
+            + f"<br>{cv.t.date(r.refers_to, 'day')}"
+        )
+        label = place(
+            [
+                Label(
+                    x,
+                    panel.y(r.high),
+                    (text,),
+                    labels.AROUND,
+                    size=11,
+                    required=True,
+                    annotation=True,
+                    clearance=labels.CLEARANCE,
+                )
+            ],
+            panel.box,
+            boxes,
+        )[0]
+        text, spot, box = label.chosen
+        cv.fig.add_annotation(
+            name="measured-label",
+            text=text,
+            x=r.refers_to,
+            y=r.high,
+            xref=f"x{'' if not where else ''}",
+            xanchor=spot.xanchor,
+            yanchor=spot.yanchor,
+            xshift=spot.dx,
+            yshift=-spot.dy,
+            showarrow=False,
+            align="left",
+            font=dict(size=11, color=cv.c["text"]),
+        )
+        boxes.append(box)
+    return boxes
+
+
+def occupied(layers: Any, region: str, day: dt.date) -> pd.DataFrame:
+    """Return the area shown occupied in ``region`` on each date up to ``day``: date, status, km2, in date order."""
+    from vizlib import frontline
+
+    areas = frontline.area_by_status(layers, region)
+    rows = areas[(areas["status"] == "occupied") & (areas["date"] <= pd.Timestamp(day))]
+    return rows.drop_duplicates("date").sort_values("date").reset_index(drop=True)
+
+
+def area_panel(cv: Canvas, rows: pd.DataFrame, x_range: Any) -> Panel:
+    """Frame the measured areas: a y axis from a round number under the first to 30% above the last."""
+    first, last = rows["km2"].iloc[0], rows["km2"].iloc[-1]
+    step = axes.nice_step(last - first, 4)
+    low = step * ((first * 0.97) // step)
+    top = last + (last - low) * 0.3
+    ticks, tick_text = axes.month_ticks(x_range, cv.t)
+    cv.fig.update_xaxes(range=list(x_range), tickvals=ticks, ticktext=tick_text, showline=True)
+    values = _range_ticks(low, top)
+    cv.fig.update_yaxes(range=[low, top], tickvals=values, ticktext=[cv.t.number(v) for v in values])
+    cv.fig.update_layout(showlegend=False)
+    return cv.panel(x_range, (low, top))
+
+
+def draw_area(cv: Canvas, rows: pd.DataFrame, marked: pd.DataFrame, panel: Panel) -> None:
+    """Draw the measured area as a line, the key events, and the first and last values labelled."""
+    first, last = rows.iloc[0], rows.iloc[-1]
+    cv.add(
+        go.Scatter(
+            x=rows["date"],
+            y=rows["km2"],
+            mode="lines",
+            name=cv.t("Occupied area"),
+            line=dict(color=cv.c["occupied_town"], width=2.5),
+            showlegend=False,
+            hovertemplate="%{x|%d %b %Y}: %{y:,.0f} km²<extra></extra>",
+        )
+    )
+    # the line itself is an obstacle for the labels of its ends: a box every few pixels along it
+    along = [
+        Box(panel.x(d) - 2, panel.y(v) - 2, panel.x(d) + 2, panel.y(v) + 2) for d, v in zip(rows["date"], rows["km2"])
+    ]
+    event_boxes = event_marks.draw(cv, marked, panel, along)
+    ends = [
+        Label(
+            panel.x(r["date"]),
+            panel.y(r["km2"]),
+            (f"<b>{cv.t.number(r['km2'])} {cv.t('km²')}</b><br>{cv.t.date(r['date'])}",),
+            labels.AROUND,
+            size=11,
+            required=True,
+            annotation=True,
+            clearance=labels.CLEARANCE,
+        )
+        for r in (first, last)
+    ]
+    for r, label in zip(
+        (first, last), place(ends, panel.box, event_boxes, lines=event_marks.lines(panel, marked)), strict=True
+    ):
+        text, spot, _ = label.chosen
+        cv.fig.add_annotation(
+            name="area-label",
+            text=text,
+            x=r["date"],
+            y=r["km2"],
+            xanchor=spot.xanchor,
+            yanchor=spot.yanchor,
+            xshift=spot.dx,
+            yshift=-spot.dy,
+            showarrow=False,
+            align="left",
+            font=dict(size=11, color=cv.c["text"]),
+            bgcolor=cv.c["background"],
+        )
+
+
+def _range_ticks(low: float, top: float) -> list[float]:
+    step = axes.nice_step(top - low, 4)
+    first = -(-low // step) * step
+    return [first + i * step for i in range(int((top - first) // step) + 1)]
