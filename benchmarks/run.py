@@ -37,6 +37,7 @@ RAW_MEMBER = "package/data/build.json"
 FORMATS = ("png", "svg")
 KB = 1000  # sizes in kB of 1,000 bytes
 SUITE_MARK = "<!-- suite-record: "
+DURATIONS = 25  # slowest tests listed from the suite run
 
 # Map frames for the naive builds (lon_min, lat_min, lon_max, lat_max), as a
 # hand-written script would hard-code them; close to vizlib's own frames.
@@ -406,15 +407,18 @@ def run_suite() -> dict:
                                 capture_output=True, text=True, check=True).stdout.strip()
         start = time.perf_counter()
         subprocess.run(["git", "clone", "--quiet", str(REPO), str(clone)], check=True)
-        proc = subprocess.run(["make", "test"], cwd=clone, capture_output=True, text=True)
+        env = {**os.environ, "PYTEST_ADDOPTS": f"--durations={DURATIONS}"}
+        proc = subprocess.run(["make", "test"], cwd=clone, capture_output=True, text=True, env=env)
         wall = time.perf_counter() - start
     lines = proc.stdout.splitlines()
+    slowest = [line for line in lines if re.match(r"\s*\d+\.\d+s (call|setup|teardown) ", line)]
     summary = next((line.strip("= ") for line in reversed(lines) if " in " in line), "")
     failed = sorted({line.split()[1].split("::")[0] for line in lines if line.startswith(("FAILED ", "ERROR "))})
     if failed:
         summary += "; failing: " + ", ".join(failed)
     return {"seconds": round(wall, 1), "returncode": proc.returncode, "summary": summary, "commit": commit,
-            "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "load": f"{os.getloadavg()[0]:.2f}"}
+            "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "load": f"{os.getloadavg()[0]:.2f}",
+            "slowest": [" ".join(line.split()) for line in slowest]}
 
 
 def previous_suite() -> dict | None:
@@ -465,6 +469,18 @@ def write_results(rows: list[Row], info: dict, command: str, seconds: float, sui
         "what to compare, not the absolute times.",
         "",
     ]
+    if suite and suite.get("slowest"):
+        text += [
+            f"## Where the test suite's time goes (slowest {len(suite['slowest'])}, `pytest --durations`)",
+            "",
+            f"From the suite run of {suite['date']} (commit {suite['commit']}); see README.md for what to move to",
+            "a slow lane.",
+            "",
+            "```",
+            *suite["slowest"],
+            "```",
+            "",
+        ]
     if suite:
         text.append(f"{SUITE_MARK}{json.dumps(suite)} -->")
     RESULTS.write_text("\n".join(text) + "\n", encoding="utf-8")
