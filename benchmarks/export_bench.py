@@ -7,7 +7,8 @@ time plotly.js itself takes per image instead).
 
 Sets
 ----
-article   the article figures (every figure of vizlib.registry.FIGURES, builder defaults)
+article   the article figures (every figure of vizlib.registry.FIGURES, builder defaults), but
+          those drawn from control layers only (as `vizlib figures --frontline none` leaves them out)
 newsroom  every figure x every size of vizlib.theme.SIZES x both themes x every language the
           builder takes (``lang=``), enumerated at run time: new figures, sizes and
           editions join the batch by themselves
@@ -41,6 +42,9 @@ def build_set(name: str) -> tuple[dict, list[str]]:
         LANGS = ("en",)
     figs, skipped = {}, []
     for slug, spec in registry.FIGURES.items():
+        if spec.layer == "required":  # drawn from control layers only (vizlib figures --frontline auto)
+            skipped.append(f"{slug}: needs control layers")
+            continue
         takes = inspect.signature(spec.builder()).parameters
         variants = [{}]
         if name != "article":
