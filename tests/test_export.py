@@ -6,14 +6,19 @@ figures twice (two sessions, to compare bytes) and every test inspects those fil
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import json
+import logging
 import os
+import re
 import signal
 import struct
 import subprocess
 import sys
 import textwrap
+import time
 import xml.etree.ElementTree as ET
 from hashlib import sha256
 from html.parser import HTMLParser
@@ -23,7 +28,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from vizlib import ExportError, export, meta, theme
+from vizlib import ExportError, _export_batch, _kaleido, _plotly_page, export, meta, theme
 from vizlib.meta import FigureMeta, Source
 
 HOSTILE = 'Claimed troops <script>alert("x")</script> & co'
@@ -57,6 +62,14 @@ def standin(slug: str = "troops-test", *, size: str = "column", theme_name: str 
 
 
 FIGS = {"troops-test": ("column", "light"), "wide-dark": ("wide", "dark")}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def own_code_cache(tmp_path_factory):
+    """Keep Chromium's compiled plotly.js (vizlib._page_cache) in this module's folder, not the user's cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("VIZLIB_CACHE", str(tmp_path_factory.mktemp("vizlib-cache")))
+        yield
 
 
 def make_figs() -> dict[str, go.Figure]:
@@ -99,7 +112,7 @@ def test_svg_parses_and_carries_title_and_description_first(exported):
     assert (title.tag, desc.tag) == (f"{SVG_NS}title", f"{SVG_NS}desc")
     assert title.text == HOSTILE  # hostile text stays text, unescaped back exactly
     assert desc.text.startswith('A line rising from 11,000 to 50,000 <b>troops</b> "as claimed"')
-    assert "Source: Ukrainian General Staff; US Department of Defense. As of 11 Nov 2024." in desc.text
+    assert "Sources: Ukrainian General Staff; US Department of Defense. As of 11 Nov 2024." in desc.text
     assert root.get("role") == "img"
     assert root.get("aria-labelledby").split() == [title.get("id"), desc.get("id")]
     assert (root.get("width"), root.get("height")) == ("640", "560")
@@ -149,7 +162,7 @@ def test_html_holds_the_figure_and_its_alt_text_safely(exported):
     assert page.find("meta", name="description")[0]["content"] == alt
     assert page.find("div", id="troops-test", **{"class": "plotly-graph-div"})
     assert page.find("div", role="img")[0]["aria-label"] == alt
-    assert alt in page.text["figcaption"] and "Source: Ukrainian General Staff" in page.text["figcaption"]
+    assert alt in page.text["figcaption"] and "Sources: Ukrainian General Staff" in page.text["figcaption"]
     assert 'Plotly.newPlot(                        "troops-test"' in text
     # the claimant's <script> never becomes markup; no network, one shared plotly.js beside the page
     assert "<script>alert" not in text
@@ -182,7 +195,7 @@ def test_manifest_lists_every_source_the_data_and_every_file_with_its_hash(expor
         {"name": "Ukrainian General Staff", "url": "https://example.org/ua", "licence": None},
         {"name": "US Department of Defense", "url": "https://example.org/us", "licence": "public domain"},
     ]
-    assert m["source_line"] == "Source: Ukrainian General Staff; US Department of Defense"
+    assert m["source_line"] == "Sources: Ukrainian General Staff; US Department of Defense"
     assert (m["title"], m["as_of"], m["slug"]) == (HOSTILE, "2024-11-11", "troops-test")
     assert m["data"]["rows"][0] == ["2024-08-20", 11000, "UA"]
     assert m["data"]["sha256"] == export.data_hash(fig)
@@ -252,7 +265,7 @@ def _no_render(*args, **kwargs):
 
 
 def test_an_unwritable_output_folder_fails_before_any_work(tmp_path, monkeypatch):
-    monkeypatch.setattr(export, "_render_all", _no_render)
+    monkeypatch.setattr(_export_batch.Engine, "start", _no_render)
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     for target in (blocker / "figures", blocker):
@@ -262,7 +275,7 @@ def test_an_unwritable_output_folder_fails_before_any_work(tmp_path, monkeypatch
 
 @pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root can write to read-only folders")
 def test_a_read_only_output_folder_fails_before_any_work(tmp_path, monkeypatch):
-    monkeypatch.setattr(export, "_render_all", _no_render)
+    monkeypatch.setattr(_export_batch.Engine, "start", _no_render)
     tmp_path.chmod(0o500)
     try:
         with pytest.raises(ExportError, match="cannot write to"):
@@ -342,15 +355,15 @@ KILLED_CHILD = textwrap.dedent(
     import os, signal, sys
     sys.path.insert(0, sys.argv[2])
     from test_export import standin
-    from vizlib import export
+    from vizlib import _export_files, export
 
-    real_stage = export._stage
+    real_stage = _export_files.stage
     def stage(path, data):
         if path.name == "fig2.html":  # fig2's PNG is staged, its HTML is half written: die
             real_stage(path, data[: len(data) // 2])
             os.kill(os.getpid(), signal.SIGKILL)
         return real_stage(path, data)
-    export._stage = stage
+    _export_files.stage = stage
     export.save_many({f"fig{i}": standin(f"fig{i}") for i in (1, 2, 3)}, sys.argv[1], ("png", "html"), html="shared")
     """
 )
@@ -395,3 +408,263 @@ def test_an_image_does_not_depend_on_what_the_batch_drew_before_it(tmp_path):
     export.save(with_legend("fig"), tmp_path / "alone-png", ("png",))
     assert (tmp_path / "batch/fig.svg").read_bytes() == (tmp_path / "alone/fig.svg").read_bytes()
     assert (tmp_path / "batch/fig.png").read_bytes() == (tmp_path / "alone-png/fig.png").read_bytes()
+
+
+# --- the two browser paths -------------------------------------------------------------------------------------------
+
+
+def _export_with_log(caplog, out: Path) -> list[str]:
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="vizlib.export"):
+        export.save_many(make_figs(), out, ("png", "svg", "pdf"), progress=False)
+    return [r.getMessage() for r in caplog.records if r.name == "vizlib.export"]
+
+
+@pytest.mark.browser
+def test_the_fast_path_and_kaleidos_stock_path_write_the_same_bytes(tmp_path, caplog, monkeypatch):
+    fast = _export_with_log(caplog, tmp_path / "fast")
+    assert len(fast) >= 1 and re.fullmatch(r"static export: fast path \(1 tabs, code cache (new|kept)\)", fast[0])
+    # the guard finds kaleido's internals changed: stock kaleido, one image per call, page reloaded after each
+    monkeypatch.setattr(_kaleido, "fast_path_problem", lambda: "kaleido's internals moved (forced by the test)")
+    stock = _export_with_log(caplog, tmp_path / "stock")
+    assert stock == ["static export: kaleido's stock path (kaleido's internals moved (forced by the test))"]
+    # kaleido passes, but the page finds a plotly.js it was not tested with: stock calls on the same browser
+    monkeypatch.undo()
+    monkeypatch.setattr(_plotly_page, "TESTED_PLOTLYJS", ("0.0.",))
+    untested = _export_with_log(caplog, tmp_path / "untested")
+    assert len(untested) == 1 and re.fullmatch(
+        r"static export: kaleido's stock path \(plotly\.js [\d.]+ is not a tested version\)", untested[0]
+    )
+    for name in FIGS:
+        for ext in ("png", "svg", "pdf", "csv", "json"):
+            reference = (tmp_path / "stock" / f"{name}.{ext}").read_bytes()
+            assert (tmp_path / "fast" / f"{name}.{ext}").read_bytes() == reference, f"fast {name}.{ext}"
+            assert (tmp_path / "untested" / f"{name}.{ext}").read_bytes() == reference, f"untested {name}.{ext}"
+
+
+@pytest.mark.browser
+def test_the_compiled_plotlyjs_is_kept_between_runs_and_changes_no_byte(tmp_path, caplog, monkeypatch):
+    monkeypatch.setenv("VIZLIB_CACHE", str(tmp_path / "cache"))
+    first = _export_with_log(caplog, tmp_path / "first")
+    assert first == [
+        "static export: fast path (1 tabs, code cache new)",
+        "static export: code cache kept for the next runs",
+    ]
+    (kept,) = (tmp_path / "cache" / "chromium-code-cache").iterdir()
+    assert sum(p.stat().st_size for p in (kept / "Default" / "Code Cache").rglob("*") if p.is_file()) > 1_000_000
+    assert _export_with_log(caplog, tmp_path / "second") == ["static export: fast path (1 tabs, code cache kept)"]
+    assert [p.name for p in (tmp_path / "cache" / "chromium-code-cache").iterdir()] == [kept.name]  # no leftovers
+    (tmp_path / "not-a-folder").write_text("")
+    monkeypatch.setenv("VIZLIB_CACHE", str(tmp_path / "not-a-folder"))
+    third = _export_with_log(caplog, tmp_path / "third")
+    assert third[0].startswith("static export: no code cache (") and third[1:] == [
+        "static export: fast path (1 tabs, no code cache)"
+    ]
+    for name in FIGS:
+        for ext in ("png", "svg", "pdf", "json"):
+            reference = (tmp_path / "first" / f"{name}.{ext}").read_bytes()
+            for run in ("second", "third"):
+                assert (tmp_path / run / f"{name}.{ext}").read_bytes() == reference, f"{run} {name}.{ext}"
+
+
+def test_the_guard_names_what_it_does_not_recognise(monkeypatch):
+    assert _kaleido.fast_path_problem() is None  # kaleido 1.5 as pinned in constraints.txt
+    monkeypatch.setattr(_kaleido, "version", lambda package: "1.6.0")
+    assert _kaleido.fast_path_problem() == "kaleido 1.6.0 is outside the tested range (>=1.5,<1.6)"
+    monkeypatch.undo()
+
+    import choreographer
+
+    def init(self, path=None, **kwargs):  # a Browser that lost its browser_cls parameter
+        pass
+
+    monkeypatch.setattr(choreographer.Browser, "__init__", init)
+    assert _kaleido.fast_path_problem() == "kaleido's choreographer.Browser changed its signature"
+    monkeypatch.undo()
+    monkeypatch.setattr(_kaleido, "fast_page", lambda: None)
+    assert _kaleido.fast_path_problem() == "kaleido's page has an unexpected shape"
+
+
+@pytest.mark.parametrize(
+    "images, shared",
+    [
+        ([("png", 2), ("svg", 1)], True),
+        ([("svg", 1)], True),
+        ([("png", 2), ("svg", 2)], False),  # an SVG at another scale is not the SVG a PNG is rasterised from
+        ([("png", 2), ("pdf", 1)], False),  # a PDF is printed by the browser from a plot of its own
+    ],
+)
+def test_one_plot_serves_svg_and_png_only_when_the_bytes_cannot_differ(images, shared):
+    assert _plotly_page.shares_one_plot([_plotly_page.Image(f, 640, 560, s) for f, s in images]) is shared
+    svg = {"data": [{"type": "scatter"}, {"type": "scattergeo"}, {"type": "choropleth"}, {}], "layout": {}}
+    webgl = {"data": [{"type": "scatter"}, {"type": "scattergl"}], "layout": {}}  # sized by the image scale
+    assert _plotly_page._svg_traces_only(svg) and not _plotly_page._svg_traces_only(webgl)
+
+
+# --- files, limits, errors -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_files_follow_the_umask_and_reading_it_never_changes_it(tmp_path, monkeypatch, umask, mode):
+    previous = os.umask(umask)
+    try:
+
+        def no_umask_flip(mask):
+            raise AssertionError("os.umask called while exporting: another thread's files would get this mode")
+
+        monkeypatch.setattr(os, "umask", no_umask_flip)
+        paths = export.save(standin(), tmp_path, ("html",))
+        monkeypatch.undo()
+    finally:
+        os.umask(previous)
+    assert {p.stat().st_mode & 0o777 for p in paths} == {mode}
+
+
+def test_time_limits_come_from_the_arguments_then_the_environment_then_the_defaults(monkeypatch):
+    monkeypatch.delenv(export.START_TIMEOUT_ENV, raising=False)
+    monkeypatch.delenv(export.IMAGE_TIMEOUT_ENV, raising=False)
+    assert export._limits(None, None, None) == _export_batch.Limits(60.0, 60.0, None)
+    monkeypatch.setenv(export.IMAGE_TIMEOUT_ENV, "2.5")
+    monkeypatch.setenv(export.START_TIMEOUT_ENV, "0")  # 0: no limit
+    assert export._limits(None, None, "/opt/chrome") == _export_batch.Limits(None, 2.5, "/opt/chrome")
+    assert export._limits(10, 5, None) == _export_batch.Limits(10.0, 5.0, None)
+    monkeypatch.setenv(export.IMAGE_TIMEOUT_ENV, "soon")
+    with pytest.raises(ValueError, match=r"VIZLIB_IMAGE_TIMEOUT must be a number of seconds >= 0 .*not 'soon'"):
+        export.save(standin(), "unused", ("png",))
+    with pytest.raises(ValueError, match=r"start_timeout must be a number of seconds >= 0 .*not -1"):
+        export.save(standin(), "unused", ("png",), start_timeout=-1, image_timeout=1)
+
+
+def test_export_error_declares_what_was_written_what_failed_and_what_timed_out():
+    error = ExportError("x")
+    assert (error.written, error.failed, error.timeout, error.seconds) == ({}, {}, None, None)
+    assert {"written", "failed", "timeout", "seconds"} <= set(ExportError.__annotations__)
+    for attribute in ("written :", "failed :", "timeout :", "seconds :"):
+        assert attribute in ExportError.__doc__
+
+
+# --- time limits and process ends ------------------------------------------------------------------------------------
+
+NEVER_ANSWERS = Path(__file__).parent / "fixtures" / "browser_never_answers.sh"
+
+
+def live_in_group(pgid: int) -> list[str]:
+    """The processes of process group ``pgid`` that are still alive (zombies are dead, only not yet reaped)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError):
+            comm, rest = stat.read_text().rsplit(")", 1)
+            state, _, group = rest.split()[:3]
+            if int(group) == pgid and state not in "ZX":
+                found.append(f"{stat.parent.name} {comm.split('(', 1)[1]} {state}")
+    return found
+
+
+@pytest.fixture
+def browser_groups(monkeypatch) -> list[int]:
+    """The process group of every browser the test starts (choreographer starts each in a session of its own)."""
+    groups: list[int] = []
+    real_start = _kaleido.Renderer.start
+
+    async def start(self):
+        try:
+            await real_start(self)
+        finally:
+            if self.pid:
+                groups.append(self.pid)
+
+    monkeypatch.setattr(_kaleido.Renderer, "start", start)
+    return groups
+
+
+def assert_ended(groups: list[int]) -> None:
+    deadline = time.monotonic() + 5
+    while any(live_in_group(g) for g in groups) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert groups and not [live_in_group(g) for g in groups if live_in_group(g)]
+
+
+def test_a_browser_that_never_answers_is_ended_after_its_start_time_limit(tmp_path, monkeypatch, browser_groups):
+    assert os.access(NEVER_ANSWERS, os.X_OK)
+    monkeypatch.setenv("BROWSER_PATH", str(NEVER_ANSWERS))
+    started = time.monotonic()
+    with pytest.raises(ExportError) as caught:
+        export.save_many(make_figs(), tmp_path, ("png", "html"), start_timeout=2, progress=False)
+    assert time.monotonic() - started < 30
+    error = caught.value
+    assert (error.timeout, error.seconds, error.written) == ("start", 2, {})
+    assert set(error.failed) == set(FIGS)
+    message = str(error)
+    assert "\n" not in message
+    assert message.startswith(f"the browser ({NEVER_ANSWERS}) did not start within 2 s and was ended; nothing exported")
+    assert "point BROWSER_PATH (vizlib figures --browser) at another Chrome/Chromium" in message
+    assert "VIZLIB_START_TIMEOUT" in message
+    assert_ended(browser_groups)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.browser
+def test_an_image_over_its_time_limit_ends_the_browser_and_keeps_the_figures_before_it(
+    tmp_path, monkeypatch, browser_groups
+):
+    real_render = _plotly_page.Tab.render
+
+    async def render(self, spec, spec_json, images):
+        if spec["data"][0]["uid"].startswith("third"):
+            await asyncio.sleep(3600)  # a figure the browser never finishes
+        return await real_render(self, spec, spec_json, images)
+
+    monkeypatch.setattr(_plotly_page.Tab, "render", render)
+    figs = {name: standin(name) for name in ("first", "second", "third", "fourth")}
+    with pytest.raises(ExportError) as caught:
+        export.save_many(figs, tmp_path, ("png", "svg"), image_timeout=1.5, progress=False)
+    error = caught.value
+    assert (error.timeout, error.seconds) == ("image", 3)  # 1.5 s for each of third's two images
+    assert list(error.written) == ["first", "second"]
+    assert error.failed == {"third": "timed out after 3 s", "fourth": "not rendered: the batch stopped before it"}
+    assert re.fullmatch(
+        r"the browser \(\S+\) did not finish rendering third \(PNG, SVG\) within 3 s \(1\.5 s per image\) and was "
+        r"ended; 2 of 4 figure\(s\) exported, 2 not \(third, fourth\)\. Allow more time with VIZLIB_IMAGE_TIMEOUT "
+        r"\(--image-timeout\), or point BROWSER_PATH \(vizlib figures --browser\) at another Chrome/Chromium",
+        str(error),
+    )
+    assert_ended(browser_groups)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        f"{n}.{e}" for n in ("first", "second") for e in ("png", "svg", "csv", "json")
+    )
+
+
+# --- batches fed one figure at a time --------------------------------------------------------------------------------
+
+
+def _wait_for(path: Path, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path.name} not written in {seconds} s"
+        time.sleep(0.02)
+
+
+@pytest.mark.browser
+def test_a_batch_writes_each_figure_while_the_next_is_being_made(tmp_path):
+    with export.Batch(tmp_path, ("png", "svg"), progress=False) as batch:
+        batch.add("first", standin("first"))
+        _wait_for(tmp_path / "first.json")  # rendered and written while we still make figures
+        batch.add("second", standin("second"))
+        with pytest.raises(ValueError, match="second: added twice to the batch"):
+            batch.add("second", standin("second"))
+    assert list(batch.written) == ["first", "second"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        f"{n}.{e}" for n in ("first", "second") for e in ("png", "svg", "csv", "json")
+    )
+
+
+@pytest.mark.browser
+def test_an_error_while_making_figures_ends_the_browser_and_keeps_the_figures_written(tmp_path, browser_groups):
+    with pytest.raises(RuntimeError, match="a builder broke"):
+        with export.Batch(tmp_path, ("png", "svg"), progress=False) as batch:
+            batch.add("first", standin("first"))
+            _wait_for(tmp_path / "first.json")
+            raise RuntimeError("a builder broke")
+    assert_ended(browser_groups)
+    assert list(batch.written) == ["first"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"first.{e}" for e in ("csv", "json", "png", "svg")]

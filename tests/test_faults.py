@@ -15,6 +15,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -34,7 +35,17 @@ from vizlib.cli import main
 from vizlib.registry import FigureSpec
 
 VIZLIB = Path(sys.executable).with_name("vizlib")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def own_code_cache(tmp_path_factory):
+    """Keep Chromium's compiled plotly.js (vizlib._page_cache) in this module's folder, for the CLI runs too."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("VIZLIB_CACHE", str(tmp_path_factory.mktemp("vizlib-cache")))
+        yield
 FIGURE_FILES = (".png", ".svg", ".pdf", ".html", ".csv", ".json")
+#: The figures `vizlib figures` draws without control layers (--frontline none), in order.
+DRAWN = [slug for slug, spec in registry.FIGURES.items() if spec.layer != "required"]
 
 
 def assert_complete(path: Path) -> None:
@@ -114,8 +125,8 @@ def test_killing_the_cli_when_the_first_figure_appears_leaves_only_whole_figures
                 os.kill(pid, signal.SIGKILL)
 
     done = assert_whole_figures(out)
-    assert 1 <= len(done) < len(registry.FIGURES), f"not killed mid-batch: {done}"
-    assert set(done) == set(list(registry.FIGURES)[: len(done)])  # written in order, none skipped
+    assert 1 <= len(done) < len(DRAWN), f"not killed mid-batch: {done}"
+    assert set(done) == set(DRAWN[: len(done)])  # written in order, none skipped
     assert not (out / "README.md").exists()  # written only after the batch
     # A kill allows no clean-up: what remains of the figure in progress is hidden temporary files, never a final name.
     hidden = [p.name for p in out.iterdir() if p.name.startswith(".")]
@@ -188,14 +199,14 @@ def test_no_browser_fails_with_one_line_and_exit_1(tmp_path, how):
 
 NO_RENDER = """
 import sys
-from vizlib import export
+from vizlib import _export_batch
 from vizlib.cli import main
 
 def render(*args, **kwargs):
     print("rendering started before the folder was checked", file=sys.stderr)
     sys.exit(3)
 
-export._render_all = render
+_export_batch.Engine.start = render
 main(sys.argv[1:])
 """
 
@@ -247,3 +258,149 @@ def test_a_figure_the_browser_cannot_render_fails_clearly_and_the_batch_is_kept(
     assert not list(tmp_path.glob("corrupt*")) and not list(tmp_path.glob(".*"))
     readme = (tmp_path / "README.md").read_text(encoding="utf-8")
     assert "(kursk.png)" in readme and "(timeline.png)" in readme and "corrupt" not in readme
+
+
+# --- a browser that hangs, crashes or is interrupted ------------------------------------------------------------------
+
+NEVER_ANSWERS = Path(__file__).parent / "fixtures" / "browser_never_answers.sh"
+
+
+def _pgid(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[2])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+class BatchWatch:
+    """A `vizlib figures` process, and the process groups its browser runs in (recorded while it runs)."""
+
+    def __init__(self, out: Path, *options: str, env: dict[str, str] | None = None):
+        self.out = out
+        self.proc = subprocess.Popen(
+            [str(VIZLIB), "figures", "--out", str(out), *options],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
+        )  # fmt: skip
+        self.groups: set[int] = set()
+        self.seen: dict[int, str] = {}
+
+    def watch(self) -> None:
+        own = _pgid(self.proc.pid)
+        for pid in _descendants(self.proc.pid):
+            group = _pgid(pid)
+            if group not in (None, own):
+                self.groups.add(group)
+                self.seen.setdefault(pid, f"{_comm(pid)} (group {group})")
+
+    def wait_for_first_figure(self, seconds: float = 180) -> None:
+        deadline = time.monotonic() + seconds
+        while not (self.out.is_dir() and any(p.suffix == ".png" for p in self.out.iterdir() if p.name[0] != ".")):
+            assert self.proc.poll() is None, f"vizlib figures ended early: {self.proc.stderr.read()!r}"
+            assert time.monotonic() < deadline, f"no figure written in {seconds} s"
+            self.watch()
+            time.sleep(0.01)
+        self.watch()
+
+    def finish(self, seconds: float = 60) -> tuple[int, str]:
+        deadline = time.monotonic() + seconds
+        while self.proc.poll() is None and time.monotonic() < deadline:
+            self.watch()
+            time.sleep(0.02)
+        err = self.proc.communicate(timeout=max(1, deadline - time.monotonic()))[1]
+        return self.proc.returncode, err
+
+    def live_browser_processes(self) -> list[str]:
+        from test_export import live_in_group
+
+        deadline = time.monotonic() + 5  # a killed process is gone at once; its reaping can lag
+        while (left := [p for g in self.groups for p in live_in_group(g)]) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return left
+
+    def kill_everything(self) -> None:
+        """Clean-up after a failed test: the test's own processes only."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+        for group in self.groups:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(group, signal.SIGKILL)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("sig, code, word", [(signal.SIGTERM, 143, "terminated"), (signal.SIGINT, 130, "interrupted")])
+def test_sigterm_or_ctrl_c_mid_batch_ends_the_browser_and_leaves_only_whole_figures(tmp_path, sig, code, word):
+    run = BatchWatch(tmp_path / "figures", "--format", "png,svg,pdf,html")
+    try:
+        run.wait_for_first_figure()
+        assert run.groups, "no browser process seen"
+        run.proc.send_signal(sig)
+        returncode, err = run.finish()
+        assert returncode == code, err
+        assert err == f"error: {word}; the browser was ended and no figure was left half-written\n"
+        assert run.live_browser_processes() == []
+    finally:
+        run.kill_everything()
+    done = assert_whole_figures(run.out)
+    assert 1 <= len(done) < len(DRAWN)
+    assert set(done) == set(DRAWN[: len(done)])
+    # Python saw the signal: the figure being written was finished, no temporary file is left behind
+    assert [p.name for p in run.out.iterdir() if p.name.startswith(".")] == []
+    assert not (run.out / "README.md").exists()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("fault", ["SIGKILL of the browser", "SIGSTOP of the browser"])
+def test_a_browser_killed_or_frozen_mid_batch_fails_in_one_line_and_keeps_the_figures_before_it(tmp_path, fault):
+    run = BatchWatch(tmp_path / "figures", "--format", "png,svg", "--image-timeout", "3")
+    try:
+        run.wait_for_first_figure()
+        chromium = [p for p in _descendants(run.proc.pid) if "chromium" in _comm(p)]
+        assert chromium, f"no browser process seen in {run.seen}"
+        if fault == "SIGKILL of the browser":
+            os.kill(min(chromium), signal.SIGKILL)  # the browser process (its helpers are younger)
+        else:
+            for pid in chromium:  # the browser and every helper freeze: nothing answers any more
+                os.kill(pid, signal.SIGSTOP)
+        returncode, err = run.finish()
+        assert returncode == 1, err
+        assert "Traceback" not in err
+        (err,) = [line for line in err.splitlines() if not line.startswith("skipped ")]  # one line
+        if fault == "SIGKILL of the browser":
+            assert re.match(r"error: the browser \(\S+\) stopped while rendering [\w-]+ \(PNG, SVG\); \d+ of \d+", err)
+        else:
+            assert re.match(
+                r"error: the browser \(\S+\) did not finish rendering [\w-]+ \(PNG, SVG\) within 6 s \(3 s per image\)"
+                r" and was ended; \d+ of \d+ figure\(s\) exported",
+                err,
+            )
+        assert "point BROWSER_PATH (vizlib figures --browser) at another Chrome/Chromium" in err
+        assert run.live_browser_processes() == []
+    finally:
+        run.kill_everything()
+    done = assert_whole_figures(run.out)
+    assert 1 <= len(done) < len(DRAWN)
+    assert set(done) == set(DRAWN[: len(done)])
+    assert (run.out / "README.md").is_file()  # the figures written are published
+
+
+def _comm(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
+def test_a_browser_that_never_answers_fails_in_one_line_and_leaves_no_process(tmp_path):
+    env = {**os.environ, "BROWSER_PATH": str(NEVER_ANSWERS)}
+    run = BatchWatch(tmp_path / "figures", "--format", "png", "--only", "timeline", "--start-timeout", "2", env=env)
+    try:
+        returncode, err = run.finish()
+        assert returncode == 1, err
+        assert err.count("\n") == 1 and "Traceback" not in err
+        assert err.startswith(f"error: the browser ({NEVER_ANSWERS}) did not start within 2 s and was ended;")
+        assert "point BROWSER_PATH (vizlib figures --browser) at another Chrome/Chromium" in err
+        assert run.groups, "the stand-in browser was never seen running"
+        assert run.live_browser_processes() == []
+    finally:
+        run.kill_everything()
+    assert list(run.out.iterdir()) == []

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
+import signal
 import sys
 import warnings
 from pathlib import Path
@@ -19,6 +21,8 @@ from vizlib.theme import SIZES
 
 EXIT_INVALID = 2
 EXIT_FAILED = 1
+EXIT_INTERRUPTED = 128 + signal.SIGINT
+EXIT_TERMINATED = 128 + signal.SIGTERM
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -71,8 +75,7 @@ DEFAULT_OUT = "figures"
     type=click.Choice(i18n.LANGS),
     default="en",
     show_default=True,
-    help="Language of everything the reader sees (uk: the Ukrainian edition; names of publications stay as "
-    "published).",
+    help="Language of everything the reader sees (uk: the Ukrainian edition; names of publications stay as published).",
 )
 @click.option("--format", "formats", default="png,svg,html", show_default=True, help="Any of png,svg,pdf,html.")
 @click.option("--only", multiple=True, metavar="NAME", help="Export only this figure (repeat, or comma-separate).")
@@ -107,6 +110,30 @@ DEFAULT_OUT = "figures"
     help="Control areas on the maps: 'auto' fetches each map's layer of the as-of date once into the cache "
     "(offline: maps say the front line is not drawn), a date, a layer file, or none.",
 )
+@click.option(
+    "--browser",
+    "browser_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="The Chrome/Chromium to render PNG/SVG/PDF with (default: BROWSER_PATH, else found on the system).",
+)
+@click.option(
+    "--start-timeout",
+    type=click.FloatRange(min=0),
+    envvar="VIZLIB_START_TIMEOUT",
+    default=60,
+    show_default=True,
+    metavar="SECONDS",
+    help="Time the browser may take to start; 0: no limit  [env: VIZLIB_START_TIMEOUT]",
+)
+@click.option(
+    "--image-timeout",
+    type=click.FloatRange(min=0),
+    envvar="VIZLIB_IMAGE_TIMEOUT",
+    default=60,
+    show_default=True,
+    metavar="SECONDS",
+    help="Time the browser may take per image; 0: no limit  [env: VIZLIB_IMAGE_TIMEOUT]",
+)
 def export_figures(
     out_dir: str | None,
     lang: str,
@@ -118,11 +145,15 @@ def export_figures(
     data_dir: str | None,
     as_of: str | None,
     frontline_spec: str,
+    browser_path: str | None,
+    start_timeout: float,
+    image_timeout: float,
 ) -> None:
     """Export the article figures with their data and manifests, and write README.md."""
     from vizlib import export
 
     out_dir = out_dir or (DEFAULT_OUT if lang == "en" else str(Path(DEFAULT_OUT) / lang))
+    _quiet_browser_logs()
     names = [n for item in only for n in item.split(",") if n] or list(registry.FIGURES)
     unknown = [n for n in names if n not in registry.FIGURES]
     if unknown:
@@ -142,28 +173,47 @@ def export_figures(
         _fail(EXIT_INVALID, f"--as-of: {exc}")
     options = {k: v for k, v in (("size", size), ("theme", theme)) if v} | {"lang": lang}
     layers = _layers(names, frontline_spec, day)
-    built, failures = {}, []
-    for name in names:
-        if registry.FIGURES[name].layer == "required" and frontline_spec == "none":
-            click.echo(f"skipped {name}: it is drawn from control layers (--frontline auto)", err=True)
-            continue
-        try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                built[name] = registry.build(name, data=own, as_of=day, layer=layers.get(name), **options)
-            for warning in caught:  # one line each, no source line of vizlib's code
-                click.echo(f"warning: {name}: {warning.message}", err=True)
-        except NothingToDraw as exc:
-            click.echo(f"skipped {name}: {exc}".replace("\n", "; "), err=True)
-        except Exception as exc:  # noqa: BLE001 - report every broken builder, export the rest
-            failures.append(f"{name}: {type(exc).__name__}: {exc}".replace("\n", "; "))
+    failures: list[str] = []
     written: dict = {}
+    # The browser starts at once and renders each figure while the next one is built.
+    drawn = [n for n in names if not (registry.FIGURES[n].layer == "required" and frontline_spec == "none")]
+    batch = export.Batch(
+        out_dir,
+        chosen,
+        html=html_mode,
+        total=len(drawn),
+        start_timeout=start_timeout,
+        image_timeout=image_timeout,
+        browser_path=browser_path,
+    )
     try:
-        if built:
-            written = export.save_many(built, out_dir, chosen, html=html_mode)
+        with batch:
+            for name in names:
+                if registry.FIGURES[name].layer == "required" and frontline_spec == "none":
+                    click.echo(f"skipped {name}: it is drawn from control layers (--frontline auto)", err=True)
+                    continue
+                try:
+                    with warnings.catch_warnings(record=True) as caught:
+                        warnings.simplefilter("always")
+                        fig = registry.build(name, data=own, as_of=day, layer=layers.get(name), **options)
+                    for warning in caught:  # one line each, no source line of vizlib's code
+                        click.echo(f"warning: {name}: {warning.message}", err=True)
+                except NothingToDraw as exc:
+                    click.echo(f"skipped {name}: {exc}".replace("\n", "; "), err=True)
+                except Exception as exc:  # noqa: BLE001 - report every broken builder, export the rest
+                    failures.append(f"{name}: {type(exc).__name__}: {exc}".replace("\n", "; "))
+                else:
+                    batch.add(name, fig)
+        written = batch.written
     except ExportError as exc:
         failures.append(str(exc))
-        written = getattr(exc, "written", {})
+        written = exc.written
+    except KeyboardInterrupt:
+        _fail(EXIT_INTERRUPTED, "error: interrupted; the browser was ended and no figure was left half-written")
+    except SystemExit as exc:
+        if exc.code == EXIT_TERMINATED:
+            click.echo("error: terminated; the browser was ended and no figure was left half-written", err=True)
+        raise
     if written:
         try:
             title = i18n.words(lang)(i18n.N_("vizlib figures"))
@@ -197,6 +247,16 @@ def _layers(names: list[str], spec: str, day: Any) -> dict[str, Any]:
                 click.echo(f"frontline: {found[kind].note} (maps say the front line is not drawn)", err=True)
         out[name] = found[kind].layer
     return out
+
+
+def _quiet_browser_logs() -> None:
+    """Keep kaleido's and choreographer's log records (tracebacks of their own clean-up) off stderr.
+
+    Without a handler of their own, Python prints their warnings through its
+    last-resort handler; our errors are one line each.
+    """
+    for name in ("kaleido", "choreographer", "browser_proc", "chrome_wrapper"):
+        logging.getLogger(name).addHandler(logging.NullHandler())
 
 
 def _fail(code: int, message: str) -> None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["DataError", "ExportError", "Problem", "StaleDataWarning"]
 
 __all__ = ["Problem", "DataError", "NothingToDraw", "StaleDataWarning", "ExportError"]
 
@@ -62,4 +65,44 @@ class StaleDataWarning(UserWarning):
 
 
 class ExportError(RuntimeError):
-    """An export could not be done (no browser, unwritable folder, failed figure)."""
+    """An export could not be done, in whole or in part.
+
+    Raised for a figure without vizlib metadata, an unwritable folder, no usable
+    browser, a figure that failed to render or write, or a browser that ran out of
+    time or stopped. ``str(error)`` is one line: what failed, and what to do.
+
+    Attributes
+    ----------
+    written : dict of str to list of pathlib.Path
+        The files written for each figure exported before or despite the failure,
+        in batch order; empty when nothing was written. Each figure's files are
+        whole: they appear together or not at all.
+    failed : dict of str to str
+        Figure name -> one-line reason, for every figure of the batch that was not
+        exported (including those the batch never reached after the browser failed).
+    timeout : {"start", "image"} or None
+        What ran out of time: the browser's start-up (``"start"``) or one image
+        (``"image"``); None when no time limit was hit.
+    seconds : float or None
+        The time limit that was hit, in seconds; None when none was hit.
+    """
+
+    written: dict[str, list[Path]]
+    failed: dict[str, str]
+    timeout: str | None
+    seconds: float | None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        written: dict[str, list[Path]] | None = None,
+        failed: dict[str, str] | None = None,
+        timeout: str | None = None,
+        seconds: float | None = None,
+    ):
+        super().__init__(message)
+        self.written = dict(written or {})
+        self.failed = dict(failed or {})
+        self.timeout = timeout
+        self.seconds = seconds

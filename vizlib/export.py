@@ -6,11 +6,17 @@ with its hash, a hash of the figure spec, versions and the files written with
 their hashes). Alt text and source also go into the SVG and HTML.
 
 * One browser for a whole batch: :func:`save_many` renders every static image
-  in a single kaleido (Chromium) session with MathJax off, so nothing is
-  fetched from the network.
+  in a single Chromium (started by kaleido) with MathJax off, so nothing is
+  fetched from the network. Figures are serialised while the browser starts,
+  rendered on two tabs at once, and written while the next ones render.
+* Time limits: the browser's start-up and each image have one (60 s by
+  default; keyword arguments or ``VIZLIB_START_TIMEOUT`` /
+  ``VIZLIB_IMAGE_TIMEOUT``). A browser that runs out of time, or a Ctrl-C or
+  SIGTERM, ends the browser and every process it started.
 * Deterministic: the same figure gives byte-identical SVG, HTML, CSV and JSON
   (random SVG ids are renamed after the figure, the HTML div id is the
-  figure's name, PDF dates are set to the as-of date).
+  figure's name, PDF dates are set to the as-of date), and the same bytes
+  as kaleido's own export.
 * Safe: each figure's files are first written to temporary files in the
   output folder and renamed into place together, so a failed or interrupted
   export leaves no partial file; the folder is checked before any work.
@@ -21,26 +27,46 @@ exported: without title, alt text and sources there is nothing to publish.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import functools
 import hashlib
-import html as htmlmod
 import json
 import os
 import re
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Mapping
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
 
-from vizlib import fmt, meta, theme
+from vizlib import _kaleido, fmt, meta, theme
+from vizlib._export_batch import Engine, Limits, NoBrowser, NotRendered, sigterm_exits
+from vizlib._export_files import replace_together
+from vizlib._export_html import escape as _x
+from vizlib._export_html import html_page
 from vizlib.errors import ExportError
+
+__all__ = [
+    "Batch",
+    "DEFAULT_FORMATS",
+    "DEFAULT_IMAGE_TIMEOUT",
+    "DEFAULT_START_TIMEOUT",
+    "FORMATS",
+    "HTML_MODES",
+    "IMAGE_TIMEOUT_ENV",
+    "NO_BROWSER_HELP",
+    "OTHER_BROWSER_HELP",
+    "PLOTLYJS_NAME",
+    "START_TIMEOUT_ENV",
+    "STATIC_FORMATS",
+    "data_hash",
+    "save",
+    "save_many",
+    "spec_hash",
+    "write_readme",
+]
 
 FORMATS = ("png", "svg", "pdf", "html")
 DEFAULT_FORMATS = ("png", "svg", "html")
@@ -48,11 +74,18 @@ STATIC_FORMATS = ("png", "svg", "pdf")
 HTML_MODES = ("self-contained", "shared")
 #: The plotly.js file that ``html="shared"`` pages load from their own folder.
 PLOTLYJS_NAME = "plotly.min.js"
+#: Seconds the browser may take to start, and to render one image, unless told otherwise.
+DEFAULT_START_TIMEOUT = 60.0
+DEFAULT_IMAGE_TIMEOUT = 60.0
+#: Environment variables that set the time limits (seconds; 0 for none).
+START_TIMEOUT_ENV = "VIZLIB_START_TIMEOUT"
+IMAGE_TIMEOUT_ENV = "VIZLIB_IMAGE_TIMEOUT"
 
 NO_BROWSER_HELP = (
     "static export (PNG/SVG/PDF) needs Chrome or Chromium. Debian/Ubuntu: `apt-get install chromium`; "
     "elsewhere: run `plotly_get_chrome` (needs internet) or point BROWSER_PATH at a Chrome/Chromium binary"
 )
+OTHER_BROWSER_HELP = "point BROWSER_PATH (vizlib figures --browser) at another Chrome/Chromium"
 
 
 def save(
@@ -63,6 +96,9 @@ def save(
     name: str | None = None,
     html: str = "self-contained",
     scale: float = 2,
+    start_timeout: float | None = None,
+    image_timeout: float | None = None,
+    browser_path: str | os.PathLike[str] | None = None,
 ) -> list[Path]:
     """Export one figure with its manifest and data sidecars.
 
@@ -83,6 +119,8 @@ def save(
         ``plotly.min.js`` written beside it (shared by all pages of a folder).
     scale : float
         PNG pixels per CSS pixel (2 gives a sharp image on high-DPI screens).
+    start_timeout, image_timeout, browser_path
+        See :func:`save_many`.
 
     Returns
     -------
@@ -93,7 +131,8 @@ def save(
     ------
     vizlib.ExportError
         The figure has no vizlib metadata, the folder is not writable, no
-        browser is available for a static format, or rendering failed.
+        browser is available for a static format, the browser ran out of
+        time, or rendering failed.
 
     Examples
     --------
@@ -105,7 +144,17 @@ def save(
     if target.suffix.lstrip(".").lower() in FORMATS:
         formats, name, target = (target.suffix.lstrip(".").lower(),), name or target.stem, target.parent
     key = name or _metadata(fig, "figure")["slug"]
-    return save_many({key: fig}, target, formats, html=html, scale=scale, progress=False)[key]
+    return save_many(
+        {key: fig},
+        target,
+        formats,
+        html=html,
+        scale=scale,
+        progress=False,
+        start_timeout=start_timeout,
+        image_timeout=image_timeout,
+        browser_path=browser_path,
+    )[key]
 
 
 def save_many(
@@ -116,13 +165,19 @@ def save_many(
     html: str = "self-contained",
     scale: float = 2,
     progress: bool | None = None,
+    start_timeout: float | None = None,
+    image_timeout: float | None = None,
+    browser_path: str | os.PathLike[str] | None = None,
 ) -> dict[str, list[Path]]:
     """Export many figures, rendering all static images in one browser session.
 
-    Figures are rendered and written one after another, so an interruption
-    keeps every figure finished before it. A figure that fails does not stop
-    the others: they are written, then :class:`vizlib.ExportError` names the
-    failures (its ``written`` attribute holds what was written).
+    Figures are written in batch order, so an interruption keeps every figure
+    finished before it. A figure that fails does not stop the others: they are
+    written, then :class:`vizlib.ExportError` names the failures (its
+    ``written`` attribute holds what was written). A browser that runs out of
+    time or stops ends the batch: the figures rendered before it are written,
+    the browser and all its processes are ended, and the error says what timed
+    out. Ctrl-C and SIGTERM also end the browser before the program stops.
 
     Parameters
     ----------
@@ -138,56 +193,188 @@ def save_many(
         PNG pixels per CSS pixel.
     progress : bool, optional
         Show a progress bar on stderr; by default only when stderr is a terminal.
+    start_timeout : float, optional
+        Seconds the browser may take to start; default ``VIZLIB_START_TIMEOUT``
+        or 60. 0 means no limit.
+    image_timeout : float, optional
+        Seconds the browser may take to render one image; default
+        ``VIZLIB_IMAGE_TIMEOUT`` or 60. 0 means no limit.
+    browser_path : str or path-like, optional
+        The Chrome/Chromium to run; default ``BROWSER_PATH``, then the usual
+        install places.
 
     Returns
     -------
     dict of str to list of pathlib.Path
         The files written for each figure, in the order of ``figs``.
 
+    Raises
+    ------
+    vizlib.ExportError
+        See :func:`save`; its ``written``, ``failed``, ``timeout`` and
+        ``seconds`` attributes tell what was done and what timed out.
+    ValueError
+        Unknown format or HTML mode, or a time limit that is not a number of
+        seconds >= 0.
+
     """
-    formats = _check_formats(formats)
-    if html not in HTML_MODES:
-        raise ValueError(f"html must be one of {HTML_MODES}, not {html!r}")
-    metas = {name: _metadata(fig, name) for name, fig in figs.items()}
-    out = _writable_dir(Path(out_dir))
-    if html == "shared" and "html" in formats:
-        _write_plotlyjs(out)
+    batch = Batch(
+        out_dir,
+        formats,
+        html=html,
+        scale=scale,
+        progress=progress,
+        start_timeout=start_timeout,
+        image_timeout=image_timeout,
+        browser_path=browser_path,
+        total=len(figs),
+    )
+    for name, fig in figs.items():  # every figure is checked before any work
+        _metadata(fig, name)
+    with batch:
+        for name, fig in figs.items():
+            batch.add(name, fig)
+    return batch.written
 
-    written: dict[str, list[Path]] = {}
-    failed: dict[str, str] = {}
-    show = sys.stderr.isatty() if progress is None else progress
 
-    from tqdm import tqdm
+class Batch:
+    """Export figures one by one as they are made, in one browser session (a context manager).
 
-    with tqdm(total=len(figs), desc="vizlib export", unit="fig", disable=not show, file=sys.stderr) as bar:
+    The browser starts when the block is entered, so it starts while the first
+    figure is being built; each figure added is serialised and rendered while
+    the next one is built, and written in the order added. Leaving the block
+    waits for the last figure, then raises :class:`vizlib.ExportError` as
+    :func:`save_many` does (``written`` holds the files written either way). An
+    exception in the block, Ctrl-C or SIGTERM included, ends the browser and its
+    processes at once; the figures already written stay, whole.
 
-        def finish(name: str, images: dict[str, bytes] | None, error: BaseException | None) -> None:
-            if error is None:
-                try:
-                    written[name] = _write_figure(
-                        out, name, figs[name], metas[name], formats, images or {}, html, scale
-                    )
-                except (OSError, ExportError) as exc:
-                    error = exc
-            if error is not None:
-                failed[name] = " ".join(f"{type(error).__name__}: {error}".split())
-            bar.update()
+    Parameters
+    ----------
+    out_dir, formats, html, scale, progress, start_timeout, image_timeout, browser_path
+        As for :func:`save_many`.
+    total : int, optional
+        How many figures will be added (for the progress bar).
 
-        static = [f for f in formats if f in STATIC_FORMATS]
+    Attributes
+    ----------
+    written : dict of str to list of pathlib.Path
+        The files written for each figure, in the order added.
+
+    Raises
+    ------
+    vizlib.ExportError
+        From :meth:`add` (a figure without vizlib metadata, no usable browser) or
+        on leaving the block (failed figures, a browser out of time).
+    ValueError
+        Unknown format or HTML mode, a bad time limit, a name added twice.
+
+    Examples
+    --------
+    >>> with Batch("out/", ("png", "svg")) as batch:  # doctest: +SKIP
+    ...     for slug in ("kursk", "timeline"):
+    ...         batch.add(slug, registry.build(slug))
+    >>> list(batch.written)  # doctest: +SKIP
+    ['kursk', 'timeline']
+    """
+
+    def __init__(
+        self,
+        out_dir: str | os.PathLike[str],
+        formats: Iterable[str] = DEFAULT_FORMATS,
+        *,
+        html: str = "self-contained",
+        scale: float = 2,
+        progress: bool | None = None,
+        start_timeout: float | None = None,
+        image_timeout: float | None = None,
+        browser_path: str | os.PathLike[str] | None = None,
+        total: int | None = None,
+    ):
+        self.formats = _check_formats(formats)
+        if html not in HTML_MODES:
+            raise ValueError(f"html must be one of {HTML_MODES}, not {html!r}")
+        self.limits = _limits(start_timeout, image_timeout, browser_path)
+        self.out_dir, self.html, self.scale, self.total = Path(out_dir), html, scale, total
+        self.show = sys.stderr.isatty() if progress is None else progress
+        self.written: dict[str, list[Path]] = {}
+        self.failed: dict[str, str] = {}
+        self._figs: dict[str, go.Figure] = {}
+        self._metas: dict[str, dict[str, Any]] = {}
+        self._engine: Engine | None = None
+        self._bar: Any = None
+        self._signals = contextlib.ExitStack()
+
+    def __enter__(self) -> Batch:
+        from tqdm import tqdm
+
+        self._out = _writable_dir(self.out_dir)
+        if self.html == "shared" and "html" in self.formats:
+            _write_plotlyjs(self._out)
+        self._bar = tqdm(total=self.total, desc="vizlib export", unit="fig", disable=not self.show, file=sys.stderr)
+        static = [f for f in self.formats if f in STATIC_FORMATS]
         if static:
-            _run(_render_all(figs, static, scale, finish))
-        else:
-            for name in figs:
-                finish(name, {}, None)
+            self._signals.enter_context(sigterm_exits())
+            self._engine = Engine(static, _size, _spec, self.scale, self.limits, self._deliver)
+            self._engine.start()
+        return self
 
-    if failed:
-        error = ExportError(
-            f"could not export {len(failed)} of {len(figs)} figure(s): "
-            + "; ".join(f"{name} ({why})" for name, why in failed.items())
-        )
-        error.written, error.failed = written, failed  # type: ignore[attr-defined]
-        raise error
-    return written
+    def add(self, name: str, fig: go.Figure) -> None:
+        """Hand over one figure, to be written as ``<name>.<format>``, ``<name>.csv`` and ``<name>.json``."""
+        if name in self._figs:
+            raise ValueError(f"{name}: added twice to the batch")
+        self._metas[name] = _metadata(fig, name)
+        self._figs[name] = fig
+        if self._engine is None:
+            self._deliver(name, {}, None)
+            return
+        try:
+            self._engine.add(name, fig)
+        except NoBrowser as exc:
+            raise ExportError(f"no usable browser: {NO_BROWSER_HELP} ({exc.detail})") from None
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
+        try:
+            if self._engine is not None:
+                if exc_type is None:
+                    try:
+                        self._engine.finish()
+                    except BaseException:
+                        self._engine.abort()
+                        raise
+                else:
+                    self._engine.abort()
+        finally:
+            self._bar.close()
+            self._signals.close()
+        if exc_type is None:
+            self._raise_failures()
+
+    def _deliver(self, name: str, images: dict[str, bytes] | None, error: BaseException | None) -> None:
+        if error is None:
+            try:
+                fig, info = self._figs[name], self._metas[name]
+                self.written[name] = _write_figure(
+                    self._out, name, fig, info, self.formats, images or {}, self.html, self.scale
+                )
+            except (OSError, ExportError) as exc:
+                error = exc
+        if error is not None:
+            self.failed[name] = _reason(error)
+        self._bar.update()
+
+    def _raise_failures(self) -> None:
+        stop, names = getattr(self._engine, "stop", None), list(self._figs)
+        if isinstance(stop, NoBrowser):
+            raise ExportError(f"no usable browser: {NO_BROWSER_HELP} ({stop.detail})")
+        if stop is not None:
+            raise _browser_failure(stop, names, self.written, self.failed, self.limits)
+        if self.failed:
+            raise ExportError(
+                f"could not export {len(self.failed)} of {len(names)} figure(s): "
+                + "; ".join(f"{name} ({why})" for name, why in self.failed.items()),
+                written=self.written,
+                failed=self.failed,
+            )
 
 
 def spec_hash(fig: go.Figure) -> str:
@@ -241,11 +428,34 @@ def write_readme(out_dir: str | os.PathLike[str], names: Iterable[str], title: s
         links = [f"[{Path(f).suffix.lstrip('.').upper()}]({f})" for f in files if not f.endswith(".png")]
         lines += [" · ".join([*links, f"[manifest]({name}.json)"]), ""]
     path = out / "README.md"
-    _replace_together([(path, "\n".join(lines).encode("utf-8"))])
+    replace_together([(path, "\n".join(lines).encode("utf-8"))])
     return path
 
 
 # --- checks -------------------------------------------------------------------------------------------------------
+
+
+def _limits(start: float | None, image: float | None, browser_path: str | os.PathLike[str] | None) -> Limits:
+    return Limits(
+        _seconds(start, START_TIMEOUT_ENV, DEFAULT_START_TIMEOUT, "start_timeout"),
+        _seconds(image, IMAGE_TIMEOUT_ENV, DEFAULT_IMAGE_TIMEOUT, "image_timeout"),
+        os.fspath(browser_path) if browser_path else None,
+    )
+
+
+def _seconds(value: float | str | None, env: str, default: float, name: str) -> float | None:
+    """Return the time limit from the argument, else the environment, else the default; 0 means none."""
+    if value is None and os.environ.get(env, "").strip():
+        value, name = os.environ[env].strip(), env
+    if value is None:
+        return default
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = float("nan")
+    if not seconds >= 0 or seconds == float("inf"):
+        raise ValueError(f"{name} must be a number of seconds >= 0 (0: no limit), not {value!r}")
+    return seconds or None
 
 
 def _check_formats(formats: Iterable[str]) -> tuple[str, ...]:
@@ -280,98 +490,52 @@ def _writable_dir(out: Path) -> Path:
 # --- rendering ----------------------------------------------------------------------------------------------------
 
 
-async def _render_all(
-    figs: Mapping[str, go.Figure],
-    formats: list[str],
-    scale: float,
-    finish: Callable[[str, dict[str, bytes] | None, BaseException | None], None],
-) -> None:
-    """Render every figure's static formats in one browser; hand each result to ``finish``."""
-    from kaleido.errors import BrowserFailedError, ChromeNotFoundError
+def _spec(fig: go.Figure, name: str) -> tuple[dict[str, Any], str]:
+    """Return the figure as the dict kaleido renders (fixed trace uids), and as JSON text."""
+    from plotly.utils import PlotlyJSONEncoder
 
-    loop = asyncio.get_running_loop()
-    try:
-        browser = _batch_browser()(mathjax=False)  # MathJax would be fetched from a CDN
-        opening = asyncio.ensure_future(browser.open())
-        # Chromium starts in its own processes: serialise the figures meanwhile.
-        specs = await loop.run_in_executor(None, _specs, figs)
-        await opening
-    except (ChromeNotFoundError, BrowserFailedError) as exc:
-        detail = str(exc.args[0] if isinstance(exc, BrowserFailedError) and exc.args else exc).split(". ")[0]
-        raise ExportError(f"no usable browser: {NO_BROWSER_HELP} ({detail})") from None
-    # Files are written by one worker thread, in order, while the browser renders the next figure.
-    with ThreadPoolExecutor(1) as writer:
-        written = []
-        try:
-            order = sorted(formats, key=lambda f: f == "png")  # vector formats first, on a fresh page
-            last = list(figs)[-1] if figs else None
-            for name, fig in figs.items():
-                width, height = _size(fig)
-                try:
-                    spec = specs[name]
-                    if isinstance(spec, Exception):
-                        raise spec
-                    images = {}
-                    for i, f in enumerate(order):
-                        # SVG/PDF bytes depend on the page's history (attribute order); PNG pixels do not.
-                        following = order[i + 1] if i + 1 < len(order) else (None if name == last else order[0])
-                        browser.reload_after = f == "pdf" or following in ("svg", "pdf")
-                        opts = dict(format=f, width=width, height=height, scale=scale if f == "png" else 1)
-                        images[f] = await browser.calc_fig(spec, opts=opts)
-                except Exception as exc:  # noqa: BLE001 - one bad figure must not lose the others
-                    written.append(loop.run_in_executor(writer, finish, name, None, exc))
-                else:
-                    written.append(loop.run_in_executor(writer, finish, name, images, None))
-        finally:
-            closing = asyncio.ensure_future(browser.close())  # overlaps the last writes
-            try:
-                await asyncio.gather(*written)
-            finally:
-                await closing
+    spec = _with_fixed_uids(fig, _ident(name))
+    return spec, json.dumps(spec, cls=PlotlyJSONEncoder)
 
 
-@functools.cache
-def _batch_browser() -> type:
-    """Return a kaleido.Kaleido that reloads its page only when ``reload_after`` is set.
-
-    kaleido reloads its page (re-parsing the 4.8 MB plotly.js, ~0.1 s) after
-    every image. A PNG comes out pixel-identical from a used page, so the page
-    is kept before a PNG; SVG and PDF (whose attribute order follows what the
-    page drew before) still get a fresh page, and a PDF's print styles are
-    always cleared.
-    """
-    from kaleido import Kaleido
-
-    class BatchKaleido(Kaleido):
-        reload_after = False
-
-        async def _return_kaleido_tab(self, tab: Any) -> None:
-            if self.reload_after:
-                await tab.reload()
-            await self.tabs_ready.put(tab)
-
-    return BatchKaleido
+def _reason(error: BaseException) -> str:
+    """One line saying why a figure was not exported."""
+    if isinstance(error, NotRendered):
+        return "not rendered: the batch stopped before it"
+    if isinstance(error, _kaleido.BrowserTimeout):
+        return f"timed out after {error.seconds:g} s"
+    if isinstance(error, _kaleido.BrowserStopped):
+        return "the browser stopped"
+    return " ".join(f"{type(error).__name__}: {error}".split())
 
 
-def _specs(figs: Mapping[str, go.Figure]) -> dict[str, dict[str, Any] | Exception]:
-    """Each figure as the dict kaleido renders, or the exception that stopped it."""
-    specs: dict[str, dict[str, Any] | Exception] = {}
-    for name, fig in figs.items():
-        try:
-            specs[name] = _with_fixed_uids(fig, _ident(name))
-        except Exception as exc:  # noqa: BLE001 - reported per figure by _render_all
-            specs[name] = exc
-    return specs
-
-
-def _run(coroutine: Any) -> None:
-    """Run a coroutine to completion, also from inside a running event loop (Jupyter)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
+def _browser_failure(
+    stop: _kaleido.BrowserTimeout | _kaleido.BrowserStopped,
+    names: list[str],
+    written: dict[str, list[Path]],
+    failed: dict[str, str],
+    limits: Limits,
+) -> ExportError:
+    """Return the one-line error for a batch that the browser ended early."""
+    where = stop.browser or limits.browser_path or os.environ.get("BROWSER_PATH") or "found by kaleido"
+    if isinstance(stop, _kaleido.BrowserTimeout) and stop.what == "start":
+        failed = {name: "not rendered: the browser did not start" for name in names}
+        message = (
+            f"the browser ({where}) did not start within {stop.seconds:g} s and was ended; nothing exported. "
+            f"A browser that starts but never answers is often a stuck wrapper (snap) or a container without "
+            f"/dev/shm: {OTHER_BROWSER_HELP}, or allow more time with {START_TIMEOUT_ENV} (--start-timeout)"
+        )
+        return ExportError(message, written=written, failed=failed, timeout="start", seconds=stop.seconds)
+    counts = f"{len(written)} of {len(names)} figure(s) exported, {len(failed)} not ({', '.join(failed)})"
+    if isinstance(stop, _kaleido.BrowserTimeout):
+        per_image = "" if limits.image is None else f" ({limits.image:g} s per image)"
+        message = (
+            f"the browser ({where}) did not finish {stop.doing} within {stop.seconds:g} s{per_image} and was "
+            f"ended; {counts}. Allow more time with {IMAGE_TIMEOUT_ENV} (--image-timeout), or {OTHER_BROWSER_HELP}"
+        )
+        return ExportError(message, written=written, failed=failed, timeout="image", seconds=stop.seconds)
+    message = f"the browser ({where}) stopped while {stop.doing}; {counts}. Run again, or {OTHER_BROWSER_HELP}"
+    return ExportError(message, written=written, failed=failed)
 
 
 def _with_fixed_uids(fig: go.Figure, ident: str) -> dict[str, Any]:
@@ -402,6 +566,7 @@ def _write_figure(
 ) -> list[Path]:
     """Write one figure's files and sidecars; all appear together or none do."""
     ident = _ident(name)
+    width, height = _size(fig)
     contents: dict[str, bytes] = {}
     for f in formats:
         if f == "svg":
@@ -409,12 +574,11 @@ def _write_figure(
         elif f == "pdf":
             contents[f"{name}.pdf"] = _fixed_pdf_dates(images["pdf"], info["as_of"])
         elif f == "html":
-            contents[f"{name}.html"] = _html_page(fig, ident, info, html_mode)
+            contents[f"{name}.html"] = html_page(fig, ident, info, html_mode, (width, height), _description(info))
         else:
             contents[f"{name}.{f}"] = images[f]
     table = info["data"]
     contents[f"{name}.csv"] = meta.data_frame(fig).to_csv(index=False, lineterminator="\n").encode("utf-8")
-    width, height = _size(fig)
     manifest = {
         "name": name,
         **{k: info[k] for k in ("slug", "title", "subtitle", "alt", "sources", "source_line", "as_of", "notes")},
@@ -429,42 +593,8 @@ def _write_figure(
     }
     contents[f"{name}.json"] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     paths = [out / file for file in contents]
-    _replace_together(list(zip(paths, contents.values(), strict=True)))
+    replace_together(list(zip(paths, contents.values(), strict=True)))
     return paths
-
-
-def _replace_together(files: list[tuple[Path, bytes]]) -> None:
-    """Write each file to a temporary sibling first, then rename them all into place."""
-    staged: list[tuple[str, Path]] = []
-    try:
-        for path, data in files:
-            staged.append((_stage(path, data), path))
-        for tmp, path in staged:
-            os.replace(tmp, path)
-    except BaseException:
-        for tmp, _ in staged:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-        raise
-
-
-def _stage(path: Path, data: bytes) -> str:
-    """Write ``data`` to a hidden temporary file beside ``path`` and return its name."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; published files are world-readable
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    return tmp
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def _write_plotlyjs(out: Path) -> None:
@@ -473,7 +603,7 @@ def _write_plotlyjs(out: Path) -> None:
     path = out / PLOTLYJS_NAME
     data = get_plotlyjs().encode("utf-8")
     if not path.is_file() or path.read_bytes() != data:
-        _replace_together([(path, data)])
+        replace_together([(path, data)])
 
 
 # --- formats ------------------------------------------------------------------------------------------------------
@@ -500,55 +630,6 @@ def _fixed_pdf_dates(pdf: bytes, as_of: str) -> bytes:
     return re.sub(rb"\(D:\d{14}", b"(D:" + stamp, pdf)
 
 
-def _html_page(fig: go.Figure, ident: str, info: dict[str, Any], mode: str) -> bytes:
-    """Return a standalone, responsive, offline HTML page for the figure."""
-    import plotly.io as pio
-
-    width, height = _size(fig)
-    page_fig = go.Figure(fig)
-    page_fig.update_layout(width=None, height=None, autosize=True)
-    plot = pio.to_html(
-        page_fig,
-        full_html=False,
-        include_plotlyjs=True if mode == "self-contained" else "directory",
-        include_mathjax=False,
-        auto_play=False,  # an animated map waits for its reader's play
-        div_id=ident,
-        default_width="100%",
-        default_height="100%",
-        config={"responsive": True, "displayModeBar": False},
-        validate=False,
-    )
-    template = fig.layout.template
-    background = fig.layout.paper_bgcolor or (template.layout.paper_bgcolor if template else None) or "#FFFFFF"
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>{_x(info["title"])}</title>
-<meta name="description" content="{_x(info["alt"])}">
-<style>
-body {{ margin: 0; padding: 8px; background: {background}; }}
-.vizlib-figure {{ margin: 0 auto; max-width: {width}px; }}
-.vizlib-plot {{ width: 100%; aspect-ratio: {width} / {height}; }}
-.visually-hidden {{ position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden;
-  clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; border: 0; }}
-</style>
-</head>
-<body>
-<figure class="vizlib-figure">
-<div class="vizlib-plot" role="img" aria-label="{_x(info["alt"])}">
-{plot}
-</div>
-<figcaption class="visually-hidden">{_x(info["title"])}. {_x(_description(info))}</figcaption>
-</figure>
-</body>
-</html>
-""".encode()
-
-
 def _description(info: dict[str, Any]) -> str:
     text = f"{info['alt']} {info['source_line']}. As of {fmt.date(_date(info['as_of']))}."
     return f"{text} {info['notes']}" if info.get("notes") else text
@@ -560,11 +641,6 @@ def _description(info: dict[str, Any]) -> str:
 def _ident(name: str) -> str:
     """Return ``name`` made safe for XML/HTML ids."""
     return re.sub(r"[^A-Za-z0-9_-]", "-", name)
-
-
-def _x(text: str) -> str:
-    """Escape text for XML/HTML content and attributes."""
-    return htmlmod.escape(str(text), quote=True)
 
 
 def _md(text: str) -> str:

@@ -1,0 +1,69 @@
+"""The standalone HTML page of an exported figure (private to vizlib.export)."""
+
+from __future__ import annotations
+
+import html as htmlmod
+from typing import Any
+
+import plotly.graph_objects as go
+
+
+def escape(text: str) -> str:
+    """Escape text for XML/HTML content and attributes."""
+    return htmlmod.escape(str(text), quote=True)
+
+
+def html_page(
+    fig: go.Figure, ident: str, info: dict[str, Any], mode: str, size: tuple[int, int], description: str
+) -> bytes:
+    """Return a standalone, responsive, offline HTML page for the figure.
+
+    ``mode`` is ``"self-contained"`` (plotly.js embedded) or ``"shared"`` (loads
+    ``plotly.min.js`` from the page's folder); ``size`` is the figure's (width,
+    height) in CSS pixels; ``description`` is the caption for screen readers.
+    """
+    import plotly.io as pio
+
+    width, height = size
+    page_fig = go.Figure(fig)
+    page_fig.update_layout(width=None, height=None, autosize=True)
+    plot = pio.to_html(
+        page_fig,
+        full_html=False,
+        include_plotlyjs=True if mode == "self-contained" else "directory",
+        include_mathjax=False,
+        auto_play=False,  # an animated map waits for its reader's play
+        div_id=ident,
+        default_width="100%",
+        default_height="100%",
+        config={"responsive": True, "displayModeBar": False},
+        validate=False,
+    )
+    template = fig.layout.template
+    background = fig.layout.paper_bgcolor or (template.layout.paper_bgcolor if template else None) or "#FFFFFF"
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<title>{escape(info["title"])}</title>
+<meta name="description" content="{escape(info["alt"])}">
+<style>
+body {{ margin: 0; padding: 8px; background: {background}; }}
+.vizlib-figure {{ margin: 0 auto; max-width: {width}px; }}
+.vizlib-plot {{ width: 100%; aspect-ratio: {width} / {height}; }}
+.visually-hidden {{ position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden;
+  clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; border: 0; }}
+</style>
+</head>
+<body>
+<figure class="vizlib-figure">
+<div class="vizlib-plot" role="img" aria-label="{escape(info["alt"])}">
+{plot}
+</div>
+<figcaption class="visually-hidden">{escape(info["title"])}. {escape(description)}</figcaption>
+</figure>
+</body>
+</html>
+""".encode()
