@@ -123,7 +123,23 @@ def troops_kursk(
     rows = _subject(claims, data.claims(claims, as_of=day), "ru_troops_kursk", "ru_nk_troops_kursk")
     marked = _events(events, TROOP_EVENTS, day)
     both = (rows["subject"] == "ru_nk_troops_kursk").any()
-    entries, key_px = _key(rows, size, theme, lang)
+    width = _theme.size(size).width
+    # A phone marks the events' lines with their dates and lists the events under the key.
+    phone = width < axes.PHONE_PX
+    # At narrow sizes, a little more room right of the last event line for the latest claims' labels.
+    right_pad = 24 if phone else 12 if width < _NARROW_PX else 8
+    dated = rows[rows["refers_to"].notna()]
+    x_range = axes.date_range(list(dated["refers_to"]) + list(marked["date"]), pad_days=(6, right_pad))
+    y_top = axes.nice_top(marks.extent(rows)["y1"].max() * 1.3)
+
+    def under_plot(sides: tuple[int, int]) -> tuple[float, list[str]]:
+        """Return the key's height, and the lines of the list of events under it (a phone's)."""
+        key_px = _key(rows, size, theme, lang, plot_width=width - sum(sides))[1]
+        listed = event_marks.listing(i18n.words(lang), marked, width - sides[0] - 4) if phone else []
+        return key_px, listed
+
+    sides = _sides(width, lang, x_range, y_top, y_ticks_n=8)
+    key_px, listed = under_plot(sides)
     cv = Canvas(
         "troops-kursk",
         title=N_("Russian (and North Korean) troops in Kursk oblast, as claimed")
@@ -134,21 +150,27 @@ def troops_kursk(
         size=size,
         theme=theme,
         lang=lang,
-        key_px=key_px,
+        key_px=key_px + event_marks.listing_px(listed),
+        sides=sides,
     )
-    # At narrow sizes, a little more room right of the last event line for the latest claims' labels.
-    right_pad = 12 if cv.preset.width < _NARROW_PX else 8
-    dated = rows[rows["refers_to"].notna()]
-    x_range = axes.date_range(list(dated["refers_to"]) + list(marked["date"]), pad_days=(6, right_pad))
-    y_top = axes.nice_top(marks.extent(rows)["y1"].max() * 1.3)
+    y_top = _under_events(cv, dated, marked, x_range, y_top, titled=not phone)
+    if _sides(width, lang, x_range, y_top, y_ticks_n=8) != sides:
+        sides = _sides(width, lang, x_range, y_top, y_ticks_n=8)
+        cv.set_sides(*sides)
+        key_px, listed = under_plot(sides)
+        cv.set_key_px(key_px + event_marks.listing_px(listed))
+    entries = _key(rows, size, theme, lang)[0]
     panel = cv.panel(x_range, (0, y_top))
     event_xs = [panel.x(d) for d in marked["date"]]
     obstacles = marks.claims(cv, dated, panel, "refers_to")
     legend_box, legend = marks.key(cv, entries, panel, obstacles, event_xs)
     keep_off = [*obstacles, *([legend_box] if legend_box else [])]
-    event_boxes = event_marks.draw(cv, marked, panel, keep_off)
+    event_boxes = event_marks.draw(cv, marked, panel, keep_off, titled=not phone)
+    if listed:
+        event_marks.draw_listing(cv, listed, 34 + key_px)
     blocked = [*keep_off, *event_boxes]
-    labels.claims(cv, dated, panel, blocked, "refers_to", event_lines=event_marks.lines(panel, marked))
+    lines = event_marks.lines(panel, marked)
+    labels.claims(cv, dated, panel, blocked, "refers_to", compact=phone, event_lines=lines)
     axes.style(cv, x_range, y_top, y_ticks_n=8)
     cv.fig.update_layout(bargap=0, barmode="overlay", showlegend=True, legend=legend)
     return cv.finish(alt=alt.troops_kursk(rows, cv.t), data=rows)
@@ -191,7 +213,11 @@ def north_korea(
     total, parts, nested = composition.select(everything, COMPOSITION_TOTAL)
     with_total = total is not None
     drawn = pd.concat([rows, total, parts]).drop_duplicates("id") if with_total else rows
-    entries, key_px = _key(rows, size, theme, lang)
+    width = _theme.size(size).width
+    x_range = axes.date_range(list(rows["claim_date"]), pad_days=(8, 8))
+    y_top = axes.nice_top(marks.extent(rows)["y1"].max() * 1.4)
+    sides = _sides(width, lang, x_range, y_top, y_limit=y_top * 0.9, y_ticks_n=3)
+    entries, key_px = _key(rows, size, theme, lang, plot_width=width - sum(sides))
     cv = Canvas(
         "north-korea",
         title=N_("North Korean troops in Russia, as claimed"),
@@ -201,12 +227,11 @@ def north_korea(
         theme=theme,
         lang=lang,
         key_px=key_px,
+        sides=sides,
     )
     narrow = cv.preset.width < _NARROW_PX
     bar_below = with_total and narrow  # a narrow chart gives the dated panels the width; the whole goes under them
     heading_gap = _nk_subplots(cv, with_total, bar_below)
-    x_range = axes.date_range(list(rows["claim_date"]), pad_days=(8, 8))
-    y_top = axes.nice_top(marks.extent(rows)["y1"].max() * 1.4)
     panels = _dated_panels(cv, rows, x_range, y_top)
     bottom = panels[1][1]
     key_box, legend = marks.key(cv, entries, bottom, [] if with_total else panels[1][2], prefer_right=True)
@@ -230,6 +255,24 @@ def north_korea(
     cv.fig.update_layout(barmode="overlay", showlegend=True, legend=legend)
     cv.fig.update_xaxes(showticklabels=True, row=1, col=1)
     return cv.finish(alt=alt.north_korea(rows, total, parts, nested, cv.t), data=drawn)
+
+
+def _under_events(
+    cv: Canvas, rows: pd.DataFrame, events: pd.DataFrame, x_range: Any, y_top: float, titled: bool = True
+) -> float:
+    """Return a y top high enough that every claim's mark stays under the events' labels above it.
+
+    On a narrow chart the labels of events days apart stack in lanes at the top of the plot.
+    """
+    panel = cv.panel(x_range, (0, y_top))
+    needed = y_top
+    room = marks.MARKER
+    for box in event_marks.label_boxes(cv.t, events, panel, titled):
+        taken = box.y1 + labels.CLEARANCE + room - panel.box.y0  # pixels at the plot's top
+        for r in marks.extent(rows).itertuples():
+            if box.x0 - 2 * marks.MARKER <= panel.x(r.refers_to) <= box.x1 + 2 * marks.MARKER:
+                needed = max(needed, r.y1 / (1 - taken / panel.box.height))
+    return needed
 
 
 def _nk_subplots(cv: Canvas, with_total: bool, bar_below: bool) -> float:
@@ -325,7 +368,12 @@ def kursk_area(
     dated = rows[rows["refers_to"].notna()].reset_index(drop=True)
     undated = rows[rows["refers_to"].isna()].reset_index(drop=True)
     measures = measured.rows(layer, day)
-    entries, key_px = _key(rows, size, theme, lang, measured=not measures.empty)
+    width = _theme.size(size).width
+    x_range = axes.date_range([*dated["refers_to"], *dated["claim_date"], *measures["refers_to"]], pad_days=(8, 10))
+    y_top = max(marks.extent(rows)["y1"].max(), measures["high"].max() if not measures.empty else 0) * 1.2
+    y_style = dict(y_limit=y_top * 0.95, unit=i18n.words(lang)("km²"), short=False)
+    sides = _sides(width, lang, x_range, y_top, **y_style)
+    entries, key_px = _key(rows, size, theme, lang, measured=not measures.empty, plot_width=width - sum(sides))
     cv = Canvas(
         "kursk-area",
         title=N_("Ukrainian-held area in Kursk oblast, as claimed")
@@ -339,26 +387,17 @@ def kursk_area(
         theme=theme,
         lang=lang,
         key_px=key_px,
+        sides=sides,
     )
     if not undated.empty:
         cv.fig = make_subplots(cols=2, column_widths=[0.8, 0.2], shared_yaxes=True, horizontal_spacing=0.02)
-    x_range = axes.date_range([*dated["refers_to"], *dated["claim_date"], *measures["refers_to"]], pad_days=(8, 10))
-    y_top = max(marks.extent(rows)["y1"].max(), measures["high"].max() if not measures.empty else 0) * 1.2
     main = cv.fig.get_subplot(1, 1) if not undated.empty else None
     panel = cv.panel(x_range, (0, y_top), *((main.xaxis.domain, main.yaxis.domain) if main else ()))
     where = {"row": 1, "col": 1} if main else {}
     obstacles = marks.claims(cv, dated, panel, "refers_to", **where) + measured.draw(cv, measures, panel, where)
     legend_box, legend = marks.key(cv, entries, panel, obstacles)
     labels.claims(cv, dated, panel, [*obstacles, *([legend_box] if legend_box else [])], "refers_to")
-    axes.style(
-        cv,
-        x_range,
-        y_top,
-        y_limit=y_top * 0.95,
-        unit=cv.t("km²"),
-        short=False,
-        **({"row": 1, "col": 1} if main else {}),
-    )
+    axes.style(cv, x_range, y_top, **y_style, **where)
     if not undated.empty:
         _undated_panel(cv, undated, y_top)
     cv.fig.update_layout(barmode="overlay", showlegend=True, legend=legend)
@@ -464,6 +503,9 @@ def occupied_area(
     rows = measured.occupied(layers, region, day)
     marked = _events(events, AREA_EVENTS, day)
     name = data.regions().set_index("iso_3166_2").loc[region, "name"]
+    x_range = axes.date_range(list(rows["date"]) + list(marked["date"]), pad_days=(3, 6))
+    y_labels = measured.area_ticks(rows, i18n.words(lang))[3]
+    x_labels = axes.month_ticks(x_range, i18n.words(lang))[1]
     cv = Canvas(
         "occupied-area",
         title=i18n.words(lang)("Occupied area of {region} oblast, measured", region=name),
@@ -474,8 +516,8 @@ def occupied_area(
         size=size,
         theme=theme,
         lang=lang,
+        sides=axes.sides(_theme.size(size).width, y_labels, x_labels),
     )
-    x_range = axes.date_range(list(rows["date"]) + list(marked["date"]), pad_days=(3, 6))
     panel = measured.area_panel(cv, rows, x_range)
     measured.draw_area(cv, rows, marked, panel)
     table = rows.assign(source="DeepStateMap", region=region)[["date", "region", "status", "km2", "source"]]
@@ -524,6 +566,7 @@ def timeline(
         size=size,
         theme=theme,
         lang=lang,
+        sides=_sides(_theme.size(size).width, lang, x_range),
     )
     first, last = cv.t.date(rows["date"].min(), "month_year"), cv.t.date(rows["date"].max(), "month_year")
     cv.retitle(subtitle=cv.t("Events of {first} to {last}, in date order from the top", first=first, last=last))
@@ -628,15 +671,34 @@ def _events(source: Any, ids: tuple[str, ...], as_of: dt.date) -> pd.DataFrame:
     return frame[frame["id"].isin(ids)].reset_index(drop=True)
 
 
-def _key(rows: pd.DataFrame, size: str, theme: str, lang: str, measured: bool = False) -> tuple[list, float]:
-    """Return a chart's key entries, and the room to keep for them under the chart (narrow sizes only)."""
+def _key(
+    rows: pd.DataFrame, size: str, theme: str, lang: str, measured: bool = False, plot_width: float | None = None
+) -> tuple[list, float]:
+    """Return a chart's key entries, and the room to keep for them under the chart (narrow sizes only).
+
+    A phone's key says the bounds in a word and wraps its entries into columns.
+    """
     preset = _theme.size(size)
+    phone = preset.width < axes.PHONE_PX
     c, t = _theme.colors(theme), i18n.words(lang)
-    entries = marks.key_entries(rows, c, t)
+    entries = marks.key_entries(rows, c, t, short=phone)
     if measured:
         square = dict(symbol="square", size=marks.MARKER, color=c["background"], line=dict(color=c["text"], width=2))
         entries.append((t("Measured on DeepStateMap (to the top of the dotted line: with the grey zone)"), square))
-    return entries, marks.key_below_px(entries, preset.width - 88) if preset.width < _NARROW_PX else 0
+    if preset.width >= _NARROW_PX:
+        return entries, 0
+    return entries, marks.key_below_px(entries, plot_width or preset.width - 88, wrap=phone)
+
+
+def _sides(width: int, lang: str, x_range: Any = None, y_top: float | None = None, **y_style: Any) -> tuple[int, int]:
+    """Return the side margins that hold a chart's tick labels (:func:`axes.sides`), from its ranges.
+
+    ``y_style``: the options :func:`axes.style` is given (``y_limit``, ``unit``, ``y_ticks_n``, ``short``).
+    """
+    t = i18n.words(lang)
+    x_labels = axes.month_ticks(x_range, t)[1] if x_range is not None else []
+    y_labels = axes.y_labels(y_top, t=t, **y_style)[1] if y_top is not None else []
+    return axes.sides(width, y_labels, x_labels)
 
 
 def _derived_note(rows: pd.DataFrame) -> str:

@@ -6,8 +6,17 @@ from typing import Any
 
 import pandas as pd
 
-from vizlib import i18n
+from vizlib import _text, i18n
 from vizlib.i18n import Words
+
+#: Figures narrower than this (CSS px) are laid out for a phone: tight side margins, the key under
+#: the chart in columns, labels wrapped to the room there is.
+PHONE_PX = 480
+#: plotly.js grows a margin (and moves the whole plot) when a tick label comes closer than this to the
+#: figure's edge; margins are set wide enough that it never does, so labels placed in pixels stay put.
+AUTOMARGIN_PAD = 12
+#: The side margins of a figure wider than a phone (room for a y tick label like ``80k``).
+_SIDES = (56, 32)
 
 
 def date_range(dates: Any, pad_days: tuple[int, int] = (5, 5)) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -66,7 +75,43 @@ def style(
     """Style a panel's axes: month ticks on x, nice ticks on y (the top one with the unit)."""
     ticks, text = month_ticks(x_range, cv.t)
     cv.fig.update_xaxes(range=list(x_range), tickvals=ticks, ticktext=text, showline=True, **where)
-    values, labels = y_ticks(y_top, y_limit if y_limit is not None else y_top * 0.86, y_ticks_n, short, cv.t)
+    values, labels = y_labels(y_top, y_limit, unit, y_ticks_n, short, cv.t)
+    cv.fig.update_yaxes(range=[0, y_top], tickvals=values, ticktext=labels, showline=False, zeroline=True, **where)
+
+
+def y_labels(
+    y_top: float,
+    y_limit: float | None = None,
+    unit: str = "",
+    y_ticks_n: int = 6,
+    short: bool = True,
+    t: Words | None = None,
+) -> tuple[list[float], list[str]]:
+    """Return the y ticks :func:`style` draws: nice values up to ``y_limit``, the top one with the unit."""
+    values, labels = y_ticks(y_top, y_limit if y_limit is not None else y_top * 0.86, y_ticks_n, short, t)
     if unit:
         labels[-1] = f"{labels[-1]} {unit}"
-    cv.fig.update_yaxes(range=[0, y_top], tickvals=values, ticktext=labels, showline=False, zeroline=True, **where)
+    return values, labels
+
+
+def sides(width: int, y_labels: Any = (), x_labels: Any = ()) -> tuple[int, int]:
+    """Return the left and right margins (px) that hold a chart's tick labels.
+
+    A phone's margins are just wide enough for the widest y tick label and for half the first
+    and last x tick labels (centred on ticks near the plot's edges), plus plotly's pad; wider
+    figures keep at least the house margins.
+
+    Parameters
+    ----------
+    width : int
+        The figure's width in CSS pixels.
+    y_labels, x_labels : sequence of str
+        Tick labels of the y axis (left of the plot) and of the x axis, in tick order.
+    """
+    widest = max((_text.text_size(label, 12)[0] for label in y_labels), default=0)
+    first = _text.text_size(x_labels[0], 12)[0] / 2 if len(x_labels) else 0
+    last = _text.text_size(x_labels[-1], 12)[0] / 2 if len(x_labels) else 0
+    left, right = round(AUTOMARGIN_PAD + max(widest, first) + 1), round(AUTOMARGIN_PAD + last + 1)
+    if width < PHONE_PX:
+        return left, right
+    return max(left, _SIDES[0]), max(right, _SIDES[1])

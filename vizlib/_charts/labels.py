@@ -14,14 +14,15 @@ from vizlib._charts.words import figure, short_who, value
 from vizlib._labels import Box, Label, Spot, place
 from vizlib.i18n import Words
 
-#: Candidates around a point marker, best first; the diagonal shifts keep the text's corner off the marker.
+#: Candidates around a point marker, best first; the diagonal shifts keep the text's corner (and the
+#: label's clearance) off the marker.
 AROUND = (
     Spot("left", "middle", 9, 0),
     Spot("right", "middle", -9, 0),
-    Spot("left", "bottom", 8, -8),
-    Spot("left", "top", 8, 8),
-    Spot("right", "bottom", -8, -8),
-    Spot("right", "top", -8, 8),
+    Spot("left", "bottom", 9, -9),
+    Spot("left", "top", 9, 9),
+    Spot("right", "bottom", -9, -9),
+    Spot("right", "top", -9, 9),
     Spot("center", "bottom", 0, -9),
     Spot("center", "top", 0, 9),
     # a second ring, further off, for crowded days
@@ -29,6 +30,11 @@ AROUND = (
     Spot("left", "top", 8, 24),
     Spot("right", "bottom", -8, -24),
     Spot("right", "top", -8, 24),
+    # beside, with the label's last or first line level with the marker (a two-line label on a crowded day)
+    Spot("left", "bottom", 9, 7),
+    Spot("right", "bottom", -9, 7),
+    Spot("left", "top", 9, -7),
+    Spot("right", "top", -9, -7),
 )
 #: Candidates for a range bar's label, anchored at the top of the bar.
 BESIDE_BAR = (
@@ -38,8 +44,12 @@ BESIDE_BAR = (
     Spot("right", "bottom", -8, 0),
     *AROUND,
 )
+#: The spots where a label cannot be taken for a neighbour's: level with its mark, or centred over or under it.
+_BY_THE_MARK = (*BESIDE_BAR[:4], AROUND[0], AROUND[1], AROUND[6], AROUND[7])
 #: Pixels kept between a chart label and anything else.
 CLEARANCE = 2
+#: Height of one line of a claim label (11 px type, lines 1.3 em apart).
+LINE_PX = 14.3
 
 
 def groups(rows: pd.DataFrame, x_col: str, days: int = 10) -> list[pd.DataFrame]:
@@ -82,15 +92,21 @@ def claims(
     """
     drawn = dodge(rows, panel, x_col)
     labels, anchors = [], []
-    clusters = _stacked(groups(rows, x_col), panel, x_col)
+    clusters = _stacked(groups(rows, x_col), panel, x_col, COMPACT_STACK_PX if compact else STACK_PX)
     essential = _essential(clusters, x_col)
     for k, cluster in enumerate(clusters):
         first = cluster[0].iloc[0]
-        texts = wordings(cluster[0], x_col, cv.t) if len(cluster) == 1 else stacked_wordings(cluster, x_col, cv.t)
-        if compact and len(texts) > 1:
-            texts = texts[1:]
+        if len(cluster) == 1:
+            texts = wordings(cluster[0], x_col, cv.t, dates=not compact)
+        else:
+            texts = stacked_wordings(cluster, x_col, cv.t, dates=not compact)
+        if compact:  # three lines at most
+            texts = [text for text in texts if text.count("<br>") < 3] or texts[-1:]
         x, y = drawn[cluster[0].index[0]], value(first)
         spots: tuple[Spot, ...] = BESIDE_BAR if first["bound"] == "range" or len(cluster) > 1 else AROUND
+        if compact:  # a crowded chart's labels stand right by their marks first; its extra labels nowhere else
+            near = tuple(s for s in spots if s in _BY_THE_MARK)
+            spots = near + (tuple(s for s in spots if s not in near) if k in essential else ())
         xs = [panel.x(drawn[i]) for group in cluster for i in group.index]
         spots = _beside(spots, panel.x(x) - min(xs), max(xs) - panel.x(x))
         labels.append(
@@ -136,10 +152,10 @@ def _beside(spots: tuple[Spot, ...], left: float, right: float) -> tuple[Spot, .
     return tuple(Spot(s.xanchor, s.yanchor, s.dx + shift[s.xanchor], s.dy) for s in spots)
 
 
-def _stacked(base: list[pd.DataFrame], panel: Panel, x_col: str) -> list[list[pd.DataFrame]]:
+def _stacked(base: list[pd.DataFrame], panel: Panel, x_col: str, apart_px: float) -> list[list[pd.DataFrame]]:
     """Merge label groups whose marks stand one above the other at the same date (one label lists them all).
 
-    Two claims about the same day less than :data:`STACK_PX` apart would get labels that crowd each
+    Two claims about the same day less than ``apart_px`` (:data:`STACK_PX`) apart would get labels that crowd each
     other or read as the other mark's; one label listing both, top to bottom, shows they disagree.
     """
     out: list[list[pd.DataFrame]] = []
@@ -148,7 +164,7 @@ def _stacked(base: list[pd.DataFrame], panel: Panel, x_col: str) -> list[list[pd
         for cluster in out:
             other = cluster[-1].iloc[0]
             same_day = row[x_col] == other[x_col]
-            if same_day and abs(panel.y(value(row)) - panel.y(value(other))) < STACK_PX:
+            if same_day and abs(panel.y(value(row)) - panel.y(value(other))) < apart_px:
                 cluster.append(group)
                 break
         else:
@@ -171,43 +187,46 @@ def _essential(clusters: list[list[pd.DataFrame]], x_col: str) -> set[int]:
 
 #: Marks of one day closer than this (pixels) share one label.
 STACK_PX = 60
+#: The same for compact labels (who only, two lines at most), which crowd each other less.
+COMPACT_STACK_PX = 40
 
 
-def stacked_wordings(cluster: list[pd.DataFrame], x_col: str, t: Words) -> list[str]:
-    """Return the wordings of a label listing several claims of one day, top mark first."""
-    full, short = [], []
+def stacked_wordings(cluster: list[pd.DataFrame], x_col: str, t: Words, dates: bool = True) -> list[str]:
+    """Return the wordings of a label listing several claims of one day, top mark first (``dates``: when said)."""
+    full, short, narrow = [], [], []
     for group in cluster:
         first = group.iloc[0]
         qualifier = QUALIFIERS.get(first["subject"]) or QUALIFIERS.get(first["basis"])
         number = f"<b>{meta.escape(figure(first, t))}</b>" + (f" {t(qualifier)}" if qualifier else "")
         names = ", ".join(dict.fromkeys(t(short_who(c)) for c in group["claimant"]))
-        said = dict.fromkeys(t.date(d, "day") for d in group["claim_date"] if d != first[x_col])
+        said = dict.fromkeys(t.date(d, "day") for d in group["claim_date"] if d != first[x_col] and dates)
         full.append(f"{number} {meta.escape(names)}" + (f", {t('said {date}', date=', '.join(said))}" if said else ""))
         short.append(f"{number} {meta.escape(names)}")
-    return list(dict.fromkeys(["<br>".join(full), "<br>".join(short), ", ".join(short)]))
+        narrow += [number, *map(meta.escape, textwrap.wrap(names, 22, break_long_words=False))]
+    return list(dict.fromkeys(["<br>".join(full), "<br>".join(short), "<br>".join(narrow), ", ".join(short)]))
 
 
 #: What a label adds after the number when the number is not the strength present at the date.
 QUALIFIERS = {"cumulative": "moved in", "expected": "expected", "ru_nk_troops_kursk": "incl. North Koreans"}
 
 
-def wordings(group: pd.DataFrame, x_col: str, t: Words) -> list[str]:
-    """Return a claim label's wordings, longest first: with dates, then who only, narrower and narrower."""
+def wordings(group: pd.DataFrame, x_col: str, t: Words, dates: bool = True) -> list[str]:
+    """Return a claim label's wordings, longest first: with dates (unless not ``dates``), then who only, narrower."""
     first = group.iloc[0]
     qualifier = QUALIFIERS.get(first["subject"]) or QUALIFIERS.get(first["basis"])
     number = f"<b>{meta.escape(figure(first, t))}</b>" + (f" {t(qualifier)}" if qualifier else "")
     names = []
     for row in group.itertuples():
         who = t(short_who(row.claimant))
-        if len(group) > 1:
+        if dates and len(group) > 1:
             who += f" {t.date(row.claim_date, 'day')}"
-        elif pd.notna(getattr(row, x_col)) and row.claim_date != getattr(row, x_col):
+        elif dates and pd.notna(getattr(row, x_col)) and row.claim_date != getattr(row, x_col):
             who += ", " + t("said {date}", date=t.date(row.claim_date, "day"))
         names.append(who)
-    if len(group) > 1:
+    if len(group) > 1 and dates:
         full = [n.replace(" ", "\u00a0") for n in names]
     else:
-        full = textwrap.wrap(names[0], 30, break_long_words=False)
+        full = textwrap.wrap(", ".join(dict.fromkeys(names)), 30, break_long_words=False)
     who_only = ", ".join(dict.fromkeys(t(short_who(c)) for c in group["claimant"]))
     options = [[number, *map(meta.escape, full)]]
     for width in (22, 14):

@@ -141,16 +141,25 @@ def occupied(layers: Any, region: str, day: dt.date) -> pd.DataFrame:
     return rows.drop_duplicates("date").sort_values("date").reset_index(drop=True)
 
 
-def area_panel(cv: Canvas, rows: pd.DataFrame, x_range: Any) -> Panel:
-    """Frame the measured areas: a y axis from a round number under the first to 30% above the last."""
+def area_ticks(rows: pd.DataFrame, t: Any) -> tuple[float, float, list[float], list[str]]:
+    """Return the y range of the measured areas, its tick values and their labels.
+
+    The range runs from a round number under the first area to 30% above the last.
+    """
     first, last = rows["km2"].iloc[0], rows["km2"].iloc[-1]
     step = axes.nice_step(last - first, 4)
     low = step * ((first * 0.97) // step)
     top = last + (last - low) * 0.3
+    values = _range_ticks(low, top)
+    return low, top, values, [t.number(v) for v in values]
+
+
+def area_panel(cv: Canvas, rows: pd.DataFrame, x_range: Any) -> Panel:
+    """Frame the measured areas: a y axis from a round number under the first to 30% above the last."""
+    low, top, values, labels = area_ticks(rows, cv.t)
     ticks, tick_text = axes.month_ticks(x_range, cv.t)
     cv.fig.update_xaxes(range=list(x_range), tickvals=ticks, ticktext=tick_text, showline=True)
-    values = _range_ticks(low, top)
-    cv.fig.update_yaxes(range=[low, top], tickvals=values, ticktext=[cv.t.number(v) for v in values])
+    cv.fig.update_yaxes(range=[low, top], tickvals=values, ticktext=labels)
     cv.fig.update_layout(showlegend=False)
     return cv.panel(x_range, (low, top))
 
