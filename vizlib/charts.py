@@ -40,12 +40,12 @@ import plotly.graph_objects as go
 
 from vizlib import _doc, data, i18n, meta
 from vizlib import theme as _theme
-from vizlib._canvas import Canvas, Panel
+from vizlib._canvas import Canvas
 from vizlib._charts import alt, axes, composition, labels, marks, measured
 from vizlib._charts import events as event_marks
+from vizlib._charts import timeline as timeline_rows
 from vizlib._charts.words import figure, short_who, side_color, value
 from vizlib._doc import Lang, Size, Theme
-from vizlib._labels import Label, Spot, place
 from vizlib.errors import DataError, Problem
 from vizlib.i18n import N_
 
@@ -554,38 +554,50 @@ def timeline(
     rows = data.events(events, as_of=day).sort_values(["date", "id"], kind="stable").reset_index(drop=True)
     if rows.empty:
         raise DataError([Problem(_source_name(events, "events"), None, "date", f"no events on or before {day}")])
-    rows["row"] = len(rows) - 1 - rows.index
     start = rows["date"].min().to_period("M").to_timestamp()
     end = (rows["date"].max().to_period("M") + 1).to_timestamp()
     x_range = (start - pd.Timedelta(days=3), end)
+    width = _theme.size(size).width
+    phone = width < axes.PHONE_PX  # the key goes under the chart, the labels wrap where they must
+    sides = _sides(width, lang, x_range)
+    names = [i18n.words(lang)(category.capitalize()) for category in dict.fromkeys(rows["category"])]
+    key_names, key_entry, key_px = marks.key_below(names, width - sum(sides), wrap=True) if phone else (names, 0, 0)
     cv = Canvas(
         "timeline",
         title=N_("Treaty, incursion, build-up: the dates"),
         subtitle="",
-        **_facts(rows.drop(columns="row"), as_of=day, notes=""),
+        **_facts(rows, as_of=day, notes=""),
         size=size,
         theme=theme,
         lang=lang,
-        sides=_sides(_theme.size(size).width, lang, x_range),
+        sides=sides,
+        key_px=key_px,
     )
     first, last = cv.t.date(rows["date"].min(), "month_year"), cv.t.date(rows["date"].max(), "month_year")
     cv.retitle(subtitle=cv.t("Events of {first} to {last}, in date order from the top", first=first, last=last))
-    panel = cv.panel(x_range, (-0.7, len(rows) - 0.3))
-    _event_rows(cv, rows, panel)
+    n, plot = len(rows), cv.plot
+    span = (x_range[1] - x_range[0]) / pd.Timedelta(days=1)
+    xs = [plot.x0 + (d - x_range[0]) / pd.Timedelta(days=1) / span * plot.width for d in rows["date"]]
+    placed = timeline_rows.layout(rows, cv.t, xs, plot)
+    # rows in the units of a category axis (the top row n - 1, the bottom one 0), whatever their heights
+    rows["row"] = [round(n - 0.3 - (p.centre - plot.y0) / plot.height * n, 9) for p in placed]
+    _event_rows(cv, rows, placed, dict(zip(names, key_names, strict=True)))
     ticks, tick_text = axes.month_ticks(x_range, cv.t)
     cv.fig.update_xaxes(
         range=list(x_range), tickvals=ticks, ticktext=tick_text, showgrid=True, gridcolor=cv.c["grid"], showline=True
     )
-    cv.fig.update_yaxes(range=list(panel.y_range), visible=False)
-    cv.fig.update_layout(
-        showlegend=True,
-        legend=dict(orientation="v", x=0.01, y=0.02, xanchor="left", yanchor="bottom", bgcolor=cv.c["background"]),
+    cv.fig.update_yaxes(range=[-0.7, n - 0.3], visible=False)
+    legend = (
+        marks.legend_below(cv, key_entry)
+        if phone
+        else dict(orientation="v", x=0.01, y=0.02, xanchor="left", yanchor="bottom", bgcolor=cv.c["background"])
     )
+    cv.fig.update_layout(showlegend=True, legend=legend)
     return cv.finish(alt=alt.timeline(rows, cv.t), data=rows.drop(columns="row"))
 
 
-def _event_rows(cv: Canvas, rows: pd.DataFrame, panel: Panel) -> None:
-    """Draw one marker per event (colour and shape by category) and its label beside it."""
+def _event_rows(cv: Canvas, rows: pd.DataFrame, placed: list, key_names: dict[str, str]) -> None:
+    """Draw one marker per event (colour and shape by category) and its label beside it, in its row."""
     t = cv.t
     for category, group in rows.groupby("category", sort=False):
         color_key, symbol = _CATEGORY_COLORS[category]
@@ -594,7 +606,7 @@ def _event_rows(cv: Canvas, rows: pd.DataFrame, panel: Panel) -> None:
                 x=group["date"],
                 y=group["row"],
                 mode="markers",
-                name=t(category.capitalize()),
+                name=key_names.get(t(category.capitalize()), t(category.capitalize())),
                 marker=dict(
                     size=marks.MARKER, symbol=symbol, color=cv.c[color_key], line=dict(width=1, color=cv.c[color_key])
                 ),
@@ -603,35 +615,18 @@ def _event_rows(cv: Canvas, rows: pd.DataFrame, panel: Panel) -> None:
                 "<i>%{customdata[5]}</i><br>%{customdata[4]}<extra></extra>",
             )
         )
-    sides = (Spot("left", "middle", 9, 0), Spot("right", "middle", -9, 0))
-    placed = place(
-        [
-            Label(
-                panel.x(r["date"]),
-                panel.y(r["row"]),
-                (f"<b>{t.date(r['date'], 'day')}</b>  {meta.escape(t.field(r, 'title'))}",),
-                sides,
-                required=True,
-                annotation=True,
-                clearance=labels.CLEARANCE,
-            )
-            for _, r in rows.iterrows()
-        ],
-        panel.box,
-        try_orders=True,
-    )
-    for r, label in zip(rows.itertuples(), placed, strict=True):
-        text, spot, _ = label.chosen
+    for r, row in zip(rows.itertuples(), placed, strict=True):
         cv.fig.add_annotation(
             name=f"event-label:{r.id}",
-            text=text,
+            text=row.text,
             x=r.date,
             y=r.row,
-            xanchor=spot.xanchor,
+            xanchor=row.xanchor,
             yanchor="middle",
-            xshift=spot.dx,
+            xshift=row.dx,
+            align=row.xanchor,
             showarrow=False,
-            font=dict(size=12, color=cv.c["text"]),
+            font=dict(size=timeline_rows.FONT_PX, color=cv.c["text"]),
         )
 
 
