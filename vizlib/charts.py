@@ -38,7 +38,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from vizlib import _doc, data, i18n, meta
+from vizlib import _doc, _text, data, i18n, meta
 from vizlib import theme as _theme
 from vizlib._canvas import Canvas
 from vizlib._charts import alt, axes, composition, labels, marks, measured
@@ -171,7 +171,7 @@ def troops_kursk(
     blocked = [*keep_off, *event_boxes]
     lines = event_marks.lines(panel, marked)
     labels.claims(cv, dated, panel, blocked, "refers_to", compact=phone, event_lines=lines)
-    axes.style(cv, x_range, y_top, y_ticks_n=8)
+    axes.style(cv, x_range, y_top, y_ticks_n=8, width_px=panel.box.width)
     cv.fig.update_layout(bargap=0, barmode="overlay", showlegend=True, legend=legend)
     return cv.finish(alt=alt.troops_kursk(rows, cv.t), data=rows)
 
@@ -316,7 +316,7 @@ def _dated_panels(cv: Canvas, rows: pd.DataFrame, x_range: Any, y_top: float) ->
         obstacles = [composition.heading_box(panel, cv.t(heading))]
         if not part.empty:
             obstacles += marks.claims(cv, part, panel, "claim_date", row=number, col=1)
-        axes.style(cv, x_range, y_top, y_limit=y_top * 0.9, y_ticks_n=3, row=number, col=1)
+        axes.style(cv, x_range, y_top, y_limit=y_top * 0.9, y_ticks_n=3, width_px=panel.box.width, row=number, col=1)
         out.append((part, panel, obstacles, refs))
     return out
 
@@ -369,10 +369,20 @@ def kursk_area(
     undated = rows[rows["refers_to"].isna()].reset_index(drop=True)
     measures = measured.rows(layer, day)
     width = _theme.size(size).width
+    # A phone gives the claim with no date a wider panel, for its heading and its label.
+    shares, gap = ([0.72, 0.28] if width < axes.PHONE_PX else [0.8, 0.2]) if not undated.empty else [1.0], 0.02
     x_range = axes.date_range([*dated["refers_to"], *dated["claim_date"], *measures["refers_to"]], pad_days=(8, 10))
     y_top = max(marks.extent(rows)["y1"].max(), measures["high"].max() if not measures.empty else 0) * 1.2
-    y_style = dict(y_limit=y_top * 0.95, unit=i18n.words(lang)("km²"), short=False)
-    sides = _sides(width, lang, x_range, y_top, **y_style)
+    # the unit on the top tick, but on a phone, where the subtitle says it and the plot needs the width
+    unit = i18n.words(lang)("km²") if width >= axes.PHONE_PX else ""
+    y_style = dict(y_limit=y_top * 0.95, unit=unit, short=False)
+    # the time axis ends at the figure's right edge unless the panel of claims with no date is there
+    ends = undated.empty
+    sides = _sides(width, lang, x_range, y_top, right_ticks=ends, **y_style)
+    # room right of the latest mark for a label centred over it
+    main_px = (width - sum(sides)) * (1 - gap * (len(shares) - 1)) * shares[0]
+    x_range = _room_right(x_range, max([*dated["refers_to"], *measures["refers_to"]]), main_px)
+    sides = _sides(width, lang, x_range, y_top, right_ticks=ends, **y_style)
     entries, key_px = _key(rows, size, theme, lang, measured=not measures.empty, plot_width=width - sum(sides))
     cv = Canvas(
         "kursk-area",
@@ -390,14 +400,19 @@ def kursk_area(
         sides=sides,
     )
     if not undated.empty:
-        cv.fig = make_subplots(cols=2, column_widths=[0.8, 0.2], shared_yaxes=True, horizontal_spacing=0.02)
+        cv.fig = make_subplots(cols=2, column_widths=shares, shared_yaxes=True, horizontal_spacing=gap)
     main = cv.fig.get_subplot(1, 1) if not undated.empty else None
     panel = cv.panel(x_range, (0, y_top), *((main.xaxis.domain, main.yaxis.domain) if main else ()))
     where = {"row": 1, "col": 1} if main else {}
-    obstacles = marks.claims(cv, dated, panel, "refers_to", **where) + measured.draw(cv, measures, panel, where)
+    obstacles = marks.claims(cv, dated, panel, "refers_to", **where)
+    squares, measure_labels = measured.draw(cv, measures, panel, where)
+    obstacles += squares
     legend_box, legend = marks.key(cv, entries, panel, obstacles)
-    labels.claims(cv, dated, panel, [*obstacles, *([legend_box] if legend_box else [])], "refers_to")
-    axes.style(cv, x_range, y_top, **y_style, **where)
+    keep_off = [*obstacles, *([legend_box] if legend_box else [])]
+    phone = cv.preset.width < axes.PHONE_PX  # a phone labels claims by who only (the hover has the dates)
+    labels.claims(cv, dated, panel, keep_off, "refers_to", compact=phone, others=measure_labels)
+    measured.draw_labels(cv, measure_labels)
+    axes.style(cv, x_range, y_top, **y_style, width_px=panel.box.width, **where)
     if not undated.empty:
         _undated_panel(cv, undated, y_top)
     cv.fig.update_layout(barmode="overlay", showlegend=True, legend=legend)
@@ -405,9 +420,20 @@ def kursk_area(
     return cv.finish(alt=alt.kursk_area(dated, undated, cv.t, measures), data=drawn)
 
 
+def _room_right(x_range: tuple[pd.Timestamp, pd.Timestamp], last: Any, panel_px: float, px: float = 46) -> tuple:
+    """Return ``x_range`` extended, if need be, so that ``last`` stands ``px`` pixels from its right end."""
+    start, end = x_range
+    share = px / panel_px
+    if (end - last) / (end - start) >= share or share >= 1:
+        return x_range
+    return start, (start + (pd.Timestamp(last) - start) / (1 - share)).ceil("D")
+
+
 def _undated_panel(cv: Canvas, undated: pd.DataFrame, y_top: float) -> None:
     """Draw claims with no date in a narrow panel of their own, off the time axis, each labelled below its mark."""
     t = cv.t
+    domain = cv.fig.get_subplot(1, 2).xaxis.domain
+    panel_px = (domain[1] - domain[0]) * cv.plot.width
     for k, row in enumerate(undated.itertuples()):
         x = k - (len(undated) - 1) / 2
         cv.fig.add_trace(
@@ -449,7 +475,9 @@ def _undated_panel(cv: Canvas, undated: pd.DataFrame, y_top: float) -> None:
             showarrow=False,
             font=dict(size=11, color=cv.c["text"]),
         )
-    composition.heading(cv, t("Date not given"), "x2", "y2")
+    # a heading wider than the panel ends at its right edge, over the empty top of the panel beside it
+    wide = _text.text_size(f"<b>{meta.escape(t('Date not given'))}</b>", 13)[0] > panel_px
+    composition.heading(cv, t("Date not given"), "x2", "y2", right=wide)
     cv.fig.update_xaxes(
         range=[-1, 1], showticklabels=False, showline=True, showgrid=False, zeroline=False, ticks="", row=1, col=2
     )
@@ -582,7 +610,7 @@ def timeline(
     # rows in the units of a category axis (the top row n - 1, the bottom one 0), whatever their heights
     rows["row"] = [round(n - 0.3 - (p.centre - plot.y0) / plot.height * n, 9) for p in placed]
     _event_rows(cv, rows, placed, dict(zip(names, key_names, strict=True)))
-    ticks, tick_text = axes.month_ticks(x_range, cv.t)
+    ticks, tick_text = axes.month_ticks(x_range, cv.t, plot.width)
     cv.fig.update_xaxes(
         range=list(x_range), tickvals=ticks, ticktext=tick_text, showgrid=True, gridcolor=cv.c["grid"], showline=True
     )
@@ -685,15 +713,24 @@ def _key(
     return entries, marks.key_below_px(entries, plot_width or preset.width - 88, wrap=phone)
 
 
-def _sides(width: int, lang: str, x_range: Any = None, y_top: float | None = None, **y_style: Any) -> tuple[int, int]:
+def _sides(
+    width: int,
+    lang: str,
+    x_range: Any = None,
+    y_top: float | None = None,
+    right_ticks: bool = True,
+    **y_style: Any,
+) -> tuple[int, int]:
     """Return the side margins that hold a chart's tick labels (:func:`axes.sides`), from its ranges.
 
+    ``right_ticks``: the x axis runs to the plot's right edge (its last label may reach past it).
     ``y_style``: the options :func:`axes.style` is given (``y_limit``, ``unit``, ``y_ticks_n``, ``short``).
     """
     t = i18n.words(lang)
     x_labels = axes.month_ticks(x_range, t)[1] if x_range is not None else []
     y_labels = axes.y_labels(y_top, t=t, **y_style)[1] if y_top is not None else []
-    return axes.sides(width, y_labels, x_labels)
+    left, right = axes.sides(width, y_labels, x_labels)
+    return left, right if right_ticks else axes.sides(width, y_labels, x_labels[:1])[1]
 
 
 def _derived_note(rows: pd.DataFrame) -> str:

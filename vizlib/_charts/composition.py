@@ -41,16 +41,16 @@ def select(claims: pd.DataFrame, total_id: str) -> tuple[pd.DataFrame | None, pd
     return total, later.sort_values(["claim_date", "id"]).head(1).reset_index(drop=True), False
 
 
-def heading(cv: Canvas, text: str, xref: str, yref: str) -> None:
-    """Write a panel heading above the panel's top-left corner."""
+def heading(cv: Canvas, text: str, xref: str, yref: str, right: bool = False) -> None:
+    """Write a panel heading above the panel's top-left corner (top-right: ``right``, a narrow panel's)."""
     cv.fig.add_annotation(
         name="panel-heading",
         text=f"<b>{meta.escape(text)}</b>",
-        x=0,
+        x=1 if right else 0,
         y=1,
         xref=f"{xref} domain",
         yref=f"{yref} domain",
-        xanchor="left",
+        xanchor="right" if right else "left",
         yanchor="bottom",
         showarrow=False,
         font=dict(size=13, color=cv.c["text"]),

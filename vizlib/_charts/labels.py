@@ -35,6 +35,9 @@ AROUND = (
     Spot("right", "bottom", -9, 7),
     Spot("left", "top", 9, -7),
     Spot("right", "top", -9, -7),
+    # right over or under the marker, clear of a neighbour's
+    Spot("center", "bottom", 0, -24),
+    Spot("center", "top", 0, 24),
 )
 #: Candidates for a range bar's label, anchored at the top of the bar.
 BESIDE_BAR = (
@@ -46,6 +49,8 @@ BESIDE_BAR = (
 )
 #: The spots where a label cannot be taken for a neighbour's: level with its mark, or centred over or under it.
 _BY_THE_MARK = (*BESIDE_BAR[:4], AROUND[0], AROUND[1], AROUND[6], AROUND[7])
+#: Where a crowded chart's essential label may go besides: by the corners of its mark, or further over or under it.
+_NEAR = (*AROUND[2:6], *AROUND[12:])
 #: Pixels kept between a chart label and anything else.
 CLEARANCE = 2
 #: Height of one line of a claim label (11 px type, lines 1.3 em apart).
@@ -80,6 +85,7 @@ def claims(
     yref: str = "y",
     compact: bool = False,
     event_lines: Sequence[Box] = (),
+    others: Sequence[Label] = (),
 ) -> None:
     """Label every claim (claims of the same figure close in time share one label).
 
@@ -89,6 +95,8 @@ def claims(
     narrower lines) are used where the full one has no room, and always when
     ``compact``. The hover keeps every detail. Event lines are kept clear of
     where possible; a label that must cross one is drawn on the background colour.
+    ``others``: labels of other marks (measurements) placed with the essential claims' labels and
+    drawn by the caller.
     """
     drawn = dodge(rows, panel, x_col)
     labels, anchors = [], []
@@ -104,9 +112,10 @@ def claims(
             texts = [text for text in texts if text.count("<br>") < 3] or texts[-1:]
         x, y = drawn[cluster[0].index[0]], value(first)
         spots: tuple[Spot, ...] = BESIDE_BAR if first["bound"] == "range" or len(cluster) > 1 else AROUND
-        if compact:  # a crowded chart's labels stand right by their marks first; its extra labels nowhere else
-            near = tuple(s for s in spots if s in _BY_THE_MARK)
-            spots = near + (tuple(s for s in spots if s not in near) if k in essential else ())
+        if compact:  # a crowded chart's labels stand by their marks: its extra labels right by them
+            spots = tuple(s for s in spots if s in _BY_THE_MARK) + (
+                tuple(s for s in spots if s in _NEAR) if k in essential else ()
+            )
         xs = [panel.x(drawn[i]) for group in cluster for i in group.index]
         spots = _beside(spots, panel.x(x) - min(xs), max(xs) - panel.x(x))
         labels.append(
@@ -123,7 +132,7 @@ def claims(
             )
         )
         anchors.append((x, y))
-    place(labels, panel.box, obstacles, lines=event_lines, try_orders=True)
+    place([*labels, *others], panel.box, obstacles, lines=event_lines, try_orders=True)
     for label, (x, y) in zip(labels, anchors, strict=True):
         if not label.placed:
             continue  # a crowded chart labels what matters most; the mark keeps its hover and its row of data

@@ -207,9 +207,13 @@ def key_below(names: Sequence[str], plot_width: float, wrap: bool = False) -> tu
     entry = max(width(name) for name in names) + 8
     columns = max(1, int(plot_width // (entry + _SWATCH_PX + _GAP_PX)))
     best = (height(list(names), columns), list(names), entry)
+    if entry + _SWATCH_PX + _GAP_PX > plot_width:  # a name wider than the chart: wrapped in one column
+        room = plot_width - _SWATCH_PX - _GAP_PX - 1
+        drawn = ["<br>".join(meta.wrap(name, 12, room)) for name in names]
+        best = (height(drawn, 1), drawn, room)
     for columns in (3, 2) if wrap else ():
         room = plot_width / columns - _SWATCH_PX - _GAP_PX - 1
-        drawn = ["<br>".join(meta.wrap(name, 12, room - 2)) for name in names]
+        drawn = ["<br>".join(meta.wrap(name, 12, room)) for name in names]
         if all(width(n) <= room and n.count("<br>") < 2 for n in drawn) and height(drawn, columns) < best[0]:
             best = (height(drawn, columns), drawn, room)
     return best[1], best[2], best[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from typing import Any
 
 import pandas as pd
@@ -55,9 +56,13 @@ def rows(layer: Any, day: dt.date) -> pd.DataFrame:
     )[columns]
 
 
-def draw(cv: Canvas, measured: pd.DataFrame, panel: Panel, where: dict[str, Any]) -> list[Box]:
-    """Draw each measurement as a square at the held area with a thin line up to the area with the grey zone."""
-    boxes = []
+def draw(cv: Canvas, measured: pd.DataFrame, panel: Panel, where: dict[str, Any]) -> tuple[list[Box], list[Label]]:
+    """Draw each measurement as a square at the held area with a thin line up to the area with the grey zone.
+
+    Returns the boxes of squares and lines, and a label for each measurement, to place with the
+    claims' labels (:func:`vizlib._charts.labels.claims`) and draw with :func:`draw_labels`.
+    """
+    boxes, out = [], []
     for r in measured.itertuples():
         colour = cv.c["text"]
         cv.fig.add_trace(
@@ -92,34 +97,35 @@ def draw(cv: Canvas, measured: pd.DataFrame, panel: Panel, where: dict[str, Any]
         )
         x = panel.x(r.refers_to)
         boxes.append(Box(x - 7, panel.y(r.high) - 7, x + 7, panel.y(r.low) + 7))
-        text = (
-            f"<b>{cv.t.number(r.low)}–{cv.t.number(r.high)} {cv.t('km²')}</b><br>"
-            + cv.t("DeepStateMap, measured")
-            + f"<br>{cv.t.date(r.refers_to, 'day')}"
+        figure = f"<b>{cv.t.number(r.low)}–{cv.t.number(r.high)}\u00a0{cv.t('km²')}</b>"
+        said = [cv.t("DeepStateMap, measured"), cv.t.date(r.refers_to, "day")]
+        narrow = textwrap.wrap(" ".join(said), 16, break_long_words=False)  # a crowded chart's
+        out.append(
+            Label(
+                x,
+                panel.y(r.high),
+                tuple(dict.fromkeys("<br>".join([figure, *lines]) for lines in (said, narrow))),
+                labels.AROUND,
+                size=11,
+                required=True,
+                annotation=True,
+                clearance=labels.CLEARANCE,
+                key=(r.refers_to, r.high),
+            )
         )
-        label = place(
-            [
-                Label(
-                    x,
-                    panel.y(r.high),
-                    (text,),
-                    labels.AROUND,
-                    size=11,
-                    required=True,
-                    annotation=True,
-                    clearance=labels.CLEARANCE,
-                )
-            ],
-            panel.box,
-            boxes,
-        )[0]
-        text, spot, box = label.chosen
+    return boxes, out
+
+
+def draw_labels(cv: Canvas, placed: list[Label]) -> list[Box]:
+    """Write the measurements' labels where they were placed; return their boxes."""
+    for label in placed:
+        text, spot, _ = label.chosen
+        x, y = label.key
         cv.fig.add_annotation(
             name="measured-label",
             text=text,
-            x=r.refers_to,
-            y=r.high,
-            xref=f"x{'' if not where else ''}",
+            x=x,
+            y=y,
             xanchor=spot.xanchor,
             yanchor=spot.yanchor,
             xshift=spot.dx,
@@ -127,9 +133,9 @@ def draw(cv: Canvas, measured: pd.DataFrame, panel: Panel, where: dict[str, Any]
             showarrow=False,
             align="left",
             font=dict(size=11, color=cv.c["text"]),
+            bgcolor=cv.c["background"] if label.crosses_line else None,
         )
-        boxes.append(box)
-    return boxes
+    return [label.chosen[2] for label in placed]
 
 
 def occupied(layers: Any, region: str, day: dt.date) -> pd.DataFrame:
@@ -157,7 +163,7 @@ def area_ticks(rows: pd.DataFrame, t: Any) -> tuple[float, float, list[float], l
 def area_panel(cv: Canvas, rows: pd.DataFrame, x_range: Any) -> Panel:
     """Frame the measured areas: a y axis from a round number under the first to 30% above the last."""
     low, top, values, labels = area_ticks(rows, cv.t)
-    ticks, tick_text = axes.month_ticks(x_range, cv.t)
+    ticks, tick_text = axes.month_ticks(x_range, cv.t, cv.plot.width)
     cv.fig.update_xaxes(range=list(x_range), tickvals=ticks, ticktext=tick_text, showline=True)
     cv.fig.update_yaxes(range=[low, top], tickvals=values, ticktext=labels)
     cv.fig.update_layout(showlegend=False)
