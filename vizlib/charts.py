@@ -72,6 +72,11 @@ COMPOSITION_TOTAL = "ru_kursk_nyt_1110"
 _NARROW_PX = 800
 #: Space between the subtitle and the headings of the top panels.
 _HEADING_GAP_PX = 18
+#: Heights, in pixels, of a panel heading (13 px bold), of the tick labels under a panel, and of the
+#: bar of the whole under a narrow north-korea chart.
+_PANEL_HEADING_PX, _TICK_LABELS_PX, _BAR_PX = 21, 24, 20
+#: Room over a claim's mark for a label of two lines (11 px type) and its gap.
+_TWO_LINES_OVER_PX = 46
 
 _CATEGORY_COLORS = {
     "military": ("ukraine", "circle"),
@@ -170,7 +175,7 @@ def troops_kursk(
         event_marks.draw_listing(cv, listed, 34 + key_px)
     blocked = [*keep_off, *event_boxes]
     lines = event_marks.lines(panel, marked)
-    labels.claims(cv, dated, panel, blocked, "refers_to", compact=phone, event_lines=lines)
+    labels.claims(cv, dated, panel, blocked, "refers_to", compact=phone, event_lines=lines, crowded=phone)
     axes.style(cv, x_range, y_top, y_ticks_n=8, width_px=panel.box.width)
     cv.fig.update_layout(bargap=0, barmode="overlay", showlegend=True, legend=legend)
     return cv.finish(alt=alt.troops_kursk(rows, cv.t), data=rows)
@@ -214,6 +219,8 @@ def north_korea(
     with_total = total is not None
     drawn = pd.concat([rows, total, parts]).drop_duplicates("id") if with_total else rows
     width = _theme.size(size).width
+    # a phone's bar of the whole, under the dated panels, has no axis: its labels give its numbers
+    bar_ticks = not (with_total and width < axes.PHONE_PX)
     x_range = axes.date_range(list(rows["claim_date"]), pad_days=(8, 8))
     y_top = axes.nice_top(marks.extent(rows)["y1"].max() * 1.4)
     sides = _sides(width, lang, x_range, y_top, y_limit=y_top * 0.9, y_ticks_n=3)
@@ -228,11 +235,19 @@ def north_korea(
         lang=lang,
         key_px=key_px,
         sides=sides,
+        axis_labels=bar_ticks,
     )
     narrow = cv.preset.width < _NARROW_PX
     bar_below = with_total and narrow  # a narrow chart gives the dated panels the width; the whole goes under them
-    heading_gap = _nk_subplots(cv, with_total, bar_below)
-    panels = _dated_panels(cv, rows, x_range, y_top)
+    # a phone's top panel shares the dates of the one under it, and leaves them to it
+    top_ticks = cv.preset.width >= axes.PHONE_PX
+    whole = composition.whole_label(total, cv.t, cv.plot.width) if bar_below else ""
+    heading_gap = _nk_subplots(cv, with_total, bar_below, top_ticks, whole, nested)
+    if not top_ticks:  # a phone's short panels keep room over the highest claim for a label of two lines
+        domain = cv.fig.get_subplot(1, 1).yaxis.domain
+        panel_px = (domain[1] - domain[0]) * cv.plot.height
+        y_top = max(y_top, marks.extent(rows)["y1"].max() / (1 - _TWO_LINES_OVER_PX / panel_px))
+    panels = _dated_panels(cv, rows, x_range, y_top, inside=not top_ticks)
     bottom = panels[1][1]
     key_box, legend = marks.key(cv, entries, bottom, [] if with_total else panels[1][2], prefer_right=True)
     key_share = 0.0
@@ -246,14 +261,16 @@ def north_korea(
     # At narrow sizes the dated panels are crowded: labels name the claimant only (dates stay in the hover).
     for part, panel, obstacles, (xref, yref) in panels:
         if not part.empty:
-            labels.claims(cv, part, panel, obstacles, "claim_date", xref=xref, yref=yref, compact=narrow)
+            labels.claims(
+                cv, part, panel, obstacles, "claim_date", xref=xref, yref=yref, compact=narrow, crowded=not top_ticks
+            )
     if bar_below:
-        composition.draw_bar(cv, total, parts, nested, cv.fig.get_subplot(3, 1))
+        composition.draw_bar(cv, total, parts, nested, cv.fig.get_subplot(3, 1), whole, ticks=bar_ticks)
     elif with_total:
         panel_px = (1 - heading_gap - key_share) * cv.plot.height
         composition.draw(cv, total, parts, nested, cv.fig.get_subplot(1, 2), panel_px)
     cv.fig.update_layout(barmode="overlay", showlegend=True, legend=legend)
-    cv.fig.update_xaxes(showticklabels=True, row=1, col=1)
+    cv.fig.update_xaxes(showticklabels=top_ticks, row=1, col=1)
     return cv.finish(alt=alt.north_korea(rows, total, parts, nested, cv.t), data=drawn)
 
 
@@ -275,45 +292,62 @@ def _under_events(
     return needed
 
 
-def _nk_subplots(cv: Canvas, with_total: bool, bar_below: bool) -> float:
+def _nk_subplots(
+    cv: Canvas, with_total: bool, bar_below: bool, top_ticks: bool = True, whole: str = "", nested: bool = True
+) -> float:
     """Lay out the north-korea chart's panels; return the gap kept above the top ones (share of the plot).
 
     Two dated panels, with the whole and its part in a column at the right, or (``bar_below``) in a
-    bar under them.
+    bar under them, with room between the panels for their headings, the tick labels of the
+    panel above (``top_ticks``: the top one's too) and the label ``whole`` over the bar.
     """
     from plotly.subplots import make_subplots
 
-    if bar_below:
-        cv.fig = make_subplots(rows=3, cols=1, row_heights=[0.4, 0.4, 0.2], vertical_spacing=0.13)
-        cv.fig.update_xaxes(matches="x", row=2, col=1)
-    else:
-        cv.fig = make_subplots(
-            rows=2,
-            cols=2 if with_total else 1,
-            specs=[[{}, {"rowspan": 2}], [{}, None]] if with_total else [[{}], [{}]],
-            column_widths=[0.7, 0.3] if with_total else None,
-            shared_xaxes=True,
-            horizontal_spacing=0.1,
-            vertical_spacing=0.14,
-        )
-    # Keep the top panel headings clear of the subtitle.
     heading_gap = _HEADING_GAP_PX / cv.plot.height
-    for col in (1, 2) if with_total and not bar_below else (1,):
+    if bar_below:
+        cv.fig = make_subplots(rows=3, cols=1)
+        cv.fig.update_xaxes(matches="x", row=2, col=1)
+        height = cv.plot.height
+        bar = _BAR_PX if nested else 2 * _BAR_PX
+        # a phone's dated panels carry their headings inside, and share the tick labels of the lower one
+        above = _HEADING_GAP_PX if top_ticks else 0
+        gap12 = _PANEL_HEADING_PX + _TICK_LABELS_PX if top_ticks else 8
+        gap23 = _TICK_LABELS_PX + _PANEL_HEADING_PX + composition.whole_label_px(whole)
+        panel = (height - above - gap12 - gap23 - bar) / 2
+        tops = [height - above, bar + gap23 + panel, bar]
+        for row, top in enumerate(tops, start=1):
+            bottom = top - (bar if row == 3 else panel)
+            cv.fig.update_yaxes(domain=[max(bottom, 0) / height, top / height], row=row, col=1)
+        return heading_gap
+    cv.fig = make_subplots(
+        rows=2,
+        cols=2 if with_total else 1,
+        specs=[[{}, {"rowspan": 2}], [{}, None]] if with_total else [[{}], [{}]],
+        column_widths=[0.7, 0.3] if with_total else None,
+        shared_xaxes=True,
+        horizontal_spacing=0.1,
+        vertical_spacing=0.14,
+    )
+    # Keep the top panel headings clear of the subtitle.
+    for col in (1, 2) if with_total else (1,):
         top_axis = cv.fig.get_subplot(1, col).yaxis
         top_axis.domain = (top_axis.domain[0], 1 - heading_gap)
     return heading_gap
 
 
-def _dated_panels(cv: Canvas, rows: pd.DataFrame, x_range: Any, y_top: float) -> list:
-    """Draw the two dated panels of the north-korea chart; return (rows, panel, obstacles, refs) of each."""
+def _dated_panels(cv: Canvas, rows: pd.DataFrame, x_range: Any, y_top: float, inside: bool = False) -> list:
+    """Draw the two dated panels of the north-korea chart; return (rows, panel, obstacles, refs) of each.
+
+    ``inside``: each panel's heading in its top-left corner rather than above it.
+    """
     out = []
     for number, subject, heading in ((1, "nk_troops_russia", "In Russia"), (2, "nk_troops_kursk", "In Kursk oblast")):
         subplot = cv.fig.get_subplot(number, 1)
         panel = cv.panel(x_range, (0, y_top), subplot.xaxis.domain, subplot.yaxis.domain)
         refs = subplot.xaxis.plotly_name.replace("axis", ""), subplot.yaxis.plotly_name.replace("axis", "")
-        composition.heading(cv, cv.t(heading), *refs)
+        composition.heading(cv, cv.t(heading), *refs, inside=inside)
         part = rows[rows["subject"] == subject].reset_index(drop=True)
-        obstacles = [composition.heading_box(panel, cv.t(heading))]
+        obstacles = [composition.heading_box(panel, cv.t(heading), inside)]
         if not part.empty:
             obstacles += marks.claims(cv, part, panel, "claim_date", row=number, col=1)
         axes.style(cv, x_range, y_top, y_limit=y_top * 0.9, y_ticks_n=3, width_px=panel.box.width, row=number, col=1)
@@ -410,7 +444,7 @@ def kursk_area(
     legend_box, legend = marks.key(cv, entries, panel, obstacles)
     keep_off = [*obstacles, *([legend_box] if legend_box else [])]
     phone = cv.preset.width < axes.PHONE_PX  # a phone labels claims by who only (the hover has the dates)
-    labels.claims(cv, dated, panel, keep_off, "refers_to", compact=phone, others=measure_labels)
+    labels.claims(cv, dated, panel, keep_off, "refers_to", compact=phone, others=measure_labels, crowded=phone)
     measured.draw_labels(cv, measure_labels)
     axes.style(cv, x_range, y_top, **y_style, width_px=panel.box.width, **where)
     if not undated.empty:

@@ -86,6 +86,7 @@ def claims(
     compact: bool = False,
     event_lines: Sequence[Box] = (),
     others: Sequence[Label] = (),
+    crowded: bool = False,
 ) -> None:
     """Label every claim (claims of the same figure close in time share one label).
 
@@ -96,23 +97,25 @@ def claims(
     ``compact``. The hover keeps every detail. Event lines are kept clear of
     where possible; a label that must cross one is drawn on the background colour.
     ``others``: labels of other marks (measurements) placed with the essential claims' labels and
-    drawn by the caller.
+    drawn by the caller. ``crowded`` (a phone): labels of three lines at most, marks of one day
+    closer together before they share one, and a label stands by its mark or is left out (an
+    essential one by its mark's corners too), so that none reads as a neighbour's.
     """
     drawn = dodge(rows, panel, x_col)
     labels, anchors = [], []
-    clusters = _stacked(groups(rows, x_col), panel, x_col, COMPACT_STACK_PX if compact else STACK_PX)
-    essential = _essential(clusters, x_col)
+    clusters = _stacked(groups(rows, x_col), panel, x_col, CROWDED_STACK_PX if crowded else STACK_PX)
+    essential = _essential(clusters, x_col, fewer=crowded)
     for k, cluster in enumerate(clusters):
         first = cluster[0].iloc[0]
         if len(cluster) == 1:
             texts = wordings(cluster[0], x_col, cv.t, dates=not compact)
         else:
             texts = stacked_wordings(cluster, x_col, cv.t, dates=not compact)
-        if compact:  # three lines at most
+        if crowded:  # three lines at most
             texts = [text for text in texts if text.count("<br>") < 3] or texts[-1:]
         x, y = drawn[cluster[0].index[0]], value(first)
         spots: tuple[Spot, ...] = BESIDE_BAR if first["bound"] == "range" or len(cluster) > 1 else AROUND
-        if compact:  # a crowded chart's labels stand by their marks: its extra labels right by them
+        if crowded:  # labels stand by their marks: the extra ones right by them
             spots = tuple(s for s in spots if s in _BY_THE_MARK) + (
                 tuple(s for s in spots if s in _NEAR) if k in essential else ()
             )
@@ -181,23 +184,28 @@ def _stacked(base: list[pd.DataFrame], panel: Panel, x_col: str, apart_px: float
     return out
 
 
-def _essential(clusters: list[list[pd.DataFrame]], x_col: str) -> set[int]:
+def _essential(clusters: list[list[pd.DataFrame]], x_col: str, fewer: bool = False) -> set[int]:
     """Return the labels a chart must show: the first and last claims in time, the largest and smallest numbers.
 
-    The others are shown where they find room of their own.
+    The others are shown where they find room of their own. ``fewer``: where several share the
+    largest or smallest number, one already shown for its date is enough.
     """
     dates = [c[0][x_col].iloc[0] for c in clusters]
     values = [value(c[0].iloc[0]) for c in clusters]
     if not clusters:
         return set()
     last = len(dates) - 1 - dates[::-1].index(max(dates))
-    return {dates.index(min(dates)), last, values.index(max(values)), values.index(min(values))}
+    chosen = {dates.index(min(dates)), last}
+    for extreme in (max(values), min(values)):
+        tied = [k for k, v in enumerate(values) if v == extreme]
+        chosen.add(next((k for k in tied if k in chosen and fewer), tied[0]))
+    return chosen
 
 
 #: Marks of one day closer than this (pixels) share one label.
 STACK_PX = 60
-#: The same for compact labels (who only, two lines at most), which crowd each other less.
-COMPACT_STACK_PX = 40
+#: The same on a crowded chart, whose labels are short (who only, three lines at most).
+CROWDED_STACK_PX = 40
 
 
 def stacked_wordings(cluster: list[pd.DataFrame], x_col: str, t: Words, dates: bool = True) -> list[str]:
@@ -211,12 +219,17 @@ def stacked_wordings(cluster: list[pd.DataFrame], x_col: str, t: Words, dates: b
         said = dict.fromkeys(t.date(d, "day") for d in group["claim_date"] if d != first[x_col] and dates)
         full.append(f"{number} {meta.escape(names)}" + (f", {t('said {date}', date=', '.join(said))}" if said else ""))
         short.append(f"{number} {meta.escape(names)}")
-        narrow += [number, *map(meta.escape, textwrap.wrap(names, 22, break_long_words=False))]
+        narrow += [number, *map(meta.escape, _wrap(names, 22))]
     return list(dict.fromkeys(["<br>".join(full), "<br>".join(short), "<br>".join(narrow), ", ".join(short)]))
 
 
 #: What a label adds after the number when the number is not the strength present at the date.
 QUALIFIERS = {"cumulative": "moved in", "expected": "expected", "ru_nk_troops_kursk": "incl. North Koreans"}
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Break ``text`` into lines of ``width`` characters, never inside a word (``Kim Yong-hyun`` stays whole)."""
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
 
 
 def wordings(group: pd.DataFrame, x_col: str, t: Words, dates: bool = True) -> list[str]:
@@ -235,11 +248,11 @@ def wordings(group: pd.DataFrame, x_col: str, t: Words, dates: bool = True) -> l
     if len(group) > 1 and dates:
         full = [n.replace(" ", "\u00a0") for n in names]
     else:
-        full = textwrap.wrap(", ".join(dict.fromkeys(names)), 30, break_long_words=False)
+        full = _wrap(", ".join(dict.fromkeys(names)), 30)
     who_only = ", ".join(dict.fromkeys(t(short_who(c)) for c in group["claimant"]))
     options = [[number, *map(meta.escape, full)]]
     for width in (22, 14):
-        options.append([number, *map(meta.escape, textwrap.wrap(who_only, width, break_long_words=False))])
+        options.append([number, *map(meta.escape, _wrap(who_only, width))])
     claimants = list(dict.fromkeys(t(short_who(c)) for c in group["claimant"]))
     if len(claimants) > 2:  # "Pentagon and 2 more": the hover names them all
         options.append([number, meta.escape(t("{who} and {n} more", who=claimants[0], n=len(claimants) - 1))])

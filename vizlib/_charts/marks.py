@@ -258,7 +258,7 @@ def legend_below(cv: Canvas, entry_px: float) -> dict[str, Any]:
         orientation="h",
         x=0,
         xanchor="left",
-        y=-34 / cv.plot.height,
+        y=-(34 if cv.axis_labels else 6) / cv.plot.height,  # under the tick labels, as the footer
         yanchor="top",
         entrywidth=entry_px,
         entrywidthmode="pixels",
