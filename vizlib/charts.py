@@ -580,7 +580,10 @@ def occupied_area(
         lang=lang,
         sides=axes.sides(_theme.size(size).width, y_labels, x_labels),
     )
-    panel = measured.area_panel(cv, rows, x_range)
+    top = measured.area_top(cv, rows, marked, x_range)
+    if axes.sides(cv.preset.width, measured.area_ticks(rows, cv.t, top)[3], x_labels) != cv.sides:
+        cv.set_sides(*axes.sides(cv.preset.width, measured.area_ticks(rows, cv.t, top)[3], x_labels))
+    panel = measured.area_panel(cv, rows, x_range, top)
     measured.draw_area(cv, rows, marked, panel)
     table = rows.assign(source="DeepStateMap", region=region)[["date", "region", "status", "km2", "source"]]
     return cv.finish(alt=alt.occupied_area(rows, name, cv.t), data=table.assign(km2=table["km2"].round(1)))

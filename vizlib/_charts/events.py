@@ -32,7 +32,7 @@ def lines(panel: Panel, marks: pd.DataFrame) -> list[Box]:
 def _labels(t: Words, marks: pd.DataFrame, panel: Panel, titled: bool = True) -> list[tuple[list[str], Label]]:
     """Return the events' labels, each with the ids of the events it names.
 
-    Titled: an event's date and title on one line, or over two where one has no room. Else its
+    Titled: an event's date and title on one line, or over two or three where one has no room. Else its
     date only, and events whose lines stand closer than a date's width share one label
     (``5 Nov, 10 Nov, 11 Nov``, at the first line).
     """
@@ -49,8 +49,8 @@ def _labels(t: Words, marks: pd.DataFrame, panel: Panel, titled: bool = True) ->
         row = group[0]
         date, title = t.date(row.date, "day"), t.field(row, "title")
         if titled:
-            wrapped = "<br>".join(meta.escape(line) for line in textwrap.wrap(f"{date}: {title}", 24))
-            texts: tuple[str, ...] = (f"{date}: {meta.escape(title)}", wrapped)
+            wrapped = ("<br>".join(map(meta.escape, textwrap.wrap(f"{date}: {title}", n))) for n in (30, 24))
+            texts: tuple[str, ...] = tuple(dict.fromkeys((f"{date}: {meta.escape(title)}", *wrapped)))
         else:
             texts = (", ".join(t.date(r.date, "day") for r in group),)
         x, y = panel.x(row.date), panel.box.y0
@@ -134,6 +134,7 @@ def draw(cv: Canvas, marks: pd.DataFrame, panel: Panel, obstacles: list[Box], ti
             yanchor="top",
             xshift=spot.dx,
             yshift=-spot.dy,
+            align=spot.xanchor,
             showarrow=False,
             font=dict(size=11, color=c["muted"]),
             bgcolor=c["background"],

@@ -14,6 +14,7 @@ from vizlib._canvas import Canvas, Panel
 from vizlib._charts import axes, labels, marks
 from vizlib._charts import events as event_marks
 from vizlib._labels import Box, Label, place
+from vizlib._text import annotation_size
 
 DEEPSTATEMAP = meta.Source("DeepStateMap", "https://deepstatemap.live/", "GPL-3.0 (archive by cyterat)")
 
@@ -147,22 +148,40 @@ def occupied(layers: Any, region: str, day: dt.date) -> pd.DataFrame:
     return rows.drop_duplicates("date").sort_values("date").reset_index(drop=True)
 
 
-def area_ticks(rows: pd.DataFrame, t: Any) -> tuple[float, float, list[float], list[str]]:
+def area_ticks(rows: pd.DataFrame, t: Any, top: float | None = None) -> tuple[float, float, list[float], list[str]]:
     """Return the y range of the measured areas, its tick values and their labels.
 
-    The range runs from a round number under the first area to 30% above the last.
+    The range runs from a round number under the first area to 30% above the last (or to ``top``).
     """
     first, last = rows["km2"].iloc[0], rows["km2"].iloc[-1]
     step = axes.nice_step(last - first, 4)
     low = step * ((first * 0.97) // step)
-    top = last + (last - low) * 0.3
+    top = max(top or 0, last + (last - low) * 0.3)
     values = _range_ticks(low, top)
     return low, top, values, [t.number(v) for v in values]
 
 
-def area_panel(cv: Canvas, rows: pd.DataFrame, x_range: Any) -> Panel:
-    """Frame the measured areas: a y axis from a round number under the first to 30% above the last."""
-    low, top, values, labels = area_ticks(rows, cv.t)
+def area_top(cv: Canvas, rows: pd.DataFrame, marked: pd.DataFrame, x_range: Any) -> float:
+    """Return a y top that keeps the last area's label, over the line's end, under the events' labels."""
+    low, top, _, _ = area_ticks(rows, cv.t)
+    panel = cv.panel(x_range, (low, top))
+    last = rows.iloc[-1]
+    width, height = annotation_size(_end_text(cv, last), 11)
+    x = panel.x(last["date"])
+    over = [box for box in event_marks.label_boxes(cv.t, marked, panel) if box.x1 > x - width - 12]
+    if not over:
+        return top
+    taken = max(box.y1 for box in over) - panel.box.y0 + height + 12  # lanes, the label and its gaps
+    return max(top, low + (last["km2"] - low) / (1 - taken / panel.box.height))
+
+
+def _end_text(cv: Canvas, r: Any) -> str:
+    return f"<b>{cv.t.number(r['km2'])} {cv.t('km²')}</b><br>{cv.t.date(r['date'])}"
+
+
+def area_panel(cv: Canvas, rows: pd.DataFrame, x_range: Any, top: float | None = None) -> Panel:
+    """Frame the measured areas: a y axis from a round number under the first to 30% above the last (or ``top``)."""
+    low, top, values, labels = area_ticks(rows, cv.t, top)
     ticks, tick_text = axes.month_ticks(x_range, cv.t, cv.plot.width)
     cv.fig.update_xaxes(range=list(x_range), tickvals=ticks, ticktext=tick_text, showline=True)
     cv.fig.update_yaxes(range=[low, top], tickvals=values, ticktext=labels)
@@ -193,7 +212,7 @@ def draw_area(cv: Canvas, rows: pd.DataFrame, marked: pd.DataFrame, panel: Panel
         Label(
             panel.x(r["date"]),
             panel.y(r["km2"]),
-            (f"<b>{cv.t.number(r['km2'])} {cv.t('km²')}</b><br>{cv.t.date(r['date'])}",),
+            (_end_text(cv, r),),
             labels.AROUND,
             size=11,
             required=True,
@@ -203,7 +222,9 @@ def draw_area(cv: Canvas, rows: pd.DataFrame, marked: pd.DataFrame, panel: Panel
         for r in (first, last)
     ]
     for r, label in zip(
-        (first, last), place(ends, panel.box, event_boxes, lines=event_marks.lines(panel, marked)), strict=True
+        (first, last),
+        place(ends, panel.box, [*event_boxes, *along], lines=event_marks.lines(panel, marked)),
+        strict=True,
     ):
         text, spot, _ = label.chosen
         cv.fig.add_annotation(
