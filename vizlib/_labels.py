@@ -239,7 +239,6 @@ def place(
         for label in group:
             chosen = best[id(label)]
             label.text, label.spot, label.box = chosen if chosen else (None, None, None)
-        _untangle([lb for lb in group if lb.required], group, bounds, taken)
         _make_room([lb for lb in group if lb.may_displace], group, bounds, taken)
         taken += [label.box for label in group if label.box is not None]
     for label in labels:
@@ -286,53 +285,6 @@ def _greedy(order, bounds, taken, thin) -> tuple[dict[int, tuple[str, Spot, Box]
         total += best_cost
         taken.append(best[2])
     return chosen, total
-
-
-def _free(label: Label, box: Box, bounds: Box, against: list[Box]) -> bool:
-    """Tell whether ``box`` lies inside ``bounds`` and off everything in ``against`` (edges may touch)."""
-    return not box.area_outside(bounds) and not any(box.pad(min(label.clearance, 0)).overlap(o) for o in against)
-
-
-def _untangle(required: list[Label], group: list[Label], bounds: Box, obstacles: list[Box]) -> None:
-    """Move a required label off a label of its level it was placed over.
-
-    It takes a free spot of its own if it has one; else a spot where it overlaps one label only,
-    which then moves to a free spot of its own (greedy placement can leave two labels on one
-    spot when each had another that fitted).
-    """
-
-    def boxes(*skip: Label) -> list[Box]:
-        return [o.box for o in group if o.box is not None and all(o is not s for s in skip)]
-
-    for label in required:
-        if label.box is None or _free(label, label.box, bounds, [*obstacles, *boxes(label)]):
-            continue
-        options = [(text, spot, label.box_at(spot, text)) for text in label.texts for spot in label.spots]
-        mine = next((o for o in options if _free(label, o[2], bounds, [*obstacles, *boxes(label)])), None)
-        if mine is not None:
-            label.text, label.spot, label.box = mine
-            continue
-        for text, spot, box in options:
-            if not _free(label, box, bounds, obstacles):
-                continue
-            hit = [o for o in group if o is not label and o.box and box.pad(label.clearance).overlaps(o.box)]
-            if len(hit) != 1:
-                continue
-            other = hit[0]
-            against = [*obstacles, box, *boxes(label, other)]
-            moved = next(
-                (
-                    (t, s, other.box_at(s, t))
-                    for t in other.texts
-                    for s in other.spots
-                    if _free(other, other.box_at(s, t), bounds, against)
-                ),
-                None,
-            )
-            if moved is not None:
-                other.text, other.spot, other.box = moved
-                label.text, label.spot, label.box = text, spot, box
-                break
 
 
 def _make_room(candidates, group, bounds, obstacles) -> None:
