@@ -125,3 +125,75 @@ def test_type_never_shrinks_below_its_design_size(build, name, size):
     if fig.layout.legend.font.size is not None:
         assert fig.layout.legend.font.size >= MIN_KEY_PX
     assert fig.layout.width == theme.SIZES[size].width and fig.layout.height == theme.SIZES[size].height
+
+
+# ---------------------------------------------------------------- what a phone gets
+
+
+def test_a_phone_troop_chart_dates_its_event_lines_and_lists_the_events_under_the_key(build):
+    from vizlib import data, i18n, meta
+
+    day = i18n.words("en").date
+    fig = build("troops_kursk", "phone")
+    events = data.events(as_of=data.DEFAULT_AS_OF).set_index("id").loc[list(charts.TROOP_EVENTS)]
+    tags = {a.name: a.text for a in fig.layout.annotations if (a.name or "").startswith("event-label:")}
+    named = [i for name in tags for i in name.removeprefix("event-label:").split("+")]
+    assert sorted(named) == sorted(events.index)  # every event's line is dated; close ones share a label
+    for name, text in tags.items():  # "6 Aug"; events of one month share its name: "5, 10, 11 Nov"
+        dates = events.loc[name.removeprefix("event-label:").split("+"), "date"]
+        assert [int(part.split()[0]) for part in text.split(", ")] == [d.day for d in dates], text
+        assert text.endswith(day(dates.iloc[-1], "day").split(" ", 1)[1]), text
+    listing = next(a.text for a in fig.layout.annotations if a.name == "event-list")
+    flat = listing.replace("<br>", " ").replace("\u00a0", " ")
+    for row in events.itertuples():
+        assert f"<b>{day(row.date, 'day')}</b> {meta.escape(row.title)}" in flat
+    wide = build("troops_kursk", "wide")
+    assert not any(a.name == "event-list" for a in wide.layout.annotations)
+
+
+def test_a_phone_timeline_wraps_a_long_label_into_a_taller_row(build):
+    fig = build("timeline", "phone")
+    ys = {a.name: a.y for a in fig.layout.annotations if (a.name or "").startswith("event-label:")}
+    texts = {a.name: a.text for a in fig.layout.annotations if (a.name or "").startswith("event-label:")}
+    order = sorted(ys, key=ys.get, reverse=True)  # top to bottom
+    steps = {name: ys[a] - ys[name] for a, name in zip(order, order[1:], strict=False)}
+    wrapped = [name for name in order[1:] if "<br>" in texts[name]]
+    single = [
+        name for name in order[1:] if "<br>" not in texts[name] and "<br>" not in texts[order[order.index(name) - 1]]
+    ]
+    assert wrapped and single
+    assert min(steps[name] for name in wrapped) > max(steps[name] for name in single)
+
+
+def test_the_key_under_a_phone_chart_wraps_its_entries_into_columns():
+    from vizlib._charts import marks
+
+    names = ["Ukrainian sources", "US and Ukrainian officials (joint)", "Up to", "Bar: a range"]
+    one_column = marks.key_below(names, 300)
+    assert one_column[0] == names and one_column[2] == 4 * 19 + 10
+    drawn, entry, height = marks.key_below(names, 300, wrap=True)
+    assert drawn[1] == "US and Ukrainian<br>officials (joint)" and height == 15.6 * 2 + 3 + 19 + 10
+    assert 2 * (entry + 45) <= 300  # two columns fit the width as plotly lays them out
+    wide_name = ["Measured on DeepStateMap (to the top of the dotted line: with the grey zone)"]
+    assert "<br>" in marks.key_below(wide_name, 300)[0][0]  # wider than the chart: wrapped even unasked
+
+
+def test_month_ticks_thin_out_where_their_labels_would_crowd():
+    import pandas as pd
+
+    from vizlib._charts import axes
+
+    x_range = (pd.Timestamp("2024-07-28"), pd.Timestamp("2024-12-05"))
+    assert axes.month_ticks(x_range, width_px=600)[1] == ["Aug 2024", "Sep", "Oct", "Nov", "Dec"]
+    assert axes.month_ticks(x_range, width_px=150)[1] == ["Aug 2024", "Oct", "Dec"]
+
+
+def test_a_phone_chart_s_margins_hold_its_tick_labels_and_no_more():
+    from vizlib._charts import axes
+    from vizlib._text import text_size
+
+    left, right = axes.sides(360, ["0", "500", "1,500 km²"], ["Aug 2024", "Dec"])
+    assert left == round(AUTOMARGIN_PAD + text_size("1,500 km²", 12)[0] + 1)
+    assert right == round(AUTOMARGIN_PAD + text_size("Dec", 12)[0] / 2 + 1)
+    assert axes.sides(360, ["0", "10k"], ["Oct 2024", "Dec"])[0] < 56  # a phone keeps no more room than it needs
+    assert axes.sides(960, ["0", "10k"], ["Oct 2024", "Dec"]) == (56, 32)  # wider figures keep the house margins

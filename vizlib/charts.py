@@ -691,7 +691,7 @@ def _event_rows(cv: Canvas, rows: pd.DataFrame, placed: list, key_names: dict[st
             xshift=row.dx,
             align=row.xanchor,
             showarrow=False,
-            font=dict(size=timeline_rows.FONT_PX, color=cv.c["text"]),
+            font=dict(size=row.font, color=cv.c["text"]),
         )
 
 

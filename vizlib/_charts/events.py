@@ -52,11 +52,21 @@ def _labels(t: Words, marks: pd.DataFrame, panel: Panel, titled: bool = True) ->
             wrapped = ("<br>".join(map(meta.escape, textwrap.wrap(f"{date}: {title}", n))) for n in (30, 24))
             texts: tuple[str, ...] = tuple(dict.fromkeys((f"{date}: {meta.escape(title)}", *wrapped)))
         else:
-            texts = (", ".join(t.date(r.date, "day") for r in group),)
+            texts = (_dates(t, [r.date for r in group]),)
         x, y = panel.x(row.date), panel.box.y0
         label = Label(x, y, texts, _LANES, size=LIST_FONT_PX, required=True, annotation=True, clearance=-1)
         out.append(([r.id for r in group], label))
     return out
+
+
+def _dates(t: Words, dates: list) -> str:
+    """Return ``5 Nov`` or ``5, 10, 11 Nov`` (``5, 10, 11 листопада``): days of one month share its name."""
+    days = [t.date(d, "day") for d in dates]
+    last = pd.Timestamp(dates[-1])
+    same_month = all(pd.Timestamp(d).to_period("M") == last.to_period("M") for d in dates)
+    if len(dates) > 1 and same_month and all(day.startswith(f"{pd.Timestamp(d).day} ") for d, day in zip(dates, days)):
+        return ", ".join(str(pd.Timestamp(d).day) for d in dates) + days[-1][len(str(last.day)) :]
+    return ", ".join(days)
 
 
 def label_boxes(t: Words, marks: pd.DataFrame, panel: Panel, titled: bool = True) -> list[Box]:
