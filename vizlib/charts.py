@@ -437,7 +437,7 @@ def kursk_area(
         cv.fig = make_subplots(cols=2, column_widths=shares, shared_yaxes=True, horizontal_spacing=gap)
     main = cv.fig.get_subplot(1, 1) if not undated.empty else None
     panel = cv.panel(x_range, (0, y_top), *((main.xaxis.domain, main.yaxis.domain) if main else ()))
-    where = {"row": 1, "col": 1} if main else {}
+    where: dict[str, Any] = {"row": 1, "col": 1} if main else {}
     obstacles = marks.claims(cv, dated, panel, "refers_to", **where)
     squares, measure_labels = measured.draw(cv, measures, panel, where)
     obstacles += squares

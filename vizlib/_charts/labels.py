@@ -53,8 +53,6 @@ _BY_THE_MARK = (*BESIDE_BAR[:4], AROUND[0], AROUND[1], AROUND[6], AROUND[7])
 _NEAR = (*AROUND[2:6], *AROUND[12:])
 #: Pixels kept between a chart label and anything else.
 CLEARANCE = 2
-#: Height of one line of a claim label (11 px type, lines 1.3 em apart).
-LINE_PX = 14.3
 
 
 def groups(rows: pd.DataFrame, x_col: str, days: int = 10) -> list[pd.DataFrame]:
