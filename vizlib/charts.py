@@ -159,10 +159,9 @@ def troops_kursk(
         sides=sides,
     )
     y_top = _under_events(cv, dated, marked, x_range, y_top, titled=not phone)
-    if _sides(width, lang, x_range, y_top, y_ticks_n=8) != sides:
-        sides = _sides(width, lang, x_range, y_top, y_ticks_n=8)
-        cv.set_sides(*sides)
-        key_px, listed = under_plot(sides)
+    if (fit := _sides(width, lang, x_range, y_top, y_ticks_n=8)) != sides:  # taller ticks, wider labels
+        cv.set_sides(*fit)
+        key_px, listed = under_plot(fit)
         cv.set_key_px(key_px + event_marks.listing_px(listed))
     entries = _key(rows, size, theme, lang)[0]
     panel = cv.panel(x_range, (0, y_top))
@@ -581,8 +580,8 @@ def occupied_area(
         sides=axes.sides(_theme.size(size).width, y_labels, x_labels),
     )
     top = measured.area_top(cv, rows, marked, x_range)
-    if axes.sides(cv.preset.width, measured.area_ticks(rows, cv.t, top)[3], x_labels) != cv.sides:
-        cv.set_sides(*axes.sides(cv.preset.width, measured.area_ticks(rows, cv.t, top)[3], x_labels))
+    if (fit := axes.sides(cv.preset.width, measured.area_ticks(rows, cv.t, top)[3], x_labels)) != cv.sides:
+        cv.set_sides(*fit)
     panel = measured.area_panel(cv, rows, x_range, top)
     measured.draw_area(cv, rows, marked, panel)
     table = rows.assign(source="DeepStateMap", region=region)[["date", "region", "status", "km2", "source"]]
