@@ -50,6 +50,9 @@ class Canvas:
         the footer just under the plot.
     key_px : float
         Room kept under the plot (and its tick labels) for a key, in pixels.
+    sides : (int, int), optional
+        Left and right margins in pixels (default: :func:`vizlib.meta.margins`'s); see
+        :meth:`set_sides`.
 
     Raises
     ------
@@ -71,13 +74,14 @@ class Canvas:
         lang: str = "en",
         axis_labels: bool = True,
         key_px: float = 0,
+        sides: tuple[int, int] | None = None,
     ) -> None:
         self.t = i18n.words(lang)
         self.slug, self.size, self.theme, self.lang = slug, size, theme, lang
         self.preset = _theme.size(size)
         self.c = _theme.colors(theme)
         self.title, self.subtitle = self.t(title), self.t(subtitle)
-        self.axis_labels = axis_labels
+        self.axis_labels, self.sides = axis_labels, sides
         self.fig = go.Figure()
         self.obstacles: list[Box] = []
         self.labels: list[Label] = []
@@ -97,10 +101,19 @@ class Canvas:
         draft = FigureMeta(
             self.slug, self.title, self.subtitle, self.sources, as_of, "", pd.DataFrame(), self.notes, self.lang
         )
-        self.margin = meta.margins(draft, self.size, axis_labels=self.axis_labels, key_px=key_px)
+        self.margin = meta.margins(draft, self.size, axis_labels=self.axis_labels, key_px=key_px, sides=self.sides)
         w, h = self.preset.width, self.preset.height
         self.plot = Box(self.margin["l"], self.margin["t"], w - self.margin["r"], h - self.margin["b"])
         return self.plot
+
+    def set_sides(self, left: int, right: int) -> Box:
+        """Set the left and right margins (room for tick labels) before the first mark; return the plot area."""
+        self.sides = (left, right)
+        return self.set_facts(sources=self.sources, as_of=self.as_of, notes=self.notes, key_px=self.key_px)
+
+    def set_key_px(self, key_px: float) -> Box:
+        """Keep ``key_px`` pixels under the plot for a key, before the first mark; return the plot area."""
+        return self.set_facts(sources=self.sources, as_of=self.as_of, notes=self.notes, key_px=key_px)
 
     def retitle(self, *, title: str | None = None, subtitle: str | None = None) -> Box:
         """Change the title or subtitle before the first mark; return the plot area they leave."""
@@ -154,7 +167,13 @@ class Canvas:
             self.lang,
         )
         return meta.apply(
-            self.fig, fm, size=self.size, theme_name=self.theme, axis_labels=self.axis_labels, key_px=self.key_px
+            self.fig,
+            fm,
+            size=self.size,
+            theme_name=self.theme,
+            axis_labels=self.axis_labels,
+            key_px=self.key_px,
+            sides=self.sides,
         )
 
 

@@ -38,14 +38,14 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from vizlib import _doc, data, i18n, meta
+from vizlib import _doc, _text, data, i18n, meta
 from vizlib import theme as _theme
-from vizlib._canvas import Canvas, Panel
+from vizlib._canvas import Canvas
 from vizlib._charts import alt, axes, composition, labels, marks, measured
 from vizlib._charts import events as event_marks
+from vizlib._charts import timeline as timeline_rows
 from vizlib._charts.words import figure, short_name, side_color, value
 from vizlib._doc import Lang, Size, Theme
-from vizlib._labels import Label, Spot, place
 from vizlib.errors import DataError, NothingToDraw, Problem
 from vizlib.i18n import N_
 
@@ -72,6 +72,11 @@ COMPOSITION_TOTAL = "ru_kursk_nyt_1110"
 _NARROW_PX = 800
 #: Space between the subtitle and the headings of the top panels.
 _HEADING_GAP_PX = 18
+#: Heights, in pixels, of a panel heading (13 px bold), of the tick labels under a panel, and of the
+#: bar of the whole under a narrow north-korea chart.
+_PANEL_HEADING_PX, _TICK_LABELS_PX, _BAR_PX = 21, 24, 20
+#: Room over a claim's mark for a label of two lines (11 px type) and its gap.
+_TWO_LINES_OVER_PX = 46
 
 _CATEGORY_COLORS = {
     "military": ("ukraine", "circle"),
@@ -131,7 +136,23 @@ def troops_kursk(
     rows = _subject(claims, data.claims(claims, as_of=day), "ru_troops_kursk", "ru_nk_troops_kursk")
     marked = _events(events, TROOP_EVENTS, day)
     both = (rows["subject"] == "ru_nk_troops_kursk").any()
-    entries, key_px = _key(rows, size, theme, lang)
+    width = _theme.size(size).width
+    # A phone marks the events' lines with their dates and lists the events under the key.
+    phone = width < axes.PHONE_PX
+    # At narrow sizes, a little more room right of the last event line for the latest claims' labels.
+    right_pad = 24 if phone else 12 if width < _NARROW_PX else 8
+    dated = rows[rows["refers_to"].notna()]
+    x_range = axes.date_range(list(dated["refers_to"]) + list(marked["date"]), pad_days=(6, right_pad))
+    y_top = axes.nice_top(marks.extent(rows)["y1"].max() * 1.3)
+
+    def under_plot(sides: tuple[int, int]) -> tuple[float, list[str]]:
+        """Return the key's height, and the lines of the list of events under it (a phone's)."""
+        key_px = _key(rows, size, theme, lang, plot_width=width - sum(sides))[1]
+        listed = event_marks.listing(i18n.words(lang), marked, width - sides[0] - 4) if phone else []
+        return key_px, listed
+
+    sides = _sides(width, lang, x_range, y_top, y_ticks_n=8)
+    key_px, listed = under_plot(sides)
     cv = Canvas(
         "troops-kursk",
         title=N_("Russian (and North Korean) troops in Kursk oblast, as claimed")
@@ -142,22 +163,27 @@ def troops_kursk(
         size=size,
         theme=theme,
         lang=lang,
-        key_px=key_px,
+        key_px=key_px + event_marks.listing_px(listed),
+        sides=sides,
     )
-    # At narrow sizes, a little more room right of the last event line for the latest claims' labels.
-    right_pad = 12 if cv.preset.width < _NARROW_PX else 8
-    dated = rows[rows["refers_to"].notna()]
-    x_range = axes.date_range(list(dated["refers_to"]) + list(marked["date"]), pad_days=(6, right_pad))
-    y_top = axes.nice_top(marks.extent(rows)["y1"].max() * 1.3)
+    y_top = _under_events(cv, dated, marked, x_range, y_top, titled=not phone)
+    if (fit := _sides(width, lang, x_range, y_top, y_ticks_n=8)) != sides:  # taller ticks, wider labels
+        cv.set_sides(*fit)
+        key_px, listed = under_plot(fit)
+        cv.set_key_px(key_px + event_marks.listing_px(listed))
+    entries = _key(rows, size, theme, lang)[0]
     panel = cv.panel(x_range, (0, y_top))
     event_xs = [panel.x(d) for d in marked["date"]]
     obstacles = marks.claims(cv, dated, panel, "refers_to")
     legend_box, legend = marks.key(cv, entries, panel, obstacles, event_xs)
     keep_off = [*obstacles, *([legend_box] if legend_box else [])]
-    event_boxes = event_marks.draw(cv, marked, panel, keep_off)
+    event_boxes = event_marks.draw(cv, marked, panel, keep_off, titled=not phone)
+    if listed:
+        event_marks.draw_listing(cv, listed, 34 + key_px)
     blocked = [*keep_off, *event_boxes]
-    labels.claims(cv, dated, panel, blocked, "refers_to", event_lines=event_marks.lines(panel, marked))
-    axes.style(cv, x_range, y_top, y_ticks_n=8)
+    lines = event_marks.lines(panel, marked)
+    labels.claims(cv, dated, panel, blocked, "refers_to", compact=phone, event_lines=lines, crowded=phone)
+    axes.style(cv, x_range, y_top, y_ticks_n=8, width_px=panel.box.width)
     cv.fig.update_layout(bargap=0, barmode="overlay", showlegend=True, legend=legend)
     return cv.finish(alt=alt.troops_kursk(rows, cv.t), data=rows)
 
@@ -199,7 +225,13 @@ def north_korea(
     total, parts, nested = composition.select(everything, COMPOSITION_TOTAL)
     with_total = total is not None
     drawn = pd.concat([rows, total, parts]).drop_duplicates("id") if with_total else rows
-    entries, key_px = _key(rows, size, theme, lang)
+    width = _theme.size(size).width
+    # a phone's bar of the whole, under the dated panels, has no axis: its labels give its numbers
+    bar_ticks = not (with_total and width < axes.PHONE_PX)
+    x_range = axes.date_range(list(rows["claim_date"]), pad_days=(8, 8))
+    y_top = axes.nice_top(marks.extent(rows)["y1"].max() * 1.4)
+    sides = _sides(width, lang, x_range, y_top, y_limit=y_top * 0.9, y_ticks_n=3)
+    entries, key_px = _key(rows, size, theme, lang, plot_width=width - sum(sides))
     cv = Canvas(
         "north-korea",
         title=N_("North Korean troops in Russia, as claimed"),
@@ -209,13 +241,20 @@ def north_korea(
         theme=theme,
         lang=lang,
         key_px=key_px,
+        sides=sides,
+        axis_labels=bar_ticks,
     )
     narrow = cv.preset.width < _NARROW_PX
     bar_below = with_total and narrow  # a narrow chart gives the dated panels the width; the whole goes under them
-    heading_gap = _nk_subplots(cv, with_total, bar_below)
-    x_range = axes.date_range(list(rows["claim_date"]), pad_days=(8, 8))
-    y_top = axes.nice_top(marks.extent(rows)["y1"].max() * 1.4)
-    panels = _dated_panels(cv, rows, x_range, y_top)
+    # a phone's top panel shares the dates of the one under it, and leaves them to it
+    top_ticks = cv.preset.width >= axes.PHONE_PX
+    whole = composition.whole_label(total, cv.t, cv.plot.width) if bar_below else ""
+    heading_gap = _nk_subplots(cv, with_total, bar_below, top_ticks, whole, nested)
+    if not top_ticks:  # a phone's short panels keep room over the highest claim for a label of two lines
+        domain = cv.fig.get_subplot(1, 1).yaxis.domain
+        panel_px = (domain[1] - domain[0]) * cv.plot.height
+        y_top = max(y_top, marks.extent(rows)["y1"].max() / (1 - _TWO_LINES_OVER_PX / panel_px))
+    panels = _dated_panels(cv, rows, x_range, y_top, inside=not top_ticks)
     bottom = panels[1][1]
     key_box, legend = marks.key(cv, entries, bottom, [] if with_total else panels[1][2], prefer_right=True)
     key_share = 0.0
@@ -229,60 +268,97 @@ def north_korea(
     # At narrow sizes the dated panels are crowded: labels name the claimant only (dates stay in the hover).
     for part, panel, obstacles, (xref, yref) in panels:
         if not part.empty:
-            labels.claims(cv, part, panel, obstacles, "claim_date", xref=xref, yref=yref, compact=narrow)
+            labels.claims(
+                cv, part, panel, obstacles, "claim_date", xref=xref, yref=yref, compact=narrow, crowded=not top_ticks
+            )
     if bar_below:
-        composition.draw_bar(cv, total, parts, nested, cv.fig.get_subplot(3, 1))
+        composition.draw_bar(cv, total, parts, nested, cv.fig.get_subplot(3, 1), whole, ticks=bar_ticks)
     elif with_total:
         panel_px = (1 - heading_gap - key_share) * cv.plot.height
         composition.draw(cv, total, parts, nested, cv.fig.get_subplot(1, 2), panel_px)
     cv.fig.update_layout(barmode="overlay", showlegend=True, legend=legend)
-    cv.fig.update_xaxes(showticklabels=True, row=1, col=1)
+    cv.fig.update_xaxes(showticklabels=top_ticks, row=1, col=1)
     return cv.finish(alt=alt.north_korea(rows, total, parts, nested, cv.t), data=drawn)
 
 
-def _nk_subplots(cv: Canvas, with_total: bool, bar_below: bool) -> float:
+def _under_events(
+    cv: Canvas, rows: pd.DataFrame, events: pd.DataFrame, x_range: Any, y_top: float, titled: bool = True
+) -> float:
+    """Return a y top high enough that every claim's mark stays under the events' labels above it.
+
+    On a narrow chart the labels of events days apart stack in lanes at the top of the plot.
+    """
+    panel = cv.panel(x_range, (0, y_top))
+    needed = y_top
+    room = marks.MARKER
+    for box in event_marks.label_boxes(cv.t, events, panel, titled):
+        taken = box.y1 + labels.CLEARANCE + room - panel.box.y0  # pixels at the plot's top
+        for r in marks.extent(rows).itertuples():
+            if box.x0 - 2 * marks.MARKER <= panel.x(r.refers_to) <= box.x1 + 2 * marks.MARKER:
+                needed = max(needed, r.y1 / (1 - taken / panel.box.height))
+    return needed
+
+
+def _nk_subplots(
+    cv: Canvas, with_total: bool, bar_below: bool, top_ticks: bool = True, whole: str = "", nested: bool = True
+) -> float:
     """Lay out the north-korea chart's panels; return the gap kept above the top ones (share of the plot).
 
     Two dated panels, with the whole and its part in a column at the right, or (``bar_below``) in a
-    bar under them.
+    bar under them, with room between the panels for their headings, the tick labels of the
+    panel above (``top_ticks``: the top one's too) and the label ``whole`` over the bar.
     """
     from plotly.subplots import make_subplots
 
-    if bar_below:
-        cv.fig = make_subplots(rows=3, cols=1, row_heights=[0.4, 0.4, 0.2], vertical_spacing=0.13)
-        cv.fig.update_xaxes(matches="x", row=2, col=1)
-    else:
-        cv.fig = make_subplots(
-            rows=2,
-            cols=2 if with_total else 1,
-            specs=[[{}, {"rowspan": 2}], [{}, None]] if with_total else [[{}], [{}]],
-            column_widths=[0.7, 0.3] if with_total else None,
-            shared_xaxes=True,
-            horizontal_spacing=0.1,
-            vertical_spacing=0.14,
-        )
-    # Keep the top panel headings clear of the subtitle.
     heading_gap = _HEADING_GAP_PX / cv.plot.height
-    for col in (1, 2) if with_total and not bar_below else (1,):
+    if bar_below:
+        cv.fig = make_subplots(rows=3, cols=1)
+        cv.fig.update_xaxes(matches="x", row=2, col=1)
+        height = cv.plot.height
+        bar = _BAR_PX if nested else 2 * _BAR_PX
+        # a phone's dated panels carry their headings inside, and share the tick labels of the lower one
+        above = _HEADING_GAP_PX if top_ticks else 0
+        gap12 = _PANEL_HEADING_PX + _TICK_LABELS_PX if top_ticks else 8
+        gap23 = _TICK_LABELS_PX + _PANEL_HEADING_PX + composition.whole_label_px(whole)
+        panel = (height - above - gap12 - gap23 - bar) / 2
+        tops = [height - above, bar + gap23 + panel, bar]
+        for row, top in enumerate(tops, start=1):
+            bottom = top - (bar if row == 3 else panel)
+            cv.fig.update_yaxes(domain=[max(bottom, 0) / height, top / height], row=row, col=1)
+        return heading_gap
+    cv.fig = make_subplots(
+        rows=2,
+        cols=2 if with_total else 1,
+        specs=[[{}, {"rowspan": 2}], [{}, None]] if with_total else [[{}], [{}]],
+        column_widths=[0.7, 0.3] if with_total else None,
+        shared_xaxes=True,
+        horizontal_spacing=0.1,
+        vertical_spacing=0.14,
+    )
+    # Keep the top panel headings clear of the subtitle.
+    for col in (1, 2) if with_total else (1,):
         top_axis = cv.fig.get_subplot(1, col).yaxis
         top_axis.domain = (top_axis.domain[0], 1 - heading_gap)
     return heading_gap
 
 
-def _dated_panels(cv: Canvas, rows: pd.DataFrame, x_range: Any, y_top: float) -> list:
-    """Draw the two dated panels of the north-korea chart; return (rows, panel, obstacles, refs) of each."""
+def _dated_panels(cv: Canvas, rows: pd.DataFrame, x_range: Any, y_top: float, inside: bool = False) -> list:
+    """Draw the two dated panels of the north-korea chart; return (rows, panel, obstacles, refs) of each.
+
+    ``inside``: each panel's heading in its top-left corner rather than above it.
+    """
     out = []
     headings = ((1, "nk_troops_russia", N_("In Russia")), (2, "nk_troops_kursk", N_("In Kursk oblast")))
     for number, subject, heading in headings:
         subplot = cv.fig.get_subplot(number, 1)
         panel = cv.panel(x_range, (0, y_top), subplot.xaxis.domain, subplot.yaxis.domain)
         refs = subplot.xaxis.plotly_name.replace("axis", ""), subplot.yaxis.plotly_name.replace("axis", "")
-        composition.heading(cv, cv.t(heading), *refs)
+        composition.heading(cv, cv.t(heading), *refs, inside=inside)
         part = rows[rows["subject"] == subject].reset_index(drop=True)
-        obstacles = [composition.heading_box(panel, cv.t(heading))]
+        obstacles = [composition.heading_box(panel, cv.t(heading), inside)]
         if not part.empty:
             obstacles += marks.claims(cv, part, panel, "claim_date", row=number, col=1)
-        axes.style(cv, x_range, y_top, y_limit=y_top * 0.9, y_ticks_n=3, row=number, col=1)
+        axes.style(cv, x_range, y_top, y_limit=y_top * 0.9, y_ticks_n=3, width_px=panel.box.width, row=number, col=1)
         out.append((part, panel, obstacles, refs))
     return out
 
@@ -334,7 +410,23 @@ def kursk_area(
     dated = rows[rows["refers_to"].notna()].reset_index(drop=True)
     undated = rows[rows["refers_to"].isna()].reset_index(drop=True)
     measures = measured.rows(layer, day)
-    entries, key_px = _key(rows, size, theme, lang, measured=not measures.empty)
+    width = _theme.size(size).width
+    # A phone gives the claim with no date a wider panel, for its heading and its label.
+    shares, gap = ([0.72, 0.28] if width < axes.PHONE_PX else [0.8, 0.2]) if not undated.empty else [1.0], 0.02
+    x_range = axes.date_range([*dated["refers_to"], *dated["claim_date"], *measures["refers_to"]], pad_days=(8, 10))
+    y_top = max(marks.extent(rows)["y1"].max(), measures["high"].max() if not measures.empty else 0) * 1.2
+    # the unit on the top tick, but on a phone, where the subtitle says it and the plot needs the width
+    unit = i18n.words(lang)("km²") if width >= axes.PHONE_PX else ""
+    y_style = dict(y_limit=y_top * 0.95, unit=unit, short=False)
+    # the time axis ends at the figure's right edge unless the panel of claims with no date is there
+    ends = undated.empty
+    sides = _sides(width, lang, x_range, y_top, right_ticks=ends, **y_style)
+    # room right of the latest mark for a label centred over it
+    main_px = (width - sum(sides)) * (1 - gap * (len(shares) - 1)) * shares[0]
+    x_range = _room_right(x_range, max([*dated["refers_to"], *measures["refers_to"]]), main_px)
+    sides = _sides(width, lang, x_range, y_top, right_ticks=ends, **y_style)
+    entries, key_px = _key(rows, size, theme, lang, measured=not measures.empty, plot_width=width - sum(sides))
+    drawn = pd.concat([rows, measures], ignore_index=True) if not measures.empty else rows
     cv = Canvas(
         "kursk-area",
         title=N_("Ukrainian-held area in Kursk oblast, as claimed")
@@ -343,45 +435,47 @@ def kursk_area(
         subtitle=N_("Square kilometres, as claimed by each side; every mark is one published claim")
         if measures.empty
         else N_("Square kilometres: each dot one published claim, each square DeepStateMap's map measured"),
-        **_facts(
-            pd.concat([rows, measures]) if not measures.empty else rows,
-            as_of=day,
-            notes=_derived_note(rows, i18n.words(lang)),
-        ),
+        **_facts(drawn, as_of=day, notes=_derived_note(rows, i18n.words(lang))),
         size=size,
         theme=theme,
         lang=lang,
         key_px=key_px,
+        sides=sides,
     )
     if not undated.empty:
-        cv.fig = make_subplots(cols=2, column_widths=[0.8, 0.2], shared_yaxes=True, horizontal_spacing=0.02)
-    x_range = axes.date_range([*dated["refers_to"], *dated["claim_date"], *measures["refers_to"]], pad_days=(8, 10))
-    y_top = max(marks.extent(rows)["y1"].max(), measures["high"].max() if not measures.empty else 0) * 1.2
+        cv.fig = make_subplots(cols=2, column_widths=shares, shared_yaxes=True, horizontal_spacing=gap)
     main = cv.fig.get_subplot(1, 1) if not undated.empty else None
     panel = cv.panel(x_range, (0, y_top), *((main.xaxis.domain, main.yaxis.domain) if main else ()))
-    where = {"row": 1, "col": 1} if main else {}
-    obstacles = marks.claims(cv, dated, panel, "refers_to", **where) + measured.draw(cv, measures, panel, where)
+    where: dict[str, Any] = {"row": 1, "col": 1} if main else {}
+    obstacles = marks.claims(cv, dated, panel, "refers_to", **where)
+    squares, measure_labels = measured.draw(cv, measures, panel, where)
+    obstacles += squares
     legend_box, legend = marks.key(cv, entries, panel, obstacles)
-    labels.claims(cv, dated, panel, [*obstacles, *([legend_box] if legend_box else [])], "refers_to")
-    axes.style(
-        cv,
-        x_range,
-        y_top,
-        y_limit=y_top * 0.95,
-        unit=cv.t("km²"),
-        short=False,
-        **({"row": 1, "col": 1} if main else {}),
-    )
+    keep_off = [*obstacles, *([legend_box] if legend_box else [])]
+    phone = cv.preset.width < axes.PHONE_PX  # a phone labels claims by who only (the hover has the dates)
+    labels.claims(cv, dated, panel, keep_off, "refers_to", compact=phone, others=measure_labels, crowded=phone)
+    measured.draw_labels(cv, measure_labels)
+    axes.style(cv, x_range, y_top, **y_style, width_px=panel.box.width, **where)
     if not undated.empty:
         _undated_panel(cv, undated, y_top)
     cv.fig.update_layout(barmode="overlay", showlegend=True, legend=legend)
-    drawn = pd.concat([rows, measures], ignore_index=True) if not measures.empty else rows
     return cv.finish(alt=alt.kursk_area(dated, undated, cv.t, measures), data=drawn)
+
+
+def _room_right(x_range: tuple[pd.Timestamp, pd.Timestamp], last: Any, panel_px: float, px: float = 46) -> tuple:
+    """Return ``x_range`` extended, if need be, so that ``last`` stands ``px`` pixels from its right end."""
+    start, end = x_range
+    share = px / panel_px
+    if (end - last) / (end - start) >= share or share >= 1:
+        return x_range
+    return start, (start + (pd.Timestamp(last) - start) / (1 - share)).ceil("D")
 
 
 def _undated_panel(cv: Canvas, undated: pd.DataFrame, y_top: float) -> None:
     """Draw claims with no date in a narrow panel of their own, off the time axis, each labelled below its mark."""
     t = cv.t
+    domain = cv.fig.get_subplot(1, 2).xaxis.domain
+    panel_px = (domain[1] - domain[0]) * cv.plot.width
     for k, row in enumerate(undated.itertuples()):
         x = k - (len(undated) - 1) / 2
         cv.fig.add_trace(
@@ -423,7 +517,9 @@ def _undated_panel(cv: Canvas, undated: pd.DataFrame, y_top: float) -> None:
             showarrow=False,
             font=dict(size=11, color=cv.c["text"]),
         )
-    composition.heading(cv, t("Date not given"), "x2", "y2")
+    # a heading wider than the panel ends at its right edge, over the empty top of the panel beside it
+    wide = _text.text_size(f"<b>{meta.escape(t('Date not given'))}</b>", 13)[0] > panel_px
+    composition.heading(cv, t("Date not given"), "x2", "y2", right=wide)
     cv.fig.update_xaxes(
         range=[-1, 1], showticklabels=False, showline=True, showgrid=False, zeroline=False, ticks="", row=1, col=2
     )
@@ -478,6 +574,9 @@ def occupied_area(
     marked = _events(events, AREA_EVENTS, day)
     name = data.regions().set_index("iso_3166_2").loc[region, "name_uk" if lang == "uk" else "name"]
     t = i18n.words(lang)
+    x_range = axes.date_range(list(rows["date"]) + list(marked["date"]), pad_days=(3, 6))
+    y_labels = measured.area_ticks(rows, t)[3]
+    x_labels = axes.month_ticks(x_range, t)[1]
     cv = Canvas(
         "occupied-area",
         title=t("Occupied area of {region} oblast, measured", region=name),
@@ -488,9 +587,12 @@ def occupied_area(
         size=size,
         theme=theme,
         lang=lang,
+        sides=axes.sides(_theme.size(size).width, y_labels, x_labels),
     )
-    x_range = axes.date_range(list(rows["date"]) + list(marked["date"]), pad_days=(3, 6))
-    panel = measured.area_panel(cv, rows, x_range)
+    top = measured.area_top(cv, rows, marked, x_range)
+    if (fit := axes.sides(cv.preset.width, measured.area_ticks(rows, cv.t, top)[3], x_labels)) != cv.sides:
+        cv.set_sides(*fit)
+    panel = measured.area_panel(cv, rows, x_range, top)
     measured.draw_area(cv, rows, marked, panel)
     table = rows.assign(source="DeepStateMap", region=region)[["date", "region", "status", "km2", "source"]]
     return cv.finish(alt=alt.occupied_area(rows, name, cv.t), data=table.assign(km2=table["km2"].round(1)))
@@ -526,37 +628,50 @@ def timeline(
     rows = data.events(events, as_of=day).sort_values(["date", "id"], kind="stable").reset_index(drop=True)
     if rows.empty:
         raise DataError([Problem(_source_name(events, "events"), None, "date", f"no events on or before {day}")])
-    rows["row"] = len(rows) - 1 - rows.index
     start = rows["date"].min().to_period("M").to_timestamp()
     end = (rows["date"].max().to_period("M") + 1).to_timestamp()
     x_range = (start - pd.Timedelta(days=3), end)
+    width = _theme.size(size).width
+    phone = width < axes.PHONE_PX  # the key goes under the chart, the labels wrap where they must
+    sides = _sides(width, lang, x_range)
+    names = [i18n.words(lang)(_CATEGORY_NAMES[category]) for category in dict.fromkeys(rows["category"])]
+    key_names, key_entry, key_px = marks.key_below(names, width - sum(sides), wrap=True) if phone else (names, 0, 0)
     cv = Canvas(
         "timeline",
         title=N_("Treaty, incursion, build-up: the dates"),
         subtitle="",
-        **_facts(rows.drop(columns="row"), as_of=day, notes=""),
+        **_facts(rows, as_of=day, notes=""),
         size=size,
         theme=theme,
         lang=lang,
+        sides=sides,
+        key_px=key_px,
     )
     first, last = cv.t.date(rows["date"].min(), "month_year"), cv.t.date(rows["date"].max(), "month_year")
     cv.retitle(subtitle=cv.t("Events of {first} to {last}, in date order from the top", first=first, last=last))
-    panel = cv.panel(x_range, (-0.7, len(rows) - 0.3))
-    _event_rows(cv, rows, panel)
-    ticks, tick_text = axes.month_ticks(x_range, cv.t)
+    n, plot = len(rows), cv.plot
+    span = (x_range[1] - x_range[0]) / pd.Timedelta(days=1)
+    xs = [plot.x0 + (d - x_range[0]) / pd.Timedelta(days=1) / span * plot.width for d in rows["date"]]
+    placed = timeline_rows.layout(rows, cv.t, xs, plot)
+    # rows in the units of a category axis (the top row n - 1, the bottom one 0), whatever their heights
+    rows["row"] = [round(n - 0.3 - (p.centre - plot.y0) / plot.height * n, 9) for p in placed]
+    _event_rows(cv, rows, placed, dict(zip(names, key_names, strict=True)))
+    ticks, tick_text = axes.month_ticks(x_range, cv.t, plot.width)
     cv.fig.update_xaxes(
         range=list(x_range), tickvals=ticks, ticktext=tick_text, showgrid=True, gridcolor=cv.c["grid"], showline=True
     )
-    cv.fig.update_yaxes(range=list(panel.y_range), visible=False)
-    cv.fig.update_layout(
-        showlegend=True,
-        legend=dict(orientation="v", x=0.01, y=0.02, xanchor="left", yanchor="bottom", bgcolor=cv.c["background"]),
+    cv.fig.update_yaxes(range=[-0.7, n - 0.3], visible=False)
+    legend = (
+        marks.legend_below(cv, key_entry)
+        if phone
+        else dict(orientation="v", x=0.01, y=0.02, xanchor="left", yanchor="bottom", bgcolor=cv.c["background"])
     )
+    cv.fig.update_layout(showlegend=True, legend=legend)
     return cv.finish(alt=alt.timeline(rows, cv.t), data=rows.drop(columns="row"))
 
 
-def _event_rows(cv: Canvas, rows: pd.DataFrame, panel: Panel) -> None:
-    """Draw one marker per event (colour and shape by category) and its label beside it."""
+def _event_rows(cv: Canvas, rows: pd.DataFrame, placed: list, key_names: dict[str, str]) -> None:
+    """Draw one marker per event (colour and shape by category) and its label beside it, in its row."""
     t = cv.t
     for category, group in rows.groupby("category", sort=False):
         color_key, symbol = _CATEGORY_COLORS[category]
@@ -565,7 +680,7 @@ def _event_rows(cv: Canvas, rows: pd.DataFrame, panel: Panel) -> None:
                 x=group["date"],
                 y=group["row"],
                 mode="markers",
-                name=t(_CATEGORY_NAMES[category]),
+                name=key_names.get(t(_CATEGORY_NAMES[category]), t(_CATEGORY_NAMES[category])),
                 marker=dict(
                     size=marks.MARKER, symbol=symbol, color=cv.c[color_key], line=dict(width=1, color=cv.c[color_key])
                 ),
@@ -574,35 +689,18 @@ def _event_rows(cv: Canvas, rows: pd.DataFrame, panel: Panel) -> None:
                 "<i>%{customdata[5]}</i><br>%{customdata[4]}<extra></extra>",
             )
         )
-    sides = (Spot("left", "middle", 9, 0), Spot("right", "middle", -9, 0))
-    placed = place(
-        [
-            Label(
-                panel.x(r["date"]),
-                panel.y(r["row"]),
-                (f"<b>{t.date(r['date'], 'day')}</b>  {meta.escape(t.field(r, 'title'))}",),
-                sides,
-                required=True,
-                annotation=True,
-                clearance=labels.CLEARANCE,
-            )
-            for _, r in rows.iterrows()
-        ],
-        panel.box,
-        try_orders=True,
-    )
-    for r, label in zip(rows.itertuples(), placed, strict=True):
-        text, spot, _ = label.chosen
+    for r, row in zip(rows.itertuples(), placed, strict=True):
         cv.fig.add_annotation(
             name=f"event-label:{r.id}",
-            text=text,
+            text=row.text,
             x=r.date,
             y=r.row,
-            xanchor=spot.xanchor,
+            xanchor=row.xanchor,
             yanchor="middle",
-            xshift=spot.dx,
+            xshift=row.dx,
+            align=row.xanchor,
             showarrow=False,
-            font=dict(size=12, color=cv.c["text"]),
+            font=dict(size=row.font, color=cv.c["text"]),
         )
 
 
@@ -642,15 +740,43 @@ def _events(source: Any, ids: tuple[str, ...], as_of: dt.date) -> pd.DataFrame:
     return frame[frame["id"].isin(ids)].reset_index(drop=True)
 
 
-def _key(rows: pd.DataFrame, size: str, theme: str, lang: str, measured: bool = False) -> tuple[list, float]:
-    """Return a chart's key entries, and the room to keep for them under the chart (narrow sizes only)."""
+def _key(
+    rows: pd.DataFrame, size: str, theme: str, lang: str, measured: bool = False, plot_width: float | None = None
+) -> tuple[list, float]:
+    """Return a chart's key entries, and the room to keep for them under the chart (narrow sizes only).
+
+    A phone's key says the bounds in a word and wraps its entries into columns.
+    """
     preset = _theme.size(size)
+    phone = preset.width < axes.PHONE_PX
     c, t = _theme.colors(theme), i18n.words(lang)
-    entries = marks.key_entries(rows, c, t)
+    entries = marks.key_entries(rows, c, t, short=phone)
     if measured:
         square = dict(symbol="square", size=marks.MARKER, color=c["background"], line=dict(color=c["text"], width=2))
         entries.append((t("Measured on DeepStateMap (to the top of the dotted line: with the grey zone)"), square))
-    return entries, marks.key_below_px(entries, preset.width - 88) if preset.width < _NARROW_PX else 0
+    if preset.width >= _NARROW_PX:
+        return entries, 0
+    return entries, marks.key_below_px(entries, plot_width or preset.width - 88, wrap=phone)
+
+
+def _sides(
+    width: int,
+    lang: str,
+    x_range: Any = None,
+    y_top: float | None = None,
+    right_ticks: bool = True,
+    **y_style: Any,
+) -> tuple[int, int]:
+    """Return the side margins that hold a chart's tick labels (:func:`axes.sides`), from its ranges.
+
+    ``right_ticks``: the x axis runs to the plot's right edge (its last label may reach past it).
+    ``y_style``: the options :func:`axes.style` is given (``y_limit``, ``unit``, ``y_ticks_n``, ``short``).
+    """
+    t = i18n.words(lang)
+    x_labels = axes.month_ticks(x_range, t)[1] if x_range is not None else []
+    y_labels = axes.y_labels(y_top, t=t, **y_style)[1] if y_top is not None else []
+    left, right = axes.sides(width, y_labels, x_labels)
+    return left, right if right_ticks else axes.sides(width, y_labels, x_labels[:1])[1]
 
 
 def _derived_note(rows: pd.DataFrame, t: i18n.Words) -> str:

@@ -133,6 +133,7 @@ def apply(
     theme_name: str = "light",
     axis_labels: bool = True,
     key_px: float = 0,
+    sides: tuple[int, int] | None = None,
 ) -> go.Figure:
     """Lay out the title block and footer of ``fig`` from ``meta``.
 
@@ -152,6 +153,9 @@ def apply(
         puts the footer just under the plot.
     key_px : float
         Room kept between plot and footer for a key (a map's legend), in pixels.
+    sides : (int, int), optional
+        Left and right margins in pixels (default 56 and 32); the footer starts at the
+        left one and wraps before the figure's right edge.
 
     Returns
     -------
@@ -160,9 +164,9 @@ def apply(
     """
     preset = theme.size(size)
     colors = theme.colors(theme_name)
-    footer = _footer_lines(meta, preset.width)
+    margin = margins(meta, size, axis_labels=axis_labels, key_px=key_px, sides=sides)
+    footer = _footer_lines(meta, preset.width - margin["l"] - 4)
     title, subtitle = _heading_lines(meta, preset.width)
-    margin = margins(meta, size, axis_labels=axis_labels, key_px=key_px)
     fig.update_layout(
         template=theme.TEMPLATES[theme_name],
         width=preset.width,
@@ -197,35 +201,40 @@ def apply(
 
 
 def margins(
-    meta: FigureMeta, size: str = theme.DEFAULT_SIZE, *, axis_labels: bool = True, key_px: float = 0
+    meta: FigureMeta,
+    size: str = theme.DEFAULT_SIZE,
+    *,
+    axis_labels: bool = True,
+    key_px: float = 0,
+    sides: tuple[int, int] | None = None,
 ) -> dict[str, int]:
     """Return the plot margins (px) :func:`apply` sets: room for title block and footer.
 
     Builders that place labels in pixel space use this to know the plot area;
-    ``axis_labels`` as in :func:`apply`.
+    ``axis_labels``, ``key_px`` and ``sides`` as in :func:`apply`.
     """
     width = theme.size(size).width
-    lines = len(_footer_lines(meta, width))
+    if sides is None and not axis_labels:  # a map: its left edge lines up with the title's, no tick labels
+        sides = (round(_TITLE_X * width),) * 2
+    left, right = sides or (56, 32)
+    lines = len(_footer_lines(meta, width - left - 4))
     title, subtitle = _heading_lines(meta, width)
     top = 92 + _TITLE_LINE_PX * (len(title) - 1) + _SUBTITLE_LINE_PX * (max(len(subtitle), 1) - 1)
     bottom = _gap(axis_labels) + round(key_px) + _FOOTER_LINE_PX * lines + 10
-    if not axis_labels:  # a map: its left edge lines up with the title's, no tick labels beside it
-        side = round(_TITLE_X * width)
-        return {"t": top, "b": bottom, "l": side, "r": side}
-    return {"t": top, "b": bottom, "l": 56, "r": 32}
+    return {"t": top, "b": bottom, "l": left, "r": right}
 
 
 def _gap(axis_labels: bool) -> int:
     return _AXIS_LABELS_PX if axis_labels else _NO_AXIS_LABELS_PX
 
 
-def _footer_lines(meta: FigureMeta, width_px: int) -> list[str]:
+def _footer_lines(meta: FigureMeta, width_px: float) -> list[str]:
     t = i18n.words(meta.lang)
     as_of = t("As of {date}", date=t.date(meta.as_of).replace(" ", chr(0xA0)))
     text = f"{meta.source_line()}. {as_of}."
     if meta.notes:
         text += f" {meta.notes}"
-    return wrap(text, 11, width_px - 60)
+    return wrap(text, 11, width_px)
 
 
 def _heading_lines(meta: FigureMeta, width_px: int) -> tuple[list[str], list[str]]:

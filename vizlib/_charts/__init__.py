@@ -2,9 +2,10 @@
 
 * :mod:`.words`: how claims and claimants read (figures, names, kinds of number);
 * :mod:`.marks`: claims as marks (a dot for one number, a bar for a range) and the key;
-* :mod:`.events`: dated events as dotted lines with labels in lanes;
+* :mod:`.events`: dated events as dotted lines with labels in lanes (a phone's: dates, and a list);
 * :mod:`.labels`: direct labels of claims, placed by :mod:`vizlib._labels`;
-* :mod:`.axes`: date ranges, ticks, axis styles;
+* :mod:`.axes`: date ranges, ticks, axis styles, margins that hold the tick labels;
+* :mod:`.timeline`: the timeline's rows, each as tall as its label;
 * :mod:`.composition`: the part-to-whole panel of the north-korea chart;
 * :mod:`.alt`: alt text written from the data.
 """

@@ -41,25 +41,33 @@ def select(claims: pd.DataFrame, total_id: str) -> tuple[pd.DataFrame | None, pd
     return total, later.sort_values(["claim_date", "id"]).head(1).reset_index(drop=True), False
 
 
-def heading(cv: Canvas, text: str, xref: str, yref: str) -> None:
-    """Write a panel heading above the panel's top-left corner."""
+def heading(
+    cv: Canvas, text: str, xref: str, yref: str, right: bool = False, yshift: float = 0, inside: bool = False
+) -> None:
+    """Write a panel heading above the panel's top-left corner (top-right: ``right``, a narrow panel's).
+
+    ``inside``: in the panel's top-left corner (a phone's, short of height); ``yshift``: pixels higher.
+    """
     cv.fig.add_annotation(
         name="panel-heading",
         text=f"<b>{meta.escape(text)}</b>",
-        x=0,
+        x=1 if right else 0,
         y=1,
         xref=f"{xref} domain",
         yref=f"{yref} domain",
-        xanchor="left",
-        yanchor="bottom",
+        xanchor="right" if right else "left",
+        yanchor="top" if inside else "bottom",
+        yshift=yshift,
         showarrow=False,
         font=dict(size=13, color=cv.c["text"]),
     )
 
 
-def heading_box(panel: Panel, text: str) -> Box:
-    """Return the pixel box of a panel heading, just above the panel."""
-    width, _ = _text.text_size(f"<b>{text}</b>", 13)
+def heading_box(panel: Panel, text: str, inside: bool = False) -> Box:
+    """Return the pixel box of a panel heading, just above the panel (``inside``: in its top-left corner)."""
+    width, height = _text.annotation_size(f"<b>{meta.escape(text)}</b>", 13)
+    if inside:
+        return Box(panel.box.x0, panel.box.y0, panel.box.x0 + width, panel.box.y0 + height)
     return Box(panel.box.x0, panel.box.y0 - 18, panel.box.x0 + width, panel.box.y0 + 4)
 
 
@@ -172,11 +180,34 @@ def draw(cv: Canvas, total: pd.DataFrame, parts: pd.DataFrame, nested: bool, axe
     cv.fig.update_yaxes(range=[0, y_top], tickvals=values, ticktext=labels, zeroline=True, **where)
 
 
-def draw_bar(cv: Canvas, total: pd.DataFrame, parts: pd.DataFrame, nested: bool, axes: Any) -> None:
+def whole_label(total: pd.DataFrame | None, t: Any, width_px: float) -> str:
+    """Return the label over the bar of the whole: ``<b>50,000 in all</b> (who, publication, date)``.
+
+    On two lines (the figure, then who said it) when one is wider than ``width_px``; "" without a whole.
+    """
+    if total is None:
+        return ""
+    whole = total.iloc[0]
+    said = t.date(whole["claim_date"], "day")
+    who = f"{meta.escape(short_name(whole, t))}, {meta.escape(whole['publication'])}, {said}"
+    text = "<b>" + t("{figure} in all", figure=meta.escape(figure(whole, t))) + f"</b> ({who})"
+    return text if _text.annotation_size(text, 11)[0] <= width_px else text.replace("</b> (", "</b><br>(")
+
+
+def whole_label_px(text: str) -> float:
+    """Return the height the label over the bar of the whole takes, with a gap under it (0 for none)."""
+    return _text.annotation_size(text, 11)[1] + 2 if text else 0
+
+
+def draw_bar(
+    cv: Canvas, total: pd.DataFrame, parts: pd.DataFrame, nested: bool, axes: Any, label: str, ticks: bool = True
+) -> None:
     """Draw the whole and the North Korean claim as horizontal bars under the dated panels (narrow charts).
 
     One outline bar for the whole; the part inside it when one report gave both, else under it as a
-    separate claim.
+    separate claim. The whole's ``label`` (:func:`whole_label`) goes over its bar, ending at the bar's
+    end, under the panel heading. Without ``ticks`` the bar's axis has no tick labels (the labels give
+    its numbers).
     """
     t, c = cv.t, cv.c
     xref, yref = axes.xaxis.plotly_name.replace("axis", ""), axes.yaxis.plotly_name.replace("axis", "")
@@ -224,16 +255,9 @@ def draw_bar(cv: Canvas, total: pd.DataFrame, parts: pd.DataFrame, nested: bool,
             ),
             **where,
         )
-    said = t.date(whole["claim_date"], "day")
-    who = f"{meta.escape(short_name(whole, t))}, {meta.escape(whole['publication'])}, {said}"
+    bar_top = y_whole + (0.4 if nested else 0.3)
     notes = [
-        (
-            value(whole),
-            y_whole,
-            "right",
-            "<b>" + t("{figure} in all", figure=meta.escape(figure(whole, t))) + f"</b> ({who})",
-            c["text"],
-        ),
+        (value(whole), bar_top, "right", label, c["text"]),
         (
             value(part) * 1.03,
             y_part,
@@ -256,12 +280,21 @@ def draw_bar(cv: Canvas, total: pd.DataFrame, parts: pd.DataFrame, nested: bool,
             yref=yref,
             xanchor=anchor,
             yanchor="bottom" if anchor == "right" else "middle",
-            yshift=14 if anchor == "right" else 0,
+            yshift=2 if anchor == "right" else 0,
+            align=anchor,
             showarrow=False,
             font=dict(size=11, color=color),
             bgcolor=c["background"] if anchor == "left" else None,
         )
-    heading(cv, t("All troops in Kursk oblast"), xref, yref)
+    heading(cv, t("All troops in Kursk oblast"), xref, yref, yshift=whole_label_px(label))
     values, labels = y_ticks(value(whole), value(whole), 2, t=t)
-    cv.fig.update_xaxes(range=[0, value(whole) * 1.02], tickvals=values, ticktext=labels, showline=True, **where)
-    cv.fig.update_yaxes(range=[-1, 1] if not nested else [-0.6, 1.1], visible=False, **where)
+    cv.fig.update_xaxes(
+        range=[0, value(whole) * 1.02],
+        tickvals=values,
+        ticktext=labels,
+        showline=True,
+        showticklabels=ticks,
+        ticks="outside" if ticks else "",
+        **where,
+    )
+    cv.fig.update_yaxes(range=[-1, 1] if not nested else [-0.5, 0.5], visible=False, **where)

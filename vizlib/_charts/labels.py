@@ -14,14 +14,15 @@ from vizlib._charts.words import figure, short_name, value
 from vizlib._labels import Box, Label, Spot, place
 from vizlib.i18n import N_, Words
 
-#: Candidates around a point marker, best first; the diagonal shifts keep the text's corner off the marker.
+#: Candidates around a point marker, best first; the diagonal shifts keep the text's corner (and the
+#: label's clearance) off the marker.
 AROUND = (
     Spot("left", "middle", 9, 0),
     Spot("right", "middle", -9, 0),
-    Spot("left", "bottom", 8, -8),
-    Spot("left", "top", 8, 8),
-    Spot("right", "bottom", -8, -8),
-    Spot("right", "top", -8, 8),
+    Spot("left", "bottom", 9, -9),
+    Spot("left", "top", 9, 9),
+    Spot("right", "bottom", -9, -9),
+    Spot("right", "top", -9, 9),
     Spot("center", "bottom", 0, -9),
     Spot("center", "top", 0, 9),
     # a second ring, further off, for crowded days
@@ -29,6 +30,14 @@ AROUND = (
     Spot("left", "top", 8, 24),
     Spot("right", "bottom", -8, -24),
     Spot("right", "top", -8, 24),
+    # beside, with the label's last or first line level with the marker (a two-line label on a crowded day)
+    Spot("left", "bottom", 9, 7),
+    Spot("right", "bottom", -9, 7),
+    Spot("left", "top", 9, -7),
+    Spot("right", "top", -9, -7),
+    # right over or under the marker, clear of a neighbour's
+    Spot("center", "bottom", 0, -24),
+    Spot("center", "top", 0, 24),
 )
 #: Candidates for a range bar's label, anchored at the top of the bar.
 BESIDE_BAR = (
@@ -38,6 +47,10 @@ BESIDE_BAR = (
     Spot("right", "bottom", -8, 0),
     *AROUND,
 )
+#: The spots where a label cannot be taken for a neighbour's: level with its mark, or centred over or under it.
+_BY_THE_MARK = (*BESIDE_BAR[:4], AROUND[0], AROUND[1], AROUND[6], AROUND[7])
+#: Where a crowded chart's essential label may go besides: by the corners of its mark, or further over or under it.
+_NEAR = (*AROUND[2:6], *AROUND[12:])
 #: Pixels kept between a chart label and anything else.
 CLEARANCE = 2
 
@@ -70,6 +83,8 @@ def claims(
     yref: str = "y",
     compact: bool = False,
     event_lines: Sequence[Box] = (),
+    others: Sequence[Label] = (),
+    crowded: bool = False,
 ) -> None:
     """Label every claim (claims of the same figure close in time share one label).
 
@@ -79,18 +94,29 @@ def claims(
     narrower lines) are used where the full one has no room, and always when
     ``compact``. The hover keeps every detail. Event lines are kept clear of
     where possible; a label that must cross one is drawn on the background colour.
+    ``others``: labels of other marks (measurements) placed with the essential claims' labels and
+    drawn by the caller. ``crowded`` (a phone): labels of three lines at most, marks of one day
+    closer together before they share one, and a label stands by its mark or is left out (an
+    essential one by its mark's corners too), so that none reads as a neighbour's.
     """
     drawn = dodge(rows, panel, x_col)
     labels, anchors = [], []
-    clusters = _stacked(groups(rows, x_col), panel, x_col)
-    essential = _essential(clusters, x_col)
+    clusters = _stacked(groups(rows, x_col), panel, x_col, CROWDED_STACK_PX if crowded else STACK_PX)
+    essential = _essential(clusters, x_col, fewer=crowded)
     for k, cluster in enumerate(clusters):
         first = cluster[0].iloc[0]
-        texts = wordings(cluster[0], x_col, cv.t) if len(cluster) == 1 else stacked_wordings(cluster, x_col, cv.t)
-        if compact and len(texts) > 1:
-            texts = texts[1:]
+        if len(cluster) == 1:
+            texts = wordings(cluster[0], x_col, cv.t, dates=not compact)
+        else:
+            texts = stacked_wordings(cluster, x_col, cv.t, dates=not compact)
+        if crowded:  # three lines at most
+            texts = [text for text in texts if text.count("<br>") < 3] or texts[-1:]
         x, y = drawn[cluster[0].index[0]], value(first)
         spots: tuple[Spot, ...] = BESIDE_BAR if first["bound"] == "range" or len(cluster) > 1 else AROUND
+        if crowded:  # labels stand by their marks: the extra ones right by them
+            spots = tuple(s for s in spots if s in _BY_THE_MARK) + (
+                tuple(s for s in spots if s in _NEAR) if k in essential else ()
+            )
         xs = [panel.x(drawn[i]) for group in cluster for i in group.index]
         spots = _beside(spots, panel.x(x) - min(xs), max(xs) - panel.x(x))
         labels.append(
@@ -107,7 +133,7 @@ def claims(
             )
         )
         anchors.append((x, y))
-    place(labels, panel.box, obstacles, lines=event_lines, try_orders=True)
+    place([*labels, *others], panel.box, obstacles, lines=event_lines, try_orders=True)
     for label, (x, y) in zip(labels, anchors, strict=True):
         if not label.placed:
             continue  # a crowded chart labels what matters most; the mark keeps its hover and its row of data
@@ -136,10 +162,10 @@ def _beside(spots: tuple[Spot, ...], left: float, right: float) -> tuple[Spot, .
     return tuple(Spot(s.xanchor, s.yanchor, s.dx + shift[s.xanchor], s.dy) for s in spots)
 
 
-def _stacked(base: list[pd.DataFrame], panel: Panel, x_col: str) -> list[list[pd.DataFrame]]:
+def _stacked(base: list[pd.DataFrame], panel: Panel, x_col: str, apart_px: float) -> list[list[pd.DataFrame]]:
     """Merge label groups whose marks stand one above the other at the same date (one label lists them all).
 
-    Two claims about the same day less than :data:`STACK_PX` apart would get labels that crowd each
+    Two claims about the same day less than ``apart_px`` (:data:`STACK_PX`) apart would get labels that crowd each
     other or read as the other mark's; one label listing both, top to bottom, shows they disagree.
     """
     out: list[list[pd.DataFrame]] = []
@@ -148,7 +174,7 @@ def _stacked(base: list[pd.DataFrame], panel: Panel, x_col: str) -> list[list[pd
         for cluster in out:
             other = cluster[-1].iloc[0]
             same_day = row[x_col] == other[x_col]
-            if same_day and abs(panel.y(value(row)) - panel.y(value(other))) < STACK_PX:
+            if same_day and abs(panel.y(value(row)) - panel.y(value(other))) < apart_px:
                 cluster.append(group)
                 break
         else:
@@ -156,35 +182,43 @@ def _stacked(base: list[pd.DataFrame], panel: Panel, x_col: str) -> list[list[pd
     return out
 
 
-def _essential(clusters: list[list[pd.DataFrame]], x_col: str) -> set[int]:
+def _essential(clusters: list[list[pd.DataFrame]], x_col: str, fewer: bool = False) -> set[int]:
     """Return the labels a chart must show: the first and last claims in time, the largest and smallest numbers.
 
-    The others are shown where they find room of their own.
+    The others are shown where they find room of their own. ``fewer``: where several share the
+    largest or smallest number, one already shown for its date is enough.
     """
     dates = [c[0][x_col].iloc[0] for c in clusters]
     values = [value(c[0].iloc[0]) for c in clusters]
     if not clusters:
         return set()
     last = len(dates) - 1 - dates[::-1].index(max(dates))
-    return {dates.index(min(dates)), last, values.index(max(values)), values.index(min(values))}
+    chosen = {dates.index(min(dates)), last}
+    for extreme in (max(values), min(values)):
+        tied = [k for k, v in enumerate(values) if v == extreme]
+        chosen.add(next((k for k in tied if k in chosen and fewer), tied[0]))
+    return chosen
 
 
 #: Marks of one day closer than this (pixels) share one label.
 STACK_PX = 60
+#: The same on a crowded chart, whose labels are short (who only, three lines at most).
+CROWDED_STACK_PX = 40
 
 
-def stacked_wordings(cluster: list[pd.DataFrame], x_col: str, t: Words) -> list[str]:
-    """Return the wordings of a label listing several claims of one day, top mark first."""
-    full, short = [], []
+def stacked_wordings(cluster: list[pd.DataFrame], x_col: str, t: Words, dates: bool = True) -> list[str]:
+    """Return the wordings of a label listing several claims of one day, top mark first (``dates``: when said)."""
+    full, short, narrow = [], [], []
     for group in cluster:
         first = group.iloc[0]
         qualifier = QUALIFIERS.get(first["subject"]) or QUALIFIERS.get(first["basis"])
         number = f"<b>{meta.escape(figure(first, t))}</b>" + (f" {t(qualifier)}" if qualifier else "")
         names = ", ".join(dict.fromkeys(short_name(r, t) for _, r in group.iterrows()))
-        said = dict.fromkeys(t.date(d, "day") for d in group["claim_date"] if d != first[x_col])
-        full.append(f"{number} {meta.escape(names)}" + (", " + t("said {date}", date=", ".join(said)) if said else ""))
+        said = dict.fromkeys(t.date(d, "day") for d in group["claim_date"] if d != first[x_col] and dates)
+        full.append(f"{number} {meta.escape(names)}" + (f", {t('said {date}', date=', '.join(said))}" if said else ""))
         short.append(f"{number} {meta.escape(names)}")
-    return list(dict.fromkeys(["<br>".join(full), "<br>".join(short), ", ".join(short)]))
+        narrow += [number, *map(meta.escape, _wrap(names, 22))]
+    return list(dict.fromkeys(["<br>".join(full), "<br>".join(short), "<br>".join(narrow), ", ".join(short)]))
 
 
 #: What a label adds after the number when the number is not the strength present at the date.
@@ -195,27 +229,32 @@ QUALIFIERS = {
 }
 
 
-def wordings(group: pd.DataFrame, x_col: str, t: Words) -> list[str]:
-    """Return a claim label's wordings, longest first: with dates, then who only, narrower and narrower."""
+def _wrap(text: str, width: int) -> list[str]:
+    """Break ``text`` into lines of ``width`` characters, never inside a word (``Kim Yong-hyun`` stays whole)."""
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+
+
+def wordings(group: pd.DataFrame, x_col: str, t: Words, dates: bool = True) -> list[str]:
+    """Return a claim label's wordings, longest first: with dates (unless not ``dates``), then who only, narrower."""
     first = group.iloc[0]
     qualifier = QUALIFIERS.get(first["subject"]) or QUALIFIERS.get(first["basis"])
     number = f"<b>{meta.escape(figure(first, t))}</b>" + (f" {t(qualifier)}" if qualifier else "")
     names = []
     for row in group.itertuples():
         who = short_name(row, t)
-        if len(group) > 1:
+        if dates and len(group) > 1:
             who += f" {t.date(row.claim_date, 'day')}"
-        elif pd.notna(getattr(row, x_col)) and row.claim_date != getattr(row, x_col):
+        elif dates and pd.notna(getattr(row, x_col)) and row.claim_date != getattr(row, x_col):
             who += ", " + t("said {date}", date=t.date(row.claim_date, "day"))
         names.append(who)
-    if len(group) > 1:
+    if len(group) > 1 and dates:
         full = [n.replace(" ", "\u00a0") for n in names]
     else:
-        full = textwrap.wrap(names[0], 30, break_long_words=False)
+        full = _wrap(", ".join(dict.fromkeys(names)), 30)
     who_only = ", ".join(dict.fromkeys(short_name(r, t) for _, r in group.iterrows()))
     options = [[number, *map(meta.escape, full)]]
     for width in (22, 14):
-        options.append([number, *map(meta.escape, textwrap.wrap(who_only, width, break_long_words=False))])
+        options.append([number, *map(meta.escape, _wrap(who_only, width))])
     claimants = list(dict.fromkeys(short_name(r, t) for _, r in group.iterrows()))
     if len(claimants) > 2:  # "Pentagon and 2 more": the hover names them all
         options.append([number, meta.escape(t("{who} and {n} more", who=claimants[0], n=len(claimants) - 1))])

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 
 from vizlib import _text, meta
 from vizlib._canvas import Canvas, Panel
+from vizlib._charts.axes import PHONE_PX
 from vizlib._charts.words import BASIS_KEYS, BOUND_KEYS, claimant, figure, side_color, side_name, value
 from vizlib._labels import Box
 from vizlib.i18n import N_
@@ -151,12 +152,24 @@ def claims(cv: Canvas, rows: pd.DataFrame, panel: Panel, x_col: str, **where: An
 
 
 Entry = tuple[str, dict[str, Any]]
-#: A key under the chart: rows 19 px apart, each entry its text plus 40 px of swatch and gap.
-_ROW_PX, _SWATCH_PX = 19, 40
+#: A key under the chart: rows 19 px apart; plotly gives each entry its text plus 40 px of swatch
+#: and a 5 px gap, and a line of key text 15.6 px (1.3 em of 12 px).
+_ROW_PX, _SWATCH_PX, _GAP_PX, _LINE_PX = 19, 40, 5, 15.6
+#: The bounds' entries in the key.
+_BOUNDS = {
+    "at_least": N_("At least (a lower bound)"),
+    "up_to": N_("Up to (an upper bound)"),
+    "range": N_("Bar: a range (low to high)"),
+}
+#: The bounds' entries in a phone's key, short: the claims' labels say the rest ("10,000+", "up to 4,000").
+_SHORT_BOUNDS = {"at_least": N_("At least"), "up_to": N_("Up to"), "range": N_("Bar: a range")}
 
 
-def key_entries(rows: pd.DataFrame, c: dict[str, str], t: Any) -> list[Entry]:
-    """Return the key's entries (name, marker) that explain colour (side), fill (kind) and shape (bound)."""
+def key_entries(rows: pd.DataFrame, c: dict[str, str], t: Any, short: bool = False) -> list[Entry]:
+    """Return the key's entries (name, marker) that explain colour (side), fill (kind) and shape (bound).
+
+    ``short``: the bounds' entries in a word or two (a phone's key).
+    """
     entries = []
     for side in dict.fromkeys(rows["claimant_side"]):
         marker = dict(symbol="circle", color=side_color(side, c), size=MARKER, line=dict(width=0))
@@ -169,23 +182,52 @@ def key_entries(rows: pd.DataFrame, c: dict[str, str], t: Any) -> list[Entry]:
             shape = "square" if ranged else _BASIS_SYMBOLS[basis]
             entries.append((t("Hollow: {kind}", kind=t(BASIS_KEYS[basis])), dict(outline, symbol=shape)))
     solid = dict(size=MARKER + 2, color=c["text"], line=dict(width=0))
+    words = {key: t(text) for key, text in (_SHORT_BOUNDS if short else _BOUNDS).items()}
     if (rows["bound"] == "at_least").any():
-        entries.append((t("At least (a lower bound)"), dict(solid, symbol="triangle-up")))
+        entries.append((words["at_least"], dict(solid, symbol="triangle-up")))
     if (rows["bound"] == "up_to").any():
-        entries.append((t("Up to (an upper bound)"), dict(solid, symbol="triangle-down")))
+        entries.append((words["up_to"], dict(solid, symbol="triangle-down")))
     if (rows["bound"] == "range").any():
         bar = dict(symbol="line-ns", size=14, line=dict(color=c["text"], width=5))
-        entries.append((t("Bar: a range (low to high)"), bar))
+        entries.append((words["range"], bar))
     return entries
 
 
-def key_below_px(entries: list[Entry], plot_width: float) -> float:
+def key_below(names: Sequence[str], plot_width: float, wrap: bool = False) -> tuple[list[str], float, float]:
+    """Lay a key out in columns under a chart ``plot_width`` pixels wide, as plotly.js lays out a legend.
+
+    Returns the names as drawn, the width of an entry's text (plotly's ``entrywidth``) and the key's
+    height, in pixels. ``wrap`` (a phone): names are broken into lines to fit more columns, in the
+    layout of least height; otherwise each name keeps one line.
+    """
+    if not names:
+        return [], 0, 0
+
+    def width(text: str) -> float:
+        return max(_text.text_size(line, 12)[0] for line in text.split("<br>"))
+
+    def height(drawn: list[str], columns: int) -> float:
+        rows = [drawn[i : i + columns] for i in range(0, len(drawn), columns)]
+        return sum(max(max(_LINE_PX * (n.count("<br>") + 1), 16) + 3 for n in row) for row in rows) + 10
+
+    entry = max(width(name) for name in names) + 8
+    columns = max(1, int(plot_width // (entry + _SWATCH_PX + _GAP_PX)))
+    best = (height(list(names), columns), list(names), entry)
+    if entry + _SWATCH_PX + _GAP_PX > plot_width:  # a name wider than the chart: wrapped in one column
+        room = plot_width - _SWATCH_PX - _GAP_PX - 1
+        drawn = ["<br>".join(meta.wrap(name, 12, room)) for name in names]
+        best = (height(drawn, 1), drawn, room)
+    for columns in (3, 2) if wrap else ():
+        room = plot_width / columns - _SWATCH_PX - _GAP_PX - 1
+        drawn = ["<br>".join(meta.wrap(name, 12, room)) for name in names]
+        if all(width(n) <= room and n.count("<br>") < 2 for n in drawn) and height(drawn, columns) < best[0]:
+            best = (height(drawn, columns), drawn, room)
+    return best[1], best[2], best[0]
+
+
+def key_below_px(entries: list[Entry], plot_width: float, wrap: bool = False) -> float:
     """Return the height of the key laid out in columns under a chart ``plot_width`` pixels wide."""
-    if not entries:
-        return 0
-    column = max(_text.text_size(name, 12)[0] for name, _ in entries) + 8 + _SWATCH_PX
-    per_row = max(1, int(plot_width // column))
-    return -(-len(entries) // per_row) * _ROW_PX + 10
+    return key_below([name for name, _ in entries], plot_width, wrap)[2]
 
 
 def key(
@@ -202,27 +244,35 @@ def key(
     between event lines and clear of the marks.
     """
     below = cv.key_px > 0
-    names = [name if below else "<br>".join(textwrap.wrap(name, _KEY_WRAP)) for name, _ in entries]
+    if below:
+        names, column, _ = key_below([name for name, _ in entries], cv.plot.width, cv.preset.width < PHONE_PX)
+    else:
+        names = ["<br>".join(textwrap.wrap(name, _KEY_WRAP)) for name, _ in entries]
     for name, (_, marker) in zip(names, entries, strict=True):
         cv.fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, marker=marker, hoverinfo="skip"))
     if below:
-        column = max(_text.text_size(name, 12)[0] for name in names) + 8
-        return None, dict(
-            orientation="h",
-            x=0,
-            xanchor="left",
-            y=-34 / cv.plot.height,
-            yanchor="top",
-            entrywidth=column,
-            entrywidthmode="pixels",
-            bgcolor=cv.c["background"],
-            itemsizing="constant",
-            traceorder="normal",
-        )
+        return None, legend_below(cv, column)
     width = max(_text.text_size(line, 12)[0] for name in names for line in name.split("<br>")) + 36
     height = sum(19 + 15 * name.count("<br>") for name in names) + 8
     box = _spot(panel, width, height, obstacles, event_xs, prefer_right)
     return box, legend_at(box, cv.plot, cv.c)
+
+
+def legend_below(cv: Canvas, entry_px: float) -> dict[str, Any]:
+    """Return the plotly legend layout of a key in rows under the chart's tick labels, entries ``entry_px`` wide."""
+    return dict(
+        orientation="h",
+        x=0,
+        xanchor="left",
+        y=-(34 if cv.axis_labels else 6) / cv.plot.height,  # under the tick labels, as the footer
+        yanchor="top",
+        entrywidth=entry_px,
+        entrywidthmode="pixels",
+        bgcolor=cv.c["background"],
+        itemsizing="constant",
+        traceorder="normal",
+        valign="top",
+    )
 
 
 def legend_at(box: Box, plot: Box, c: dict[str, str]) -> dict[str, Any]:

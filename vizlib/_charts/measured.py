@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from typing import Any
 
 import pandas as pd
@@ -13,6 +14,7 @@ from vizlib._canvas import Canvas, Panel
 from vizlib._charts import axes, labels, marks
 from vizlib._charts import events as event_marks
 from vizlib._labels import Box, Label, place
+from vizlib._text import annotation_size
 
 DEEPSTATEMAP = meta.Source("DeepStateMap", "https://deepstatemap.live/", "GPL-3.0 (archive by cyterat)")
 #: Who a measurement's row says made it, and what its numbers are.
@@ -61,9 +63,13 @@ def rows(layer: Any, day: dt.date) -> pd.DataFrame:
     )[columns]
 
 
-def draw(cv: Canvas, measured: pd.DataFrame, panel: Panel, where: dict[str, Any]) -> list[Box]:
-    """Draw each measurement as a square at the held area with a thin line up to the area with the grey zone."""
-    boxes = []
+def draw(cv: Canvas, measured: pd.DataFrame, panel: Panel, where: dict[str, Any]) -> tuple[list[Box], list[Label]]:
+    """Draw each measurement as a square at the held area with a thin line up to the area with the grey zone.
+
+    Returns the boxes of squares and lines, and a label for each measurement, to place with the
+    claims' labels (:func:`vizlib._charts.labels.claims`) and draw with :func:`draw_labels`.
+    """
+    boxes, out = [], []
     for r in measured.itertuples():
         colour = cv.c["text"]
         cv.fig.add_trace(
@@ -100,36 +106,35 @@ def draw(cv: Canvas, measured: pd.DataFrame, panel: Panel, where: dict[str, Any]
         )
         x = panel.x(r.refers_to)
         boxes.append(Box(x - 7, panel.y(r.high) - 7, x + 7, panel.y(r.low) + 7))
-        text = (
-            "<b>"
-            + cv.t("{low}–{high} km²", low=cv.t.number(r.low), high=cv.t.number(r.high))
-            + "</b><br>"
-            + cv.t("DeepStateMap, measured")
-            + f"<br>{cv.t.date(r.refers_to, 'day')}"
+        figure = "<b>" + cv.t("{low}–{high} km²", low=cv.t.number(r.low), high=cv.t.number(r.high)) + "</b>"
+        said = [cv.t("DeepStateMap, measured"), cv.t.date(r.refers_to, "day")]
+        narrow = textwrap.wrap(" ".join(said), 16, break_long_words=False)  # a crowded chart's
+        out.append(
+            Label(
+                x,
+                panel.y(r.high),
+                tuple(dict.fromkeys("<br>".join([figure, *lines]) for lines in (said, narrow))),
+                labels.AROUND,
+                size=11,
+                required=True,
+                annotation=True,
+                clearance=labels.CLEARANCE,
+                key=(r.refers_to, r.high),
+            )
         )
-        label = place(
-            [
-                Label(
-                    x,
-                    panel.y(r.high),
-                    (text,),
-                    labels.AROUND,
-                    size=11,
-                    required=True,
-                    annotation=True,
-                    clearance=labels.CLEARANCE,
-                )
-            ],
-            panel.box,
-            boxes,
-        )[0]
-        text, spot, box = label.chosen
+    return boxes, out
+
+
+def draw_labels(cv: Canvas, placed: list[Label]) -> list[Box]:
+    """Write the measurements' labels where they were placed; return their boxes."""
+    for label in placed:
+        text, spot, _ = label.chosen
+        x, y = label.key
         cv.fig.add_annotation(
             name="measured-label",
             text=text,
-            x=r.refers_to,
-            y=r.high,
-            xref=f"x{'' if not where else ''}",
+            x=x,
+            y=y,
             xanchor=spot.xanchor,
             yanchor=spot.yanchor,
             xshift=spot.dx,
@@ -137,9 +142,9 @@ def draw(cv: Canvas, measured: pd.DataFrame, panel: Panel, where: dict[str, Any]
             showarrow=False,
             align="left",
             font=dict(size=11, color=cv.c["text"]),
+            bgcolor=cv.c["background"] if label.crosses_line else None,
         )
-        boxes.append(box)
-    return boxes
+    return [label.chosen[2] for label in placed]
 
 
 def occupied(layers: Any, region: str, day: dt.date) -> pd.DataFrame:
@@ -151,16 +156,43 @@ def occupied(layers: Any, region: str, day: dt.date) -> pd.DataFrame:
     return rows.drop_duplicates("date").sort_values("date").reset_index(drop=True)
 
 
-def area_panel(cv: Canvas, rows: pd.DataFrame, x_range: Any) -> Panel:
-    """Frame the measured areas: a y axis from a round number under the first to 30% above the last."""
+def area_ticks(rows: pd.DataFrame, t: Any, top: float | None = None) -> tuple[float, float, list[float], list[str]]:
+    """Return the y range of the measured areas, its tick values and their labels.
+
+    The range runs from a round number under the first area to 30% above the last (or to ``top``).
+    """
     first, last = rows["km2"].iloc[0], rows["km2"].iloc[-1]
     step = axes.nice_step(last - first, 4)
     low = step * ((first * 0.97) // step)
-    top = last + (last - low) * 0.3
-    ticks, tick_text = axes.month_ticks(x_range, cv.t)
-    cv.fig.update_xaxes(range=list(x_range), tickvals=ticks, ticktext=tick_text, showline=True)
+    top = max(top or 0, last + (last - low) * 0.3)
     values = _range_ticks(low, top)
-    cv.fig.update_yaxes(range=[low, top], tickvals=values, ticktext=[cv.t.number(v) for v in values])
+    return low, top, values, [t.number(v) for v in values]
+
+
+def area_top(cv: Canvas, rows: pd.DataFrame, marked: pd.DataFrame, x_range: Any) -> float:
+    """Return a y top that keeps the last area's label, over the line's end, under the events' labels."""
+    low, top, _, _ = area_ticks(rows, cv.t)
+    panel = cv.panel(x_range, (low, top))
+    last = rows.iloc[-1]
+    width, height = annotation_size(_end_text(cv, last), 11)
+    x = panel.x(last["date"])
+    over = [box for box in event_marks.label_boxes(cv.t, marked, panel) if box.x1 > x - width - 12]
+    if not over:
+        return top
+    taken = max(box.y1 for box in over) - panel.box.y0 + height + 12  # lanes, the label and its gaps
+    return max(top, low + (last["km2"] - low) / (1 - taken / panel.box.height))
+
+
+def _end_text(cv: Canvas, r: Any) -> str:
+    return "<b>" + cv.t("{km} km²", km=cv.t.number(r["km2"])) + f"</b><br>{cv.t.date(r['date'])}"
+
+
+def area_panel(cv: Canvas, rows: pd.DataFrame, x_range: Any, top: float | None = None) -> Panel:
+    """Frame the measured areas: a y axis from a round number under the first to 30% above the last (or ``top``)."""
+    low, top, values, labels = area_ticks(rows, cv.t, top)
+    ticks, tick_text = axes.month_ticks(x_range, cv.t, cv.plot.width)
+    cv.fig.update_xaxes(range=list(x_range), tickvals=ticks, ticktext=tick_text, showline=True)
+    cv.fig.update_yaxes(range=[low, top], tickvals=values, ticktext=labels)
     cv.fig.update_layout(showlegend=False)
     return cv.panel(x_range, (low, top))
 
@@ -189,7 +221,7 @@ def draw_area(cv: Canvas, rows: pd.DataFrame, marked: pd.DataFrame, panel: Panel
         Label(
             panel.x(r["date"]),
             panel.y(r["km2"]),
-            ("<b>" + cv.t("{km} km²", km=cv.t.number(r["km2"])) + f"</b><br>{cv.t.date(r['date'])}",),
+            (_end_text(cv, r),),
             labels.AROUND,
             size=11,
             required=True,
@@ -199,7 +231,9 @@ def draw_area(cv: Canvas, rows: pd.DataFrame, marked: pd.DataFrame, panel: Panel
         for r in (first, last)
     ]
     for r, label in zip(
-        (first, last), place(ends, panel.box, event_boxes, lines=event_marks.lines(panel, marked)), strict=True
+        (first, last),
+        place(ends, panel.box, [*event_boxes, *along], lines=event_marks.lines(panel, marked)),
+        strict=True,
     ):
         text, spot, _ = label.chosen
         cv.fig.add_annotation(

@@ -1,0 +1,199 @@
+"""Every chart publishable at every size preset, phone first: no text clipped, none over another.
+
+Boxes come from :mod:`chart_boxes`: the placer's own measurement of text and plotly.js's
+rules for where an annotation, a tick label, a legend entry or a title line goes.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+from chart_boxes import AUTOMARGIN_PAD, Text, all_texts, annotation_boxes, legend_boxes, plot_box, title_boxes
+
+from vizlib import charts, frontline, theme
+from vizlib._labels import Box
+
+SIZES = ("phone", "column", "wide", "social")
+#: Builders and the inputs a published figure draws (kursk_area also with a measured export layer).
+CHARTS = ("troops_kursk", "north_korea", "kursk_area", "kursk_area_measured", "occupied_area", "timeline")
+EXPORT = Path(__file__).parent / "fixtures" / "frontline" / "deepstate_export_20240902.geojson"
+#: The smallest type a chart may use, in pixels: labels, and the key.
+MIN_LABEL_PX, MIN_KEY_PX = 11, 12
+
+
+@pytest.fixture(scope="module")
+def build(front_mirror):
+    """Build a chart at a size, once per module; occupied_area reads the synthetic archive once."""
+    cache: dict[tuple[str, str], object] = {}
+    inputs: dict[str, object] = {}
+
+    def get(name: str, size: str):
+        if (name, size) not in cache:
+            if name == "occupied_area":
+                if "layers" not in inputs:
+                    inputs["layers"] = frontline.history(frontline.ARCHIVE_START, "2024-11-23", freq="D")
+                fig = charts.occupied_area(inputs["layers"], size=size)
+            elif name == "kursk_area_measured":
+                fig = charts.kursk_area(layer=frontline.read_frontline(EXPORT), size=size)
+            else:
+                fig = getattr(charts, name)(size=size)
+            cache[name, size] = fig
+        return cache[name, size]
+
+    return get
+
+
+def _figure(fig) -> Box:
+    return Box(0, 0, fig.layout.width, fig.layout.height)
+
+
+def _ink(text: Text) -> Box:
+    """The box of the text itself: an annotation's border and pad (2 px a side) are not drawn."""
+    return text.box.pad(-2) if text.kind == "annotation" else text.box
+
+
+def _where(text: Text) -> str:
+    return f"{text.kind} {text.name} {text.text[:60]!r} at {tuple(round(v) for v in vars(text.box).values())}"
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", CHARTS)
+def test_every_text_lies_inside_the_figure(build, name, size):
+    fig = build(name, size)
+    figure = _figure(fig)
+    outside = [_where(t) for t in all_texts(fig) if not t.box.inside(figure)]
+    assert not outside, f"{name} {size}: clipped: {outside}"
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", CHARTS)
+def test_no_two_texts_overlap(build, name, size):
+    fig = build(name, size)
+    texts = [t for t in all_texts(fig) if t.kind not in ("title", "subtitle")]  # the title block is the margin's
+    clashes = [
+        f"{_where(a)} / {_where(b)}" for a, b in itertools.combinations(texts, 2) if _ink(a).overlap(_ink(b)) > 0
+    ]
+    assert not clashes, f"{name} {size}: {clashes}"
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", CHARTS)
+def test_the_key_fits_the_width_and_keeps_off_the_labels(build, name, size):
+    fig = build(name, size)
+    box, entries = legend_boxes(fig)
+    if box is None:
+        return
+    figure = _figure(fig)
+    assert box.x1 <= figure.x1 - AUTOMARGIN_PAD, f"{name} {size}: the key runs to {box.x1:.0f} of {figure.x1}"
+    assert box.y1 <= figure.y1 - AUTOMARGIN_PAD, f"{name} {size}: the key runs to {box.y1:.0f} of {figure.y1}"
+    under = [a for a in annotation_boxes(fig) if _ink(a).overlap(box) > 0]
+    assert not under, f"{name} {size}: the key covers {[_where(a) for a in under]}"
+    if size == "phone":  # a phone's key goes under the chart
+        assert box.y0 >= plot_box(fig).y1, f"{name} phone: the key is inside the plot"
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", CHARTS)
+def test_tick_labels_leave_plotly_no_cause_to_move_the_plot(build, name, size):
+    """A tick label closer to the edge than plotly's pad makes plotly grow the margin: every label would move."""
+    fig = build(name, size)
+    inner = _figure(fig).pad(-AUTOMARGIN_PAD)
+    near = [_where(t) for t in all_texts(fig) if t.kind in ("xtick", "ytick") and not t.box.inside(inner)]
+    assert not near, f"{name} {size}: {near}"
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", CHARTS)
+def test_title_subtitle_and_footer_fit_the_width(build, name, size):
+    fig = build(name, size)
+    width = fig.layout.width
+    lines = title_boxes(fig)
+    assert {t.kind for t in lines} >= {"title", "subtitle"}
+    assert all(t.box.x1 <= width for t in lines), [_where(t) for t in lines if t.box.x1 > width]
+    footer = next(t for t in annotation_boxes(fig) if t.name == "footer")
+    assert footer.box.inside(_figure(fig)), _where(footer)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", CHARTS)
+def test_type_never_shrinks_below_its_design_size(build, name, size):
+    fig = build(name, size)
+    small = [a.text for a in fig.layout.annotations if a.font and a.font.size and a.font.size < MIN_LABEL_PX]
+    assert not small, small
+    if fig.layout.legend.font.size is not None:
+        assert fig.layout.legend.font.size >= MIN_KEY_PX
+    assert fig.layout.width == theme.SIZES[size].width and fig.layout.height == theme.SIZES[size].height
+
+
+# ---------------------------------------------------------------- what a phone gets
+
+
+def test_a_phone_troop_chart_dates_its_event_lines_and_lists_the_events_under_the_key(build):
+    from vizlib import data, i18n, meta
+
+    day = i18n.words("en").date
+    fig = build("troops_kursk", "phone")
+    events = data.events(as_of=data.DEFAULT_AS_OF).set_index("id").loc[list(charts.TROOP_EVENTS)]
+    tags = {a.name: a.text for a in fig.layout.annotations if (a.name or "").startswith("event-label:")}
+    named = [i for name in tags for i in name.removeprefix("event-label:").split("+")]
+    assert sorted(named) == sorted(events.index)  # every event's line is dated; close ones share a label
+    for name, text in tags.items():  # "6 Aug"; events of one month share its name: "5, 10, 11 Nov"
+        dates = events.loc[name.removeprefix("event-label:").split("+"), "date"]
+        assert [int(part.split()[0]) for part in text.split(", ")] == [d.day for d in dates], text
+        assert text.endswith(day(dates.iloc[-1], "day").split(" ", 1)[1]), text
+    listing = next(a.text for a in fig.layout.annotations if a.name == "event-list")
+    flat = listing.replace("<br>", " ").replace("\u00a0", " ")
+    for row in events.itertuples():
+        assert f"<b>{day(row.date, 'day')}</b> {meta.escape(row.title)}" in flat
+    wide = build("troops_kursk", "wide")
+    assert not any(a.name == "event-list" for a in wide.layout.annotations)
+
+
+def test_a_phone_timeline_wraps_a_long_label_into_a_taller_row(build):
+    fig = build("timeline", "phone")
+    ys = {a.name: a.y for a in fig.layout.annotations if (a.name or "").startswith("event-label:")}
+    texts = {a.name: a.text for a in fig.layout.annotations if (a.name or "").startswith("event-label:")}
+    order = sorted(ys, key=ys.get, reverse=True)  # top to bottom
+    steps = {name: ys[a] - ys[name] for a, name in zip(order, order[1:], strict=False)}
+    wrapped = [name for name in order[1:] if "<br>" in texts[name]]
+    single = [
+        name for name in order[1:] if "<br>" not in texts[name] and "<br>" not in texts[order[order.index(name) - 1]]
+    ]
+    assert wrapped and single
+    assert min(steps[name] for name in wrapped) > max(steps[name] for name in single)
+
+
+def test_the_key_under_a_phone_chart_wraps_its_entries_into_columns():
+    from vizlib._charts import marks
+
+    names = ["Ukrainian sources", "US and Ukrainian officials (joint)", "Up to", "Bar: a range"]
+    one_column = marks.key_below(names, 300)
+    assert one_column[0] == names and one_column[2] == 4 * 19 + 10
+    drawn, entry, height = marks.key_below(names, 300, wrap=True)
+    assert drawn[1] == "US and Ukrainian<br>officials (joint)" and height == 15.6 * 2 + 3 + 19 + 10
+    assert 2 * (entry + 45) <= 300  # two columns fit the width as plotly lays them out
+    wide_name = ["Measured on DeepStateMap (to the top of the dotted line: with the grey zone)"]
+    assert "<br>" in marks.key_below(wide_name, 300)[0][0]  # wider than the chart: wrapped even unasked
+
+
+def test_month_ticks_thin_out_where_their_labels_would_crowd():
+    import pandas as pd
+
+    from vizlib._charts import axes
+
+    x_range = (pd.Timestamp("2024-07-28"), pd.Timestamp("2024-12-05"))
+    assert axes.month_ticks(x_range, width_px=600)[1] == ["Aug 2024", "Sep", "Oct", "Nov", "Dec"]
+    assert axes.month_ticks(x_range, width_px=150)[1] == ["Aug 2024", "Oct", "Dec"]
+
+
+def test_a_phone_chart_s_margins_hold_its_tick_labels_and_no_more():
+    from vizlib._charts import axes
+    from vizlib._text import text_size
+
+    left, right = axes.sides(360, ["0", "500", "1,500 km²"], ["Aug 2024", "Dec"])
+    assert left == round(AUTOMARGIN_PAD + text_size("1,500 km²", 12)[0] + 1)
+    assert right == round(AUTOMARGIN_PAD + text_size("Dec", 12)[0] / 2 + 1)
+    assert axes.sides(360, ["0", "10k"], ["Oct 2024", "Dec"])[0] < 56  # a phone keeps no more room than it needs
+    assert axes.sides(960, ["0", "10k"], ["Oct 2024", "Dec"]) == (56, 32)  # wider figures keep the house margins
