@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from pathlib import Path
@@ -100,7 +101,21 @@ def read_frontline(path_or_gdf: Any, *, date: Any = None, source: str | None = N
 
     if isinstance(path_or_gdf, gpd.GeoDataFrame):
         return _read_frame(path_or_gdf, date, source)
-    path = Path(path_or_gdf)
+    path = Path(path_or_gdf).resolve()
+    stat = path.stat() if path.is_file() else None
+    if stat is None:
+        return _read_file(path, date, source)
+    # A season's figures read the same files many times; clipping is the costly part (~0.1 s a file).
+    return _read_file_once(path, stat.st_mtime_ns, stat.st_size, date, source).copy()
+
+
+@functools.lru_cache(maxsize=512)
+def _read_file_once(path: Path, mtime_ns: int, size: int, date: Any, source: str | None) -> gpd.GeoDataFrame:
+    """:func:`_read_file`, kept per file version (path, modification time, size) and arguments."""
+    return _read_file(path, date, source)
+
+
+def _read_file(path: Path, date: Any, source: str | None) -> gpd.GeoDataFrame:
     collection = read_json(path)
     if isinstance(collection, dict) and isinstance(collection.get("map"), dict):
         collection = collection["map"]  # DeepStateMap's /api/history/last answer: {id, datetime, map}
