@@ -575,6 +575,7 @@ def _png_size(blob: bytes) -> tuple[int, int]:
     return struct.unpack(">II", blob[16:24])
 
 
+@pytest.mark.browser
 def test_the_proxy_sees_what_the_browser_fetches(offline_kaleido, no_network):
     # control: a choropleth makes plotly.js fetch its base-map topojson
     fig = go.Figure(go.Choropleth(locations=["UKR"], z=[1]))
@@ -588,6 +589,7 @@ def test_the_proxy_sees_what_the_browser_fetches(offline_kaleido, no_network):
     assert any("cdn.plot.ly" in r for r in offline_kaleido.requests), offline_kaleido.requests
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("slug", BUILDERS)
 def test_static_export_works_offline(figs, offline_kaleido, no_network, slug):
     before = _page_requests(offline_kaleido.requests)
