@@ -135,7 +135,9 @@ def distance_km(lon: float, lat: float, geom) -> tuple[float, tuple[float, float
     return math.hypot(nearest.x, nearest.y) / 1000, (back[0], back[1])
 
 
-def main_parts(layer: Any, statuses: Sequence[str], share: float = 0.9) -> tuple[tuple[float, ...], float]:
+def main_parts(
+    layer: Any, statuses: Sequence[str], share: float = 0.9
+) -> tuple[tuple[float, float, float, float], float]:
     """Return the lon/lat bounds of the largest parts of a layer's areas of ``statuses``, and their share.
 
     Parts (polygons) are taken largest first until they hold ``share`` of the area (km², measured in
@@ -155,4 +157,5 @@ def main_parts(layer: Any, statuses: Sequence[str], share: float = 0.9) -> tuple
     order = np.argsort(-areas)
     held = np.cumsum(areas[order]) / areas.sum()
     keep = order[: int(np.searchsorted(held, share)) + 1]
-    return tuple(parts.iloc[keep].total_bounds), float(held[len(keep) - 1])
+    x0, y0, x1, y1 = (float(v) for v in parts.iloc[keep].total_bounds)
+    return (x0, y0, x1, y1), float(held[len(keep) - 1])
