@@ -278,7 +278,7 @@ def donetsk(
         lang=lang,
     )
     if size == "phone":  # its dam note gives only the date: the subtitle says what happened
-        m.retitle(subtitle=f"{m.subtitle} {_event_words(m, m.events[m.events.place_id.isin(_dams(m))])}")
+        m.retitle(subtitle=f"{m.subtitle.rstrip('.')}. {_event_words(m, m.events[m.events.place_id.isin(_dams(m))])}")
     shown = m.frame(m.bounds_of(["UA-14"]), pad=0.02, highlight=["UA-14"])
     land.fill(m, ["UA-14"])
     layers.control_areas(m)
