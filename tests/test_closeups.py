@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import shapely
 from conftest import REPO
-from helpers import SYNTHETIC_KM_PER_DAY, by_meta, frame_of, label_boxes, metas
+from helpers import SYNTHETIC_KM_PER_DAY, by_meta, frame_of, km_between, label_boxes, metas
 
 from vizlib import data, export, frontline, maps, meta
 from vizlib._labels import Box
@@ -39,7 +39,9 @@ def closeups(layer):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a close-up of the bundled data warns about nothing
         return {
-            (slug, size): build(layer=layer, as_of=DAY, size=size) for slug, build in CLOSE_UPS.items() for size in SIZES
+            (slug, size): build(layer=layer, as_of=DAY, size=size)
+            for slug, build in CLOSE_UPS.items()
+            for size in SIZES
         }
 
 
@@ -125,6 +127,26 @@ def test_kurakhove_annotates_the_dam_damage_at_the_dam():
     assert "11 Nov" in texts
 
 
+@pytest.mark.parametrize("size", ["phone", *SIZES])
+@pytest.mark.parametrize("build", [maps.kurakhove, maps.donetsk])
+def test_the_dam_note_sits_by_the_dam_nearer_it_than_any_other_mark(build, size):
+    fig = build(size=size)  # as of 23 Nov: the damage of 11 Nov is noted
+    frame, noted = frame_of(fig), by_meta(fig, "noted")
+    dam = frame.to_px(noted.lon[0], noted.lat[0])
+    note = next(box for text, box in label_boxes(fig) if "11 Nov 2024" in text)
+    cx, cy = note.center
+    assert abs(cx - dam[0]) + abs(cy - dam[1]) <= (60 if size == "phone" else 110), (size, note, dam)
+    places = by_meta(fig, "places")
+    others = np.array([frame.to_px(lon, lat) for lon, lat in zip(places.lon, places.lat)], dtype=float)
+
+    def gap(x, y):  # px from a mark to the note's box
+        return np.hypot(max(note.x0 - x, 0, x - note.x1), max(note.y0 - y, 0, y - note.y1))
+
+    assert all(gap(*dam) < gap(x, y) for x, y in others), size
+    if size == "phone":  # the short note: the map's subtitle says what happened
+        assert "damaged on 11 Nov 2024" in meta.get(fig)["subtitle"].replace("\u00a0", " ")
+
+
 def test_extra_water_keeps_the_island_dry_and_the_river_drawn():
     extra = gpd.read_file(FIXTURES / "closeup_extra.geojson")
     fig = maps.kurakhove(extra=extra)
@@ -177,6 +199,25 @@ def test_front_change_frames_a_close_up(frame):
     (lon0, lon1), (lat0, lat1) = fig.layout.geo.lonaxis.range, fig.layout.geo.lataxis.range
     assert lon0 <= west and east <= lon1 and lat0 <= south and north <= lat1
     assert (lon1 - lon0) < 1.5  # a close-up, not the oblast
+
+
+def test_front_change_on_a_phone_frames_the_ground_taken_with_the_oblast_in_an_inset():
+    layers = read_frontline(LAYER_0901), read_frontline(LAYER_0903)
+    fig = maps.front_change(*layers, size="phone")
+    taken = frontline.changed_hands(*layers, "UA-14").set_index("status").geometry["taken"]
+    lon0, lat0, lon1, lat1 = frame_of(fig).visible_bounds()
+    assert shapely.box(lon0, lat0, lon1, lat1).contains(taken)
+    assert km_between(lon0, (lat0 + lat1) / 2, lon1, (lat0 + lat1) / 2) < 60  # the oblast is ~250 km across
+    assert "inset" in " ".join(map(str, metas(fig)))
+    assert "noted" not in metas(fig)  # no dam note over the front: the close-up tells it
+    subtitle = meta.get(fig)["subtitle"].replace("\u00a0", " ")
+    assert "20 km² taken" in subtitle and "At least 100% of it lies in the area shown."  # one square in subtitle
+
+
+def test_front_change_of_the_oblast_leaves_the_dam_to_the_close_up(layer):
+    late = layer.assign(date=layer.date + np.timedelta64(90, "D"))  # after the dam's damage (11 Nov)
+    assert "noted" not in metas(maps.front_change(layer, late))
+    assert "noted" in metas(maps.front_change(layer, late, frame="kurakhove"))
 
 
 # ------------------------------------------------------------------ the animation
