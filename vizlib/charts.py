@@ -248,9 +248,8 @@ def north_korea(
     bar_below = with_total and narrow  # a narrow chart gives the dated panels the width; the whole goes under them
     # a phone's top panel shares the dates of the one under it, and leaves them to it
     top_ticks = cv.preset.width >= axes.PHONE_PX
-    # the line under the heading of the whole may reach into the bar's bare left margin, to the key's edge
     whole = composition.whole_label(total, cv.t, cv.plot.width, cv.plot.x0 - 20) if bar_below else ("", "")
-    heading_gap = _nk_subplots(cv, with_total, bar_below, top_ticks, whole, nested)
+    heading_gap = _nk_subplots(cv, with_total, bar_below, top_ticks, whole[1], nested)
     if not top_ticks:  # a phone's short panels keep room over the highest claim for a label of two lines
         domain = cv.fig.get_subplot(1, 1).yaxis.domain
         panel_px = (domain[1] - domain[0]) * cv.plot.height
@@ -302,18 +301,13 @@ def _under_events(
 
 
 def _nk_subplots(
-    cv: Canvas,
-    with_total: bool,
-    bar_below: bool,
-    top_ticks: bool = True,
-    whole: tuple[str, str] = ("", ""),
-    nested: bool = True,
+    cv: Canvas, with_total: bool, bar_below: bool, top_ticks: bool = True, whole: str = "", nested: bool = True
 ) -> float:
     """Lay out the north-korea chart's panels; return the gap kept above the top ones (share of the plot).
 
     Two dated panels, with the whole and its part in a column at the right, or (``bar_below``) in a
     bar under them, with room between the panels for their headings, the tick labels of the
-    panel above (``top_ticks``: the top one's too) and the label ``whole`` over the bar.
+    panel above (``top_ticks``: the top one's too) and the label ``whole`` under the bar's heading.
     """
     from plotly.subplots import make_subplots
 
@@ -326,7 +320,7 @@ def _nk_subplots(
         # a phone's top heading stands in the gap under the subtitle; its panels share the lower one's tick labels
         above = _HEADING_GAP_PX if top_ticks else 0
         gap12 = _PANEL_HEADING_PX + (_TICK_LABELS_PX if top_ticks else 2)
-        gap23 = _TICK_LABELS_PX + _PANEL_HEADING_PX + composition.whole_label_px(whole[1])
+        gap23 = _TICK_LABELS_PX + _PANEL_HEADING_PX + composition.whole_label_px(whole)
         panel = (height - above - gap12 - gap23 - bar) / 2
         tops = [height - above, bar + gap23 + panel, bar]
         for row, top in enumerate(tops, start=1):

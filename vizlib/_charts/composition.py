@@ -223,8 +223,8 @@ def draw_bar(
 
     One outline bar for the whole; the part inside it when one report gave both, else under it as a
     separate claim. The whole's ``label`` (:func:`whole_label`) goes over its bar, ending at the bar's
-    end: under the panel heading, and at the end of the heading's line. Without ``ticks`` the bar's axis has no tick labels (the labels give
-    its numbers).
+    end: under the panel heading, and at the end of the heading's line. Without ``ticks`` the bar's
+    axis has no tick labels (the labels give its numbers).
     """
     t, c = cv.t, cv.c
     xref, yref = axes.xaxis.plotly_name.replace("axis", ""), axes.yaxis.plotly_name.replace("axis", "")
