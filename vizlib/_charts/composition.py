@@ -193,16 +193,16 @@ def whole_label(total: pd.DataFrame | None, t: Any, width_px: float, reach_px: f
         return "", ""
     whole = total.iloc[0]
     said = t.date(whole["claim_date"], "day")
-    who = f"({meta.escape(short_name(whole, t))}, {meta.escape(whole['publication'])}, {said})"
+    who = f"({short_name(whole, t)}, {whole['publication']}, {said})"
     number = "<b>" + t("{figure} in all", figure=meta.escape(figure(whole, t))) + "</b>"
-    if _text.annotation_size(f"{number} {who}", 11)[0] <= width_px:
-        return "", f"{number} {who}"
+    if _text.annotation_size(f"{number} {meta.escape(who)}", 11)[0] <= width_px:
+        return "", f"{number} {meta.escape(who)}"
     heading_px = _text.annotation_size(f"<b>{meta.escape(t(WHOLE_HEADING))}</b>", 13)[0]
-    if heading_px + 12 + _text.annotation_size(number, 11)[0] > width_px:
-        return "", f"{number}<br>{who}"
-    if _text.annotation_size(who, 11)[0] <= width_px + reach_px:
-        return number, who
-    return number, who.replace(", ", ",<br>", 1)
+    beside = heading_px + 12 + _text.annotation_size(number, 11)[0] <= width_px
+    one_line = beside and _text.annotation_size(meta.escape(who), 11)[0] <= width_px + reach_px
+    lines = [who] if one_line else meta.wrap(who, 11, width_px)
+    under = "<br>".join(map(meta.escape, lines))
+    return (number, under) if beside else ("", f"{number}<br>{under}")
 
 
 def whole_label_px(under: str) -> float:

@@ -2,12 +2,13 @@
 
 One row per event, top to bottom in date order. A label takes the right of its marker if it
 fits there on one line, else the left; where the event's title fits neither, its short title
-(``short_title`` in ``events.csv``) is tried the same way, else the shorter is wrapped to the
-wider side; a row is as tall as its label, so a wrapped label never reaches into its neighbours' rows. When every label
-fits on one line the rows are evenly spaced. Labels are set in 12 px type, or in 11 px where
-the rows would not fit the plot's height (first with months abbreviated where the language writes
-them out, ``11 лист.``); where even those do not, rows are evenly spaced and
-wrapped labels may reach into their neighbours' rows (too many events for the figure).
+(``short_title`` in ``events.csv``) is tried the same way, else the one of fewer lines is
+wrapped to the wider side; a row is as tall as its label, so a wrapped label never reaches into
+its neighbours' rows. When every label fits on one line the rows are evenly spaced. Labels are
+set in 12 px type, or in 11 px where the rows would not fit the plot's height (first with
+months abbreviated where the language writes them out, ``11 лист.``); where even those do not,
+rows are evenly spaced and wrapped labels may reach into their neighbours' rows (too many
+events for the figure).
 """
 
 from __future__ import annotations
@@ -102,9 +103,10 @@ def _labels(
             if width <= right or width <= left:
                 side = "left" if width <= right else "right"
                 break
-        else:
+        else:  # wrapped: the wording of fewest lines, the title where the short title needs as many
             side = "left" if right >= left else "right"
-            text = label_text(date, title, max(right, left), font)
+            wrapped = [label_text(date, title, max(right, left), font) for title in _titles(r, t)]
+            text = min(wrapped, key=lambda text: text.count("<br>"))
         placed.append((text, side, max(_text.annotation_size(text, font)[1], ROW_PX)))
     return placed
 
