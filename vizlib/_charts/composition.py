@@ -273,19 +273,15 @@ def draw_bar(
             **where,
         )
     bar_top = y_whole + (0.4 if nested else 0.3)
+    part_label = "<b>" + t("North Korean: {figure}", figure=meta.escape(figure(part, t))) + "</b>"
+    said = f"{part_label} ({t('same report') if nested else t('a separate claim')})"
+    # the label ends inside the bar of the whole; where "(same report)" does not fit, the hover keeps it
+    bar_px = (axes.xaxis.domain[1] - axes.xaxis.domain[0]) * cv.plot.width / 1.02
+    if _text.annotation_size(said, 11)[0] <= bar_px * (1 - 1.03 * value(part) / value(whole)):
+        part_label = said
     notes = [
         (value(whole), bar_top, "right", label[1], c["text"]),
-        (
-            value(part) * 1.03,
-            y_part,
-            "left",
-            "<b>"
-            + t("North Korean: {figure}", figure=meta.escape(figure(part, t)))
-            + "</b> ("
-            + (t("same report") if nested else t("a separate claim"))
-            + ")",
-            c["text"],
-        ),
+        (value(part) * 1.03, y_part, "left", part_label, c["text"]),
     ]
     for x, y, anchor, text, color in notes:
         cv.fig.add_annotation(
