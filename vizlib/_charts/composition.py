@@ -274,7 +274,8 @@ def draw_bar(
         )
     bar_top = y_whole + (0.4 if nested else 0.3)
     part_label = "<b>" + t("North Korean: {figure}", figure=meta.escape(figure(part, t))) + "</b>"
-    said = f"{part_label} ({t('same report') if nested else t('a separate claim')})"
+    how = t("same report") if nested else t("a separate claim")
+    said = f"{part_label} ({how})"
     # the label ends inside the bar of the whole; where "(same report)" does not fit, the hover keeps it
     bar_px = (axes.xaxis.domain[1] - axes.xaxis.domain[0]) * cv.plot.width / 1.02
     if _text.annotation_size(said, 11)[0] <= bar_px * (1 - 1.03 * value(part) / value(whole)):
