@@ -19,19 +19,6 @@ SIZES = ("phone", "column", "wide", "social")
 #: Builders and the inputs a published figure draws (kursk_area also with a measured export layer).
 CHARTS = ("troops_kursk", "north_korea", "kursk_area", "kursk_area_measured", "occupied_area", "timeline")
 EXPORT = Path(__file__).parent / "fixtures" / "frontline" / "deepstate_export_20240902.geojson"
-#: Known defects at the phone preset (320 px), left open: the chart is not yet publishable there.
-#: Strict: the test fails as soon as the defect is gone, so the mark cannot outlive it.
-PHONE_DEFECTS = {
-    "north_korea": "the ~12,000 NIS label has no free spot in the 85 px top panel (overlaps 10,000+)",
-    "timeline": "wrapped labels do not fit 320x640, rows fall back to even heights and labels overlap",
-}
-
-
-def known_defect(request, name: str, size: str = "phone") -> None:
-    if size == "phone" and name in PHONE_DEFECTS:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=PHONE_DEFECTS[name]))
-
-
 #: The smallest type a chart may use, in pixels: labels, and the key.
 MIN_LABEL_PX, MIN_KEY_PX = 11, 12
 
@@ -82,8 +69,7 @@ def test_every_text_lies_inside_the_figure(build, name, size):
 
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("name", CHARTS)
-def test_no_two_texts_overlap(build, name, size, request):
-    known_defect(request, name, size)
+def test_no_two_texts_overlap(build, name, size):
     fig = build(name, size)
     texts = [t for t in all_texts(fig) if t.kind not in ("title", "subtitle")]  # the title block is the margin's
     clashes = [
@@ -165,8 +151,7 @@ def test_a_phone_troop_chart_dates_its_event_lines_and_lists_the_events_under_th
     assert not any(a.name == "event-list" for a in wide.layout.annotations)
 
 
-def test_a_phone_timeline_wraps_a_long_label_into_a_taller_row(build, request):
-    known_defect(request, "timeline")
+def test_a_phone_timeline_wraps_a_long_label_into_a_taller_row(build):
     fig = build("timeline", "phone")
     ys = {a.name: a.y for a in fig.layout.annotations if (a.name or "").startswith("event-label:")}
     texts = {a.name: a.text for a in fig.layout.annotations if (a.name or "").startswith("event-label:")}
@@ -178,6 +163,46 @@ def test_a_phone_timeline_wraps_a_long_label_into_a_taller_row(build, request):
     ]
     assert wrapped and single
     assert min(steps[name] for name in wrapped) > max(steps[name] for name in single)
+
+
+def test_a_phone_timeline_gives_a_title_too_long_for_one_line_its_short_title(build):
+    from vizlib import data
+
+    events = data.events(as_of=data.DEFAULT_AS_OF).set_index("id")
+    texts = {
+        a.name.removeprefix("event-label:"): a.text
+        for a in build("timeline", "phone").layout.annotations
+        if (a.name or "").startswith("event-label:")
+    }
+    assert texts["treaty_signed"].endswith("  " + events.loc["treaty_signed", "short_title"])  # one line, short
+    assert texts["kim_signs"] == "<b>11 Nov</b>  Kim signs decree"
+    assert texts["us_election"].endswith("  US presidential election")  # the title fits: it stays
+    wide = {
+        a.name: a.text
+        for a in build("timeline", "wide").layout.annotations
+        if (a.name or "").startswith("event-label:")
+    }
+    assert wide["event-label:kim_signs"] == "<b>11 Nov</b>  Kim Jong Un signs ratification decree"
+
+
+def test_a_ukrainian_phone_timeline_abbreviates_the_months_of_every_label_to_fit_its_rows():
+    fig = charts.timeline(size="phone", lang="uk")
+    texts = [a.text for a in fig.layout.annotations if (a.name or "").startswith("event-label:")]
+    dates = [text.split("</b>")[0].removeprefix("<b>") for text in texts]
+    assert all(d.endswith(".") for d in dates), dates  # "11 лист.", never "11 листопада" beside "23 жовт."
+    assert sum("<br>" in text for text in texts) <= 1
+
+
+def test_a_timeline_without_short_titles_wraps_the_long_ones():
+    from vizlib import data
+
+    events = data.events(as_of=data.DEFAULT_AS_OF).drop(columns=["short_title", "short_title_uk"])
+    texts = [
+        a.text
+        for a in charts.timeline(events, size="phone").layout.annotations
+        if (a.name or "").startswith("event-label:")
+    ]
+    assert any("Kim Jong Un" in text and "<br>" in text for text in texts)
 
 
 def test_the_key_under_a_phone_chart_wraps_its_entries_into_columns():

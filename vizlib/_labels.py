@@ -263,6 +263,10 @@ def _cost(box: Box, bounds: Box, taken: list[Box], thin: list[Box], clearance: f
     return hard, sum(padded.overlap(t) for t in thin) / 4
 
 
+#: Costs closer than this are equal: the same overlap measured at two spots differs in float rounding.
+_TIE = 1e-6
+
+
 def _greedy(order, bounds, taken, thin) -> tuple[dict[int, tuple[str, Spot, Box] | None], float]:
     taken = list(taken)
     chosen: dict[int, tuple[str, Spot, Box] | None] = {}
@@ -278,7 +282,7 @@ def _greedy(order, bounds, taken, thin) -> tuple[dict[int, tuple[str, Spot, Box]
             for text, spot in tries:
                 box = label.box_at(spot, text)
                 hard, soft = _cost(box, bounds, taken, thin, clearance)
-                if hard + soft < best_cost:
+                if hard + soft < best_cost - _TIE:  # a tie keeps the earlier (better) spot
                     best, best_cost, best_hard = (text, spot, box), hard + soft, hard
                 if hard + soft == 0:
                     break

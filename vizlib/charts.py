@@ -75,9 +75,7 @@ _HEADING_GAP_PX = 18
 #: Heights, in pixels, of a panel heading (13 px bold), of the tick labels under a panel, and of the
 #: bar of the whole under a narrow north-korea chart.
 _PANEL_HEADING_PX, _TICK_LABELS_PX, _BAR_PX = 21, 24, 20
-#: Room over a claim's mark for a label of three lines (11 px type; the most a crowded chart's label has) and its gap.
-_THREE_LINES_OVER_PX = 58
-#: The same for a label of two lines.
+#: Room over a claim's mark for a label of two lines (11 px type) and its gap.
 _TWO_LINES_OVER_PX = 46
 
 _CATEGORY_COLORS = {
@@ -250,13 +248,13 @@ def north_korea(
     bar_below = with_total and narrow  # a narrow chart gives the dated panels the width; the whole goes under them
     # a phone's top panel shares the dates of the one under it, and leaves them to it
     top_ticks = cv.preset.width >= axes.PHONE_PX
-    whole = composition.whole_label(total, cv.t, cv.plot.width) if bar_below else ""
-    heading_gap = _nk_subplots(cv, with_total, bar_below, top_ticks, whole, nested)
-    if not top_ticks:  # a phone's short panels keep room over the highest claim for a label of three lines
+    whole = composition.whole_label(total, cv.t, cv.plot.width, cv.plot.x0 - 20) if bar_below else ("", "")
+    heading_gap = _nk_subplots(cv, with_total, bar_below, top_ticks, whole[1], nested)
+    if not top_ticks:  # a phone's short panels keep room over the highest claim for a label of two lines
         domain = cv.fig.get_subplot(1, 1).yaxis.domain
         panel_px = (domain[1] - domain[0]) * cv.plot.height
-        y_top = max(y_top, marks.extent(rows)["y1"].max() / (1 - _THREE_LINES_OVER_PX / panel_px))
-    panels = _dated_panels(cv, rows, x_range, y_top, inside=not top_ticks)
+        y_top = max(y_top, marks.extent(rows)["y1"].max() / (1 - _TWO_LINES_OVER_PX / panel_px))
+    panels = _dated_panels(cv, rows, x_range, y_top)
     bottom = panels[1][1]
     key_box, legend = marks.key(cv, entries, bottom, [] if with_total else panels[1][2], prefer_right=True)
     key_share = 0.0
@@ -309,7 +307,7 @@ def _nk_subplots(
 
     Two dated panels, with the whole and its part in a column at the right, or (``bar_below``) in a
     bar under them, with room between the panels for their headings, the tick labels of the
-    panel above (``top_ticks``: the top one's too) and the label ``whole`` over the bar.
+    panel above (``top_ticks``: the top one's too) and the label ``whole`` under the bar's heading.
     """
     from plotly.subplots import make_subplots
 
@@ -319,9 +317,9 @@ def _nk_subplots(
         cv.fig.update_xaxes(matches="x", row=2, col=1)
         height = cv.plot.height
         bar = _BAR_PX if nested else 2 * _BAR_PX
-        # a phone's dated panels carry their headings inside, and share the tick labels of the lower one
+        # a phone's top heading stands in the gap under the subtitle; its panels share the lower one's tick labels
         above = _HEADING_GAP_PX if top_ticks else 0
-        gap12 = _PANEL_HEADING_PX + _TICK_LABELS_PX if top_ticks else 8
+        gap12 = _PANEL_HEADING_PX + (_TICK_LABELS_PX if top_ticks else 2)
         gap23 = _TICK_LABELS_PX + _PANEL_HEADING_PX + composition.whole_label_px(whole)
         panel = (height - above - gap12 - gap23 - bar) / 2
         tops = [height - above, bar + gap23 + panel, bar]
@@ -345,20 +343,17 @@ def _nk_subplots(
     return heading_gap
 
 
-def _dated_panels(cv: Canvas, rows: pd.DataFrame, x_range: Any, y_top: float, inside: bool = False) -> list:
-    """Draw the two dated panels of the north-korea chart; return (rows, panel, obstacles, refs) of each.
-
-    ``inside``: each panel's heading in its top-left corner rather than above it.
-    """
+def _dated_panels(cv: Canvas, rows: pd.DataFrame, x_range: Any, y_top: float) -> list:
+    """Draw the two dated panels of the north-korea chart; return (rows, panel, obstacles, refs) of each."""
     out = []
     headings = ((1, "nk_troops_russia", N_("In Russia")), (2, "nk_troops_kursk", N_("In Kursk oblast")))
     for number, subject, heading in headings:
         subplot = cv.fig.get_subplot(number, 1)
         panel = cv.panel(x_range, (0, y_top), subplot.xaxis.domain, subplot.yaxis.domain)
         refs = subplot.xaxis.plotly_name.replace("axis", ""), subplot.yaxis.plotly_name.replace("axis", "")
-        composition.heading(cv, cv.t(heading), *refs, inside=inside)
+        composition.heading(cv, cv.t(heading), *refs)
         part = rows[rows["subject"] == subject].reset_index(drop=True)
-        obstacles = [composition.heading_box(panel, cv.t(heading), inside)]
+        obstacles = [composition.heading_box(panel, cv.t(heading))]
         if not part.empty:
             obstacles += marks.claims(cv, part, panel, "claim_date", row=number, col=1)
         axes.style(cv, x_range, y_top, y_limit=y_top * 0.9, y_ticks_n=3, width_px=panel.box.width, row=number, col=1)
