@@ -13,6 +13,7 @@ import pytest
 from chart_boxes import AUTOMARGIN_PAD, Text, all_texts, annotation_boxes, legend_boxes, plot_box, title_boxes
 
 from vizlib import charts, frontline, theme
+from vizlib._canvas import Canvas
 from vizlib._labels import Box
 
 SIZES = ("phone", "column", "wide", "social")
@@ -78,6 +79,19 @@ def test_no_two_texts_overlap(build, name, size):
     assert not clashes, f"{name} {size}: {clashes}"
 
 
+@pytest.mark.parametrize("name", ["troops_kursk", "north_korea", "kursk_area", "timeline"])
+def test_the_ukrainian_phone_edition_keeps_its_text_apart_and_inside(name):
+    """Ukrainian words run longer: the phone edition still has no two texts overlapping, none outside."""
+    fig = getattr(charts, name)(size="phone", lang="uk")
+    texts = [t for t in all_texts(fig) if t.kind not in ("title", "subtitle")]
+    clashes = [
+        f"{_where(a)} / {_where(b)}" for a, b in itertools.combinations(texts, 2) if _ink(a).overlap(_ink(b)) > 0
+    ]
+    assert not clashes, f"{name} phone uk: {clashes}"
+    outside = [_where(t) for t in all_texts(fig) if not t.box.inside(_figure(fig))]
+    assert not outside, outside
+
+
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("name", CHARTS)
 def test_the_key_fits_the_width_and_keeps_off_the_labels(build, name, size):
@@ -124,7 +138,12 @@ def test_type_never_shrinks_below_its_design_size(build, name, size):
     assert not small, small
     if fig.layout.legend.font.size is not None:
         assert fig.layout.legend.font.size >= MIN_KEY_PX
-    assert fig.layout.width == theme.SIZES[size].width and fig.layout.height == theme.SIZES[size].height
+    # the width is the preset's; a chart whose words leave too short a plot grows taller, never shorter
+    preset = theme.SIZES[size]
+    assert fig.layout.width == preset.width and fig.layout.height >= preset.height
+    plot_px = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    assert fig.layout.height == preset.height or plot_px == Canvas.MIN_PLOT_PX.get(size) or name == "north_korea"
+    assert plot_px >= Canvas.MIN_PLOT_PX.get(size, 0)
 
 
 # ---------------------------------------------------------------- what a phone gets

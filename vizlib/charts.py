@@ -77,6 +77,8 @@ _HEADING_GAP_PX = 18
 _PANEL_HEADING_PX, _TICK_LABELS_PX, _BAR_PX = 21, 24, 20
 #: Room over a claim's mark for a label of two lines (11 px type) and its gap.
 _TWO_LINES_OVER_PX = 46
+#: A phone's north-korea plot holds two dated panels and the bar of the whole: it keeps this height.
+_NK_PHONE_PLOT_PX = 380
 
 _CATEGORY_COLORS = {
     "military": ("ukraine", "circle"),
@@ -240,9 +242,9 @@ def north_korea(
         size=size,
         theme=theme,
         lang=lang,
-        key_px=key_px,
-        sides=sides,
+        key_px=key_px, sides=sides,
         axis_labels=bar_ticks,
+        min_plot_px=_NK_PHONE_PLOT_PX if width < axes.PHONE_PX else None,
     )
     narrow = cv.preset.width < _NARROW_PX
     bar_below = with_total and narrow  # a narrow chart gives the dated panels the width; the whole goes under them
@@ -503,12 +505,14 @@ def _undated_panel(cv: Canvas, undated: pd.DataFrame, y_top: float) -> None:
                 t("said {date}", date=t.date(row.claim_date, "day")),
             ]
         )
+        wide = _text.annotation_size(text, 11)[0] > panel_px  # ends at the panel's right edge, as its heading does
         cv.fig.add_annotation(
             name="undated-label",
             text=text,
-            x=x,
+            x=1 if wide else x,
+            xanchor="right" if wide else "center",
             y=value(row),
-            xref="x2",
+            xref="x2 domain" if wide else "x2",
             yref="y2",
             yanchor="top",
             yshift=-10,
