@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import shapely
 from conftest import REPO
-from helpers import SYNTHETIC_KM_PER_DAY, by_meta, frame_of, km_between, label_boxes, metas
+from helpers import SYNTHETIC_KM_PER_DAY, by_meta, frame_of, km_between, label_boxes, metas, slider_boxes
 
 from vizlib import data, export, frontline, maps, meta
 from vizlib._labels import Box
@@ -239,6 +239,19 @@ def test_the_animation_has_a_frame_every_seven_days_ending_on_the_maps_date(anim
     assert slider.active == len(slider.steps) - 1  # the still is the last date
     buttons = [b.label for menu in animation.layout.updatemenus for b in menu.buttons]
     assert buttons == ["▶", "❚❚"]
+
+
+@pytest.mark.parametrize("size", ["phone", "column", "wide", "social"])
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_the_sliders_dates_are_inside_the_figure_and_clear_of_the_buttons(front_mirror, size, lang):
+    fig = maps.front_animation(size=size, lang=lang)
+    boxes = slider_boxes(fig)
+    buttons, current = boxes.pop("buttons"), boxes.pop("current")
+    assert current.x0 >= buttons.x1 + 2, (size, lang, buttons, current)  # the current date is not under pause
+    assert current.x1 <= fig.layout.width
+    assert len(boxes) >= 3  # some dates are labelled
+    for label, box in boxes.items():
+        assert 0 <= box.x0 and box.x1 <= fig.layout.width - 2, (size, lang, label, box)
 
 
 def test_each_frame_draws_the_occupied_area_of_its_date(animation):
