@@ -61,16 +61,17 @@ def frames(m: MapCanvas) -> None:
             )
         )
     m.fig.frames = frames_
+    play_label, pause_label = "▶", "❚❚"
     play = dict(
-        label="▶",
+        label=play_label,
         method="animate",
         args=[None, dict(frame=dict(duration=700, redraw=True), fromcurrent=True, transition=dict(duration=0))],
     )
-    pause = dict(label="❚❚", method="animate", args=[[None], dict(mode="immediate", frame=dict(duration=0))])
+    pause = dict(label=pause_label, method="animate", args=[[None], dict(mode="immediate", frame=dict(duration=0))])
     # the slider starts right of the buttons (its current date is drawn at its left end) and keeps
     # room at its right end for half of its widest date, centred on the last tick
-    left = (_buttons_px([play["label"], pause["label"]]) + _GAP_PX) / m.plot.width
-    widest = max(text_size(s["label"], _TICK_PX)[0] for s in steps)
+    left = (_buttons_px([play_label, pause_label]) + _GAP_PX) / m.plot.width
+    widest = max(text_size(f.name, _TICK_PX)[0] for f in frames_)
     m.fig.update_layout(
         sliders=[
             dict(
