@@ -7,6 +7,7 @@ number asserted here is known exactly and the tests run offline anywhere.
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import geopandas as gpd
@@ -14,7 +15,16 @@ import numpy as np
 import pytest
 import shapely
 from conftest import REPO
-from helpers import SYNTHETIC_KM_PER_DAY, by_meta, frame_of, km_between, label_boxes, metas
+from helpers import (
+    SYNTHETIC_KM_PER_DAY,
+    by_meta,
+    frame_of,
+    frame_of_geo,
+    km_between,
+    label_boxes,
+    metas,
+    slider_boxes,
+)
 
 from vizlib import data, export, frontline, maps, meta
 from vizlib._labels import Box
@@ -241,6 +251,19 @@ def test_the_animation_has_a_frame_every_seven_days_ending_on_the_maps_date(anim
     assert buttons == ["▶", "❚❚"]
 
 
+@pytest.mark.parametrize("size", ["phone", "column", "wide", "social"])
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_the_sliders_dates_are_inside_the_figure_and_clear_of_the_buttons(front_mirror, size, lang):
+    fig = maps.front_animation(size=size, lang=lang)
+    boxes = slider_boxes(fig)
+    buttons, current = boxes.pop("buttons"), boxes.pop("current")
+    assert current.x0 >= buttons.x1 + 2, (size, lang, buttons, current)  # the current date is not under pause
+    assert current.x1 <= fig.layout.width
+    assert len(boxes) >= 3  # some dates are labelled
+    for label, box in boxes.items():
+        assert 0 <= box.x0 and box.x1 <= fig.layout.width - 2, (size, lang, label, box)
+
+
 def test_each_frame_draws_the_occupied_area_of_its_date(animation):
     occupied = metas(animation).index("layer:occupied")
     areas = []
@@ -269,7 +292,45 @@ def test_a_still_of_the_animation_says_it_shows_the_last_date(animation):
 
 @pytest.fixture(scope="module")
 def multiples(front_mirror):
-    return {size: maps.small_multiples(size=size) for size in SIZES}
+    return {size: maps.small_multiples(size=size) for size in [*SIZES, "phone"]}
+
+
+@pytest.mark.parametrize(("frame", "least"), [("pokrovsk", 4), ("kurakhove", 2)])  # kurakhove's frame is wide
+def test_a_phone_shows_the_same_panels_in_english_and_ukrainian_and_names_every_dot(front_mirror, frame, least):
+    figs = {lang: maps.small_multiples(frame=frame, size="phone", lang=lang) for lang in ("en", "uk")}
+    dates = {}
+    for lang, fig in figs.items():
+        dates[lang] = [a.text.split("<br>")[0] for a in fig.layout.annotations if a.name == "panel-heading"]
+        assert len(fig.layout.title.text.split("<br>")) == 1, (lang, fig.layout.title.text)  # a one-line title
+        for trace in (t for t in fig.data if t.meta == "places"):
+            assert all(trace.text), (lang, trace.geo, trace.text)  # no dot without its name
+    assert len(dates["en"]) == len(dates["uk"]) >= least, dates
+    for lang, fig in figs.items():  # the key has room for what any panel draws (towns held otherwise earlier)
+        names = [t.name for t in fig.data if t.showlegend is not False and t.name]
+        plot_w = fig.layout.width - fig.layout.margin.l - fig.layout.margin.r
+        per_row = max(1, int(plot_w // (fig.layout.legend.entrywidth + 40)))
+        key_px = 4 + math.ceil(len(names) / per_row) * 19  # plotly's legend rows are ~19 px apart
+        footer = next(a for a in fig.layout.annotations if a.name == "footer")
+        assert key_px <= -footer.yshift, (lang, names, key_px, footer.yshift)
+
+
+@pytest.mark.parametrize("size", [*SIZES, "phone"])
+def test_the_scale_bar_and_its_label_stand_clear_of_the_towns(multiples, size):
+    fig = multiples[size]
+    bar = by_meta(fig, "scalebar:label")
+    label = next(box for text, box in label_boxes(fig, bar.geo or "geo") if text.endswith("km"))
+    line = by_meta(fig, f"scalebar:{bar.text[0].split()[0]}")
+    frame = frame_of_geo(fig, bar.geo or "geo")
+    xs, ys = frame.to_px(
+        np.array([v for v in line.lon if v is not None]), np.array([v for v in line.lat if v is not None])
+    )
+    drawn = Box(min(label.x0, xs.min()), label.y0, max(label.x1, xs.max()), ys.max())
+    towns = [t for t in fig.data if t.meta == "places" and (t.geo or "geo") == (bar.geo or "geo")]
+    assert towns
+    for trace in towns:
+        px, py = frame.to_px(np.array(trace.lon), np.array(trace.lat))
+        for x, y in zip(px, py):
+            assert not drawn.pad(3).overlaps(Box(x - 3, y - 3, x + 3, y + 3)), (size, drawn, x, y)
 
 
 def test_small_multiples_draw_six_dates_three_weeks_apart_in_a_grid(multiples):

@@ -649,6 +649,8 @@ def small_multiples(
     bounds = CLOSE_UPS[frame] if close else m.bounds_of([frame])
 
     def title(shown_panels: list[Any]) -> str:
+        if size == "phone":  # a narrow title: the panels' headings give the dates
+            return m.t("The front at {place}", place=name)
         first, last = (
             m.t.date(p["date"].iloc[0], f) for p, f in ((shown_panels[0], "day"), (shown_panels[-1], "full"))
         )
@@ -658,8 +660,10 @@ def small_multiples(
 
     subtitle = m.t("Ground shown as Russian-occupied on each date, and who held the towns that day")
     town = m.place_name(m.places.set_index("id").loc[priority[0]])
-    panels, shown, n_cols = multiples.fit(m, panels, bounds, title, subtitle, town, columns)
-    km = multiples.draw(m, shown, bounds, panels, priority, n_cols)
+    # on a phone only the towns that are named: a dot without a name says nothing at that size
+    select = (lambda s: s[s.id.isin(priority)]) if size == "phone" else None
+    panels, shown, layout = multiples.fit(m, panels, bounds, title, subtitle, town, columns, select)
+    km = multiples.draw(m, shown, bounds, panels, priority, layout)
     m.extra_rows.extend(
         dict(id=f"panel_{r['date']:%Y%m%d}", name=m.t.date(r["date"]), kind="panel", km_to_occupied=round(r["km"], 1))
         for r in km
