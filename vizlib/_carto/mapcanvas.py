@@ -53,8 +53,9 @@ class MapCanvas(Canvas):
         Draw the villages of the close-ups (``settlements.csv``) besides the places.
     """
 
-    #: A map is framed to its plot area and never grows.
-    MIN_PLOT_PX: dict[str, int] = {}
+    #: A phone's map keeps this much height (pixels); below it the figure grows (an animation's slider and
+    #: a long key would leave a strip).
+    MIN_PLOT_PX: dict[str, int] = {"phone": 240}
 
     def __init__(
         self,
