@@ -230,7 +230,7 @@ def embed(*, src: str, ident: str, title: str, height: int) -> bytes:
         '  window.addEventListener("message", function (event) {\n'
         "    var m = event.data;\n"
         f"    if (!m || m.type !== {json.dumps(HEIGHT_MESSAGE)} || m.id !== {json.dumps(ident)}) return;\n"
-        "    if (event.source !== frame.contentWindow || typeof m.height !== \"number\" || !(m.height > 0)) return;\n"
+        '    if (event.source !== frame.contentWindow || typeof m.height !== "number" || !(m.height > 0)) return;\n'
         '    frame.style.height = m.height + "px";\n'
         "  });\n"
         "})();"
