@@ -173,14 +173,20 @@ def test_html_holds_the_figure_and_its_alt_text_safely(exported):
 
 
 def test_self_contained_html_embeds_plotlyjs_and_needs_no_browser(tmp_path):
-    [page, csv, manifest_path] = export.save(standin(), tmp_path, ("html",))
+    [page, embed, csv, manifest_path] = export.save(standin(), tmp_path, ("html",))
+    assert embed.name == "troops-test.embed.html"
+    assert '<iframe id="troops-test-embed" src="troops-test.html"' in embed.read_text(encoding="utf-8")
     text = page.read_text(encoding="utf-8")
     assert page.name == "troops-test.html" and len(text) > 3_000_000
     page_tags = _Page()
     page_tags.feed(text)
     assert [a for a in page_tags.find("script") if "src" in a] == []
     assert not (tmp_path / export.PLOTLYJS_NAME).exists()
-    assert json.loads(manifest_path.read_text())["html"] == "plotly.js embedded"
+    m = json.loads(manifest_path.read_text())
+    assert m["html"] == "plotly.js embedded" and m["lang"] == "en"
+    # a figure given alone: one layout, scaled to the page
+    column = theme.size("column")
+    assert m["layouts"] == [{"size": None, "theme": None, "width": column.width, "height": column.height}]
     assert pd.read_csv(csv)["troops"].tolist() == [11000, 30000, 50000]
 
 
@@ -201,7 +207,7 @@ def test_manifest_lists_every_source_the_data_and_every_file_with_its_hash(expor
     assert m["data"]["sha256"] == export.data_hash(fig)
     assert m["spec_sha256"] == export.spec_hash(fig)
     assert set(m["versions"]) == {"vizlib", "plotly", "kaleido"}
-    assert sorted(m["files"]) == sorted(f"troops-test.{ext}" for ext in ("png", "svg", "pdf", "html", "csv"))
+    assert sorted(m["files"]) == sorted(f"troops-test.{ext}" for ext in ("png", "svg", "pdf", "html", "embed.html", "csv"))
     for file, digest in m["files"].items():
         assert sha256((exported["a"] / file).read_bytes()).hexdigest() == digest, file
 
@@ -377,7 +383,7 @@ def test_a_batch_killed_midway_leaves_only_complete_files(tmp_path):
     )
     assert child.returncode == -signal.SIGKILL, child.stderr.decode()[-2000:]
     visible = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
-    assert visible == sorted(["plotly.min.js", *(f"fig1.{e}" for e in ("png", "html", "csv", "json"))])
+    assert visible == sorted(["plotly.min.js", *(f"fig1.{e}" for e in ("png", "html", "embed.html", "csv", "json"))])
     for file, digest in manifest(out, "fig1")["files"].items():
         assert sha256((out / file).read_bytes()).hexdigest() == digest
     # SIGKILL allows no clean-up: what remains of fig2 is hidden temp files, never a final name
