@@ -125,15 +125,9 @@ def test_the_cli_wrote_responsive_pages_with_their_embeds(site):
 CRAMPED = {("timeline", 320), ("timeline", 360)}
 
 
-def _visits():
-    for slug in SLUGS:
-        for width in WIDTHS:
-            for scheme in SCHEMES:
-                marks = [pytest.mark.xfail(strict=True, reason="phone timeline: labels touch")]
-                yield pytest.param(slug, width, scheme, marks=marks if (slug, width) in CRAMPED else [])
-
-
-@pytest.mark.parametrize("slug, width, scheme", list(_visits()))
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("slug", SLUGS)
 def test_page_draws_the_layout_that_fits_in_the_readers_theme(tabs, site, local_server, slug, width, scheme):
     page = tabs[scheme]
     state = open_page(page, local_server.url(site / f"{slug}.html"), width)
@@ -150,9 +144,13 @@ def test_page_draws_the_layout_that_fits_in_the_readers_theme(tabs, site, local_
         if b["x0"] < -EDGE_PX or b["x1"] > width + EDGE_PX
     ]
     assert outside == [], f"text beyond the {width} px viewport: {outside}"
-    assert overlaps(boxes) == [], f"texts on top of each other at {width} px ({scheme})"
     shot = page.screenshot(full_page=True)
     assert looks_drawn(shot), "screenshot looks blank: {} colours, {:.1%} off the background".format(*drawn(shot))
+    touching = overlaps(boxes)
+    if (slug, width) in CRAMPED:  # every other check above holds; this one is a known fault, until fixed
+        assert touching, f"{slug} at {width} px no longer has touching labels: take it out of CRAMPED"
+        pytest.xfail(f"{slug} at {width} px: labels touch: {touching}")
+    assert touching == [], f"texts on top of each other at {width} px ({scheme})"
 
 
 def test_a_resize_switches_the_layout_without_loading_plotlyjs_again(tabs, site, local_server):
@@ -252,6 +250,25 @@ def test_embed_takes_the_pages_height_in_a_host_of_another_width(tabs, site, loc
     state = frame_settles(page, ident, "phone")
     assert state["width"] == 360
     assert abs(state["frame"] - state["inner"]) <= 2 and abs(state["frame"] - phone) <= 2, state
+
+
+def test_a_single_layout_page_posts_its_height_too(tabs, site, local_server):
+    """A figure saved without layouts (a user's own) scales to its frame; the embed still takes its height."""
+    fig = registry.build("troops-kursk")
+    export.save(fig, site, ("html",), name="solo", html="shared")
+    host = site / "host-solo.html"
+    host.write_text(HOST.format(snippet=(site / "solo.embed.html").read_text(encoding="utf-8")), encoding="utf-8")
+    page = tabs["light"]
+    page.set_viewport_size({"width": 1000, "height": HEIGHT})
+    page.goto(local_server.url(host), wait_until="load")
+    settled = """(id) => { const f = document.getElementById(id), d = f && f.contentDocument;
+      return !!(d && d.documentElement && d.querySelector('.main-svg')) && f.getBoundingClientRect().height
+        !== %d && Math.abs(f.getBoundingClientRect().height - d.documentElement.getBoundingClientRect().height) <= 2; }"""
+    page.wait_for_function(settled % fig.layout.height, arg="solo-embed", timeout=20_000)
+    state = page.evaluate(FRAME, "solo-embed")
+    # 700 px wide less the page's 8 px padding each side, at the figure's aspect ratio, plus the padding
+    expected = (700 - 16) * fig.layout.height / fig.layout.width + 16
+    assert abs(state["frame"] - expected) <= 2 and state["layout"] is None, state
 
 
 def test_embed_ignores_messages_from_other_frames(tabs, site, local_server):
