@@ -60,6 +60,8 @@ def assert_complete(path: Path) -> None:
         ET.fromstring(data)
     elif kind == ".pdf":
         assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF"), path.name
+    elif path.name.endswith(".embed.html"):  # the snippet a CMS pastes: an iframe and its script
+        assert data.startswith(b"<iframe ") and data.rstrip().endswith(b"</script>"), path.name
     elif kind == ".html":
         assert data.rstrip().endswith(b"</html>"), path.name
     elif kind == ".json":
