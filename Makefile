@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-stamp
 MIRROR := $(abspath ../shared/data/frontline)
 FRONTLINE_MIRROR := $(if $(wildcard $(MIRROR)/archive),VIZLIB_DEEPSTATE_ARCHIVE_URL=$(MIRROR)/archive VIZLIB_DEEPSTATE_EXPORT_URL=$(MIRROR))
 
-.PHONY: figures test test-fast notebooks docs lab data bench chromium lint clean i18n
+.PHONY: figures test test-fast notebooks docs lab data bench bench-figures chromium lint clean i18n
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,10 @@ data: $(STAMP)
 ## Measure performance against the obvious alternatives; writes benchmarks/results.md.
 bench: $(STAMP) chromium
 	$(BIN)/python benchmarks/run.py
+
+## Each figure's build (cold, warm) and JSON, a season's layers, a big user layer; writes benchmarks/figures.md.
+bench-figures: $(STAMP)
+	$(FRONTLINE_MIRROR) $(BIN)/python benchmarks/figures_bench.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check vizlib tests scripts benchmarks

@@ -71,3 +71,27 @@ def pytest_configure(config: Any) -> None:
         import nbval.kernel
 
         nbval.kernel.KernelManager = OfflineKernelManager
+
+
+#: Cells tagged so draw DeepStateMap's layers, which vizlib may not redistribute: nbval checks
+#: their stored outputs strictly where the layers can be had without a download (a cache or a
+#: mirror folder: ``make test`` points at the one beside the checkout), and runs them unchecked
+#: elsewhere, where they say that the front line is not drawn.
+FRONTLINE_TAG = "frontline"
+
+
+def frontline_layers_available() -> bool:
+    """Tell whether the notebooks' layers (11 Nov 2024 onwards) can be read without the network."""
+    from vizlib import frontline
+
+    return frontline.for_date("2024-11-11", kind="archive", download=False).layer is not None
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Check the frontline cells' outputs only where their layers are there to draw."""
+    tagged = [item for item in items if FRONTLINE_TAG in getattr(item, "cell", {}).get("metadata", {}).get("tags", [])]
+    if not tagged or frontline_layers_available():
+        return
+    for item in tagged:
+        item.options["check"] = False
+        item.add_marker("frontline_unchecked")

@@ -23,19 +23,27 @@ def shared_frontline() -> Path:
 
 
 @pytest.fixture(scope="session")
-def front_mirror(tmp_path_factory: pytest.TempPathFactory):
-    """A synthetic daily archive (``helpers.synthetic_archive``) as the session's DeepStateMap mirror.
-
-    Sets ``VIZLIB_DEEPSTATE_ARCHIVE_URL`` to it and ``VIZLIB_CACHE`` to an empty folder for the
-    rest of the session, so figures that need layers of many dates build offline; yields the folder.
-    """
+def synthetic_mirror(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A synthetic daily archive (``helpers.synthetic_archive``) and a cache for it, made once."""
     from helpers import synthetic_archive
 
     folder = synthetic_archive(tmp_path_factory.mktemp("front-mirror") / "archive")
+    return folder, tmp_path_factory.mktemp("front-cache")
+
+
+@pytest.fixture(scope="module")
+def front_mirror(synthetic_mirror: tuple[Path, Path]):
+    """The synthetic archive as DeepStateMap's mirror, for the module that asks for it.
+
+    Sets ``VIZLIB_DEEPSTATE_ARCHIVE_URL`` to it and ``VIZLIB_CACHE`` to its own cache until the
+    module ends (never longer: the notebooks' kernels, started later, must see the real mirror
+    the Makefile names), so figures that need layers of many dates build offline; yields the folder.
+    """
+    folder, cache = synthetic_mirror
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("VIZLIB_DEEPSTATE_ARCHIVE_URL", str(folder))
         mp.setenv("VIZLIB_DEEPSTATE_EXPORT_URL", str(REPO / "tests" / "fixtures" / "frontline"))
-        mp.setenv("VIZLIB_CACHE", str(tmp_path_factory.mktemp("front-cache")))
+        mp.setenv("VIZLIB_CACHE", str(cache))
         yield folder
 
 

@@ -103,6 +103,34 @@ def label_boxes(fig, geo_id: str = "geo") -> list[tuple[str, Box]]:
     return boxes
 
 
+def slider_boxes(fig) -> dict[str, Box]:
+    """The boxes, in figure px, of an animated map's play/pause buttons, its current date and its labelled dates.
+
+    Worked out from the figure's spec with plotly.js's own layout rules (``sliders`` and
+    ``updatemenus`` constants): a button is its text plus 24 px, at least 30 px wide, buttons 2 px
+    apart; a slider's ticks run from 10 px inside its rail's ends (``stepInset``), a date is centred
+    on every ``labelStride``-th tick, the stride making room for the widest date plus 8 px; the
+    current date starts at the rail's left end (``xanchor='left'``). Keys: ``'buttons'``,
+    ``'current'``, and ``'tick <label>'`` for each labelled date.
+    """
+    slider, menu, mg = fig.layout.sliders[0], fig.layout.updatemenus[0], fig.layout.margin
+    w = fig.layout.width - mg.l - mg.r
+    buttons = sum(max(30.0, _text.text_size(b.label, menu.font.size)[0] - 4 + 24) for b in menu.buttons)
+    bx = mg.l + menu.x * w + (menu.pad.l or 0)
+    boxes = {"buttons": Box(bx, 0, bx + buttons + 2 * (len(menu.buttons) - 1), 0)}
+    x0 = mg.l + slider.x * w + slider.pad.l
+    rail = round(slider.len * w - slider.pad.l - slider.pad.r) - 2 * 10
+    labels = [s.label for s in slider.steps]
+    sizes = [_text.text_size(label, slider.font.size)[0] - 4 for label in labels]
+    stride = max(1, math.ceil((max(sizes) + 8) / (rail / (len(labels) - 1))))
+    current = max(_text.text_size(label, slider.currentvalue.font.size)[0] for label in labels)
+    boxes["current"] = Box(x0, 0, x0 + current, 0)
+    for i in range(0, len(labels), stride):
+        centre = x0 + 10 + rail * i / (len(labels) - 1)
+        boxes[f"tick {labels[i]}"] = Box(centre - sizes[i] / 2, 0, centre + sizes[i] / 2, 0)
+    return boxes
+
+
 # --- a real browser ---------------------------------------------------------------------------------------------
 
 

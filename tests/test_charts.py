@@ -472,3 +472,10 @@ def test_labels_keep_off_the_event_lines_where_there_is_room():
     fig = charts.troops_kursk(size="column")
     general_staff = next(a for a in fig.layout.annotations if "59,000" in (a.text or ""))
     assert "General" in general_staff.text and general_staff.bgcolor is None
+
+
+def test_a_phone_troop_chart_labels_the_troops_moved_in_over_their_own_hollow_mark():
+    """Over or under the mark cost the same (both cross the event lines): the better spot, over it, wins a tie."""
+    fig = charts.troops_kursk(size="phone")
+    moved_in = next(a for a in fig.layout.annotations if "59,000" in (a.text or ""))
+    assert (moved_in.yanchor, moved_in.xanchor, moved_in.yshift) == ("bottom", "center", 9)

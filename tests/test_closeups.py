@@ -7,6 +7,7 @@ number asserted here is known exactly and the tests run offline anywhere.
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import geopandas as gpd
@@ -14,7 +15,16 @@ import numpy as np
 import pytest
 import shapely
 from conftest import REPO
-from helpers import SYNTHETIC_KM_PER_DAY, by_meta, frame_of, label_boxes, metas
+from helpers import (
+    SYNTHETIC_KM_PER_DAY,
+    by_meta,
+    frame_of,
+    frame_of_geo,
+    km_between,
+    label_boxes,
+    metas,
+    slider_boxes,
+)
 
 from vizlib import data, export, frontline, maps, meta
 from vizlib._labels import Box
@@ -39,7 +49,9 @@ def closeups(layer):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a close-up of the bundled data warns about nothing
         return {
-            (slug, size): build(layer=layer, as_of=DAY, size=size) for slug, build in CLOSE_UPS.items() for size in SIZES
+            (slug, size): build(layer=layer, as_of=DAY, size=size)
+            for slug, build in CLOSE_UPS.items()
+            for size in SIZES
         }
 
 
@@ -125,6 +137,26 @@ def test_kurakhove_annotates_the_dam_damage_at_the_dam():
     assert "11 Nov" in texts
 
 
+@pytest.mark.parametrize("size", ["phone", *SIZES])
+@pytest.mark.parametrize("build", [maps.kurakhove, maps.donetsk])
+def test_the_dam_note_sits_by_the_dam_nearer_it_than_any_other_mark(build, size):
+    fig = build(size=size)  # as of 23 Nov: the damage of 11 Nov is noted
+    frame, noted = frame_of(fig), by_meta(fig, "noted")
+    dam = frame.to_px(noted.lon[0], noted.lat[0])
+    note = next(box for text, box in label_boxes(fig) if "11 Nov 2024" in text)
+    cx, cy = note.center
+    assert abs(cx - dam[0]) + abs(cy - dam[1]) <= (60 if size == "phone" else 110), (size, note, dam)
+    places = by_meta(fig, "places")
+    others = np.array([frame.to_px(lon, lat) for lon, lat in zip(places.lon, places.lat)], dtype=float)
+
+    def gap(x, y):  # px from a mark to the note's box
+        return np.hypot(max(note.x0 - x, 0, x - note.x1), max(note.y0 - y, 0, y - note.y1))
+
+    assert all(gap(*dam) < gap(x, y) for x, y in others), size
+    if size == "phone":  # the short note: the map's subtitle says what happened
+        assert "damaged on 11 Nov 2024" in meta.get(fig)["subtitle"].replace("\u00a0", " ")
+
+
 def test_extra_water_keeps_the_island_dry_and_the_river_drawn():
     extra = gpd.read_file(FIXTURES / "closeup_extra.geojson")
     fig = maps.kurakhove(extra=extra)
@@ -179,6 +211,25 @@ def test_front_change_frames_a_close_up(frame):
     assert (lon1 - lon0) < 1.5  # a close-up, not the oblast
 
 
+def test_front_change_on_a_phone_frames_the_ground_taken_with_the_oblast_in_an_inset():
+    layers = read_frontline(LAYER_0901), read_frontline(LAYER_0903)
+    fig = maps.front_change(*layers, size="phone")
+    taken = frontline.changed_hands(*layers, "UA-14").set_index("status").geometry["taken"]
+    lon0, lat0, lon1, lat1 = frame_of(fig).visible_bounds()
+    assert shapely.box(lon0, lat0, lon1, lat1).contains(taken)
+    assert km_between(lon0, (lat0 + lat1) / 2, lon1, (lat0 + lat1) / 2) < 60  # the oblast is ~250 km across
+    assert "inset" in " ".join(map(str, metas(fig)))
+    assert "noted" not in metas(fig)  # no dam note over the front: the close-up tells it
+    subtitle = meta.get(fig)["subtitle"].replace("\u00a0", " ")
+    assert "20 km² taken" in subtitle and "At least 100% of it lies in the area shown."  # one square in subtitle
+
+
+def test_front_change_of_the_oblast_leaves_the_dam_to_the_close_up(layer):
+    late = layer.assign(date=layer.date + np.timedelta64(90, "D"))  # after the dam's damage (11 Nov)
+    assert "noted" not in metas(maps.front_change(layer, late))
+    assert "noted" in metas(maps.front_change(layer, late, frame="kurakhove"))
+
+
 # ------------------------------------------------------------------ the animation
 
 
@@ -198,6 +249,19 @@ def test_the_animation_has_a_frame_every_seven_days_ending_on_the_maps_date(anim
     assert slider.active == len(slider.steps) - 1  # the still is the last date
     buttons = [b.label for menu in animation.layout.updatemenus for b in menu.buttons]
     assert buttons == ["▶", "❚❚"]
+
+
+@pytest.mark.parametrize("size", ["phone", "column", "wide", "social"])
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_the_sliders_dates_are_inside_the_figure_and_clear_of_the_buttons(front_mirror, size, lang):
+    fig = maps.front_animation(size=size, lang=lang)
+    boxes = slider_boxes(fig)
+    buttons, current = boxes.pop("buttons"), boxes.pop("current")
+    assert current.x0 >= buttons.x1 + 2, (size, lang, buttons, current)  # the current date is not under pause
+    assert current.x1 <= fig.layout.width
+    assert len(boxes) >= 3  # some dates are labelled
+    for label, box in boxes.items():
+        assert 0 <= box.x0 and box.x1 <= fig.layout.width - 2, (size, lang, label, box)
 
 
 def test_each_frame_draws_the_occupied_area_of_its_date(animation):
@@ -228,7 +292,45 @@ def test_a_still_of_the_animation_says_it_shows_the_last_date(animation):
 
 @pytest.fixture(scope="module")
 def multiples(front_mirror):
-    return {size: maps.small_multiples(size=size) for size in SIZES}
+    return {size: maps.small_multiples(size=size) for size in [*SIZES, "phone"]}
+
+
+@pytest.mark.parametrize(("frame", "least"), [("pokrovsk", 4), ("kurakhove", 2)])  # kurakhove's frame is wide
+def test_a_phone_shows_the_same_panels_in_english_and_ukrainian_and_names_every_dot(front_mirror, frame, least):
+    figs = {lang: maps.small_multiples(frame=frame, size="phone", lang=lang) for lang in ("en", "uk")}
+    dates = {}
+    for lang, fig in figs.items():
+        dates[lang] = [a.text.split("<br>")[0] for a in fig.layout.annotations if a.name == "panel-heading"]
+        assert len(fig.layout.title.text.split("<br>")) == 1, (lang, fig.layout.title.text)  # a one-line title
+        for trace in (t for t in fig.data if t.meta == "places"):
+            assert all(trace.text), (lang, trace.geo, trace.text)  # no dot without its name
+    assert len(dates["en"]) == len(dates["uk"]) >= least, dates
+    for lang, fig in figs.items():  # the key has room for what any panel draws (towns held otherwise earlier)
+        names = [t.name for t in fig.data if t.showlegend is not False and t.name]
+        plot_w = fig.layout.width - fig.layout.margin.l - fig.layout.margin.r
+        per_row = max(1, int(plot_w // (fig.layout.legend.entrywidth + 40)))
+        key_px = 4 + math.ceil(len(names) / per_row) * 19  # plotly's legend rows are ~19 px apart
+        footer = next(a for a in fig.layout.annotations if a.name == "footer")
+        assert key_px <= -footer.yshift, (lang, names, key_px, footer.yshift)
+
+
+@pytest.mark.parametrize("size", [*SIZES, "phone"])
+def test_the_scale_bar_and_its_label_stand_clear_of_the_towns(multiples, size):
+    fig = multiples[size]
+    bar = by_meta(fig, "scalebar:label")
+    label = next(box for text, box in label_boxes(fig, bar.geo or "geo") if text.endswith("km"))
+    line = by_meta(fig, f"scalebar:{bar.text[0].split()[0]}")
+    frame = frame_of_geo(fig, bar.geo or "geo")
+    xs, ys = frame.to_px(
+        np.array([v for v in line.lon if v is not None]), np.array([v for v in line.lat if v is not None])
+    )
+    drawn = Box(min(label.x0, xs.min()), label.y0, max(label.x1, xs.max()), ys.max())
+    towns = [t for t in fig.data if t.meta == "places" and (t.geo or "geo") == (bar.geo or "geo")]
+    assert towns
+    for trace in towns:
+        px, py = frame.to_px(np.array(trace.lon), np.array(trace.lat))
+        for x, y in zip(px, py):
+            assert not drawn.pad(3).overlaps(Box(x - 3, y - 3, x + 3, y + 3)), (size, drawn, x, y)
 
 
 def test_small_multiples_draw_six_dates_three_weeks_apart_in_a_grid(multiples):

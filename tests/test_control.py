@@ -184,7 +184,7 @@ def test_every_place_of_ukraine_or_russia_and_every_settlement_is_covered():
 
 def test_changes_are_sorted_and_carry_their_source():
     changes = data.control_changes()
-    assert list(changes.columns) == ["place_id", "date", "controlled_by", "source", "source_url", "note"]
+    assert list(changes.columns) == ["place_id", "date", "controlled_by", "source", "source_url", "note", "source_uk"]
     for _, rows in changes.groupby("place_id"):
         dated = rows["date"].dropna()
         assert dated.is_monotonic_increasing and dated.is_unique
@@ -269,8 +269,9 @@ def test_a_users_file_needs_only_the_row_rules(tmp_path):
 def test_validate_checks_place_ids_and_coverage(tmp_path):
     lines = (DATA / "control.csv").read_text(encoding="utf-8").splitlines()
     kept = [line for line in lines[1:] if not line.startswith(("hirnyk,", "toretsk,"))]
-    kept.append(f"atlantis,,ukraine,Plato,{URL},")
-    path = _control_file(tmp_path, *kept)
+    kept.append(f"atlantis,,ukraine,Plato,{URL},,")
+    path = tmp_path / "control.csv"
+    path.write_text("\n".join([lines[0], *kept]) + "\n", encoding="utf-8")
     with pytest.raises(DataError) as excinfo:
         data.validate_file(path)
     messages = _messages(excinfo)

@@ -601,6 +601,7 @@ def assert_ended(groups: list[int]) -> None:
     assert groups and not [live_in_group(g) for g in groups if live_in_group(g)]
 
 
+@pytest.mark.browser
 def test_a_browser_that_never_answers_is_ended_after_its_start_time_limit(tmp_path, monkeypatch, browser_groups):
     assert os.access(NEVER_ANSWERS, os.X_OK)
     monkeypatch.setenv("BROWSER_PATH", str(NEVER_ANSWERS))

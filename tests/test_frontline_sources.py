@@ -137,6 +137,16 @@ def test_download_cache_miss_then_hit(server, tmp_path):
     assert again.geometry.iloc[0].equals(layer.geometry.iloc[0])
     assert again["source_url"].iloc[0] == layer["source_url"].iloc[0]
 
+    # Read from the cache, the clipped geometry is kept; read back, it is the same to the bit.
+    kept = list((cached.parent / "clipped").iterdir())
+    assert [k.name.split(".geojson.")[0] for k in kept] == ["deepstatemap_data_20240903"]
+    third = occupied("2024-09-03", cache_dir=tmp_path, base_url=server.url)
+    assert third.drop(columns="geometry").equals(layer.drop(columns="geometry"))
+    assert third.geometry.iloc[0].wkb == layer.geometry.iloc[0].wkb
+    kept[0].write_text("{not json", encoding="utf-8")  # a damaged kept file is clipped afresh and replaced
+    assert occupied("2024-09-03", cache_dir=tmp_path, base_url=server.url).geometry.iloc[0].wkb == third.geometry.iloc[0].wkb
+    assert json.loads(kept[0].read_text(encoding="utf-8"))["status"] == ["occupied"]
+
 
 def test_missing_day_falls_back_to_the_nearest_earlier_date(server, tmp_path):
     layer = occupied("2024-09-02", cache_dir=tmp_path, base_url=server.url)

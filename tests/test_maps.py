@@ -575,6 +575,7 @@ def _png_size(blob: bytes) -> tuple[int, int]:
     return struct.unpack(">II", blob[16:24])
 
 
+@pytest.mark.browser
 def test_the_proxy_sees_what_the_browser_fetches(offline_kaleido, no_network):
     # control: a choropleth makes plotly.js fetch its base-map topojson
     fig = go.Figure(go.Choropleth(locations=["UKR"], z=[1]))
@@ -588,6 +589,7 @@ def test_the_proxy_sees_what_the_browser_fetches(offline_kaleido, no_network):
     assert any("cdn.plot.ly" in r for r in offline_kaleido.requests), offline_kaleido.requests
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("slug", BUILDERS)
 def test_static_export_works_offline(figs, offline_kaleido, no_network, slug):
     before = _page_requests(offline_kaleido.requests)
@@ -617,3 +619,20 @@ def test_towns_are_drawn_where_frame_computes(figs, offline_kaleido, no_network)
     x, y = frame_of(fig).to_px(list(towns.lon), list(towns.lat))
     for (dx, dy), cx, cy, name in zip(drawn, x, y, towns.text, strict=True):
         assert abs(dx - cx) < 3 and abs(dy - cy) < 3, (name, (dx, dy), (float(cx), float(cy)))
+
+
+@pytest.mark.parametrize("lang", ["en", "uk"])
+@pytest.mark.parametrize("size", ["phone", "column"])
+def test_the_insets_pyongyang_is_named_clear_of_the_main_maps_frame(size, lang):
+    fig = maps.theatre(size=size, lang=lang)
+    dot, frame, geo = by_meta(fig, "inset:pyongyang"), by_meta(fig, "inset:frame"), fig.layout.geo2
+    lon, lat = dot.lon[0], dot.lat[0]
+    (lon0, lon1), (lat0, lat1) = geo.lonaxis.range, geo.lataxis.range
+    assert lon0 < lon < lon1 - 5 and lat0 < lat < lat1, (size, lon, lat, geo.lonaxis.range, geo.lataxis.range)
+    frame_lats = [v for v in frame.lat if v is not None]
+    if dot.textposition.startswith("bottom"):  # named under the dot: the frame is above it, with room below
+        assert min(frame_lats) > lat and lat - lat0 >= 15, (size, min(frame_lats), lat, lat0)
+    else:  # named beside the dot, up to ~60 px west: the frame lies further west than that
+        px_per_lon = (fig.layout.width * (geo.domain.x[1] - geo.domain.x[0])) / (lon1 - lon0)
+        name_w = _text.text_size(dot.text[0], dot.textfont.size)[0]
+        assert max(v for v in frame.lon if v is not None) < lon - (name_w + 6) / px_per_lon, size

@@ -167,14 +167,17 @@ def test_outputs_name_no_machine_paths(name):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_outputs_that_depend_on_a_frontline_layer_are_not_compared(name):
-    """A downloaded or locally present layer differs between machines: its outputs must be ignored.
+def test_outputs_that_depend_on_a_frontline_layer_are_tagged_and_compared(name):
+    """A cell whose output depends on DeepStateMap's layers is tagged ``frontline``, and nbval compares it.
 
     Follows names through the notebook: anything computed from ``frontline.*``
-    (directly or through a name assigned from it) is layer-dependent.
+    (directly or through a name assigned from it) is layer-dependent. Tagged cells are
+    compared strictly wherever the layers can be had (notebooks/conftest.py); no cell of
+    any notebook is excluded by a comment marker.
     """
     tainted: set[str] = set()
     for cell in _code_cells(name):
+        assert _compared(cell), f"cell {cell.id} is excluded from nbval"
         tree = ast.parse(cell.source)
         used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
         calls_frontline = any(
@@ -186,7 +189,16 @@ def test_outputs_that_depend_on_a_frontline_layer_are_not_compared(name):
         tainted |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
         tainted |= {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
         if cell.outputs:
-            assert not _compared(cell), f"cell {cell.id} shows layer-dependent output; mark it # NBVAL_IGNORE_OUTPUT"
+            assert "frontline" in cell.metadata.get("tags", []), f"cell {cell.id} shows layer output; tag it frontline"
+
+
+def test_frontline_cells_are_compared_where_the_layers_can_be_had(front_mirror, tmp_path, monkeypatch):
+    from notebooks.conftest import frontline_layers_available
+
+    assert frontline_layers_available()  # the synthetic archive has 11 Nov 2024
+    monkeypatch.delenv("VIZLIB_DEEPSTATE_ARCHIVE_URL")
+    monkeypatch.setenv("VIZLIB_CACHE", str(tmp_path))
+    assert not frontline_layers_available()
 
 
 def test_donetsk_notebook_shows_the_layer_outputs_it_promises():

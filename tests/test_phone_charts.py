@@ -13,6 +13,7 @@ import pytest
 from chart_boxes import AUTOMARGIN_PAD, Text, all_texts, annotation_boxes, legend_boxes, plot_box, title_boxes
 
 from vizlib import charts, frontline, theme
+from vizlib._canvas import Canvas
 from vizlib._labels import Box
 
 SIZES = ("phone", "column", "wide", "social")
@@ -78,6 +79,19 @@ def test_no_two_texts_overlap(build, name, size):
     assert not clashes, f"{name} {size}: {clashes}"
 
 
+@pytest.mark.parametrize("name", ["troops_kursk", "north_korea", "kursk_area", "timeline"])
+def test_the_ukrainian_phone_edition_keeps_its_text_apart_and_inside(name):
+    """Ukrainian words run longer: the phone edition still has no two texts overlapping, none outside."""
+    fig = getattr(charts, name)(size="phone", lang="uk")
+    texts = [t for t in all_texts(fig) if t.kind not in ("title", "subtitle")]
+    clashes = [
+        f"{_where(a)} / {_where(b)}" for a, b in itertools.combinations(texts, 2) if _ink(a).overlap(_ink(b)) > 0
+    ]
+    assert not clashes, f"{name} phone uk: {clashes}"
+    outside = [_where(t) for t in all_texts(fig) if not t.box.inside(_figure(fig))]
+    assert not outside, outside
+
+
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("name", CHARTS)
 def test_the_key_fits_the_width_and_keeps_off_the_labels(build, name, size):
@@ -124,7 +138,12 @@ def test_type_never_shrinks_below_its_design_size(build, name, size):
     assert not small, small
     if fig.layout.legend.font.size is not None:
         assert fig.layout.legend.font.size >= MIN_KEY_PX
-    assert fig.layout.width == theme.SIZES[size].width and fig.layout.height == theme.SIZES[size].height
+    # the width is the preset's; a chart whose words leave too short a plot grows taller, never shorter
+    preset = theme.SIZES[size]
+    assert fig.layout.width == preset.width and fig.layout.height >= preset.height
+    plot_px = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    assert fig.layout.height == preset.height or plot_px == Canvas.MIN_PLOT_PX.get(size) or name == "north_korea"
+    assert plot_px >= Canvas.MIN_PLOT_PX.get(size, 0)
 
 
 # ---------------------------------------------------------------- what a phone gets
@@ -163,6 +182,46 @@ def test_a_phone_timeline_wraps_a_long_label_into_a_taller_row(build):
     ]
     assert wrapped and single
     assert min(steps[name] for name in wrapped) > max(steps[name] for name in single)
+
+
+def test_a_phone_timeline_gives_a_title_too_long_for_one_line_its_short_title(build):
+    from vizlib import data
+
+    events = data.events(as_of=data.DEFAULT_AS_OF).set_index("id")
+    texts = {
+        a.name.removeprefix("event-label:"): a.text
+        for a in build("timeline", "phone").layout.annotations
+        if (a.name or "").startswith("event-label:")
+    }
+    assert texts["treaty_signed"].endswith("  " + events.loc["treaty_signed", "short_title"])  # one line, short
+    assert texts["kim_signs"] == "<b>11 Nov</b>  Kim signs decree"
+    assert texts["us_election"].endswith("  US presidential election")  # the title fits: it stays
+    wide = {
+        a.name: a.text
+        for a in build("timeline", "wide").layout.annotations
+        if (a.name or "").startswith("event-label:")
+    }
+    assert wide["event-label:kim_signs"] == "<b>11 Nov</b>  Kim Jong Un signs ratification decree"
+
+
+def test_a_ukrainian_phone_timeline_abbreviates_the_months_of_every_label_to_fit_its_rows():
+    fig = charts.timeline(size="phone", lang="uk")
+    texts = [a.text for a in fig.layout.annotations if (a.name or "").startswith("event-label:")]
+    dates = [text.split("</b>")[0].removeprefix("<b>") for text in texts]
+    assert all(d.endswith(".") for d in dates), dates  # "11 лист.", never "11 листопада" beside "23 жовт."
+    assert sum("<br>" in text for text in texts) <= 1
+
+
+def test_a_timeline_without_short_titles_wraps_the_long_ones():
+    from vizlib import data
+
+    events = data.events(as_of=data.DEFAULT_AS_OF).drop(columns=["short_title", "short_title_uk"])
+    texts = [
+        a.text
+        for a in charts.timeline(events, size="phone").layout.annotations
+        if (a.name or "").startswith("event-label:")
+    ]
+    assert any("Kim Jong Un" in text and "<br>" in text for text in texts)
 
 
 def test_the_key_under_a_phone_chart_wraps_its_entries_into_columns():

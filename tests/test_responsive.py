@@ -120,11 +120,6 @@ def test_the_cli_wrote_responsive_pages_with_their_embeds(site):
         assert re.findall(r"<script[^>]*\bsrc=\"([^\"]+)\"", text) == [export.PLOTLYJS_NAME]
 
 
-#: Pages whose phone layout stacks labels with no leading: the lines of two labels touch (their boxes share
-#: 2.3 px, 0.21 em, at 11 px). Found by this test; the timeline's phone layout needs space between labels.
-CRAMPED = {("timeline", 320), ("timeline", 360)}
-
-
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("slug", SLUGS)
@@ -146,11 +141,7 @@ def test_page_draws_the_layout_that_fits_in_the_readers_theme(tabs, site, local_
     assert outside == [], f"text beyond the {width} px viewport: {outside}"
     shot = page.screenshot(full_page=True)
     assert looks_drawn(shot), "screenshot looks blank: {} colours, {:.1%} off the background".format(*drawn(shot))
-    touching = overlaps(boxes)
-    if (slug, width) in CRAMPED:  # every other check above holds; this one is a known fault, until fixed
-        assert touching, f"{slug} at {width} px no longer has touching labels: take it out of CRAMPED"
-        pytest.xfail(f"{slug} at {width} px: labels touch: {touching}")
-    assert touching == [], f"texts on top of each other at {width} px ({scheme})"
+    assert overlaps(boxes) == [], f"texts on top of each other at {width} px ({scheme})"
 
 
 def test_a_resize_switches_the_layout_without_loading_plotlyjs_again(tabs, site, local_server):

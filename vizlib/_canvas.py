@@ -53,12 +53,18 @@ class Canvas:
     sides : (int, int), optional
         Left and right margins in pixels (default: :func:`vizlib.meta.margins`'s); see
         :meth:`set_sides`.
+    min_plot_px : int, optional
+        The least height of the plot area; the figure grows past its preset's height to keep it
+        (default :attr:`MIN_PLOT_PX` of the size: a phone's chart keeps 200 px).
 
     Raises
     ------
     ValueError
         On an unknown size, theme or language.
     """
+
+    #: The least height of the plot area at a size (pixels); the figure grows taller to keep it.
+    MIN_PLOT_PX: dict[str, int] = {"phone": 200}
 
     def __init__(
         self,
@@ -75,8 +81,10 @@ class Canvas:
         axis_labels: bool = True,
         key_px: float = 0,
         sides: tuple[int, int] | None = None,
+        min_plot_px: int | None = None,
     ) -> None:
         self.t = i18n.words(lang)
+        self.min_plot_px = min_plot_px
         self.slug, self.size, self.theme, self.lang = slug, size, theme, lang
         self.preset = _theme.size(size)
         self.c = _theme.colors(theme)
@@ -103,7 +111,11 @@ class Canvas:
         )
         self.margin = meta.margins(draft, self.size, axis_labels=self.axis_labels, key_px=key_px, sides=self.sides)
         w, h = self.preset.width, self.preset.height
-        self.plot = Box(self.margin["l"], self.margin["t"], w - self.margin["r"], h - self.margin["b"])
+        # A chart whose words leave its plot too short (a phone, a long language) grows taller: a page
+        # scrolls, and the embed takes the page's height.
+        least = self.min_plot_px if self.min_plot_px is not None else self.MIN_PLOT_PX.get(self.size, 0)
+        self.height = h + max(least - (h - self.margin["t"] - self.margin["b"]), 0)
+        self.plot = Box(self.margin["l"], self.margin["t"], w - self.margin["r"], self.height - self.margin["b"])
         return self.plot
 
     def set_sides(self, left: int, right: int) -> Box:
@@ -174,6 +186,7 @@ class Canvas:
             axis_labels=self.axis_labels,
             key_px=self.key_px,
             sides=self.sides,
+            height=self.height,
         )
 
 

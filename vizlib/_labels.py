@@ -149,6 +149,9 @@ class Label:
         When left out, may take the spot of one placed neighbour of its level that can move.
     clearance : float
         Pixels kept between this label and anything else; negative lets edges touch.
+    spots_first : bool
+        Try every wording at a spot before the next spot (a longer label by its mark rather than a
+        shorter one further off); by default every spot is tried with a wording before the next one.
     annotation : bool
         Drawn as a plotly annotation (a chart's), whose box has a border pad, rather than
         as trace text (a map's).
@@ -165,6 +168,7 @@ class Label:
     required: bool = False
     may_displace: bool = False
     clearance: float = 0
+    spots_first: bool = False
     annotation: bool = False
     key: Any = None
     text: str | None = field(default=None, init=False)
@@ -259,6 +263,10 @@ def _cost(box: Box, bounds: Box, taken: list[Box], thin: list[Box], clearance: f
     return hard, sum(padded.overlap(t) for t in thin) / 4
 
 
+#: Costs closer than this are equal: the same overlap measured at two spots differs in float rounding.
+_TIE = 1e-6
+
+
 def _greedy(order, bounds, taken, thin) -> tuple[dict[int, tuple[str, Spot, Box] | None], float]:
     taken = list(taken)
     chosen: dict[int, tuple[str, Spot, Box] | None] = {}
@@ -266,16 +274,17 @@ def _greedy(order, bounds, taken, thin) -> tuple[dict[int, tuple[str, Spot, Box]
     for label in order:
         best, best_cost, best_hard = None, float("inf"), float("inf")
         # a label short of room may touch its neighbours before it overlaps one
+        if label.spots_first:
+            tries = [(text, spot) for spot in label.spots for text in label.texts]
+        else:
+            tries = [(text, spot) for text in label.texts for spot in label.spots]
         for clearance in dict.fromkeys((label.clearance, min(label.clearance, 0))):
-            for text in label.texts:
-                for spot in label.spots:
-                    box = label.box_at(spot, text)
-                    hard, soft = _cost(box, bounds, taken, thin, clearance)
-                    if hard + soft < best_cost:
-                        best, best_cost, best_hard = (text, spot, box), hard + soft, hard
-                    if hard + soft == 0:
-                        break
-                if best_cost == 0:
+            for text, spot in tries:
+                box = label.box_at(spot, text)
+                hard, soft = _cost(box, bounds, taken, thin, clearance)
+                if hard + soft < best_cost - _TIE:  # a tie keeps the earlier (better) spot
+                    best, best_cost, best_hard = (text, spot, box), hard + soft, hard
+                if hard + soft == 0:
                     break
             if best_cost == 0:
                 break

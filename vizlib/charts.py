@@ -77,6 +77,8 @@ _HEADING_GAP_PX = 18
 _PANEL_HEADING_PX, _TICK_LABELS_PX, _BAR_PX = 21, 24, 20
 #: Room over a claim's mark for a label of two lines (11 px type) and its gap.
 _TWO_LINES_OVER_PX = 46
+#: A phone's north-korea plot holds two dated panels and the bar of the whole: it keeps this height.
+_NK_PHONE_PLOT_PX = 380
 
 _CATEGORY_COLORS = {
     "military": ("ukraine", "circle"),
@@ -140,14 +142,14 @@ def troops_kursk(
     # A phone marks the events' lines with their dates and lists the events under the key.
     phone = width < axes.PHONE_PX
     # At narrow sizes, a little more room right of the last event line for the latest claims' labels.
-    right_pad = 24 if phone else 12 if width < _NARROW_PX else 8
+    right_pad = 30 if phone else 12 if width < _NARROW_PX else 8
     dated = rows[rows["refers_to"].notna()]
     x_range = axes.date_range(list(dated["refers_to"]) + list(marked["date"]), pad_days=(6, right_pad))
     y_top = axes.nice_top(marks.extent(rows)["y1"].max() * 1.3)
 
     def under_plot(sides: tuple[int, int]) -> tuple[float, list[str]]:
         """Return the key's height, and the lines of the list of events under it (a phone's)."""
-        key_px = _key(rows, size, theme, lang, plot_width=width - sum(sides))[1]
+        key_px = _key(rows, size, theme, lang, sides=sides)[1]
         listed = event_marks.listing(i18n.words(lang), marked, width - sides[0] - 4) if phone else []
         return key_px, listed
 
@@ -231,7 +233,7 @@ def north_korea(
     x_range = axes.date_range(list(rows["claim_date"]), pad_days=(8, 8))
     y_top = axes.nice_top(marks.extent(rows)["y1"].max() * 1.4)
     sides = _sides(width, lang, x_range, y_top, y_limit=y_top * 0.9, y_ticks_n=3)
-    entries, key_px = _key(rows, size, theme, lang, plot_width=width - sum(sides))
+    entries, key_px = _key(rows, size, theme, lang, sides=sides)
     cv = Canvas(
         "north-korea",
         title=N_("North Korean troops in Russia, as claimed"),
@@ -240,21 +242,21 @@ def north_korea(
         size=size,
         theme=theme,
         lang=lang,
-        key_px=key_px,
-        sides=sides,
+        key_px=key_px, sides=sides,
         axis_labels=bar_ticks,
+        min_plot_px=_NK_PHONE_PLOT_PX if width < axes.PHONE_PX else None,
     )
     narrow = cv.preset.width < _NARROW_PX
     bar_below = with_total and narrow  # a narrow chart gives the dated panels the width; the whole goes under them
     # a phone's top panel shares the dates of the one under it, and leaves them to it
     top_ticks = cv.preset.width >= axes.PHONE_PX
-    whole = composition.whole_label(total, cv.t, cv.plot.width) if bar_below else ""
-    heading_gap = _nk_subplots(cv, with_total, bar_below, top_ticks, whole, nested)
+    whole = composition.whole_label(total, cv.t, cv.plot.width, cv.plot.x0 - 20) if bar_below else ("", "")
+    heading_gap = _nk_subplots(cv, with_total, bar_below, top_ticks, whole[1], nested)
     if not top_ticks:  # a phone's short panels keep room over the highest claim for a label of two lines
         domain = cv.fig.get_subplot(1, 1).yaxis.domain
         panel_px = (domain[1] - domain[0]) * cv.plot.height
         y_top = max(y_top, marks.extent(rows)["y1"].max() / (1 - _TWO_LINES_OVER_PX / panel_px))
-    panels = _dated_panels(cv, rows, x_range, y_top, inside=not top_ticks)
+    panels = _dated_panels(cv, rows, x_range, y_top)
     bottom = panels[1][1]
     key_box, legend = marks.key(cv, entries, bottom, [] if with_total else panels[1][2], prefer_right=True)
     key_share = 0.0
@@ -286,15 +288,16 @@ def _under_events(
 ) -> float:
     """Return a y top high enough that every claim's mark stays under the events' labels above it.
 
-    On a narrow chart the labels of events days apart stack in lanes at the top of the plot.
+    On a narrow chart the labels of events days apart stack in lanes at the top of the plot. A phone's
+    events are dated, not titled: under their dates, every claim keeps room for a label of two lines over it.
     """
     panel = cv.panel(x_range, (0, y_top))
     needed = y_top
-    room = marks.MARKER
+    room = marks.MARKER if titled else _TWO_LINES_OVER_PX
     for box in event_marks.label_boxes(cv.t, events, panel, titled):
         taken = box.y1 + labels.CLEARANCE + room - panel.box.y0  # pixels at the plot's top
         for r in marks.extent(rows).itertuples():
-            if box.x0 - 2 * marks.MARKER <= panel.x(r.refers_to) <= box.x1 + 2 * marks.MARKER:
+            if not titled or box.x0 - 2 * marks.MARKER <= panel.x(r.refers_to) <= box.x1 + 2 * marks.MARKER:
                 needed = max(needed, r.y1 / (1 - taken / panel.box.height))
     return needed
 
@@ -306,7 +309,7 @@ def _nk_subplots(
 
     Two dated panels, with the whole and its part in a column at the right, or (``bar_below``) in a
     bar under them, with room between the panels for their headings, the tick labels of the
-    panel above (``top_ticks``: the top one's too) and the label ``whole`` over the bar.
+    panel above (``top_ticks``: the top one's too) and the label ``whole`` under the bar's heading.
     """
     from plotly.subplots import make_subplots
 
@@ -316,9 +319,9 @@ def _nk_subplots(
         cv.fig.update_xaxes(matches="x", row=2, col=1)
         height = cv.plot.height
         bar = _BAR_PX if nested else 2 * _BAR_PX
-        # a phone's dated panels carry their headings inside, and share the tick labels of the lower one
+        # a phone's top heading stands in the gap under the subtitle; its panels share the lower one's tick labels
         above = _HEADING_GAP_PX if top_ticks else 0
-        gap12 = _PANEL_HEADING_PX + _TICK_LABELS_PX if top_ticks else 8
+        gap12 = _PANEL_HEADING_PX + (_TICK_LABELS_PX if top_ticks else 2)
         gap23 = _TICK_LABELS_PX + _PANEL_HEADING_PX + composition.whole_label_px(whole)
         panel = (height - above - gap12 - gap23 - bar) / 2
         tops = [height - above, bar + gap23 + panel, bar]
@@ -342,20 +345,17 @@ def _nk_subplots(
     return heading_gap
 
 
-def _dated_panels(cv: Canvas, rows: pd.DataFrame, x_range: Any, y_top: float, inside: bool = False) -> list:
-    """Draw the two dated panels of the north-korea chart; return (rows, panel, obstacles, refs) of each.
-
-    ``inside``: each panel's heading in its top-left corner rather than above it.
-    """
+def _dated_panels(cv: Canvas, rows: pd.DataFrame, x_range: Any, y_top: float) -> list:
+    """Draw the two dated panels of the north-korea chart; return (rows, panel, obstacles, refs) of each."""
     out = []
     headings = ((1, "nk_troops_russia", N_("In Russia")), (2, "nk_troops_kursk", N_("In Kursk oblast")))
     for number, subject, heading in headings:
         subplot = cv.fig.get_subplot(number, 1)
         panel = cv.panel(x_range, (0, y_top), subplot.xaxis.domain, subplot.yaxis.domain)
         refs = subplot.xaxis.plotly_name.replace("axis", ""), subplot.yaxis.plotly_name.replace("axis", "")
-        composition.heading(cv, cv.t(heading), *refs, inside=inside)
+        composition.heading(cv, cv.t(heading), *refs)
         part = rows[rows["subject"] == subject].reset_index(drop=True)
-        obstacles = [composition.heading_box(panel, cv.t(heading), inside)]
+        obstacles = [composition.heading_box(panel, cv.t(heading))]
         if not part.empty:
             obstacles += marks.claims(cv, part, panel, "claim_date", row=number, col=1)
         axes.style(cv, x_range, y_top, y_limit=y_top * 0.9, y_ticks_n=3, width_px=panel.box.width, row=number, col=1)
@@ -425,7 +425,7 @@ def kursk_area(
     main_px = (width - sum(sides)) * (1 - gap * (len(shares) - 1)) * shares[0]
     x_range = _room_right(x_range, max([*dated["refers_to"], *measures["refers_to"]]), main_px)
     sides = _sides(width, lang, x_range, y_top, right_ticks=ends, **y_style)
-    entries, key_px = _key(rows, size, theme, lang, measured=not measures.empty, plot_width=width - sum(sides))
+    entries, key_px = _key(rows, size, theme, lang, measured=not measures.empty, sides=sides)
     drawn = pd.concat([rows, measures], ignore_index=True) if not measures.empty else rows
     cv = Canvas(
         "kursk-area",
@@ -505,12 +505,14 @@ def _undated_panel(cv: Canvas, undated: pd.DataFrame, y_top: float) -> None:
                 t("said {date}", date=t.date(row.claim_date, "day")),
             ]
         )
+        wide = _text.annotation_size(text, 11)[0] > panel_px  # ends at the panel's right edge, as its heading does
         cv.fig.add_annotation(
             name="undated-label",
             text=text,
-            x=x,
+            x=1 if wide else x,
+            xanchor="right" if wide else "center",
             y=value(row),
-            xref="x2",
+            xref="x2 domain" if wide else "x2",
             yref="y2",
             yanchor="top",
             yshift=-10,
@@ -741,11 +743,12 @@ def _events(source: Any, ids: tuple[str, ...], as_of: dt.date) -> pd.DataFrame:
 
 
 def _key(
-    rows: pd.DataFrame, size: str, theme: str, lang: str, measured: bool = False, plot_width: float | None = None
+    rows: pd.DataFrame, size: str, theme: str, lang: str, measured: bool = False, sides: tuple[int, int] = (44, 44)
 ) -> tuple[list, float]:
     """Return a chart's key entries, and the room to keep for them under the chart (narrow sizes only).
 
-    A phone's key says the bounds in a word and wraps its entries into columns.
+    A phone's key says the bounds in a word and wraps its entries into columns. ``sides``: the plot's
+    left and right margins.
     """
     preset = _theme.size(size)
     phone = preset.width < axes.PHONE_PX
@@ -756,7 +759,8 @@ def _key(
         entries.append((t("Measured on DeepStateMap (to the top of the dotted line: with the grey zone)"), square))
     if preset.width >= _NARROW_PX:
         return entries, 0
-    return entries, marks.key_below_px(entries, plot_width or preset.width - 88, wrap=phone)
+    room = marks.key_width(preset.width, sides[0], preset.width - sum(sides))
+    return entries, marks.key_below_px(entries, room, wrap=phone)
 
 
 def _sides(

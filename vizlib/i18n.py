@@ -34,10 +34,10 @@ _LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 #: Date patterns (CLDR) of the house style: day first, month short in English (no ambiguity); the forms
 #: of :meth:`Words.date`: full, day, month_year, month, and month_year_short (an axis's first tick).
 _DATE = {
-    "en": ("d MMM y", "d MMM", "MMM y", "MMM", "MMM y"),
-    "uk": ("d MMMM y", "d MMMM", "LLLL y", "LLL", "LLL y"),
+    "en": ("d MMM y", "d MMM", "MMM y", "MMM", "MMM y", "d MMM"),
+    "uk": ("d MMMM y", "d MMMM", "LLLL y", "LLL", "LLL y", "d MMM"),
 }
-_FORMS = ("full", "day", "month_year", "month", "month_year_short")
+_FORMS = ("full", "day", "month_year", "month", "month_year_short", "day_short")
 
 
 def N_(message: str) -> str:
@@ -120,7 +120,8 @@ class Words:
 
         Ukrainian months are written out in the genitive after a day (``11 листопада 2024``), and
         alone as a month of a year (``листопад 2024``); ``month_year_short`` abbreviates the month
-        in every language (``Nov 2024``, ``лист. 2024``), for axes.
+        in every language (``Nov 2024``, ``лист. 2024``), for axes; ``day_short`` the month after a
+        day (``11 Nov``, ``11 лист.``), for labels short of room.
         """
         from babel.dates import format_date
 

@@ -21,7 +21,7 @@ names of publications stay as published.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import plotly.graph_objects as go
@@ -277,6 +277,8 @@ def donetsk(
         theme=theme,
         lang=lang,
     )
+    if size == "phone":  # its dam note gives only the date: the subtitle says what happened
+        m.retitle(subtitle=f"{m.subtitle.rstrip('.')}. {_event_words(m, m.events[m.events.place_id.isin(_dams(m))])}")
     shown = m.frame(m.bounds_of(["UA-14"]), pad=0.02, highlight=["UA-14"])
     land.fill(m, ["UA-14"])
     layers.control_areas(m)
@@ -289,12 +291,7 @@ def donetsk(
         required=["pokrovsk", "kurakhove", "donetsk"],
     )
     layers.extra(m)
-    approx = set(shown.loc[shown.approximate, "id"])
-    events = " ".join(
-        m.t("{event} on {date}.", event=m.t.field(e, "title"), date=m.t.date(e["date"]))
-        + (" " + m.t("(approximate position)") if e["place_id"] in approx else "")
-        for _, e in m.drawn_events.iterrows()
-    )
+    events = _event_words(m, m.drawn_events, approx=set(shown.loc[shown.approximate, "id"]))
     alt = m.t(
         "Map of Ukraine's Donetsk oblast on {date}. Marked: {towns}.",
         date=m.t.date(m.as_of),
@@ -496,9 +493,19 @@ def front_change(
     )
     km = change.set_index("status")["km2"].to_dict()
     name = m.region_name(region)
-    m.retitle(title=m.t("Russia's advance in {region} oblast", region=name), subtitle=_change_words(m, km, span))
     bounds = CLOSE_UPS[frame] if frame in CLOSE_UPS else m.bounds_of([frame or region])
-    shown = m.frame(bounds, pad=0.02, highlight=[] if close else [region], inset=close, inset_aspect=0.75)
+    shown_words = ""
+    if size == "phone" and frame is None:  # portrait: where most ground changed hands, the oblast in an inset
+        bounds, share = geometry.main_parts(change, ["taken"])
+        shown_words, close = m.t("At least {share}% of it lies in the area shown.", share=int(share * 100)), True
+    m.retitle(
+        title=m.t("Russia's advance in {region} oblast", region=name), subtitle=_change_words(m, km, span, shown_words)
+    )
+    # the dam's note would crowd the front on an oblast's map: the Kurakhove close-up tells it
+    select = None if frame in CLOSE_UPS else (lambda shown: shown[shown.kind != "dam"])
+    shown = m.frame(
+        bounds, pad=0.02, highlight=[] if close else [region], inset=close, inset_aspect=0.75, select=select
+    )
     land.fill(m, m.highlight)
     layers.control_areas(m)
     land.borders(m)
@@ -642,6 +649,8 @@ def small_multiples(
     bounds = CLOSE_UPS[frame] if close else m.bounds_of([frame])
 
     def title(shown_panels: list[Any]) -> str:
+        if size == "phone":  # a narrow title: the panels' headings give the dates
+            return m.t("The front at {place}", place=name)
         first, last = (
             m.t.date(p["date"].iloc[0], f) for p, f in ((shown_panels[0], "day"), (shown_panels[-1], "full"))
         )
@@ -651,8 +660,10 @@ def small_multiples(
 
     subtitle = m.t("Ground shown as Russian-occupied on each date, and who held the towns that day")
     town = m.place_name(m.places.set_index("id").loc[priority[0]])
-    panels, shown, n_cols = multiples.fit(m, panels, bounds, title, subtitle, town, columns)
-    km = multiples.draw(m, shown, bounds, panels, priority, n_cols)
+    # on a phone only the towns that are named: a dot without a name says nothing at that size
+    select = (lambda s: s[s.id.isin(priority)]) if size == "phone" else None
+    panels, shown, layout = multiples.fit(m, panels, bounds, title, subtitle, town, columns, select)
+    km = multiples.draw(m, shown, bounds, panels, priority, layout)
     m.extra_rows.extend(
         dict(id=f"panel_{r['date']:%Y%m%d}", name=m.t.date(r["date"]), kind="panel", km_to_occupied=round(r["km"], 1))
         for r in km
@@ -670,6 +681,19 @@ def small_multiples(
     return m.finish(alt=alt)
 
 
+def _dams(m: MapCanvas) -> list[str]:
+    return m.places.loc[m.places.kind == "dam", "id"].tolist()
+
+
+def _event_words(m: MapCanvas, events: Any, approx: Collection[str] = ()) -> str:
+    """Say what happened on which date ("... dam damaged on 11 Nov 2024."), and which places are approximate."""
+    return " ".join(
+        m.t("{event} on {date}.", event=m.t.field(e, "title"), date=m.t.date(e["date"]))
+        + (" " + m.t("(approximate position)") if e["place_id"] in approx else "")
+        for _, e in events.iterrows()
+    )
+
+
 def _every_three_weeks(day: Any, n: int = 6) -> list[Any]:
     """Return up to ``n`` dates three weeks apart, ending on ``day``, none before the archive's first day."""
     import datetime as dt
@@ -680,8 +704,9 @@ def _every_three_weeks(day: Any, n: int = 6) -> list[Any]:
     return [d for d in dates if d >= frontline.ARCHIVE_START] or [day]
 
 
-def _change_words(m: MapCanvas, km: dict[str, float], span: str) -> str:
+def _change_words(m: MapCanvas, km: dict[str, float], span: str, shown: str = "") -> str:
     words = m.t("{taken} km² taken by Russian forces, {span}.", taken=m.t.number(km.get("taken", 0)), span=span)
+    words += f" {shown}" if shown else ""
     if km.get("retaken", 0) >= 1:
         # the layer says the ground is no longer marked occupied: retaken, or grey zone, or redrawn
         words += " " + m.t("{km} km² no longer shown as occupied.", km=m.t.number(km["retaken"]))

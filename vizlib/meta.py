@@ -134,6 +134,7 @@ def apply(
     axis_labels: bool = True,
     key_px: float = 0,
     sides: tuple[int, int] | None = None,
+    height: int | None = None,
 ) -> go.Figure:
     """Lay out the title block and footer of ``fig`` from ``meta``.
 
@@ -156,6 +157,9 @@ def apply(
     sides : (int, int), optional
         Left and right margins in pixels (default 56 and 32); the footer starts at the
         left one and wraps before the figure's right edge.
+    height : int, optional
+        The figure's height in pixels, where it grows past the preset's to keep its plot legible
+        (``Canvas.MIN_PLOT_PX``); default the preset's.
 
     Returns
     -------
@@ -170,7 +174,7 @@ def apply(
     fig.update_layout(
         template=theme.TEMPLATES[theme_name],
         width=preset.width,
-        height=preset.height,
+        height=height or preset.height,
         title=dict(
             text="<br>".join(f"<b>{escape(line)}</b>" for line in title),
             subtitle=dict(text="<br>".join(escape(line) for line in subtitle)),

@@ -327,12 +327,17 @@ def _show(value: int | None) -> str:
     return "empty" if value is None else str(value)
 
 
+#: The longest an event's short title (a phone timeline's label, where the title does not fit one line) may be.
+_SHORT_TITLE_CHARS = 30
+
+
 class Event(_Row):
     """One dated event of the story."""
 
     id: Slug
     date: Date
     title: Annotated[str, Field(min_length=1, max_length=60)]
+    short_title: Annotated[str, Field(min_length=1, max_length=_SHORT_TITLE_CHARS)] | None = None
     description: Text
     category: Annotated[str, _one_of(EVENT_CATEGORIES)]
     place_id: Slug | None = None
@@ -341,10 +346,11 @@ class Event(_Row):
     source_url: Url
     date_note: str | None = None
     title_uk: Annotated[str, Field(min_length=1, max_length=60)] | None = None
+    short_title_uk: Annotated[str, Field(min_length=1, max_length=_SHORT_TITLE_CHARS)] | None = None
     description_uk: Translation = None
     date_note_uk: Translation = None
 
-    OPTIONAL_COLUMNS = frozenset({"title_uk", "description_uk", "date_note_uk"})
+    OPTIONAL_COLUMNS = frozenset({"short_title", "title_uk", "short_title_uk", "description_uk", "date_note_uk"})
 
     @field_validator("via")
     @classmethod

@@ -7,6 +7,7 @@ those of its date.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 import plotly.graph_objects as go
@@ -14,6 +15,7 @@ import plotly.graph_objects as go
 from vizlib import data
 from vizlib._carto import geometry
 from vizlib._carto.layers import STATUSES
+from vizlib._text import text_size
 
 if TYPE_CHECKING:
     from vizlib._carto.mapcanvas import MapCanvas
@@ -59,24 +61,29 @@ def frames(m: MapCanvas) -> None:
             )
         )
     m.fig.frames = frames_
+    play_label, pause_label = "▶", "❚❚"
     play = dict(
-        label="▶",
+        label=play_label,
         method="animate",
         args=[None, dict(frame=dict(duration=700, redraw=True), fromcurrent=True, transition=dict(duration=0))],
     )
-    pause = dict(label="❚❚", method="animate", args=[[None], dict(mode="immediate", frame=dict(duration=0))])
+    pause = dict(label=pause_label, method="animate", args=[[None], dict(mode="immediate", frame=dict(duration=0))])
+    # the slider starts right of the buttons (its current date is drawn at its left end) and keeps
+    # room at its right end for half of its widest date, centred on the last tick
+    left = (_buttons_px([play_label, pause_label]) + _GAP_PX) / m.plot.width
+    widest = max(text_size(f.name, _TICK_PX)[0] for f in frames_)
     m.fig.update_layout(
         sliders=[
             dict(
                 active=len(steps) - 1,
                 steps=steps,
-                x=0.13,
-                len=0.87,
+                x=left,
+                len=1 - left,
                 y=0,
                 yanchor="top",
-                pad=dict(t=4, b=0),
+                pad=dict(t=4, b=0, l=0, r=max(0, math.ceil(widest / 2 - _STEP_INSET_PX))),
                 currentvalue=dict(prefix="", font=dict(size=12, color=m.c["text"])),
-                font=dict(size=10),
+                font=dict(size=_TICK_PX),
                 bgcolor=m.c["grid"],
                 bordercolor=m.c["muted"],
                 tickcolor=m.c["muted"],
@@ -93,12 +100,25 @@ def frames(m: MapCanvas) -> None:
                 yanchor="top",
                 direction="left",
                 pad=dict(t=4, r=4),
-                font=dict(size=11),
+                font=dict(size=_BUTTON_FONT_PX),
                 bgcolor=m.c["background"],
                 bordercolor=m.c["muted"],
             )
         ],
     )
+
+
+#: Font sizes (px) of the slider's dates and of the play/pause buttons.
+_TICK_PX, _BUTTON_FONT_PX = 10, 11
+#: plotly.js draws a tick this far in from each end of the slider's rail (its ``stepInset``).
+_STEP_INSET_PX = 10
+#: Room between the buttons and the slider's current date.
+_GAP_PX = 8
+
+
+def _buttons_px(labels: list[str]) -> float:
+    """Return the width of a row of plotly buttons: each its text plus 24 px (at least 30), 2 px apart."""
+    return sum(max(30.0, text_size(label, _BUTTON_FONT_PX)[0] - 4 + 24) for label in labels) + 2 * (len(labels) - 1)
 
 
 def _held_on(m: MapCanvas, ids: list[str], day: Any) -> Any:

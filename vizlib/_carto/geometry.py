@@ -8,6 +8,8 @@ holes cut out) and measure true distances. Heavy imports stay inside functions.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -131,3 +133,29 @@ def distance_km(lon: float, lat: float, geom) -> tuple[float, tuple[float, float
     nearest = shapely.ops.nearest_points(projected, shapely.Point(0, 0))[0]
     back = fwd.transform(nearest.x, nearest.y, direction="INVERSE")
     return math.hypot(nearest.x, nearest.y) / 1000, (back[0], back[1])
+
+
+def main_parts(
+    layer: Any, statuses: Sequence[str], share: float = 0.9
+) -> tuple[tuple[float, float, float, float], float]:
+    """Return the lon/lat bounds of the largest parts of a layer's areas of ``statuses``, and their share.
+
+    Parts (polygons) are taken largest first until they hold ``share`` of the area (km², measured in
+    :data:`vizlib.frontline.AREA_CRS`), so that a frame on them leaves out slivers far off.
+
+    Returns
+    -------
+    (minlon, minlat, maxlon, maxlat), float
+        The bounds, and the share (0 to 1) of the area the parts hold.
+    """
+    import geopandas as gpd
+
+    from vizlib.frontline import AREA_CRS
+
+    parts = gpd.GeoSeries(list(layer[layer.status.isin(list(statuses))].geometry), crs=4326).explode(index_parts=False)
+    areas = parts.to_crs(AREA_CRS).area.to_numpy()
+    order = np.argsort(-areas)
+    held = np.cumsum(areas[order]) / areas.sum()
+    keep = order[: int(np.searchsorted(held, share)) + 1]
+    x0, y0, x1, y1 = (float(v) for v in parts.iloc[keep].total_bounds)
+    return (x0, y0, x1, y1), float(held[len(keep) - 1])

@@ -27,8 +27,9 @@ def draw(m: MapCanvas) -> None:
             **NO_BASE_MAP,
             bgcolor=c["background"],
             projection=dict(type="natural earth", rotation=dict(lon=62)),
-            lonaxis=dict(range=[-12, 140]),
-            lataxis=dict(range=[30, 72]),
+            # a phone's inset is ~90 px wide: from Ukraine to Korea only, with room under Pyongyang for its name
+            lonaxis=dict(range=[14, 146] if m.size == "phone" else [-12, 140]),
+            lataxis=dict(range=[18, 60] if m.size == "phone" else [30, 72]),
             domain=dom,
         )
     )
@@ -78,7 +79,8 @@ def draw(m: MapCanvas) -> None:
             mode="markers+text",
             marker=dict(size=6, color=c["text"]),
             text=[name],
-            textposition="top left",
+            # under the dot on a phone: beside it, the name would run over the main map's frame
+            textposition="bottom left" if m.size == "phone" else "top left",
             textfont=dict(size=11, color=c["text"]),
             showlegend=False,
             meta="inset:pyongyang",

@@ -78,8 +78,12 @@ def borders(m: MapCanvas, border_width: float = 1.6) -> None:
     under_land_borders = land_borders.buffer(1e-6)
     for lines, name, colour, width in (
         # oblast lines, less the land borders drawn over them at twice the width
-        (geometry.shared_lines(m.clipped(list(admin.geometry))).difference(cut).difference(under_land_borders),
-         "admin1", c["border"], 0.8),
+        (
+            geometry.shared_lines(m.clipped(list(admin.geometry))).difference(cut).difference(under_land_borders),
+            "admin1",
+            c["border"],
+            0.8,
+        ),
         # coasts thin and muted, so that only land borders read as borders
         (outlines.difference(under_land_borders), "coast", c["muted"], 0.6),
         (land_borders, "country", c["country_border"], border_width),

@@ -40,7 +40,10 @@ def entries(m: MapCanvas, shown: pd.DataFrame) -> list[str]:
         names += [t(m.words[s]) for s in STATUSES if s in present]
     noted = set(m.drawn_events.place_id) | set(shown.loc[shown.approximate, "id"])
     plain = shown[~shown.id.isin(noted)]
-    present = {towns.status(r) for r in plain.itertuples()}
+    # the towns as held on every date the map draws (an animation's frames, small multiples' panels)
+    days = [layer["date"].iloc[0] for layer in m.layers] if len(m.layers) > 1 else []
+    held = [plain, *(m.held_on(plain, day) for day in days)]
+    present = {towns.status(r) for rows in held for r in rows.itertuples()}
     names += [towns.status_word(m, s) for s in towns.STATUS_WORDS if s in present]
     if noted:
         names.append(m.word("approx") if shown[shown.id.isin(noted)].approximate.all() else t("Dam"))

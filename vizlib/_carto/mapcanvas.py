@@ -53,6 +53,9 @@ class MapCanvas(Canvas):
         Draw the villages of the close-ups (``settlements.csv``) besides the places.
     """
 
+    #: A map is framed to its plot area and never grows.
+    MIN_PLOT_PX: dict[str, int] = {}
+
     def __init__(
         self,
         slug: str,

@@ -10,39 +10,66 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
 
-from vizlib import _text
+from vizlib import _text, meta
 from vizlib._carto import geometry, land, layers, projection, towns
 from vizlib._labels import Box
 from vizlib.i18n import N_
 
 if TYPE_CHECKING:
-    from vizlib._carto.mapcanvas import MapCanvas
+    from vizlib._carto.mapcanvas import MapCanvas, Select
 
-#: Room over each panel for its heading, and between panels, in pixels.
-HEADING_PX = 34
+#: Panel headings' font size, and the room between panels, in pixels.
+HEADING_FONT_PX = 12
 GUTTER_PX = 14
-#: The smallest map a panel may hold (its shorter side, in pixels): below it a map cannot be read.
-MIN_MAP_PX = 90
+#: The smallest map a panel may hold (its shorter side, in pixels): below it a map cannot be read
+#: (a town's name and a scale bar crowd its width; a phone holds two panels a row, not three).
+MIN_MAP_PX = 100
 
 
-def columns_for(n: int, plot: Box, aspect: float, heading_px: float) -> int:
-    """Return how many panels a row holds so that each map is drawn as large as the plot area allows.
+class Layout(NamedTuple):
+    """How the panels are laid out: panels a row, and the room over each map for its heading (px)."""
 
-    ``aspect`` is the frame's width over its height on the ground (km over km); a panel is never
-    narrower than its heading (``heading_px`` wide).
+    columns: int
+    heading_px: float
+
+
+def heading_px(lines: Sequence[str]) -> float:
+    """Return the room a heading of ``lines`` takes over its map (plotly spaces lines 1.3 em apart)."""
+    return math.ceil(_text.annotation_size("<br>".join(lines), HEADING_FONT_PX)[1])
+
+
+def wrap_heading(lines: Sequence[str], width_px: float) -> list[str]:
+    """Return a heading's lines with those after the date wrapped to ``width_px`` (the date stays one line)."""
+    first, *rest = lines
+    return [first, *(part for line in rest for part in meta.wrap(line, HEADING_FONT_PX, width_px - 4))]
+
+
+def layout_for(n: int, plot: Box, aspect: float, heading: Sequence[str]) -> Layout:
+    """Return the layout in which each map is drawn as large as the plot area allows.
+
+    ``aspect`` is the frame's width over its height on the ground (km over km). Each layout's
+    heading is ``heading`` (the widest a panel can have) wrapped to its panels' width, so a
+    language whose headings wrap gives its maps less height; a panel is never narrower than
+    the heading's date.
     """
-    fits = [c for c in range(1, n + 1) if grid(plot, n, c)[0].width >= heading_px] or [1]
-    return max(fits, key=lambda columns: map_px(plot, n, columns, aspect))
+    date_px = _text.annotation_size(heading[0], HEADING_FONT_PX)[0]
+    layouts = [
+        Layout(c, heading_px(wrap_heading(heading, cell.width)))
+        for c in range(1, n + 1)
+        if (cell := grid(plot, n, c)[0]).width >= date_px
+    ] or [Layout(1, heading_px(heading))]
+    return max(layouts, key=lambda layout: map_px(plot, n, layout, aspect))
 
 
-def map_px(plot: Box, n: int, columns: int, aspect: float) -> float:
-    """Return the height in pixels of each panel's map (its width over ``aspect``, if that is less)."""
-    cell = grid(plot, n, columns)[0]
-    return min(cell.width / aspect, cell.height - HEADING_PX)
+def map_px(plot: Box, n: int, layout: Layout, aspect: float) -> float:
+    """Return the shorter side, in pixels, of each panel's map (the frame drawn as large as its cell allows)."""
+    cell = grid(plot, n, layout.columns)[0]
+    height = min(cell.width / aspect, cell.height - layout.heading_px)
+    return min(height, height * aspect)
 
 
 def fit(
@@ -53,23 +80,28 @@ def fit(
     subtitle: str,
     town: str,
     columns: int | None,
-) -> tuple[list[pd.DataFrame], pd.DataFrame, int]:
-    """Frame the map and lay its panels out; return the panels kept, the places shown and the panels a row.
+    select: Select | None = None,
+) -> tuple[list[pd.DataFrame], pd.DataFrame, Layout]:
+    """Frame the map and lay its panels out; return the panels kept, the places shown and their layout.
 
     A small canvas shows fewer dates (the first and the last kept, and evenly spaced ones between) so
-    that each map is at least :data:`MIN_MAP_PX`; ``title`` words the title for the panels kept.
+    that each map is at least :data:`MIN_MAP_PX`; ``title`` words the title for the panels kept;
+    ``select`` chooses the places shown (as in :meth:`MapCanvas.frame`).
     """
     lon0, lat0, lon1, lat1 = bounds
     aspect = (lon1 - lon0) * math.cos(math.radians((lat0 + lat1) / 2)) / (lat1 - lat0)
-    # the widest heading a panel can have (a two-digit distance): panels are never narrower
-    widest = _text.annotation_size("<br>".join(heading_lines(m, m.as_of, 88.8, town)), 12)[0]
+    # the widest heading a panel can have (a two-digit distance)
+    widest = heading_lines(m, m.as_of, 88.8, town)
     while True:
         m.layers = panels  # the credit names the dates shown
         m.retitle(title=title(panels), subtitle=subtitle)
-        shown = m.frame(bounds, pad=0.02)
-        n_cols = columns or columns_for(len(panels), m.plot, aspect, widest)
-        if len(panels) <= 2 or map_px(m.plot, len(panels), n_cols, aspect) >= MIN_MAP_PX:
-            return panels, shown, n_cols
+        shown = m.frame(bounds, pad=0.02, select=select)
+        if columns:
+            layout = Layout(columns, heading_px(wrap_heading(widest, grid(m.plot, len(panels), columns)[0].width)))
+        else:
+            layout = layout_for(len(panels), m.plot, aspect, widest)
+        if len(panels) <= 2 or map_px(m.plot, len(panels), layout, aspect) >= MIN_MAP_PX:
+            return panels, shown, layout
         keep = {round(k * (len(panels) - 1) / (len(panels) - 2)) for k in range(len(panels) - 1)}
         panels = [p for k, p in enumerate(panels) if k in keep]
 
@@ -102,7 +134,7 @@ def draw(
     bounds: tuple[float, float, float, float],
     panels: Sequence[pd.DataFrame],
     priority: Sequence[str],
-    columns: int,
+    layout: Layout,
 ) -> list[dict]:
     """Draw one panel per layer of ``panels`` (date order) into a grid over the map's plot area.
 
@@ -111,13 +143,13 @@ def draw(
     """
     import shapely
 
-    cells = grid(m.plot, len(panels), columns)
+    cells, columns = grid(m.plot, len(panels), layout.columns), layout.columns
     town = shown[shown.id == priority[0]]
     rows = []
     for k, (layer, cell) in enumerate(zip(panels, cells, strict=True)):
         day = layer["date"].iloc[0].date()
         m.geo_id = "geo" if k == 0 else f"geo{k + 2}"  # geo2 is the inset's
-        map_box = Box(cell.x0, cell.y0 + HEADING_PX, cell.x1, cell.y1)
+        map_box = Box(cell.x0, cell.y0 + layout.heading_px, cell.x1, cell.y1)
         frame = projection.frame_on(bounds, (map_box.x0, map_box.y0, map_box.x1, map_box.y1), pad=0.02)
         m.use_frame(frame)
         m.layer = layer
@@ -142,7 +174,7 @@ def draw(
         rows.append(dict(date=day, km=km))
     # the scale bar goes in the bottom-left panel
     last_row = (len(panels) - 1) // columns * columns
-    m.use_frame(projection.frame_on(bounds, _map_box(cells[last_row]), pad=0.02))
+    m.use_frame(projection.frame_on(bounds, _map_box(cells[last_row], layout), pad=0.02))
     m.geo_id, m.layer = "geo" if last_row == 0 else f"geo{last_row + 2}", panels[-1]
     _one_key_entry_each(m)
     return rows
@@ -150,7 +182,7 @@ def draw(
 
 def _heading(m: MapCanvas, cell: Box, day: Any, km: float, town: pd.DataFrame) -> None:
     name = m.place_name(town.iloc[0]) if not town.empty else ""
-    lines = heading_lines(m, day, km if name else float("nan"), name)
+    lines = wrap_heading(heading_lines(m, day, km if name else float("nan"), name), cell.width)
     m.fig.add_annotation(
         name="panel-heading",
         text="<br>".join(lines),
@@ -162,7 +194,7 @@ def _heading(m: MapCanvas, cell: Box, day: Any, km: float, town: pd.DataFrame) -
         yanchor="top",
         align="left",
         showarrow=False,
-        font=dict(size=12, color=m.c["text"]),
+        font=dict(size=HEADING_FONT_PX, color=m.c["text"]),
     )
 
 
@@ -174,8 +206,8 @@ def _domain(box: Box, plot: Box) -> dict:
     )
 
 
-def _map_box(cell: Box) -> tuple[float, float, float, float]:
-    return (cell.x0, cell.y0 + HEADING_PX, cell.x1, cell.y1)
+def _map_box(cell: Box, layout: Layout) -> tuple[float, float, float, float]:
+    return (cell.x0, cell.y0 + layout.heading_px, cell.x1, cell.y1)
 
 
 def _gutters(cell: Box, plot: Box) -> list[Box]:

@@ -8,10 +8,13 @@ import numpy as np
 
 from vizlib._carto.projection import Frame
 from vizlib._labels import Box
+from vizlib._text import text_size
 
 if TYPE_CHECKING:
     from vizlib._carto.mapcanvas import MapCanvas
 
+#: The scale bar's label size (px).
+LABEL_PX = 11
 _NICE_KM = (5, 10, 20, 25, 50, 100, 150, 200, 250, 500, 1000)
 
 
@@ -45,19 +48,31 @@ def scale_bar(frame: Frame, at: tuple[float, float], fraction: float = 0.16):
             lon.append(round(float(lo), 4))
             lat_.append(round(float(la), 4))
     label = frame.to_lonlat(px + length / 2, py - 11)
+    half = max(length, text_size(f"{km} km", LABEL_PX)[0]) / 2  # a short bar's label is wider than the bar
     return dict(
         km=km,
         lon=lon,
         lat=lat_,
         label_lonlat=(float(label[0]), float(label[1])),
-        box=(px - 2, py - 20, px + length + 2, py + tick + 2),
+        box=(px + length / 2 - half - 2, py - 20, px + length / 2 + half + 2, py + tick + 2),
     )
 
 
 def draw(m: MapCanvas) -> None:
-    """Draw a scale bar in the map's bottom-left corner, kept clear of labels."""
-    x0, _, _, y1 = m.geo_frame.box  # the bottom left of the map (of its last row of panels)
-    bar = scale_bar(m.geo_frame, (x0 + 14, y1 - 16))
+    """Draw a scale bar in a bottom corner of the map, clear of its marks, and keep labels clear of it.
+
+    The bottom left is first choice; the bottom right, then the top left, when marks (town dots,
+    a note's marker, a locator inset) stand in the bar's way there.
+    """
+    x0, y0, x1, y1 = m.geo_frame.box  # the map (of the first panel of its last row of panels)
+    first = scale_bar(m.geo_frame, (x0 + 14, y1 - 16))
+    reach = first["box"][2] - (x0 + 14)  # from the bar's start to its box's right side
+    for at in ((x0 + 14, y1 - 16), (x1 - 14 - reach, y1 - 16), (x0 + 14, y0 + 26)):
+        bar = scale_bar(m.geo_frame, at)
+        if not any(Box(*bar["box"]).overlaps(o) for o in m.obstacles):
+            break
+    else:
+        bar = first
     m.obstacle(Box(*bar["box"]))
     m.trace(
         bar["lon"],
@@ -75,7 +90,7 @@ def draw(m: MapCanvas) -> None:
         mode="text",
         text=[m.t("{km} km", km=m.t.number(bar["km"]))],
         textposition="middle center",
-        textfont=dict(size=11, color=m.c["text"]),
+        textfont=dict(size=LABEL_PX, color=m.c["text"]),
         showlegend=False,
         meta="scalebar:label",
         hoverinfo="skip",

@@ -223,9 +223,15 @@ def noted(m: MapCanvas, rows: pd.DataFrame) -> None:
             "<br>".join(textwrap.wrap(escape(t.field(e, "title")), 24)) + "<br>" + t.date(e.date)
             for _, e in happened.iterrows()
         ]
+        # on a phone the whole title would crowd the map, or stand so far from its mark that it reads as
+        # another place's: the kind of place and the dates, by the mark (the builder says what happened)
+        short = [t("Dam") if row.kind == "dam" else escape(m.place_name(row))]
+        short += [t.date(e.date) for _, e in happened.iterrows()]
         lines = lines or [escape(m.place_name(row))]
         if row.approximate:
-            lines.append("<i>" + m.word("approx_label", km=t.number(row.precision_m / 1000, None)) + "</i>")
+            approx_words = "<i>" + m.word("approx_label", km=t.number(row.precision_m / 1000, None)) + "</i>"
+            lines.append(approx_words)
+            short.append(approx_words)
         px, py = m.to_px(row.lon, row.lat)
         r_px = row.precision_m / 1000 / m.geo_frame.km_per_px(row.lat) if row.approximate else 6
         m.obstacle(Box(px - r_px, py - r_px, px + r_px, py + r_px))
@@ -234,7 +240,7 @@ def noted(m: MapCanvas, rows: pd.DataFrame) -> None:
             Label(
                 float(px),
                 float(py),
-                ("<br>".join(lines),),
+                ("<br>".join(short),) if m.size == "phone" else ("<br>".join(lines), "<br>".join(short)),
                 tuple(spot_at(p, r_px + 3) for p in _NOTED_POSITIONS),
                 size=12,
                 may_displace=True,

@@ -18,6 +18,10 @@ from vizlib._charts.axes import y_ticks
 from vizlib._charts.marks import HOVER, customdata
 from vizlib._charts.words import figure, short_name, value
 from vizlib._labels import Box
+from vizlib.i18n import N_
+
+#: The heading of the whole and its part.
+WHOLE_HEADING = N_("All troops in Kursk oblast")
 
 
 def select(claims: pd.DataFrame, total_id: str) -> tuple[pd.DataFrame | None, pd.DataFrame | None, bool]:
@@ -41,12 +45,10 @@ def select(claims: pd.DataFrame, total_id: str) -> tuple[pd.DataFrame | None, pd
     return total, later.sort_values(["claim_date", "id"]).head(1).reset_index(drop=True), False
 
 
-def heading(
-    cv: Canvas, text: str, xref: str, yref: str, right: bool = False, yshift: float = 0, inside: bool = False
-) -> None:
+def heading(cv: Canvas, text: str, xref: str, yref: str, right: bool = False, yshift: float = 0) -> None:
     """Write a panel heading above the panel's top-left corner (top-right: ``right``, a narrow panel's).
 
-    ``inside``: in the panel's top-left corner (a phone's, short of height); ``yshift``: pixels higher.
+    ``yshift``: pixels higher.
     """
     cv.fig.add_annotation(
         name="panel-heading",
@@ -56,18 +58,16 @@ def heading(
         xref=f"{xref} domain",
         yref=f"{yref} domain",
         xanchor="right" if right else "left",
-        yanchor="top" if inside else "bottom",
+        yanchor="bottom",
         yshift=yshift,
         showarrow=False,
         font=dict(size=13, color=cv.c["text"]),
     )
 
 
-def heading_box(panel: Panel, text: str, inside: bool = False) -> Box:
-    """Return the pixel box of a panel heading, just above the panel (``inside``: in its top-left corner)."""
-    width, height = _text.annotation_size(f"<b>{meta.escape(text)}</b>", 13)
-    if inside:
-        return Box(panel.box.x0, panel.box.y0, panel.box.x0 + width, panel.box.y0 + height)
+def heading_box(panel: Panel, text: str) -> Box:
+    """Return the pixel box of a panel heading, just above the panel."""
+    width = _text.annotation_size(f"<b>{meta.escape(text)}</b>", 13)[0]
     return Box(panel.box.x0, panel.box.y0 - 18, panel.box.x0 + width, panel.box.y0 + 4)
 
 
@@ -174,40 +174,57 @@ def draw(cv: Canvas, total: pd.DataFrame, parts: pd.DataFrame, nested: bool, axe
             font=dict(size=11, color=color),
             bgcolor=c["background"] if color == c["text"] and y != value(whole) else None,
         )
-    heading(cv, t("All troops in Kursk oblast"), xref, yref)
+    heading(cv, t(WHOLE_HEADING), xref, yref)
     cv.fig.update_xaxes(range=[-0.6, 0.6], showticklabels=False, showline=True, ticks="", **where)
     values, labels = y_ticks(y_top, value(whole), 3, t=t)
     cv.fig.update_yaxes(range=[0, y_top], tickvals=values, ticktext=labels, zeroline=True, **where)
 
 
-def whole_label(total: pd.DataFrame | None, t: Any, width_px: float) -> str:
-    """Return the label over the bar of the whole: ``<b>50,000 in all</b> (who, publication, date)``.
+def whole_label(total: pd.DataFrame | None, t: Any, width_px: float, reach_px: float = 0) -> tuple[str, str]:
+    """Return the label of the bar of the whole: its part on the heading's line, and its lines under the heading.
 
-    On two lines (the figure, then who said it) when one is wider than ``width_px``; "" without a whole.
+    ``<b>50,000 in all</b> (who, publication, date)`` on one line under the heading where it fits
+    ``width_px``. Else the figure ends the heading's line where it fits beside the heading,
+    and who said it goes under it, on one line that may reach ``reach_px``
+    into the bare margin left of the bar, or on two; else the figure and who on two lines under the
+    heading. ``("", "")`` without a whole.
     """
     if total is None:
-        return ""
+        return "", ""
     whole = total.iloc[0]
     said = t.date(whole["claim_date"], "day")
-    who = f"{meta.escape(short_name(whole, t))}, {meta.escape(whole['publication'])}, {said}"
-    text = "<b>" + t("{figure} in all", figure=meta.escape(figure(whole, t))) + f"</b> ({who})"
-    return text if _text.annotation_size(text, 11)[0] <= width_px else text.replace("</b> (", "</b><br>(")
+    who = f"({short_name(whole, t)}, {whole['publication']}, {said})"
+    number = "<b>" + t("{figure} in all", figure=meta.escape(figure(whole, t))) + "</b>"
+    if _text.annotation_size(f"{number} {meta.escape(who)}", 11)[0] <= width_px:
+        return "", f"{number} {meta.escape(who)}"
+    heading_px = _text.annotation_size(f"<b>{meta.escape(t(WHOLE_HEADING))}</b>", 13)[0]
+    beside = heading_px + 12 + _text.annotation_size(number, 11)[0] <= width_px
+    one_line = beside and _text.annotation_size(meta.escape(who), 11)[0] <= width_px + reach_px
+    lines = [who] if one_line else meta.wrap(who, 11, width_px)
+    under = "<br>".join(map(meta.escape, lines))
+    return (number, under) if beside else ("", f"{number}<br>{under}")
 
 
-def whole_label_px(text: str) -> float:
-    """Return the height the label over the bar of the whole takes, with a gap under it (0 for none)."""
-    return _text.annotation_size(text, 11)[1] + 2 if text else 0
+def whole_label_px(under: str) -> float:
+    """Return the height the label under the heading of the whole takes, with a gap under it (0 for none)."""
+    return _text.annotation_size(under, 11)[1] + 2 if under else 0
 
 
 def draw_bar(
-    cv: Canvas, total: pd.DataFrame, parts: pd.DataFrame, nested: bool, axes: Any, label: str, ticks: bool = True
+    cv: Canvas,
+    total: pd.DataFrame,
+    parts: pd.DataFrame,
+    nested: bool,
+    axes: Any,
+    label: tuple[str, str],
+    ticks: bool = True,
 ) -> None:
     """Draw the whole and the North Korean claim as horizontal bars under the dated panels (narrow charts).
 
     One outline bar for the whole; the part inside it when one report gave both, else under it as a
     separate claim. The whole's ``label`` (:func:`whole_label`) goes over its bar, ending at the bar's
-    end, under the panel heading. Without ``ticks`` the bar's axis has no tick labels (the labels give
-    its numbers).
+    end: under the panel heading, and at the end of the heading's line. Without ``ticks`` the bar's
+    axis has no tick labels (the labels give its numbers).
     """
     t, c = cv.t, cv.c
     xref, yref = axes.xaxis.plotly_name.replace("axis", ""), axes.yaxis.plotly_name.replace("axis", "")
@@ -256,19 +273,16 @@ def draw_bar(
             **where,
         )
     bar_top = y_whole + (0.4 if nested else 0.3)
+    part_label = "<b>" + t("North Korean: {figure}", figure=meta.escape(figure(part, t))) + "</b>"
+    how = t("same report") if nested else t("a separate claim")
+    said = f"{part_label} ({how})"
+    # the label ends inside the bar of the whole; where "(same report)" does not fit, the hover keeps it
+    bar_px = (axes.xaxis.domain[1] - axes.xaxis.domain[0]) * cv.plot.width / 1.02
+    if _text.annotation_size(said, 11)[0] <= bar_px * (1 - 1.03 * value(part) / value(whole)):
+        part_label = said
     notes = [
-        (value(whole), bar_top, "right", label, c["text"]),
-        (
-            value(part) * 1.03,
-            y_part,
-            "left",
-            "<b>"
-            + t("North Korean: {figure}", figure=meta.escape(figure(part, t)))
-            + "</b> ("
-            + (t("same report") if nested else t("a separate claim"))
-            + ")",
-            c["text"],
-        ),
+        (value(whole), bar_top, "right", label[1], c["text"]),
+        (value(part) * 1.03, y_part, "left", part_label, c["text"]),
     ]
     for x, y, anchor, text, color in notes:
         cv.fig.add_annotation(
@@ -286,7 +300,21 @@ def draw_bar(
             font=dict(size=11, color=color),
             bgcolor=c["background"] if anchor == "left" else None,
         )
-    heading(cv, t("All troops in Kursk oblast"), xref, yref, yshift=whole_label_px(label))
+    heading(cv, t(WHOLE_HEADING), xref, yref, yshift=whole_label_px(label[1]))
+    if label[0]:  # the figure ends the heading's line
+        cv.fig.add_annotation(
+            name="composition-label",
+            text=label[0],
+            x=value(whole),
+            y=1,
+            xref=xref,
+            yref=f"{yref} domain",
+            xanchor="right",
+            yanchor="bottom",
+            yshift=whole_label_px(label[1]) + 1,
+            showarrow=False,
+            font=dict(size=11, color=c["text"]),
+        )
     values, labels = y_ticks(value(whole), value(whole), 2, t=t)
     cv.fig.update_xaxes(
         range=[0, value(whole) * 1.02],

@@ -130,6 +130,7 @@ def claims(
                 priority=0 if k in essential else 1,
                 annotation=True,
                 clearance=CLEARANCE,
+                spots_first=crowded,
             )
         )
         anchors.append((x, y))

@@ -155,6 +155,8 @@ Entry = tuple[str, dict[str, Any]]
 #: A key under the chart: rows 19 px apart; plotly gives each entry its text plus 40 px of swatch
 #: and a 5 px gap, and a line of key text 15.6 px (1.3 em of 12 px).
 _ROW_PX, _SWATCH_PX, _GAP_PX, _LINE_PX = 19, 40, 5, 15.6
+#: Where a phone's key starts, in pixels from the figure's left edge (plotly ends it where the plot ends).
+_PHONE_KEY_X = 0
 #: The bounds' entries in the key.
 _BOUNDS = {
     "at_least": N_("At least (a lower bound)"),
@@ -225,6 +227,15 @@ def key_below(names: Sequence[str], plot_width: float, wrap: bool = False) -> tu
     return best[1], best[2], best[0]
 
 
+def key_width(width: int, left: float, plot_width: float) -> float:
+    """Return the width a key under a plot ``left`` px from the edge, ``plot_width`` px wide, may take.
+
+    A phone's plot is too narrow for two columns of entries: its key starts at the figure's edge
+    (the swatches' own inset puts them under the title's left edge) and ends where the plot does.
+    """
+    return left + plot_width - _PHONE_KEY_X if width < PHONE_PX else plot_width
+
+
 def key_below_px(entries: list[Entry], plot_width: float, wrap: bool = False) -> float:
     """Return the height of the key laid out in columns under a chart ``plot_width`` pixels wide."""
     return key_below([name for name, _ in entries], plot_width, wrap)[2]
@@ -245,7 +256,8 @@ def key(
     """
     below = cv.key_px > 0
     if below:
-        names, column, _ = key_below([name for name, _ in entries], cv.plot.width, cv.preset.width < PHONE_PX)
+        room = key_width(cv.preset.width, cv.plot.x0, cv.plot.width)
+        names, column, _ = key_below([name for name, _ in entries], room, cv.preset.width < PHONE_PX)
     else:
         names = ["<br>".join(textwrap.wrap(name, _KEY_WRAP)) for name, _ in entries]
     for name, (_, marker) in zip(names, entries, strict=True):
@@ -262,7 +274,7 @@ def legend_below(cv: Canvas, entry_px: float) -> dict[str, Any]:
     """Return the plotly legend layout of a key in rows under the chart's tick labels, entries ``entry_px`` wide."""
     return dict(
         orientation="h",
-        x=0,
+        x=(_PHONE_KEY_X - cv.plot.x0) / cv.plot.width if cv.preset.width < PHONE_PX else 0,
         xanchor="left",
         y=-(34 if cv.axis_labels else 6) / cv.plot.height,  # under the tick labels, as the footer
         yanchor="top",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -100,7 +102,73 @@ def read_frontline(path_or_gdf: Any, *, date: Any = None, source: str | None = N
 
     if isinstance(path_or_gdf, gpd.GeoDataFrame):
         return _read_frame(path_or_gdf, date, source)
-    path = Path(path_or_gdf)
+    path = Path(path_or_gdf).resolve()
+    stat = path.stat() if path.is_file() else None
+    if stat is None:
+        return _read_file(path, date, source)
+    # A season's figures read the same files many times; clipping is the costly part (~0.1 s a file).
+    return _read_file_once(path, stat.st_mtime_ns, stat.st_size, date, source).copy()
+
+
+def read_clipped(path: Path, sha256: str, store: Path, *, date: Any, source: str) -> gpd.GeoDataFrame:
+    """:func:`read_frontline` of a cached file, its clipped geometry kept in ``store`` between runs.
+
+    Clipping a layer to its countries is the costly part of reading it (~0.1 s a file; a season
+    of daily layers takes a quarter of a minute). Its result is kept as WKB (exact) in a file named
+    after the raw file's SHA-256 and a digest of the code and outlines that clip it, so a change
+    to either is a new name; an unreadable kept file is read afresh.
+    """
+    import geopandas as gpd
+    import shapely
+
+    kept = store / f"{path.name}.{sha256[:16]}.{_clip_digest()}.json"
+    try:
+        parts = json.loads(kept.read_text(encoding="utf-8"))
+        geometries = shapely.from_wkb([bytes.fromhex(h) for h in parts["wkb"]])
+        layer = gpd.GeoDataFrame(
+            {
+                "status": parts["status"],
+                "date": pd.to_datetime([layer_date(path.name, date, path.stem)] * len(geometries)).astype(
+                    "datetime64[ns]"
+                ),
+                "source": source,
+                "source_url": parts["source_url"],
+            },
+            geometry=list(geometries),
+            crs="EPSG:4326",
+        )[FRONTLINE_COLUMNS]
+    except (OSError, ValueError, KeyError, TypeError, shapely.errors.GEOSException):
+        layer = read_frontline(path, date=date, source=source)
+        parts = {
+            "status": layer["status"].tolist(),
+            "source_url": str(layer["source_url"].iloc[0]),
+            "wkb": [shapely.to_wkb(g, hex=True) for g in layer.geometry],
+        }
+        store.mkdir(parents=True, exist_ok=True)
+        tmp = kept.with_suffix(".tmp")
+        tmp.write_text(json.dumps(parts), encoding="utf-8")
+        tmp.replace(kept)
+    return layer
+
+
+@functools.cache
+def _clip_digest() -> str:
+    """Return a digest of what decides a clipped layer: this module, the clipping and the bundled outlines."""
+    from vizlib._paths import data_file
+
+    digest = hashlib.sha256()
+    for part in (Path(__file__), Path(_clip.__file__), data_file("regions.geojson")):
+        digest.update(part.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@functools.lru_cache(maxsize=512)
+def _read_file_once(path: Path, mtime_ns: int, size: int, date: Any, source: str | None) -> gpd.GeoDataFrame:
+    """:func:`_read_file`, kept per file version (path, modification time, size) and arguments."""
+    return _read_file(path, date, source)
+
+
+def _read_file(path: Path, date: Any, source: str | None) -> gpd.GeoDataFrame:
     collection = read_json(path)
     if isinstance(collection, dict) and isinstance(collection.get("map"), dict):
         collection = collection["map"]  # DeepStateMap's /api/history/last answer: {id, datetime, map}

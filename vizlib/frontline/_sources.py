@@ -32,6 +32,7 @@ from vizlib.frontline._read import (
     EXPORT_SOURCE,
     FRONTLINE_COLUMNS,
     layer_date,
+    read_clipped,
     read_frontline,
 )
 
@@ -182,14 +183,19 @@ def _layer_from(
     """Read ``name`` from the cache, or fetch it from ``source`` first; None if not there (or not fetched)."""
     path = cache.cached(name)
     fresh = path is None
-    if fresh:
+    if path is None:
         if local_path(source) is None and not download:
             return None
         path = cache.fetch(source, name, download=download, progress=progress, remember_gap=remember_gap)
         if path is None:
             return None
     try:
-        layer = read_frontline(path, date=day, source=source_text.format(fmt.date(day)))
+        text = source_text.format(fmt.date(day))
+        layer = (  # a file is kept clipped once it is in the cache for good
+            read_frontline(path, date=day, source=text)
+            if fresh
+            else read_clipped(path, cache.registry["sha256"][name], cache.folder / "clipped", date=day, source=text)
+        )
     except DataError:
         if fresh:
             cache.discard(name)  # never keep a file that does not read
