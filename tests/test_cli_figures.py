@@ -25,6 +25,14 @@ def standin_builder_beta(size: str = "column", theme: str = "light"):
     return standin("beta", size=size, theme_name=theme, title="Beta")
 
 
+#: A private-use character of the last plane: no installed font draws it.
+BOXED = "\U0010fffd"
+
+
+def boxed_builder(size: str = "column", theme: str = "light"):
+    return standin("alpha", size=size, theme_name=theme, title=f"Alpha {BOXED}")
+
+
 def broken_builder(**options):
     raise ValueError("data/places.csv:3: lat: out of range\ndata/places.csv:4: lon: missing")
 
@@ -47,10 +55,17 @@ def run(*args: str):
 def test_exports_every_figure_and_writes_a_readme(standins, tmp_path):
     result = run("--out", str(tmp_path), "--size", "social", "--theme", "dark")
     assert result.exit_code == 0, result.output
-    expected = {f"{n}.{e}" for n in standins for e in ("png", "svg", "html", "csv", "json")}
+    expected = {f"{n}.{e}" for n in standins for e in ("png", "svg", "html", "embed.html", "csv", "json")}
     assert expected | {"plotly.min.js", "README.md"} == {p.name for p in tmp_path.iterdir()}
     m = json.loads((tmp_path / "alpha.json").read_text())
     assert m["size"] == {"width": 1200, "height": 675, "png_scale": 2} and m["html"] == "plotly.min.js"
+    # the web page carries the phone, column and wide layouts in both themes, whatever --size and --theme say
+    assert [(r["size"], r["theme"]) for r in m["layouts"]] == [
+        (size, name) for size in registry.PAGE_SIZES for name in registry.PAGE_THEMES
+    ]
+    assert (
+        m["lang"] == "en" and '<iframe id="alpha-embed" src="alpha.html"' in (tmp_path / "alpha.embed.html").read_text()
+    )
     readme = (tmp_path / "README.md").read_text()
     assert readme.index("## Alpha \\<figure\\>") < readme.index("## Beta")
     assert '![A line rising from 11,000 to 50,000 \\<b\\>troops\\</b\\> "as claimed"](alpha.png)' in readme.splitlines()
@@ -238,3 +253,20 @@ def test_vizlibs_places_are_checked_against_the_users_boundaries_before_writing(
         for line in lines
     )
     assert _listing(out) == {}
+
+
+@pytest.mark.browser
+def test_a_character_no_font_draws_is_one_warning_line_naming_figure_and_text(monkeypatch, tmp_path):
+    from vizlib import _fonts
+
+    if not _fonts.can_check():
+        pytest.skip("fontconfig's fc-list is not installed")
+    spec = FigureSpec("alpha", "Stand-in alpha", __name__, "boxed_builder")
+    monkeypatch.setattr(registry, "FIGURES", {"alpha": spec})
+    result = run("--out", str(tmp_path), "--format", "svg")
+    assert result.exit_code == 0, result.output
+    warned = [line for line in result.output.splitlines() if line.startswith("warning:")]
+    assert warned == [
+        f"warning: alpha: no installed font draws {BOXED} (U+10FFFD) in {'Alpha ' + BOXED!r}; they print as empty "
+        "boxes (install a font for that script, e.g. Debian's fonts-noto-cjk)"
+    ]

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import warnings
 import xml.etree.ElementTree as ET
 from hashlib import sha256
 from html.parser import HTMLParser
@@ -35,7 +36,14 @@ HOSTILE = 'Claimed troops <script>alert("x")</script> & co'
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
 
-def standin(slug: str = "troops-test", *, size: str = "column", theme_name: str = "light", title: str = HOSTILE):
+def standin(
+    slug: str = "troops-test",
+    *,
+    size: str = "column",
+    theme_name: str = "light",
+    title: str = HOSTILE,
+    lang: str = "en",
+):
     """A small figure made the way builders make them: go.Figure + meta.apply."""
     data = pd.DataFrame(
         {
@@ -57,6 +65,7 @@ def standin(slug: str = "troops-test", *, size: str = "column", theme_name: str 
         alt='A line rising from 11,000 to 50,000 <b>troops</b> "as claimed"',
         data=data,
         notes="Claims, not verified.",
+        lang=lang,
     )
     return meta.apply(fig, info, size=size, theme_name=theme_name)
 
@@ -173,14 +182,20 @@ def test_html_holds_the_figure_and_its_alt_text_safely(exported):
 
 
 def test_self_contained_html_embeds_plotlyjs_and_needs_no_browser(tmp_path):
-    [page, csv, manifest_path] = export.save(standin(), tmp_path, ("html",))
+    [page, embed, csv, manifest_path] = export.save(standin(), tmp_path, ("html",))
+    assert embed.name == "troops-test.embed.html"
+    assert '<iframe id="troops-test-embed" src="troops-test.html"' in embed.read_text(encoding="utf-8")
     text = page.read_text(encoding="utf-8")
     assert page.name == "troops-test.html" and len(text) > 3_000_000
     page_tags = _Page()
     page_tags.feed(text)
     assert [a for a in page_tags.find("script") if "src" in a] == []
     assert not (tmp_path / export.PLOTLYJS_NAME).exists()
-    assert json.loads(manifest_path.read_text())["html"] == "plotly.js embedded"
+    m = json.loads(manifest_path.read_text())
+    assert m["html"] == "plotly.js embedded" and m["lang"] == "en"
+    # a figure given alone: one layout, scaled to the page
+    column = theme.size("column")
+    assert m["layouts"] == [{"size": None, "theme": None, "width": column.width, "height": column.height}]
     assert pd.read_csv(csv)["troops"].tolist() == [11000, 30000, 50000]
 
 
@@ -201,7 +216,9 @@ def test_manifest_lists_every_source_the_data_and_every_file_with_its_hash(expor
     assert m["data"]["sha256"] == export.data_hash(fig)
     assert m["spec_sha256"] == export.spec_hash(fig)
     assert set(m["versions"]) == {"vizlib", "plotly", "kaleido"}
-    assert sorted(m["files"]) == sorted(f"troops-test.{ext}" for ext in ("png", "svg", "pdf", "html", "csv"))
+    assert sorted(m["files"]) == sorted(
+        f"troops-test.{ext}" for ext in ("png", "svg", "pdf", "html", "embed.html", "csv")
+    )
     for file, digest in m["files"].items():
         assert sha256((exported["a"] / file).read_bytes()).hexdigest() == digest, file
 
@@ -377,7 +394,7 @@ def test_a_batch_killed_midway_leaves_only_complete_files(tmp_path):
     )
     assert child.returncode == -signal.SIGKILL, child.stderr.decode()[-2000:]
     visible = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
-    assert visible == sorted(["plotly.min.js", *(f"fig1.{e}" for e in ("png", "html", "csv", "json"))])
+    assert visible == sorted(["plotly.min.js", *(f"fig1.{e}" for e in ("png", "html", "embed.html", "csv", "json"))])
     for file, digest in manifest(out, "fig1")["files"].items():
         assert sha256((out / file).read_bytes()).hexdigest() == digest
     # SIGKILL allows no clean-up: what remains of fig2 is hidden temp files, never a final name
@@ -669,3 +686,92 @@ def test_an_error_while_making_figures_ends_the_browser_and_keeps_the_figures_wr
     assert_ended(browser_groups)
     assert list(batch.written) == ["first"]
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"first.{e}" for e in ("csv", "json", "png", "svg")]
+
+
+# --- responsive pages, embeds, language, fonts -----------------------------------------------------------------------
+
+PAGE_LAYOUTS = [(size, name) for size in ("phone", "column", "wide") for name in ("light", "dark")]
+
+
+def standin_layouts(slug: str = "troops-test", lang: str = "en") -> dict:
+    return {(size, name): standin(slug, size=size, theme_name=name, lang=lang) for size, name in PAGE_LAYOUTS}
+
+
+def test_a_responsive_page_carries_every_layout_and_is_the_same_bytes_twice(tmp_path):
+    for folder in ("a", "b"):
+        export.save(standin(), tmp_path / folder, ("html",), html="shared", layouts=standin_layouts())
+    names = ["troops-test.html", "troops-test.embed.html", "troops-test.json"]
+    for name in names:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    text = (tmp_path / "a" / "troops-test.html").read_text(encoding="utf-8")
+    assert text.startswith('<!DOCTYPE html>\n<html lang="en">')
+    payload = json.loads(re.search(r'<script type="application/json" id="troops-test-layouts">(.*?)</script>', text)[1])
+    assert payload["sizes"] == [
+        {"name": size, "width": theme.size(size).width, "height": theme.size(size).height}
+        for size in ("phone", "column", "wide")
+    ]
+    assert payload["themes"] == ["light", "dark"] and sorted(payload["specs"]) == sorted(
+        f"{s}/{t}" for s, t in PAGE_LAYOUTS
+    )
+    assert payload["specs"]["phone/dark"]["background"] == theme.colors("dark")["background"]
+    assert payload["specs"]["wide/light"]["layout"]["width"] == theme.size("wide").width
+    assert "<script>alert" not in text and "\\u003cscript\\u003e" in text  # the hostile title, as JSON text
+    assert re.findall(r'<script[^>]*\bsrc="([^"]+)"', text) == [export.PLOTLYJS_NAME]
+    m = manifest(tmp_path / "a", "troops-test")
+    assert [(row["size"], row["theme"]) for row in m["layouts"]] == PAGE_LAYOUTS and m["lang"] == "en"
+    snippet = (tmp_path / "a" / "troops-test.embed.html").read_text(encoding="utf-8")
+    assert f"height: {theme.size('wide').height}px" in snippet  # the widest layout's, until the page says its own
+    assert 'src="troops-test.html"' in snippet and '"vizlib:height"' in snippet and '"troops-test"' in snippet
+
+
+def test_a_page_missing_a_layout_is_refused_in_one_line(tmp_path):
+    layouts = standin_layouts()
+    del layouts[("phone", "dark")]
+    with pytest.raises(
+        ExportError,
+        match=r"troops-test \(ExportError: troops-test: layouts: every size needs every "
+        r"theme; missing phone/dark\)",
+    ):
+        export.save(standin(), tmp_path, ("html",), layouts=layouts)
+    assert not (tmp_path / "troops-test.html").exists()
+
+
+def test_page_manifest_and_readme_speak_the_figures_language(tmp_path):
+    fig = standin(lang="uk")
+    export.save(fig, tmp_path, ("html",), html="shared", layouts=standin_layouts(lang="uk"))
+    export.save(standin("solo", lang="uk"), tmp_path, ("html",), html="shared")  # one layout: its page too
+    for name in ("troops-test", "solo"):
+        assert (tmp_path / f"{name}.html").read_text(encoding="utf-8").startswith('<!DOCTYPE html>\n<html lang="uk">')
+        assert manifest(tmp_path, name)["lang"] == "uk"
+    readme = export.write_readme(tmp_path, ["troops-test", "solo"]).read_text(encoding="utf-8")
+    lines = readme.splitlines()
+    assert lines[0] == "# Графіка"
+    assert "Створено командою `vizlib figures` (`make figures`); не редагуйте вручну." in lines
+    assert any(line.startswith("*Альтернативний текст:* A line rising") for line in lines)
+    assert "Станом на 11 листопада 2024" in readme and "As of" not in readme and "Alt text" not in readme
+    assert "[маніфест](solo.json)" in readme
+    snippet = (tmp_path / "solo.embed.html").read_text(encoding="utf-8").rstrip("\n")
+    assert f"*Вбудовування* ([solo.embed.html](solo.embed.html)):\n\n```html\n{snippet}\n```" in readme
+    english = export.write_readme(tmp_path, ["solo"], title="Figures", lang="en").read_text(encoding="utf-8")
+    assert "*Alt text:*" in english and "As of 11 Nov 2024" in english and "*Embed*" in english
+
+
+@pytest.mark.browser
+def test_static_export_warns_of_characters_no_installed_font_draws(tmp_path):
+    from vizlib import _fonts
+
+    if not _fonts.can_check():
+        pytest.skip("fontconfig's fc-list is not installed")
+    boxed = "\U0010fffd"  # a private-use character of the last plane: no font draws it
+    fig = standin(title=f"Troops {boxed}")
+    with pytest.warns(UserWarning) as caught:
+        export.save(fig, tmp_path, ("svg",))
+    messages = [str(w.message) for w in caught if "font" in str(w.message)]
+    assert messages == [
+        f"troops-test: no installed font draws {boxed} (U+10FFFD) in {'Troops ' + boxed!r}; they print as empty boxes "
+        "(install a font for that script, e.g. Debian's fonts-noto-cjk)"
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        export.save(fig, tmp_path / "html", ("html",))  # a web page: the reader's browser finds a font
+        export.save(standin(title="Курська область"), tmp_path / "cyrillic", ("svg",))  # covered: no warning

@@ -60,6 +60,8 @@ def assert_complete(path: Path) -> None:
         ET.fromstring(data)
     elif kind == ".pdf":
         assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF"), path.name
+    elif path.name.endswith(".embed.html"):  # the snippet a CMS pastes: an iframe and its script
+        assert data.startswith(b"<iframe ") and data.rstrip().endswith(b"</script>"), path.name
     elif kind == ".html":
         assert data.rstrip().endswith(b"</html>"), path.name
     elif kind == ".json":
@@ -68,14 +70,19 @@ def assert_complete(path: Path) -> None:
         assert len(pd.read_csv(io.BytesIO(data))) > 0, path.name
 
 
+def _figure_of(path: Path) -> str:
+    """The figure a file belongs to: ``kursk`` for ``kursk.png`` and for the embed snippet ``kursk.embed.html``."""
+    return path.name.removesuffix(".embed.html") if path.name.endswith(".embed.html") else path.stem
+
+
 def assert_whole_figures(out: Path) -> list[str]:
     """Check every visible figure file: its manifest lists it, with its hash. Return the figures found."""
     visible = [p for p in out.iterdir() if not p.name.startswith(".") and p.suffix in FIGURE_FILES]
-    names = sorted({p.stem for p in visible})
+    names = sorted({_figure_of(p) for p in visible})
     for name in names:
         manifest = json.loads((out / f"{name}.json").read_text(encoding="utf-8"))
         listed = {*manifest["files"], f"{name}.json"}
-        assert {p.name for p in visible if p.stem == name} == listed, name
+        assert {p.name for p in visible if _figure_of(p) == name} == listed, name
         for file, digest in manifest["files"].items():
             assert_complete(out / file)
             assert sha256((out / file).read_bytes()).hexdigest() == digest, file

@@ -3,9 +3,11 @@
 Charts and a map are built from user DataFrames whose text holds ``<script>``,
 ``<img onerror=...>`` and ``javascript:`` links (the places keep their real
 coordinates, so each stays inside its oblast), and exported to every format
-once. The markup must come out as text everywhere: literal characters in the
-SVG, HTML, CSV, JSON and PDF, never an element; and in a real browser nothing
-runs, not even when every mark is hovered (hover labels show the text too).
+once (the troops chart also as a responsive page carrying four layouts). The
+markup must come out as text everywhere: literal characters in the SVG, HTML
+(the page, its layouts' JSON, the embed snippet), CSV, JSON and PDF, never an
+element; and in a real browser nothing runs, not even when every mark is
+hovered (hover labels show the text too).
 """
 
 from __future__ import annotations
@@ -78,12 +80,23 @@ def build() -> dict:
     }
 
 
+def troops_layouts() -> dict:
+    """The troops chart in the phone and wide layouts, light and dark, for a responsive page."""
+    claims, events = hostile_claims(), hostile_events()
+    sizes, themes = ("phone", "wide"), ("light", "dark")
+    return {(s, t): charts.troops_kursk(claims, events, size=s, theme=t) for s in sizes for t in themes}
+
+
 @pytest.fixture(scope="module")
 def exported(local_server):
     figs = build()
     out = local_server.root / "hostile"
-    written = export.save_many(figs, out, export.FORMATS, html="shared", progress=False)
-    assert sum(len(files) for files in written.values()) == len(figs) * (len(export.FORMATS) + 2)
+    written = export.save_many(
+        figs, out, export.FORMATS, html="shared", progress=False, layouts={"troops": troops_layouts()}
+    )
+    # each format, the embed snippet beside the page, the CSV and the manifest
+    assert sum(len(files) for files in written.values()) == len(figs) * (len(export.FORMATS) + 3)
+    assert len(json.loads((out / "troops.json").read_text(encoding="utf-8"))["layouts"]) == 4
     return figs, out
 
 
@@ -142,10 +155,12 @@ class _Tags(HTMLParser):
 
 def test_html_page_has_only_its_own_markup(exported):
     figs, out = exported
-    for name in figs:
+    for name, fig in figs.items():
         text = (out / f"{name}.html").read_text(encoding="utf-8")
         elements = MARKUP.findall(text)
-        assert elements == ["script"] * 3, (name, elements)  # plotly's config, plotly.js and the figure
+        # a single-layout page: plotly's config, plotly.js, the figure and the height it posts to an embedding
+        # page; a responsive page (troops): its layouts (JSON), plotly.js, the height and the layout picker
+        assert elements == ["script"] * 4, (name, elements)
         page = _Tags()
         page.feed(text)
         assert {tag for tag, _ in page.tags} <= {
@@ -161,8 +176,16 @@ def test_html_page_has_only_its_own_markup(exported):
             "script",
             "figcaption",
         }, name
-        assert [a.get("src") for tag, a in page.tags if tag == "script"] == [None, export.PLOTLYJS_NAME, None]
+        assert [a.get("src") for tag, a in page.tags if tag == "script"] == [None, export.PLOTLYJS_NAME, None, None]
         assert not any(k.startswith("on") for _, attrs in page.tags for k in attrs), name
+        snippet = (out / f"{name}.embed.html").read_text(encoding="utf-8")
+        assert MARKUP.findall(snippet) == ["iframe", "script"], (name, snippet)
+        embed = _Tags()
+        embed.feed(snippet)
+        assert [tag for tag, _ in embed.tags] == ["iframe", "script"], name
+        assert embed.tags[0][1]["title"] == fig.layout.meta["vizlib"]["title"], name  # the title, as text
+    assert "data-layout" not in (out / "map.html").read_text(encoding="utf-8")
+    assert '"themes":["light","dark"]' in (out / "troops.html").read_text(encoding="utf-8")
 
 
 def test_csv_and_manifest_keep_the_text_exactly(exported):
@@ -206,6 +229,7 @@ INSPECT = """() => {
     texts: Array.from(document.querySelectorAll('svg text')).map(t => t.textContent).join(''),
     aria: document.querySelector('[role=img]').getAttribute('aria-label'),
     caption: document.querySelector('figcaption').textContent,
+    layout: document.querySelector('.vizlib-figure').getAttribute('data-layout'),
   };
 }"""
 
@@ -244,7 +268,9 @@ def test_nothing_runs_in_the_browser(browser, local_server, exported, how):
             assert record.page_errors == [] and record.console_errors == [], name
             assert record.remote_requests(local_server.origin) == [], (name, record.requests)
             assert found["injected"] == [] and found["active"] == [], (name, found)
-            assert found["scripts"] == ["inline", "src:" + export.PLOTLYJS_NAME, "inline"], (name, found["scripts"])
+            scripts = ["inline", "src:" + export.PLOTLYJS_NAME, "inline", "inline"]
+            assert found["scripts"] == scripts, (name, found["scripts"])
+            assert found["layout"] == ("wide" if name == "troops" else None), (name, found["layout"])
             missing = [label for label in hostile_labels(fig) if plain(label) not in "".join(found["texts"].split())]
             assert missing == [], (name, missing)
             info = fig.layout.meta["vizlib"]
@@ -254,5 +280,5 @@ def test_nothing_runs_in_the_browser(browser, local_server, exported, how):
         context.close()
     # hovering really showed the payloads, as text
     shown = "".join("".join(label for labels in hovered.values() for label in labels).split())
-    assert SCRIPT in shown and IMG.replace(" ", "") in shown, sorted(hovered)
+    assert SCRIPT in shown and IMG.replace(" ", "") in shown, {k: v[:3] for k, v in hovered.items()}
     assert all(hovered[name] for name in figs), {name: len(labels) for name, labels in hovered.items()}

@@ -312,8 +312,12 @@ def test_cli_writes_the_ukrainian_set_into_its_own_folder(tmp_path, monkeypatch)
     assert readme.startswith("# Графіка vizlib українською")
     assert "## Договір, операція, нарощування сил: хронологія" in readme
     assert "## Курська область і кордон з Україною" in readme
+    assert "*Альтернативний текст:* " in readme and "Станом на " in readme and "*Вбудовування*" in readme
+    assert "As of" not in readme and "Alt text" not in readme
     manifest = json.loads((out / "timeline.json").read_text(encoding="utf-8"))
     assert manifest["source_line"].startswith("Джерела: ") and manifest["alt"].startswith("Подій: ")
+    assert manifest["lang"] == "uk" and len(manifest["layouts"]) == 6  # phone, column, wide; light, dark
+    assert (out / "timeline.html").read_text(encoding="utf-8").startswith('<!DOCTYPE html>\n<html lang="uk">')
     english = CliRunner().invoke(main, ["figures", "--only", "timeline", "--format", "html", "--out", "en"])
     assert english.exit_code == 0
     assert json.loads((tmp_path / "en" / "timeline.json").read_text())["title"] == "Treaty, incursion, build-up: the dates"

@@ -71,7 +71,7 @@ def test_every_figure_builds_and_exports_its_page_and_sidecars_with_sockets_bloc
         )
         assert len(written) == 2 * len(registry.FIGURES)
         for name, files in written.items():
-            assert [p.name for p in files] == [f"{name}.html", f"{name}.csv", f"{name}.json"]
+            assert [p.name for p in files] == [f"{name}.html", f"{name}.embed.html", f"{name}.csv", f"{name}.json"]
             assert files[0].read_text(encoding="utf-8").rstrip().endswith("</html>")
 
 
@@ -101,7 +101,8 @@ def test_the_cli_exports_every_figure_in_every_format_without_network(front_mirr
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip() == f"wrote {len(registry.FIGURES)} figure(s) and {out / 'README.md'}"
-    expected = {f"{slug}.{ext}" for slug in registry.FIGURES for ext in ("png", "svg", "pdf", "html", "csv", "json")}
+    formats = ("png", "svg", "pdf", "html", "embed.html", "csv", "json")
+    expected = {f"{slug}.{ext}" for slug in registry.FIGURES for ext in formats}
     assert {p.name for p in out.iterdir()} == expected | {"README.md", export.PLOTLYJS_NAME}
     for slug in registry.FIGURES:
         assert (out / f"{slug}.pdf").read_bytes().startswith(b"%PDF-")

@@ -1,4 +1,7 @@
-"""The standalone HTML page of an exported figure (private to vizlib.export)."""
+"""The standalone HTML page of an exported figure drawn in one layout (private to vizlib.export).
+
+A figure drawn in several layouts gets the responsive page of :mod:`vizlib._responsive`.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +10,36 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from vizlib._responsive import height_script
+
+#: The plotly.js file that ``shared`` pages load from their own folder.
+PLOTLYJS_NAME = "plotly.min.js"
+
 
 def escape(text: str) -> str:
     """Escape text for XML/HTML content and attributes."""
     return htmlmod.escape(str(text), quote=True)
 
 
+def plotlyjs_tag(mode: str) -> str:
+    """Return the ``<script>`` element that loads plotly.js: embedded (``self-contained``) or ``shared``."""
+    if mode == "shared":
+        return f'<script src="{PLOTLYJS_NAME}"></script>'
+    from plotly.offline import get_plotlyjs
+
+    return f'<script type="text/javascript">{get_plotlyjs()}</script>'
+
+
 def html_page(
     fig: go.Figure, ident: str, info: dict[str, Any], mode: str, size: tuple[int, int], description: str
 ) -> bytes:
-    """Return a standalone, responsive, offline HTML page for the figure.
+    """Return a standalone, offline HTML page for the figure, scaled to the page's width.
 
     ``mode`` is ``"self-contained"`` (plotly.js embedded) or ``"shared"`` (loads
     ``plotly.min.js`` from the page's folder); ``size`` is the figure's (width,
     height) in CSS pixels; ``description`` is the caption for screen readers.
+    The page is in the figure's language (``info["lang"]``) and posts its height
+    to an embedding page, as the responsive page does.
     """
     import plotly.io as pio
 
@@ -42,7 +61,7 @@ def html_page(
     template = fig.layout.template
     background = fig.layout.paper_bgcolor or (template.layout.paper_bgcolor if template else None) or "#FFFFFF"
     return f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{escape(info.get("lang") or "en")}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -64,6 +83,7 @@ body {{ margin: 0; padding: 8px; background: {background}; }}
 </div>
 <figcaption class="visually-hidden">{escape(info["title"])}. {escape(description)}</figcaption>
 </figure>
+{height_script(ident)}
 </body>
 </html>
 """.encode()

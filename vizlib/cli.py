@@ -171,7 +171,7 @@ def export_figures(
         day = vdata.as_of_date(as_of)
     except ValueError as exc:
         _fail(EXIT_INVALID, f"--as-of: {exc}")
-    options = {k: v for k, v in (("size", size), ("theme", theme)) if v} | {"lang": lang}
+    options: dict[str, Any] = {k: v for k, v in (("size", size), ("theme", theme)) if v} | {"lang": lang}
     layers = _layers(names, frontline_spec, day)
     failures: list[str] = []
     written: dict = {}
@@ -192,18 +192,27 @@ def export_figures(
                 if registry.FIGURES[name].layer == "required" and frontline_spec == "none":
                     click.echo(f"skipped {name}: it is drawn from control layers (--frontline auto)", err=True)
                     continue
+                caught: list[warnings.WarningMessage] = []
                 try:
                     with warnings.catch_warnings(record=True) as caught:
                         warnings.simplefilter("always")
-                        fig = registry.build(name, data=own, as_of=day, layer=layers.get(name), **options)
-                    for warning in caught:  # one line each, no source line of vizlib's code
-                        click.echo(f"warning: {name}: {warning.message}", err=True)
+                        common: dict[str, Any] = {"data": own, "as_of": day, "layer": layers.get(name)}
+                        fig = registry.build(name, **common, **options)
+                        # the web page carries phone, column and wide layouts, light and dark, of the same data
+                        page = registry.layouts(name, **common, lang=lang) if "html" in chosen else None
                 except NothingToDraw as exc:
                     click.echo(f"skipped {name}: {exc}".replace("\n", "; "), err=True)
                 except Exception as exc:  # noqa: BLE001 - report every broken builder, export the rest
                     failures.append(f"{name}: {type(exc).__name__}: {exc}".replace("\n", "; "))
                 else:
-                    batch.add(name, fig)
+                    with warnings.catch_warnings(record=True) as added:
+                        warnings.simplefilter("always")
+                        batch.add(name, fig, layouts=page)
+                    caught += added
+                finally:
+                    # one line each (the same warning from several layouts once), no source line of vizlib's code
+                    for message in dict.fromkeys(str(w.message).removeprefix(f"{name}: ") for w in caught):
+                        click.echo(f"warning: {name}: {message}", err=True)
         written = batch.written
     except ExportError as exc:
         failures.append(str(exc))

@@ -34,6 +34,8 @@ import os
 import re
 import sys
 import tempfile
+import urllib.parse
+import warnings
 from collections.abc import Iterable, Mapping
 from importlib.metadata import version
 from pathlib import Path
@@ -41,12 +43,13 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from vizlib import _kaleido, fmt, meta, theme
+from vizlib import _fonts, _kaleido, _responsive, i18n, meta, theme
 from vizlib._export_batch import Engine, Limits, NoBrowser, NotRendered, sigterm_exits
 from vizlib._export_files import replace_together
+from vizlib._export_html import PLOTLYJS_NAME, html_page, plotlyjs_tag
 from vizlib._export_html import escape as _x
-from vizlib._export_html import html_page
 from vizlib.errors import ExportError
+from vizlib.i18n import N_
 
 __all__ = [
     "Batch",
@@ -56,6 +59,7 @@ __all__ = [
     "FORMATS",
     "HTML_MODES",
     "IMAGE_TIMEOUT_ENV",
+    "Layouts",
     "NO_BROWSER_HELP",
     "OTHER_BROWSER_HELP",
     "PLOTLYJS_NAME",
@@ -72,8 +76,8 @@ FORMATS = ("png", "svg", "pdf", "html")
 DEFAULT_FORMATS = ("png", "svg", "html")
 STATIC_FORMATS = ("png", "svg", "pdf")
 HTML_MODES = ("self-contained", "shared")
-#: The plotly.js file that ``html="shared"`` pages load from their own folder.
-PLOTLYJS_NAME = "plotly.min.js"
+#: The same figure in several (size, theme) layouts: what a responsive HTML page carries.
+Layouts = Mapping[tuple[str, str], go.Figure]
 #: Seconds the browser may take to start, and to render one image, unless told otherwise.
 DEFAULT_START_TIMEOUT = 60.0
 DEFAULT_IMAGE_TIMEOUT = 60.0
@@ -99,6 +103,7 @@ def save(
     start_timeout: float | None = None,
     image_timeout: float | None = None,
     browser_path: str | os.PathLike[str] | None = None,
+    layouts: Layouts | None = None,
 ) -> list[Path]:
     """Export one figure with its manifest and data sidecars.
 
@@ -121,11 +126,17 @@ def save(
         PNG pixels per CSS pixel (2 gives a sharp image on high-DPI screens).
     start_timeout, image_timeout, browser_path
         See :func:`save_many`.
+    layouts : mapping of (size, theme) to Figure, optional
+        The same figure in other size presets and themes (e.g. phone, column and wide,
+        light and dark; :func:`vizlib.registry.layouts` builds them for an article figure):
+        the HTML page then carries them all and draws the one that fits the reader's
+        screen and colour scheme. Without them the page scales ``fig`` to its width.
 
     Returns
     -------
     list of pathlib.Path
-        The files written: one per format, then ``<name>.csv`` and ``<name>.json``.
+        The files written: one per format (``html`` followed by ``<name>.embed.html``,
+        the snippet that embeds the page), then ``<name>.csv`` and ``<name>.json``.
 
     Raises
     ------
@@ -154,6 +165,7 @@ def save(
         start_timeout=start_timeout,
         image_timeout=image_timeout,
         browser_path=browser_path,
+        layouts=None if layouts is None else {key: layouts},
     )[key]
 
 
@@ -168,6 +180,7 @@ def save_many(
     start_timeout: float | None = None,
     image_timeout: float | None = None,
     browser_path: str | os.PathLike[str] | None = None,
+    layouts: Mapping[str, Layouts] | None = None,
 ) -> dict[str, list[Path]]:
     """Export many figures, rendering all static images in one browser session.
 
@@ -202,6 +215,9 @@ def save_many(
     browser_path : str or path-like, optional
         The Chrome/Chromium to run; default ``BROWSER_PATH``, then the usual
         install places.
+    layouts : mapping of str to mapping of (size, theme) to Figure, optional
+        File stem -> the figure's other layouts for its responsive HTML page (see
+        :func:`save`); figures not named here get a single-layout page.
 
     Returns
     -------
@@ -233,7 +249,7 @@ def save_many(
         _metadata(fig, name)
     with batch:
         for name, fig in figs.items():
-            batch.add(name, fig)
+            batch.add(name, fig, layouts=(layouts or {}).get(name))
     return batch.written
 
 
@@ -299,6 +315,7 @@ class Batch:
         self.written: dict[str, list[Path]] = {}
         self.failed: dict[str, str] = {}
         self._figs: dict[str, go.Figure] = {}
+        self._layouts: dict[str, Layouts] = {}
         self._metas: dict[str, dict[str, Any]] = {}
         self._engine: Engine | None = None
         self._bar: Any = None
@@ -318,12 +335,22 @@ class Batch:
             self._engine.start()
         return self
 
-    def add(self, name: str, fig: go.Figure) -> None:
-        """Hand over one figure, to be written as ``<name>.<format>``, ``<name>.csv`` and ``<name>.json``."""
+    def add(self, name: str, fig: go.Figure, layouts: Layouts | None = None) -> None:
+        """Hand over one figure, to be written as ``<name>.<format>``, ``<name>.csv`` and ``<name>.json``.
+
+        ``layouts`` (size, theme) -> figure are the figure's layouts for its responsive
+        HTML page (see :func:`save`). A figure whose text holds a character no
+        installed font draws is exported with a warning (:class:`UserWarning`) per text
+        when a static format is written: such characters print as empty boxes.
+        """
         if name in self._figs:
             raise ValueError(f"{name}: added twice to the batch")
         self._metas[name] = _metadata(fig, name)
         self._figs[name] = fig
+        if layouts:
+            self._layouts[name] = dict(layouts)
+        if any(f in STATIC_FORMATS for f in self.formats):
+            _warn_missing_glyphs(name, fig)
         if self._engine is None:
             self._deliver(name, {}, None)
             return
@@ -353,8 +380,9 @@ class Batch:
         if error is None:
             try:
                 fig, info = self._figs[name], self._metas[name]
+                layouts = self._layouts.get(name)
                 self.written[name] = _write_figure(
-                    self._out, name, fig, info, self.formats, images or {}, self.html, self.scale
+                    self._out, name, fig, info, self.formats, images or {}, self.html, self.scale, layouts
                 )
             except (OSError, ExportError) as exc:
                 error = exc
@@ -393,12 +421,26 @@ def data_hash(fig: go.Figure) -> str:
     return _sha256(_canonical_json(_metadata(fig, "figure")["data"]))
 
 
-def write_readme(out_dir: str | os.PathLike[str], names: Iterable[str], title: str = "Figures") -> Path:
-    """Write ``README.md`` in ``out_dir`` showing each exported figure.
+def write_readme(
+    out_dir: str | os.PathLike[str], names: Iterable[str], title: str | None = None, lang: str | None = None
+) -> Path:
+    """Write ``README.md`` in ``out_dir`` showing each exported figure, in the figures' language.
 
     Reads the manifests ``<name>.json`` found in the folder (names without one
-    are skipped) and shows each figure's PNG, title, alt text, source line and
-    links to its other files.
+    are skipped) and shows each figure's PNG, title, alt text, source line,
+    links to its other files and the snippet that embeds its HTML page.
+
+    Parameters
+    ----------
+    out_dir : str or path-like
+        The folder the figures were exported to.
+    names : iterable of str
+        The figures' file stems, in the order shown.
+    title : str, optional
+        The README's heading; default "Figures" in the README's language.
+    lang : {"en", "uk"}, optional
+        The language of the README's own words and dates; default the language
+        the first manifest records, else English.
 
     Returns
     -------
@@ -407,26 +449,50 @@ def write_readme(out_dir: str | os.PathLike[str], names: Iterable[str], title: s
 
     """
     out = Path(out_dir)
+    manifests = [
+        (name, json.loads(path.read_text(encoding="utf-8")))
+        for name in names
+        if (path := out / f"{name}.json").is_file()
+    ]
+    lang = lang or next((m["lang"] for _, m in manifests if m.get("lang")), "en")
+    t = i18n.words(lang)
+    # (the words are looked up outside f-strings, where the catalog's extractor finds them)
+    alt_text, manifest_word, embed_word = t(N_("Alt text")), t(N_("manifest")), t(N_("Embed"))
     lines = [
-        f"# {title}",
+        "# " + (title or t(N_("Figures"))),
         "",
-        "Generated by `vizlib figures` (`make figures`); do not edit by hand.",
-        "Each figure comes with its data (`.csv`) and a manifest (`.json`: sources, hashes, versions).",
+        t(N_("Generated by `vizlib figures` (`make figures`); do not edit by hand.")),
+        t(N_("Each figure comes with its data (`.csv`) and a manifest (`.json`: sources, hashes, versions).")),
         "",
     ]
-    for name in names:
-        manifest_path = out / f"{name}.json"
-        if not manifest_path.is_file():
-            continue
-        m = json.loads(manifest_path.read_text(encoding="utf-8"))
+    if any(f"{name}.embed.html" in m["files"] for name, m in manifests):
+        lines += [
+            t(
+                N_(
+                    "Each web page (`.html`) draws the layout that fits the reader's screen (phone, column or wide) "
+                    "in the reader's colour scheme; `?theme=dark` or `?theme=light` at the end of its address "
+                    "chooses one. To embed a page, paste its snippet (`.embed.html`, shown under each figure) and "
+                    "point the iframe's `src` at the page's published address: the frame takes the page's height."
+                )
+            ),
+            "",
+        ]
+    for name, m in manifests:
         files = list(m["files"])
         lines += [f"## {_md(m['title'])}", ""]
         if f"{name}.png" in files:
             lines += [f"![{_md(m['alt'])}]({name}.png)", ""]
-        lines += [f"{_md(m['subtitle'])}", "", f"*Alt text:* {_md(m['alt'])}", ""]
-        lines += [f"{_md(m['source_line'])}. As of {fmt.date(_date(m['as_of']))}.", ""]
-        links = [f"[{Path(f).suffix.lstrip('.').upper()}]({f})" for f in files if not f.endswith(".png")]
-        lines += [" · ".join([*links, f"[manifest]({name}.json)"]), ""]
+        lines += [f"{_md(m['subtitle'])}", "", f"*{alt_text}:* {_md(m['alt'])}", ""]
+        as_of = t("As of {date}", date=t.date(m["as_of"]))
+        lines += [f"{_md(m['source_line'])}. {as_of}.", ""]
+        links = [
+            f"[{Path(f).suffix.lstrip('.').upper()}]({f})" for f in files if not f.endswith((".png", ".embed.html"))
+        ]
+        lines += [" · ".join([*links, f"[{manifest_word}]({name}.json)"]), ""]
+        snippet = out / f"{name}.embed.html"
+        if f"{name}.embed.html" in files and snippet.is_file():
+            code = snippet.read_text(encoding="utf-8").rstrip("\n")
+            lines += [f"*{embed_word}* ([{name}.embed.html]({name}.embed.html)):", "", "```html", code, "```", ""]
     path = out / "README.md"
     replace_together([(path, "\n".join(lines).encode("utf-8"))])
     return path
@@ -563,10 +629,12 @@ def _write_figure(
     images: dict[str, bytes],
     html_mode: str,
     scale: float,
+    layouts: Layouts | None = None,
 ) -> list[Path]:
     """Write one figure's files and sidecars; all appear together or none do."""
     ident = _ident(name)
     width, height = _size(fig)
+    lang = info.get("lang") or "en"
     contents: dict[str, bytes] = {}
     for f in formats:
         if f == "svg":
@@ -574,7 +642,10 @@ def _write_figure(
         elif f == "pdf":
             contents[f"{name}.pdf"] = _fixed_pdf_dates(images["pdf"], info["as_of"])
         elif f == "html":
-            contents[f"{name}.html"] = html_page(fig, ident, info, html_mode, (width, height), _description(info))
+            contents[f"{name}.html"], embed_height = _page(fig, ident, info, html_mode, layouts)
+            contents[f"{name}.embed.html"] = _responsive.embed(
+                src=urllib.parse.quote(f"{name}.html"), ident=ident, title=info["title"], height=embed_height
+            )
         else:
             contents[f"{name}.{f}"] = images[f]
     table = info["data"]
@@ -585,9 +656,11 @@ def _write_figure(
         "data": {**table, "sha256": data_hash(fig)},
         "spec_sha256": spec_hash(fig),
         "size": {"width": width, "height": height, "png_scale": scale},
+        "lang": lang,
         "html": {"self-contained": "plotly.js embedded", "shared": PLOTLYJS_NAME}[html_mode]
         if "html" in formats
         else None,
+        "layouts": _layout_list(fig, layouts) if "html" in formats else None,
         "versions": {pkg: _version(pkg) for pkg in ("vizlib", "plotly", "kaleido")},
         "files": {file: _sha256(data) for file, data in contents.items()},
     }
@@ -595,6 +668,56 @@ def _write_figure(
     paths = [out / file for file in contents]
     replace_together(list(zip(paths, contents.values(), strict=True)))
     return paths
+
+
+def _page(
+    fig: go.Figure, ident: str, info: dict[str, Any], html_mode: str, layouts: Layouts | None
+) -> tuple[bytes, int]:
+    """Return the figure's HTML page and the height its embed starts at (the widest layout's)."""
+    description = _description(info)
+    if not layouts:
+        return html_page(fig, ident, info, html_mode, _size(fig), description), _size(fig)[1]
+    try:
+        page = _responsive.page(
+            layouts,
+            ident=ident,
+            title=info["title"],
+            alt=info["alt"],
+            caption=description,
+            plotlyjs=plotlyjs_tag(html_mode),
+            lang=info.get("lang") or "en",
+        )
+    except ValueError as exc:
+        raise ExportError(f"{ident}: layouts: {exc}") from None
+    return page, max((_size(f) for f in layouts.values()), key=lambda wh: wh[0])[1]
+
+
+def _layout_list(fig: go.Figure, layouts: Layouts | None) -> list[dict[str, Any]]:
+    """Return the layouts an HTML page carries, for the manifest: size, theme, design size (narrowest first).
+
+    A page without layouts carries the figure alone (size and theme null), scaled to the page.
+    """
+    if not layouts:
+        width, height = _size(fig)
+        return [{"size": None, "theme": None, "width": width, "height": height}]
+    order = {t: i for i, t in enumerate(_responsive.THEME_ORDER)}
+    rows = [{"size": s, "theme": t, "width": _size(f)[0], "height": _size(f)[1]} for (s, t), f in layouts.items()]
+    return sorted(rows, key=lambda r: (r["width"], order.get(r["theme"], len(order)), r["theme"]))
+
+
+def _warn_missing_glyphs(name: str, fig: go.Figure) -> None:
+    """Warn once per text that holds characters no installed font draws (they print as empty boxes)."""
+    by_text: dict[str, list[str]] = {}
+    for char, text in _fonts.missing_glyphs(fig):
+        by_text.setdefault(text, []).append(char)
+    for text, chars in by_text.items():
+        listed = ", ".join(f"{c} (U+{ord(c):04X})" for c in chars)
+        warnings.warn(
+            f"{name}: no installed font draws {listed} in {text!r}; they print as empty boxes "
+            "(install a font for that script, e.g. Debian's fonts-noto-cjk)",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 def _write_plotlyjs(out: Path) -> None:
@@ -631,7 +754,8 @@ def _fixed_pdf_dates(pdf: bytes, as_of: str) -> bytes:
 
 
 def _description(info: dict[str, Any]) -> str:
-    text = f"{info['alt']} {info['source_line']}. As of {fmt.date(_date(info['as_of']))}."
+    t = i18n.words(info.get("lang") or "en")
+    text = f"{info['alt']} {info['source_line']}. {t('As of {date}', date=t.date(info['as_of']))}."
     return f"{text} {info['notes']}" if info.get("notes") else text
 
 
@@ -646,12 +770,6 @@ def _ident(name: str) -> str:
 def _md(text: str) -> str:
     """Escape text for Markdown (inline): no raw HTML, no link or emphasis syntax."""
     return re.sub(r"([\\`*_\[\]<>|#!])", r"\\\1", str(text)).replace("\n", " ")
-
-
-def _date(iso: str) -> Any:
-    import datetime as dt
-
-    return dt.date.fromisoformat(iso)
 
 
 def _canonical_json(value: Any) -> bytes:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["FigureSpec", "Need", "FIGURES", "build"]
+__all__ = ["FigureSpec", "Need", "FIGURES", "PAGE_SIZES", "PAGE_THEMES", "build", "layouts"]
 
 
 @dataclass(frozen=True)
@@ -182,3 +182,44 @@ def build(slug: str, data: Mapping[str, Any] | None = None, **options: Any) -> A
     own = {kind: source for kind, source in (data or {}).items() if kind in accepted}
     # options a builder does not take (a layer for a chart) are left out
     return builder(**own, **{k: v for k, v in options.items() if k in accepted})
+
+
+#: The size presets a figure's responsive web page carries (narrowest first), and its themes.
+PAGE_SIZES = ("phone", "column", "wide")
+PAGE_THEMES = ("light", "dark")
+
+
+def layouts(
+    slug: str,
+    data: Mapping[str, Any] | None = None,
+    *,
+    sizes: tuple[str, ...] = PAGE_SIZES,
+    themes: tuple[str, ...] = PAGE_THEMES,
+    **options: Any,
+) -> dict[tuple[str, str], Any]:
+    """Build one article figure in every size and theme its responsive web page carries.
+
+    Parameters
+    ----------
+    slug : str
+        A key of :data:`FIGURES`.
+    data : mapping, optional
+        As for :func:`build`.
+    sizes, themes : tuple of str
+        Size presets (:data:`vizlib.theme.SIZES`) and themes to build.
+    **options
+        Passed to every build (``lang=``, ``as_of=``, ``layer=``, ...); ``size`` and
+        ``theme`` are the layouts' own and are ignored here.
+
+    Returns
+    -------
+    dict of (size, theme) to plotly.graph_objects.Figure
+        What :func:`vizlib.export.save` takes as ``layouts=``.
+
+    Examples
+    --------
+    >>> from vizlib import export, registry
+    >>> export.save(registry.build("timeline"), "out/", layouts=registry.layouts("timeline"))  # doctest: +SKIP
+    """
+    shared = {k: v for k, v in options.items() if k not in ("size", "theme")}
+    return {(size, theme): build(slug, data, size=size, theme=theme, **shared) for size in sizes for theme in themes}
