@@ -236,12 +236,18 @@ INSPECT = """() => {
 
 def hover_every_mark(page) -> list[str]:
     """Move the mouse over every marker and bar; return the hover labels shown."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     boxes = page.eval_on_selector_all(
         ".point", "els => els.map(e => e.getBoundingClientRect()).map(r => [r.x + r.width / 2, r.y + r.height / 2])"
     )
     labels = []
     for x, y in boxes:
         page.mouse.move(x, y)
+        try:  # plotly draws the hover label on its next frame; a busy machine takes a while
+            page.wait_for_function("() => document.querySelector('.hoverlayer').textContent", timeout=1000)
+        except PlaywrightTimeout:  # a mark with no hover label
+            pass
         labels.append(page.eval_on_selector(".hoverlayer", "el => el.textContent"))
     page.mouse.move(0, 0)
     return [label for label in labels if label]
