@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from vizlib import _doc, data
@@ -484,15 +485,15 @@ def front_change(
         theme=theme,
         lang=lang,
     )
-    m.layer, m.layer_date = change, day_b
+    m.layer, m.layer_date = pd.concat([change, _occupied_outside(layer_b, region)], ignore_index=True), day_b
     span = m.t("{start}–{end}", start=m.t.date(day_a), end=m.t.date(day_b))
+    km, name = change.set_index("status")["km2"].to_dict(), m.region_name(region)
     m.words.update(
         taken=m.t("Taken by Russia, {span}", span=span),
         retaken=m.t("No longer shown as occupied, {span}", span=span),
-        held_both=m.t("Russian-occupied on {start} and after", start=m.t.date(day_a)),
+        held_both=m.t("Russian-occupied: in {region} oblast on {start} and after, elsewhere on {end}", region=name,
+                      start=m.t.date(day_a), end=m.t.date(day_b)),
     )
-    km = change.set_index("status")["km2"].to_dict()
-    name = m.region_name(region)
     bounds = CLOSE_UPS[frame] if frame in CLOSE_UPS else m.bounds_of([frame or region])
     shown_words = ""
     if size == "phone" and frame is None:  # portrait: where most ground changed hands, the oblast in an inset
@@ -521,6 +522,24 @@ def front_change(
         towns=words.and_list([m.place_name(r) for r in shown.itertuples()], m.t(" and ")),
     )
     return m.finish(alt=f"{alt} {towns.control_alt(m, shown)}".strip())
+
+
+def _occupied_outside(layer: Any, region: str) -> Any:
+    """Return the ground ``layer`` shows occupied outside ``region`` (one ``held_both`` row, or none).
+
+    A change map measures one oblast, but who holds the ground beside it is part of the map too.
+    """
+    import geopandas as gpd
+    import shapely
+
+    regions = data.regions()
+    inside = regions.loc[regions["iso_3166_2"] == region].geometry
+    occupied = shapely.union_all(list(layer.loc[layer["status"] == "occupied"].geometry))
+    rest = shapely.difference(occupied, shapely.union_all(list(inside))) if len(inside) else occupied
+    if rest.is_empty:
+        return layer.iloc[0:0]
+    row = layer.loc[layer["status"] == "occupied"].iloc[[0]].assign(status="held_both", date_a=lambda r: r["date"])
+    return gpd.GeoDataFrame(row.drop(columns="geometry"), geometry=[rest], crs=layer.crs)
 
 
 @_doc.stamp
