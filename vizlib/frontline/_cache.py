@@ -78,9 +78,7 @@ class Cache:
         if cache_dir is None:
             cache_dir = os.environ.get(CACHE_ENV) or None
         if cache_dir is None:
-            import pooch
-
-            cache_dir = pooch.os_cache("vizlib")
+            cache_dir = _pooch().os_cache("vizlib")
         self.folder = Path(cache_dir) / "deepstatemap"
         self.registry = self._read_registry()
 
@@ -218,6 +216,16 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _pooch() -> Any:
+    """Import pooch, whose import of ``tqdm.auto`` warns in a Jupyter kernel without ipywidgets (its bars are plain)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="IProgress not found")
+        import pooch
+    return pooch
+
+
 def http_get(url: str, dest: Path, progress: bool) -> bool:
     """Download ``url`` to ``dest`` (pooch's downloader, none of its logging); False on HTTP 404.
 
@@ -226,10 +234,9 @@ def http_get(url: str, dest: Path, progress: bool) -> bool:
     Unreachable
         Any other HTTP status or a connection failure.
     """
-    import pooch
     import requests
 
-    downloader = pooch.HTTPDownloader(progressbar=progress, timeout=TIMEOUT_S, headers=HEADERS)
+    downloader = _pooch().HTTPDownloader(progressbar=progress, timeout=TIMEOUT_S, headers=HEADERS)
     try:
         downloader(url, str(dest), None)
     except requests.exceptions.HTTPError as exc:
