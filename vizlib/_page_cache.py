@@ -140,9 +140,9 @@ class CodeCache:
 def _store_root() -> Path:
     base = os.environ.get(STORE_ENV)
     if not base:
-        import pooch
+        from vizlib._paths import user_cache
 
-        base = str(pooch.os_cache("vizlib"))
+        base = str(user_cache())
     return Path(base) / "chromium-code-cache"
 
 

@@ -25,6 +25,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from vizlib._paths import pooch, user_cache
 from vizlib.errors import DataError, NothingToDraw, Problem
 
 CACHE_ENV = "VIZLIB_CACHE"
@@ -78,7 +79,7 @@ class Cache:
         if cache_dir is None:
             cache_dir = os.environ.get(CACHE_ENV) or None
         if cache_dir is None:
-            cache_dir = _pooch().os_cache("vizlib")
+            cache_dir = user_cache()
         self.folder = Path(cache_dir) / "deepstatemap"
         self.registry = self._read_registry()
 
@@ -216,16 +217,6 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _pooch() -> Any:
-    """Import pooch, whose import of ``tqdm.auto`` warns in a Jupyter kernel without ipywidgets (its bars are plain)."""
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="IProgress not found")
-        import pooch
-    return pooch
-
-
 def http_get(url: str, dest: Path, progress: bool) -> bool:
     """Download ``url`` to ``dest`` (pooch's downloader, none of its logging); False on HTTP 404.
 
@@ -236,7 +227,7 @@ def http_get(url: str, dest: Path, progress: bool) -> bool:
     """
     import requests
 
-    downloader = _pooch().HTTPDownloader(progressbar=progress, timeout=TIMEOUT_S, headers=HEADERS)
+    downloader = pooch().HTTPDownloader(progressbar=progress, timeout=TIMEOUT_S, headers=HEADERS)
     try:
         downloader(url, str(dest), None)
     except requests.exceptions.HTTPError as exc:
