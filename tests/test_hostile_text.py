@@ -242,10 +242,13 @@ def hover_every_mark(page) -> list[str]:
         ".point", "els => els.map(e => e.getBoundingClientRect()).map(r => [r.x + r.width / 2, r.y + r.height / 2])"
     )
     labels = []
+    shown = "() => document.querySelector('.hoverlayer').textContent"
     for x, y in boxes:
+        page.mouse.move(0, 0)  # the last mark's label goes first, so that the next one read is this mark's own
+        page.wait_for_function(f"() => !({shown})()", timeout=2000)
         page.mouse.move(x, y)
         try:  # plotly draws the hover label on its next frame; a busy machine takes a while
-            page.wait_for_function("() => document.querySelector('.hoverlayer').textContent", timeout=1000)
+            page.wait_for_function(shown, timeout=1000)
         except PlaywrightTimeout:  # a mark with no hover label
             pass
         labels.append(page.eval_on_selector(".hoverlayer", "el => el.textContent"))
