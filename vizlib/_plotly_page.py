@@ -218,7 +218,12 @@ class Tab:
         """Run one of our page functions on a figure; again on a fresh page if the text-size cache overflowed."""
         if self.page_used:
             await self._load("Page.reload")
-        answer = await self._call(expression, *args)
+        try:
+            answer = await self._call(expression, *args)
+        except RuntimeError as exc:  # our page functions never throw: the page was not (or no longer) whole
+            log.info("static export: %s; again on a fresh page", exc)
+            await self._load("Page.reload")
+            answer = await self._call(expression, *args)
         self.cache_used = True
         if answer.get("cacheEmptied"):  # plotly.js emptied the cache mid-plot: do it as a fresh page would
             await self._load("Page.reload")
