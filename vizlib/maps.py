@@ -532,10 +532,10 @@ def _occupied_outside(layer: Any, region: str) -> Any:
     import geopandas as gpd
     import shapely
 
-    regions = data.regions()
-    inside = regions.loc[regions["iso_3166_2"] == region].geometry
+    from vizlib.frontline._analysis import _region_geometry  # the same region changed_hands measured
+
     occupied = shapely.union_all(list(layer.loc[layer["status"] == "occupied"].geometry))
-    rest = shapely.difference(occupied, shapely.union_all(list(inside))) if len(inside) else occupied
+    rest = shapely.difference(occupied, _region_geometry(region))
     if rest.is_empty:
         return layer.iloc[0:0]
     row = layer.loc[layer["status"] == "occupied"].iloc[[0]].assign(status="held_both", date_a=lambda r: r["date"])
