@@ -91,6 +91,10 @@ class Canvas:
         self.title, self.subtitle = self.t(title), self.t(subtitle)
         self.axis_labels, self.sides = axis_labels, sides
         self.fig = go.Figure()
+        #: annotations and shapes, set on the figure at once when it is finished (plotly re-checks every
+        #: earlier one on each ``add_annotation``: 15 of them cost ~15x one batch)
+        self.annotations: list[dict[str, Any]] = []
+        self.shapes: list[dict[str, Any]] = []
         self.obstacles: list[Box] = []
         self.labels: list[Label] = []
         self.set_facts(sources=sources, as_of=as_of, notes=notes, key_px=key_px)
@@ -139,6 +143,14 @@ class Canvas:
         self.fig.add_trace(trace, **where)
         return len(self.fig.data) - 1
 
+    def annotate(self, **annotation: Any) -> None:
+        """Add a text annotation (``fig.add_annotation``'s arguments); drawn when the figure is finished."""
+        self.annotations.append(annotation)
+
+    def shape(self, **shape: Any) -> None:
+        """Add a shape (``fig.add_shape``'s arguments); drawn when the figure is finished."""
+        self.shapes.append(shape)
+
     def obstacle(self, *boxes: Box) -> None:
         """Keep labels clear of these boxes."""
         self.obstacles.extend(boxes)
@@ -167,6 +179,10 @@ class Canvas:
     # ---- finishing
     def finish(self, *, alt: str, data: pd.DataFrame) -> go.Figure:
         """Lay out title block and footer, store the editorial metadata, and return the figure."""
+        self.fig.update_layout(
+            annotations=[*(self.fig.layout.annotations or ()), *self.annotations],
+            shapes=[*(self.fig.layout.shapes or ()), *self.shapes],
+        )
         fm = FigureMeta(
             self.slug,
             self.title,

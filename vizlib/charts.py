@@ -506,7 +506,7 @@ def _undated_panel(cv: Canvas, undated: pd.DataFrame, y_top: float) -> None:
             ]
         )
         wide = _text.annotation_size(text, 11)[0] > panel_px  # ends at the panel's right edge, as its heading does
-        cv.fig.add_annotation(
+        cv.annotate(
             name="undated-label",
             text=text,
             x=1 if wide else x,
@@ -692,7 +692,7 @@ def _event_rows(cv: Canvas, rows: pd.DataFrame, placed: list, key_names: dict[st
             )
         )
     for r, row in zip(rows.itertuples(), placed, strict=True):
-        cv.fig.add_annotation(
+        cv.annotate(
             name=f"event-label:{r.id}",
             text=row.text,
             x=r.date,

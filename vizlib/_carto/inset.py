@@ -86,7 +86,7 @@ def draw(m: MapCanvas) -> None:
             meta="inset:pyongyang",
             hoverinfo="text",
         )
-    m.fig.add_shape(
+    m.shape(
         type="rect",
         xref="paper",
         yref="paper",
@@ -189,7 +189,7 @@ def oblast(m: MapCanvas, codes: list[str]) -> None:
         meta="inset:frame",
         hoverinfo="skip",
     )
-    m.fig.add_shape(
+    m.shape(
         type="rect",
         xref="paper",
         yref="paper",

@@ -183,7 +183,7 @@ def draw(
 def _heading(m: MapCanvas, cell: Box, day: Any, km: float, town: pd.DataFrame) -> None:
     name = m.place_name(town.iloc[0]) if not town.empty else ""
     lines = wrap_heading(heading_lines(m, day, km if name else float("nan"), name), cell.width)
-    m.fig.add_annotation(
+    m.annotate(
         name="panel-heading",
         text="<br>".join(lines),
         x=(cell.x0 - m.plot.x0) / m.plot.width,

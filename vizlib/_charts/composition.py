@@ -50,7 +50,7 @@ def heading(cv: Canvas, text: str, xref: str, yref: str, right: bool = False, ys
 
     ``yshift``: pixels higher.
     """
-    cv.fig.add_annotation(
+    cv.annotate(
         name="panel-heading",
         text=f"<b>{meta.escape(text)}</b>",
         x=1 if right else 0,
@@ -161,7 +161,7 @@ def draw(cv: Canvas, total: pd.DataFrame, parts: pd.DataFrame, nested: bool, axe
             (0, y_top * 0.02, "bottom", "<i>" + t("separate claims,<br>not parts of one whole") + "</i>", c["muted"])
         )
     for x, y, anchor, text, color in notes:
-        cv.fig.add_annotation(
+        cv.annotate(
             name="composition-label",
             text=text,
             x=x,
@@ -285,7 +285,7 @@ def draw_bar(
         (value(part) * 1.03, y_part, "left", part_label, c["text"]),
     ]
     for x, y, anchor, text, color in notes:
-        cv.fig.add_annotation(
+        cv.annotate(
             name="composition-label",
             text=text,
             x=x,
@@ -302,7 +302,7 @@ def draw_bar(
         )
     heading(cv, t(WHOLE_HEADING), xref, yref, yshift=whole_label_px(label[1]))
     if label[0]:  # the figure ends the heading's line
-        cv.fig.add_annotation(
+        cv.annotate(
             name="composition-label",
             text=label[0],
             x=value(whole),

@@ -96,7 +96,7 @@ def listing_px(lines: list[str]) -> float:
 
 def draw_listing(cv: Canvas, lines: list[str], below_px: float) -> None:
     """Write the list of events under the plot, ``below_px`` pixels under its bottom edge."""
-    cv.fig.add_annotation(
+    cv.annotate(
         name="event-list",
         text="<br>".join(lines),
         xref="paper",
@@ -116,7 +116,7 @@ def draw(cv: Canvas, marks: pd.DataFrame, panel: Panel, obstacles: list[Box], ti
     """Mark each event with a dotted line and a label (its date only, unless ``titled``); return the labels' boxes."""
     fig, c, t = cv.fig, cv.c, cv.t
     for row in marks.itertuples():
-        fig.add_shape(
+        cv.shape(
             type="line",
             name=f"event:{row.id}",
             xref="x",
@@ -133,7 +133,7 @@ def draw(cv: Canvas, marks: pd.DataFrame, panel: Panel, obstacles: list[Box], ti
     by_id = marks.set_index("id")["date"]
     for (ids, _), label in zip(named, labels, strict=True):
         text, spot, _ = label.chosen
-        fig.add_annotation(
+        cv.annotate(
             name="event-label:" + "+".join(ids),
             text=text,
             x=by_id[ids[0]],

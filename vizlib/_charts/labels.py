@@ -139,7 +139,7 @@ def claims(
         if not label.placed:
             continue  # a crowded chart labels what matters most; the mark keeps its hover and its row of data
         text, spot, _ = label.chosen
-        cv.fig.add_annotation(
+        cv.annotate(
             name="claim-label",
             text=text,
             x=x,

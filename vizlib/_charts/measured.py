@@ -130,7 +130,7 @@ def draw_labels(cv: Canvas, placed: list[Label]) -> list[Box]:
     for label in placed:
         text, spot, _ = label.chosen
         x, y = label.key
-        cv.fig.add_annotation(
+        cv.annotate(
             name="measured-label",
             text=text,
             x=x,
@@ -236,7 +236,7 @@ def draw_area(cv: Canvas, rows: pd.DataFrame, marked: pd.DataFrame, panel: Panel
         strict=True,
     ):
         text, spot, _ = label.chosen
-        cv.fig.add_annotation(
+        cv.annotate(
             name="area-label",
             text=text,
             x=r["date"],
