@@ -114,7 +114,7 @@ def draw_listing(cv: Canvas, lines: list[str], below_px: float) -> None:
 
 def draw(cv: Canvas, marks: pd.DataFrame, panel: Panel, obstacles: list[Box], titled: bool = True) -> list[Box]:
     """Mark each event with a dotted line and a label (its date only, unless ``titled``); return the labels' boxes."""
-    fig, c, t = cv.fig, cv.c, cv.t
+    c, t = cv.c, cv.t
     for row in marks.itertuples():
         cv.shape(
             type="line",
