@@ -44,7 +44,7 @@ from vizlib._canvas import Canvas
 from vizlib._charts import alt, axes, composition, labels, marks, measured
 from vizlib._charts import events as event_marks
 from vizlib._charts import timeline as timeline_rows
-from vizlib._charts.panels import dated_panels, nk_subplots, room_right, undated_panel
+from vizlib._charts.panels import dated_panels, nk_subplots, room_right, undated_label_boxes, undated_panel
 from vizlib._doc import Lang, Size, Theme
 from vizlib.errors import DataError, NothingToDraw, Problem
 from vizlib.i18n import N_
@@ -385,7 +385,8 @@ def kursk_area(
     squares, measure_labels = measured.draw(cv, measures, panel, where)
     obstacles += squares
     legend_box, legend = marks.key(cv, entries, panel, obstacles)
-    keep_off = [*obstacles, *([legend_box] if legend_box else [])]
+    undated_boxes = undated_label_boxes(cv, undated, y_top) if main else []  # the widest reaches into this panel
+    keep_off = [*obstacles, *([legend_box] if legend_box else []), *undated_boxes]
     phone = cv.preset.width < axes.PHONE_PX  # a phone labels claims by who only (the hover has the dates)
     labels.claims(cv, dated, panel, keep_off, "refers_to", compact=phone, others=measure_labels, crowded=phone)
     measured.draw_labels(cv, measure_labels)

@@ -12,6 +12,7 @@ from vizlib import _text, meta
 from vizlib._canvas import Canvas
 from vizlib._charts import axes, composition, marks
 from vizlib._charts.words import figure, short_name, side_color, value
+from vizlib._labels import Box
 from vizlib.i18n import N_
 
 #: Space between the subtitle and the headings of the top panels.
@@ -91,6 +92,32 @@ def room_right(x_range: tuple[pd.Timestamp, pd.Timestamp], last: Any, panel_px: 
     return start, (start + (pd.Timestamp(last) - start) / (1 - share)).ceil("D")
 
 
+def _undated_text(row: Any, t: Any) -> str:
+    """Return the label of a claim with no date: the figure, what it is, who said it and when."""
+    return "<br>".join(
+        [
+            f"<b>{meta.escape(figure(row, t))}</b>",
+            t("largest held"),
+            *textwrap.wrap(short_name(row, t), 14),
+            t("said {date}", date=t.date(row.claim_date, "day")),
+        ]
+    )
+
+
+def undated_label_boxes(cv: Canvas, undated: pd.DataFrame, y_top: float) -> list[Box]:
+    """Return, in figure pixels, where :func:`undated_panel` puts its labels (a wide one reaches into the next one)."""
+    xd, yd = cv.fig.get_subplot(1, 2).xaxis.domain, cv.fig.get_subplot(1, 2).yaxis.domain
+    panel = cv.panel((-1, 1), (0, y_top), xd, yd)
+    out = []
+    for k, row in enumerate(undated.itertuples()):
+        w, h = _text.annotation_size(_undated_text(row, cv.t), 11)
+        wide = w > panel.box.width
+        x = panel.box.x1 - w / 2 if wide else panel.box.x0 + (k - (len(undated) - 1) / 2 + 1) / 2 * panel.box.width
+        top = panel.y(value(row)) + 10
+        out.append(Box(x - w / 2, top, x + w / 2, top + h))
+    return out
+
+
 def undated_panel(cv: Canvas, undated: pd.DataFrame, y_top: float) -> None:
     """Draw claims with no date in a narrow panel of their own, off the time axis, each labelled below its mark."""
     t = cv.t
@@ -117,14 +144,7 @@ def undated_panel(cv: Canvas, undated: pd.DataFrame, y_top: float) -> None:
             row=1,
             col=2,
         )
-        text = "<br>".join(
-            [
-                f"<b>{meta.escape(figure(row, t))}</b>",
-                t("largest held"),
-                *textwrap.wrap(short_name(row, t), 14),
-                t("said {date}", date=t.date(row.claim_date, "day")),
-            ]
-        )
+        text = _undated_text(row, t)
         wide = _text.annotation_size(text, 11)[0] > panel_px  # ends at the panel's right edge, as its heading does
         cv.fig.add_annotation(
             name="undated-label",
