@@ -174,3 +174,8 @@ def title_boxes(fig) -> list[Text]:
 
 def all_texts(fig) -> list[Text]:
     return [*annotation_boxes(fig), *tick_boxes(fig), *legend_boxes(fig)[1], *title_boxes(fig)]
+
+
+def point(fig, xref: str, yref: str, x: Any, y: Any) -> tuple[float, float]:
+    """Return the figure pixel (y down) of data point (x, y) on axes ``xref``/``yref`` (``x2``, ``y3``)."""
+    return _pos(fig, xref, x, "x"), _pos(fig, yref, y, "y")

@@ -431,8 +431,8 @@ def placements(monkeypatch) -> list[tuple[list[Label], Box, list[Box], list[Box]
 
     calls = []
 
-    def recording_place(labels, plot, obstacles=(), *, lines=(), try_orders=False):
-        placed = vizlib._labels.place(labels, plot, obstacles, lines=lines, try_orders=try_orders)
+    def recording_place(labels, plot, obstacles=(), *, lines=(), marks=(), try_orders=False):
+        placed = vizlib._labels.place(labels, plot, obstacles, lines=lines, marks=marks, try_orders=try_orders)
         calls.append((placed, plot, list(obstacles), list(lines)))
         return placed
 

@@ -270,3 +270,19 @@ def test_a_character_no_font_draws_is_one_warning_line_naming_figure_and_text(mo
         f"warning: alpha: no installed font draws {BOXED} (U+10FFFD) in {'Alpha ' + BOXED!r}; they print as empty "
         "boxes (install a font for that script, e.g. Debian's fonts-noto-cjk)"
     ]
+
+
+def test_a_bad_embed_base_url_is_one_line_and_exit_2(standins, tmp_path):
+    result = run("--out", str(tmp_path / "out"), "--format", "html", "--embed-base-url", "ftp://example.org/graphics")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.output
+    assert "--embed-base-url" in result.stderr and "'ftp://example.org/graphics'" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_embed_base_url_goes_into_every_snippet(standins, tmp_path):
+    result = run("--out", str(tmp_path), "--format", "html", "--embed-base-url", "https://example.org/g/")
+    assert result.exit_code == 0, result.output
+    for name in standins:
+        snippet = (tmp_path / f"{name}.embed.html").read_text(encoding="utf-8")
+        assert f'<iframe id="{name}-embed" src="https://example.org/g/{name}.html"' in snippet

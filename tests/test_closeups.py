@@ -12,6 +12,7 @@ import warnings
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from conftest import REPO
@@ -28,6 +29,7 @@ from helpers import (
 
 from vizlib import data, export, frontline, maps, meta
 from vizlib._labels import Box
+from vizlib.errors import StaleDataWarning
 from vizlib.frontline import read_frontline
 
 FIXTURES = REPO / "tests" / "fixtures"
@@ -370,3 +372,18 @@ def test_every_panel_labels_pokrovsk_inside_its_own_cell(multiples, size):
         assert any("Pokrovsk" in t for t in labelled), (size, trace.geo, labelled)
         for text, box in label_boxes(fig, trace.geo):
             assert box.inside(cell), (size, trace.geo, text, box, cell)
+
+
+def test_small_multiples_tell_each_panel_only_the_events_up_to_its_own_date(layer):
+    """A panel before the dam's damage (11 Nov) shows the dam as a place, not the damage to come."""
+    days = ["2024-11-01", "2024-11-10", "2024-11-11", "2024-11-20"]
+    layers = [layer.assign(date=pd.Timestamp(day)) for day in days]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StaleDataWarning)  # the last panel is older than the map's date
+        fig = maps.small_multiples(layers, frame="kurakhove")
+    panels = ["geo", "geo3", "geo4", "geo5"]  # one geo subplot per panel, in date order (geo2 is the inset's)
+    noted = {t.geo: " ".join(t.text) for t in fig.data if t.meta == "noted"}
+    assert sorted(noted) == ["geo4", "geo5"], noted
+    assert all("11 Nov 2024" in text for text in noted.values())
+    named = {t.geo for t in fig.data if t.text is not None and "Kurakhove reservoir dam" in " ".join(t.text)}
+    assert named == set(panels[:2])  # before the damage the dam stays a place, named as one

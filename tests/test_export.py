@@ -775,3 +775,24 @@ def test_static_export_warns_of_characters_no_installed_font_draws(tmp_path):
         warnings.simplefilter("error")
         export.save(fig, tmp_path / "html", ("html",))  # a web page: the reader's browser finds a font
         export.save(standin(title="Курська область"), tmp_path / "cyrillic", ("svg",))  # covered: no warning
+
+
+@pytest.mark.parametrize(
+    ("base", "src"),
+    [
+        (None, "troops-test.html"),
+        ("https://example.org/graphics", "https://example.org/graphics/troops-test.html"),
+        ("http://example.org/graphics/", "http://example.org/graphics/troops-test.html"),
+    ],
+)
+def test_the_embed_snippet_points_at_the_page_under_the_base_url_if_given(tmp_path, base, src):
+    written = export.save(standin(), tmp_path, ("html",), embed_base_url=base)
+    snippet = next(p for p in written if p.name.endswith(".embed.html")).read_text(encoding="utf-8")
+    assert f'<iframe id="troops-test-embed" src="{src}"' in snippet
+
+
+@pytest.mark.parametrize("base", ["ftp://example.org/x", "example.org/graphics", "/graphics", "javascript:alert(1)"])
+def test_an_embed_base_url_other_than_http_is_refused_before_anything_is_written(tmp_path, base):
+    with pytest.raises(ValueError, match="http:// or https://"):
+        export.Batch(tmp_path / "out", ("html",), embed_base_url=base)
+    assert not (tmp_path / "out").exists()

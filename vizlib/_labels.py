@@ -8,7 +8,8 @@ and spot whose box lies inside the plot and clear of the obstacles (markers,
 legend, inset, scale bar) and of the labels placed before. A required label
 (a chart's claim) always gets the spot of least overlap; an optional one (a
 map's town) is left out when nothing is free, and may then take the place of
-one neighbour that can move elsewhere.
+one neighbour that can move elsewhere. A label that names marks (a chart's claim) stands
+nearer them than any other mark, so that it cannot be read as a neighbour's.
 """
 
 from __future__ import annotations
@@ -155,6 +156,10 @@ class Label:
     annotation : bool
         Drawn as a plotly annotation (a chart's), whose box has a border pad, rather than
         as trace text (a map's).
+    marks : tuple of Box
+        The marks the label names, in figure pixels (a dot: a box of no size at its centre; a bar:
+        its vertical extent). Its box's centre must lie nearer one of them than any other mark
+        given to :func:`place`, by :data:`NEARER_PX`.
     key : Any
         The caller's handle (a trace and point index, an id).
     """
@@ -170,6 +175,7 @@ class Label:
     clearance: float = 0
     spots_first: bool = False
     annotation: bool = False
+    marks: tuple[Box, ...] = ()
     key: Any = None
     text: str | None = field(default=None, init=False)
     spot: Spot | None = field(default=None, init=False)
@@ -200,6 +206,7 @@ def place(
     obstacles: Iterable[Box] = (),
     *,
     lines: Iterable[Box] = (),
+    marks: Iterable[Box] = (),
     try_orders: bool = False,
 ) -> list[Label]:
     """Choose a wording and spot for each label, level by level of priority.
@@ -216,6 +223,10 @@ def place(
         Thin obstacles (a chart's dotted event lines): avoided where possible, at a quarter of
         the cost of other overlaps; a label that must cross one has ``crosses_line`` set so it
         can be drawn on the background colour.
+    marks : iterable of Box
+        Every mark a label could be read as naming (a chart's claims): a label with ``marks`` of
+        its own never takes a spot whose centre is as near another mark (an optional one is left
+        out; a required one takes such a spot only when every other overlaps something).
     try_orders : bool
         For required labels: also try each level in reverse and largest first, and keep the
         order with the least total overlap.
@@ -227,25 +238,26 @@ def place(
     """
     taken = list(obstacles)
     thin = list(lines)
+    every_mark = list(marks)
     for level in sorted({label.priority for label in labels}):
         group = [label for label in labels if label.priority == level]
         orders = [group]
         if try_orders:
             orders += [group[::-1], sorted(group, key=lambda lb: -_area(lb.box_at(lb.spots[0])))]
         best: dict[int, tuple[str, Spot, Box] | None] = {}
-        best_cost = float("inf")
+        best_cost: tuple = (float("inf"), 0, float("inf"))
         for order in orders:
             # required labels first: an optional one never takes the room a required one then overlaps
             order = sorted(order, key=lambda lb: not lb.required)
-            choice, cost = _greedy(order, bounds, taken, thin)
-            if cost < best_cost:
+            choice, cost = _greedy(order, bounds, taken, thin, every_mark)
+            if _cheaper(cost, best_cost):
                 best, best_cost = choice, cost
-            if cost == 0:
+            if cost == (0, 0, 0):
                 break
         for label in group:
             chosen = best[id(label)]
             label.text, label.spot, label.box = chosen if chosen else (None, None, None)
-        _make_room([lb for lb in group if lb.may_displace], group, bounds, taken)
+        _make_room([lb for lb in group if lb.may_displace], group, bounds, taken, every_mark)
         taken += [label.box.pad(max(label.clearance, 0)) for label in group if label.box is not None]
     for label in labels:
         label.crosses_line = label.box is not None and any(label.box.overlap(line) > 0 for line in thin)
@@ -263,16 +275,37 @@ def _cost(box: Box, bounds: Box, taken: list[Box], thin: list[Box], clearance: f
     return hard, sum(padded.overlap(t) for t in thin) / 4
 
 
+#: A label's centre lies at least this many pixels nearer its own mark than any other mark.
+NEARER_PX = 3
+
+
+def _distance(point: tuple[float, float], box: Box) -> float:
+    """Return the pixels from ``point`` to ``box`` (0 inside it)."""
+    dx = max(box.x0 - point[0], 0, point[0] - box.x1)
+    dy = max(box.y0 - point[1], 0, point[1] - box.y1)
+    return (dx * dx + dy * dy) ** 0.5
+
+
+def misread(label: Label, box: Box, marks: Sequence[Box]) -> bool:
+    """Tell whether ``label`` at ``box`` could be read as naming a mark not its own (see ``Label.marks``)."""
+    if not label.marks:
+        return False
+    centre = box.center
+    own = min(_distance(centre, m) for m in label.marks)
+    return any(_distance(centre, m) < own + NEARER_PX for m in marks if m not in label.marks)
+
+
 #: Costs closer than this are equal: the same overlap measured at two spots differs in float rounding.
 _TIE = 1e-6
 
 
-def _greedy(order, bounds, taken, thin) -> tuple[dict[int, tuple[str, Spot, Box] | None], float]:
+def _greedy(order, bounds, taken, thin, marks) -> tuple[dict[int, tuple[str, Spot, Box] | None], tuple]:
+    """Place ``order`` one label after another; return the choices and their (overlap, misread, lines) cost."""
     taken = list(taken)
     chosen: dict[int, tuple[str, Spot, Box] | None] = {}
-    total = 0.0
+    total = (0.0, 0, 0.0)
     for label in order:
-        best, best_cost, best_hard = None, float("inf"), float("inf")
+        best, best_cost = None, (float("inf"), 1, float("inf"))
         # a label short of room may touch its neighbours before it overlaps one
         if label.spots_first:
             tries = [(text, spot) for spot in label.spots for text in label.texts]
@@ -282,23 +315,34 @@ def _greedy(order, bounds, taken, thin) -> tuple[dict[int, tuple[str, Spot, Box]
             for text, spot in tries:
                 box = label.box_at(spot, text)
                 hard, soft = _cost(box, bounds, taken, thin, clearance)
-                if hard + soft < best_cost - _TIE:  # a tie keeps the earlier (better) spot
-                    best, best_cost, best_hard = (text, spot, box), hard + soft, hard
-                if hard + soft == 0:
+                cost = (hard, int(misread(label, box, marks)), soft)
+                if _cheaper(cost, best_cost):  # a tie keeps the earlier (better) spot
+                    best, best_cost = (text, spot, box), cost
+                if cost == (0, 0, 0):
                     break
-            if best_cost == 0:
+            if best_cost == (0, 0, 0):
                 break
         # an optional label may cross a thin line (drawn on the background), never overlap anything else
-        if best is None or (best_hard > 0 and not label.required):
+        # nor read as another mark's
+        if best is None or ((best_cost[0] > 0 or best_cost[1]) and not label.required):
             chosen[id(label)] = None
             continue
         chosen[id(label)] = best
-        total += best_cost
+        total = (total[0] + best_cost[0], total[1] + best_cost[1], total[2] + best_cost[2])
         taken.append(best[2].pad(max(label.clearance, 0)))  # a label that keeps clear is kept clear of
     return chosen, total
 
 
-def _make_room(candidates, group, bounds, obstacles) -> None:
+def _cheaper(cost: tuple, than: tuple) -> bool:
+    """Order costs (overlap, misread, lines): less overlap first, then honest before misread, then fewer lines."""
+    if abs(cost[0] - than[0]) > _TIE:
+        return cost[0] < than[0]
+    if cost[1] != than[1]:
+        return cost[1] < than[1]
+    return cost[2] < than[2] - _TIE
+
+
+def _make_room(candidates, group, bounds, obstacles, marks) -> None:
     """Let a label left out take the spot of one placed neighbour, if that one can move elsewhere."""
     for label in candidates:
         if label.placed:
@@ -307,7 +351,7 @@ def _make_room(candidates, group, bounds, obstacles) -> None:
         for spot in label.spots:
             box = label.box_at(spot, text)
             padded = box.pad(label.clearance)
-            if box.area_outside(bounds) or any(padded.overlaps(o) for o in obstacles):
+            if box.area_outside(bounds) or any(padded.overlaps(o) for o in obstacles) or misread(label, box, marks):
                 continue
             blockers = [other for other in group if other.box is not None and padded.overlaps(other.box)]
             if len(blockers) != 1 or not blockers[0].may_displace:
@@ -316,7 +360,8 @@ def _make_room(candidates, group, bounds, obstacles) -> None:
             others = [*obstacles, box, *(o.box for o in group if o.box is not None and o is not blocker)]
             for other_spot in blocker.spots:
                 moved = blocker.box_at(other_spot, blocker.text)
-                if not moved.area_outside(bounds) and not any(moved.pad(blocker.clearance).overlaps(o) for o in others):
+                clear = not any(moved.pad(blocker.clearance).overlaps(o) for o in others)
+                if not moved.area_outside(bounds) and clear and not misread(blocker, moved, marks):
                     blocker.spot, blocker.box = other_spot, moved
                     label.text, label.spot, label.box = text, spot, box
                     break

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import html as htmlmod
 import json
+import urllib.parse
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["page", "embed", "height_script", "HEIGHT_MESSAGE", "THEME_ORDER"]
+__all__ = ["page", "embed", "embed_src", "base_url", "height_script", "HEIGHT_MESSAGE", "THEME_ORDER"]
 
 #: The ``type`` of the message a page posts to its parent with its height in CSS pixels.
 HEIGHT_MESSAGE = "vizlib:height"
@@ -241,3 +242,23 @@ def embed(*, src: str, ident: str, title: str, height: int) -> bytes:
         'loading="lazy" scrolling="no"></iframe>\n'
         f"<script>\n{script}\n</script>\n"
     ).encode()
+
+
+def base_url(url: str) -> str:
+    """Return ``url`` without its trailing slash, checked: an absolute http or https URL with a host.
+
+    Raises
+    ------
+    ValueError
+        Any other URL (relative, another scheme, no host), in one line that quotes it.
+    """
+    parts = urllib.parse.urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"the embed base URL must be an http:// or https:// address of a folder, not {url!r}")
+    return url.strip().rstrip("/")
+
+
+def embed_src(name: str, base: str | None = None) -> str:
+    """Return the ``src`` of a page's embed snippet: ``<name>.html``, under ``base`` (see :func:`base_url`) if given."""
+    page = urllib.parse.quote(f"{name}.html")
+    return page if base is None else f"{base_url(base)}/{page}"

@@ -38,13 +38,13 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from vizlib import _doc, _text, data, i18n, meta
+from vizlib import _doc, data, i18n, meta
 from vizlib import theme as _theme
 from vizlib._canvas import Canvas
 from vizlib._charts import alt, axes, composition, labels, marks, measured
 from vizlib._charts import events as event_marks
 from vizlib._charts import timeline as timeline_rows
-from vizlib._charts.words import figure, short_name, side_color, value
+from vizlib._charts.panels import dated_panels, nk_subplots, room_right, undated_label_boxes, undated_panel
 from vizlib._doc import Lang, Size, Theme
 from vizlib.errors import DataError, NothingToDraw, Problem
 from vizlib.i18n import N_
@@ -70,11 +70,6 @@ COMPOSITION_TOTAL = "ru_kursk_nyt_1110"
 
 #: Figures narrower than this get compact north-korea labels and more room at the right of troops-kursk.
 _NARROW_PX = 800
-#: Space between the subtitle and the headings of the top panels.
-_HEADING_GAP_PX = 18
-#: Heights, in pixels, of a panel heading (13 px bold), of the tick labels under a panel, and of the
-#: bar of the whole under a narrow north-korea chart.
-_PANEL_HEADING_PX, _TICK_LABELS_PX, _BAR_PX = 21, 24, 20
 #: Room over a claim's mark for a label of two lines (11 px type) and its gap.
 _TWO_LINES_OVER_PX = 46
 #: A phone's north-korea plot holds two dated panels and the bar of the whole: it keeps this height.
@@ -251,12 +246,12 @@ def north_korea(
     # a phone's top panel shares the dates of the one under it, and leaves them to it
     top_ticks = cv.preset.width >= axes.PHONE_PX
     whole = composition.whole_label(total, cv.t, cv.plot.width, cv.plot.x0 - 20) if bar_below else ("", "")
-    heading_gap = _nk_subplots(cv, with_total, bar_below, top_ticks, whole[1], nested)
+    heading_gap = nk_subplots(cv, with_total, bar_below, top_ticks, whole[1], nested)
     if not top_ticks:  # a phone's short panels keep room over the highest claim for a label of two lines
         domain = cv.fig.get_subplot(1, 1).yaxis.domain
         panel_px = (domain[1] - domain[0]) * cv.plot.height
         y_top = max(y_top, marks.extent(rows)["y1"].max() / (1 - _TWO_LINES_OVER_PX / panel_px))
-    panels = _dated_panels(cv, rows, x_range, y_top)
+    panels = dated_panels(cv, rows, x_range, y_top)
     bottom = panels[1][1]
     key_box, legend = marks.key(cv, entries, bottom, [] if with_total else panels[1][2], prefer_right=True)
     key_share = 0.0
@@ -300,67 +295,6 @@ def _under_events(
             if not titled or box.x0 - 2 * marks.MARKER <= panel.x(r.refers_to) <= box.x1 + 2 * marks.MARKER:
                 needed = max(needed, r.y1 / (1 - taken / panel.box.height))
     return needed
-
-
-def _nk_subplots(
-    cv: Canvas, with_total: bool, bar_below: bool, top_ticks: bool = True, whole: str = "", nested: bool = True
-) -> float:
-    """Lay out the north-korea chart's panels; return the gap kept above the top ones (share of the plot).
-
-    Two dated panels, with the whole and its part in a column at the right, or (``bar_below``) in a
-    bar under them, with room between the panels for their headings, the tick labels of the
-    panel above (``top_ticks``: the top one's too) and the label ``whole`` under the bar's heading.
-    """
-    from plotly.subplots import make_subplots
-
-    heading_gap = _HEADING_GAP_PX / cv.plot.height
-    if bar_below:
-        cv.fig = make_subplots(rows=3, cols=1)
-        cv.fig.update_xaxes(matches="x", row=2, col=1)
-        height = cv.plot.height
-        bar = _BAR_PX if nested else 2 * _BAR_PX
-        # a phone's top heading stands in the gap under the subtitle; its panels share the lower one's tick labels
-        above = _HEADING_GAP_PX if top_ticks else 0
-        gap12 = _PANEL_HEADING_PX + (_TICK_LABELS_PX if top_ticks else 2)
-        gap23 = _TICK_LABELS_PX + _PANEL_HEADING_PX + composition.whole_label_px(whole)
-        panel = (height - above - gap12 - gap23 - bar) / 2
-        tops = [height - above, bar + gap23 + panel, bar]
-        for row, top in enumerate(tops, start=1):
-            bottom = top - (bar if row == 3 else panel)
-            cv.fig.update_yaxes(domain=[max(bottom, 0) / height, top / height], row=row, col=1)
-        return heading_gap
-    cv.fig = make_subplots(
-        rows=2,
-        cols=2 if with_total else 1,
-        specs=[[{}, {"rowspan": 2}], [{}, None]] if with_total else [[{}], [{}]],
-        column_widths=[0.7, 0.3] if with_total else None,
-        shared_xaxes=True,
-        horizontal_spacing=0.1,
-        vertical_spacing=0.14,
-    )
-    # Keep the top panel headings clear of the subtitle.
-    for col in (1, 2) if with_total else (1,):
-        top_axis = cv.fig.get_subplot(1, col).yaxis
-        top_axis.domain = (top_axis.domain[0], 1 - heading_gap)
-    return heading_gap
-
-
-def _dated_panels(cv: Canvas, rows: pd.DataFrame, x_range: Any, y_top: float) -> list:
-    """Draw the two dated panels of the north-korea chart; return (rows, panel, obstacles, refs) of each."""
-    out = []
-    headings = ((1, "nk_troops_russia", N_("In Russia")), (2, "nk_troops_kursk", N_("In Kursk oblast")))
-    for number, subject, heading in headings:
-        subplot = cv.fig.get_subplot(number, 1)
-        panel = cv.panel(x_range, (0, y_top), subplot.xaxis.domain, subplot.yaxis.domain)
-        refs = subplot.xaxis.plotly_name.replace("axis", ""), subplot.yaxis.plotly_name.replace("axis", "")
-        composition.heading(cv, cv.t(heading), *refs)
-        part = rows[rows["subject"] == subject].reset_index(drop=True)
-        obstacles = [composition.heading_box(panel, cv.t(heading))]
-        if not part.empty:
-            obstacles += marks.claims(cv, part, panel, "claim_date", row=number, col=1)
-        axes.style(cv, x_range, y_top, y_limit=y_top * 0.9, y_ticks_n=3, width_px=panel.box.width, row=number, col=1)
-        out.append((part, panel, obstacles, refs))
-    return out
 
 
 @_doc.stamp
@@ -423,7 +357,7 @@ def kursk_area(
     sides = _sides(width, lang, x_range, y_top, right_ticks=ends, **y_style)
     # room right of the latest mark for a label centred over it
     main_px = (width - sum(sides)) * (1 - gap * (len(shares) - 1)) * shares[0]
-    x_range = _room_right(x_range, max([*dated["refers_to"], *measures["refers_to"]]), main_px)
+    x_range = room_right(x_range, max([*dated["refers_to"], *measures["refers_to"]]), main_px)
     sides = _sides(width, lang, x_range, y_top, right_ticks=ends, **y_style)
     entries, key_px = _key(rows, size, theme, lang, measured=not measures.empty, sides=sides)
     drawn = pd.concat([rows, measures], ignore_index=True) if not measures.empty else rows
@@ -451,82 +385,16 @@ def kursk_area(
     squares, measure_labels = measured.draw(cv, measures, panel, where)
     obstacles += squares
     legend_box, legend = marks.key(cv, entries, panel, obstacles)
-    keep_off = [*obstacles, *([legend_box] if legend_box else [])]
+    undated_boxes = undated_label_boxes(cv, undated, y_top) if main else []  # the widest reaches into this panel
+    keep_off = [*obstacles, *([legend_box] if legend_box else []), *undated_boxes]
     phone = cv.preset.width < axes.PHONE_PX  # a phone labels claims by who only (the hover has the dates)
     labels.claims(cv, dated, panel, keep_off, "refers_to", compact=phone, others=measure_labels, crowded=phone)
     measured.draw_labels(cv, measure_labels)
     axes.style(cv, x_range, y_top, **y_style, width_px=panel.box.width, **where)
     if not undated.empty:
-        _undated_panel(cv, undated, y_top)
+        undated_panel(cv, undated, y_top)
     cv.fig.update_layout(barmode="overlay", showlegend=True, legend=legend)
     return cv.finish(alt=alt.kursk_area(dated, undated, cv.t, measures), data=drawn)
-
-
-def _room_right(x_range: tuple[pd.Timestamp, pd.Timestamp], last: Any, panel_px: float, px: float = 46) -> tuple:
-    """Return ``x_range`` extended, if need be, so that ``last`` stands ``px`` pixels from its right end."""
-    start, end = x_range
-    share = px / panel_px
-    if (end - last) / (end - start) >= share or share >= 1:
-        return x_range
-    return start, (start + (pd.Timestamp(last) - start) / (1 - share)).ceil("D")
-
-
-def _undated_panel(cv: Canvas, undated: pd.DataFrame, y_top: float) -> None:
-    """Draw claims with no date in a narrow panel of their own, off the time axis, each labelled below its mark."""
-    t = cv.t
-    domain = cv.fig.get_subplot(1, 2).xaxis.domain
-    panel_px = (domain[1] - domain[0]) * cv.plot.width
-    for k, row in enumerate(undated.itertuples()):
-        x = k - (len(undated) - 1) / 2
-        cv.fig.add_trace(
-            go.Scatter(
-                x=[x],
-                y=[value(row)],
-                mode="markers",
-                name=t("date not given"),
-                showlegend=False,
-                marker=dict(
-                    symbol=marks.symbol(row),
-                    size=marks.MARKER,
-                    color=cv.c["background"],
-                    line=dict(color=side_color(row.claimant_side, cv.c), width=2),
-                ),
-                customdata=marks.customdata(undated.iloc[[k]], cv),
-                hovertemplate=t(marks.HOVER),
-            ),
-            row=1,
-            col=2,
-        )
-        text = "<br>".join(
-            [
-                f"<b>{meta.escape(figure(row, t))}</b>",
-                t("largest held"),
-                *textwrap.wrap(short_name(row, t), 14),
-                t("said {date}", date=t.date(row.claim_date, "day")),
-            ]
-        )
-        wide = _text.annotation_size(text, 11)[0] > panel_px  # ends at the panel's right edge, as its heading does
-        cv.annotate(
-            name="undated-label",
-            text=text,
-            x=1 if wide else x,
-            xanchor="right" if wide else "center",
-            y=value(row),
-            xref="x2 domain" if wide else "x2",
-            yref="y2",
-            yanchor="top",
-            yshift=-10,
-            showarrow=False,
-            font=dict(size=11, color=cv.c["text"]),
-        )
-    # a heading wider than the panel ends at its right edge, over the empty top of the panel beside it
-    wide = _text.text_size(f"<b>{meta.escape(t('Date not given'))}</b>", 13)[0] > panel_px
-    composition.heading(cv, t("Date not given"), "x2", "y2", right=wide)
-    cv.fig.update_xaxes(
-        range=[-1, 1], showticklabels=False, showline=True, showgrid=False, zeroline=False, ticks="", row=1, col=2
-    )
-    values, _ = axes.y_ticks(y_top, y_top * 0.95, short=False)
-    cv.fig.update_yaxes(range=[0, y_top], tickvals=values, showticklabels=False, row=1, col=2)
 
 
 @_doc.stamp

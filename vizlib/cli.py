@@ -90,6 +90,12 @@ DEFAULT_OUT = "figures"
     help="HTML pages share one plotly.min.js, or each embeds plotly.js.",
 )
 @click.option(
+    "--embed-base-url",
+    metavar="URL",
+    help="Where the HTML pages will be published (http/https): each embed snippet's src is then URL/<name>.html "
+    "[default: <name>.html, relative to the page the snippet is pasted into].",
+)
+@click.option(
     "--data",
     "data_dir",
     type=click.Path(file_okay=False),
@@ -142,6 +148,7 @@ def export_figures(
     size: str | None,
     theme: str | None,
     html_mode: str,
+    embed_base_url: str | None,
     data_dir: str | None,
     as_of: str | None,
     frontline_spec: str,
@@ -150,7 +157,7 @@ def export_figures(
     image_timeout: float,
 ) -> None:
     """Export the article figures with their data and manifests, and write README.md."""
-    from vizlib import export
+    from vizlib import _responsive, export
 
     out_dir = out_dir or (DEFAULT_OUT if lang == "en" else str(Path(DEFAULT_OUT) / lang))
     _quiet_browser_logs()
@@ -161,6 +168,11 @@ def export_figures(
     chosen = [f.strip() for f in formats.split(",") if f.strip()]
     if not chosen or set(chosen) - set(export.FORMATS):
         _fail(EXIT_INVALID, f"--format takes a comma-separated list of {', '.join(export.FORMATS)}, not {formats!r}")
+    if embed_base_url is not None:
+        try:
+            embed_base_url = _responsive.base_url(embed_base_url)
+        except ValueError as exc:
+            _fail(EXIT_INVALID, f"--embed-base-url: {exc}")
 
     own: dict[str, Path] = {}
     if data_dir:
@@ -181,6 +193,7 @@ def export_figures(
         out_dir,
         chosen,
         html=html_mode,
+        embed_base_url=embed_base_url,
         total=len(drawn),
         start_timeout=start_timeout,
         image_timeout=image_timeout,

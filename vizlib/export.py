@@ -34,7 +34,6 @@ import os
 import re
 import sys
 import tempfile
-import urllib.parse
 import warnings
 from collections.abc import Iterable, Mapping
 from importlib.metadata import version
@@ -104,6 +103,7 @@ def save(
     image_timeout: float | None = None,
     browser_path: str | os.PathLike[str] | None = None,
     layouts: Layouts | None = None,
+    embed_base_url: str | None = None,
 ) -> list[Path]:
     """Export one figure with its manifest and data sidecars.
 
@@ -131,6 +131,9 @@ def save(
         light and dark; :func:`vizlib.registry.layouts` builds them for an article figure):
         the HTML page then carries them all and draws the one that fits the reader's
         screen and colour scheme. Without them the page scales ``fig`` to its width.
+    embed_base_url : str, optional
+        Where the pages will be published (http/https): the embed snippet's ``src`` is then
+        ``<base>/<name>.html``, for a CMS page elsewhere; by default ``<name>.html`` (relative).
 
     Returns
     -------
@@ -166,6 +169,7 @@ def save(
         image_timeout=image_timeout,
         browser_path=browser_path,
         layouts=None if layouts is None else {key: layouts},
+        embed_base_url=embed_base_url,
     )[key]
 
 
@@ -181,6 +185,7 @@ def save_many(
     image_timeout: float | None = None,
     browser_path: str | os.PathLike[str] | None = None,
     layouts: Mapping[str, Layouts] | None = None,
+    embed_base_url: str | None = None,
 ) -> dict[str, list[Path]]:
     """Export many figures, rendering all static images in one browser session.
 
@@ -218,6 +223,8 @@ def save_many(
     layouts : mapping of str to mapping of (size, theme) to Figure, optional
         File stem -> the figure's other layouts for its responsive HTML page (see
         :func:`save`); figures not named here get a single-layout page.
+    embed_base_url : str, optional
+        See :func:`save`.
 
     Returns
     -------
@@ -230,8 +237,8 @@ def save_many(
         See :func:`save`; its ``written``, ``failed``, ``timeout`` and
         ``seconds`` attributes tell what was done and what timed out.
     ValueError
-        Unknown format or HTML mode, or a time limit that is not a number of
-        seconds >= 0.
+        Unknown format or HTML mode, a time limit that is not a number of
+        seconds >= 0, or an embed base URL that is not http(s).
 
     """
     batch = Batch(
@@ -244,6 +251,7 @@ def save_many(
         image_timeout=image_timeout,
         browser_path=browser_path,
         total=len(figs),
+        embed_base_url=embed_base_url,
     )
     for name, fig in figs.items():  # every figure is checked before any work
         _metadata(fig, name)
@@ -266,7 +274,7 @@ class Batch:
 
     Parameters
     ----------
-    out_dir, formats, html, scale, progress, start_timeout, image_timeout, browser_path
+    out_dir, formats, html, scale, progress, start_timeout, image_timeout, browser_path, embed_base_url
         As for :func:`save_many`.
     total : int, optional
         How many figures will be added (for the progress bar).
@@ -282,7 +290,7 @@ class Batch:
         From :meth:`add` (a figure without vizlib metadata, no usable browser) or
         on leaving the block (failed figures, a browser out of time).
     ValueError
-        Unknown format or HTML mode, a bad time limit, a name added twice.
+        Unknown format or HTML mode, a bad time limit or embed base URL, a name added twice.
 
     Examples
     --------
@@ -305,11 +313,13 @@ class Batch:
         image_timeout: float | None = None,
         browser_path: str | os.PathLike[str] | None = None,
         total: int | None = None,
+        embed_base_url: str | None = None,
     ):
         self.formats = _check_formats(formats)
         if html not in HTML_MODES:
             raise ValueError(f"html must be one of {HTML_MODES}, not {html!r}")
         self.limits = _limits(start_timeout, image_timeout, browser_path)
+        self.embed_base_url = None if embed_base_url is None else _responsive.base_url(embed_base_url)
         self.out_dir, self.html, self.scale, self.total = Path(out_dir), html, scale, total
         self.show = sys.stderr.isatty() if progress is None else progress
         self.written: dict[str, list[Path]] = {}
@@ -379,10 +389,10 @@ class Batch:
     def _deliver(self, name: str, images: dict[str, bytes] | None, error: BaseException | None) -> None:
         if error is None:
             try:
-                fig, info = self._figs[name], self._metas[name]
-                layouts = self._layouts.get(name)
+                fig, info, layouts = self._figs[name], self._metas[name], self._layouts.get(name)
                 self.written[name] = _write_figure(
-                    self._out, name, fig, info, self.formats, images or {}, self.html, self.scale, layouts
+                    self._out, name, fig, info, self.formats, images or {}, self.html, self.scale,
+                    layouts, self.embed_base_url,
                 )
             except (OSError, ExportError) as exc:
                 error = exc
@@ -630,6 +640,7 @@ def _write_figure(
     html_mode: str,
     scale: float,
     layouts: Layouts | None = None,
+    embed_base_url: str | None = None,
 ) -> list[Path]:
     """Write one figure's files and sidecars; all appear together or none do."""
     ident = _ident(name)
@@ -644,7 +655,7 @@ def _write_figure(
         elif f == "html":
             contents[f"{name}.html"], embed_height = _page(fig, ident, info, html_mode, layouts)
             contents[f"{name}.embed.html"] = _responsive.embed(
-                src=urllib.parse.quote(f"{name}.html"), ident=ident, title=info["title"], height=embed_height
+                src=_responsive.embed_src(name, embed_base_url), ident=ident, title=info["title"], height=embed_height
             )
         else:
             contents[f"{name}.{f}"] = images[f]

@@ -139,15 +139,18 @@ def draw(
     """Draw one panel per layer of ``panels`` (date order) into a grid over the map's plot area.
 
     Returns one row per panel: its date and the distance (km) from ``priority[0]`` to ground shown
-    occupied that day (NaN where the town is not shown).
+    occupied that day (NaN where the town is not shown). A panel tells only the events up to its
+    own date (a panel before the dam's damage shows the dam as a place, without the damage).
     """
     import shapely
 
     cells, columns = grid(m.plot, len(panels), layout.columns), layout.columns
     town = shown[shown.id == priority[0]]
     rows = []
+    events = m.drawn_events
     for k, (layer, cell) in enumerate(zip(panels, cells, strict=True)):
         day = layer["date"].iloc[0].date()
+        m.drawn_events = events[pd.to_datetime(events["date"]).dt.date <= day]
         m.geo_id = "geo" if k == 0 else f"geo{k + 2}"  # geo2 is the inset's
         map_box = Box(cell.x0, cell.y0 + layout.heading_px, cell.x1, cell.y1)
         frame = projection.frame_on(bounds, (map_box.x0, map_box.y0, map_box.x1, map_box.y1), pad=0.02)

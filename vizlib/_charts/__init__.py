@@ -7,5 +7,6 @@
 * :mod:`.axes`: date ranges, ticks, axis styles, margins that hold the tick labels;
 * :mod:`.timeline`: the timeline's rows, each as tall as its label;
 * :mod:`.composition`: the part-to-whole panel of the north-korea chart;
+* :mod:`.panels`: the north-korea chart's panels, and the kursk-area chart's panel of undated claims;
 * :mod:`.alt`: alt text written from the data.
 """

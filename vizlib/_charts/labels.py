@@ -9,7 +9,7 @@ import pandas as pd
 
 from vizlib import meta
 from vizlib._canvas import Canvas, Panel
-from vizlib._charts.marks import dodge
+from vizlib._charts.marks import dodge, extent
 from vizlib._charts.words import figure, short_name, value
 from vizlib._labels import Box, Label, Spot, place
 from vizlib.i18n import N_, Words
@@ -38,6 +38,15 @@ AROUND = (
     # right over or under the marker, clear of a neighbour's
     Spot("center", "bottom", 0, -24),
     Spot("center", "top", 0, 24),
+    # over or under, a little to one side: away from a neighbour it would otherwise be as near
+    Spot("center", "bottom", 8, -9),
+    Spot("center", "bottom", -8, -9),
+    Spot("center", "top", 8, 9),
+    Spot("center", "top", -8, 9),
+    Spot("center", "bottom", 8, -24),
+    Spot("center", "bottom", -8, -24),
+    Spot("center", "top", 8, 24),
+    Spot("center", "top", -8, 24),
 )
 #: Candidates for a range bar's label, anchored at the top of the bar.
 BESIDE_BAR = (
@@ -100,6 +109,12 @@ def claims(
     essential one by its mark's corners too), so that none reads as a neighbour's.
     """
     drawn = dodge(rows, panel, x_col)
+    spans = extent(rows)
+    # each mark where a reader sees it: a dot's centre, a bar's vertical extent
+    at = {
+        i: Box(panel.x(x), panel.y(spans.loc[i, "y1"]), panel.x(x), panel.y(spans.loc[i, "y0"]))
+        for i, x in drawn.items()
+    }
     labels, anchors = [], []
     clusters = _stacked(groups(rows, x_col), panel, x_col, CROWDED_STACK_PX if crowded else STACK_PX)
     essential = _essential(clusters, x_col, fewer=crowded)
@@ -131,10 +146,11 @@ def claims(
                 annotation=True,
                 clearance=CLEARANCE,
                 spots_first=crowded,
+                marks=tuple(at[i] for group in cluster for i in group.index),
             )
         )
         anchors.append((x, y))
-    place([*labels, *others], panel.box, obstacles, lines=event_lines, try_orders=True)
+    place([*labels, *others], panel.box, obstacles, lines=event_lines, marks=at.values(), try_orders=True)
     for label, (x, y) in zip(labels, anchors, strict=True):
         if not label.placed:
             continue  # a crowded chart labels what matters most; the mark keeps its hover and its row of data
