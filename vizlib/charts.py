@@ -247,7 +247,7 @@ def north_korea(
         min_plot_px=_NK_PHONE_PLOT_PX if width < axes.PHONE_PX else None,
     )
     narrow = cv.preset.width < _NARROW_PX
-    bar_below = with_total and narrow  # a narrow chart gives the dated panels the width; the whole goes under them
+    bar_below = with_total and narrow and not cv.preset.card  # a narrow page's dated panels take the width
     # a phone's top panel shares the dates of the one under it, and leaves them to it
     top_ticks = cv.preset.width >= axes.PHONE_PX
     whole = composition.whole_label(total, cv.t, cv.plot.width, cv.plot.x0 - 20) if bar_below else ("", "")

@@ -191,8 +191,8 @@ def apply(
         title=dict(
             text="<br>".join(f"<b>{escape(line)}</b>" for line in title),
             subtitle=dict(text="<br>".join(escape(line) for line in subtitle)),
-            # plotly.js hangs a title of n lines from y less n - 1 lines: a card puts its first line at the top
-            y=1 - (_CARD_TITLE_Y_PX + _TITLE_LINE_PX * (len(title) - 1)) / height if preset.card else 0.97,
+            # plotly.js raises a title of n lines by half of its n - 1 extra lines: a card's first line stays at its top
+            y=1 - (_CARD_TITLE_Y_PX + _TITLE_LINE_PX * (len(title) - 1) / 2) / height if preset.card else 0.97,
             yanchor="top",
             yref="container",
             x=_TITLE_X,
@@ -256,15 +256,18 @@ def _footer_lines(meta: FigureMeta, width_px: float, card: bool = False) -> list
     """Return the footer's lines: source line, as-of date and notes, wrapped to ``width_px``.
 
     A card's footer is a credit on one line (the source line shortened until it fits beside the
-    date), then its :attr:`FigureMeta.card_notes`, if any, wrapped.
+    date; should not even its first source fit, that one wrapped to two), then its
+    :attr:`FigureMeta.card_notes`, if any, wrapped.
     """
     t = i18n.words(meta.lang)
     as_of = t("As of {date}", date=t.date(meta.as_of).replace(" ", chr(0xA0)))
     if card:
-        credit = [f"{meta.source_line()}. {as_of}."]
-        full = len(meta.source_line())
-        for chars in range(full, 0, -1):  # the longest source line that leaves the credit one line
-            credit = wrap(f"{meta.source_line(chars)}. {as_of}.", 11, width_px)
+        nameless, credit = meta.source_line(0), wrap(f"{meta.source_line()}. {as_of}.", 11, width_px)
+        for chars in range(len(meta.source_line()), 0, -1):  # the longest source line that keeps it one line
+            line = meta.source_line(chars)
+            if line == nameless:  # not even the first source fits beside the date: it wraps, but is named
+                break
+            credit = wrap(f"{line}. {as_of}.", 11, width_px)
             if len(credit) == 1:
                 break
         return credit + (wrap(meta.card_notes, 11, width_px) if meta.card_notes else [])

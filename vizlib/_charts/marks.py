@@ -250,9 +250,10 @@ def key_room(entries: list[Entry], preset: Any, sides: tuple[int, int], inside: 
     return key_below_px(entries, room, wrap=preset.width < PHONE_PX)
 
 
-#: The widest line of a card's key (its names wrap to it), and the gap between plot and key, in pixels.
+#: The widest line of a card's key (its names wrap to it), the gap between plot and key, and the room the key
+#: leaves at the card's right edge (a map's side margin), in pixels.
 CARD_KEY_TEXT_PX = 130
-_CARD_KEY_GAP_PX = 8
+_CARD_KEY_GAP_PX, _CARD_EDGE_PX = 8, 14
 
 
 def key_beside(entries: list[Entry]) -> tuple[list[str], float]:
@@ -261,7 +262,7 @@ def key_beside(entries: list[Entry]) -> tuple[list[str], float]:
     if not names:
         return [], 0
     text = max(_text.text_size(line, 12)[0] for name in names for line in name.split("<br>"))
-    return names, text + _SWATCH_PX + _CARD_KEY_GAP_PX
+    return names, text + _SWATCH_PX + _CARD_KEY_GAP_PX + _CARD_EDGE_PX
 
 
 def key_below_px(entries: list[Entry], plot_width: float, wrap: bool = False) -> float:
@@ -293,7 +294,9 @@ def key(
     for name, (_, marker) in zip(names, entries, strict=True):
         cv.fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, marker=marker, hoverinfo="skip"))
     if cv.preset.card:
-        return None, legend_at(Box(cv.plot.x1 + _CARD_KEY_GAP_PX, cv.plot.y0, cv.preset.width, cv.plot.y1), cv.plot, cv.c)
+        # the key takes the card's right-hand ``key_px``, clear of the x axis's last label
+        at = Box(cv.preset.width - cv.key_px + _CARD_KEY_GAP_PX, cv.plot.y0, cv.preset.width, cv.plot.y1)
+        return None, legend_at(at, cv.plot, cv.c)
     if below:
         return None, legend_below(cv, column)
     width = max(_text.text_size(line, 12)[0] for name in names for line in name.split("<br>")) + 36
