@@ -747,8 +747,8 @@ def _key(
 ) -> tuple[list, float]:
     """Return a chart's key entries, and the room to keep for them: under the chart (narrow sizes), beside (a card).
 
-    A phone's key (and a card's) says the bounds in a word; a phone's wraps its entries into columns. ``sides``: the plot's
-    left and right margins.
+    A phone's key (and a card's) says the bounds in a word; a phone's wraps its entries into columns.
+    ``sides``: the plot's left and right margins.
     """
     preset = _theme.size(size)
     phone = preset.width < axes.PHONE_PX
