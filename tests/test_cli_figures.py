@@ -58,7 +58,9 @@ def test_exports_every_figure_and_writes_a_readme(standins, tmp_path):
     expected = {f"{n}.{e}" for n in standins for e in ("png", "svg", "html", "embed.html", "csv", "json")}
     assert expected | {"plotly.min.js", "README.md"} == {p.name for p in tmp_path.iterdir()}
     m = json.loads((tmp_path / "alpha.json").read_text())
-    assert m["size"] == {"width": 1200, "height": 675, "png_scale": 2} and m["html"] == "plotly.min.js"
+    assert m["size"] == {"width": 600, "height": 337.5, "png_scale": 2} and m["html"] == "plotly.min.js"  # 1200x675 PNG
+    png = (tmp_path / "alpha.png").read_bytes()
+    assert (int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")) == (1200, 675)  # the standard card
     # the web page carries the phone, column and wide layouts in both themes, whatever --size and --theme say
     assert [(r["size"], r["theme"]) for r in m["layouts"]] == [
         (size, name) for size in registry.PAGE_SIZES for name in registry.PAGE_THEMES

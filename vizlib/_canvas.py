@@ -41,6 +41,8 @@ class Canvas:
         The date the figure is drawn as of.
     notes : str
         Caveats printed under the source line (an English message is translated).
+    card_notes : str
+        The part of ``notes`` a social card prints too (:attr:`vizlib.meta.FigureMeta.card_notes`).
     size : str
         A preset of :data:`vizlib.theme.SIZES`.
     theme : {"light", "dark"}
@@ -55,7 +57,7 @@ class Canvas:
         :meth:`set_sides`.
     min_plot_px : int, optional
         The least height of the plot area; the figure grows past its preset's height to keep it
-        (default :attr:`MIN_PLOT_PX` of the size: a phone's chart keeps 200 px).
+        (default :attr:`MIN_PLOT_PX` of the size: a phone's chart keeps 200 px). A card never grows.
 
     Raises
     ------
@@ -75,6 +77,7 @@ class Canvas:
         sources: Iterable[Source] = (),
         as_of: dt.date,
         notes: str = "",
+        card_notes: str = "",
         size: str = _theme.DEFAULT_SIZE,
         theme: str = "light",
         lang: str = "en",
@@ -97,10 +100,12 @@ class Canvas:
         self.shapes: list[dict[str, Any]] = []
         self.obstacles: list[Box] = []
         self.labels: list[Label] = []
-        self.set_facts(sources=sources, as_of=as_of, notes=notes, key_px=key_px)
+        self.set_facts(sources=sources, as_of=as_of, notes=notes, card_notes=card_notes, key_px=key_px)
 
     # ---- editorial facts and the plot area they leave
-    def set_facts(self, *, sources: Iterable[Source], as_of: dt.date, notes: str = "", key_px: float = 0) -> Box:
+    def set_facts(
+        self, *, sources: Iterable[Source], as_of: dt.date, notes: str = "", card_notes: str = "", key_px: float = 0
+    ) -> Box:
         """Fix the sources, as-of date and notes; return the plot area the footer leaves.
 
         Callable again before the first mark (a map frames itself with the
@@ -109,15 +114,17 @@ class Canvas:
         if self.fig.data:
             raise RuntimeError("the footer is fixed once marks are drawn")
         self.sources = tuple(dict.fromkeys(sources))
-        self.as_of, self.notes, self.key_px = as_of, self.t(notes), key_px
+        self.as_of, self.notes, self.card_notes, self.key_px = as_of, self.t(notes), self.t(card_notes), key_px
         draft = FigureMeta(
-            self.slug, self.title, self.subtitle, self.sources, as_of, "", pd.DataFrame(), self.notes, self.lang
+            self.slug, self.title, self.subtitle, self.sources, as_of, "", pd.DataFrame(), self.notes, self.lang,
+            self.card_notes,
         )
         self.margin = meta.margins(draft, self.size, axis_labels=self.axis_labels, key_px=key_px, sides=self.sides)
         w, h = self.preset.width, self.preset.height
         # A chart whose words leave its plot too short (a phone, a long language) grows taller: a page
         # scrolls, and the embed takes the page's height.
         least = self.min_plot_px if self.min_plot_px is not None else self.MIN_PLOT_PX.get(self.size, 0)
+        least = 0 if self.preset.card else least  # a card is an image of fixed size: it never grows
         self.height = h + max(least - (h - self.margin["t"] - self.margin["b"]), 0)
         self.plot = Box(self.margin["l"], self.margin["t"], w - self.margin["r"], self.height - self.margin["b"])
         return self.plot
@@ -125,17 +132,20 @@ class Canvas:
     def set_sides(self, left: int, right: int) -> Box:
         """Set the left and right margins (room for tick labels) before the first mark; return the plot area."""
         self.sides = (left, right)
-        return self.set_facts(sources=self.sources, as_of=self.as_of, notes=self.notes, key_px=self.key_px)
+        return self.set_facts(**self._fixed_facts(), key_px=self.key_px)
 
     def set_key_px(self, key_px: float) -> Box:
         """Keep ``key_px`` pixels under the plot for a key, before the first mark; return the plot area."""
-        return self.set_facts(sources=self.sources, as_of=self.as_of, notes=self.notes, key_px=key_px)
+        return self.set_facts(**self._fixed_facts(), key_px=key_px)
 
     def retitle(self, *, title: str | None = None, subtitle: str | None = None) -> Box:
         """Change the title or subtitle before the first mark; return the plot area they leave."""
         self.title = self.title if title is None else self.t(title)
         self.subtitle = self.subtitle if subtitle is None else self.t(subtitle)
-        return self.set_facts(sources=self.sources, as_of=self.as_of, notes=self.notes, key_px=self.key_px)
+        return self.set_facts(**self._fixed_facts(), key_px=self.key_px)
+
+    def _fixed_facts(self) -> dict[str, Any]:
+        return dict(sources=self.sources, as_of=self.as_of, notes=self.notes, card_notes=self.card_notes)
 
     # ---- marks
     def add(self, trace: Any, **where: Any) -> int:
@@ -193,6 +203,7 @@ class Canvas:
             data.reset_index(drop=True),
             self.notes,
             self.lang,
+            self.card_notes,
         )
         return meta.apply(
             self.fig,

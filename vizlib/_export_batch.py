@@ -73,7 +73,7 @@ class Engine:
     def __init__(
         self,
         formats: list[str],
-        sizes: Callable[[Any], tuple[int, int]],
+        sizes: Callable[[Any], tuple[float, float]],
         spec: Callable[[Any, str], tuple[dict[str, Any], str]],
         scale: float,
         limits: Limits,

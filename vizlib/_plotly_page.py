@@ -125,8 +125,8 @@ class Image:
     """One image of a figure: format (``png``, ``svg`` or ``pdf``), size in CSS pixels, scale."""
 
     format: str
-    width: int
-    height: int
+    width: float
+    height: float
     scale: float
 
     def opts(self) -> dict[str, Any]:

@@ -242,7 +242,7 @@ def north_korea(
         min_plot_px=_NK_PHONE_PLOT_PX if width < axes.PHONE_PX else None,
     )
     narrow = cv.preset.width < _NARROW_PX
-    bar_below = with_total and narrow  # a narrow chart gives the dated panels the width; the whole goes under them
+    bar_below = with_total and narrow and not cv.preset.card  # a narrow page's dated panels take the width
     # a phone's top panel shares the dates of the one under it, and leaves them to it
     top_ticks = cv.preset.width >= axes.PHONE_PX
     whole = composition.whole_label(total, cv.t, cv.plot.width, cv.plot.x0 - 20) if bar_below else ("", "")
@@ -613,22 +613,19 @@ def _events(source: Any, ids: tuple[str, ...], as_of: dt.date) -> pd.DataFrame:
 def _key(
     rows: pd.DataFrame, size: str, theme: str, lang: str, measured: bool = False, sides: tuple[int, int] = (44, 44)
 ) -> tuple[list, float]:
-    """Return a chart's key entries, and the room to keep for them under the chart (narrow sizes only).
+    """Return a chart's key entries, and the room to keep for them: under the chart (narrow sizes), beside (a card).
 
-    A phone's key says the bounds in a word and wraps its entries into columns. ``sides``: the plot's
-    left and right margins.
+    A phone's key (and a card's) says the bounds in a word; a phone's wraps its entries into columns.
+    ``sides``: the plot's left and right margins.
     """
     preset = _theme.size(size)
     phone = preset.width < axes.PHONE_PX
     c, t = _theme.colors(theme), i18n.words(lang)
-    entries = marks.key_entries(rows, c, t, short=phone)
+    entries = marks.key_entries(rows, c, t, short=phone or preset.card)
     if measured:
         square = dict(symbol="square", size=marks.MARKER, color=c["background"], line=dict(color=c["text"], width=2))
         entries.append((t("Measured on DeepStateMap (to the top of the dotted line: with the grey zone)"), square))
-    if preset.width >= _NARROW_PX:
-        return entries, 0
-    room = marks.key_width(preset.width, sides[0], preset.width - sum(sides))
-    return entries, marks.key_below_px(entries, room, wrap=phone)
+    return entries, marks.key_room(entries, preset, sides, inside=preset.width >= _NARROW_PX)
 
 
 def _sides(
@@ -657,11 +654,11 @@ def _derived_note(rows: pd.DataFrame, t: i18n.Words) -> str:
 
 
 def _facts(rows: pd.DataFrame, events: pd.DataFrame | None = None, *, as_of: dt.date, notes: str) -> dict[str, Any]:
-    """Return a chart's sources (each publication once, with its first URL), as-of date and notes."""
+    """Return a chart's sources (each publication once, with its first URL), as-of date, notes (a card's: "*")."""
     name = "publication" if "publication" in rows else "source"
     pairs = list(zip(rows[name], rows["source_url"], strict=True))
     if events is not None:
         pairs += list(zip(events["source"], events["source_url"], strict=True))
     first_url = dict(reversed(pairs))
     sources = tuple(meta.Source(n, first_url[n]) for n in dict.fromkeys(n for n, _ in pairs))
-    return dict(sources=sources, as_of=as_of, notes=notes)
+    return dict(sources=sources, as_of=as_of, notes=notes, card_notes=notes if notes.startswith("*") else "")

@@ -622,9 +622,11 @@ def _with_fixed_uids(fig: go.Figure, ident: str) -> dict[str, Any]:
     return spec
 
 
-def _size(fig: go.Figure) -> tuple[int, int]:
+def _size(fig: go.Figure) -> tuple[float, float]:
+    """Return the figure's CSS size: whole pixels, but for a half (a social card is 337.5 px tall, 675 in its PNG)."""
     preset = theme.size(theme.DEFAULT_SIZE)
-    return int(fig.layout.width or preset.width), int(fig.layout.height or preset.height)
+    sides = (fig.layout.width or preset.width, fig.layout.height or preset.height)
+    return tuple(int(v) if v == int(v) else float(v) for v in sides)  # type: ignore[return-value]
 
 
 # --- files --------------------------------------------------------------------------------------------------------

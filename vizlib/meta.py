@@ -32,6 +32,12 @@ _SUBTITLE_LINE_PX = 18
 _AXIS_LABELS_PX = 34
 #: Gap between plot and footer when the plot has no axis labels (maps).
 _NO_AXIS_LABELS_PX = 6
+#: A social card's title block: the title's top (px from the card's top), its most lines, the room
+#: plotly.js puts a subtitle's line in under the title, the gap under the block.
+_CARD_TITLE_Y_PX = 10
+_CARD_TITLE_LINES = 2
+_CARD_SUBTITLE_PX = 34
+_CARD_GAP_PX = 4
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,10 @@ class FigureMeta:
         Caveats shown under the source line.
     lang : {"en", "uk"}
         The language the figure is drawn in (the footer's words and date follow it).
+    card_notes : str
+        The part of ``notes`` a social card prints (:attr:`vizlib.theme.Size.card`): what a mark on it
+        needs to be honest (how a starred value was derived, a control layer older than the map's date).
+        Other notes stay in the manifest.
     """
 
     slug: str
@@ -80,6 +90,7 @@ class FigureMeta:
     data: pd.DataFrame = field(repr=False, compare=False)
     notes: str = ""
     lang: str = "en"
+    card_notes: str = ""
 
     def source_line(self, max_chars: int = SOURCE_LINE_CHARS) -> str:
         """Return ``Source: A; B; C`` with each name once, in order, in at most ``max_chars`` characters.
@@ -153,7 +164,8 @@ def apply(
         Leave room for x tick labels between plot and footer; False (maps)
         puts the footer just under the plot.
     key_px : float
-        Room kept between plot and footer for a key (a map's legend), in pixels.
+        Room kept between plot and footer for a key (a map's legend), in pixels; on a card
+        (:attr:`vizlib.theme.Size.card`), room kept at the plot's right for a key beside it.
     sides : (int, int), optional
         Left and right margins in pixels (default 56 and 32); the footer starts at the
         left one and wraps before the figure's right edge.
@@ -169,16 +181,18 @@ def apply(
     preset = theme.size(size)
     colors = theme.colors(theme_name)
     margin = margins(meta, size, axis_labels=axis_labels, key_px=key_px, sides=sides)
-    footer = _footer_lines(meta, preset.width - margin["l"] - 4)
-    title, subtitle = _heading_lines(meta, preset.width)
+    footer = _footer_lines(meta, preset.width - margin["l"] - 4, preset.card)
+    title, subtitle = _heading_lines(meta, preset.width, preset.card)
+    height = height or preset.height
     fig.update_layout(
         template=theme.TEMPLATES[theme_name],
         width=preset.width,
-        height=height or preset.height,
+        height=height,
         title=dict(
             text="<br>".join(f"<b>{escape(line)}</b>" for line in title),
             subtitle=dict(text="<br>".join(escape(line) for line in subtitle)),
-            y=0.97,
+            # plotly.js raises a title of n lines by half of its n - 1 extra lines: a card's first line stays at its top
+            y=1 - (_CARD_TITLE_Y_PX + _TITLE_LINE_PX * (len(title) - 1) / 2) / height if preset.card else 0.97,
             yanchor="top",
             yref="container",
             x=_TITLE_X,
@@ -196,7 +210,7 @@ def apply(
         y=0,
         xanchor="left",
         yanchor="top",
-        yshift=-_gap(axis_labels) - key_px,
+        yshift=-_gap(axis_labels) - (0 if preset.card else key_px),
         align="left",
         showarrow=False,
         font=dict(size=11, color=colors["muted"]),
@@ -217,13 +231,19 @@ def margins(
     Builders that place labels in pixel space use this to know the plot area;
     ``axis_labels``, ``key_px`` and ``sides`` as in :func:`apply`.
     """
-    width = theme.size(size).width
+    preset = theme.size(size)
+    width = preset.width
     if sides is None and not axis_labels:  # a map: its left edge lines up with the title's, no tick labels
         sides = (round(_TITLE_X * width),) * 2
     left, right = sides or (56, 32)
-    lines = len(_footer_lines(meta, width - left - 4))
-    title, subtitle = _heading_lines(meta, width)
-    top = 92 + _TITLE_LINE_PX * (len(title) - 1) + _SUBTITLE_LINE_PX * (max(len(subtitle), 1) - 1)
+    if preset.card:  # a card's key stands at the plot's right, never under it
+        right, key_px = right + round(key_px), 0
+    lines = len(_footer_lines(meta, width - left - 4, preset.card))
+    title, subtitle = _heading_lines(meta, width, preset.card)
+    if preset.card:  # the title's lines, the subtitle's one where it fits, a gap
+        top = _CARD_TITLE_Y_PX + _TITLE_LINE_PX * len(title) + _CARD_SUBTITLE_PX * len(subtitle) + _CARD_GAP_PX
+    else:
+        top = 92 + _TITLE_LINE_PX * (len(title) - 1) + _SUBTITLE_LINE_PX * (max(len(subtitle), 1) - 1)
     bottom = _gap(axis_labels) + round(key_px) + _FOOTER_LINE_PX * lines + 10
     return {"t": top, "b": bottom, "l": left, "r": right}
 
@@ -232,19 +252,47 @@ def _gap(axis_labels: bool) -> int:
     return _AXIS_LABELS_PX if axis_labels else _NO_AXIS_LABELS_PX
 
 
-def _footer_lines(meta: FigureMeta, width_px: float) -> list[str]:
+def _footer_lines(meta: FigureMeta, width_px: float, card: bool = False) -> list[str]:
+    """Return the footer's lines: source line, as-of date and notes, wrapped to ``width_px``.
+
+    A card's footer is a credit on one line (the source line shortened until it fits beside the
+    date; should not even its first source fit, that one wrapped to two), then its
+    :attr:`FigureMeta.card_notes`, if any, wrapped.
+    """
     t = i18n.words(meta.lang)
     as_of = t("As of {date}", date=t.date(meta.as_of).replace(" ", chr(0xA0)))
+    if card:
+        nameless, credit = meta.source_line(0), wrap(f"{meta.source_line()}. {as_of}.", 11, width_px)
+        for chars in range(len(meta.source_line()), 0, -1):  # the longest source line that keeps it one line
+            line = meta.source_line(chars)
+            if line == nameless:  # not even the first source fits beside the date: it wraps, but is named
+                break
+            credit = wrap(f"{line}. {as_of}.", 11, width_px)
+            if len(credit) == 1:
+                break
+        return credit + (wrap(meta.card_notes, 11, width_px) if meta.card_notes else [])
     text = f"{meta.source_line()}. {as_of}."
     if meta.notes:
         text += f" {meta.notes}"
     return wrap(text, 11, width_px)
 
 
-def _heading_lines(meta: FigureMeta, width_px: int) -> tuple[list[str], list[str]]:
-    """Return the title and subtitle wrapped to the figure's width (their fonts: 20 px bold, 14 px)."""
+def _heading_lines(meta: FigureMeta, width_px: float, card: bool = False) -> tuple[list[str], list[str]]:
+    """Return the title and subtitle wrapped to the figure's width (their fonts: 20 px bold, 14 px).
+
+    On a card the title keeps at most two lines (the second cut with an ellipsis, should it need a
+    third) and the subtitle is drawn only where it fits on one line; the manifest keeps both whole.
+    """
     room = width_px * 0.96 - 8
-    return wrap(f"<b>{meta.title}</b>", 20, room, bold=True), wrap(meta.subtitle, 14, room)
+    title, subtitle = wrap(f"<b>{meta.title}</b>", 20, room, bold=True), wrap(meta.subtitle, 14, room)
+    if not card:
+        return title, subtitle
+    if len(title) > _CARD_TITLE_LINES:
+        words = " ".join(title[_CARD_TITLE_LINES - 1 :]).split(" ")
+        while len(words) > 1 and _text.text_size(f"<b>{escape(' '.join(words))}…</b>", 20)[0] > room:
+            words.pop()
+        title = [*title[: _CARD_TITLE_LINES - 1], " ".join(words).rstrip(",;:") + "…"]
+    return title, subtitle if len(subtitle) == 1 else []
 
 
 def wrap(text: str, font_px: float, width_px: float, bold: bool = False) -> list[str]:

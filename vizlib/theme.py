@@ -33,12 +33,20 @@ FONT_FAMILY = "Liberation Sans, Arial, DejaVu Sans, Noto Sans CJK KR, sans-serif
 
 @dataclass(frozen=True)
 class Size:
-    """An article size preset in CSS pixels (PNG export doubles it)."""
+    """An article size preset in CSS pixels (PNG export doubles it).
+
+    A ``card`` (the social preset) is a design of its own, not a page: a feed shows it about
+    400 px wide, so its type is large for its width; it prints the title, a one-line subtitle
+    where one fits, the figure and a one-line credit (notes stay in the manifest, but for those a
+    mark on the card needs, :attr:`vizlib.meta.FigureMeta.card_notes`); keys stand beside the
+    plot, never under it; it never grows taller.
+    """
 
     name: str
     width: int
-    height: int
+    height: float
     description: str
+    card: bool = False
 
 
 SIZES = {
@@ -47,7 +55,7 @@ SIZES = {
         Size("phone", 320, 640, "phone, portrait: the text column of the narrowest phones"),
         Size("column", 640, 560, "single article column"),
         Size("wide", 960, 640, "wide / full-bleed article figure"),
-        Size("social", 1200, 675, "social card, 16:9"),
+        Size("social", 600, 337.5, "social card, 16:9: a 1200×675 PNG at scale 2", card=True),
     )
 }
 DEFAULT_SIZE = "wide"

@@ -1,4 +1,4 @@
-"""The key: under the map, in columns, never over the ground it explains.
+"""The key: under the map, in columns (beside it, in one column, on a social card), never over the ground it explains.
 
 Its entries are known before the map is drawn (the countries, the highlighted
 oblasts, the statuses of the control layer and of the towns shown, the noted
@@ -67,21 +67,32 @@ def size(m: MapCanvas, names: list[str]) -> tuple[float, float]:
     """Return (text width of a column, height) in pixels of a key of ``names`` laid out in columns under the map.
 
     A name wider than the map wraps (:func:`wrapped`); each of its lines takes a row's height.
+    A card's key is one column beside the map (names wrapped to :data:`CARD_TEXT_PX`).
     """
     if not names:
         return 0, 0
     lines = [wrapped(m, name).split("<br>") for name in names]
     text = max(_text.text_size(line, 12)[0] for entry in lines for line in entry) + 8
-    per_row = max(1, int(m.plot.width // (text + _SWATCH_PX)))
+    per_row = 1 if m.preset.card else max(1, int(m.plot.width // (text + _SWATCH_PX)))
     rows = [max(len(entry) for entry in lines[k : k + per_row]) for k in range(0, len(lines), per_row)]
     return text, sum(rows) * _ROW_PX + _PAD_PX
+
+
+def beside_px(m: MapCanvas, names: list[str]) -> int:
+    """Return the room a card keeps at the right of its map for the key of ``names`` (0 for no key), in pixels."""
+    return round(size(m, names)[0] + _SWATCH_PX + _CARD_GAP_PX) if names else 0
+
+
+#: The widest line of a card's key (its names wrap to it), and the gap between map and key, in pixels.
+CARD_TEXT_PX = 130
+_CARD_GAP_PX = 6
 
 
 def wrapped(m: MapCanvas, name: str) -> str:
     """Return a key entry's name broken into lines (``<br>``) that fit beside its swatch under the map."""
     from vizlib.meta import wrap
 
-    room = m.plot.width - _SWATCH_PX - 8
+    room = CARD_TEXT_PX if m.preset.card else m.plot.width - _SWATCH_PX - 8
     return name if _text.text_size(name, 12)[0] <= room else "<br>".join(wrap(name, 12, room))
 
 
@@ -90,22 +101,28 @@ SLIDER_PX = 76
 
 
 def layout(m: MapCanvas) -> None:
-    """Lay the legend out under the map (under the date slider of an animated map), in columns."""
+    """Lay the legend out under the map (under the date slider of an animated map), in columns; on a card, beside it."""
     column, height = size(m, m.legend_names)
     for trace in m.fig.data:  # names wider than the map wrap, as size() counted them
         if trace.showlegend is not False and trace.name and "<br>" not in trace.name:
             trace.name = wrapped(m, trace.name)
+    if m.preset.card:  # one column at the right of the map, from its top
+        where = dict(orientation="v", x=1 + _CARD_GAP_PX / m.plot.width, y=1, tracegroupgap=0)
+    else:
+        where = dict(
+            orientation="h",
+            x=0,
+            y=-(4 + (SLIDER_PX if m.animated else 0)) / m.plot.height,
+            entrywidth=column,
+            entrywidthmode="pixels",
+        )
     m.fig.update_layout(
         showlegend=bool(m.legend_names),
         legend=dict(
-            orientation="h",
-            x=0,
+            **where,
             xanchor="left",
-            y=-(4 + (SLIDER_PX if m.animated else 0)) / m.plot.height,
             yanchor="top",
             traceorder="normal",
-            entrywidth=column,
-            entrywidthmode="pixels",
             bgcolor="rgba(0,0,0,0)",
             font=dict(size=12, color=m.c["text"]),
             itemsizing="constant",

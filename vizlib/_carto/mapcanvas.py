@@ -95,8 +95,9 @@ class MapCanvas(Canvas):
         self.layers = _by_date(layer)
         self.layer = self.layers[-1] if self.layers else None
         self.layer_date = max(pd.to_datetime(self.layer["date"])).date() if self.layer is not None else None
-        #: layers of several dates play as frames, unless a builder draws them otherwise (small multiples)
-        self.animated = len(self.layers) > 1
+        #: layers of several dates play as frames, unless a builder draws them otherwise (small multiples);
+        #: a social card is a still of the last date
+        self.animated = len(self.layers) > 1 and not self.preset.card
         #: the geo subplot the rooms draw into
         self.geo_id = "geo"
         self.extra = _lonlat(extra)
@@ -212,17 +213,22 @@ class MapCanvas(Canvas):
         notes = [approx_note(shown, t), animation.note(self)]
         if self.layer is None:
             notes.append(t("Front line not drawn: towns are marked by who held them on that day."))
-        self.stale = ""
+        self.stale = self.stale_note = ""
         if self.layer_date is not None and self.layer_date < self.as_of:
             stale = N_("The control layer ({layer}) is stale: older than the map's date ({date}).")
-            notes.append(t(stale, layer=t.date(self.layer_date), date=t.date(self.as_of)))
+            self.stale_note = t(stale, layer=t.date(self.layer_date), date=t.date(self.as_of))  # a card prints it too
+            notes.append(self.stale_note)
             en = i18n.words("en")  # the warning is for whoever runs the code: in English
             self.stale = en(stale, layer=en.date(self.layer_date), date=en.date(self.as_of))
         from vizlib._carto import legend
 
         self.legend_names = legend.entries(self, shown)
         key_px = legend.size(self, self.legend_names)[1] + (legend.SLIDER_PX if self.animated else 0)
-        return dict(sources=sources, as_of=self.as_of, notes=" ".join(filter(None, notes)), key_px=key_px)
+        if self.preset.card:  # the key stands beside the map: the map is framed in the rest
+            edge = self.margin["l"]  # lined up with the title, as without a key
+            self.sides, key_px = (edge, edge + legend.beside_px(self, self.legend_names)), 0
+        notes = " ".join(filter(None, notes))
+        return dict(sources=sources, as_of=self.as_of, notes=notes, card_notes=self.stale_note, key_px=key_px)
 
     def word(self, role: str, **values: Any) -> str:
         """Return the map's words for ``role`` (:data:`vizlib._carto.words.WORDS`) in its language."""

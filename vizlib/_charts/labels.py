@@ -106,8 +106,10 @@ def claims(
     ``others``: labels of other marks (measurements) placed with the essential claims' labels and
     drawn by the caller. ``crowded`` (a phone): labels of three lines at most, marks of one day
     closer together before they share one, and a label stands by its mark or is left out (an
-    essential one by its mark's corners too), so that none reads as a neighbour's.
+    essential one by its mark's corners too), so that none reads as a neighbour's. A social card's
+    plot, beside its key, is about as narrow as a phone's: its labels are crowded and compact too.
     """
+    compact = compact or cv.preset.card
     drawn = dodge(rows, panel, x_col)
     spans = extent(rows)
     # each mark where a reader sees it: a dot's centre, a bar's vertical extent

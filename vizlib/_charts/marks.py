@@ -236,6 +236,35 @@ def key_width(width: int, left: float, plot_width: float) -> float:
     return left + plot_width - _PHONE_KEY_X if width < PHONE_PX else plot_width
 
 
+def key_room(entries: list[Entry], preset: Any, sides: tuple[int, int], inside: bool) -> float:
+    """Return the room a chart keeps for its key (the canvas's ``key_px``), in pixels.
+
+    ``inside`` (wide sizes): none, the key finds room inside the plot. A social card: the width of one
+    column beside the plot (:func:`key_beside`). Other sizes: the height of the key in columns under it.
+    """
+    if preset.card:
+        return key_beside(entries)[1]
+    if inside:
+        return 0
+    room = key_width(preset.width, sides[0], preset.width - sum(sides))
+    return key_below_px(entries, room, wrap=preset.width < PHONE_PX)
+
+
+#: The widest line of a card's key (its names wrap to it), the gap between plot and key, and the room the key
+#: leaves at the card's right edge (a map's side margin), in pixels.
+CARD_KEY_TEXT_PX = 130
+_CARD_KEY_GAP_PX, _CARD_EDGE_PX = 8, 14
+
+
+def key_beside(entries: list[Entry]) -> tuple[list[str], float]:
+    """Return a card's key names as drawn (wrapped to :data:`CARD_KEY_TEXT_PX`) and the room their column takes."""
+    names = ["<br>".join(meta.wrap(name, 12, CARD_KEY_TEXT_PX)) for name, _ in entries]
+    if not names:
+        return [], 0
+    text = max(_text.text_size(line, 12)[0] for name in names for line in name.split("<br>"))
+    return names, text + _SWATCH_PX + _CARD_KEY_GAP_PX + _CARD_EDGE_PX
+
+
 def key_below_px(entries: list[Entry], plot_width: float, wrap: bool = False) -> float:
     """Return the height of the key laid out in columns under a chart ``plot_width`` pixels wide."""
     return key_below([name for name, _ in entries], plot_width, wrap)[2]
@@ -251,17 +280,23 @@ def key(
 ) -> tuple[Box | None, dict[str, Any]]:
     """Add the key's entries to the legend; return the box it covers in the plot (None under it) and its layout.
 
-    Under the chart when the canvas kept room for it (narrow sizes), else inside the plot,
-    between event lines and clear of the marks.
+    Under the chart when the canvas kept room for it (narrow sizes), beside it on a card (one column
+    at the right, from the plot's top), else inside the plot, between event lines and clear of the marks.
     """
     below = cv.key_px > 0
-    if below:
+    if cv.preset.card:
+        names = key_beside(entries)[0]
+    elif below:
         room = key_width(cv.preset.width, cv.plot.x0, cv.plot.width)
         names, column, _ = key_below([name for name, _ in entries], room, cv.preset.width < PHONE_PX)
     else:
         names = ["<br>".join(textwrap.wrap(name, _KEY_WRAP)) for name, _ in entries]
     for name, (_, marker) in zip(names, entries, strict=True):
         cv.fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, marker=marker, hoverinfo="skip"))
+    if cv.preset.card:
+        # the key takes the card's right-hand ``key_px``, clear of the x axis's last label
+        at = Box(cv.preset.width - cv.key_px + _CARD_KEY_GAP_PX, cv.plot.y0, cv.preset.width, cv.plot.y1)
+        return None, legend_at(at, cv.plot, cv.c)
     if below:
         return None, legend_below(cv, column)
     width = max(_text.text_size(line, 12)[0] for name in names for line in name.split("<br>")) + 36
