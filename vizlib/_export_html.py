@@ -31,7 +31,7 @@ def plotlyjs_tag(mode: str) -> str:
 
 
 def html_page(
-    fig: go.Figure, ident: str, info: dict[str, Any], mode: str, size: tuple[int, int], description: str
+    fig: go.Figure, ident: str, info: dict[str, Any], mode: str, size: tuple[float, float], description: str
 ) -> bytes:
     """Return a standalone, offline HTML page for the figure, scaled to the page's width.
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import math
 import os
 import re
 import sys
@@ -45,8 +46,9 @@ import plotly.graph_objects as go
 from vizlib import _fonts, _kaleido, _responsive, i18n, meta, theme
 from vizlib._export_batch import Engine, Limits, NoBrowser, NotRendered, sigterm_exits
 from vizlib._export_files import replace_together
+from vizlib._export_formats import accessible_svg, fixed_pdf_dates
+from vizlib._export_formats import description as long_description
 from vizlib._export_html import PLOTLYJS_NAME, html_page, plotlyjs_tag
-from vizlib._export_html import escape as _x
 from vizlib.errors import ExportError
 from vizlib.i18n import N_
 
@@ -651,13 +653,14 @@ def _write_figure(
     contents: dict[str, bytes] = {}
     for f in formats:
         if f == "svg":
-            contents[f"{name}.svg"] = _accessible_svg(images["svg"], ident, info)
+            contents[f"{name}.svg"] = accessible_svg(images["svg"], ident, info)
         elif f == "pdf":
-            contents[f"{name}.pdf"] = _fixed_pdf_dates(images["pdf"], info["as_of"])
+            contents[f"{name}.pdf"] = fixed_pdf_dates(images["pdf"], info["as_of"])
         elif f == "html":
             contents[f"{name}.html"], embed_height = _page(fig, ident, info, html_mode, layouts)
+            src = _responsive.embed_src(name, embed_base_url)
             contents[f"{name}.embed.html"] = _responsive.embed(
-                src=_responsive.embed_src(name, embed_base_url), ident=ident, title=info["title"], height=embed_height
+                src=src, ident=ident, title=info["title"], height=math.ceil(embed_height)  # whole pixels
             )
         else:
             contents[f"{name}.{f}"] = images[f]
@@ -685,9 +688,9 @@ def _write_figure(
 
 def _page(
     fig: go.Figure, ident: str, info: dict[str, Any], html_mode: str, layouts: Layouts | None
-) -> tuple[bytes, int]:
+) -> tuple[bytes, float]:
     """Return the figure's HTML page and the height its embed starts at (the widest layout's)."""
-    description = _description(info)
+    description = long_description(info)
     if not layouts:
         return html_page(fig, ident, info, html_mode, _size(fig), description), _size(fig)[1]
     try:
@@ -740,36 +743,6 @@ def _write_plotlyjs(out: Path) -> None:
     data = get_plotlyjs().encode("utf-8")
     if not path.is_file() or path.read_bytes() != data:
         replace_together([(path, data)])
-
-
-# --- formats ------------------------------------------------------------------------------------------------------
-
-
-def _accessible_svg(svg: bytes, ident: str, info: dict[str, Any]) -> bytes:
-    """Rename kaleido's random ids after the figure and add <title>/<desc> for screen readers."""
-    text = svg.decode("utf-8")
-    uid = re.search(r'id="defs-([0-9a-f]+)"', text)
-    if uid:
-        text = re.sub(rf'(id="|#)([\w-]*?){uid.group(1)}', rf"\g<1>\g<2>{ident}", text)
-    title, desc = f"{ident}-title", f"{ident}-desc"
-    root = re.search(r"<svg\b[^>]*>", text)
-    if root is None:
-        raise ExportError(f"{ident}: kaleido returned no <svg> element")
-    opening = root.group(0)[:-1] + f' role="img" aria-labelledby="{title} {desc}">'
-    labels = f'<title id="{title}">{_x(info["title"])}</title><desc id="{desc}">{_x(_description(info))}</desc>'
-    return (text[: root.start()] + opening + labels + text[root.end() :]).encode("utf-8")
-
-
-def _fixed_pdf_dates(pdf: bytes, as_of: str) -> bytes:
-    """Replace Chromium's creation/modification time by the as-of date (same length, offsets stay valid)."""
-    stamp = as_of.replace("-", "").encode("ascii") + b"000000"
-    return re.sub(rb"\(D:\d{14}", b"(D:" + stamp, pdf)
-
-
-def _description(info: dict[str, Any]) -> str:
-    t = i18n.words(info.get("lang") or "en")
-    text = f"{info['alt']} {info['source_line']}. {t('As of {date}', date=t.date(info['as_of']))}."
-    return f"{text} {info['notes']}" if info.get("notes") else text
 
 
 # --- small helpers ------------------------------------------------------------------------------------------------

@@ -145,7 +145,7 @@ def apply(
     axis_labels: bool = True,
     key_px: float = 0,
     sides: tuple[int, int] | None = None,
-    height: int | None = None,
+    height: float | None = None,
 ) -> go.Figure:
     """Lay out the title block and footer of ``fig`` from ``meta``.
 
@@ -183,7 +183,7 @@ def apply(
     margin = margins(meta, size, axis_labels=axis_labels, key_px=key_px, sides=sides)
     footer = _footer_lines(meta, preset.width - margin["l"] - 4, preset.card)
     title, subtitle = _heading_lines(meta, preset.width, preset.card)
-    height = height or preset.height
+    height = float(height or preset.height)
     fig.update_layout(
         template=theme.TEMPLATES[theme_name],
         width=preset.width,

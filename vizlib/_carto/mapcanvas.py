@@ -208,6 +208,9 @@ class MapCanvas(Canvas):
         sources += [Source(n, str(u)) for n, u in dict.fromkeys(zip(named, held.control_source_url))]
         own = shown[~shown.approximate & ~shown.source.astype(str).str.startswith("GeoNames")]
         sources += [Source(s) for s in dict.fromkeys(t.field(r, "source") for _, r in own.iterrows())]
+        if self.preset.card:  # a card's one-line credit names who drew the ground first, the base map last
+            base = (NATURAL_EARTH, GEONAMES)
+            sources = [s for s in sources if s not in base] + [s for s in sources if s in base]
         from vizlib._carto import animation
 
         notes = [approx_note(shown, t), animation.note(self)]
@@ -227,8 +230,8 @@ class MapCanvas(Canvas):
         if self.preset.card:  # the key stands beside the map: the map is framed in the rest
             edge = self.margin["l"]  # lined up with the title, as without a key
             self.sides, key_px = (edge, edge + legend.beside_px(self, self.legend_names)), 0
-        notes = " ".join(filter(None, notes))
-        return dict(sources=sources, as_of=self.as_of, notes=notes, card_notes=self.stale_note, key_px=key_px)
+        joined = " ".join(filter(None, notes))
+        return dict(sources=sources, as_of=self.as_of, notes=joined, card_notes=self.stale_note, key_px=key_px)
 
     def word(self, role: str, **values: Any) -> str:
         """Return the map's words for ``role`` (:data:`vizlib._carto.words.WORDS`) in its language."""

@@ -1,0 +1,38 @@
+"""What export does to the bytes a browser returns: accessible SVG, PDF dates fixed, the long description."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from vizlib import i18n
+from vizlib._export_html import escape as _x
+from vizlib.errors import ExportError
+
+
+def accessible_svg(svg: bytes, ident: str, info: dict[str, Any]) -> bytes:
+    """Rename kaleido's random ids after the figure and add <title>/<desc> for screen readers."""
+    text = svg.decode("utf-8")
+    uid = re.search(r'id="defs-([0-9a-f]+)"', text)
+    if uid:
+        text = re.sub(rf'(id="|#)([\w-]*?){uid.group(1)}', rf"\g<1>\g<2>{ident}", text)
+    title, desc = f"{ident}-title", f"{ident}-desc"
+    root = re.search(r"<svg\b[^>]*>", text)
+    if root is None:
+        raise ExportError(f"{ident}: kaleido returned no <svg> element")
+    opening = root.group(0)[:-1] + f' role="img" aria-labelledby="{title} {desc}">'
+    labels = f'<title id="{title}">{_x(info["title"])}</title><desc id="{desc}">{_x(description(info))}</desc>'
+    return (text[: root.start()] + opening + labels + text[root.end() :]).encode("utf-8")
+
+
+def fixed_pdf_dates(pdf: bytes, as_of: str) -> bytes:
+    """Replace Chromium's creation/modification time by the as-of date (same length, offsets stay valid)."""
+    stamp = as_of.replace("-", "").encode("ascii") + b"000000"
+    return re.sub(rb"\(D:\d{14}", b"(D:" + stamp, pdf)
+
+
+def description(info: dict[str, Any]) -> str:
+    """Return a figure's long description: its alt text, source line, as-of date and notes."""
+    t = i18n.words(info.get("lang") or "en")
+    text = f"{info['alt']} {info['source_line']}. {t('As of {date}', date=t.date(info['as_of']))}."
+    return f"{text} {info['notes']}" if info.get("notes") else text
