@@ -183,7 +183,7 @@ def apply(
     margin = margins(meta, size, axis_labels=axis_labels, key_px=key_px, sides=sides)
     footer = _footer_lines(meta, preset.width - margin["l"] - 4, preset.card)
     title, subtitle = _heading_lines(meta, preset.width, preset.card)
-    height = float(height or preset.height)
+    height = height or preset.height  # an int where it is one: 640, not 640.0, in the figure JSON
     fig.update_layout(
         template=theme.TEMPLATES[theme_name],
         width=preset.width,
