@@ -62,6 +62,8 @@ __all__ = [
 
 #: Events marked on the troop chart, by id in ``events.csv``.
 TROOP_EVENTS = ("incursion_start", "us_election", "nyt_50k", "zelensky_50k")
+#: Events marked on the troop chart's social card: not the reports of 50,000, whose claims are its marks.
+CARD_TROOP_EVENTS: tuple[str, ...] = ()
 #: Events marked on the occupied-area chart.
 AREA_EVENTS = ("incursion_start", "us_election", "dam_damaged")
 #: The claim of all troops in Kursk oblast whose North Korean part the
@@ -131,7 +133,7 @@ def troops_kursk(
     """
     day = data.as_of_date(as_of)
     rows = _subject(claims, data.claims(claims, as_of=day), "ru_troops_kursk", "ru_nk_troops_kursk")
-    marked = _events(events, TROOP_EVENTS, day)
+    marked = _events(events, CARD_TROOP_EVENTS if _theme.size(size).card else TROOP_EVENTS, day)
     both = (rows["subject"] == "ru_nk_troops_kursk").any()
     width = _theme.size(size).width
     # A phone marks the events' lines with their dates and lists the events under the key.
@@ -222,18 +224,23 @@ def north_korea(
     total, parts, nested = composition.select(everything, COMPOSITION_TOTAL)
     with_total = total is not None
     drawn = pd.concat([rows, total, parts]).drop_duplicates("id") if with_total else rows
-    width = _theme.size(size).width
+    width, card = _theme.size(size).width, _theme.size(size).card
     # a phone's bar of the whole, under the dated panels, has no axis: its labels give its numbers
     bar_ticks = not (with_total and width < axes.PHONE_PX)
     x_range = axes.date_range(list(rows["claim_date"]), pad_days=(8, 8))
+    if card:  # a card's panels stand side by side: each ends before the month that would start the next one
+        x_range = x_range[0], rows["claim_date"].max() + pd.Timedelta(days=6)
     y_top = axes.nice_top(marks.extent(rows)["y1"].max() * 1.4)
     sides = _sides(width, lang, x_range, y_top, y_limit=y_top * 0.9, y_ticks_n=3)
     entries, key_px = _key(rows, size, theme, lang, sides=sides)
+    facts = _facts(drawn, as_of=day, notes="")
+    if card:  # no room for the panel of the whole and its part: the card says them in words
+        facts["card_notes"] = composition.card_note(total, parts, nested, i18n.words(lang))
     cv = Canvas(
         "north-korea",
         title=N_("North Korean troops in Russia, as claimed"),
         subtitle=N_("Published claims by date, and the North Korean part of the troops massed in Kursk oblast"),
-        **_facts(drawn, as_of=day, notes=""),
+        **facts,
         size=size,
         theme=theme,
         lang=lang,
@@ -270,6 +277,8 @@ def north_korea(
             )
     if bar_below:
         composition.draw_bar(cv, total, parts, nested, cv.fig.get_subplot(3, 1), whole, ticks=bar_ticks)
+    elif card:  # the panel at the right shares the numbers' axis of the one at the left
+        cv.fig.update_yaxes(showticklabels=False, row=1, col=2)
     elif with_total:
         panel_px = (1 - heading_gap - key_share) * cv.plot.height
         composition.draw(cv, total, parts, nested, cv.fig.get_subplot(1, 2), panel_px)
@@ -285,14 +294,17 @@ def _under_events(
 
     On a narrow chart the labels of events days apart stack in lanes at the top of the plot. A phone's
     events are dated, not titled: under their dates, every claim keeps room for a label of two lines over it.
+    So does every claim on a social card, whose plot is too narrow for its labels to go beside.
     """
     panel = cv.panel(x_range, (0, y_top))
     needed = y_top
-    room = marks.MARKER if titled else _TWO_LINES_OVER_PX
-    for box in event_marks.label_boxes(cv.t, events, panel, titled):
+    card = cv.preset.card
+    room = _TWO_LINES_OVER_PX * labels.CARD_LABEL_PX / labels.LABEL_PX if card else _TWO_LINES_OVER_PX
+    room = marks.MARKER if titled and not card else room
+    for box in event_marks.label_boxes(cv.t, events, panel, titled, short=card):
         taken = box.y1 + labels.CLEARANCE + room - panel.box.y0  # pixels at the plot's top
         for r in marks.extent(rows).itertuples():
-            if not titled or box.x0 - 2 * marks.MARKER <= panel.x(r.refers_to) <= box.x1 + 2 * marks.MARKER:
+            if not titled or card or box.x0 - 2 * marks.MARKER <= panel.x(r.refers_to) <= box.x1 + 2 * marks.MARKER:
                 needed = max(needed, r.y1 / (1 - taken / panel.box.height))
     return needed
 

@@ -180,6 +180,24 @@ def draw(cv: Canvas, total: pd.DataFrame, parts: pd.DataFrame, nested: bool, axe
     cv.fig.update_yaxes(range=[0, y_top], tickvals=values, ticktext=labels, zeroline=True, **where)
 
 
+def card_note(total: pd.DataFrame | None, parts: pd.DataFrame | None, nested: bool, t: Any) -> str:
+    """Return the whole and its part in words, for a social card that has no room for their panel.
+
+    ``All troops in Kursk oblast: 50,000 in all (who, publication, date); North Korean: 10,000+ (same
+    report)``; a separate claim of the part says who made it and when. ``""`` without a whole.
+    """
+    if total is None or parts is None:
+        return ""
+    whole, part = total.iloc[0], parts.iloc[0]
+    said = t.date(whole["claim_date"], "day")
+    whole_text = t("{figure} in all", figure=figure(whole, t))
+    part_text = t("North Korean: {figure}", figure=figure(part, t))
+    separate = t("a separate claim")
+    how = t("same report") if nested else f"{separate}: {short_name(part, t)}, {t.date(part['claim_date'], 'day')}"
+    who = f"{short_name(whole, t)}, {whole['publication']}, {said}"
+    return f"{t(WHOLE_HEADING)}: {whole_text} ({who}); {part_text} ({how})."
+
+
 def whole_label(total: pd.DataFrame | None, t: Any, width_px: float, reach_px: float = 0) -> tuple[str, str]:
     """Return the label of the bar of the whole: its part on the heading's line, and its lines under the heading.
 

@@ -29,12 +29,14 @@ def lines(panel: Panel, marks: pd.DataFrame) -> list[Box]:
     return [Box(panel.x(d) - 1, panel.box.y0, panel.x(d) + 1, panel.box.y1) for d in marks["date"]]
 
 
-def _labels(t: Words, marks: pd.DataFrame, panel: Panel, titled: bool = True) -> list[tuple[list[str], Label]]:
+def _labels(
+    t: Words, marks: pd.DataFrame, panel: Panel, titled: bool = True, short: bool = False
+) -> list[tuple[list[str], Label]]:
     """Return the events' labels, each with the ids of the events it names.
 
-    Titled: an event's date and title on one line, or over two or three where one has no room. Else its
-    date only, and events whose lines stand closer than a date's width share one label
-    (``5 Nov, 10 Nov, 11 Nov``, at the first line).
+    Titled: an event's date and title on one line, or over two or three where one has no room (``short``,
+    a card's: its short title where it has one). Else its date only, and events whose lines stand closer
+    than a date's width share one label (``5 Nov, 10 Nov, 11 Nov``, at the first line).
     """
     out: list[tuple[list[str], Label]] = []
     rows = list(marks.itertuples())
@@ -47,7 +49,7 @@ def _labels(t: Words, marks: pd.DataFrame, panel: Panel, titled: bool = True) ->
             groups.append([row])
     for group in groups:
         row = group[0]
-        date, title = t.date(row.date, "day"), t.field(row, "title")
+        date, title = t.date(row.date, "day"), (short and t.field(row, "short_title")) or t.field(row, "title")
         if titled:
             wrapped = ("<br>".join(map(meta.escape, textwrap.wrap(f"{date}: {title}", n))) for n in (30, 24))
             texts: tuple[str, ...] = tuple(dict.fromkeys((f"{date}: {meta.escape(title)}", *wrapped)))
@@ -69,9 +71,9 @@ def _dates(t: Words, dates: list) -> str:
     return ", ".join(days)
 
 
-def label_boxes(t: Words, marks: pd.DataFrame, panel: Panel, titled: bool = True) -> list[Box]:
+def label_boxes(t: Words, marks: pd.DataFrame, panel: Panel, titled: bool = True, short: bool = False) -> list[Box]:
     """Return where the events' labels go in a plot with nothing else in it (the room they need at its top)."""
-    labels = [label for _, label in _labels(t, marks, panel, titled)]
+    labels = [label for _, label in _labels(t, marks, panel, titled, short)]
     return [label.chosen[2] for label in place(labels, panel.box, try_orders=True)]
 
 
@@ -113,7 +115,10 @@ def draw_listing(cv: Canvas, lines: list[str], below_px: float) -> None:
 
 
 def draw(cv: Canvas, marks: pd.DataFrame, panel: Panel, obstacles: list[Box], titled: bool = True) -> list[Box]:
-    """Mark each event with a dotted line and a label (its date only, unless ``titled``); return the labels' boxes."""
+    """Mark each event with a dotted line and a label (its date only, unless ``titled``); return the labels' boxes.
+
+    A social card's labels give the events' short titles.
+    """
     c, t = cv.c, cv.t
     for row in marks.itertuples():
         cv.shape(
@@ -128,7 +133,7 @@ def draw(cv: Canvas, marks: pd.DataFrame, panel: Panel, obstacles: list[Box], ti
             line=dict(color=c["muted"], width=1, dash="dot"),
             layer="below",
         )
-    named = _labels(t, marks, panel, titled)
+    named = _labels(t, marks, panel, titled, short=cv.preset.card)
     labels = place([label for _, label in named], panel.box, obstacles, try_orders=True)
     by_id = marks.set_index("id")["date"]
     for (ids, _), label in zip(named, labels, strict=True):

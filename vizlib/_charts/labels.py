@@ -11,7 +11,8 @@ from vizlib import meta
 from vizlib._canvas import Canvas, Panel
 from vizlib._charts.marks import dodge, extent
 from vizlib._charts.words import figure, short_name, value
-from vizlib._labels import Box, Label, Spot, place
+from vizlib._labels import Box, Label, Spot, misread, place
+from vizlib._text import annotation_size
 from vizlib.i18n import N_, Words
 
 #: Candidates around a point marker, best first; the diagonal shifts keep the text's corner (and the
@@ -62,6 +63,10 @@ _BY_THE_MARK = (*BESIDE_BAR[:4], AROUND[0], AROUND[1], AROUND[6], AROUND[7])
 _NEAR = (*AROUND[2:6], *AROUND[12:])
 #: Pixels kept between a chart label and anything else.
 CLEARANCE = 2
+#: Type size of claim labels: on a page, and on a social card (read in a feed at a glance).
+LABEL_PX, CARD_LABEL_PX = 11, 13
+#: A card's label sizes, largest first: the first that leaves every label clear and by its own mark.
+CARD_LABEL_SIZES = (CARD_LABEL_PX, 12, LABEL_PX)
 
 
 def groups(rows: pd.DataFrame, x_col: str, days: int = 10) -> list[pd.DataFrame]:
@@ -107,9 +112,11 @@ def claims(
     drawn by the caller. ``crowded`` (a phone): labels of three lines at most, marks of one day
     closer together before they share one, and a label stands by its mark or is left out (an
     essential one by its mark's corners too), so that none reads as a neighbour's. A social card's
-    plot, beside its key, is about as narrow as a phone's: its labels are crowded and compact too.
+    plot, beside its key, is about as narrow as a phone's: its labels are crowded and compact too, in
+    larger type, and only the first, the last and the largest claims are labelled (the others keep their hover).
     """
-    compact = compact or cv.preset.card
+    card = cv.preset.card
+    compact, crowded = compact or card, crowded or card
     drawn = dodge(rows, panel, x_col)
     spans = extent(rows)
     # each mark where a reader sees it: a dot's centre, a bar's vertical extent
@@ -117,42 +124,60 @@ def claims(
         i: Box(panel.x(x), panel.y(spans.loc[i, "y1"]), panel.x(x), panel.y(spans.loc[i, "y0"]))
         for i, x in drawn.items()
     }
-    labels, anchors = [], []
-    clusters = _stacked(groups(rows, x_col), panel, x_col, CROWDED_STACK_PX if crowded else STACK_PX)
-    essential = _essential(clusters, x_col, fewer=crowded)
-    for k, cluster in enumerate(clusters):
-        first = cluster[0].iloc[0]
-        if len(cluster) == 1:
-            texts = wordings(cluster[0], x_col, cv.t, dates=not compact)
-        else:
-            texts = stacked_wordings(cluster, x_col, cv.t, dates=not compact)
-        if crowded:  # three lines at most
-            texts = [text for text in texts if text.count("<br>") < 3] or texts[-1:]
-        x, y = drawn[cluster[0].index[0]], value(first)
-        spots: tuple[Spot, ...] = BESIDE_BAR if first["bound"] == "range" or len(cluster) > 1 else AROUND
-        if crowded:  # labels stand by their marks: the extra ones right by them
-            spots = tuple(s for s in spots if s in _BY_THE_MARK) + (
-                tuple(s for s in spots if s in _NEAR) if k in essential else ()
+    # a card labels a claim on its own: a claim of the same day keeps its hover
+    apart_px = 0 if card else CROWDED_STACK_PX if crowded else STACK_PX
+    clusters = _stacked(groups(rows, x_col), panel, x_col, apart_px)
+    essential = _essential(clusters, x_col, fewer=crowded, smallest=not card)
+    if card:  # and a number the card's notes explain ("*": derived by the publication)
+        essential |= {k for k, c in enumerate(clusters) if any((g["attribution"] == "derived").any() for g in c)}
+
+    def requests(size: float) -> tuple[list[Label], list[tuple]]:
+        """Return the labels to place in type of ``size`` pixels, and their anchors in data."""
+        labels, anchors = [], []
+        for k, cluster in enumerate(clusters):
+            if card and k not in essential:
+                continue
+            first = cluster[0].iloc[0]
+            if len(cluster) == 1:
+                texts = wordings(cluster[0], x_col, cv.t, dates=not compact, narrow=card)
+            else:
+                texts = stacked_wordings(cluster, x_col, cv.t, dates=not compact)
+            if crowded:  # three lines at most
+                texts = [text for text in texts if text.count("<br>") < 3] or texts[-1:]
+            x, y = drawn[cluster[0].index[0]], value(first)
+            spots: tuple[Spot, ...] = BESIDE_BAR if first["bound"] == "range" or len(cluster) > 1 else AROUND
+            if crowded:  # labels stand by their marks: the extra ones right by them
+                spots = tuple(s for s in spots if s in _BY_THE_MARK) + (
+                    tuple(s for s in spots if s in _NEAR) if k in essential else ()
+                )
+            xs = [panel.x(drawn[i]) for group in cluster for i in group.index]
+            spots = _beside(spots, panel.x(x) - min(xs), max(xs) - panel.x(x))
+            if card and k in essential:  # over or under a mark by the plot's edge, the label ends at the edge
+                spots += _at_edges(panel.box, panel.x(x), max(annotation_size(text, size)[0] for text in texts))
+            labels.append(
+                Label(
+                    panel.x(x),
+                    panel.y(y),
+                    tuple(texts),
+                    spots,
+                    size=size,
+                    required=k in essential,
+                    priority=0 if k in essential else 1,
+                    annotation=True,
+                    clearance=CLEARANCE,
+                    spots_first=crowded,
+                    marks=tuple(at[i] for group in cluster for i in group.index),
+                )
             )
-        xs = [panel.x(drawn[i]) for group in cluster for i in group.index]
-        spots = _beside(spots, panel.x(x) - min(xs), max(xs) - panel.x(x))
-        labels.append(
-            Label(
-                panel.x(x),
-                panel.y(y),
-                tuple(texts),
-                spots,
-                size=11,
-                required=k in essential,
-                priority=0 if k in essential else 1,
-                annotation=True,
-                clearance=CLEARANCE,
-                spots_first=crowded,
-                marks=tuple(at[i] for group in cluster for i in group.index),
-            )
-        )
-        anchors.append((x, y))
-    place([*labels, *others], panel.box, obstacles, lines=event_lines, marks=at.values(), try_orders=True)
+            anchors.append((x, y))
+        return labels, anchors
+
+    # a card's type is as large as lets every label stand clear and by its own mark
+    for size in CARD_LABEL_SIZES if card else (LABEL_PX,):
+        labels, anchors = requests(size)
+        place([*labels, *others], panel.box, obstacles, lines=event_lines, marks=at.values(), try_orders=True)
+        if _clean([*labels, *others], panel.box, obstacles, list(at.values())):
+            break
     for label, (x, y) in zip(labels, anchors, strict=True):
         if not label.placed:
             continue  # a crowded chart labels what matters most; the mark keeps its hover and its row of data
@@ -170,9 +195,33 @@ def claims(
             yshift=-spot.dy,
             align={"left": "left", "right": "right"}.get(spot.xanchor, "center"),
             showarrow=False,
-            font=dict(size=11, color=cv.c["text"]),
+            font=dict(size=label.size, color=cv.c["text"]),
             bgcolor=cv.c["background"] if label.crosses_line else None,
         )
+
+
+def _clean(labels: Sequence[Label], bounds: Box, obstacles: Sequence[Box], marks: list[Box]) -> bool:
+    """Tell whether every placed label lies inside ``bounds``, clear of obstacles and each other, by its own marks."""
+    boxes = [label.box for label in labels if label.box is not None]
+    for i, label in enumerate(lb for lb in labels if lb.box is not None):
+        box = label.box
+        assert box is not None
+        if not box.inside(bounds) or misread(label, box, marks):
+            return False
+        if any(box.overlap(o) > 0 for o in obstacles) or any(box.overlap(b) > 0 for b in boxes[i + 1 :]):
+            return False
+    return True
+
+
+def _at_edges(box: Box, x: float, width: float) -> tuple[Spot, ...]:
+    """Return spots over and under an anchor at ``x`` whose labels end at the left or right edge of ``box``.
+
+    Only at an edge that a label ``width`` pixels wide, centred over the anchor, would cross.
+    """
+    edges = [(xanchor, edge) for xanchor, edge in (("right", box.x1), ("left", box.x0)) if abs(edge - x) < width / 2]
+    return tuple(
+        Spot(xanchor, yanchor, edge - x, dy) for xanchor, edge in edges for yanchor, dy in (("bottom", -9), ("top", 9))
+    )
 
 
 def _beside(spots: tuple[Spot, ...], left: float, right: float) -> tuple[Spot, ...]:
@@ -201,11 +250,14 @@ def _stacked(base: list[pd.DataFrame], panel: Panel, x_col: str, apart_px: float
     return out
 
 
-def _essential(clusters: list[list[pd.DataFrame]], x_col: str, fewer: bool = False) -> set[int]:
+def _essential(
+    clusters: list[list[pd.DataFrame]], x_col: str, fewer: bool = False, smallest: bool = True
+) -> set[int]:
     """Return the labels a chart must show: the first and last claims in time, the largest and smallest numbers.
 
     The others are shown where they find room of their own. ``fewer``: where several share the
-    largest or smallest number, one already shown for its date is enough.
+    largest or smallest number, one already shown for its date is enough. Without ``smallest`` (a
+    card): the first, the last and the largest only.
     """
     dates = [c[0][x_col].iloc[0] for c in clusters]
     values = [value(c[0].iloc[0]) for c in clusters]
@@ -213,7 +265,7 @@ def _essential(clusters: list[list[pd.DataFrame]], x_col: str, fewer: bool = Fal
         return set()
     last = len(dates) - 1 - dates[::-1].index(max(dates))
     chosen = {dates.index(min(dates)), last}
-    for extreme in (max(values), min(values)):
+    for extreme in (max(values), min(values)) if smallest else (max(values),):
         tied = [k for k, v in enumerate(values) if v == extreme]
         chosen.add(next((k for k in tied if k in chosen and fewer), tied[0]))
     return chosen
@@ -253,8 +305,11 @@ def _wrap(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
 
 
-def wordings(group: pd.DataFrame, x_col: str, t: Words, dates: bool = True) -> list[str]:
-    """Return a claim label's wordings, longest first: with dates (unless not ``dates``), then who only, narrower."""
+def wordings(group: pd.DataFrame, x_col: str, t: Words, dates: bool = True, narrow: bool = False) -> list[str]:
+    """Return a claim label's wordings, longest first: with dates (unless not ``dates``), then who only, narrower.
+
+    ``narrow`` (a card's large type): last, who in lines of ten characters where they break there.
+    """
     first = group.iloc[0]
     qualifier = QUALIFIERS.get(first["subject"]) or QUALIFIERS.get(first["basis"])
     number = f"<b>{meta.escape(figure(first, t))}</b>" + (f" {t(qualifier)}" if qualifier else "")
@@ -275,8 +330,11 @@ def wordings(group: pd.DataFrame, x_col: str, t: Words, dates: bool = True) -> l
     for width in (22, 14):
         options.append([number, *map(meta.escape, _wrap(who_only, width))])
     claimants = list(dict.fromkeys(short_name(r, t) for _, r in group.iterrows()))
+    more = t("{who} and {n} more", who=claimants[0], n=len(claimants) - 1)
     if len(claimants) > 2:  # "Pentagon and 2 more": the hover names them all
-        options.append([number, meta.escape(t("{who} and {n} more", who=claimants[0], n=len(claimants) - 1))])
+        options.append([number, meta.escape(more)])
     if len(who_only) <= 16:  # one line, where two do not fit: "~10,000 Pentagon"
         options.append([f"{number} {meta.escape(who_only)}"])
+    if narrow:  # "~11,000 / Pentagon / and 2 more"
+        options.append([number, *map(meta.escape, _wrap(more if len(claimants) > 2 else who_only, 10))])
     return list(dict.fromkeys("<br>".join(lines) for lines in options))

@@ -254,6 +254,8 @@ def key_room(entries: list[Entry], preset: Any, sides: tuple[int, int], inside: 
 #: leaves at the card's right edge (a map's side margin), in pixels.
 CARD_KEY_TEXT_PX = 130
 _CARD_KEY_GAP_PX, _CARD_EDGE_PX = 8, 14
+#: How far under the plot a card's key may reach: into the band of the x axis's labels, short of the credit line.
+_CARD_KEY_UNDER_PX = 30
 
 
 def key_beside(entries: list[Entry]) -> tuple[list[str], float]:
@@ -296,7 +298,8 @@ def key(
     if cv.preset.card:
         # the key takes the card's right-hand ``key_px``, clear of the x axis's last label
         at = Box(cv.preset.width - cv.key_px + _CARD_KEY_GAP_PX, cv.plot.y0, cv.preset.width, cv.plot.y1)
-        return None, legend_at(at, cv.plot, cv.c)
+        # a long key may reach down past the plot, beside the x axis's labels, to the credit line
+        return None, dict(legend_at(at, cv.plot, cv.c), maxheight=cv.plot.height + _CARD_KEY_UNDER_PX)
     if below:
         return None, legend_below(cv, column)
     width = max(_text.text_size(line, 12)[0] for name in names for line in name.split("<br>")) + 36

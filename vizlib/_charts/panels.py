@@ -22,6 +22,10 @@ HEADING_GAP_PX = 18
 PANEL_HEADING_PX, TICK_LABELS_PX, BAR_PX = 21, 24, 20
 
 
+#: The gap between a card's two dated panels side by side, in pixels.
+CARD_PANEL_GAP_PX = 24
+
+
 def nk_subplots(
     cv: Canvas, with_total: bool, bar_below: bool, top_ticks: bool = True, whole: str = "", nested: bool = True
 ) -> float:
@@ -30,10 +34,18 @@ def nk_subplots(
     Two dated panels, with the whole and its part in a column at the right, or (``bar_below``) in a
     bar under them, with room between the panels for their headings, the tick labels of the
     panel above (``top_ticks``: the top one's too) and the label ``whole`` under the bar's heading.
+    A social card (16:9) sets the two dated panels side by side, sharing their numbers' axis; its
+    words say the whole and its part (:func:`composition.card_note`).
     """
     from plotly.subplots import make_subplots
 
     heading_gap = HEADING_GAP_PX / cv.plot.height
+    if cv.preset.card:
+        cv.fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=CARD_PANEL_GAP_PX / cv.plot.width)
+        for col in (1, 2):
+            axis = cv.fig.get_subplot(1, col).yaxis
+            axis.domain = (0, 1 - heading_gap)
+        return heading_gap
     if bar_below:
         cv.fig = make_subplots(rows=3, cols=1)
         cv.fig.update_xaxes(matches="x", row=2, col=1)
@@ -70,15 +82,16 @@ def dated_panels(cv: Canvas, rows: pd.DataFrame, x_range: Any, y_top: float) -> 
     out = []
     headings = ((1, "nk_troops_russia", N_("In Russia")), (2, "nk_troops_kursk", N_("In Kursk oblast")))
     for number, subject, heading in headings:
-        subplot = cv.fig.get_subplot(number, 1)
+        where = dict(row=1, col=number) if cv.preset.card else dict(row=number, col=1)  # a card's: side by side
+        subplot = cv.fig.get_subplot(where["row"], where["col"])
         panel = cv.panel(x_range, (0, y_top), subplot.xaxis.domain, subplot.yaxis.domain)
         refs = subplot.xaxis.plotly_name.replace("axis", ""), subplot.yaxis.plotly_name.replace("axis", "")
         composition.heading(cv, cv.t(heading), *refs)
         part = rows[rows["subject"] == subject].reset_index(drop=True)
         obstacles = [composition.heading_box(panel, cv.t(heading))]
         if not part.empty:
-            obstacles += marks.claims(cv, part, panel, "claim_date", row=number, col=1)
-        axes.style(cv, x_range, y_top, y_limit=y_top * 0.9, y_ticks_n=3, width_px=panel.box.width, row=number, col=1)
+            obstacles += marks.claims(cv, part, panel, "claim_date", **where)
+        axes.style(cv, x_range, y_top, y_limit=y_top * 0.9, y_ticks_n=3, width_px=panel.box.width, **where)
         out.append((part, panel, obstacles, refs))
     return out
 
