@@ -445,13 +445,7 @@ def placements(monkeypatch) -> list[tuple[list[Label], Box, list[Box], list[Box]
 @pytest.mark.parametrize(
     ("name", "size"),
     [
-        pytest.param(
-            name,
-            size,
-            marks=[pytest.mark.xfail(strict=True, reason="a social card's claim labels crowd; a card design is to come")]
-            if (name, size) in {("troops_kursk", "social"), ("north_korea", "social")}
-            else [],
-        )
+        (name, size)
         for name in ["troops_kursk", "north_korea", "kursk_area"]
         for size in sorted(theme.SIZES)
     ],

@@ -15,7 +15,7 @@ from chart_boxes import annotation_boxes, point
 from vizlib import charts, data, i18n, meta
 from vizlib._charts.words import figure, short_name
 
-SIZES = ("phone", "column", "wide")
+SIZES = ("phone", "column", "wide", "social")
 CHARTS = ("troops_kursk", "north_korea", "kursk_area")
 
 

@@ -12,24 +12,15 @@ from pathlib import Path
 import pytest
 from chart_boxes import AUTOMARGIN_PAD, Text, all_texts, annotation_boxes, legend_boxes, plot_box, title_boxes
 
-from vizlib import charts, frontline, meta, theme
+from vizlib import charts, frontline, i18n, meta, theme
 from vizlib._canvas import Canvas
+from vizlib._charts.words import figure
 from vizlib._labels import Box
 
 SIZES = ("phone", "column", "wide", "social")
 #: Builders and the inputs a published figure draws (kursk_area also with a measured export layer).
 CHARTS = ("troops_kursk", "north_korea", "kursk_area", "kursk_area_measured", "occupied_area", "timeline")
-#: Social cards whose charts still need a card design of their own (fewer labels, panels laid out for 16:9).
-CARD_NOT_DESIGNED = pytest.mark.xfail(strict=True, reason="north-korea's short dated panels crowd on a 600x337 card")
 
-
-def cases() -> list:
-    """Every chart at every size; the north-korea social card an expected failure."""
-    return [
-        pytest.param(name, size, marks=[CARD_NOT_DESIGNED] if (name, size) == ("north_korea", "social") else [])
-        for name in CHARTS
-        for size in SIZES
-    ]
 EXPORT = Path(__file__).parent / "fixtures" / "frontline" / "deepstate_export_20240902.geojson"
 #: The smallest type a chart may use, in pixels: labels, and the key.
 MIN_LABEL_PX, MIN_KEY_PX = 11, 12
@@ -79,7 +70,8 @@ def test_every_text_lies_inside_the_figure(build, name, size):
     assert not outside, f"{name} {size}: clipped: {outside}"
 
 
-@pytest.mark.parametrize(("name", "size"), cases())
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", CHARTS)
 def test_no_two_texts_overlap(build, name, size):
     fig = build(name, size)
     texts = [t for t in all_texts(fig) if t.kind not in ("title", "subtitle")]  # the title block is the margin's
@@ -102,7 +94,8 @@ def test_the_ukrainian_phone_edition_keeps_its_text_apart_and_inside(name):
     assert not outside, outside
 
 
-@pytest.mark.parametrize(("name", "size"), cases())
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", CHARTS)
 def test_the_key_fits_the_width_and_keeps_off_the_labels(build, name, size):
     fig = build(name, size)
     box, entries = legend_boxes(fig)
@@ -268,3 +261,38 @@ def test_a_phone_chart_s_margins_hold_its_tick_labels_and_no_more():
     assert right == round(AUTOMARGIN_PAD + text_size("Dec", 12)[0] / 2 + 1)
     assert axes.sides(360, ["0", "10k"], ["Oct 2024", "Dec"])[0] < 56  # a phone keeps no more room than it needs
     assert axes.sides(960, ["0", "10k"], ["Oct 2024", "Dec"]) == (56, 32)  # wider figures keep the house margins
+
+
+# ---------------------------------------------------------------- what a social card gets
+
+
+def test_a_troop_card_labels_its_first_last_and_largest_claims_in_large_type(build):
+    from vizlib import data
+    from vizlib._charts.labels import CARD_LABEL_PX
+
+    fig = build("troops_kursk", "social")
+    drawn = [a for a in fig.layout.annotations if a.name == "claim-label"]
+    claims = data.claims().set_index("id")
+    # 6 Aug (first), 23 Nov (last) and the largest number (60,000–70,000, a range of the expected total)
+    wanted = {"ru_kursk_start_mysnyk", "ru_kursk_genstaff_1123", "ru_kursk_aim_zelensky_0913"}
+    figures = {f"<b>{meta.escape(figure(claims.loc[i], i18n.words('en')))}</b>" for i in wanted}
+    assert len(drawn) == len(wanted) and all(any(f in a.text for a in drawn) for f in figures), [a.text for a in drawn]
+    assert {a.font.size for a in drawn} == {CARD_LABEL_PX}
+    assert not any((a.name or "").startswith("event-label") for a in fig.layout.annotations)  # no room for events
+
+
+def test_the_north_korea_card_sets_its_dated_panels_side_by_side_and_says_the_whole_in_words(build):
+    from vizlib import data
+
+    fig = build("north_korea", "social")
+    left, right = fig.layout.xaxis, fig.layout.xaxis2
+    assert left.domain[1] < right.domain[0] and fig.layout.yaxis.domain == fig.layout.yaxis2.domain
+    assert list(left.range) == list(right.range)  # one time axis, read across both panels
+    headings = {a.text for a in fig.layout.annotations if a.name == "panel-heading"}
+    assert headings == {"<b>In Russia</b>", "<b>In Kursk oblast</b>"}
+    claims = data.claims().set_index("id")
+    footer = next(a.text for a in fig.layout.annotations if a.name == "footer").replace("<br>", " ")
+    whole, part = claims.loc[charts.COMPOSITION_TOTAL], claims.loc["nk_kursk_nyt_1110"]
+    t = i18n.words("en")
+    assert f"{figure(whole, t)} in all" in footer and f"North Korean: {figure(part, t)}" in footer, footer
+    assert "New York Times, 10 Nov" in footer

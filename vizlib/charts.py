@@ -44,7 +44,14 @@ from vizlib._canvas import Canvas
 from vizlib._charts import alt, axes, composition, labels, marks, measured
 from vizlib._charts import events as event_marks
 from vizlib._charts import timeline as timeline_rows
-from vizlib._charts.panels import dated_panels, nk_subplots, room_right, undated_label_boxes, undated_panel
+from vizlib._charts.panels import (
+    HEADING_GAP_PX,
+    dated_panels,
+    nk_subplots,
+    room_right,
+    undated_label_boxes,
+    undated_panel,
+)
 from vizlib._doc import Lang, Size, Theme
 from vizlib.errors import DataError, NothingToDraw, Problem
 from vizlib.i18n import N_
@@ -390,6 +397,8 @@ def kursk_area(
     )
     if not undated.empty:
         cv.fig = make_subplots(cols=2, column_widths=shares, shared_yaxes=True, horizontal_spacing=gap)
+        if cv.preset.card:  # the heading of the claims with no date stands under the card's tight title block
+            cv.fig.update_yaxes(domain=[0, 1 - HEADING_GAP_PX / cv.plot.height])
     main = cv.fig.get_subplot(1, 1) if not undated.empty else None
     panel = cv.panel(x_range, (0, y_top), *((main.xaxis.domain, main.yaxis.domain) if main else ()))
     where: dict[str, Any] = {"row": 1, "col": 1} if main else {}
