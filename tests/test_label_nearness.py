@@ -79,9 +79,8 @@ def misplaced(fig, lang: str) -> list[str]:
 #: everything and nearer their own marks: the placer then keeps them clear (overlap is worse).
 #: troops_kursk phone: the 6 Aug pair's label at the foot of the plot, under the 27 Aug and
 #: 13 Sep marks (and, in Ukrainian, the wider ~59,000 label, pushed under the 50,000 dots by the
-#: events' dates); troops_kursk column uk: the longer Ukrainian wording of ~59,000 beside
-#: Pavliuk's ~50,000; north_korea column: a short panel, no room under the 3,000 pair inside it.
-NO_ROOM = {("troops_kursk", "phone"), ("troops_kursk", "column", "uk"), ("north_korea", "column")}
+#: events' dates); north_korea column: a short panel, no room under the 3,000 pair inside it.
+NO_ROOM = {("troops_kursk", "phone"), ("north_korea", "column")}
 
 
 def _cases():

@@ -152,7 +152,7 @@ def claims(
                 )
             xs = [panel.x(drawn[i]) for group in cluster for i in group.index]
             spots = _beside(spots, panel.x(x) - min(xs), max(xs) - panel.x(x))
-            if card and k in essential:  # over or under a mark by the plot's edge, the label ends at the edge
+            if k in essential:  # over or under a mark by the plot's edge, a label may end at the edge
                 spots += _at_edges(panel.box, panel.x(x), max(annotation_size(text, size)[0] for text in texts))
             labels.append(
                 Label(
