@@ -309,6 +309,8 @@ def test_every_social_card_has_feed_sized_type_a_large_plot_a_one_line_credit_an
     info = meta.get(fig)
     footer = next(a for a in layout.annotations if a.name == "footer").text.split("<br>")
     noted = meta.wrap(info["notes"], 11, layout.width - layout.margin.l - 4) if info["notes"].startswith("*") else []
+    if slug == "north-korea":  # no room for the panel of the whole and its part: the card says them in words
+        noted = meta.wrap(_whole_and_part(lang), 11, layout.width - layout.margin.l - 4)
     credit = footer[: len(footer) - len(noted)]
     # one line; two only where not even the first source fits beside the date (Ukrainian maps), and then it alone
     one_source = len(credit) == 2 and ";" not in " ".join(credit)
@@ -320,6 +322,14 @@ def test_every_social_card_has_feed_sized_type_a_large_plot_a_one_line_credit_an
     if layout.showlegend is not False and any(t.showlegend is not False and t.name for t in fig.data):
         legend = layout.legend
         assert legend.orientation == "v" and (legend.x > 1 or (legend.y or 0) >= 0), (slug, legend)
+
+
+def _whole_and_part(lang: str) -> str:
+    """The north-korea card's words for the claim of all troops in Kursk oblast and its North Korean part."""
+    from vizlib import charts, data
+    from vizlib._charts import composition
+
+    return composition.card_note(*composition.select(data.claims(), charts.COMPOSITION_TOTAL), i18n.words(lang))
 
 
 @pytest.mark.parametrize("slug", [s for s, spec in registry.FIGURES.items() if spec.module == "vizlib.maps"])

@@ -63,6 +63,7 @@ __all__ = [
     "timeline",
     "occupied_area",
     "TROOP_EVENTS",
+    "CARD_TROOP_EVENTS",
     "AREA_EVENTS",
     "COMPOSITION_TOTAL",
 ]
@@ -232,22 +233,17 @@ def north_korea(
     with_total = total is not None
     drawn = pd.concat([rows, total, parts]).drop_duplicates("id") if with_total else rows
     width, card = _theme.size(size).width, _theme.size(size).card
-    # a phone's bar of the whole, under the dated panels, has no axis: its labels give its numbers
-    bar_ticks = not (with_total and width < axes.PHONE_PX)
-    x_range = axes.date_range(list(rows["claim_date"]), pad_days=(8, 8))
-    if card:  # a card's panels stand side by side: each ends before the month that would start the next one
-        x_range = x_range[0], rows["claim_date"].max() + pd.Timedelta(days=6)
+    bar_ticks = not (with_total and width < axes.PHONE_PX)  # a phone's bar of the whole: its labels give its numbers
+    x_range = axes.date_range(list(rows["claim_date"]), pad_days=(8, 6 if card else 8))  # a card's: no December
     y_top = axes.nice_top(marks.extent(rows)["y1"].max() * 1.4)
     sides = _sides(width, lang, x_range, y_top, y_limit=y_top * 0.9, y_ticks_n=3)
     entries, key_px = _key(rows, size, theme, lang, sides=sides)
-    facts = _facts(drawn, as_of=day, notes="")
-    if card:  # no room for the panel of the whole and its part: the card says them in words
-        facts["card_notes"] = composition.card_note(total, parts, nested, i18n.words(lang))
+    card_notes = composition.card_note(total, parts, nested, i18n.words(lang)) if card else ""  # no room for its panel
     cv = Canvas(
         "north-korea",
         title=N_("North Korean troops in Russia, as claimed"),
         subtitle=N_("Published claims by date, and the North Korean part of the troops massed in Kursk oblast"),
-        **facts,
+        **_facts(drawn, as_of=day, notes="", card_notes=card_notes),
         size=size,
         theme=theme,
         lang=lang,
@@ -284,9 +280,7 @@ def north_korea(
             )
     if bar_below:
         composition.draw_bar(cv, total, parts, nested, cv.fig.get_subplot(3, 1), whole, ticks=bar_ticks)
-    elif card:  # the panel at the right shares the numbers' axis of the one at the left
-        cv.fig.update_yaxes(showticklabels=False, row=1, col=2)
-    elif with_total:
+    elif with_total and not card:
         panel_px = (1 - heading_gap - key_share) * cv.plot.height
         composition.draw(cv, total, parts, nested, cv.fig.get_subplot(1, 2), panel_px)
     cv.fig.update_layout(barmode="overlay", showlegend=True, legend=legend)
@@ -674,12 +668,18 @@ def _derived_note(rows: pd.DataFrame, t: i18n.Words) -> str:
     return " ".join(f"*{t.field(r, 'note')}" for r in derived.itertuples() if isinstance(r.note, str))
 
 
-def _facts(rows: pd.DataFrame, events: pd.DataFrame | None = None, *, as_of: dt.date, notes: str) -> dict[str, Any]:
-    """Return a chart's sources (each publication once, with its first URL), as-of date, notes (a card's: "*")."""
+def _facts(
+    rows: pd.DataFrame, events: pd.DataFrame | None = None, *, as_of: dt.date, notes: str, card_notes: str = ""
+) -> dict[str, Any]:
+    """Return a chart's sources (each publication once, with its first URL), as-of date, notes (a card's: "*").
+
+    ``card_notes``: what a card says that its page does not (north-korea's: the whole and its part, in words).
+    """
     name = "publication" if "publication" in rows else "source"
     pairs = list(zip(rows[name], rows["source_url"], strict=True))
     if events is not None:
         pairs += list(zip(events["source"], events["source_url"], strict=True))
     first_url = dict(reversed(pairs))
     sources = tuple(meta.Source(n, first_url[n]) for n in dict.fromkeys(n for n, _ in pairs))
-    return dict(sources=sources, as_of=as_of, notes=notes, card_notes=notes if notes.startswith("*") else "")
+    card_notes = card_notes or (notes if notes.startswith("*") else "")
+    return dict(sources=sources, as_of=as_of, notes=notes, card_notes=card_notes)

@@ -11,7 +11,7 @@ from vizlib import meta
 from vizlib._canvas import Canvas, Panel
 from vizlib._charts.marks import dodge, extent
 from vizlib._charts.words import figure, short_name, value
-from vizlib._labels import Box, Label, Spot, misread, place
+from vizlib._labels import Box, Label, Spot, XAnchor, YAnchor, misread, place
 from vizlib._text import annotation_size
 from vizlib.i18n import N_, Words
 
@@ -218,9 +218,13 @@ def _at_edges(box: Box, x: float, width: float) -> tuple[Spot, ...]:
 
     Only at an edge that a label ``width`` pixels wide, centred over the anchor, would cross.
     """
-    edges = [(xanchor, edge) for xanchor, edge in (("right", box.x1), ("left", box.x0)) if abs(edge - x) < width / 2]
+    edges: list[tuple[XAnchor, float]] = [("right", box.x1), ("left", box.x0)]
+    sides: list[tuple[YAnchor, float]] = [("bottom", -9), ("top", 9)]
     return tuple(
-        Spot(xanchor, yanchor, edge - x, dy) for xanchor, edge in edges for yanchor, dy in (("bottom", -9), ("top", 9))
+        Spot(xanchor, yanchor, edge - x, dy)
+        for xanchor, edge in edges
+        if abs(edge - x) < width / 2
+        for yanchor, dy in sides
     )
 
 

@@ -42,9 +42,8 @@ def nk_subplots(
     heading_gap = HEADING_GAP_PX / cv.plot.height
     if cv.preset.card:
         cv.fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=CARD_PANEL_GAP_PX / cv.plot.width)
-        for col in (1, 2):
-            axis = cv.fig.get_subplot(1, col).yaxis
-            axis.domain = (0, 1 - heading_gap)
+        cv.fig.update_yaxes(domain=[0, 1 - heading_gap])
+        cv.fig.update_yaxes(showticklabels=False, row=1, col=2)  # it shares the numbers' axis at the left
         return heading_gap
     if bar_below:
         cv.fig = make_subplots(rows=3, cols=1)
@@ -82,8 +81,9 @@ def dated_panels(cv: Canvas, rows: pd.DataFrame, x_range: Any, y_top: float) -> 
     out = []
     headings = ((1, "nk_troops_russia", N_("In Russia")), (2, "nk_troops_kursk", N_("In Kursk oblast")))
     for number, subject, heading in headings:
-        where = dict(row=1, col=number) if cv.preset.card else dict(row=number, col=1)  # a card's: side by side
-        subplot = cv.fig.get_subplot(where["row"], where["col"])
+        row, col = (1, number) if cv.preset.card else (number, 1)  # a card's panels stand side by side
+        where: dict[str, Any] = {"row": row, "col": col}
+        subplot = cv.fig.get_subplot(row, col)
         panel = cv.panel(x_range, (0, y_top), subplot.xaxis.domain, subplot.yaxis.domain)
         refs = subplot.xaxis.plotly_name.replace("axis", ""), subplot.yaxis.plotly_name.replace("axis", "")
         composition.heading(cv, cv.t(heading), *refs)
