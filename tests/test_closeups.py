@@ -191,7 +191,7 @@ def test_front_change_measures_the_ground_taken_between_two_layers():
     assert km["held_both"] == pytest.approx(125.0, abs=0.1)
     assert "retaken" not in km
     info = meta.get(fig)
-    assert "20 km² taken by Russian forces, 1 Sep 2024–3 Sep 2024." in info["alt"].replace("\u00a0", " ")
+    assert "20 km² taken by Russian forces, 1 Sep–3 Sep 2024." in info["alt"].replace("\u00a0", " ")
     assert {"layer:taken", "layer:held_both"} <= set(metas(fig))
     legend = [t.name for t in fig.data if t.showlegend is not False and t.name]
     assert any("Taken by Russia" in n for n in legend)

@@ -17,7 +17,8 @@ from conftest import REPO
 from helpers import by_meta, frame_of, km_between, label_boxes, metas
 
 import vizlib
-from vizlib import _text, data, fmt, maps, meta
+from vizlib import _text, data, fmt, maps, meta, registry, theme
+from vizlib._carto.mapcanvas import INSET_CLEAR_PX
 from vizlib._labels import Box
 
 FIXTURES = REPO / "tests" / "fixtures"
@@ -636,3 +637,63 @@ def test_the_insets_pyongyang_is_named_clear_of_the_main_maps_frame(size, lang):
         px_per_lon = (fig.layout.width * (geo.domain.x[1] - geo.domain.x[0])) / (lon1 - lon0)
         name_w = _text.text_size(dot.text[0], dot.textfont.size)[0]
         assert max(v for v in frame.lon if v is not None) < lon - (name_w + 6) / px_per_lon, size
+
+
+# ------------------------------------------------------------------ every map, every size, both languages
+
+MAP_SLUGS = [slug for slug, spec in registry.FIGURES.items() if spec.module == "vizlib.maps"]
+#: Small multiples mark the towns around by who held them on each date, naming the story's towns only.
+CONTEXT_DOTS = {"pokrovsk-multiples"}
+
+
+@pytest.fixture(scope="module")
+def every_map(front_mirror):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # stale layers of the synthetic archive
+        return {
+            (slug, size, lang): registry.build(slug, size=size, lang=lang)
+            for slug in MAP_SLUGS
+            for size in theme.SIZES
+            for lang in ("en", "uk")
+        }
+
+
+@pytest.mark.parametrize("lang", ["en", "uk"])
+@pytest.mark.parametrize("size", list(theme.SIZES))
+@pytest.mark.parametrize("slug", MAP_SLUGS)
+def test_every_dot_named_every_distance_numbered_every_key_entry_marked(every_map, slug, size, lang):
+    fig = every_map[slug, size, lang]
+    places = [t for t in fig.data if t.meta == "places"]
+    for trace in places if slug not in CONTEXT_DOTS else ():
+        assert all(trace.text), [h for t, h in zip(trace.text, trace.hovertext) if not t]
+    lines = [t for t in fig.data if str(t.meta).startswith("distance:")]
+    numbers = [text for t in fig.data if t.meta == "labels:note" for text in t.text]
+    assert len(numbers) == len(lines), (numbers, [t.meta for t in lines])
+    for line in lines:  # measured from a town that is drawn and named
+        start = (line.lon[0], line.lat[0])
+        assert any(
+            start == (round(x, 4), round(y, 4)) and name for t in places for x, y, name in zip(t.lon, t.lat, t.text)
+        )
+    statuses = {s for t in places for s in t.customdata}
+    keyed = {t.meta.split(":")[1] for t in fig.data if str(t.meta).startswith("legend:") and t.showlegend is not False}
+    assert keyed <= statuses, (keyed, statuses)
+
+
+@pytest.mark.parametrize("lang", ["en", "uk"])
+@pytest.mark.parametrize("size", list(theme.SIZES))
+@pytest.mark.parametrize("slug", MAP_SLUGS)
+def test_no_label_touches_the_locator_inset(every_map, slug, size, lang):
+    fig = every_map[slug, size, lang]
+    if not any(str(t.meta).startswith("inset:") for t in fig.data):
+        pytest.skip("no inset")
+    mg, domain = fig.layout.margin, fig.layout.geo2.domain
+    w, h = fig.layout.width - mg.l - mg.r, fig.layout.height - mg.t - mg.b
+    inset = Box(
+        mg.l + domain.x[0] * w, mg.t + (1 - domain.y[1]) * h, mg.l + domain.x[1] * w, mg.t + (1 - domain.y[0]) * h
+    )
+    # label_boxes measures a town's name 3 px from its point, the placer a little further (half the dot + 2 px)
+    clear = inset.pad(INSET_CLEAR_PX - 4)
+    geos = [name for name in fig.layout if name.startswith("geo") and name != "geo2" and fig.layout[name].domain]
+    boxes = [(text, box) for geo in geos for text, box in label_boxes(fig, geo)]
+    assert boxes
+    assert not [(text, box) for text, box in boxes if box.overlaps(clear)], inset

@@ -486,7 +486,7 @@ def front_change(
         lang=lang,
     )
     m.layer, m.layer_date = pd.concat([change, _occupied_outside(layer_b, region)], ignore_index=True), day_b
-    span = m.t("{start}–{end}", start=m.t.date(day_a), end=m.t.date(day_b))
+    span = m.t("{start}–{end}", **dict(zip(("start", "end"), credits.dated(m, [day_a, day_b]), strict=True)))
     km, name = change.set_index("status")["km2"].to_dict(), m.region_name(region)
     m.words.update(
         taken=m.t("Taken by Russia, {span}", span=span),

@@ -92,28 +92,34 @@ class FigureMeta:
     lang: str = "en"
     card_notes: str = ""
 
-    def source_line(self, max_chars: int = SOURCE_LINE_CHARS) -> str:
+    def source_line(self, max_chars: int = SOURCE_LINE_CHARS, names: int | None = None) -> str:
         """Return ``Source: A; B; C`` with each name once, in order, in at most ``max_chars`` characters.
 
         Names stay as published, but for the credits vizlib writes itself (marked for the catalogs),
         which are translated.
 
-        When the names do not fit, the line ends ``and others (all sources in the data)``:
-        the full list stays in the manifest and the data sidecar.
+        When the names do not fit, or more than ``names`` of them (a social card's credit keeps as
+        many as fit on its line), the line ends ``and others (all sources in the data)``: the full list
+        stays in the manifest and the data sidecar.
         """
         t = i18n.words(self.lang)
-        names = list(dict.fromkeys(t(s.name) for s in self.sources))  # a credit vizlib writes is translated
-        label = t("Sources") if len(names) > 1 else t("Source")
-        line = f"{label}: " + "; ".join(names)
-        if len(line) <= max_chars:
+        every = self.source_names()
+        label = t("Sources") if len(every) > 1 else t("Source")
+        line = f"{label}: " + "; ".join(every)
+        if len(line) <= max_chars and (names is None or names >= len(every)):
             return line
         more = " " + t("and others (all sources in the data)")
         kept: list[str] = []
-        for name in names:
+        for name in every[:names]:
             if len(f"{label}: " + "; ".join([*kept, name]) + more) > max_chars:
                 break
             kept.append(name)
         return f"{label}: " + "; ".join(kept) + more
+
+    def source_names(self) -> list[str]:
+        """Return the sources' names once each, in order, in the figure's language, as :meth:`source_line` has them."""
+        t = i18n.words(self.lang)
+        return list(dict.fromkeys(t(s.name) for s in self.sources))  # a credit vizlib writes is translated
 
     def to_dict(self) -> dict[str, Any]:
         """Return the metadata as JSON-ready data (dates as ISO strings)."""
@@ -255,20 +261,16 @@ def _gap(axis_labels: bool) -> int:
 def _footer_lines(meta: FigureMeta, width_px: float, card: bool = False) -> list[str]:
     """Return the footer's lines: source line, as-of date and notes, wrapped to ``width_px``.
 
-    A card's footer is a credit on one line (the source line shortened until it fits beside the
-    date; should not even its first source fit, that one wrapped to two), then its
+    A card's footer is a credit on one line (the source line keeps as many names as fit beside the
+    date, the rest "and others"; should not even its first source fit, that one wrapped to two), then its
     :attr:`FigureMeta.card_notes`, if any, wrapped.
     """
     t = i18n.words(meta.lang)
     as_of = t("As of {date}", date=t.date(meta.as_of).replace(" ", chr(0xA0)))
-    if card:
-        nameless, credit = meta.source_line(0), wrap(f"{meta.source_line()}. {as_of}.", 11, width_px)
-        for chars in range(len(meta.source_line()), 0, -1):  # the longest source line that keeps it one line
-            line = meta.source_line(chars)
-            if line == nameless:  # not even the first source fits beside the date: it wraps, but is named
-                break
-            credit = wrap(f"{line}. {as_of}.", 11, width_px)
-            if len(credit) == 1:
+    if card:  # the most source names that keep the credit on one line, fewer one at a time
+        for count in range(len(meta.source_names()), -1, -1):
+            credit = wrap(f"{meta.source_line(names=count)}. {as_of}.", 11, width_px)
+            if len(credit) == 1 or count <= 1:
                 break
         return credit + (wrap(meta.card_notes, 11, width_px) if meta.card_notes else [])
     text = f"{meta.source_line()}. {as_of}."

@@ -17,6 +17,7 @@ __all__ = [
     "Size",
     "SIZES",
     "DEFAULT_SIZE",
+    "CARD_KEY_TEXT_PX",
     "PALETTES",
     "DATA_KEYS",
     "TEMPLATES",
@@ -59,6 +60,8 @@ SIZES = {
     )
 }
 DEFAULT_SIZE = "wide"
+#: The widest line of a social card's key beside its plot, a map's or a chart's (its names wrap to it), in pixels.
+CARD_KEY_TEXT_PX = 130
 
 # Okabe & Ito (2008) blue and vermilion for the two sides. Every pair of
 # data colours (DATA_KEYS) stays >= 15 CAM02-UCS apart under simulated

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from vizlib._carto import words
@@ -17,8 +18,14 @@ NATURAL_EARTH = Source(
 GEONAMES = Source("GeoNames", "https://www.geonames.org/", "CC-BY 4.0")
 
 
+def dated(m: MapCanvas, dates: list[dt.date]) -> list[str]:
+    """Write ``dates`` in the figure's language, a year they all share only on the last (``6 Aug``, ``23 Nov 2024``)."""
+    shared = len({d.year for d in dates}) == 1
+    return [m.t.date(d, "day" if shared and k < len(dates) - 1 else "full") for k, d in enumerate(dates)]
+
+
 def layer_source(m: MapCanvas) -> Source:
-    """Credit the layer short enough to print (``DeepStateMap, 23 Nov 2024``); the manifest keeps the rest."""
+    """Credit the layer short enough to print (``DeepStateMap, 8 Jul–23 Nov 2024``); the manifest keeps the rest."""
     if m.layer is None:
         raise RuntimeError("no layer")
     names = list(dict.fromkeys(m.layer.source.astype(str)))
@@ -27,7 +34,7 @@ def layer_source(m: MapCanvas) -> Source:
         dates = [m.layers[0]["date"].iloc[0].date(), *dates]
         dates = [dates[0], dates[-1]]
     deepstate = all(n.startswith("DeepStateMap") for n in names)
-    days = [m.t.date(d) for d in dates]
+    days = dated(m, dates)
     if len(m.layers) > 1:  # an animation's span, or a change's two dates
         on = m.t("{start}–{end}", start=days[0], end=days[-1])
     else:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from vizlib import _text
+from vizlib import _text, theme
 
 if TYPE_CHECKING:
     from vizlib._carto.mapcanvas import MapCanvas
@@ -67,7 +67,7 @@ def size(m: MapCanvas, names: list[str]) -> tuple[float, float]:
     """Return (text width of a column, height) in pixels of a key of ``names`` laid out in columns under the map.
 
     A name wider than the map wraps (:func:`wrapped`); each of its lines takes a row's height.
-    A card's key is one column beside the map (names wrapped to :data:`CARD_TEXT_PX`).
+    A card's key is one column beside the map (names wrapped to :data:`vizlib.theme.CARD_KEY_TEXT_PX`).
     """
     if not names:
         return 0, 0
@@ -83,8 +83,7 @@ def beside_px(m: MapCanvas, names: list[str]) -> int:
     return round(size(m, names)[0] + _SWATCH_PX + _CARD_GAP_PX) if names else 0
 
 
-#: The widest line of a card's key (its names wrap to it), and the gap between map and key, in pixels.
-CARD_TEXT_PX = 130
+#: The gap between a card's map and its key, in pixels.
 _CARD_GAP_PX = 6
 
 
@@ -92,7 +91,7 @@ def wrapped(m: MapCanvas, name: str) -> str:
     """Return a key entry's name broken into lines (``<br>``) that fit beside its swatch under the map."""
     from vizlib.meta import wrap
 
-    room = CARD_TEXT_PX if m.preset.card else m.plot.width - _SWATCH_PX - 8
+    room = theme.CARD_KEY_TEXT_PX if m.preset.card else m.plot.width - _SWATCH_PX - 8
     return name if _text.text_size(name, 12)[0] <= room else "<br>".join(wrap(name, 12, room))
 
 

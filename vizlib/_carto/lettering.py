@@ -1,8 +1,13 @@
-"""Lettering: place every label a map requested, then draw it (on its point's trace, or as text)."""
+"""Lettering: place every label a map requested, then draw it (on its point's trace, or as text).
+
+A town whose name finds no room is taken off the map (a dot without its name says nothing a reader
+can use), and a key entry whose status no dot left shows goes with it.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from vizlib._labels import Box, Label
 
@@ -30,6 +35,7 @@ def draw(m: MapCanvas) -> None:
         for i, (text, position) in items.items():
             texts[i], positions[i] = text, position
         trace.update(text=texts, textposition=positions, textfont=dict(size=12, color=c["text"], shadow=_halo(c)))
+    _drop_nameless(m)
     for kind in ("country", "region", "note"):
         labels = free.get(kind, [])
         if not labels:
@@ -54,6 +60,45 @@ def draw(m: MapCanvas) -> None:
             ),
             meta=f"labels:{kind}",
         )
+
+
+def _drop_nameless(m: MapCanvas) -> None:
+    """Take the towns whose name was left out off their traces, and the key entries no dot left shows."""
+    nameless: dict[int, set[int]] = {}
+    for label in m.labels:
+        if not label.placed and label.key["kind"] == "place" and m.fig.data[label.key["trace"]].meta == "places":
+            nameless.setdefault(label.key["trace"], set()).add(label.key["index"])
+    if not nameless:
+        return
+    dropped = set()
+    for index, out in nameless.items():
+        trace = m.fig.data[index]
+        dropped |= {(trace.lon[i], trace.lat[i]) for i in out}
+        keep = [i for i in range(len(trace.lon)) if i not in out]
+        trace.update({name: [values[i] for i in keep] for name, values in _per_point(trace).items()})
+    # the data lists the places drawn (a small multiple's town may still be drawn in another panel)
+    drawn = {(x, y) for t in m.fig.data if t.meta in ("places", "noted", "approx") for x, y in zip(t.lon, t.lat)}
+    gone = dropped - drawn
+    m.shown = m.shown[[(x, y) not in gone for x, y in zip(m.shown.lon, m.shown.lat)]].reset_index(drop=True)
+    shown = {s for t in m.fig.data if t.meta == "places" for s in t.customdata or ()}
+    for trace in m.fig.data:
+        if isinstance(trace.meta, str) and trace.meta.startswith("legend:") and trace.meta[7:] not in shown:
+            trace.showlegend = False
+
+
+def _per_point(trace: Any) -> dict[str, Sequence[Any]]:
+    """Return a point trace's per-point arrays by their (dotted) property names."""
+    n = len(trace.lon)
+    names = ["lon", "lat", "text", "textposition", "hovertext", "customdata"]
+    names += ["marker.size", "marker.color", "marker.symbol", "marker.line.color", "marker.line.width"]
+    out: dict[str, Sequence[Any]] = {}
+    for name in names:
+        values: Any = trace
+        for part in name.split("."):
+            values = values[part]
+        if isinstance(values, (list, tuple)) and len(values) == n:
+            out[name.replace(".", "_")] = values
+    return out
 
 
 def _halo(c: dict[str, str]) -> str:

@@ -34,6 +34,10 @@ Select = Callable[[pd.DataFrame], pd.DataFrame]
 _CONTROL = ["controlled_by", "since", "control_source", "control_source_url", "control_source_uk"]
 
 
+#: Pixels every label of a map keeps clear of its locator inset's frame.
+INSET_CLEAR_PX = 6
+
+
 class MapCanvas(Canvas):
     """One map: a canvas with boundary, place and control data on a date, a frame, and the map's words.
 
@@ -165,7 +169,7 @@ class MapCanvas(Canvas):
             iw = plot.width * 0.3
             iw = min(iw, plot.height * 0.32 * inset_aspect)
             self.inset_box = Box(plot.x1 - iw, plot.y0, plot.x1, plot.y0 + iw / inset_aspect)
-            self.obstacle(self.inset_box)
+            self.obstacle(self.inset_box.pad(INSET_CLEAR_PX))  # a label against its frame reads as part of it
         if self.stale:
             warnings.warn(self.stale, StaleDataWarning, stacklevel=3)
         return shown

@@ -117,6 +117,7 @@ def draw(
         text=[""] * len(towns),
         hovertext=[hover(m, r) for r in towns.itertuples()],
         hoverinfo="text",
+        customdata=statuses,  # each dot's status, for the key (lettering drops dots whose name found no room)
         legendrank=40,
         showlegend=False,
         meta="places",
@@ -153,6 +154,8 @@ def label_points(
     for x, y, s in zip(px, py, sizes, strict=True):
         m.obstacle(Box(x - s / 2 - 1, y - s / 2 - 1, x + s / 2 + 1, y + s / 2 + 1))
     position = {pid: i for i, pid in enumerate(shown.id)}
+    # a town a distance line starts from is always named (the line's number is measured from it)
+    measured = {str(t.meta).split(":")[1] for t in m.fig.data if str(t.meta).startswith("distance:")}
     for row in ranked.head(max_labels).itertuples() if max_labels is not None else ranked.itertuples():
         i = position[row.id]
         strong = row.kind == "capital" or row.id in STORY_TOWNS
@@ -165,7 +168,7 @@ def label_points(
                 around(sizes[i] / 2 + 2),
                 size=13 if row.kind == "capital" else 12 if row.kind in ("city", "town") else 11,
                 may_displace=True,
-                required=row.id in required,
+                required=row.id in required or row.id in measured,
                 clearance=_TOUCH,
                 key=dict(kind="place", trace=index, index=i),
             )
@@ -251,8 +254,14 @@ def noted(m: MapCanvas, rows: pd.DataFrame) -> None:
         )
 
 
-def distance_line(m: MapCanvas, place: Any, near: tuple[float, float], km: float, text: str) -> None:
-    """Draw a dotted line from a place to the nearest point of something (a border, the front), labelled."""
+def distance_line(
+    m: MapCanvas, place: Any, near: tuple[float, float], km: float, text: str, short: str | None = None
+) -> None:
+    """Draw a dotted line from a place to the nearest point of something (a border, the front), labelled.
+
+    The label is always placed (a dotted line without its number says nothing), in ``short`` words
+    (``7.3 km``) where ``text`` fits nowhere.
+    """
     m.trace(
         [round(place.lon, 4), round(near[0], 4)],
         [round(place.lat, 4), round(near[1], 4)],
@@ -270,10 +279,11 @@ def distance_line(m: MapCanvas, place: Any, near: tuple[float, float], km: float
         Label(
             float(px),
             float(py),
-            (text,),
+            (text, short) if short else (text,),
             tuple(spot_at(p, 6) for p in positions),
             size=11.5,
             may_displace=True,
+            required=True,
             clearance=_TOUCH,
             key=dict(kind="note"),
         ),
@@ -324,7 +334,7 @@ def front_distances(m: MapCanvas, shown: pd.DataFrame, ids: Sequence[str]) -> di
         out[pid] = round(km, 1)
         if km > 0:
             text = m.t("{km} km to<br>Russian-held ground", km=m.t.number(km, 1))
-            distance_line(m, row, near, km, text)
+            distance_line(m, row, near, km, text, m.t("{km} km", km=m.t.number(km, 1)))
     shown["km_to_occupied"] = shown.id.map(out)
     return out
 

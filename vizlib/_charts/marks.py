@@ -22,6 +22,7 @@ from vizlib._charts.axes import PHONE_PX
 from vizlib._charts.words import BASIS_KEYS, BOUND_KEYS, claimant, figure, side_color, side_name, value
 from vizlib._labels import Box
 from vizlib.i18n import N_
+from vizlib.theme import CARD_KEY_TEXT_PX
 
 MARKER = 11
 _BASIS_SYMBOLS = {"count": "circle", "cumulative": "circle", "expected": "diamond", "peak": "circle"}
@@ -250,9 +251,8 @@ def key_room(entries: list[Entry], preset: Any, sides: tuple[int, int], inside: 
     return key_below_px(entries, room, wrap=preset.width < PHONE_PX)
 
 
-#: The widest line of a card's key (its names wrap to it), the gap between plot and key, and the room the key
-#: leaves at the card's right edge (a map's side margin), in pixels.
-CARD_KEY_TEXT_PX = 130
+#: The gap between a card's plot and its key (its names wrap to :data:`vizlib.theme.CARD_KEY_TEXT_PX`), and the
+#: room the key leaves at the card's right edge (a map's side margin), in pixels.
 _CARD_KEY_GAP_PX, _CARD_EDGE_PX = 8, 14
 #: How far under the plot a card's key may reach: into the band of the x axis's labels, short of the credit line.
 _CARD_KEY_UNDER_PX = 30
