@@ -158,10 +158,11 @@ def pytest_configure(config) -> None:
     settings.load_profile("vizlib-explore" if exploring else "vizlib")
 
 
-def pytest_terminal_summary(terminalreporter) -> None:
-    """Report how many fuzz cases ran (README "What is tested")."""
+def _summary_lines(config) -> list[str]:
+    """The counts for the README's "What is tested": fuzz cases run, browser pages visited (this process's)."""
     import sys
 
+    lines = []
     fuzz = sys.modules.get("test_fuzz")
     if fuzz and fuzz.FUZZ_COUNTS:
         counts = dict(fuzz.FUZZ_COUNTS)
@@ -169,12 +170,41 @@ def pytest_terminal_summary(terminalreporter) -> None:
         quoted = counts.pop("quoted", 0)
         total = sum(counts.values())
         kinds = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-        seed = terminalreporter.config.getoption("hypothesis_seed", None) or os.environ.get("VIZLIB_FUZZ_SEED")
+        seed = config.getoption("hypothesis_seed", None) or os.environ.get("VIZLIB_FUZZ_SEED")
         mode = f"seed {seed}" if seed else "derandomised"
-        terminalreporter.write_line(
+        lines.append(
             f"fuzz cases run ({mode}): {total} ({kinds}); {rejected} rejected with DataError, {total - rejected} valid;"
             f" {quoted} messages about a field checked to quote its value"
         )
+    browser = sys.modules.get("test_browser")
+    if browser and browser.COUNTS["pages"]:
+        c = browser.COUNTS
+        lines.append(
+            f"browser: {c['pages']} page visits, {c['checks']} checks, "
+            f"{c['requests']} requests recorded, {c['remote']} of them beyond 127.0.0.1/file://"
+        )
+    return lines
+
+
+_WORKER_LINES = pytest.StashKey[list]()
+
+
+def pytest_sessionfinish(session) -> None:
+    """Under pytest-xdist a worker hands its counts to the controller, which prints them."""
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["vizlib_summary"] = _summary_lines(session.config)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    node.config.stash.setdefault(_WORKER_LINES, []).extend(getattr(node, "workeroutput", {}).get("vizlib_summary", []))
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Report how many fuzz cases ran and how many pages the browser tests visited (README "What is tested")."""
+    config = terminalreporter.config
+    for line in sorted(_summary_lines(config) + config.stash.get(_WORKER_LINES, [])):
+        terminalreporter.write_line(line)
 
 
 #: Modules that build the whole set, every language or size, a wheel, or thousands of fuzz cases:

@@ -60,20 +60,6 @@ def page(browser):
     context.close()
 
 
-@pytest.fixture(scope="module", autouse=True)
-def report_counts(request):
-    """Print the counts for the README's "What is tested" (also without ``-s``)."""
-    yield
-    plugins = request.config.pluginmanager
-    terminal, capture = plugins.get_plugin("terminalreporter"), plugins.get_plugin("capturemanager")
-    if terminal and capture and COUNTS["pages"]:
-        with capture.global_and_fixture_disabled():
-            terminal.write_line(
-                f"\nbrowser: {COUNTS['pages']} page visits, {COUNTS['checks']} checks, "
-                f"{COUNTS['requests']} requests recorded, {COUNTS['remote']} of them beyond 127.0.0.1/file://"
-            )
-
-
 DOM = """() => ({
   title: document.title,
   aria: document.querySelector('.vizlib-plot[role=img]')?.getAttribute('aria-label'),

@@ -342,6 +342,29 @@ def test_a_map_cards_credit_names_who_drew_the_ground_before_the_base_map(cards,
     assert others and first.startswith(others[0]), (slug, footer)
 
 
+@pytest.mark.browser
+def test_every_map_cards_key_shows_all_its_entries_above_the_maps_foot(tabs, local_server, cards):
+    """A key taller than the map gets a scroll bar from plotly.js and a card's last entries are cut off."""
+    out = local_server.root / "social-keys"
+    for slug, lang in cards:
+        fig = cards[slug, lang]
+        if registry.FIGURES[slug].module != "vizlib.maps":
+            continue
+        name = f"{slug}-{lang}"
+        export.save(fig, out, ("html",), name=name, layouts={("social", "light"): fig})
+        page = tabs["light"]
+        open_page(page, local_server.url(out / f"{name}.html"), fig.layout.width)
+        drawn_ = page.evaluate(
+            """() => { const box = e => e.getBoundingClientRect();
+              return {bg: box(document.querySelector('.legend .bg')), svg: box(document.querySelector('.main-svg')),
+                entries: Array.from(document.querySelectorAll('.legend .traces')).map(e => box(e).bottom)}; }"""
+        )
+        foot = drawn_["svg"]["top"] + fig.layout.height - fig.layout.margin.b
+        keyed = {t.name for t in fig.data if t.showlegend is not False and t.name}
+        assert len(drawn_["entries"]) == len(keyed), (slug, lang, drawn_)
+        assert max(drawn_["entries"]) <= min(drawn_["bg"]["bottom"], foot) + 1, (slug, lang, drawn_, foot)
+
+
 def test_social_card_title_is_large_enough_for_a_feed(tabs, local_server, front_mirror):
     for slug in ("kursk", "troops-kursk"):
         fig = registry.build(slug, size="social")

@@ -488,20 +488,22 @@ def front_change(
     m.layer, m.layer_date = pd.concat([change, _occupied_outside(layer_b, region)], ignore_index=True), day_b
     span = m.t("{start}–{end}", **dict(zip(("start", "end"), credits.dated(m, [day_a, day_b]), strict=True)))
     km, name = change.set_index("status")["km2"].to_dict(), m.region_name(region)
-    m.words.update(
-        taken=m.t("Taken by Russia, {span}", span=span),
-        retaken=m.t("No longer shown as occupied, {span}", span=span),
-        held_both=m.t("Russian-occupied: in {region} oblast on {start} and after, elsewhere on {end}", region=name,
-                      start=m.t.date(day_a), end=m.t.date(day_b)),
-    )
+    card = m.preset.card  # a card's key stands in one column beside the map: the plain names, the span in the title
+    if not card:
+        m.words.update(
+            taken=m.t("Taken by Russia, {span}", span=span),
+            retaken=m.t("No longer shown as occupied, {span}", span=span),
+            held_both=m.t("Russian-occupied: in {region} oblast on {start} and after, elsewhere on {end}",
+                          region=name, start=m.t.date(day_a), end=m.t.date(day_b)),
+        )
     bounds = CLOSE_UPS[frame] if frame in CLOSE_UPS else m.bounds_of([frame or region])
     shown_words = ""
     if size == "phone" and frame is None:  # portrait: where most ground changed hands, the oblast in an inset
         bounds, share = geometry.main_parts(change, ["taken"])
         shown_words, close = m.t("At least {share}% of it lies in the area shown.", share=int(share * 100)), True
-    m.retitle(
-        title=m.t("Russia's advance in {region} oblast", region=name), subtitle=_change_words(m, km, span, shown_words)
-    )
+    title = m.t("Russia's advance in {region} oblast, {span}", region=name, span=span) if card else m.t(
+        "Russia's advance in {region} oblast", region=name)
+    m.retitle(title=title, subtitle=_change_words(m, km, span, shown_words))
     # the dam's note would crowd the front on an oblast's map: the Kurakhove close-up tells it
     select = None if frame in CLOSE_UPS else (lambda shown: shown[shown.kind != "dam"])
     shown = m.frame(

@@ -36,7 +36,7 @@ def fill(m: MapCanvas, highlight: Sequence[str]) -> None:
                 fill=c[fill],
                 line=dict(width=0),
                 legendrank=10,
-                showlegend=code != "BY",
+                showlegend=code != "BY" and m.country_name(code) not in m.unkeyed,
                 meta=f"land:{code}",
             )
     admin = r[r.level == "admin1"]

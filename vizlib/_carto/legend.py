@@ -83,6 +83,17 @@ def beside_px(m: MapCanvas, names: list[str]) -> int:
     return round(size(m, names)[0] + _SWATCH_PX + _CARD_GAP_PX) if names else 0
 
 
+def over_card(m: MapCanvas, names: list[str]) -> set[str]:
+    """Return the entries a card's key leaves out so that its column ends above the map's foot.
+
+    Only the countries' land goes (Russia's and Ukraine's base colours, which every other size keys);
+    a key still too tall after that keeps every other entry.
+    """
+    if size(m, names)[1] <= m.plot.y1 - m.plot.y0:
+        return set()
+    return {m.country_name(code) for code in ("RU", "UA")} & set(names)
+
+
 #: The gap between a card's map and its key, in pixels.
 _CARD_GAP_PX = 6
 

@@ -111,6 +111,8 @@ class MapCanvas(Canvas):
         self.has_inset = False
         self.highlight: list[str] = []
         self.legend_names: list[str] = []
+        #: key entries a card leaves out for want of height (the countries' land)
+        self.unkeyed: set[str] = set()
         self.stale = ""
 
     # ---- framing
@@ -230,6 +232,9 @@ class MapCanvas(Canvas):
         from vizlib._carto import legend
 
         self.legend_names = legend.entries(self, shown)
+        if self.preset.card:
+            self.unkeyed = legend.over_card(self, self.legend_names)
+            self.legend_names = [name for name in self.legend_names if name not in self.unkeyed]
         key_px = legend.size(self, self.legend_names)[1] + (legend.SLIDER_PX if self.animated else 0)
         if self.preset.card:  # the key stands beside the map: the map is framed in the rest
             edge = self.margin["l"]  # lined up with the title, as without a key
