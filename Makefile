@@ -32,7 +32,7 @@ test: lint chromium
 
 ## The quick loop while editing (under a minute): no browser, no notebooks, no kernels.
 test-fast: lint
-	$(BIN)/python -m pytest -p no:nbval -o addopts="-q --doctest-modules" -m "not browser and not slow" \
+	$(BIN)/python -m pytest -p no:nbval -o addopts="-q --doctest-modules -n auto" -m "not browser and not slow" \
 		--ignore=tests/test_offline.py --ignore=notebooks -k "not notebooks" tests vizlib
 
 ## Re-execute every notebook in place, stored as JupyterLab saves them (the outputs strict nbval checks).
