@@ -28,7 +28,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from vizlib import _doc, data
-from vizlib._carto import credits, geometry, inset, land, layers, multiples, names, towns, words
+from vizlib._carto import change, credits, geometry, inset, land, layers, multiples, names, towns, words
 from vizlib._carto.mapcanvas import MapCanvas
 from vizlib._doc import Lang, Size, Theme
 from vizlib.i18n import N_
@@ -467,7 +467,7 @@ def front_change(
 
     layer_b = _layer_of(after if after is not None else data.as_of_date(as_of), "front_change")
     layer_a = _layer_of(before, "front_change")
-    change = frontline.changed_hands(layer_a, layer_b, region)
+    changed = frontline.changed_hands(layer_a, layer_b, region)
     day_a, day_b = (layer["date"].iloc[0].date() for layer in (layer_a, layer_b))
     close = frame in CLOSE_UPS
     m = MapCanvas(
@@ -485,25 +485,16 @@ def front_change(
         theme=theme,
         lang=lang,
     )
-    m.layer, m.layer_date = pd.concat([change, _occupied_outside(layer_b, region)], ignore_index=True), day_b
+    m.layer, m.layer_date = pd.concat([changed, _occupied_outside(layer_b, region)], ignore_index=True), day_b
     span = m.t("{start}–{end}", **dict(zip(("start", "end"), credits.dated(m, [day_a, day_b]), strict=True)))
-    km, name = change.set_index("status")["km2"].to_dict(), m.region_name(region)
-    card = m.preset.card  # a card's key stands in one column beside the map: the plain names, the span in the title
-    if not card:
-        m.words.update(
-            taken=m.t("Taken by Russia, {span}", span=span),
-            retaken=m.t("No longer shown as occupied, {span}", span=span),
-            held_both=m.t("Russian-occupied: in {region} oblast on {start} and after, elsewhere on {end}",
-                          region=name, start=m.t.date(day_a), end=m.t.date(day_b)),
-        )
+    km, name = changed.set_index("status")["km2"].to_dict(), m.region_name(region)
+    title = change.name_areas(m, name, span, day_a, day_b)
     bounds = CLOSE_UPS[frame] if frame in CLOSE_UPS else m.bounds_of([frame or region])
     shown_words = ""
     if size == "phone" and frame is None:  # portrait: where most ground changed hands, the oblast in an inset
-        bounds, share = geometry.main_parts(change, ["taken"])
+        bounds, share = geometry.main_parts(changed, ["taken"])
         shown_words, close = m.t("At least {share}% of it lies in the area shown.", share=int(share * 100)), True
-    title = m.t("Russia's advance in {region} oblast, {span}", region=name, span=span) if card else m.t(
-        "Russia's advance in {region} oblast", region=name)
-    m.retitle(title=title, subtitle=_change_words(m, km, span, shown_words))
+    m.retitle(title=title, subtitle=change.summary(m, km, span, shown_words))
     # the dam's note would crowd the front on an oblast's map: the Kurakhove close-up tells it
     select = None if frame in CLOSE_UPS else (lambda shown: shown[shown.kind != "dam"])
     shown = m.frame(
@@ -723,15 +714,6 @@ def _every_three_weeks(day: Any, n: int = 6) -> list[Any]:
 
     dates = [day - dt.timedelta(weeks=3 * k) for k in reversed(range(n))]
     return [d for d in dates if d >= frontline.ARCHIVE_START] or [day]
-
-
-def _change_words(m: MapCanvas, km: dict[str, float], span: str, shown: str = "") -> str:
-    words = m.t("{taken} km² taken by Russian forces, {span}.", taken=m.t.number(km.get("taken", 0)), span=span)
-    words += f" {shown}" if shown else ""
-    if km.get("retaken", 0) >= 1:
-        # the layer says the ground is no longer marked occupied: retaken, or grey zone, or redrawn
-        words += " " + m.t("{km} km² no longer shown as occupied.", km=m.t.number(km["retaken"]))
-    return words
 
 
 def _layer_of(layer_or_date: Any, what: str) -> Any:

@@ -1,0 +1,34 @@
+"""A change map's words: the names of its areas, its title and its summary of the km² that changed hands."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from vizlib._carto.mapcanvas import MapCanvas
+
+
+def name_areas(m: MapCanvas, region: str, span: str, day_a: Any, day_b: Any) -> str:
+    """Name a change map's areas with their dates and return its title.
+
+    A card's key stands in one column beside the map: it keeps the plain names and the title carries the span.
+    """
+    if m.preset.card:
+        return m.t("Russia's advance in {region} oblast, {span}", region=region, span=span)
+    m.words.update(
+        taken=m.t("Taken by Russia, {span}", span=span),
+        retaken=m.t("No longer shown as occupied, {span}", span=span),
+        held_both=m.t("Russian-occupied: in {region} oblast on {start} and after, elsewhere on {end}",
+                      region=region, start=m.t.date(day_a), end=m.t.date(day_b)),
+    )
+    return m.t("Russia's advance in {region} oblast", region=region)
+
+
+def summary(m: MapCanvas, km: dict[str, float], span: str, shown: str = "") -> str:
+    """Return a change map's subtitle: the km² taken (and no longer shown occupied) over ``span``, then ``shown``."""
+    words = m.t("{taken} km² taken by Russian forces, {span}.", taken=m.t.number(km.get("taken", 0)), span=span)
+    words += f" {shown}" if shown else ""
+    if km.get("retaken", 0) >= 1:
+        # the layer says the ground is no longer marked occupied: retaken, or grey zone, or redrawn
+        words += " " + m.t("{km} km² no longer shown as occupied.", km=m.t.number(km["retaken"]))
+    return words
