@@ -7,6 +7,7 @@ can be known in pixels before plotly draws it.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -71,6 +72,7 @@ def _em(char: str, bold: bool) -> float:
 _TAG = re.compile(r"(</?[bi]>)")
 
 
+@functools.lru_cache(maxsize=65536)  # the placers measure the same few hundred lines thousands of times
 def _line_em(line: str, bold: bool) -> tuple[float, bool]:
     """Return the advance of one line in em, and whether bold is still on at its end."""
     total = 0.0

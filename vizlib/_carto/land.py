@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -102,13 +103,28 @@ def _neighbours(m: MapCanvas, countries: Any) -> Any:
     """
     import shapely
 
+    shared = _bundled_shared_edges() if m.bundled_regions else _shared_edges(countries)
+    loc = data.locator()
+    beyond = loc[~loc.iso_a2.isin(list(countries.index))].geometry.clip(shapely.box(*m.clip))
+    return shapely.union_all([shared, *(g.buffer(0.15) for g in beyond)])
+
+
+def _shared_edges(countries: Any) -> Any:
+    """Return the edges the countries share (their land borders with each other), buffered to an area."""
+    import shapely
+
     edges = []
     for code, shape in countries.geometry.items():
         others = shapely.union_all([g for c, g in countries.geometry.items() if c != code])
         edges.append(shape.boundary.intersection(others.buffer(1e-6)))
-    loc = data.locator()
-    beyond = loc[~loc.iso_a2.isin(list(countries.index))].geometry.clip(shapely.box(*m.clip))
-    return shapely.union_all([*(e.buffer(1e-6) for e in edges), *(g.buffer(0.15) for g in beyond)])
+    return shapely.union_all([e.buffer(1e-6) for e in edges])
+
+
+@functools.cache
+def _bundled_shared_edges() -> Any:
+    """:func:`_shared_edges` of the bundled regions, worked out once per process (the same on every map)."""
+    r = data.regions()
+    return _shared_edges(r[r.level == "country"].set_index("iso_3166_2"))
 
 
 def _background(m: MapCanvas) -> None:

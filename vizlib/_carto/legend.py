@@ -59,8 +59,8 @@ def visible(m: MapCanvas, code: str) -> bool:
     """Tell whether a country of the regions shows in the map's frame (its land then has a key entry)."""
     import shapely
 
-    rows = m.regions[(m.regions.level == "country") & (m.regions.iso_3166_2 == code)]
-    return not rows.empty and rows.geometry.iloc[0].intersects(shapely.box(*m.geo_frame.visible_bounds()))
+    row = m.by_code.get(code)
+    return row is not None and row.level == "country" and row.geometry.intersects(shapely.box(*m.geo_frame.visible_bounds()))
 
 
 def size(m: MapCanvas, names: list[str]) -> tuple[float, float]:

@@ -13,6 +13,7 @@ the labels and the legend.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -86,6 +87,8 @@ class MapCanvas(Canvas):
         )
         self.words = dict(words.WORDS)
         self.regions = data.regions(regions)
+        #: the bundled regions, whose shared borders are worked out once per process
+        self.bundled_regions = regions is None
         own = places is not None or regions is not None
         places_ = data.places(places, regions) if own else data.places()
         if settlements:
@@ -210,10 +213,10 @@ class MapCanvas(Canvas):
         sources += _extra_sources(self.extra)
         sources += [Source(str(e.source), str(e.source_url)) for e in self.drawn_events.itertuples()]
         held = shown.dropna(subset=["control_source"])
-        named = [t.field(r, "control_source") for _, r in held.iterrows()]
+        named = [t.field(r, "control_source") for r in held.itertuples()]
         sources += [Source(n, str(u)) for n, u in dict.fromkeys(zip(named, held.control_source_url))]
         own = shown[~shown.approximate & ~shown.source.astype(str).str.startswith("GeoNames")]
-        sources += [Source(s) for s in dict.fromkeys(t.field(r, "source") for _, r in own.iterrows())]
+        sources += [Source(s) for s in dict.fromkeys(t.field(r, "source") for r in own.itertuples())]
         if self.preset.card:  # a card's one-line credit names who drew the ground first, the base map last
             base = (NATURAL_EARTH, GEONAMES)
             sources = [s for s in sources if s not in base] + [s for s in sources if s in base]
@@ -258,19 +261,29 @@ class MapCanvas(Canvas):
         box = shapely.box(*self.clip)
         return [shapely.clip_by_rect(g, *self.clip) if not box.contains(g) else g for g in geoms]
 
+    @functools.cached_property
+    def by_code(self) -> dict[str, Any]:
+        """The regions' rows (named tuples) by ISO 3166-2 code: the countries and their oblasts."""
+        rows: dict[str, Any] = {}
+        for row in self.regions.itertuples(index=False):
+            rows.setdefault(row.iso_3166_2, row)
+        return rows
+
     def country_shape(self, code: str) -> Any:
-        r = self.regions
-        return r.loc[(r.level == "country") & (r.iso_3166_2 == code)].geometry.iloc[0]
+        """Return a country's outline (a KeyError if the regions lack it)."""
+        row = self.by_code[code]
+        if row.level != "country":
+            raise KeyError(code)
+        return row.geometry
 
     def country_name(self, code: str) -> str:
-        row = self.regions[self.regions.iso_3166_2 == code].iloc[0]
-        return row.name_uk if self.lang == "uk" else row["name"]
+        return self.region_name(code)
 
     def region_name(self, code: str) -> str:
-        row = self.regions[self.regions.iso_3166_2 == code]
-        if row.empty:
+        row = self.by_code.get(code)
+        if row is None:
             return code
-        return row.iloc[0].name_uk if self.lang == "uk" else row.iloc[0]["name"]
+        return row.name_uk if self.lang == "uk" else row.name
 
     def place_name(self, row: Any) -> str:
         if self.lang == "uk":
@@ -349,7 +362,7 @@ def approx_note(shown: pd.DataFrame, t: Any) -> str:
             place=t.field(r, "name"),
             km=t.number(r.precision_m / 1000, None),
         )
-        for _, r in approx.iterrows()
+        for r in approx.itertuples()
     )
 
 

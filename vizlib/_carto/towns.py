@@ -299,7 +299,9 @@ def _rgba(hex_colour: str, alpha: float) -> str:
 def control_alt(m: MapCanvas, shown: pd.DataFrame) -> str:
     """Say, for the alt text, which towns shown were occupied, held or contested on the map's date."""
     t = m.t
-    groups = {st: [m.place_name(r) for r in shown.itertuples() if status(r) == st] for st in STATUS_WORDS}
+    groups: dict[str, list[str]] = {st: [] for st in STATUS_WORDS}
+    for r in shown.itertuples():
+        groups[status(r)].append(m.place_name(r))
     parts = []
     for st, words in (
         ("occupied", N_("Under Russian occupation on {date}: {towns}.")),
