@@ -60,7 +60,8 @@ def visible(m: MapCanvas, code: str) -> bool:
     import shapely
 
     row = m.by_code.get(code)
-    return row is not None and row.level == "country" and row.geometry.intersects(shapely.box(*m.geo_frame.visible_bounds()))
+    view = shapely.box(*m.geo_frame.visible_bounds())
+    return row is not None and row.level == "country" and row.geometry.intersects(view)
 
 
 def size(m: MapCanvas, names: list[str]) -> tuple[float, float]:
