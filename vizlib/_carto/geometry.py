@@ -68,6 +68,14 @@ def without_holes(poly) -> list:
     return pieces
 
 
+def clip_to(geoms: Sequence[Any], clip: tuple[float, ...]) -> list[Any]:
+    """Clip geometries to the lon/lat box ``clip`` (minlon, minlat, maxlon, maxlat); those inside stay as they are."""
+    import shapely
+
+    box = shapely.box(*clip)
+    return [shapely.clip_by_rect(g, *clip) if not box.contains(g) else g for g in geoms]
+
+
 def line_path(geoms, decimals: int = DECIMALS) -> tuple[list, list]:
     """Return None-separated lon/lat of line geometries (or polygon boundaries)."""
     import shapely

@@ -67,45 +67,71 @@ def _visible(m: MapCanvas, geoms: Sequence[Any]) -> list[Any]:
 
 def borders(m: MapCanvas, border_width: float = 1.6) -> None:
     """Draw oblast borders, coasts (thin and muted) and land borders between countries (strong), over the fills."""
-    import shapely
-
-    r, c = m.regions, m.c
-    countries = r[r.level == "country"].set_index("iso_3166_2")
-    admin = r[r.level == "admin1"]
-    # the regions file is clipped to a frame: its cut edges are no borders
-    cut = shapely.box(*r.total_bounds).exterior.buffer(1e-4)
-    outlines = geometry.shared_lines(m.clipped(list(countries.geometry))).difference(cut)
-    land_borders = outlines.intersection(_neighbours(m, countries))
-    under_land_borders = land_borders.buffer(1e-6)
-    for lines, name, colour, width in (
-        # oblast lines, less the land borders drawn over them at twice the width
-        (
-            geometry.shared_lines(m.clipped(list(admin.geometry))).difference(cut).difference(under_land_borders),
-            "admin1",
-            c["border"],
-            0.8,
-        ),
-        # coasts thin and muted, so that only land borders read as borders
-        (outlines.difference(under_land_borders), "coast", c["muted"], 0.6),
-        (land_borders, "country", c["country_border"], border_width),
+    frame = (m.clip, m.tolerance, m.decimals)
+    lines = _bundled_border_lines(*frame) if m.bundled_regions else _border_lines(m.regions, *frame)
+    c = m.c
+    # oblast lines, coasts thin and muted (so that only land borders read as borders), land borders strong
+    for (name, (lon, lat)), colour, width in zip(
+        lines, (c["border"], c["muted"], c["country_border"]), (0.8, 0.6, border_width), strict=True
     ):
-        lon, lat = geometry.line_path([lines.simplify(m.tolerance)], m.decimals)
         m.trace(
             lon, lat, f"{name} borders", line=dict(color=colour, width=width), showlegend=False, meta=f"borders:{name}"
         )
 
 
-def _neighbours(m: MapCanvas, countries: Any) -> Any:
-    """Return an area covering every land border of the countries drawn, and no coast.
+Lines = tuple[tuple[str, tuple[list, list]], ...]
 
-    The countries of the regions file come from one coverage, so their shared
-    edges match exactly; neighbours beyond it come from the coarse locator.
+
+@functools.lru_cache(maxsize=64)
+def _bundled_border_lines(clip: tuple[float, ...], tolerance: float, decimals: int) -> Lines:
+    """:func:`_border_lines` of the bundled regions, kept per frame (the sizes, themes and languages of a map)."""
+    return _border_lines(data.regions(), clip, tolerance, decimals, shared=_bundled_shared_edges())
+
+
+@functools.cache
+def _bundled_shared_edges() -> Any:
+    """:func:`_shared_edges` of the bundled regions, worked out once per process."""
+    r = data.regions()
+    return _shared_edges(r[r.level == "country"].set_index("iso_3166_2"))
+
+
+def _border_lines(r: Any, clip: tuple[float, ...], tolerance: float, decimals: int, shared: Any = None) -> Lines:
+    """Return the lon/lat paths of the oblast borders, the coasts and the land borders inside ``clip``.
+
+    Oblast lines leave out the land borders drawn over them at twice the width; coasts are the
+    countries' outlines that are no land border. ``shared``: the countries' shared edges, when known.
     """
     import shapely
 
-    shared = _bundled_shared_edges() if m.bundled_regions else _shared_edges(countries)
+    countries = r[r.level == "country"].set_index("iso_3166_2")
+    shared = _shared_edges(countries) if shared is None else shared
+    admin = r[r.level == "admin1"]
+    # the regions file is clipped to a frame: its cut edges are no borders
+    cut = shapely.box(*r.total_bounds).exterior.buffer(1e-4)
+    outlines = geometry.shared_lines(geometry.clip_to(list(countries.geometry), clip)).difference(cut)
+    land_borders = outlines.intersection(_neighbours(countries, clip, shared))
+    under_land_borders = land_borders.buffer(1e-6)
+    oblast_lines = geometry.shared_lines(geometry.clip_to(list(admin.geometry), clip)).difference(cut)
+    return tuple(
+        (name, geometry.line_path([lines.simplify(tolerance)], decimals))
+        for name, lines in (
+            ("admin1", oblast_lines.difference(under_land_borders)),
+            ("coast", outlines.difference(under_land_borders)),
+            ("country", land_borders),
+        )
+    )
+
+
+def _neighbours(countries: Any, clip: tuple[float, ...], shared: Any) -> Any:
+    """Return an area covering every land border of the countries drawn, and no coast.
+
+    The countries of the regions file come from one coverage, so their ``shared`` edges match
+    exactly (:func:`_shared_edges`); neighbours beyond it come from the coarse locator.
+    """
+    import shapely
+
     loc = data.locator()
-    beyond = loc[~loc.iso_a2.isin(list(countries.index))].geometry.clip(shapely.box(*m.clip))
+    beyond = loc[~loc.iso_a2.isin(list(countries.index))].geometry.clip(shapely.box(*clip))
     return shapely.union_all([shared, *(g.buffer(0.15) for g in beyond)])
 
 
@@ -118,13 +144,6 @@ def _shared_edges(countries: Any) -> Any:
         others = shapely.union_all([g for c, g in countries.geometry.items() if c != code])
         edges.append(shape.boundary.intersection(others.buffer(1e-6)))
     return shapely.union_all([e.buffer(1e-6) for e in edges])
-
-
-@functools.cache
-def _bundled_shared_edges() -> Any:
-    """:func:`_shared_edges` of the bundled regions, worked out once per process (the same on every map)."""
-    r = data.regions()
-    return _shared_edges(r[r.level == "country"].set_index("iso_3166_2"))
 
 
 def _background(m: MapCanvas) -> None:

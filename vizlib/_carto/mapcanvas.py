@@ -256,10 +256,9 @@ class MapCanvas(Canvas):
 
     def clipped(self, geoms: Sequence[Any]) -> list[Any]:
         """Clip geometries to a little beyond the visible area."""
-        import shapely
+        from vizlib._carto import geometry
 
-        box = shapely.box(*self.clip)
-        return [shapely.clip_by_rect(g, *self.clip) if not box.contains(g) else g for g in geoms]
+        return geometry.clip_to(geoms, self.clip)
 
     @functools.cached_property
     def by_code(self) -> dict[str, Any]:

@@ -75,16 +75,16 @@ def groups(rows: pd.DataFrame, x_col: str, days: int = 10) -> list[pd.DataFrame]
         (r.subject, r.basis, r.bound, r.low if pd.notna(r.low) else None, r.high if pd.notna(r.high) else None)
         for r in rows.itertuples()
     ]
-    out: list[list[int]] = []
-    for k, (i, row) in enumerate(rows.iterrows()):
+    at = list(rows[x_col])
+    out: list[list[int]] = []  # positions in rows
+    for k in range(len(rows)):
         for group in out:
-            first = rows.index.get_loc(group[0])
-            if same_as[first] == same_as[k] and abs((row[x_col] - rows.loc[group[-1], x_col]).days) <= days:
-                group.append(i)
+            if same_as[group[0]] == same_as[k] and abs((at[k] - at[group[-1]]).days) <= days:
+                group.append(k)
                 break
         else:
-            out.append([i])
-    return [rows.loc[g] for g in out]
+            out.append([k])
+    return [rows.iloc[g] for g in out]
 
 
 def claims(
@@ -288,7 +288,7 @@ def stacked_wordings(cluster: list[pd.DataFrame], x_col: str, t: Words, dates: b
         first = group.iloc[0]
         qualifier = QUALIFIERS.get(first["subject"]) or QUALIFIERS.get(first["basis"])
         number = f"<b>{meta.escape(figure(first, t))}</b>" + (f" {t(qualifier)}" if qualifier else "")
-        names = ", ".join(dict.fromkeys(short_name(r, t) for _, r in group.iterrows()))
+        names = ", ".join(dict.fromkeys(short_name(r, t) for r in group.itertuples()))
         said = dict.fromkeys(t.date(d, "day") for d in group["claim_date"] if d != first[x_col] and dates)
         full.append(f"{number} {meta.escape(names)}" + (f", {t('said {date}', date=', '.join(said))}" if said else ""))
         short.append(f"{number} {meta.escape(names)}")
@@ -329,11 +329,11 @@ def wordings(group: pd.DataFrame, x_col: str, t: Words, dates: bool = True, narr
         full = [n.replace(" ", "\u00a0") for n in names]
     else:
         full = _wrap(", ".join(dict.fromkeys(names)), 30)
-    who_only = ", ".join(dict.fromkeys(short_name(r, t) for _, r in group.iterrows()))
+    who_only = ", ".join(dict.fromkeys(short_name(r, t) for r in group.itertuples()))
     options = [[number, *map(meta.escape, full)]]
     for width in (22, 14):
         options.append([number, *map(meta.escape, _wrap(who_only, width))])
-    claimants = list(dict.fromkeys(short_name(r, t) for _, r in group.iterrows()))
+    claimants = list(dict.fromkeys(short_name(r, t) for r in group.itertuples()))
     more = t("{who} and {n} more", who=claimants[0], n=len(claimants) - 1)
     if len(claimants) > 2:  # "Pentagon and 2 more": the hover names them all
         options.append([number, meta.escape(more)])

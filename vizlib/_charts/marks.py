@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 from vizlib import _text, meta
 from vizlib._canvas import Canvas, Panel
 from vizlib._charts.axes import PHONE_PX
-from vizlib._charts.words import BASIS_KEYS, BOUND_KEYS, claimant, figure, side_color, side_name, value
+from vizlib._charts.words import BASIS_KEYS, BOUND_KEYS, claimant, figure, side_color, side_name
 from vizlib._labels import Box
 from vizlib.i18n import N_
 from vizlib.theme import CARD_KEY_TEXT_PX
@@ -40,7 +40,7 @@ HOVER = N_(
 def extent(rows: pd.DataFrame) -> pd.DataFrame:
     """Return ``rows`` with ``y0``/``y1``: the numbers a claim's mark spans (a bound or a range)."""
     ranged = rows["bound"] == "range"
-    at = rows.apply(value, axis=1) if not rows.empty else pd.Series(dtype=float)
+    at = rows["low"].where(rows["bound"] == "at_least", rows["high"])  # words.value, for every row at once
     return rows.assign(y0=rows["low"].where(ranged, at), y1=rows["high"].where(ranged, at))
 
 
@@ -55,14 +55,12 @@ def dodge(rows: pd.DataFrame, panel: Panel, x_col: str) -> pd.Series:
     gap_days = (MARKER + 2) / panel.px_per_x()
     tol = (MARKER / 2) * panel.y_per_px()
     order = rows.sort_values([x_col, "y0"], kind="stable").index
+    x, y0, y1, day = rows[x_col].to_dict(), rows["y0"].to_dict(), rows["y1"].to_dict(), pd.Timedelta(days=1)
     clusters: list[list[int]] = []
     for i in order:
-        row = rows.loc[i]
         for cluster in clusters:
             near = any(
-                abs((rows.loc[j, x_col] - row[x_col]) / pd.Timedelta(days=1)) < gap_days
-                and rows.loc[j, "y0"] - tol <= row["y1"]
-                and row["y0"] - tol <= rows.loc[j, "y1"]
+                abs((x[j] - x[i]) / day) < gap_days and y0[j] - tol <= y1[i] and y0[i] - tol <= y1[j]
                 for j in cluster
             )
             if near:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -61,6 +62,7 @@ def who(claimant: str) -> str:
     return without_brackets.split(",")[0].strip() or claimant
 
 
+@functools.lru_cache(maxsize=1024)
 def short_who(claimant: str) -> str:
     """Return a label-sized name: an acronym in brackets, a person's surname, or the body's name."""
     acronym = re.search(rf"\(([{_CAPS}]{{2,6}})\)", claimant)
@@ -93,7 +95,7 @@ def short_name(row: Any, t: Words) -> str:
 def side_name(side: str, rows: pd.DataFrame, t: Words) -> str:
     """Return the legend words for a side: the side's sources, or, for several sides, who they are."""
     if side == "multi":
-        names = dict.fromkeys(who(claimant(r, t)) for _, r in rows[rows["claimant_side"] == "multi"].iterrows())
+        names = dict.fromkeys(who(claimant(r, t)) for r in rows[rows["claimant_side"] == "multi"].itertuples())
         text = t("{names} (joint)", names=" / ".join(names))
         return text[:1].upper() + text[1:]  # a legend entry (Ukrainian names bodies in lower case)
     return t(SIDE_NAMES[side])
