@@ -697,3 +697,26 @@ def test_no_label_touches_the_locator_inset(every_map, slug, size, lang):
     boxes = [(text, box) for geo in geos for text, box in label_boxes(fig, geo)]
     assert boxes
     assert not [(text, box) for text, box in boxes if box.overlaps(clear)], inset
+
+
+def _named_in_alt(alt: str) -> tuple[list[str], int | None]:
+    """The towns an English map's alt text lists as marked, and the villages it counts (close-ups)."""
+    close_up = re.search(r"^Close-up map around .+? on [^:]+: (.+?), and (\d+) villages around them\.", alt)
+    listed = close_up.group(1) if close_up else alt.split("Marked: ", 1)[1].split(". ", 1)[0]
+    return re.split(r", | and ", listed.rstrip(".")), int(close_up.group(2)) if close_up else None
+
+
+@pytest.mark.parametrize("size", list(theme.SIZES))
+@pytest.mark.parametrize("slug", [s for s in MAP_SLUGS if s not in CONTEXT_DOTS | {"front-animation"}])
+def test_the_alt_text_names_only_the_towns_the_map_draws(every_map, slug, size):
+    fig = every_map[slug, size, "en"]
+    info = fig.layout.meta["vizlib"]
+    rows = [dict(zip(info["data"]["columns"], row, strict=True)) for row in info["data"]["rows"]]
+    drawn = [r["name"] for r in rows if r["kind"] not in ("area", "panel", "region")]
+    if not drawn:  # a map that draws no town lists none
+        assert "Marked" not in info["alt"], info["alt"]
+        return
+    named, villages = _named_in_alt(info["alt"])
+    assert set(named) <= set(drawn), (set(named) - set(drawn), info["alt"])
+    if villages is not None:  # a close-up counts the villages it draws (two may share a name)
+        assert villages == len(drawn) - len(named), info["alt"]

@@ -134,15 +134,15 @@ def theatre(
     layers.extra(m)
     inset.draw(m)
     return m.finish(
-        alt=m.t(
+        alt=lambda drawn: m.t(
             "Map of Ukraine and western Russia with {oblasts} oblasts highlighted, on {date}. Marked: {towns}. "
             "An inset locates the area between Europe and North Korea (Pyongyang).",
             oblasts=words.and_list(oblasts, m.t(" and ")),
             date=m.t.date(m.as_of),
-            towns=words.and_list([m.place_name(r) for r in shown.itertuples()], m.t(" and ")),
+            towns=_names(m, drawn),
         )
         + " "
-        + towns.control_alt(m, shown)
+        + towns.control_alt(m, drawn)
         + _layer_alt(m)
     )
 
@@ -214,13 +214,14 @@ def kursk(
         m, shown, ["kursk", "sudzha", "sumy", "belgorod", "korenevo", "rylsk", "lgov"], required=["kursk", "sudzha"]
     )
     layers.extra(m)
-    alt = m.t(
+    alt = N_(
         "Map of Russia's Kursk oblast and Ukraine's Sumy oblast on {date}, with the state border drawn as a "
-        "strong line. Marked: {towns}.",
-        date=m.t.date(m.as_of),
-        towns=words.and_list([m.place_name(r) for r in shown.itertuples()], m.t(" and ")),
+        "strong line. Marked: {towns}."
     )
-    return m.finish(alt=f"{alt}{distance} {towns.control_alt(m, shown)}{_layer_alt(m)}".strip())
+    return m.finish(
+        alt=lambda drawn: f"{m.t(alt, date=m.t.date(m.as_of), towns=_names(m, drawn))}{distance} "
+        f"{towns.control_alt(m, drawn)}{_layer_alt(m)}".strip()
+    )
 
 
 @_doc.stamp
@@ -293,12 +294,11 @@ def donetsk(
     )
     layers.extra(m)
     events = _event_words(m, m.drawn_events, approx=set(shown.loc[shown.approximate, "id"]))
-    alt = m.t(
-        "Map of Ukraine's Donetsk oblast on {date}. Marked: {towns}.",
-        date=m.t.date(m.as_of),
-        towns=words.and_list([m.place_name(r) for r in shown.itertuples()], m.t(" and ")),
+    alt = N_("Map of Ukraine's Donetsk oblast on {date}. Marked: {towns}.")
+    return m.finish(
+        alt=lambda drawn: f"{m.t(alt, date=m.t.date(m.as_of), towns=_names(m, drawn))} {events} "
+        f"{towns.control_alt(m, drawn)}{_layer_alt(m)}".strip()
     )
-    return m.finish(alt=f"{alt} {events} {towns.control_alt(m, shown)}{_layer_alt(m)}".strip())
 
 
 @_doc.stamp
@@ -508,13 +508,18 @@ def front_change(
     if close:
         inset.oblast(m, [region])
     m.extra_rows.extend(dict(id=status, name=m.words[status], kind="area", km2=round(v, 1)) for status, v in km.items())
-    alt = m.t(
-        "Map of {region} oblast: {summary} Marked: {towns}.",
-        region=name,
-        summary=m.subtitle,
-        towns=words.and_list([m.place_name(r) for r in shown.itertuples()], m.t(" and ")),
+    return m.finish(
+        alt=lambda drawn: " ".join(
+            filter(
+                None,
+                [
+                    m.t("Map of {region} oblast: {summary}", region=name, summary=m.subtitle),
+                    m.t("Marked: {towns}.", towns=_names(m, drawn)) if not drawn.empty else "",
+                    towns.control_alt(m, drawn),
+                ],
+            )
+        )
     )
-    return m.finish(alt=f"{alt} {towns.control_alt(m, shown)}".strip())
 
 
 def _occupied_outside(layer: Any, region: str) -> Any:
@@ -753,21 +758,29 @@ def _closeup(
     towns.draw(m, shown, priority)
     layers.extra(m)
     inset.oblast(m, ["UA-14"])
-    main = shown[shown.id.isin(measured)]
-    alt = m.t(
-        "Close-up map around {town} on {date}: {towns}, and {n} villages around them.",
-        town=m.place_name(shown.set_index("id").loc[measured[0]]) if measured[0] in set(shown.id) else slug,
-        date=m.t.date(m.as_of),
-        towns=words.and_list([m.place_name(r) for r in main.itertuples()], m.t(" and ")),
-        n=len(shown) - len(main),
-    )
     far = [
         m.t("{town}: {km} km", town=m.place_name(shown.set_index("id").loc[pid]), km=m.t.number(d, 1))
         for pid, d in km.items()
     ]
-    if far:
-        alt += " " + m.t("Distance from the centre to Russian-held ground: {list}.", list="; ".join(far))
-    return m.finish(alt=f"{alt} {towns.control_alt(m, shown)}{_layer_alt(m)}".strip())
+    far_words = m.t("Distance from the centre to Russian-held ground: {list}.", list="; ".join(far)) if far else ""
+
+    def alt(drawn: pd.DataFrame) -> str:
+        main = drawn[drawn.id.isin(measured)]
+        text = m.t(
+            "Close-up map around {town} on {date}: {towns}, and {n} villages around them.",
+            town=m.place_name(shown.set_index("id").loc[measured[0]]) if measured[0] in set(shown.id) else slug,
+            date=m.t.date(m.as_of),
+            towns=_names(m, main),
+            n=len(drawn) - len(main),
+        )
+        return f"{text} {far_words} {towns.control_alt(m, drawn)}{_layer_alt(m)}".replace("  ", " ").strip()
+
+    return m.finish(alt=alt)
+
+
+def _names(m: MapCanvas, places: pd.DataFrame) -> str:
+    """Return the names of ``places`` as a list in words: "Kursk, Sudzha and Sumy"."""
+    return words.and_list([m.place_name(r) for r in places.itertuples()], m.t(" and "))
 
 
 def _layer_alt(m: MapCanvas) -> str:

@@ -336,12 +336,17 @@ class MapCanvas(Canvas):
             trace.update(hoverinfo="skip")
         return self.add(trace)
 
-    def finish(self, *, alt: str, data: pd.DataFrame | None = None) -> go.Figure:
-        """Draw the scale bar and every label, lay out the legend, and finish with the drawn places as data."""
+    def finish(self, *, alt: str | Callable[[pd.DataFrame], str], data: pd.DataFrame | None = None) -> go.Figure:
+        """Draw the scale bar and every label, lay out the legend, and finish with the drawn places as data.
+
+        ``alt`` is the alt text, or a function of the places drawn that returns it: a town whose name
+        finds no room is not drawn (:mod:`.lettering`), and so not named in the alt text either.
+        """
         from vizlib._carto import animation, legend, lettering, scalebar
 
         scalebar.draw(self)
         lettering.draw(self)
+        alt = alt(self.shown) if callable(alt) else alt
         legend.layout(self)
         animation.frames(self)
         if data is None:
