@@ -116,7 +116,7 @@ class MapCanvas(Canvas):
         self.legend_names: list[str] = []
         #: key entries a card leaves out for want of height (the countries' land)
         self.unkeyed: set[str] = set()
-        self.stale = ""
+        self.stale = self.stale_note = ""
 
     # ---- framing
     def frame(
@@ -163,7 +163,7 @@ class MapCanvas(Canvas):
             shown = select(shown).reset_index(drop=True) if select else shown
             noted = shown[shown.kind.isin(list(annotate)) | shown.approximate]
             self.drawn_events = self.events[self.events.place_id.isin(noted.id)]
-            new_plot = self.set_facts(**self._facts(shown))
+            new_plot = self.set_facts(**_facts(self, shown))
             if new_plot == plot:
                 break
             plot = new_plot
@@ -201,49 +201,6 @@ class MapCanvas(Canvas):
         x0, y0, x1, y1 = self.geo_frame.box
         inside = (px > x0 + 4) & (px < x1 - 4) & (py > y0 + 4) & (py < y1 - 4)
         return p[inside].reset_index(drop=True)
-
-    def _facts(self, shown: pd.DataFrame) -> dict[str, Any]:
-        """Return the sources, as-of date and notes of a map showing ``shown``."""
-        t = self.t
-        sources = [NATURAL_EARTH]
-        if any(str(s).startswith("GeoNames") for s in shown.source) or self.has_inset:
-            sources.append(GEONAMES)
-        if self.layer is not None:
-            sources += [credits.layer_source(self)]
-        sources += _extra_sources(self.extra)
-        sources += [Source(str(e.source), str(e.source_url)) for e in self.drawn_events.itertuples()]
-        held = shown.dropna(subset=["control_source"])
-        named = [t.field(r, "control_source") for r in held.itertuples()]
-        sources += [Source(n, str(u)) for n, u in dict.fromkeys(zip(named, held.control_source_url))]
-        own = shown[~shown.approximate & ~shown.source.astype(str).str.startswith("GeoNames")]
-        sources += [Source(s) for s in dict.fromkeys(t.field(r, "source") for r in own.itertuples())]
-        if self.preset.card:  # a card's one-line credit names who drew the ground first, the base map last
-            base = (NATURAL_EARTH, GEONAMES)
-            sources = [s for s in sources if s not in base] + [s for s in sources if s in base]
-        from vizlib._carto import animation
-
-        notes = [approx_note(shown, t), animation.note(self)]
-        if self.layer is None:
-            notes.append(t("Front line not drawn: towns are marked by who held them on that day."))
-        self.stale = self.stale_note = ""
-        if self.layer_date is not None and self.layer_date < self.as_of:
-            stale = N_("The control layer ({layer}) is stale: older than the map's date ({date}).")
-            self.stale_note = t(stale, layer=t.date(self.layer_date), date=t.date(self.as_of))  # a card prints it too
-            notes.append(self.stale_note)
-            en = i18n.words("en")  # the warning is for whoever runs the code: in English
-            self.stale = en(stale, layer=en.date(self.layer_date), date=en.date(self.as_of))
-        from vizlib._carto import legend
-
-        self.legend_names = legend.entries(self, shown)
-        if self.preset.card:
-            self.unkeyed = legend.over_card(self, self.legend_names)
-            self.legend_names = [name for name in self.legend_names if name not in self.unkeyed]
-        key_px = legend.size(self, self.legend_names)[1] + (legend.SLIDER_PX if self.animated else 0)
-        if self.preset.card:  # the key stands beside the map: the map is framed in the rest
-            edge = self.margin["l"]  # lined up with the title, as without a key
-            self.sides, key_px = (edge, edge + legend.beside_px(self, self.legend_names)), 0
-        joined = " ".join(filter(None, notes))
-        return dict(sources=sources, as_of=self.as_of, notes=joined, card_notes=self.stale_note, key_px=key_px)
 
     def word(self, role: str, **values: Any) -> str:
         """Return the map's words for ``role`` (:data:`vizlib._carto.words.WORDS`) in its language."""
@@ -355,6 +312,50 @@ class MapCanvas(Canvas):
             places = self.shown.assign(source=self.shown.source.astype(str))[columns]
             data = pd.concat([places, pd.DataFrame(self.region_rows), pd.DataFrame(self.extra_rows)], ignore_index=True)
         return super().finish(alt=alt, data=data)
+
+
+def _facts(m: MapCanvas, shown: pd.DataFrame) -> dict[str, Any]:
+    """Return the sources, as-of date and notes of map ``m`` showing ``shown`` (and settle its key's room)."""
+    t = m.t
+    sources = [NATURAL_EARTH]
+    if any(str(s).startswith("GeoNames") for s in shown.source) or m.has_inset:
+        sources.append(GEONAMES)
+    if m.layer is not None:
+        sources += [credits.layer_source(m)]
+    sources += _extra_sources(m.extra)
+    sources += [Source(str(e.source), str(e.source_url)) for e in m.drawn_events.itertuples()]
+    held = shown.dropna(subset=["control_source"])
+    named = [t.field(r, "control_source") for r in held.itertuples()]
+    sources += [Source(n, str(u)) for n, u in dict.fromkeys(zip(named, held.control_source_url))]
+    own = shown[~shown.approximate & ~shown.source.astype(str).str.startswith("GeoNames")]
+    sources += [Source(s) for s in dict.fromkeys(t.field(r, "source") for r in own.itertuples())]
+    if m.preset.card:  # a card's one-line credit names who drew the ground first, the base map last
+        base = (NATURAL_EARTH, GEONAMES)
+        sources = [s for s in sources if s not in base] + [s for s in sources if s in base]
+    from vizlib._carto import animation
+
+    notes = [approx_note(shown, t), animation.note(m)]
+    if m.layer is None:
+        notes.append(t("Front line not drawn: towns are marked by who held them on that day."))
+    m.stale = m.stale_note = ""
+    if m.layer_date is not None and m.layer_date < m.as_of:
+        stale = N_("The control layer ({layer}) is stale: older than the map's date ({date}).")
+        m.stale_note = t(stale, layer=t.date(m.layer_date), date=t.date(m.as_of))  # a card prints it too
+        notes.append(m.stale_note)
+        en = i18n.words("en")  # the warning is for whoever runs the code: in English
+        m.stale = en(stale, layer=en.date(m.layer_date), date=en.date(m.as_of))
+    from vizlib._carto import legend
+
+    m.legend_names = legend.entries(m, shown)
+    if m.preset.card:
+        m.unkeyed = legend.over_card(m, m.legend_names)
+        m.legend_names = [name for name in m.legend_names if name not in m.unkeyed]
+    key_px = legend.size(m, m.legend_names)[1] + (legend.SLIDER_PX if m.animated else 0)
+    if m.preset.card:  # the key stands beside the map: the map is framed in the rest
+        edge = m.margin["l"]  # lined up with the title, as without a key
+        m.sides, key_px = (edge, edge + legend.beside_px(m, m.legend_names)), 0
+    joined = " ".join(filter(None, notes))
+    return dict(sources=sources, as_of=m.as_of, notes=joined, card_notes=m.stale_note, key_px=key_px)
 
 
 def approx_note(shown: pd.DataFrame, t: Any) -> str:
