@@ -149,7 +149,7 @@ class Canvas:
 
     # ---- marks
     def add(self, trace: Any, **where: Any) -> int:
-        """Add a trace (``row``/``col`` for subplots); return its index in ``fig.data``."""
+        """Add a trace, or a dict with its ``type`` (``row``/``col`` for subplots); return its index in ``fig.data``."""
         self.fig.add_trace(trace, **where)
         return len(self.fig.data) - 1
 

@@ -279,7 +279,8 @@ class MapCanvas(Canvas):
         **kwargs: Any,
     ) -> int:
         """Add a ``go.Scattergeo`` with the house defaults; return its index."""
-        trace = go.Scattergeo(
+        trace = dict(
+            type="scattergeo",
             lon=lon,
             lat=lat,
             name=escape(name) if "<" in name or "&" in name else name,
@@ -291,7 +292,7 @@ class MapCanvas(Canvas):
             trace.update(fill="toself", fillcolor=fill)
         if "hoverinfo" not in kwargs and mode is None:
             trace.update(hoverinfo="skip")
-        return self.add(trace)
+        return self.add(trace)  # plotly checks a dict once; a trace object it would check again
 
     def finish(self, *, alt: str | Callable[[pd.DataFrame], str], data: pd.DataFrame | None = None) -> go.Figure:
         """Draw the scale bar and every label, lay out the legend, and finish with the drawn places as data.
