@@ -134,7 +134,7 @@ def local_server(tmp_path_factory):
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
     server.root = root
     server.origin = f"http://127.0.0.1:{server.server_address[1]}"

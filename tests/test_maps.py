@@ -550,7 +550,7 @@ def offline_kaleido():
     """A kaleido browser whose only route out is a proxy that records and refuses."""
     kaleido = pytest.importorskip("kaleido")
     proxy = _RecordingProxy()
-    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    threading.Thread(target=proxy.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
     kaleido.stop_sync_server(silence_warnings=True)
     kaleido.start_sync_server(
         mathjax=False, silence_warnings=True, proxy_server=f"http://127.0.0.1:{proxy.server_address[1]}"
