@@ -1,10 +1,16 @@
-"""Shared fixtures: repository paths, the reference samples, and a network guard."""
+"""Shared fixtures: repository paths, the reference samples, a network guard, and figures built once."""
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
+import pickle
 import socket
+import warnings
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,6 +51,58 @@ def front_mirror(synthetic_mirror: tuple[Path, Path]):
         mp.setenv("VIZLIB_DEEPSTATE_EXPORT_URL", str(REPO / "tests" / "fixtures" / "frontline"))
         mp.setenv("VIZLIB_CACHE", str(cache))
         yield folder
+
+
+class FigureCache:
+    """Article figures built with the bundled data once per test run, each call handed a copy of its own.
+
+    ``built(slug, **options)`` is ``registry.build(slug, **options)`` (no ``data=``: the bundled data
+    only), made once per slug, options and ``VIZLIB_*`` environment (the front-line mirror and
+    cache a map reads), and shared by every test and every pytest-xdist worker of the run (pickled
+    in the run's temporary folder, a lock per figure so two workers never build it twice). Every
+    call unpickles a new figure, so a test may change its copy; the warnings the build gave are
+    given again on each call, so ``warnings.catch_warnings`` sees what a fresh build shows.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._blobs: dict[str, bytes] = {}
+
+    def __call__(self, slug: str, **options: Any) -> Any:
+        assert "data" not in options, "built() is for the bundled data; build a figure of other data in the test"
+        env = sorted((k, v) for k, v in os.environ.items() if k.startswith("VIZLIB_"))
+        key = hashlib.sha256(repr((slug, sorted(options.items()), env)).encode()).hexdigest()[:24]
+        if key not in self._blobs:
+            self._blobs[key] = self._load_or_build(key, slug, options)
+        fig, caught = pickle.loads(self._blobs[key])
+        for category, message in caught:
+            warnings.warn(message, category, stacklevel=2)
+        return fig
+
+    def _load_or_build(self, key: str, slug: str, options: dict[str, Any]) -> bytes:
+        from vizlib import registry
+
+        path = self.folder / f"{key}.pickle"
+        with open(self.folder / f"{key}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # another worker building the same figure: wait for its file
+            if path.is_file():
+                return path.read_bytes()
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                fig = registry.build(slug, **options)
+            blob = pickle.dumps((fig, [(w.category, str(w.message)) for w in caught]))
+            path.with_suffix(".part").write_bytes(blob)
+            path.with_suffix(".part").replace(path)
+            return blob
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Any]:
+    """``built(slug, **options)``: a copy of the article figure, built once per run (see :class:`FigureCache`)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # the run's folder, above each worker's
+    return FigureCache(shared / "built-figures")
 
 
 class NetworkBlocked(OSError):
