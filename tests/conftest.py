@@ -56,11 +56,14 @@ def front_mirror(synthetic_mirror: tuple[Path, Path]):
 class FigureCache:
     """Article figures built with the bundled data once per test run, each call handed a copy of its own.
 
-    ``built(slug, **options)`` is ``registry.build(slug, **options)`` (no ``data=``: the bundled data
+    ``built_figure(slug, **options)`` is ``registry.build(slug, **options)`` (no ``data=``: the bundled data
     only), made once per slug, options and ``VIZLIB_*`` environment (the front-line mirror and
     cache a map reads), and shared by every test and every pytest-xdist worker of the run (pickled
     in the run's temporary folder, a lock per figure so two workers never build it twice). Every
-    call unpickles a new figure, so a test may change its copy; the warnings the build gave are
+    call makes a new figure of the built one's properties, numpy arrays kept as arrays (plotly's
+    own pickling turns them into base64 dicts), so a test may change its copy; only the order of
+    the layout's keys in ``to_json()`` differs from the builder's (plotly's constructor orders
+    them), so a test of a builder's exact bytes builds its own. The warnings the build gave are
     given again on each call, so ``warnings.catch_warnings`` sees what a fresh build shows.
     """
 
@@ -70,15 +73,15 @@ class FigureCache:
         self._blobs: dict[str, bytes] = {}
 
     def __call__(self, slug: str, **options: Any) -> Any:
-        assert "data" not in options, "built() is for the bundled data; build a figure of other data in the test"
+        assert "data" not in options, "built_figure() is for the bundled data; build a figure of other data in the test"
         env = sorted((k, v) for k, v in os.environ.items() if k.startswith("VIZLIB_"))
         key = hashlib.sha256(repr((slug, sorted(options.items()), env)).encode()).hexdigest()[:24]
         if key not in self._blobs:
             self._blobs[key] = self._load_or_build(key, slug, options)
-        fig, caught = pickle.loads(self._blobs[key])
+        cls, props, caught = pickle.loads(self._blobs[key])
         for category, message in caught:
             warnings.warn(message, category, stacklevel=2)
-        return fig
+        return cls(props)
 
     def _load_or_build(self, key: str, slug: str, options: dict[str, Any]) -> bytes:
         from vizlib import registry
@@ -91,15 +94,22 @@ class FigureCache:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 fig = registry.build(slug, **options)
-            blob = pickle.dumps((fig, [(w.category, str(w.message)) for w in caught]))
+            props = {
+                "data": fig._data,
+                "layout": fig._layout,
+                "frames": [frame._props for frame in fig._frame_objs],
+                "_grid_str": fig._grid_str,
+                "_grid_ref": fig._grid_ref,
+            }
+            blob = pickle.dumps((type(fig), props, [(w.category, str(w.message)) for w in caught]))
             path.with_suffix(".part").write_bytes(blob)
             path.with_suffix(".part").replace(path)
             return blob
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Any]:
-    """``built(slug, **options)``: a copy of the article figure, built once per run (see :class:`FigureCache`)."""
+def built_figure(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Any]:
+    """``built_figure(slug, **options)``: a copy of the article figure, built once per run (see :class:`FigureCache`)."""
     base = tmp_path_factory.getbasetemp()
     shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # the run's folder, above each worker's
     return FigureCache(shared / "built-figures")
