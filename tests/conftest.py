@@ -57,8 +57,8 @@ class FigureCache:
     """Article figures built with the bundled data once per test run, each call handed a copy of its own.
 
     ``built_figure(slug, **options)`` is ``registry.build(slug, **options)`` (no ``data=``: the bundled data
-    only), made once per slug, options and ``VIZLIB_*`` environment (the front-line mirror and
-    cache a map reads), and shared by every test and every pytest-xdist worker of the run (pickled
+    only), made once per slug, options and (for a figure that draws control areas) ``VIZLIB_*``
+    environment (the front-line mirror and cache it reads), and shared by every test and every pytest-xdist worker of the run (pickled
     in the run's temporary folder, a lock per figure so two workers never build it twice). Every
     call makes a new figure of the built one's properties, numpy arrays kept as arrays (plotly's
     own pickling turns them into base64 dicts), so a test may change its copy; only the order of
@@ -74,7 +74,11 @@ class FigureCache:
 
     def __call__(self, slug: str, **options: Any) -> Any:
         assert "data" not in options, "built_figure() is for the bundled data; build a figure of other data in the test"
-        env = sorted((k, v) for k, v in os.environ.items() if k.startswith("VIZLIB_"))
+        from vizlib import registry
+
+        # a figure that draws control areas reads the mirror and cache the environment names
+        draws_layers = registry.FIGURES[slug].layer is not None
+        env = sorted((k, v) for k, v in os.environ.items() if k.startswith("VIZLIB_") and draws_layers)
         key = hashlib.sha256(repr((slug, sorted(options.items()), env)).encode()).hexdigest()[:24]
         if key not in self._blobs:
             self._blobs[key] = self._load_or_build(key, slug, options)
