@@ -73,26 +73,54 @@ class FigureCache:
         self._blobs: dict[str, bytes] = {}
 
     def __call__(self, slug: str, **options: Any) -> Any:
+        (fig,) = self.many([(slug, options)])
+        return fig
+
+    def many(self, requests: list[tuple[str, dict[str, Any]]]) -> list[Any]:
+        """Several figures, in the order asked: one another worker is building now is taken last, so
+        workers that need the same set (a module fixture set up on both) build half of it each."""
+        keys = [self._key(slug, options) for slug, options in requests]
+        todo = [(key, slug, options) for key, (slug, options) in zip(keys, requests) if key not in self._blobs]
+        while todo:
+            busy = []
+            for i, (key, slug, options) in enumerate(todo):
+                blob = self._load_or_build(key, slug, options, wait=i == 0 and not busy and len(todo) == 1)
+                if blob is None:
+                    busy.append((key, slug, options))
+                else:
+                    self._blobs[key] = blob
+            if busy == todo:  # all being built elsewhere: wait for the first
+                key, slug, options = busy.pop(0)
+                self._blobs[key] = self._load_or_build(key, slug, options, wait=True)
+            todo = busy
+        figs = []
+        for key in keys:
+            cls, props, caught = pickle.loads(self._blobs[key])
+            for category, message in caught:
+                warnings.warn(message, category, stacklevel=3)
+            figs.append(cls(props))
+        return figs
+
+    @staticmethod
+    def _key(slug: str, options: dict[str, Any]) -> str:
         assert "data" not in options, "built_figure() is for the bundled data; build a figure of other data in the test"
         from vizlib import registry
 
         # a figure that draws control areas reads the mirror and cache the environment names
         draws_layers = registry.FIGURES[slug].layer is not None
         env = sorted((k, v) for k, v in os.environ.items() if k.startswith("VIZLIB_") and draws_layers)
-        key = hashlib.sha256(repr((slug, sorted(options.items()), env)).encode()).hexdigest()[:24]
-        if key not in self._blobs:
-            self._blobs[key] = self._load_or_build(key, slug, options)
-        cls, props, caught = pickle.loads(self._blobs[key])
-        for category, message in caught:
-            warnings.warn(message, category, stacklevel=2)
-        return cls(props)
+        return hashlib.sha256(repr((slug, sorted(options.items()), env)).encode()).hexdigest()[:24]
 
-    def _load_or_build(self, key: str, slug: str, options: dict[str, Any]) -> bytes:
+    def _load_or_build(self, key: str, slug: str, options: dict[str, Any], wait: bool) -> bytes | None:
+        """The pickled figure, built here unless another worker has (or, ``wait`` false, is building it: None)."""
         from vizlib import registry
 
         path = self.folder / f"{key}.pickle"
         with open(self.folder / f"{key}.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # another worker building the same figure: wait for its file
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                return None
             if path.is_file():
                 return path.read_bytes()
             with warnings.catch_warnings(record=True) as caught:
@@ -293,7 +321,41 @@ SLOW_MODULES = {
 }
 
 
+#: The modules and notebooks that take longest, longest first (one process, `--durations=0`, 1 Dec 2026).
+#: pytest-xdist (``--dist loadscope --no-loadscope-reorder``) hands out whole modules in collection
+#: order, so these start first and the short ones fill both workers' ends; by default it would
+#: start with the modules of most tests, leaving these few-test long ones to one worker at the end.
+LONGEST_FIRST = [
+    "test_offline",
+    "test_faults",
+    "test_notebooks_nbconvert",
+    "test_browser",
+    "test_notebooks_jupyterlab",
+    "test_responsive",
+    "test_maps",
+    "test_figures_current",
+    "test_i18n",
+    "test_notebooks_renderer",
+    "test_export",
+    "test_cli_set",
+    "06_front_movement",
+    "02_kursk_incursion",
+    "01_overview",
+    "04_donetsk_front",
+    "05_export_for_articles",
+    "03_north_korean_forces",
+    "test_map_colours",
+    "test_closeups",
+    "test_hostile_text",
+    "test_fuzz",
+    "test_phone_charts",
+    "test_control",
+]
+
+
 def pytest_collection_modifyitems(config, items) -> None:
     for item in items:
         if item.path.stem in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
+    rank = {stem: i for i, stem in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.stem, len(rank)))  # stable: a module's items keep their order

@@ -650,12 +650,9 @@ CONTEXT_DOTS = {"pokrovsk-multiples"}
 def every_map(front_mirror, built_figure):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # stale layers of the synthetic archive
-        return {
-            (slug, size, lang): built_figure(slug, size=size, lang=lang)
-            for slug in MAP_SLUGS
-            for size in theme.SIZES
-            for lang in ("en", "uk")
-        }
+        keys = [(slug, size, lang) for slug in MAP_SLUGS for size in theme.SIZES for lang in ("en", "uk")]
+        figs = built_figure.many([(slug, dict(size=size, lang=lang)) for slug, size, lang in keys])
+        return dict(zip(keys, figs, strict=True))
 
 
 @pytest.mark.parametrize("lang", ["en", "uk"])

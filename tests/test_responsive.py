@@ -288,7 +288,9 @@ SOCIAL_PLOT_SHARE = 0.45
 @pytest.fixture(scope="module")
 def cards(built_figure, front_mirror):
     """Every registry figure built as a social card, in English and Ukrainian (light; dark changes no layout)."""
-    return {(slug, lang): built_figure(slug, size="social", lang=lang) for slug in registry.FIGURES for lang in LANGS}
+    keys = [(slug, lang) for slug in registry.FIGURES for lang in LANGS]
+    figs = built_figure.many([(slug, dict(size="social", lang=lang)) for slug, lang in keys])
+    return dict(zip(keys, figs, strict=True))
 
 
 LANGS = ("en", "uk")
