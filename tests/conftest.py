@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import inspect
 import os
 import pickle
 import socket
@@ -64,7 +65,9 @@ class FigureCache:
     own pickling turns them into base64 dicts), so a test may change its copy; only the order of
     the layout's keys in ``to_json()`` differs from the builder's (plotly's constructor orders
     them), so a test of a builder's exact bytes builds its own. The warnings the build gave are
-    given again on each call, so ``warnings.catch_warnings`` sees what a fresh build shows.
+    given again on each call, so ``warnings.catch_warnings`` sees what a fresh build shows. Every
+    build runs with outbound sockets blocked (``no_network``'s guard): a figure that tried to leave
+    the machine fails the test that asked for it.
     """
 
     def __init__(self, folder: Path) -> None:
@@ -106,10 +109,14 @@ class FigureCache:
         assert "data" not in options, "built_figure() is for the bundled data; build a figure of other data in the test"
         from vizlib import registry
 
+        spec = registry.FIGURES[slug]
+        # the builder's own defaults filled in (``size="wide"`` is the same figure as none), options it ignores left out
+        params = inspect.signature(spec.builder()).parameters
+        called = {name: p.default for name, p in params.items() if p.default is not inspect.Parameter.empty}
+        called.update((name, value) for name, value in options.items() if name in params)
         # a figure that draws control areas reads the mirror and cache the environment names
-        draws_layers = registry.FIGURES[slug].layer is not None
-        env = sorted((k, v) for k, v in os.environ.items() if k.startswith("VIZLIB_") and draws_layers)
-        return hashlib.sha256(repr((slug, sorted(options.items()), env)).encode()).hexdigest()[:24]
+        env = sorted((k, v) for k, v in os.environ.items() if k.startswith("VIZLIB_") and spec.layer is not None)
+        return hashlib.sha256(repr((slug, sorted(called.items()), env)).encode()).hexdigest()[:24]
 
     def _load_or_build(self, key: str, slug: str, options: dict[str, Any], wait: bool) -> bytes | None:
         """The pickled figure, built here unless another worker has (or, ``wait`` false, is building it: None)."""
@@ -123,8 +130,9 @@ class FigureCache:
                 return None
             if path.is_file():
                 return path.read_bytes()
-            with warnings.catch_warnings(record=True) as caught:
+            with warnings.catch_warnings(record=True) as caught, pytest.MonkeyPatch.context() as patch:
                 warnings.simplefilter("always")
+                block_network(patch)  # every shared figure is built offline (tests/test_offline.py counts on it)
                 fig = registry.build(slug, **options)
             props = {
                 "data": fig._data,
@@ -161,6 +169,11 @@ def _is_loopback(address: object) -> bool:
 @pytest.fixture
 def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Block every outbound socket connection except loopback, in this process."""
+    block_network(monkeypatch)
+
+
+def block_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Patch ``socket`` (until ``monkeypatch`` undoes it) so that only loopback connections are made."""
     real_connect = socket.socket.connect
     real_connect_ex = socket.socket.connect_ex
 
