@@ -29,13 +29,26 @@ def shared_frontline() -> Path:
     return folder
 
 
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test run's temporary folder: under pytest-xdist the one above every worker's own."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def synthetic_mirror(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A synthetic daily archive (``helpers.synthetic_archive``) and a cache for it, made once."""
+    """A synthetic daily archive (``helpers.synthetic_archive``), made once per run (every xdist worker
+    reads the same folder, so their maps of it are the same shared builds), and this process's cache for it."""
     from helpers import synthetic_archive
 
-    folder = synthetic_archive(tmp_path_factory.mktemp("front-mirror") / "archive")
-    return folder, tmp_path_factory.mktemp("front-cache")
+    shared = run_folder(tmp_path_factory) / "front-mirror"
+    shared.mkdir(exist_ok=True)
+    with open(shared / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (shared / ".done").is_file():
+            synthetic_archive(shared / "archive")
+            (shared / ".done").touch()
+    return shared / "archive", tmp_path_factory.mktemp("front-cache")
 
 
 @pytest.fixture(scope="module")
@@ -114,9 +127,12 @@ class FigureCache:
         params = inspect.signature(spec.builder()).parameters
         called = {name: p.default for name, p in params.items() if p.default is not inspect.Parameter.empty}
         called.update((name, value) for name, value in options.items() if name in params)
-        # a figure that draws control areas reads the mirror and cache the environment names
-        env = sorted((k, v) for k, v in os.environ.items() if k.startswith("VIZLIB_") and spec.layer is not None)
-        return hashlib.sha256(repr((slug, sorted(called.items()), env)).encode()).hexdigest()[:24]
+        # a figure that draws control areas reads the mirror and cache the environment names; with both
+        # mirrors named, the cache only holds copies of their files, and which folder it is does not matter
+        env = {k: v for k, v in os.environ.items() if k.startswith("VIZLIB_") and spec.layer is not None}
+        if "VIZLIB_DEEPSTATE_ARCHIVE_URL" in env and "VIZLIB_DEEPSTATE_EXPORT_URL" in env:
+            env.pop("VIZLIB_CACHE", None)
+        return hashlib.sha256(repr((slug, sorted(called.items()), sorted(env.items()))).encode()).hexdigest()[:24]
 
     def _load_or_build(self, key: str, slug: str, options: dict[str, Any], wait: bool) -> bytes | None:
         """The pickled figure, built here unless another worker has (or, ``wait`` false, is building it: None)."""
@@ -150,9 +166,7 @@ class FigureCache:
 @pytest.fixture(scope="session")
 def built_figure(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Any]:
     """``built_figure(slug, **options)``: a copy of the article figure, built once per run (see :class:`FigureCache`)."""
-    base = tmp_path_factory.getbasetemp()
-    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # the run's folder, above each worker's
-    return FigureCache(shared / "built-figures")
+    return FigureCache(run_folder(tmp_path_factory) / "built-figures")
 
 
 class NetworkBlocked(OSError):
