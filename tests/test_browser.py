@@ -42,11 +42,11 @@ COUNTS = {"pages": 0, "checks": 0, "requests": 0, "remote": 0}
 
 
 @pytest.fixture(scope="module")
-def site(local_server, front_mirror):
+def site(built_figure, local_server, front_mirror):
     """Every article figure exported as HTML: light self-contained, dark shared; the figures kept for expectations."""
     figs = {}
     for theme, mode in EXPORTS.items():
-        built = {slug: registry.build(slug, theme=theme) for slug in registry.FIGURES}
+        built = dict(zip(registry.FIGURES, built_figure.many([(slug, dict(theme=theme)) for slug in registry.FIGURES])))
         export.save_many(built, local_server.root / theme, ("html",), html=mode, progress=False)
         figs.update({(theme, slug): fig for slug, fig in built.items()})
     return figs

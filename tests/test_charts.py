@@ -21,8 +21,8 @@ SUBJECTS = {
 
 
 @pytest.fixture(scope="module")
-def built() -> dict[str, go.Figure]:
-    return {name: getattr(charts, name)() for name in ("troops_kursk", "north_korea", "kursk_area", "timeline")}
+def built(built_figure) -> dict[str, go.Figure]:
+    return {name: built_figure(name.replace("_", "-")) for name in ("troops_kursk", "north_korea", "kursk_area", "timeline")}
 
 
 def claim_rows(fig: go.Figure) -> list[tuple[str, str, list]]:
@@ -415,8 +415,8 @@ def test_label_placer_keeps_labels_apart_and_off_the_marks():
 
 
 @pytest.mark.parametrize("size", ["wide", "column"])
-def test_north_korea_top_panel_headings_keep_clear_of_the_subtitle(size):
-    fig = charts.north_korea(size=size)
+def test_north_korea_top_panel_headings_keep_clear_of_the_subtitle(built_figure, size):
+    fig = built_figure("north-korea", size=size)
     plot_height = theme.SIZES[size].height - fig.layout.margin.t - fig.layout.margin.b
     for axis in (fig.layout.yaxis, fig.layout.yaxis2):
         assert (1 - axis.domain[1]) * plot_height >= 16, axis.domain
@@ -474,14 +474,14 @@ def test_placed_labels_keep_clear_of_each_other_marks_and_lines_at_every_size(pl
                 assert label.crosses_line and drawn[label.text].bgcolor == theme.colors("light")["background"]
 
 
-def test_labels_keep_off_the_event_lines_where_there_is_room():
-    fig = charts.troops_kursk(size="column")
+def test_labels_keep_off_the_event_lines_where_there_is_room(built_figure):
+    fig = built_figure("troops-kursk", size="column")
     general_staff = next(a for a in fig.layout.annotations if "59,000" in (a.text or ""))
     assert "General" in general_staff.text and general_staff.bgcolor is None
 
 
-def test_a_phone_troop_chart_labels_the_troops_moved_in_over_their_own_hollow_mark():
+def test_a_phone_troop_chart_labels_the_troops_moved_in_over_their_own_hollow_mark(built_figure):
     """Over or under the mark cost the same (both cross the event lines): the better spot, over it, wins a tie."""
-    fig = charts.troops_kursk(size="phone")
+    fig = built_figure("troops-kursk", size="phone")
     moved_in = next(a for a in fig.layout.annotations if "59,000" in (a.text or ""))
     assert (moved_in.yanchor, moved_in.xanchor, moved_in.yshift) == ("bottom", "center", 9)

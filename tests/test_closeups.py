@@ -124,14 +124,14 @@ def test_distances_to_the_front_are_those_frontline_measures(closeups, layer, sl
         assert f"{km:.1f} km" in alt, (pid, km, alt)
 
 
-def test_without_a_layer_a_close_up_says_the_front_is_not_drawn():
-    fig = maps.kurakhove()
+def test_without_a_layer_a_close_up_says_the_front_is_not_drawn(built_figure):
+    fig = built_figure("kurakhove")
     assert "The front line is not drawn." in meta.get(fig)["alt"]
     assert not any(isinstance(m, str) and m.startswith(("layer:", "distance")) for m in metas(fig))
 
 
-def test_kurakhove_annotates_the_dam_damage_at_the_dam():
-    fig = maps.kurakhove()  # as of 23 Nov: the damage of 11 Nov is an event of the map's past
+def test_kurakhove_annotates_the_dam_damage_at_the_dam(built_figure):
+    fig = built_figure("kurakhove")  # as of 23 Nov: the damage of 11 Nov is an event of the map's past
     dam = data.places().set_index("id").loc["kurakhove_dam"]
     noted = by_meta(fig, "noted")
     assert (dam.lon, dam.lat) in set(zip(noted.lon, noted.lat))
@@ -236,8 +236,8 @@ def test_front_change_of_the_oblast_leaves_the_dam_to_the_close_up(layer):
 
 
 @pytest.fixture(scope="module")
-def animation(front_mirror):
-    return maps.front_animation()
+def animation(front_mirror, built_figure):
+    return built_figure("front-animation")
 
 
 def test_the_animation_has_a_frame_every_seven_days_ending_on_the_maps_date(animation):
@@ -254,20 +254,20 @@ def test_the_animation_has_a_frame_every_seven_days_ending_on_the_maps_date(anim
 
 
 @pytest.mark.parametrize("lang", ["en", "uk"])
-def test_a_social_card_of_the_animation_is_a_still_of_its_last_date(front_mirror, lang):
-    fig = maps.front_animation(size="social", lang=lang)
+def test_a_social_card_of_the_animation_is_a_still_of_its_last_date(front_mirror, built_figure, lang):
+    fig = built_figure("front-animation", size="social", lang=lang)
     assert not fig.frames and not fig.layout.sliders and not fig.layout.updatemenus
     assert fig.layout.legend.orientation == "v" and fig.layout.legend.x > 1  # the key beside the map, no slider under
     # it draws the last date's occupied area, as the animated page's still does (both simplified to their pixels)
-    wide = maps.front_animation(size="wide", lang=lang)
+    wide = built_figure("front-animation", size="wide", lang=lang)
     card, page = (shapely.union_all(_rings(by_meta(f, "layer:occupied"))).area for f in (fig, wide))
     assert len(wide.frames) > 1 and card == pytest.approx(page, rel=0.02)
 
 
 @pytest.mark.parametrize("size", ["phone", "column", "wide"])
 @pytest.mark.parametrize("lang", ["en", "uk"])
-def test_the_sliders_dates_are_inside_the_figure_and_clear_of_the_buttons(front_mirror, size, lang):
-    fig = maps.front_animation(size=size, lang=lang)
+def test_the_sliders_dates_are_inside_the_figure_and_clear_of_the_buttons(front_mirror, built_figure, size, lang):
+    fig = built_figure("front-animation", size=size, lang=lang)
     boxes = slider_boxes(fig)
     buttons, current = boxes.pop("buttons"), boxes.pop("current")
     assert current.x0 >= buttons.x1 + 2, (size, lang, buttons, current)  # the current date is not under pause
@@ -304,13 +304,15 @@ def test_a_still_of_the_animation_says_it_shows_the_last_date(animation):
 
 
 @pytest.fixture(scope="module")
-def multiples(front_mirror):
-    return {size: maps.small_multiples(size=size) for size in [*SIZES, "phone"]}
+def multiples(front_mirror, built_figure):
+    return {size: built_figure("pokrovsk-multiples", size=size) for size in [*SIZES, "phone"]}
 
 
 @pytest.mark.parametrize(("frame", "least"), [("pokrovsk", 4), ("kurakhove", 2)])  # kurakhove's frame is wide
-def test_a_phone_shows_the_same_panels_in_english_and_ukrainian_and_names_every_dot(front_mirror, frame, least):
-    figs = {lang: maps.small_multiples(frame=frame, size="phone", lang=lang) for lang in ("en", "uk")}
+def test_a_phone_shows_the_same_panels_in_english_and_ukrainian_and_names_every_dot(
+    front_mirror, built_figure, frame, least
+):
+    figs = {lang: built_figure("pokrovsk-multiples", frame=frame, size="phone", lang=lang) for lang in ("en", "uk")}
     dates = {}
     for lang, fig in figs.items():
         dates[lang] = [a.text.split("<br>")[0] for a in fig.layout.annotations if a.name == "panel-heading"]

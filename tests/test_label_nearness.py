@@ -12,7 +12,7 @@ import math
 import pytest
 from chart_boxes import annotation_boxes, point
 
-from vizlib import charts, data, i18n, meta
+from vizlib import data, i18n, meta
 from vizlib._charts.words import figure, short_name
 
 SIZES = ("phone", "column", "wide", "social")
@@ -93,21 +93,21 @@ def _cases():
 
 
 @pytest.mark.parametrize(("name", "size", "lang"), list(_cases()))
-def test_every_claim_label_is_nearer_its_own_marks_than_any_other(name, size, lang):
-    fig = getattr(charts, name)(size=size, lang=lang)
+def test_every_claim_label_is_nearer_its_own_marks_than_any_other(built_figure, name, size, lang):
+    fig = built_figure(name.replace("_", "-"), size=size, lang=lang)
     assert misplaced(fig, lang) == []
 
 
 @pytest.mark.parametrize("lang", ["en", "uk"])
-def test_the_phone_troop_chart_s_50_000_labels_name_their_own_dots(lang):
+def test_the_phone_troop_chart_s_50_000_labels_name_their_own_dots(built_figure, lang):
     """The editor's case: a label under two blue dots (Zelensky's and Pavliuk's) read as either one's."""
-    fig = charts.troops_kursk(size="phone", lang=lang)
+    fig = built_figure("troops-kursk", size="phone", lang=lang)
     fifty = f"<b>{i18n.words(lang).number(50000)}</b>"  # a label with no honest room is left out (hover keeps it)
     assert [p for p in misplaced(fig, lang) if fifty in p] == []
 
 
-def test_the_wide_north_korea_chart_labels_the_10_000_claims_by_their_marks():
+def test_the_wide_north_korea_chart_labels_the_10_000_claims_by_their_marks(built_figure):
     """The editor's case: "10,000+ Pentagon, ..." stood far left of its marks, nearest Blinken's."""
-    fig = charts.north_korea(size="wide")
+    fig = built_figure("north-korea", size="wide")
     assert any("10,000+" in a.text for a in fig.layout.annotations if a.name == "claim-label")
     assert misplaced(fig, "en") == []

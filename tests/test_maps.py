@@ -26,10 +26,10 @@ BUILDERS = {"theatre": maps.theatre, "kursk": maps.kursk, "donetsk": maps.donets
 
 
 @pytest.fixture(scope="module")
-def figs():
+def figs(built_figure):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the default maps warn about nothing
-        return {slug: build() for slug, build in BUILDERS.items()}
+        return {slug: built_figure(slug) for slug in BUILDERS}
 
 
 # ------------------------------------------------------------------ content
@@ -157,8 +157,8 @@ def test_labels_do_not_overlap(figs, slug):
 
 @pytest.mark.parametrize("size", ["column", "wide"])
 @pytest.mark.parametrize("slug", BUILDERS)
-def test_every_label_lies_inside_the_plot_area(slug, size):
-    fig = BUILDERS[slug](size=size)
+def test_every_label_lies_inside_the_plot_area(built_figure, slug, size):
+    fig = built_figure(slug, size=size)
     plot = Box(*frame_of(fig).box)
     boxes = label_boxes(fig)
     assert len(boxes) >= 8
@@ -190,19 +190,19 @@ def test_strong_line_is_the_land_border_and_coasts_are_thin(figs, slug):
 
 
 @pytest.mark.parametrize("size", ["column", "wide"])
-def test_theatre_draws_the_coast_by_the_danube_thin(size):
+def test_theatre_draws_the_coast_by_the_danube_thin(built_figure, size):
     # Moldova and Romania come from the coarse locator; the Black Sea coast between the
     # Dniester estuary and the Danube mouth lies near them but is no land border
-    fig = maps.theatre(size=size)
+    fig = built_figure("theatre", size=size)
     border, coast = by_meta(fig, "borders:country"), by_meta(fig, "borders:coast")
     budjak = shapely.box(29.7, 45.2, 30.6, 46.25)
     assert not any(budjak.contains(shapely.Point(lo, la)) for lo, la in zip(border.lon, border.lat) if lo is not None)
     assert sum(budjak.contains(shapely.Point(lo, la)) for lo, la in zip(coast.lon, coast.lat) if lo is not None) > 5
 
 
-def test_pokrovsk_and_kurakhove_both_labelled_on_every_size():
+def test_pokrovsk_and_kurakhove_both_labelled_on_every_size(built_figure):
     for size in ("column", "wide", "social"):
-        text = [t for t in by_meta(maps.donetsk(size=size), "places").text if t]
+        text = [t for t in by_meta(built_figure("donetsk", size=size), "places").text if t]
         assert any("Pokrovsk" in t for t in text) and any("Kurakhove" in t for t in text), size
 
 
@@ -309,8 +309,8 @@ def test_meta_data_lists_places_and_named_regions(figs):
 # ------------------------------------------------------------------ options
 
 
-def test_lang_uk_labels_places_and_regions_in_ukrainian():
-    fig = maps.kursk(lang="uk")
+def test_lang_uk_labels_places_and_regions_in_ukrainian(built_figure):
+    fig = built_figure("kursk", lang="uk")
     texts = " ".join(t for t in by_meta(fig, "places").text if t)
     assert "Суджа" in texts and "Курськ" in texts and "Sudzha" not in texts
     assert any("Курська область" in t for t in by_meta(fig, "labels:region").text)
@@ -520,9 +520,9 @@ def test_no_trace_can_fetch_a_topojson(figs, slug):
 
 
 @pytest.mark.parametrize("size", ["wide", "social"])
-def test_payload_is_small(figs, size):
-    for slug, build in BUILDERS.items():
-        fig = figs[slug] if size == "wide" else build(size=size)
+def test_payload_is_small(figs, built_figure, size):
+    for slug in BUILDERS:
+        fig = figs[slug] if size == "wide" else built_figure(slug, size=size)
         assert len(fig.to_json().encode()) <= 100_000, slug
 
 
@@ -550,7 +550,7 @@ def offline_kaleido():
     """A kaleido browser whose only route out is a proxy that records and refuses."""
     kaleido = pytest.importorskip("kaleido")
     proxy = _RecordingProxy()
-    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    threading.Thread(target=proxy.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
     kaleido.stop_sync_server(silence_warnings=True)
     kaleido.start_sync_server(
         mathjax=False, silence_warnings=True, proxy_server=f"http://127.0.0.1:{proxy.server_address[1]}"
@@ -624,8 +624,8 @@ def test_towns_are_drawn_where_frame_computes(figs, offline_kaleido, no_network)
 
 @pytest.mark.parametrize("lang", ["en", "uk"])
 @pytest.mark.parametrize("size", ["phone", "column"])
-def test_the_insets_pyongyang_is_named_clear_of_the_main_maps_frame(size, lang):
-    fig = maps.theatre(size=size, lang=lang)
+def test_the_insets_pyongyang_is_named_clear_of_the_main_maps_frame(built_figure, size, lang):
+    fig = built_figure("theatre", size=size, lang=lang)
     dot, frame, geo = by_meta(fig, "inset:pyongyang"), by_meta(fig, "inset:frame"), fig.layout.geo2
     lon, lat = dot.lon[0], dot.lat[0]
     (lon0, lon1), (lat0, lat1) = geo.lonaxis.range, geo.lataxis.range
@@ -647,15 +647,12 @@ CONTEXT_DOTS = {"pokrovsk-multiples"}
 
 
 @pytest.fixture(scope="module")
-def every_map(front_mirror):
+def every_map(front_mirror, built_figure):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # stale layers of the synthetic archive
-        return {
-            (slug, size, lang): registry.build(slug, size=size, lang=lang)
-            for slug in MAP_SLUGS
-            for size in theme.SIZES
-            for lang in ("en", "uk")
-        }
+        keys = [(slug, size, lang) for slug in MAP_SLUGS for size in theme.SIZES for lang in ("en", "uk")]
+        figs = built_figure.many([(slug, dict(size=size, lang=lang)) for slug, size, lang in keys])
+        return dict(zip(keys, figs, strict=True))
 
 
 @pytest.mark.parametrize("lang", ["en", "uk"])

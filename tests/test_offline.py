@@ -59,11 +59,13 @@ def test_the_guard_blocks_this_process(no_network):
         socket.getaddrinfo("example.org", 443)
 
 
-def test_every_figure_builds_and_exports_its_page_and_sidecars_with_sockets_blocked(no_network, front_mirror, tmp_path):
+def test_every_figure_builds_and_exports_its_page_and_sidecars_with_sockets_blocked(
+    no_network, front_mirror, built_figure, tmp_path
+):
     # Static formats render in a child browser that no in-process guard reaches: the namespace test covers them.
-    figs = {
-        (slug, theme): registry.build(slug, theme=theme) for slug in registry.FIGURES for theme in ("light", "dark")
-    }
+    # built_figure builds each figure once per run, always with sockets blocked (test_browser draws the same set).
+    keys = [(slug, theme) for slug in registry.FIGURES for theme in ("light", "dark")]
+    figs = dict(zip(keys, built_figure.many([(slug, dict(theme=theme)) for slug, theme in keys]), strict=True))
     for html_mode in export.HTML_MODES:
         out = tmp_path / html_mode
         written = export.save_many(

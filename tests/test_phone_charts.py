@@ -27,7 +27,7 @@ MIN_LABEL_PX, MIN_KEY_PX = 11, 12
 
 
 @pytest.fixture(scope="module")
-def build(front_mirror):
+def build(front_mirror, built_figure):
     """Build a chart at a size, once per module; occupied_area reads the synthetic archive once."""
     cache: dict[tuple[str, str], object] = {}
     inputs: dict[str, object] = {}
@@ -41,7 +41,7 @@ def build(front_mirror):
             elif name == "kursk_area_measured":
                 fig = charts.kursk_area(layer=frontline.read_frontline(EXPORT), size=size)
             else:
-                fig = getattr(charts, name)(size=size)
+                fig = built_figure(name.replace("_", "-"), size=size)
             cache[name, size] = fig
         return cache[name, size]
 
@@ -209,8 +209,8 @@ def test_a_phone_timeline_gives_a_title_too_long_for_one_line_its_short_title(bu
     assert wide["event-label:kim_signs"] == "<b>11 Nov</b>  Kim Jong Un signs ratification decree"
 
 
-def test_a_ukrainian_phone_timeline_abbreviates_the_months_of_every_label_to_fit_its_rows():
-    fig = charts.timeline(size="phone", lang="uk")
+def test_a_ukrainian_phone_timeline_abbreviates_the_months_of_every_label_to_fit_its_rows(built_figure):
+    fig = built_figure("timeline", size="phone", lang="uk")
     texts = [a.text for a in fig.layout.annotations if (a.name or "").startswith("event-label:")]
     dates = [text.split("</b>")[0].removeprefix("<b>") for text in texts]
     assert all(d.endswith(".") for d in dates), dates  # "11 лист.", never "11 листопада" beside "23 жовт."

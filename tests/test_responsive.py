@@ -124,13 +124,13 @@ def test_the_cli_wrote_responsive_pages_with_their_embeds(site):
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("slug", SLUGS)
-def test_page_draws_the_layout_that_fits_in_the_readers_theme(tabs, site, local_server, slug, width, scheme):
+def test_page_draws_the_layout_that_fits_in_the_readers_theme(built_figure, tabs, site, local_server, slug, width, scheme):
     page = tabs[scheme]
     state = open_page(page, local_server.url(site / f"{slug}.html"), width)
     expected_size = WIDTHS[width]
     assert (state["layout"], state["theme"]) == (expected_size, scheme)
     assert state["background"] == state["rootBackground"] == rgb(theme.colors(scheme)["background"])
-    assert state["svgWidth"] == registry.build(slug, size=expected_size).layout.width  # drawn at its design size
+    assert state["svgWidth"] == built_figure(slug, size=expected_size).layout.width  # drawn at its design size
 
     boxes = page.evaluate(TEXTS)
     assert len(boxes) >= 5, boxes  # title, subtitle, source line, labels...
@@ -145,7 +145,7 @@ def test_page_draws_the_layout_that_fits_in_the_readers_theme(tabs, site, local_
     assert overlaps(boxes) == [], f"texts on top of each other at {width} px ({scheme})"
 
 
-def test_a_resize_switches_the_layout_without_loading_plotlyjs_again(tabs, site, local_server):
+def test_a_resize_switches_the_layout_without_loading_plotlyjs_again(built_figure, tabs, site, local_server):
     page = tabs["light"]
     loads: list[str] = []
 
@@ -160,7 +160,7 @@ def test_a_resize_switches_the_layout_without_loading_plotlyjs_again(tabs, site,
         page.set_viewport_size({"width": 360, "height": HEIGHT})
         page.wait_for_selector(".vizlib-figure[data-layout=phone]", timeout=5_000)
         state = page.evaluate(STATE)
-        assert state["svgWidth"] == registry.build("troops-kursk", size="phone").layout.width
+        assert state["svgWidth"] == built_figure("troops-kursk", size="phone").layout.width
         assert page.evaluate("() => window.__sameDocument") is True  # not reloaded
         assert page.evaluate("() => performance.getEntriesByType('navigation').length") == 1
         assert len(loads) == 1, loads  # plotly.js requested once
@@ -221,13 +221,13 @@ def frame_settles(page, ident: str, layout: str) -> dict:
 
 
 @pytest.mark.parametrize("slug", ["kursk", "troops-kursk"])
-def test_embed_takes_the_pages_height_in_a_host_of_another_width(tabs, site, local_server, slug):
+def test_embed_takes_the_pages_height_in_a_host_of_another_width(built_figure, tabs, site, local_server, slug):
     snippet = (site / f"{slug}.embed.html").read_text(encoding="utf-8")
     host = site / f"host-{slug}.html"
     host.write_text(HOST.format(snippet=snippet), encoding="utf-8")
     wide = next(r for r in json.loads((site / f"{slug}.json").read_text())["layouts"] if r["size"] == "wide")
-    column = registry.build(slug, size="column").layout.height
-    phone = registry.build(slug, size="phone").layout.height
+    column = built_figure(slug, size="column").layout.height
+    phone = built_figure(slug, size="phone").layout.height
     page = tabs["light"]
     page.set_viewport_size({"width": 1000, "height": HEIGHT})
     page.goto(local_server.url(host), wait_until="load")
@@ -244,9 +244,9 @@ def test_embed_takes_the_pages_height_in_a_host_of_another_width(tabs, site, loc
     assert abs(state["frame"] - state["inner"]) <= 2 and abs(state["frame"] - phone) <= 2, state
 
 
-def test_a_single_layout_page_posts_its_height_too(tabs, site, local_server):
+def test_a_single_layout_page_posts_its_height_too(built_figure, tabs, site, local_server):
     """A figure saved without layouts (a user's own) scales to its frame; the embed still takes its height."""
-    fig = registry.build("troops-kursk")
+    fig = built_figure("troops-kursk")
     export.save(fig, site, ("html",), name="solo", html="shared")
     host = site / "host-solo.html"
     host.write_text(HOST.format(snippet=(site / "solo.embed.html").read_text(encoding="utf-8")), encoding="utf-8")
@@ -286,9 +286,11 @@ SOCIAL_PLOT_SHARE = 0.45
 
 
 @pytest.fixture(scope="module")
-def cards(front_mirror):
+def cards(built_figure, front_mirror):
     """Every registry figure built as a social card, in English and Ukrainian (light; dark changes no layout)."""
-    return {(slug, lang): registry.build(slug, size="social", lang=lang) for slug in registry.FIGURES for lang in LANGS}
+    keys = [(slug, lang) for slug in registry.FIGURES for lang in LANGS]
+    figs = built_figure.many([(slug, dict(size="social", lang=lang)) for slug, lang in keys])
+    return dict(zip(keys, figs, strict=True))
 
 
 LANGS = ("en", "uk")
@@ -365,9 +367,9 @@ def test_every_map_cards_key_shows_all_its_entries_above_the_maps_foot(tabs, loc
         assert max(drawn_["entries"]) <= min(drawn_["bg"]["bottom"], foot) + 1, (slug, lang, drawn_, foot)
 
 
-def test_social_card_title_is_large_enough_for_a_feed(tabs, local_server, front_mirror):
+def test_social_card_title_is_large_enough_for_a_feed(built_figure, tabs, local_server, front_mirror):
     for slug in ("kursk", "troops-kursk"):
-        fig = registry.build(slug, size="social")
+        fig = built_figure(slug, size="social")
         out = local_server.root / "social"
         export.save(fig, out, ("html",), layouts={("social", "light"): fig})
         page = tabs["light"]
