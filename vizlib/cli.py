@@ -17,7 +17,7 @@ from vizlib import i18n, registry
 from vizlib._files import quote
 from vizlib.errors import DataError, ExportError, NothingToDraw
 from vizlib.registry import FIGURES
-from vizlib.theme import SIZES
+from vizlib.theme import DEFAULT_SIZE, SIZES
 
 EXIT_INVALID = 2
 EXIT_FAILED = 1
@@ -183,7 +183,7 @@ def export_figures(
         day = vdata.as_of_date(as_of)
     except ValueError as exc:
         _fail(EXIT_INVALID, f"--as-of: {exc}")
-    options: dict[str, Any] = {k: v for k, v in (("size", size), ("theme", theme)) if v} | {"lang": lang}
+    options: dict[str, Any] = {"size": size or DEFAULT_SIZE, "theme": theme or "light", "lang": lang}
     layers = _layers(names, frontline_spec, day)
     failures: list[str] = []
     written: dict = {}
@@ -212,7 +212,8 @@ def export_figures(
                         common: dict[str, Any] = {"data": own, "as_of": day, "layer": layers.get(name)}
                         fig = registry.build(name, **common, **options)
                         # the web page carries phone, column and wide layouts, light and dark, of the same data
-                        page = registry.layouts(name, **common, lang=lang) if "html" in chosen else None
+                        done = {(options["size"], options["theme"]): fig}  # one of the page's layouts, if it is one
+                        page = registry.layouts(name, **common, lang=lang, built=done) if "html" in chosen else None
                 except NothingToDraw as exc:
                     click.echo(f"skipped {name}: {exc}".replace("\n", "; "), err=True)
                 except Exception as exc:  # noqa: BLE001 - report every broken builder, export the rest

@@ -195,6 +195,7 @@ def layouts(
     *,
     sizes: tuple[str, ...] = PAGE_SIZES,
     themes: tuple[str, ...] = PAGE_THEMES,
+    built: Mapping[tuple[str, str], Any] | None = None,
     **options: Any,
 ) -> dict[tuple[str, str], Any]:
     """Build one article figure in every size and theme its responsive web page carries.
@@ -207,6 +208,9 @@ def layouts(
         As for :func:`build`.
     sizes, themes : tuple of str
         Size presets (:data:`vizlib.theme.SIZES`) and themes to build.
+    built : mapping of (size, theme) to Figure, optional
+        Layouts already built with the same data and options (the figure being exported): used
+        as they are, not built again.
     **options
         Passed to every build (``lang=``, ``as_of=``, ``layer=``, ...); ``size`` and
         ``theme`` are the layouts' own and are ignored here.
@@ -222,4 +226,13 @@ def layouts(
     >>> export.save(registry.build("timeline"), "out/", layouts=registry.layouts("timeline"))  # doctest: +SKIP
     """
     shared = {k: v for k, v in options.items() if k not in ("size", "theme")}
-    return {(size, theme): build(slug, data, size=size, theme=theme, **shared) for size in sizes for theme in themes}
+    known = dict(built or {})
+
+    def layout(size: str, theme: str) -> Any:
+        return known[size, theme] if (size, theme) in known else build(slug, data, size=size, theme=theme, **shared)
+
+    return {
+        (size, theme): layout(size, theme)
+        for size in sizes
+        for theme in themes
+    }
