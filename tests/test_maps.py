@@ -655,6 +655,7 @@ def every_map(front_mirror, built_figure):
         return dict(zip(keys, figs, strict=True))
 
 
+@pytest.mark.slow  # every map x size x language (make test; make test-fast leaves it out)
 @pytest.mark.parametrize("lang", ["en", "uk"])
 @pytest.mark.parametrize("size", list(theme.SIZES))
 @pytest.mark.parametrize("slug", MAP_SLUGS)
@@ -676,6 +677,7 @@ def test_every_dot_named_every_distance_numbered_every_key_entry_marked(every_ma
     assert keyed <= statuses, (keyed, statuses)
 
 
+@pytest.mark.slow  # every map x size x language (make test; make test-fast leaves it out)
 @pytest.mark.parametrize("lang", ["en", "uk"])
 @pytest.mark.parametrize("size", list(theme.SIZES))
 @pytest.mark.parametrize("slug", MAP_SLUGS)
@@ -703,6 +705,7 @@ def _named_in_alt(alt: str) -> tuple[list[str], int | None]:
     return re.split(r", | and ", listed.rstrip(".")), int(close_up.group(2)) if close_up else None
 
 
+@pytest.mark.slow  # every map x size x language (make test; make test-fast leaves it out)
 @pytest.mark.parametrize("size", list(theme.SIZES))
 @pytest.mark.parametrize("slug", [s for s in MAP_SLUGS if s not in CONTEXT_DOTS | {"front-animation"}])
 def test_the_alt_text_names_only_the_towns_the_map_draws(every_map, slug, size):
