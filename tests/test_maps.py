@@ -646,6 +646,18 @@ MAP_SLUGS = [slug for slug, spec in registry.FIGURES.items() if spec.module == "
 CONTEXT_DOTS = {"pokrovsk-multiples"}
 
 
+def every_map_case(test):
+    """Run ``test`` on every map x size x language; marked slow (make test runs it, make test-fast leaves it out)."""
+    for mark in (
+        pytest.mark.parametrize("slug", MAP_SLUGS),
+        pytest.mark.parametrize("size", list(theme.SIZES)),
+        pytest.mark.parametrize("lang", ["en", "uk"]),
+        pytest.mark.slow,
+    ):
+        test = mark(test)
+    return test
+
+
 @pytest.fixture(scope="module")
 def every_map(front_mirror, built_figure):
     with warnings.catch_warnings():
@@ -655,10 +667,7 @@ def every_map(front_mirror, built_figure):
         return dict(zip(keys, figs, strict=True))
 
 
-@pytest.mark.slow  # every map x size x language (make test; make test-fast leaves it out)
-@pytest.mark.parametrize("lang", ["en", "uk"])
-@pytest.mark.parametrize("size", list(theme.SIZES))
-@pytest.mark.parametrize("slug", MAP_SLUGS)
+@every_map_case
 def test_every_dot_named_every_distance_numbered_every_key_entry_marked(every_map, slug, size, lang):
     fig = every_map[slug, size, lang]
     places = [t for t in fig.data if t.meta == "places"]
@@ -677,10 +686,7 @@ def test_every_dot_named_every_distance_numbered_every_key_entry_marked(every_ma
     assert keyed <= statuses, (keyed, statuses)
 
 
-@pytest.mark.slow  # every map x size x language (make test; make test-fast leaves it out)
-@pytest.mark.parametrize("lang", ["en", "uk"])
-@pytest.mark.parametrize("size", list(theme.SIZES))
-@pytest.mark.parametrize("slug", MAP_SLUGS)
+@every_map_case
 def test_no_label_touches_the_locator_inset(every_map, slug, size, lang):
     fig = every_map[slug, size, lang]
     if not any(str(t.meta).startswith("inset:") for t in fig.data):
