@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from fixtures.frontline.make_fixtures import archive, square
 
 from vizlib import _text
@@ -85,7 +86,10 @@ def frame_of_geo(fig, geo_id: str) -> Frame:
 
 
 def label_boxes(fig, geo_id: str = "geo") -> list[tuple[str, Box]]:
-    """Every text label of a map's geo traces with its box in figure pixels (measured as the placer measures)."""
+    """Every text label of a map's geo traces with its box in figure pixels (measured as the placer measures).
+
+    A town's name is measured as far from its point as the placer put it; another label 3 px off.
+    """
     frame = frame_of_geo(fig, geo_id)
     boxes = []
     for t in fig.data:
@@ -93,14 +97,43 @@ def label_boxes(fig, geo_id: str = "geo") -> list[tuple[str, Box]]:
             continue
         positions = t.textposition if isinstance(t.textposition, tuple) else [t.textposition] * len(t.text)
         sizes = t.textfont.size if isinstance(t.textfont.size, tuple) else [t.textfont.size or 12] * len(t.text)
-        for lon, lat, text, pos, size in zip(t.lon, t.lat, t.text, positions, sizes):
+        gaps = [3] * len(t.text)
+        if t.meta == "places":  # a town's name stands half its dot and 2 px off its point (a ring drawn 1 px larger)
+            rings = [int(status == "contested") for status in t.customdata]
+            gaps = [(dot - ring) / 2 + 2 for dot, ring in zip(t.marker.size, rings, strict=True)]
+        for lon, lat, text, pos, size, gap in zip(t.lon, t.lat, t.text, positions, sizes, gaps):
             if not text:
                 continue
             x, y = frame.to_px(lon, lat)
             w, h = _text.text_size(text, size)
-            gap = 0 if pos == "middle center" else 3
-            boxes.append((text, spot_at(pos, gap).box(float(x), float(y), w, h)))
+            boxes.append((text, spot_at(pos, 0 if pos == "middle center" else gap).box(float(x), float(y), w, h)))
     return boxes
+
+
+def assert_distance_numbers_beside_their_lines(fig) -> None:
+    """Check every distance line's number: clear of its own line, and nearer it than any other line of its map."""
+    lines = [t for t in fig.data if str(t.meta).startswith("distance:")]
+    for geo in sorted({line.geo or "geo" for line in lines}):  # a small multiple's panels: one geo each
+        frame = frame_of_geo(fig, geo)
+        here = [line for line in lines if (line.geo or "geo") == geo]
+        segments = {line.name.split()[0]: _px_segment(frame, line) for line in here}  # by number: "7.3"
+        numbers = [(text, box) for text, box in label_boxes(fig, geo) if text.split()[0] in segments]
+        numbers = [(text, box) for text, box in numbers if "km" in text or "км" in text]
+        assert len(numbers) == len(here), (geo, numbers, list(segments))
+        for text, box in numbers:
+            inside = box.pad(-1)
+            own = segments[text.split()[0]]
+            assert not any(inside.x0 < x < inside.x1 and inside.y0 < y < inside.y1 for x, y in own), (text, box)
+            cx, cy = box.center
+            gaps = {key: np.hypot(pts[:, 0] - cx, pts[:, 1] - cy).min() for key, pts in segments.items()}
+            assert min(gaps, key=gaps.get) == text.split()[0], (text, gaps)
+
+
+def _px_segment(frame, line) -> np.ndarray:
+    """The pixels (x, y) along a two-point line trace, one per pixel of its length."""
+    (x0, x1), (y0, y1) = (np.asarray(v, dtype=float) for v in frame.to_px(list(line.lon), list(line.lat)))
+    n = max(2, int(np.hypot(x1 - x0, y1 - y0)) + 1)
+    return np.column_stack([np.linspace(x0, x1, n), np.linspace(y0, y1, n)])
 
 
 def slider_boxes(fig) -> dict[str, Box]:

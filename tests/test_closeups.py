@@ -18,6 +18,7 @@ import shapely
 from conftest import REPO
 from helpers import (
     SYNTHETIC_KM_PER_DAY,
+    assert_distance_numbers_beside_their_lines,
     by_meta,
     frame_of,
     frame_of_geo,
@@ -122,6 +123,33 @@ def test_distances_to_the_front_are_those_frontline_measures(closeups, layer, sl
     for pid, km in expected.items():
         assert table.loc[pid, "km_to_occupied"] == pytest.approx(round(km, 1), abs=0.05), pid
         assert f"{km:.1f} km" in alt, (pid, km, alt)
+
+
+@pytest.fixture
+def real_closeups(shared_frontline):
+    """The close-ups of 23 Nov 2024 on DeepStateMap's own layer of that day, at every size, in both languages."""
+    path = shared_frontline / "archive" / "deepstatemap_data_20241123.geojson"
+    if not path.is_file():
+        pytest.skip("the daily archive is not present")
+    layer = read_frontline(path)
+    return {
+        (slug, size, lang): build(layer=layer, as_of="2024-11-23", size=size, lang=lang)
+        for slug, build in CLOSE_UPS.items()
+        for size in ["phone", *SIZES]
+        for lang in ("en", "uk")
+    }
+
+
+@pytest.mark.slow  # 16 close-ups on the real front line (make test; make test-fast leaves it out)
+def test_on_the_real_front_each_distance_number_sits_beside_its_own_line(real_closeups):
+    # Pokrovsk's and Myrnohrad's lines run side by side a few km apart: a number between them, or
+    # across one, reads as the wrong town's (found on the uk column and social cards of 23 Nov)
+    for key, fig in real_closeups.items():
+        assert sum(str(t.meta).startswith("distance:") for t in fig.data) >= 2, key
+        try:
+            assert_distance_numbers_beside_their_lines(fig)
+        except AssertionError as e:
+            raise AssertionError(f"{key}: {e}") from None
 
 
 def test_without_a_layer_a_close_up_says_the_front_is_not_drawn(built_figure):

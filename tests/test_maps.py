@@ -14,12 +14,12 @@ import plotly.graph_objects as go
 import pytest
 import shapely
 from conftest import REPO
-from helpers import by_meta, frame_of, km_between, label_boxes, metas
+from helpers import assert_distance_numbers_beside_their_lines, by_meta, frame_of, km_between, label_boxes, metas
 
 import vizlib
 from vizlib import _text, data, fmt, maps, meta, registry, theme
 from vizlib._carto.mapcanvas import INSET_CLEAR_PX
-from vizlib._labels import Box
+from vizlib._labels import Box, Label, place, spot_at
 
 FIXTURES = REPO / "tests" / "fixtures"
 BUILDERS = {"theatre": maps.theatre, "kursk": maps.kursk, "donetsk": maps.donetsk}
@@ -153,6 +153,17 @@ def test_labels_do_not_overlap(figs, slug):
     for i, (a, box_a) in enumerate(boxes):
         for b, box_b in boxes[i + 1 :]:
             assert not box_a.pad(-2).overlaps(box_b.pad(-2)), (a, b)
+
+
+@pytest.mark.parametrize("gap", [0, 4])
+def test_two_names_on_one_line_keep_a_space_between_them(gap):
+    first = Label(100, 100, ("Hryshyne",), (spot_at("middle right", 4),), gap_x=gap)
+    right, above = spot_at("middle right", 0), spot_at("top center", 12)
+    width = first.box_at(first.spots[0]).width
+    second = Label(104 + width + 2, 100, ("Krasnyi Lyman",), (right, above))  # 2 px after the first name
+    place([first, second], Box(0, 0, 600, 300))
+    assert first.spot == first.spots[0]
+    assert second.spot == (above if gap else right)  # "Hryshyne Krasnyi Lyman" would read as one name
 
 
 @pytest.mark.parametrize("size", ["column", "wide"])
@@ -658,6 +669,14 @@ def every_map_case(test):
     return test
 
 
+@every_map_case
+def test_a_distance_number_sits_beside_its_own_line_not_on_it_nor_nearer_another(every_map, slug, size, lang):
+    fig = every_map[slug, size, lang]
+    if not any(str(t.meta).startswith("distance:") for t in fig.data):
+        pytest.skip("no distance line")
+    assert_distance_numbers_beside_their_lines(fig)
+
+
 @pytest.fixture(scope="module")
 def every_map(front_mirror, built_figure):
     with warnings.catch_warnings():
@@ -696,8 +715,7 @@ def test_no_label_touches_the_locator_inset(every_map, slug, size, lang):
     inset = Box(
         mg.l + domain.x[0] * w, mg.t + (1 - domain.y[1]) * h, mg.l + domain.x[1] * w, mg.t + (1 - domain.y[0]) * h
     )
-    # label_boxes measures a town's name 3 px from its point, the placer a little further (half the dot + 2 px)
-    clear = inset.pad(INSET_CLEAR_PX - 4)
+    clear = inset.pad(INSET_CLEAR_PX - 1)  # a pixel's rounding
     geos = [name for name in fig.layout if name.startswith("geo") and name != "geo2" and fig.layout[name].domain]
     boxes = [(text, box) for geo in geos for text, box in label_boxes(fig, geo)]
     assert boxes

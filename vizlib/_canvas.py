@@ -99,6 +99,7 @@ class Canvas:
         self.annotations: list[dict[str, Any]] = []
         self.shapes: list[dict[str, Any]] = []
         self.obstacles: list[Box] = []
+        self.lines: list[Box] = []
         self.labels: list[Label] = []
         self.set_facts(sources=sources, as_of=as_of, notes=notes, card_notes=card_notes, key_px=key_px)
 
@@ -161,13 +162,16 @@ class Canvas:
         """Add a shape (``fig.add_shape``'s arguments); drawn when the figure is finished."""
         self.shapes.append(shape)
 
-    def obstacle(self, *boxes: Box) -> None:
-        """Keep labels clear of these boxes."""
-        self.obstacles.extend(boxes)
+    def obstacle(self, *boxes: Box, thin: bool = False) -> None:
+        """Keep labels clear of these boxes; ``thin`` ones (a drawn line) are avoided where there is room."""
+        (self.lines if thin else self.obstacles).extend(boxes)
 
     def place_labels(self, labels: Sequence[Label] | None = None, **options: Any) -> list[Label]:
         """Place ``labels`` (default: every label requested) inside the plot, clear of the obstacles."""
-        return place(self.labels if labels is None else labels, self.plot, self.obstacles, **options)
+        labels = self.labels if labels is None else labels
+        options.setdefault("lines", self.lines)
+        options.setdefault("marks", [mark for label in labels for mark in label.marks])
+        return place(labels, self.plot, self.obstacles, **options)
 
     def panel(
         self,

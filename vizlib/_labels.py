@@ -104,6 +104,21 @@ POSITIONS = (
 )
 
 
+def along(x0: float, y0: float, x1: float, y1: float, half_width: float = 1.5) -> list[Box]:
+    """Return small boxes covering the straight line from ``(x0, y0)`` to ``(x1, y1)`` (pixels).
+
+    A slanted line's bounding box would cover the room beside it; boxes a few pixels long cover
+    only the line (each about ``2 * half_width`` across), for :func:`place`'s ``lines``.
+    """
+    n = max(1, int(max(abs(x1 - x0), abs(y1 - y0)) // 3))
+    boxes = []
+    for i in range(n):
+        xa, ya = x0 + (x1 - x0) * i / n, y0 + (y1 - y0) * i / n
+        xb, yb = x0 + (x1 - x0) * (i + 1) / n, y0 + (y1 - y0) * (i + 1) / n
+        boxes.append(Box(min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb)).pad(half_width))
+    return boxes
+
+
 def around(gap: float) -> tuple[Spot, ...]:
     """Return the eight spots around a point marker, best first, ``gap`` pixels from the anchor.
 
@@ -150,6 +165,9 @@ class Label:
         When left out, may take the spot of one placed neighbour of its level that can move.
     clearance : float
         Pixels kept between this label and anything else; negative lets edges touch.
+    gap_x : float
+        Pixels kept, left and right, between this label and any label placed after it: two names
+        on one line never run together into one.
     spots_first : bool
         Try every wording at a spot before the next spot (a longer label by its mark rather than a
         shorter one further off); by default every spot is tried with a wording before the next one.
@@ -160,6 +178,10 @@ class Label:
         The marks the label names, in figure pixels (a dot: a box of no size at its centre; a bar:
         its vertical extent). Its box's centre must lie nearer one of them than any other mark
         given to :func:`place`, by :data:`NEARER_PX`.
+    misread_px2 : float
+        The overlap (square pixels) a spot that reads as another mark's counts as, on top of its
+        own: a number that could name the wrong line is worse than one touching a village's name.
+        0 (the default): a required label takes such a spot only when every other overlaps something.
     key : Any
         The caller's handle (a trace and point index, an id).
     """
@@ -173,9 +195,11 @@ class Label:
     required: bool = False
     may_displace: bool = False
     clearance: float = 0
+    gap_x: float = 0
     spots_first: bool = False
     annotation: bool = False
     marks: tuple[Box, ...] = ()
+    misread_px2: float = 0
     key: Any = None
     text: str | None = field(default=None, init=False)
     spot: Spot | None = field(default=None, init=False)
@@ -187,6 +211,11 @@ class Label:
         measure = annotation_size if self.annotation else text_size
         w, h = measure(text or self.text or self.texts[0], self.size)
         return spot.box(self.x, self.y, w, h)
+
+    def kept_clear(self, box: Box) -> Box:
+        """Return the room this label at ``box`` keeps from the labels placed after it."""
+        kept = box.pad(max(self.clearance, 0))
+        return Box(kept.x0 - self.gap_x, kept.y0, kept.x1 + self.gap_x, kept.y1) if self.gap_x else kept
 
     @property
     def placed(self) -> bool:
@@ -257,8 +286,8 @@ def place(
         for label in group:
             chosen = best[id(label)]
             label.text, label.spot, label.box = chosen if chosen else (None, None, None)
-        _make_room([lb for lb in group if lb.may_displace], group, bounds, taken, every_mark)
-        taken += [label.box.pad(max(label.clearance, 0)) for label in group if label.box is not None]
+        _make_room([lb for lb in group if lb.may_displace], group, bounds, taken, every_mark, thin)
+        taken += [label.kept_clear(label.box) for label in group if label.box is not None]
     for label in labels:
         label.crosses_line = label.box is not None and any(label.box.overlap(line) > 0 for line in thin)
     return list(labels)
@@ -315,7 +344,8 @@ def _greedy(order, bounds, taken, thin, marks) -> tuple[dict[int, tuple[str, Spo
             for text, spot in tries:
                 box = label.box_at(spot, text)
                 hard, soft = _cost(box, bounds, taken, thin, clearance)
-                cost = (hard, int(misread(label, box, marks)), soft)
+                wrong = misread(label, box, marks)
+                cost = (hard + wrong * label.misread_px2, int(wrong), soft)
                 if _cheaper(cost, best_cost):  # a tie keeps the earlier (better) spot
                     best, best_cost = (text, spot, box), cost
                 if cost == (0, 0, 0):
@@ -329,7 +359,7 @@ def _greedy(order, bounds, taken, thin, marks) -> tuple[dict[int, tuple[str, Spo
             continue
         chosen[id(label)] = best
         total = (total[0] + best_cost[0], total[1] + best_cost[1], total[2] + best_cost[2])
-        taken.append(best[2].pad(max(label.clearance, 0)))  # a label that keeps clear is kept clear of
+        taken.append(label.kept_clear(best[2]))  # a label that keeps clear is kept clear of
     return chosen, total
 
 
@@ -342,8 +372,11 @@ def _cheaper(cost: tuple, than: tuple) -> bool:
     return cost[2] < than[2] - _TIE
 
 
-def _make_room(candidates, group, bounds, obstacles, marks) -> None:
-    """Let a label left out take the spot of one placed neighbour, if that one can move elsewhere."""
+def _make_room(candidates, group, bounds, obstacles, marks, lines) -> None:
+    """Let a label left out take the spot of one placed neighbour, if that one can move elsewhere.
+
+    The neighbour moves only to a spot as good: clear of everything, and across no line it was clear of.
+    """
     for label in candidates:
         if label.placed:
             continue
@@ -361,6 +394,9 @@ def _make_room(candidates, group, bounds, obstacles, marks) -> None:
             for other_spot in blocker.spots:
                 moved = blocker.box_at(other_spot, blocker.text)
                 clear = not any(moved.pad(blocker.clearance).overlaps(o) for o in others)
+                clear = clear and (
+                    any(blocker.box.overlaps(line) for line in lines) or not any(moved.overlaps(line) for line in lines)
+                )
                 if not moved.area_outside(bounds) and clear and not misread(blocker, moved, marks):
                     blocker.spot, blocker.box = other_spot, moved
                     label.text, label.spot, label.box = text, spot, box

@@ -19,22 +19,24 @@ def draw(m: MapCanvas) -> None:
     """Place the labels clear of each other, the markers, the legend, inset and scale bar; draw them."""
     c = m.c
     m.place_labels()
-    by_trace: dict[int, dict[int, tuple[str, str]]] = {}
+    by_trace: dict[int, dict[int, tuple[str, str, float]]] = {}
     free: dict[str, list[tuple[str, Box, Label]]] = {}
     for label in m.labels:
         if not label.placed:
             continue
         text, spot, box = label.chosen
         if label.key["kind"] == "place":
-            by_trace.setdefault(label.key["trace"], {})[label.key["index"]] = (text, spot.textposition)
+            by_trace.setdefault(label.key["trace"], {})[label.key["index"]] = (text, spot.textposition, label.size)
         else:
             free.setdefault(label.key["kind"], []).append((text, box, label))
     for index, items in by_trace.items():
         trace = m.fig.data[index]
-        texts, positions = list(trace.text), ["middle right"] * len(trace.text)
-        for i, (text, position) in items.items():
-            texts[i], positions[i] = text, position
-        trace.update(text=texts, textposition=positions, textfont=dict(size=12, color=c["text"], shadow=_halo(c)))
+        texts, positions, sizes = list(trace.text), ["middle right"] * len(trace.text), [12.0] * len(trace.text)
+        for i, (text, position, size) in items.items():
+            texts[i], positions[i], sizes[i] = text, position, size
+        # each name in the type it was measured in (a village's smaller than a city's)
+        font = dict(size=sizes if len(set(sizes)) > 1 else sizes[0], color=c["text"], shadow=_halo(c))
+        trace.update(text=texts, textposition=positions, textfont=font)
     _drop_nameless(m)
     for kind in ("country", "region", "note"):
         labels = free.get(kind, [])
@@ -90,7 +92,7 @@ def _per_point(trace: Any) -> dict[str, Sequence[Any]]:
     """Return a point trace's per-point arrays by their (dotted) property names."""
     n = len(trace.lon)
     names = ["lon", "lat", "text", "textposition", "hovertext", "customdata"]
-    names += ["marker.size", "marker.color", "marker.symbol", "marker.line.color", "marker.line.width"]
+    names += ["textfont.size", "marker.size", "marker.color", "marker.symbol", "marker.line.color", "marker.line.width"]
     out: dict[str, Sequence[Any]] = {}
     for name in names:
         values: Any = trace

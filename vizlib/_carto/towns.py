@@ -9,14 +9,16 @@ the hover says since when and who says so. Places whose events the map tells
 
 from __future__ import annotations
 
+import dataclasses
 import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from vizlib._carto import geometry
-from vizlib._labels import Box, Label, around, spot_at
+from vizlib._labels import Box, Label, along, around, spot_at
 from vizlib.i18n import N_
 from vizlib.meta import escape
 
@@ -38,6 +40,10 @@ _NOTED_POSITIONS = (
 )
 #: Point labels may touch their neighbours by a pixel.
 _TOUCH = -1
+#: Pixels between two names side by side (a space at 12 px), so they never read as one.
+_WORD_GAP_PX = 4
+#: Pixels of a distance line, from its place, that the place's own name may cross.
+_NAME_ROOM_PX = 12
 #: Legend words of each status (``own``: the town's own country holds it).
 STATUS_WORDS = {
     "own": N_("City or town"),
@@ -166,10 +172,13 @@ def label_points(
                 float(py[i]),
                 (f"<b>{text}</b>" if strong else text,),
                 around(sizes[i] / 2 + 2),
-                size=13 if row.kind == "capital" else 12 if row.kind in ("city", "town") else 11,
+                # a village's name a size smaller, but on a card (read in a feed)
+                size=13 if row.kind == "capital" else 12 if row.kind in ("city", "town") or m.preset.card else 11,
                 may_displace=True,
                 required=row.id in required or row.id in measured,
+                priority=-1 if row.id in measured else 0,  # named before the line's number takes room
                 clearance=_TOUCH,
+                gap_x=_WORD_GAP_PX,
                 key=dict(kind="place", trace=index, index=i),
             )
         )
@@ -271,16 +280,39 @@ def distance_line(
         meta=f"distance:{place.id}:{km:.1f}",
         hoverinfo="skip",
     )
-    mid = ((place.lon + near[0]) / 2, (place.lat + near[1]) / 2)
-    px, py = m.to_px(*mid)
-    positions = ("bottom right", "bottom left", "middle right", "top right", "middle left")
+    (x0, x1), (y0, y1) = m.to_px([place.lon, near[0]], [place.lat, near[1]])
+    px, py = (x0 + x1) / 2, (y0 + y1) / 2
+    dx, dy = x1 - x0, y1 - y0
+    # other labels keep off the line, except where it leaves the place (its own name sits there)
+    trim = min(_NAME_ROOM_PX / max(float(np.hypot(dx, dy)), 1e-9), 0.5)
+    m.obstacle(*along(float(x0 + trim * dx), float(y0 + trim * dy), float(x1), float(y1)), thin=True)
+    line = tuple(along(float(x0), float(y0), float(x1), float(y1), half_width=0))
+    # the line's own label: beside the line, on a side it does not cross (x right, y down), near its
+    # middle first; placed after the towns' names, which it may not push off the map
+    if abs(dy) < abs(dx) / 3:
+        sides = ("bottom center", "top center")
+    elif abs(dx) < abs(dy) / 3:
+        sides = ("middle right", "middle left")
+    elif dx * dy > 0:
+        sides = ("top right", "bottom left")
+    else:
+        sides = ("bottom right", "top left")
+    spots = []
+    for f in (0.65, 0.8, 0.5, 0.35, 0.2):
+        for side in sides:
+            spot = spot_at(side, 6)
+            sx, sy = float(spot.dx + (f - 0.5) * dx), float(spot.dy + (f - 0.5) * dy)
+            spots.append(dataclasses.replace(spot, dx=sx, dy=sy))
     m.labels.insert(
         0,
         Label(
             float(px),
             float(py),
             (text, short) if short else (text,),
-            tuple(spot_at(p, 6) for p in positions),
+            tuple(spots),
+            marks=line,  # read as this line's: nearer it than any other line
+            misread_px2=400,
+            gap_x=_WORD_GAP_PX,
             size=11.5,
             may_displace=True,
             required=True,
