@@ -20,8 +20,9 @@ import pytest
 from click.testing import CliRunner
 from helpers import drawn, looks_drawn
 
-from vizlib import export, i18n, meta, registry, theme
+from vizlib import export, i18n, maps, meta, registry, theme
 from vizlib.cli import main
+from vizlib.frontline import read_frontline
 
 pytestmark = pytest.mark.browser
 
@@ -347,24 +348,48 @@ def test_a_map_cards_credit_names_who_drew_the_ground_before_the_base_map(cards,
 @pytest.mark.browser
 def test_every_map_cards_key_shows_all_its_entries_above_the_maps_foot(tabs, local_server, cards):
     """A key taller than the map gets a scroll bar from plotly.js and a card's last entries are cut off."""
-    out = local_server.root / "social-keys"
     for slug, lang in cards:
-        fig = cards[slug, lang]
-        if registry.FIGURES[slug].module != "vizlib.maps":
-            continue
-        name = f"{slug}-{lang}"
-        export.save(fig, out, ("html",), name=name, layouts={("social", "light"): fig})
-        page = tabs["light"]
-        open_page(page, local_server.url(out / f"{name}.html"), fig.layout.width)
-        drawn_ = page.evaluate(
-            """() => { const box = e => e.getBoundingClientRect();
-              return {bg: box(document.querySelector('.legend .bg')), svg: box(document.querySelector('.main-svg')),
-                entries: Array.from(document.querySelectorAll('.legend .traces')).map(e => box(e).bottom)}; }"""
-        )
-        foot = drawn_["svg"]["top"] + fig.layout.height - fig.layout.margin.b
-        keyed = {t.name for t in fig.data if t.showlegend is not False and t.name}
-        assert len(drawn_["entries"]) == len(keyed), (slug, lang, drawn_)
-        assert max(drawn_["entries"]) <= min(drawn_["bg"]["bottom"], foot) + 1, (slug, lang, drawn_, foot)
+        if registry.FIGURES[slug].module == "vizlib.maps":
+            _assert_the_key_shows_every_entry(tabs["light"], local_server, cards[slug, lang], f"{slug}-{lang}")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_real_front_change_card_keys_every_colour_it_draws(tabs, local_server, shared_frontline, lang):
+    # on DeepStateMap's own layers the change map keys seven entries besides the land (one more than the
+    # synthetic archive's: ground no longer shown as occupied); its key once ran off the card's foot
+    archive = shared_frontline / "archive"
+    if not archive.is_dir():
+        pytest.skip("the daily archive is not present")
+    before, after = (read_frontline(archive / f"deepstatemap_data_{day}.geojson") for day in ("20240806", "20241123"))
+    fig = maps.front_change(before, after, as_of="2024-11-23", size="social", lang=lang)
+    keyed = {t.meta for t in fig.data if t.showlegend is not False and t.name}
+    assert {"land:RU", "land:UA"} <= keyed, keyed  # Russia's and Ukraine's land, as every other size keys them
+    _assert_the_key_shows_every_entry(tabs["light"], local_server, fig, f"front-change-real-{lang}")
+
+
+def _assert_the_key_shows_every_entry(page, local_server, fig, name: str) -> None:
+    """Open ``fig`` in Chromium and check that each of its key's entries is drawn above the map's foot."""
+    out = local_server.root / "social-keys"
+    export.save(fig, out, ("html",), name=name, layouts={("social", "light"): fig})
+    open_page(page, local_server.url(out / f"{name}.html"), fig.layout.width)
+    drawn_ = page.evaluate(
+        """() => { const box = e => e.getBoundingClientRect();
+          return {bg: box(document.querySelector('.legend .bg')), svg: box(document.querySelector('.main-svg')),
+            entries: Array.from(document.querySelectorAll('.legend .traces')).map(e => box(e).bottom)}; }"""
+    )
+    foot = drawn_["svg"]["top"] + fig.layout.height - fig.layout.margin.b
+    keyed = {t.name for t in fig.data if t.showlegend is not False and t.name}
+    assert len(drawn_["entries"]) == len(keyed), (name, drawn_)
+    assert max(drawn_["entries"]) <= min(drawn_["bg"]["bottom"], foot) + 1, (name, drawn_, foot)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("slug", ["troops-kursk", "north-korea", "kursk-area"])
+def test_a_claim_charts_card_labels_its_claims_in_type_a_feed_reads(cards, slug, lang):
+    # 13 px where every label stands clear; 12 where that is the best the card can do, never smaller
+    sizes = {a.font.size for a in cards[slug, lang].layout.annotations if a.name == "claim-label"}
+    assert sizes and min(sizes) >= 12, (slug, lang, sizes)
 
 
 def test_social_card_title_is_large_enough_for_a_feed(built_figure, tabs, local_server, front_mirror):

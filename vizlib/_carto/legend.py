@@ -68,15 +68,29 @@ def size(m: MapCanvas, names: list[str]) -> tuple[float, float]:
     """Return (text width of a column, height) in pixels of a key of ``names`` laid out in columns under the map.
 
     A name wider than the map wraps (:func:`wrapped`); each of its lines takes a row's height.
-    A card's key is one column beside the map (names wrapped to :data:`vizlib.theme.CARD_KEY_TEXT_PX`).
+    A card's key is one column beside the map (names wrapped to :attr:`MapCanvas.key_text_px`), as
+    tall as plotly.js draws it (:func:`_entry_px`).
     """
     if not names:
         return 0, 0
     lines = [wrapped(m, name).split("<br>") for name in names]
     text = max(_text.text_size(line, 12)[0] for entry in lines for line in entry) + 8
-    per_row = 1 if m.preset.card else max(1, int(m.plot.width // (text + _SWATCH_PX)))
+    if m.preset.card:
+        return text, sum(_entry_px(len(entry)) for entry in lines) + _CARD_PAD_PX
+    per_row = max(1, int(m.plot.width // (text + _SWATCH_PX)))
     rows = [max(len(entry) for entry in lines[k : k + per_row]) for k in range(0, len(lines), per_row)]
     return text, sum(rows) * _ROW_PX + _PAD_PX
+
+
+def _entry_px(lines: int) -> float:
+    """Return the height plotly.js gives a vertical legend's entry of ``lines`` lines of 12 px type."""
+    return max(lines * 12 * 1.3, 16) + 3
+
+
+#: The padding above and below a vertical legend's entries (plotly.js: 5 px each side, and its border).
+_CARD_PAD_PX = 11
+#: The widest a card's key may grow (its names' line, in pixels) to keep every entry above the map's foot.
+CARD_KEY_MAX_PX = 200
 
 
 def beside_px(m: MapCanvas, names: list[str]) -> int:
@@ -84,15 +98,22 @@ def beside_px(m: MapCanvas, names: list[str]) -> int:
     return round(size(m, names)[0] + _SWATCH_PX + _CARD_GAP_PX) if names else 0
 
 
-def over_card(m: MapCanvas, names: list[str]) -> set[str]:
-    """Return the entries a card's key leaves out so that its column ends above the map's foot.
+def fit_card(m: MapCanvas, names: list[str]) -> set[str]:
+    """Fit a card's key beside its map, from the map's top to its foot; return the entries it leaves out.
 
-    Only the countries' land goes (Russia's and Ukraine's base colours, which every other size keys);
-    a key still too tall after that keeps every other entry.
+    The names wrap at :data:`vizlib.theme.CARD_KEY_TEXT_PX`, or wider (up to :data:`CARD_KEY_MAX_PX`,
+    the map giving up the room) until every entry fits. Where none does, the countries' land goes
+    (Russia's and Ukraine's base colours, which every other size keys; the map then names the
+    countries on their land, :func:`vizlib._carto.names.countries`). Sets ``m.key_text_px``.
     """
-    if size(m, names)[1] <= m.plot.y1 - m.plot.y0:
-        return set()
-    return {m.country_name(code) for code in ("RU", "UA")} & set(names)
+    room = m.plot.y1 - m.plot.y0
+    land = {m.country_name(code) for code in ("RU", "UA")} & set(names)
+    for left_out in (set(), land):
+        kept = [name for name in names if name not in left_out]
+        for m.key_text_px in range(theme.CARD_KEY_TEXT_PX, CARD_KEY_MAX_PX + 1, 10):
+            if size(m, kept)[1] <= room:
+                return left_out
+    return land
 
 
 #: The gap between a card's map and its key, in pixels.
@@ -103,7 +124,7 @@ def wrapped(m: MapCanvas, name: str) -> str:
     """Return a key entry's name broken into lines (``<br>``) that fit beside its swatch under the map."""
     from vizlib.meta import wrap
 
-    room = theme.CARD_KEY_TEXT_PX if m.preset.card else m.plot.width - _SWATCH_PX - 8
+    room = m.key_text_px if m.preset.card else m.plot.width - _SWATCH_PX - 8
     return name if _text.text_size(name, 12)[0] <= room else "<br>".join(wrap(name, 12, room))
 
 

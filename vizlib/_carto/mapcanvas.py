@@ -29,6 +29,7 @@ from vizlib._labels import Box
 from vizlib.errors import DataError, Problem, StaleDataWarning
 from vizlib.i18n import N_
 from vizlib.meta import Source, escape
+from vizlib.theme import CARD_KEY_TEXT_PX
 
 Select = Callable[[pd.DataFrame], pd.DataFrame]
 #: Columns of the control dataset a map carries on each place.
@@ -114,8 +115,9 @@ class MapCanvas(Canvas):
         self.has_inset = False
         self.highlight: list[str] = []
         self.legend_names: list[str] = []
-        #: key entries a card leaves out for want of height (the countries' land)
+        #: key entries a card leaves out for want of height (the countries' land), and its names' width
         self.unkeyed: set[str] = set()
+        self.key_text_px = CARD_KEY_TEXT_PX
         self.stale = self.stale_note = ""
 
     # ---- framing
@@ -303,6 +305,12 @@ class MapCanvas(Canvas):
         from vizlib._carto import animation, legend, lettering, scalebar
 
         scalebar.draw(self)
+        if self.unkeyed:  # a card's land left out of its key: named on the map instead
+            from vizlib._carto import names
+
+            named = {label.texts[0] for label in self.labels if label.key.get("kind") == "country"}
+            codes = [c for c in ("UA", "RU") if self.country_name(c) in self.unkeyed]
+            names.countries(self, [c for c in codes if escape(self.country_name(c).upper()) not in named])
         lettering.draw(self)
         alt = alt(self.shown) if callable(alt) else alt
         legend.layout(self)
@@ -349,7 +357,7 @@ def _facts(m: MapCanvas, shown: pd.DataFrame) -> dict[str, Any]:
 
     m.legend_names = legend.entries(m, shown)
     if m.preset.card:
-        m.unkeyed = legend.over_card(m, m.legend_names)
+        m.unkeyed = legend.fit_card(m, m.legend_names)
         m.legend_names = [name for name in m.legend_names if name not in m.unkeyed]
     key_px = legend.size(m, m.legend_names)[1] + (legend.SLIDER_PX if m.animated else 0)
     if m.preset.card:  # the key stands beside the map: the map is framed in the rest

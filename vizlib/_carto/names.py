@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -67,12 +67,19 @@ def regions(m: MapCanvas, codes: Sequence[str], emphasis: Sequence[str] = ()) ->
 
 
 def countries(m: MapCanvas, codes: Sequence[str] = ("UA", "RU", "BY")) -> None:
-    """Request a country name where it fits inside the country's visible part, clear of named oblasts."""
+    """Request a country name where it fits inside the country's visible part, on its own land colour.
+
+    Clear of named and highlighted oblasts and of the control areas; left out where no room is.
+    """
     import shapely
 
     view = shapely.box(*m.geo_frame.visible_bounds())
     admin = m.regions[m.regions.level == "admin1"].set_index("iso_3166_2")
     named = shapely.union_all([admin.geometry[r["id"]] for r in m.region_rows]).buffer(0.3)
+    # a country's name sits on its own land colour: off the highlighted oblasts and the control areas
+    covered = [admin.geometry[code] for code in m.highlight if code in admin.index]
+    covered += list(m.layer.geometry) if m.layer is not None else []
+    named = named.union(shapely.union_all(covered)) if covered else named
     p = m.plot
     if m.inset_box is not None:
         b = m.inset_box
@@ -92,10 +99,21 @@ def countries(m: MapCanvas, codes: Sequence[str] = ("UA", "RU", "BY")) -> None:
             continue
         part = max(geometry.polygons(room), key=lambda q: q.area)
         x, y = shapely.ops.polylabel(part, tolerance=0.5).coords[0]
-        box = shapely.box(x - w / 2 - 4, y - h / 2, x + w / 2 + 4, y + h / 2)
-        if not shapely.transform(visible, to_px).contains(box):
+        land = shapely.transform(visible, to_px)
+        # the pole of the room first, then nudged (clear of a town's name there), always on the land
+        shifts = [(0, -h), (0, h), (-w / 2, 0), (w / 2, 0), (0, -2 * h), (0, 2 * h)]
+        fits = [(dx, dy) for dx, dy in shifts if land.contains(_box(x + dx, y + dy, w, h))]
+        if not land.contains(_box(x, y, w, h)):
             continue  # too little of the country in view to name it
-        m.labels.insert(0, Label(x, y, (text,), centred(), size=15, priority=LEVEL, key=dict(kind="country")))
+        spots = centred(fits)
+        m.labels.insert(0, Label(x, y, (text,), spots, size=15, priority=LEVEL, key=dict(kind="country")))
+
+
+def _box(x: float, y: float, w: float, h: float) -> Any:
+    """Return the room a country's name of ``w`` by ``h`` pixels takes centred on ``(x, y)``, with a little air."""
+    import shapely
+
+    return shapely.box(x - w / 2 - 4, y - h / 2, x + w / 2 + 4, y + h / 2)
 
 
 def _to_px(frame, lonlat):

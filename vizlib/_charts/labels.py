@@ -172,12 +172,21 @@ def claims(
             anchors.append((x, y))
         return labels, anchors
 
-    # a card's type is as large as lets every label stand clear and by its own mark
+    # a card's type is as large as lets every label stand clear and by its own mark (or, where no size
+    # does, the largest of the fewest faults: smaller type that fixes nothing only reads worse)
+    best: tuple[int, list[Label], list[tuple]] | None = None
     for size in CARD_LABEL_SIZES if card else (LABEL_PX,):
         labels, anchors = requests(size)
         place([*labels, *others], panel.box, obstacles, lines=event_lines, marks=at.values(), try_orders=True)
-        if _clean([*labels, *others], panel.box, obstacles, list(at.values())):
+        faults = _faults([*labels, *others], panel.box, obstacles, list(at.values()))
+        if best is None or faults < best[0]:
+            best = (faults, labels, anchors)
+        if not faults:
             break
+    assert best is not None
+    if best[1] is not labels and others:  # the measurements' labels were last placed beside another size's
+        place([*best[1], *others], panel.box, obstacles, lines=event_lines, marks=at.values(), try_orders=True)
+    _, labels, anchors = best
     for label, (x, y) in zip(labels, anchors, strict=True):
         if not label.placed:
             continue  # a crowded chart labels what matters most; the mark keeps its hover and its row of data
@@ -200,17 +209,16 @@ def claims(
         )
 
 
-def _clean(labels: Sequence[Label], bounds: Box, obstacles: Sequence[Box], marks: list[Box]) -> bool:
-    """Tell whether every placed label lies inside ``bounds``, clear of obstacles and each other, by its own marks."""
+def _faults(labels: Sequence[Label], bounds: Box, obstacles: Sequence[Box], marks: list[Box]) -> int:
+    """Count the placed labels outside ``bounds``, over an obstacle or a later label, or nearer another's mark."""
     boxes = [label.box for label in labels if label.box is not None]
+    faults = 0
     for i, label in enumerate(lb for lb in labels if lb.box is not None):
         box = label.box
         assert box is not None
-        if not box.inside(bounds) or misread(label, box, marks):
-            return False
-        if any(box.overlap(o) > 0 for o in obstacles) or any(box.overlap(b) > 0 for b in boxes[i + 1 :]):
-            return False
-    return True
+        faults += not box.inside(bounds) or misread(label, box, marks)
+        faults += any(box.overlap(o) > 0 for o in obstacles) or any(box.overlap(b) > 0 for b in boxes[i + 1 :])
+    return faults
 
 
 def _at_edges(box: Box, x: float, width: float) -> tuple[Spot, ...]:

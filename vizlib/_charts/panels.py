@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from typing import Any
 
 import pandas as pd
@@ -105,16 +104,21 @@ def room_right(x_range: tuple[pd.Timestamp, pd.Timestamp], last: Any, panel_px: 
     return start, (start + (pd.Timestamp(last) - start) / (1 - share)).ceil("D")
 
 
-def _undated_text(row: Any, t: Any) -> str:
-    """Return the label of a claim with no date: the figure, what it is, who said it and when."""
-    return "<br>".join(
-        [
-            f"<b>{meta.escape(figure(row, t))}</b>",
-            t("largest held"),
-            *textwrap.wrap(short_name(row, t), 14),
-            t("said {date}", date=t.date(row.claim_date, "day")),
-        ]
-    )
+def _undated_text(row: Any, t: Any, width_px: float, size: float) -> str:
+    """Return the label of a claim with no date: the figure, what it is, who said it and when.
+
+    Each part wraps to ``width_px`` in type of ``size`` pixels (a date too: "said 23 листопада"
+    would reach far into the panel beside).
+    """
+    parts = [t("largest held"), short_name(row, t), t("said {date}", date=t.date(row.claim_date, "day"))]
+    lines = [line for part in parts for line in meta.wrap(part, size, width_px)]
+    return "<br>".join([f"<b>{meta.escape(figure(row, t))}</b>", *(meta.escape(line) for line in lines)])
+
+
+#: Type size of the undated claims' labels (a narrow panel's tall block: the page's label size, on a card too).
+UNDATED_PX = 11
+#: The least width the undated labels wrap to, in pixels: a panel narrower than this is reached across.
+UNDATED_WRAP_PX = 90
 
 
 def undated_label_boxes(cv: Canvas, undated: pd.DataFrame, y_top: float) -> list[Box]:
@@ -123,7 +127,8 @@ def undated_label_boxes(cv: Canvas, undated: pd.DataFrame, y_top: float) -> list
     panel = cv.panel((-1, 1), (0, y_top), xd, yd)
     out = []
     for k, row in enumerate(undated.itertuples()):
-        w, h = _text.annotation_size(_undated_text(row, cv.t), 11)
+        text = _undated_text(row, cv.t, max(panel.box.width, UNDATED_WRAP_PX), UNDATED_PX)
+        w, h = _text.annotation_size(text, UNDATED_PX)
         wide = w > panel.box.width
         x = panel.box.x1 - w / 2 if wide else panel.box.x0 + (k - (len(undated) - 1) / 2 + 1) / 2 * panel.box.width
         top = panel.y(value(row)) + 10
@@ -157,8 +162,8 @@ def undated_panel(cv: Canvas, undated: pd.DataFrame, y_top: float) -> None:
             row=1,
             col=2,
         )
-        text = _undated_text(row, t)
-        wide = _text.annotation_size(text, 11)[0] > panel_px  # ends at the panel's right edge, as its heading does
+        text = _undated_text(row, t, max(panel_px, UNDATED_WRAP_PX), UNDATED_PX)
+        wide = _text.annotation_size(text, UNDATED_PX)[0] > panel_px  # ends at the panel's right edge
         cv.annotate(
             name="undated-label",
             text=text,
@@ -170,7 +175,7 @@ def undated_panel(cv: Canvas, undated: pd.DataFrame, y_top: float) -> None:
             yanchor="top",
             yshift=-10,
             showarrow=False,
-            font=dict(size=11, color=cv.c["text"]),
+            font=dict(size=UNDATED_PX, color=cv.c["text"]),
         )
     # a heading wider than the panel ends at its right edge, over the empty top of the panel beside it
     wide = _text.text_size(f"<b>{meta.escape(t('Date not given'))}</b>", 13)[0] > panel_px
