@@ -19,7 +19,9 @@ The bytes are kaleido's, figure by figure: tests/test_export.py compares them.
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
 import json
 import logging
 from dataclasses import dataclass
@@ -169,6 +171,13 @@ class Tab:
         for domain in ("Page.enable", "Runtime.enable"):
             _check(await self.tab.send_command(domain))
         await self._load("Page.navigate", {"url": url})
+        # a new tab's own about:blank may fire its load event late, after ours was awaited (seen under load:
+        # the page then had no vizlib script and the batch fell back to the stock path): wait for our page
+        while True:
+            with contextlib.suppress(RuntimeError):  # the blank page went away mid-question
+                if await self._call("location.protocol !== 'about:' && document.readyState === 'complete'"):
+                    return
+            await asyncio.sleep(0.01)
 
     async def problem(self) -> str:
         """Return what keeps this page from sharing plots ('' if nothing)."""
