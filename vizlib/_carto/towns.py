@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from vizlib._carto import geometry
-from vizlib._labels import Box, Label, along, around, spot_at
+from vizlib._labels import Box, Label, Spot, along, around, spot_at
 from vizlib.i18n import N_
 from vizlib.meta import escape
 
@@ -287,8 +287,9 @@ def distance_line(
     trim = min(_NAME_ROOM_PX / max(float(np.hypot(dx, dy)), 1e-9), 0.5)
     m.obstacle(*along(float(x0 + trim * dx), float(y0 + trim * dy), float(x1), float(y1)), thin=True)
     line = tuple(along(float(x0), float(y0), float(x1), float(y1), half_width=0))
-    # the line's own label: beside the line, on a side it does not cross (x right, y down), near its
-    # middle first; placed after the towns' names, which it may not push off the map
+    # the line's own label: past its far end, as the line's continuation, else beside it on a side
+    # it does not cross (x right, y down), near its middle; placed after the names of the towns
+    # measured from, before the other towns' (which make way)
     if abs(dy) < abs(dx) / 3:
         sides = ("bottom center", "top center")
     elif abs(dx) < abs(dy) / 3:
@@ -303,6 +304,13 @@ def distance_line(
             spot = spot_at(side, 6)
             sx, sy = float(spot.dx + (f - 0.5) * dx), float(spot.dy + (f - 0.5) * dy)
             spots.append(dataclasses.replace(spot, dx=sx, dy=sy))
+    length = max(float(np.hypot(dx, dy)), 1e-9)
+    ux, uy = dx / length, dy / length
+    if abs(ux) >= abs(uy):
+        beyond = Spot("left" if ux > 0 else "right", "middle", float(dx / 2 + 6 * ux), float(dy / 2 + 6 * uy))
+    else:
+        beyond = Spot("center", "top" if uy > 0 else "bottom", float(dx / 2 + 6 * ux), float(dy / 2 + 6 * uy))
+    spots.insert(0, beyond)
     m.labels.insert(
         0,
         Label(
