@@ -375,7 +375,8 @@ def _cheaper(cost: tuple, than: tuple) -> bool:
 def _make_room(candidates, group, bounds, obstacles, marks, lines) -> None:
     """Let a label left out take the spot of one placed neighbour, if that one can move elsewhere.
 
-    The neighbour moves only to a spot as good: clear of everything, and across no line it was clear of.
+    The neighbour moves only to a spot as good: clear of everything (names keeping their ``gap_x``), and
+    across no more of the thin lines than before.
     """
     for label in candidates:
         if label.placed:
@@ -386,17 +387,17 @@ def _make_room(candidates, group, bounds, obstacles, marks, lines) -> None:
             padded = box.pad(label.clearance)
             if box.area_outside(bounds) or any(padded.overlaps(o) for o in obstacles) or misread(label, box, marks):
                 continue
-            blockers = [other for other in group if other.box is not None and padded.overlaps(other.box)]
+            kept = {id(o): o.kept_clear(o.box) for o in group if o.box is not None}
+            blockers = [other for other in group if id(other) in kept and padded.overlaps(kept[id(other)])]
             if len(blockers) != 1 or not blockers[0].may_displace:
                 continue
             blocker = blockers[0]
-            others = [*obstacles, box, *(o.box for o in group if o.box is not None and o is not blocker)]
+            others = [*obstacles, label.kept_clear(box), *(b for k, b in kept.items() if k != id(blocker))]
+            crossed = sum(blocker.box.overlap(line) for line in lines)
             for other_spot in blocker.spots:
                 moved = blocker.box_at(other_spot, blocker.text)
                 clear = not any(moved.pad(blocker.clearance).overlaps(o) for o in others)
-                clear = clear and (
-                    any(blocker.box.overlaps(line) for line in lines) or not any(moved.overlaps(line) for line in lines)
-                )
+                clear = clear and sum(moved.overlap(line) for line in lines) <= crossed
                 if not moved.area_outside(bounds) and clear and not misread(blocker, moved, marks):
                     blocker.spot, blocker.box = other_spot, moved
                     label.text, label.spot, label.box = text, spot, box

@@ -104,7 +104,8 @@ def fit_card(m: MapCanvas, names: list[str]) -> set[str]:
     The names wrap at :data:`vizlib.theme.CARD_KEY_TEXT_PX`, or wider (up to :data:`CARD_KEY_MAX_PX`,
     the map giving up the room) until every entry fits. Where none does, the countries' land goes
     (Russia's and Ukraine's base colours, which every other size keys; the map then names the
-    countries on their land, :func:`vizlib._carto.names.countries`). Sets ``m.key_text_px``.
+    countries on their land, :func:`vizlib._carto.names.countries`). Sets ``m.key_text_px``: where even
+    that does not fit, the widest (the fewest lines a key can have).
     """
     room = m.plot.y1 - m.plot.y0
     land = {m.country_name(code) for code in ("RU", "UA")} & set(names)

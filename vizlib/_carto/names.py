@@ -79,7 +79,8 @@ def countries(m: MapCanvas, codes: Sequence[str] = ("UA", "RU", "BY")) -> None:
     # a country's name sits on its own land colour: off the highlighted oblasts and the control areas
     covered = [admin.geometry[code] for code in m.highlight if code in admin.index]
     covered += list(m.layer.geometry) if m.layer is not None else []
-    named = named.union(shapely.union_all(covered)) if covered else named
+    colour = shapely.union_all(covered) if covered else shapely.Polygon()
+    named = named.union(colour)
     p = m.plot
     if m.inset_box is not None:
         b = m.inset_box
@@ -99,8 +100,8 @@ def countries(m: MapCanvas, codes: Sequence[str] = ("UA", "RU", "BY")) -> None:
             continue
         part = max(geometry.polygons(room), key=lambda q: q.area)
         x, y = shapely.ops.polylabel(part, tolerance=0.5).coords[0]
-        land = shapely.transform(visible, to_px)
-        # the pole of the room first, then nudged (clear of a town's name there), always on the land
+        land = shapely.transform(visible.difference(colour), to_px)
+        # the pole of the room first, then nudged (clear of a town's name there), always on the land's own colour
         shifts = [(0, -h), (0, h), (-w / 2, 0), (w / 2, 0), (0, -2 * h), (0, 2 * h)]
         fits = [(dx, dy) for dx, dy in shifts if land.contains(_box(x + dx, y + dy, w, h))]
         if not land.contains(_box(x, y, w, h)):
