@@ -282,42 +282,19 @@ def distance_line(
     )
     (x0, x1), (y0, y1) = m.to_px([place.lon, near[0]], [place.lat, near[1]])
     px, py = (x0 + x1) / 2, (y0 + y1) / 2
-    dx, dy = x1 - x0, y1 - y0
+    dx, dy = float(x1 - x0), float(y1 - y0)
     # other labels keep off the line, except where it leaves the place (its own name sits there)
     trim = min(_NAME_ROOM_PX / max(float(np.hypot(dx, dy)), 1e-9), 0.5)
     m.obstacle(*along(float(x0 + trim * dx), float(y0 + trim * dy), float(x1), float(y1)), thin=True)
     line = tuple(along(float(x0), float(y0), float(x1), float(y1), half_width=0))
-    # the line's own label: past its far end, as the line's continuation, else beside it on a side
-    # it does not cross (x right, y down), near its middle; placed after the names of the towns
-    # measured from, before the other towns' (which make way)
-    if abs(dy) < abs(dx) / 3:
-        sides = ("bottom center", "top center")
-    elif abs(dx) < abs(dy) / 3:
-        sides = ("middle right", "middle left")
-    elif dx * dy > 0:
-        sides = ("top right", "bottom left")
-    else:
-        sides = ("bottom right", "top left")
-    spots = []
-    for f in (0.65, 0.8, 0.5, 0.35, 0.2):
-        for side in sides:
-            spot = spot_at(side, 6)
-            sx, sy = float(spot.dx + (f - 0.5) * dx), float(spot.dy + (f - 0.5) * dy)
-            spots.append(dataclasses.replace(spot, dx=sx, dy=sy))
-    length = max(float(np.hypot(dx, dy)), 1e-9)
-    ux, uy = dx / length, dy / length
-    if abs(ux) >= abs(uy):
-        beyond = Spot("left" if ux > 0 else "right", "middle", float(dx / 2 + 6 * ux), float(dy / 2 + 6 * uy))
-    else:
-        beyond = Spot("center", "top" if uy > 0 else "bottom", float(dx / 2 + 6 * ux), float(dy / 2 + 6 * uy))
-    spots.insert(0, beyond)
+    # placed after the names of the towns measured from, before the other towns' (which make way)
     m.labels.insert(
         0,
         Label(
             float(px),
             float(py),
             (text, short) if short else (text,),
-            tuple(spots),
+            _line_label_spots(dx, dy),
             marks=line,  # read as this line's: nearer it than any other line
             misread_px2=400,
             gap_x=_WORD_GAP_PX,
@@ -328,6 +305,34 @@ def distance_line(
             key=dict(kind="note"),
         ),
     )
+
+
+def _line_label_spots(dx: float, dy: float) -> tuple[Spot, ...]:
+    """Return the spots of a line's label, about the line's middle, for a line of ``(dx, dy)`` pixels (y down).
+
+    Past the far end first, as the line's continuation; then beside it, on the sides it does not
+    cross, near its middle first.
+    """
+    length = max(float(np.hypot(dx, dy)), 1e-9)
+    ux, uy = dx / length, dy / length
+    end = (dx / 2 + 6 * ux, dy / 2 + 6 * uy)
+    if abs(ux) >= abs(uy):
+        spots = [Spot("left" if ux > 0 else "right", "middle", *end)]
+    else:
+        spots = [Spot("center", "top" if uy > 0 else "bottom", *end)]
+    if abs(dy) < abs(dx) / 3:
+        sides = ("bottom center", "top center")
+    elif abs(dx) < abs(dy) / 3:
+        sides = ("middle right", "middle left")
+    elif dx * dy > 0:
+        sides = ("top right", "bottom left")
+    else:
+        sides = ("bottom right", "top left")
+    for f in (0.65, 0.8, 0.5, 0.35, 0.2):
+        for side in sides:
+            spot = spot_at(side, 6)
+            spots.append(dataclasses.replace(spot, dx=spot.dx + (f - 0.5) * dx, dy=spot.dy + (f - 0.5) * dy))
+    return tuple(spots)
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
