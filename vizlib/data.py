@@ -471,7 +471,17 @@ def control(as_of: Any = None, *, path: str | os.PathLike[str] | pd.DataFrame | 
             StaleDataWarning,
             stacklevel=2,
         )
-    changes = control_changes(path)
+    if path is None:  # a map asks once per drawn date and layout: the bundled record's answer is kept
+        return _bundled_control(day).copy()
+    return _control_on(control_changes(path), day)
+
+
+@functools.lru_cache(maxsize=512)
+def _bundled_control(day: dt.date) -> pd.DataFrame:
+    return _control_on(_default("control_changes"), day)
+
+
+def _control_on(changes: pd.DataFrame, day: dt.date) -> pd.DataFrame:
     in_force = changes[changes["date"].isna() | (changes["date"] <= pd.Timestamp(day))]
     latest = in_force.groupby("place_id", sort=True).tail(1)
     columns = ["place_id", "controlled_by", "since", "source", "source_url", "source_uk"]
