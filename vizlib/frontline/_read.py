@@ -118,37 +118,46 @@ def read_clipped(path: Path, sha256: str, store: Path, *, date: Any, source: str
     after the raw file's SHA-256 and a digest of the code and outlines that clip it, so a change
     to either is a new name; an unreadable kept file is read afresh.
     """
-    import geopandas as gpd
     import shapely
 
     kept = store / f"{path.name}.{sha256[:16]}.{_clip_digest()}.json"
     try:
-        parts = json.loads(kept.read_text(encoding="utf-8"))
-        geometries = shapely.from_wkb([bytes.fromhex(h) for h in parts["wkb"]])
-        layer = gpd.GeoDataFrame(
-            {
-                "status": parts["status"],
-                "date": pd.to_datetime([layer_date(path.name, date, path.stem)] * len(geometries)).astype(
-                    "datetime64[ns]"
-                ),
-                "source": source,
-                "source_url": parts["source_url"],
-            },
-            geometry=list(geometries),
-            crs="EPSG:4326",
-        )[FRONTLINE_COLUMNS]
+        # a figure's layouts and frames read a layer many times: once per version of the kept file
+        stat = kept.stat()
+        return _read_kept(kept, stat.st_mtime_ns, stat.st_size, path.name, date, source).copy()
     except (OSError, ValueError, KeyError, TypeError, shapely.errors.GEOSException):
         layer = read_frontline(path, date=date, source=source)
-        parts = {
-            "status": layer["status"].tolist(),
-            "source_url": str(layer["source_url"].iloc[0]),
-            "wkb": [shapely.to_wkb(g, hex=True) for g in layer.geometry],
-        }
-        store.mkdir(parents=True, exist_ok=True)
-        tmp = kept.with_suffix(".tmp")
-        tmp.write_text(json.dumps(parts), encoding="utf-8")
-        tmp.replace(kept)
+    parts = {
+        "status": layer["status"].tolist(),
+        "source_url": str(layer["source_url"].iloc[0]),
+        "wkb": [shapely.to_wkb(g, hex=True) for g in layer.geometry],
+    }
+    store.mkdir(parents=True, exist_ok=True)
+    tmp = kept.with_suffix(".tmp")
+    tmp.write_text(json.dumps(parts), encoding="utf-8")
+    tmp.replace(kept)
     return layer
+
+
+@functools.lru_cache(maxsize=512)
+def _read_kept(kept: Path, mtime_ns: int, size: int, name: str, date: Any, source: str) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+    import shapely
+
+    parts = json.loads(kept.read_text(encoding="utf-8"))
+    geometries = shapely.from_wkb([bytes.fromhex(h) for h in parts["wkb"]])
+    return gpd.GeoDataFrame(
+        {
+            "status": parts["status"],
+            "date": pd.to_datetime([layer_date(name, date, Path(name).stem)] * len(geometries)).astype(
+                "datetime64[ns]"
+            ),
+            "source": source,
+            "source_url": parts["source_url"],
+        },
+        geometry=list(geometries),
+        crs="EPSG:4326",
+    )[FRONTLINE_COLUMNS]
 
 
 @functools.cache
