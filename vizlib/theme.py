@@ -7,8 +7,12 @@ and ``"vizlib_dark"``. Builders take ``theme="light" | "dark"`` and
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -23,6 +27,7 @@ __all__ = [
     "TEMPLATES",
     "SIDE_COLOR_KEYS",
     "colors",
+    "recolour",
     "size",
     "register",
 ]
@@ -159,6 +164,64 @@ def colors(theme: str = "light") -> dict[str, str]:
         return dict(PALETTES[theme])
     except KeyError:
         raise ValueError(f"theme must be one of {sorted(PALETTES)}, not {theme!r}") from None
+
+
+def recolour(fig: go.Figure, theme: str, *, drawn_in: str = "light") -> go.Figure:
+    """Return a copy of ``fig`` in another theme: each colour of its palette swapped for its counterpart.
+
+    A builder's figure differs between themes only in the palette's colours (tests/test_theme.py
+    checks this for every article figure), so a page's dark layouts are its light ones recoloured,
+    not drawn a second time.
+
+    Parameters
+    ----------
+    fig : plotly.graph_objects.Figure
+        A figure drawn in ``drawn_in``, its colours the palette's (``#RRGGBB``; in strings too,
+        such as a text shadow).
+    theme, drawn_in : {"light", "dark"}
+        The theme wanted, and the one ``fig`` was drawn in.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        A new figure; ``fig`` is left as it was.
+
+    Raises
+    ------
+    ValueError
+        If a theme is unknown, or one colour of ``drawn_in`` stands for two colours of ``theme``.
+    """
+    swap = _swap(drawn_in, theme)
+    if not swap:
+        return go.Figure(fig)
+    pattern = re.compile("|".join(map(re.escape, swap)))
+
+    def text(value: str) -> str:
+        return pattern.sub(lambda m: swap[m.group(0)], value) if "#" in value else value
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, str):
+            return text(value)
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [walk(v) for v in value]
+        if isinstance(value, np.ndarray) and value.dtype.kind in "OU":
+            return np.array([walk(v) for v in value.tolist()], dtype=value.dtype)
+        return value
+
+    return go.Figure(walk(fig.to_dict()))
+
+
+@functools.cache
+def _swap(drawn_in: str, theme: str) -> dict[str, str]:
+    """Each colour of ``drawn_in``'s palette that differs in ``theme``, to that colour."""
+    before, after = colors(drawn_in), colors(theme)
+    swap: dict[str, str] = {}
+    for role, colour in before.items():
+        if swap.setdefault(colour, after[role]) != after[role]:
+            raise ValueError(f"{colour} of the {drawn_in} theme is both {swap[colour]} and {after[role]} in {theme}")
+    return {old: new for old, new in swap.items() if old != new}
 
 
 def size(name: str) -> Size:
