@@ -95,12 +95,12 @@ def test_the_ground_shows_the_colour_of_its_swatch(browser, local_server, theme_
 
     figs = _maps(theme_name)
     out = local_server.root / f"colours-{theme_name}"
-    export.save_many(figs, out, ("html",), html="self-contained", progress=False)
+    export.save_many(figs, out, ("html",), html="shared", progress=False)  # plotly.js compiled once for every map
     page = browser.new_page(viewport={"width": 1300, "height": 1000})
     checked = collections.Counter()
     try:
         for name, fig in figs.items():
-            page.goto((out / f"{name}.html").as_uri(), wait_until="load")
+            page.goto(local_server.url(out / f"{name}.html"), wait_until="load")
             page.wait_for_selector(".main-svg", state="attached")
             page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
             plot = page.eval_on_selector(".main-svg", "el => { const r = el.getBoundingClientRect(); return [r.x, r.y]; }")

@@ -371,7 +371,8 @@ def test_the_real_front_change_card_keys_every_colour_it_draws(tabs, local_serve
 def _assert_the_key_shows_every_entry(page, local_server, fig, name: str) -> None:
     """Open ``fig`` in Chromium and check that each of its key's entries is drawn above the map's foot."""
     out = local_server.root / "social-keys"
-    export.save(fig, out, ("html",), name=name, layouts={("social", "light"): fig})
+    # one plotly.js for every card, kept compiled by the browser between them (self-contained pages: test_browser)
+    export.save(fig, out, ("html",), name=name, layouts={("social", "light"): fig}, html="shared")
     open_page(page, local_server.url(out / f"{name}.html"), fig.layout.width)
     drawn_ = page.evaluate(
         """() => { const box = e => e.getBoundingClientRect();
