@@ -64,16 +64,16 @@ def visible(m: MapCanvas, code: str) -> bool:
     return row is not None and row.level == "country" and row.geometry.intersects(view)
 
 
-def size(m: MapCanvas, names: list[str]) -> tuple[float, float]:
+def size(m: MapCanvas, names: list[str], card_text_px: float | None = None) -> tuple[float, float]:
     """Return (text width of a column, height) in pixels of a key of ``names`` laid out in columns under the map.
 
     A name wider than the map wraps (:func:`wrapped`); each of its lines takes a row's height.
-    A card's key is one column beside the map (names wrapped to :attr:`MapCanvas.key_text_px`), as
-    tall as plotly.js draws it (:func:`_entry_px`).
+    A card's key is one column beside the map (names wrapped to ``card_text_px``, default
+    :attr:`MapCanvas.key_text_px`), as tall as plotly.js draws it (:func:`_entry_px`).
     """
     if not names:
         return 0, 0
-    lines = [wrapped(m, name).split("<br>") for name in names]
+    lines = [wrapped(m, name, card_text_px).split("<br>") for name in names]
     text = max(_text.text_size(line, 12)[0] for entry in lines for line in entry) + 8
     if m.preset.card:
         return text, sum(_entry_px(len(entry)) for entry in lines) + _CARD_PAD_PX
@@ -98,34 +98,43 @@ def beside_px(m: MapCanvas, names: list[str]) -> int:
     return round(size(m, names)[0] + _SWATCH_PX + _CARD_GAP_PX) if names else 0
 
 
-def fit_card(m: MapCanvas, names: list[str]) -> set[str]:
-    """Fit a card's key beside its map, from the map's top to its foot; return the entries it leaves out.
+def fit_card(m: MapCanvas, names: list[str]) -> tuple[set[str], int]:
+    """Fit a card's key beside its map, from the map's top to its foot.
 
     The names wrap at :data:`vizlib.theme.CARD_KEY_TEXT_PX`, or wider (up to :data:`CARD_KEY_MAX_PX`,
     the map giving up the room) until every entry fits. Where none does, the countries' land goes
     (Russia's and Ukraine's base colours, which every other size keys; the map then names the
-    countries on their land, :func:`vizlib._carto.names.countries`). Sets ``m.key_text_px``: where even
-    that does not fit, the widest (the fewest lines a key can have).
+    countries on their land, :func:`vizlib._carto.names.countries`).
+
+    Returns
+    -------
+    (set of str, int)
+        The entries left out, and the width the names wrap at (pixels; where even without the
+        land the key does not fit, the widest: the fewest lines a key can have).
     """
     room = m.plot.y1 - m.plot.y0
     land = {m.country_name(code) for code in ("RU", "UA")} & set(names)
+    widths = range(theme.CARD_KEY_TEXT_PX, CARD_KEY_MAX_PX + 1, 10)
     for left_out in (set(), land):
         kept = [name for name in names if name not in left_out]
-        for m.key_text_px in range(theme.CARD_KEY_TEXT_PX, CARD_KEY_MAX_PX + 1, 10):
-            if size(m, kept)[1] <= room:
-                return left_out
-    return land
+        for width in widths:
+            if size(m, kept, width)[1] <= room:
+                return left_out, width
+    return land, widths[-1]
 
 
 #: The gap between a card's map and its key, in pixels.
 _CARD_GAP_PX = 6
 
 
-def wrapped(m: MapCanvas, name: str) -> str:
-    """Return a key entry's name broken into lines (``<br>``) that fit beside its swatch under the map."""
+def wrapped(m: MapCanvas, name: str, card_text_px: float | None = None) -> str:
+    """Return a key entry's name broken into lines (``<br>``) that fit beside its swatch.
+
+    Under the map, the map's width; on a card, ``card_text_px`` (default :attr:`MapCanvas.key_text_px`).
+    """
     from vizlib.meta import wrap
 
-    room = m.key_text_px if m.preset.card else m.plot.width - _SWATCH_PX - 8
+    room = (card_text_px or m.key_text_px) if m.preset.card else m.plot.width - _SWATCH_PX - 8
     return name if _text.text_size(name, 12)[0] <= room else "<br>".join(wrap(name, 12, room))
 
 

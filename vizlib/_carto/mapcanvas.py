@@ -357,7 +357,7 @@ def _facts(m: MapCanvas, shown: pd.DataFrame) -> dict[str, Any]:
 
     m.legend_names = legend.entries(m, shown)
     if m.preset.card:
-        m.unkeyed = legend.fit_card(m, m.legend_names)
+        m.unkeyed, m.key_text_px = legend.fit_card(m, m.legend_names)
         m.legend_names = [name for name in m.legend_names if name not in m.unkeyed]
     key_px = legend.size(m, m.legend_names)[1] + (legend.SLIDER_PX if m.animated else 0)
     if m.preset.card:  # the key stands beside the map: the map is framed in the rest
