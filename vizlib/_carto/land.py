@@ -33,11 +33,11 @@ def fill(m: MapCanvas, highlight: Sequence[str]) -> None:
             m.trace(
                 lon,
                 lat,
-                m.country_name(code),
+                m.region_name(code),
                 fill=c[fill],
                 line=dict(width=0),
                 legendrank=10,
-                showlegend=code != "BY" and m.country_name(code) not in m.unkeyed,
+                showlegend=code != "BY" and m.region_name(code) not in m.unkeyed,
                 meta=f"land:{code}",
             )
     admin = r[r.level == "admin1"]

@@ -28,7 +28,7 @@ def entries(m: MapCanvas, shown: pd.DataFrame) -> list[str]:
     from vizlib._carto import towns
 
     t = m.t
-    names = [m.country_name(code) for code in ("RU", "UA") if visible(m, code)]
+    names = [m.region_name(code) for code in ("RU", "UA") if visible(m, code)]
     names += [m.word("highlighted").format(m.region_name(code)) for code in m.highlight]
     if m.layer is not None:
         import shapely
@@ -113,7 +113,7 @@ def fit_card(m: MapCanvas, names: list[str]) -> tuple[set[str], int]:
         land the key does not fit, the widest: the fewest lines a key can have).
     """
     room = m.plot.y1 - m.plot.y0
-    land = {m.country_name(code) for code in ("RU", "UA")} & set(names)
+    land = {m.region_name(code) for code in ("RU", "UA")} & set(names)
     widths = range(theme.CARD_KEY_TEXT_PX, CARD_KEY_MAX_PX + 1, 10)
     for left_out in (set(), land):
         kept = [name for name in names if name not in left_out]

@@ -234,10 +234,8 @@ class MapCanvas(Canvas):
             raise KeyError(code)
         return row.geometry
 
-    def country_name(self, code: str) -> str:
-        return self.region_name(code)
-
     def region_name(self, code: str) -> str:
+        """Return a country's or oblast's name (ISO 3166 code) in the map's language; the code if unknown."""
         row = self.by_code.get(code)
         if row is None:
             return code
@@ -309,8 +307,8 @@ class MapCanvas(Canvas):
             from vizlib._carto import names
 
             named = {label.texts[0] for label in self.labels if label.key.get("kind") == "country"}
-            codes = [c for c in ("UA", "RU") if self.country_name(c) in self.unkeyed]
-            names.countries(self, [c for c in codes if escape(self.country_name(c).upper()) not in named])
+            codes = [c for c in ("UA", "RU") if self.region_name(c) in self.unkeyed]
+            names.countries(self, [c for c in codes if escape(self.region_name(c).upper()) not in named])
         lettering.draw(self)
         alt = alt(self.shown) if callable(alt) else alt
         legend.layout(self)

@@ -91,7 +91,7 @@ def countries(m: MapCanvas, codes: Sequence[str] = ("UA", "RU", "BY")) -> None:
         shape = visible.difference(named).buffer(-0.2)
         if shape.is_empty:
             continue
-        text = escape(m.country_name(code).upper())
+        text = escape(m.region_name(code).upper())
         w, h = _text.text_size(text, 15)
         # in pixels: the name must fit inside the country's visible part, clear of the plot's edge
         to_px = functools.partial(_to_px, m.geo_frame)
