@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import plotly.graph_objects as go
 import pytest
 
@@ -22,7 +23,9 @@ def test_a_light_colour_becomes_its_dark_counterpart_in_every_property_and_strin
         layout=dict(template=theme.TEMPLATES["light"], title=dict(text=f"<span style='color:{light['muted']}'>t</span>")),
     )
     fig.add_annotation(text="x", font=dict(shadow=f"0 0 2px {light['background']}"))
+    fig.add_scattergeo(lon=[30], lat=[50], marker=dict(color=np.array([light["held_town"]])))  # per-point, as numpy
     out = theme.recolour(fig, "dark")
+    assert list(out.data[1].marker.color) == [dark["held_town"]]
     assert list(out.data[0].marker.color) == [dark["ukraine"], dark["russia"]]
     assert out.layout.title.text == f"<span style='color:{dark['muted']}'>t</span>"
     assert out.layout.annotations[0].font.shadow == f"0 0 2px {dark['background']}"

@@ -206,8 +206,8 @@ def recolour(fig: go.Figure, theme: str, *, drawn_in: str = "light") -> go.Figur
             return {k: walk(v) for k, v in value.items()}
         if isinstance(value, (list, tuple)):
             return [walk(v) for v in value]
-        if isinstance(value, np.ndarray) and value.dtype.kind in "OU":
-            return np.array([walk(v) for v in value.tolist()], dtype=value.dtype)
+        if isinstance(value, np.ndarray) and value.dtype.kind in "OU":  # per-point colours, texts
+            return np.array([walk(v) for v in value.tolist()], dtype=object if value.dtype.kind == "O" else None)
         return value
 
     return go.Figure(walk(fig.to_dict()))
