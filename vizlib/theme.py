@@ -169,7 +169,7 @@ def colors(theme: str = "light") -> dict[str, str]:
 def recolour(fig: go.Figure, theme: str, *, drawn_in: str = "light") -> go.Figure:
     """Return a copy of ``fig`` in another theme: each colour of its palette swapped for its counterpart.
 
-    A builder's figure differs between themes only in the palette's colours (tests/test_theme.py
+    A builder's figure differs between themes only in the palette's colours (tests/test_recolour.py
     checks this for every article figure), so a page's dark layouts are its light ones recoloured,
     not drawn a second time.
 
