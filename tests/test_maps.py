@@ -166,6 +166,16 @@ def test_two_names_on_one_line_keep_a_space_between_them(gap):
     assert second.spot == (above if gap else right)  # "Hryshyne Krasnyi Lyman" would read as one name
 
 
+def test_a_label_keeps_off_its_own_line_to_avoid_and_no_other_label_does():
+    border = [Box(150, 0, 152, 300)]  # an upright line at x = 150
+    right, left = spot_at("middle right", 4), spot_at("middle left", 4)
+    mine = Label(140, 100, ("12 km",), (right, left), avoid=tuple(border), required=True)
+    other = Label(140, 200, ("Sumy",), (right, left))
+    place([mine, other], Box(0, 0, 600, 300))
+    assert mine.spot == left and not mine.crosses_line  # the first spot crosses its line: the second does not
+    assert other.spot == right  # the line is not another label's to avoid
+
+
 @pytest.mark.parametrize("size", ["column", "wide"])
 @pytest.mark.parametrize("slug", BUILDERS)
 def test_every_label_lies_inside_the_plot_area(built_figure, slug, size):
@@ -684,6 +694,22 @@ def every_map(front_mirror, built_figure):
         keys = [(slug, size, lang) for slug in MAP_SLUGS for size in theme.SIZES for lang in ("en", "uk")]
         figs = built_figure.many([(slug, dict(size=size, lang=lang)) for slug, size, lang in keys])
         return dict(zip(keys, figs, strict=True))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", list(theme.SIZES))
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_kursks_distance_words_stay_on_one_side_of_the_border_they_measure_to(every_map, size, lang):
+    fig = every_map["kursk", size, lang]
+    frame = frame_of(fig)
+    [(text, box)] = [(text, box) for text, box in label_boxes(fig) if " km " in text or " км " in text]
+    inside = box.pad(-1)
+    outline = data.regions().set_index("iso_3166_2").geometry["UA"].boundary
+    crossed = []
+    for part in shapely.get_parts(outline):
+        xs, ys = frame.to_px(*shapely.get_coordinates(part.segmentize(0.002)).T)  # a point every 0.002° (<1 px)
+        crossed += [(x, y) for x, y in zip(xs, ys) if inside.x0 < x < inside.x1 and inside.y0 < y < inside.y1]
+    assert not crossed, (text, box, crossed[:3])
 
 
 @every_map_case

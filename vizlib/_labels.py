@@ -182,6 +182,9 @@ class Label:
         The overlap (square pixels) a spot that reads as another mark's counts as, on top of its
         own: a number that could name the wrong line is worse than one touching a village's name.
         0 (the default): a required label takes such a spot only when every other overlaps something.
+    avoid : tuple of Box
+        Thin lines of this label's own, kept off like :func:`place`'s ``lines`` (the border a
+        distance is measured to: its number reads on one side of it, not across it).
     key : Any
         The caller's handle (a trace and point index, an id).
     """
@@ -200,6 +203,7 @@ class Label:
     annotation: bool = False
     marks: tuple[Box, ...] = ()
     misread_px2: float = 0
+    avoid: tuple[Box, ...] = ()
     key: Any = None
     text: str | None = field(default=None, init=False)
     spot: Spot | None = field(default=None, init=False)
@@ -289,7 +293,8 @@ def place(
         _make_room([lb for lb in group if lb.may_displace], group, bounds, taken, every_mark, thin)
         taken += [label.kept_clear(label.box) for label in group if label.box is not None]
     for label in labels:
-        label.crosses_line = label.box is not None and any(label.box.overlap(line) > 0 for line in thin)
+        crossed = [*thin, *label.avoid]
+        label.crosses_line = label.box is not None and any(label.box.overlap(line) > 0 for line in crossed)
     return list(labels)
 
 
@@ -340,10 +345,11 @@ def _greedy(order, bounds, taken, thin, marks) -> tuple[dict[int, tuple[str, Spo
             tries = [(text, spot) for spot in label.spots for text in label.texts]
         else:
             tries = [(text, spot) for text in label.texts for spot in label.spots]
+        lines = [*thin, *label.avoid]
         for clearance in dict.fromkeys((label.clearance, min(label.clearance, 0))):
             for text, spot in tries:
                 box = label.box_at(spot, text)
-                hard, soft = _cost(box, bounds, taken, thin, clearance)
+                hard, soft = _cost(box, bounds, taken, lines, clearance)
                 wrong = misread(label, box, marks)
                 cost = (hard + wrong * label.misread_px2, int(wrong), soft)
                 if _cheaper(cost, best_cost):  # a tie keeps the earlier (better) spot
@@ -393,11 +399,12 @@ def _make_room(candidates, group, bounds, obstacles, marks, lines) -> None:
                 continue
             blocker = blockers[0]
             others = [*obstacles, label.kept_clear(box), *(b for k, b in kept.items() if k != id(blocker))]
-            crossed = sum(blocker.box.overlap(line) for line in lines)
+            blocker_lines = [*lines, *blocker.avoid]
+            crossed = sum(blocker.box.overlap(line) for line in blocker_lines)
             for other_spot in blocker.spots:
                 moved = blocker.box_at(other_spot, blocker.text)
                 clear = not any(moved.pad(blocker.clearance).overlaps(o) for o in others)
-                clear = clear and sum(moved.overlap(line) for line in lines) <= crossed
+                clear = clear and sum(moved.overlap(line) for line in blocker_lines) <= crossed
                 if not moved.area_outside(bounds) and clear and not misread(blocker, moved, marks):
                     blocker.spot, blocker.box = other_spot, moved
                     label.text, label.spot, label.box = text, spot, box

@@ -207,8 +207,10 @@ def kursk(
     names.regions(m, named, emphasis=["RU-KRS"])
     distance = ""
     for s in shown[shown.id == "sudzha"].itertuples():
-        km, near = geometry.distance_km(s.lon, s.lat, m.country_shape("UA"))
-        towns.distance_line(m, s, near, km, m.t("{km} km to the<br>Ukrainian border", km=f"{km:.0f}"))
+        ukraine = m.country_shape("UA")
+        km, near = geometry.distance_km(s.lon, s.lat, ukraine)
+        words = m.t("{km} km to the<br>Ukrainian border", km=f"{km:.0f}"), m.t("{km} km to the border", km=f"{km:.0f}")
+        towns.distance_line(m, s, near, km, *words, to=ukraine)
         distance = " " + m.t("{town} lies {km} km from the Ukrainian border.", town=m.place_name(s), km=f"{km:.0f}")
     towns.draw(
         m, shown, ["kursk", "sudzha", "sumy", "belgorod", "korenevo", "rylsk", "lgov"], required=["kursk", "sudzha"]

@@ -264,12 +264,21 @@ def noted(m: MapCanvas, rows: pd.DataFrame) -> None:
 
 
 def distance_line(
-    m: MapCanvas, place: Any, near: tuple[float, float], km: float, text: str, short: str | None = None
+    m: MapCanvas,
+    place: Any,
+    near: tuple[float, float],
+    km: float,
+    text: str,
+    short: str | None = None,
+    *,
+    to: Any = None,
 ) -> None:
     """Draw a dotted line from a place to the nearest point of something (a border, the front), labelled.
 
     The label is always placed (a dotted line without its number says nothing), in ``short`` words
-    (``7.3 km``) where ``text`` fits nowhere.
+    (``7.3 km``) where ``text`` fits nowhere. ``to``, the shapely geometry measured to (a country's
+    outline), keeps the label off that geometry's edge where it can: the words read on one side of
+    the border they measure to, not across it.
     """
     m.trace(
         [round(place.lon, 4), round(near[0], 4)],
@@ -294,9 +303,10 @@ def distance_line(
             float(px),
             float(py),
             (text, short) if short else (text,),
-            _line_label_spots(dx, dy),
+            _line_label_spots(dx, dy, corners=to is not None),
             marks=line,  # read as this line's: nearer it than any other line
             misread_px2=400,
+            avoid=tuple(_edge_near(m, to, (float(x1), float(y1)))) if to is not None else (),
             gap_x=_WORD_GAP_PX,
             size=11.5,
             may_displace=True,
@@ -307,11 +317,11 @@ def distance_line(
     )
 
 
-def _line_label_spots(dx: float, dy: float) -> tuple[Spot, ...]:
+def _line_label_spots(dx: float, dy: float, corners: bool = False) -> tuple[Spot, ...]:
     """Return the spots of a line's label, about the line's middle, for a line of ``(dx, dy)`` pixels (y down).
 
     Past the far end first, as the line's continuation; then beside it, on the sides it does not
-    cross, near its middle first.
+    cross, near its middle first; with ``corners``, last, past the far end with a corner on it.
     """
     length = max(float(np.hypot(dx, dy)), 1e-9)
     ux, uy = dx / length, dy / length
@@ -332,7 +342,33 @@ def _line_label_spots(dx: float, dy: float) -> tuple[Spot, ...]:
         for side in sides:
             spot = spot_at(side, 6)
             spots.append(dataclasses.replace(spot, dx=spot.dx + (f - 0.5) * dx, dy=spot.dy + (f - 0.5) * dy))
+    # past the far end with a corner on it, above or below (beside, for an upright line): where the
+    # border measured to runs on across the line's end, the words clear it on its far side
+    if corners and abs(ux) >= abs(uy):
+        xanchor = spots[0].xanchor
+        spots += [Spot(xanchor, "top", end[0], end[1] + 2), Spot(xanchor, "bottom", end[0], end[1] - 2)]
+    elif corners:
+        yanchor = spots[0].yanchor
+        spots += [Spot("left", yanchor, end[0] + 2, end[1]), Spot("right", yanchor, end[0] - 2, end[1])]
     return tuple(spots)
+
+
+#: How far from a distance line's end (pixels) the edge it measures to is kept off by its label.
+_EDGE_REACH_PX = 250
+
+
+def _edge_near(m: MapCanvas, geom: Any, end: tuple[float, float]) -> list[Box]:
+    """Return boxes along ``geom``'s edge (figure pixels) within :data:`_EDGE_REACH_PX` of ``end``."""
+    import shapely
+
+    boxes: list[Box] = []
+    for part in shapely.get_parts(geom.boundary):
+        lon_lat = shapely.get_coordinates(part)
+        xs, ys = m.to_px(lon_lat[:, 0], lon_lat[:, 1])
+        close = np.hypot(xs - end[0], ys - end[1]) < _EDGE_REACH_PX
+        for i in np.flatnonzero(close[:-1] | close[1:]):
+            boxes += along(float(xs[i]), float(ys[i]), float(xs[i + 1]), float(ys[i + 1]))
+    return boxes
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
