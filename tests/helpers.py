@@ -132,6 +132,27 @@ def assert_distance_numbers_beside_their_lines(fig) -> None:
             assert min(gaps, key=gaps.get) in mine, (text, gaps)
 
 
+def assert_no_village_dot_beside_a_distance_number(fig) -> None:
+    """Check that no village's dot stands by a distance's number, where the number would read as its name."""
+    from vizlib import meta
+    from vizlib._carto import lettering
+    from vizlib._labels import distance_to
+
+    notes = {text for t in fig.data if t.meta == "labels:note" for text in t.text}
+    numbers = [box for text, box in label_boxes(fig) if text in notes]
+    drawn = meta.get(fig)["data"]
+    rows = [dict(zip(drawn["columns"], row)) for row in drawn["rows"]]
+    villages = {(round(r["lon"], 4), round(r["lat"], 4)) for r in rows if r.get("kind") == "village"}
+    frame = frame_of(fig)
+    for trace in (t for t in fig.data if t.meta == "places"):
+        sizes = trace.marker.size if isinstance(trace.marker.size, tuple) else [trace.marker.size] * len(trace.lon)
+        for lon, lat, name, dot in zip(trace.lon, trace.lat, trace.text, sizes):
+            if (round(lon, 4), round(lat, 4)) in villages:
+                x, y = frame.to_px(lon, lat)
+                near = min(distance_to((float(x), float(y)), box) for box in numbers)
+                assert near >= dot / 2 + lettering.NUMBER_CLEAR_PX, (name, near)
+
+
 def _px_segment(frame, line) -> np.ndarray:
     """The pixels (x, y) along a two-point line trace, one per pixel of its length."""
     (x0, x1), (y0, y1) = (np.asarray(v, dtype=float) for v in frame.to_px(list(line.lon), list(line.lat)))

@@ -313,7 +313,7 @@ def _cost(box: Box, bounds: Box, taken: list[Box], thin: list[Box], clearance: f
 NEARER_PX = 3
 
 
-def _distance(point: tuple[float, float], box: Box) -> float:
+def distance_to(point: tuple[float, float], box: Box) -> float:
     """Return the pixels from ``point`` to ``box`` (0 inside it)."""
     dx = max(box.x0 - point[0], 0, point[0] - box.x1)
     dy = max(box.y0 - point[1], 0, point[1] - box.y1)
@@ -325,8 +325,8 @@ def misread(label: Label, box: Box, marks: Sequence[Box]) -> bool:
     if not label.marks:
         return False
     centre = box.center
-    own = min(_distance(centre, m) for m in label.marks)
-    return any(_distance(centre, m) < own + NEARER_PX for m in marks if m not in label.marks)
+    own = min(distance_to(centre, m) for m in label.marks)
+    return any(distance_to(centre, m) < own + NEARER_PX for m in marks if m not in label.marks)
 
 
 #: Costs closer than this are equal: the same overlap measured at two spots differs in float rounding.

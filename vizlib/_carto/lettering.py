@@ -1,7 +1,8 @@
 """Lettering: place every label a map requested, then draw it (on its point's trace, or as text).
 
 A town whose name finds no room is taken off the map (a dot without its name says nothing a reader
-can use), and a key entry whose status no dot left shows goes with it.
+can use), and a key entry whose status no dot left shows goes with it; so is a village whose dot
+stands by a distance's number (the number would read as its name).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from vizlib._labels import Box, Label
+from vizlib._labels import Box, Label, distance_to
 
 if TYPE_CHECKING:
     from vizlib._carto.mapcanvas import MapCanvas
@@ -19,6 +20,7 @@ def draw(m: MapCanvas) -> None:
     """Place the labels clear of each other, the markers, the legend, inset and scale bar; draw them."""
     c = m.c
     m.place_labels()
+    _clear_numbers(m)
     by_trace: dict[int, dict[int, tuple[str, str, float]]] = {}
     free: dict[str, list[tuple[str, Box, Label]]] = {}
     for label in m.labels:
@@ -62,6 +64,29 @@ def draw(m: MapCanvas) -> None:
             ),
             meta=f"labels:{kind}",
         )
+
+
+#: A village whose dot comes this near a distance's number (pixels beyond the dot) is left out.
+NUMBER_CLEAR_PX = 6
+
+
+def _clear_numbers(m: MapCanvas) -> None:
+    """Leave out a village whose dot stands beside a distance's number: the number would read as its name.
+
+    Only a village that may be left out goes (never a town, a story's place, or one a line is measured
+    from); a number always keeps its place (a dotted line without it says nothing).
+    """
+    numbers = [label.box for label in m.labels if label.key["kind"] == "note" and label.box is not None]
+    for label in m.labels if numbers else ():
+        if not label.key.get("village") or label.required or not label.placed:
+            continue
+        trace = m.fig.data[label.key["trace"]]
+        if trace.meta != "places":
+            continue
+        size = trace.marker.size
+        radius = (size[label.key["index"]] if isinstance(size, (list, tuple)) else size) / 2
+        if any(distance_to((label.x, label.y), box) < radius + NUMBER_CLEAR_PX for box in numbers):
+            label.text, label.spot, label.box = None, None, None
 
 
 def _drop_nameless(m: MapCanvas) -> None:

@@ -179,7 +179,7 @@ def label_points(
                 priority=-1 if row.id in measured else 0,  # named before the line's number takes room
                 clearance=_TOUCH,
                 gap_x=_WORD_GAP_PX,
-                key=dict(kind="place", trace=index, index=i),
+                key=dict(kind="place", trace=index, index=i, village=row.kind == "village"),
             )
         )
 
