@@ -132,13 +132,13 @@ def assert_distance_numbers_beside_their_lines(fig) -> None:
             assert min(gaps, key=gaps.get) in mine, (text, gaps)
 
 
-def assert_no_village_dot_beside_a_distance_number(fig) -> None:
-    """Check that no village's dot stands by a distance's number, where the number would read as its name."""
+def assert_no_village_dot_beside_a_note(fig) -> None:
+    """Check that no village's dot stands by a note (a distance's number, the dam's words): it would read as its own."""
     from vizlib import meta
     from vizlib._carto import lettering
     from vizlib._labels import distance_to
 
-    notes = {text for t in fig.data if t.meta == "labels:note" for text in t.text}
+    notes = {text for t in fig.data if t.meta in ("labels:note", "noted", "approx") for text in t.text if text}
     numbers = [box for text, box in label_boxes(fig) if text in notes]
     drawn = meta.get(fig)["data"]
     rows = [dict(zip(drawn["columns"], row)) for row in drawn["rows"]]
@@ -150,7 +150,7 @@ def assert_no_village_dot_beside_a_distance_number(fig) -> None:
             if (round(lon, 4), round(lat, 4)) in villages:
                 x, y = frame.to_px(lon, lat)
                 near = min(distance_to((float(x), float(y)), box) for box in numbers)
-                assert near >= dot / 2 + lettering.NUMBER_CLEAR_PX, (name, near)
+                assert near >= dot / 2 + lettering.NOTE_CLEAR_PX, (name, near)
 
 
 def _px_segment(frame, line) -> np.ndarray:

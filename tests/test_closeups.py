@@ -19,7 +19,7 @@ from conftest import REPO
 from helpers import (
     SYNTHETIC_KM_PER_DAY,
     assert_distance_numbers_beside_their_lines,
-    assert_no_village_dot_beside_a_distance_number,
+    assert_no_village_dot_beside_a_note,
     by_meta,
     frame_of,
     frame_of_geo,
@@ -142,15 +142,16 @@ def real_closeups(shared_frontline):
 
 
 @pytest.mark.slow  # 16 close-ups on the real front line (make test; make test-fast leaves it out)
-def test_on_the_real_front_each_distance_number_sits_beside_its_own_line_and_no_villages_dot(real_closeups):
+def test_on_the_real_front_each_distance_number_sits_by_its_own_line_and_no_note_by_a_villages_dot(real_closeups):
     # Pokrovsk's and Myrnohrad's lines run side by side a few km apart: a number between them, or
     # across one, reads as the wrong town's (found on the uk column and social cards of 23 Nov); a
-    # village's dot by a number makes it read as the village's name (Shevchenko's, social cards)
+    # village's dot by a number, or by the dam's words, makes them read as the village's (Shevchenko's,
+    # social cards; Sontsivka's, the Ukrainian Kurakhove card)
     for key, fig in real_closeups.items():
         assert sum(str(t.meta).startswith("distance:") for t in fig.data) >= 2, key
         try:
             assert_distance_numbers_beside_their_lines(fig)
-            assert_no_village_dot_beside_a_distance_number(fig)
+            assert_no_village_dot_beside_a_note(fig)
         except AssertionError as e:
             raise AssertionError(f"{key}: {e}") from None
 

@@ -2,7 +2,7 @@
 
 A town whose name finds no room is taken off the map (a dot without its name says nothing a reader
 can use), and a key entry whose status no dot left shows goes with it; so is a village whose dot
-stands by a distance's number (the number would read as its name).
+stands by a note the map must say (a distance's number, the dam's words would read as its own).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ def draw(m: MapCanvas) -> None:
     """Place the labels clear of each other, the markers, the legend, inset and scale bar; draw them."""
     c = m.c
     m.place_labels()
-    _clear_numbers(m)
+    _clear_notes(m)
     by_trace: dict[int, dict[int, tuple[str, str, float]]] = {}
     free: dict[str, list[tuple[str, Box, Label]]] = {}
     for label in m.labels:
@@ -66,27 +66,34 @@ def draw(m: MapCanvas) -> None:
         )
 
 
-#: A village whose dot comes this near a distance's number (pixels beyond the dot) is left out.
-NUMBER_CLEAR_PX = 6
+#: A village whose dot comes this near a note's words (pixels beyond the dot) is left out.
+NOTE_CLEAR_PX = 6
 
 
-def _clear_numbers(m: MapCanvas) -> None:
-    """Leave out a village whose dot stands beside a distance's number: the number would read as its name.
+def _clear_notes(m: MapCanvas) -> None:
+    """Leave out a village whose dot stands by a note the map must say: it would read as the village's.
 
+    The notes are a distance's number and a noted place's words (the dam and its damage), always placed.
     Only a village that may be left out goes (never a town, a story's place, or one a line is measured
-    from); a number always keeps its place (a dotted line without it says nothing).
+    from), as a village whose name finds no room does.
     """
-    numbers = [label.box for label in m.labels if label.key["kind"] == "note" and label.box is not None]
-    for label in m.labels if numbers else ():
+    notes = [label.box for label in m.labels if label.box is not None and _is_note(m, label)]
+    for label in m.labels if notes else ():
         if not label.key.get("village") or label.required or not label.placed:
             continue
         trace = m.fig.data[label.key["trace"]]
-        if trace.meta != "places":
+        if trace.meta != "places":  # the towns' dots (_drop_nameless takes them off)
             continue
         size = trace.marker.size
         radius = (size[label.key["index"]] if isinstance(size, (list, tuple)) else size) / 2
-        if any(distance_to((label.x, label.y), box) < radius + NUMBER_CLEAR_PX for box in numbers):
+        if any(distance_to((label.x, label.y), box) < radius + NOTE_CLEAR_PX for box in notes):
             label.text, label.spot, label.box = None, None, None
+
+
+def _is_note(m: MapCanvas, label: Label) -> bool:
+    """Tell whether ``label`` is a note the map must say: a distance's number, a noted place's words."""
+    kind = label.key["kind"]
+    return kind == "note" or (kind == "place" and m.fig.data[label.key["trace"]].meta in ("noted", "approx"))
 
 
 def _drop_nameless(m: MapCanvas) -> None:
