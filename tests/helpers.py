@@ -85,6 +85,24 @@ def frame_of_geo(fig, geo_id: str) -> Frame:
     return Frame(tuple(geo.lonaxis.range), tuple(geo.lataxis.range), tuple(geo.projection.parallels), box)
 
 
+def _name_boxes(frame: Frame, trace) -> list[tuple[str, Box | None]]:
+    """Each point's name on a ``places`` trace with its box in figure pixels (None where it has none)."""
+    positions = trace.textposition if isinstance(trace.textposition, tuple) else [trace.textposition] * len(trace.text)
+    sizes = trace.textfont.size if isinstance(trace.textfont.size, tuple) else [trace.textfont.size or 12] * len(trace.text)
+    rings = [int(status == "contested") for status in trace.customdata]
+    out: list[tuple[str, Box | None]] = []
+    for lon, lat, text, pos, size, dot, ring in zip(
+        trace.lon, trace.lat, trace.text, positions, sizes, trace.marker.size, rings, strict=True
+    ):
+        if not text:
+            out.append((text, None))
+            continue
+        x, y = frame.to_px(lon, lat)
+        w, h = _text.text_size(text, size)
+        out.append((text, spot_at(pos, (dot - ring) / 2 + 2).box(float(x), float(y), w, h)))
+    return out
+
+
 def label_boxes(fig, geo_id: str = "geo") -> list[tuple[str, Box]]:
     """Every text label of a map's geo traces with its box in figure pixels (measured as the placer measures).
 
@@ -130,6 +148,34 @@ def assert_distance_numbers_beside_their_lines(fig) -> None:
             cx, cy = box.center
             gaps = {key: np.hypot(pts[:, 0] - cx, pts[:, 1] - cy).min() for key, pts in segments.items()}
             assert min(gaps, key=gaps.get) in mine, (text, gaps)
+
+
+def assert_names_by_their_own_dots(fig) -> None:
+    """Check that every town's name (a geo's ``places`` trace) stands nearer its own dot than any other of its trace.
+
+    Measured from the name's box, as a reader does: a name reads as the dot it stands by. Each geo
+    subplot (a small multiple's panel) on its own. A town always named (a story's, its name in bold; one
+    a distance is measured from) may, where its dot is crowded (Kurakhove 11 px from Donetsk on the
+    theatre map), stand as near a neighbour's: it is checked to touch its own dot.
+    """
+    from vizlib._labels import NEARER_PX, Box, box_gap
+
+    measured = {(t.lon[0], t.lat[0]) for t in fig.data if str(t.meta).startswith("distance:")}
+    for trace in (t for t in fig.data if t.meta == "places"):
+        geo = trace.geo or "geo"
+        frame = frame_of_geo(fig, geo)
+        sizes = trace.marker.size if isinstance(trace.marker.size, tuple) else [trace.marker.size] * len(trace.lon)
+        xs, ys = frame.to_px(list(trace.lon), list(trace.lat))
+        dots = [Box(x - s / 2, y - s / 2, x + s / 2, y + s / 2).pad(1) for x, y, s in zip(xs, ys, sizes)]
+        for i, (name, box) in enumerate(_name_boxes(frame, trace)):
+            if not name:
+                continue
+            own = box_gap(box, dots[i])
+            if name.startswith("<b>") or (round(trace.lon[i], 4), round(trace.lat[i], 4)) in measured:
+                assert own <= 2, (name, own)
+                continue
+            nearest = min((box_gap(box, d), k) for k, d in enumerate(dots) if k != i) if len(dots) > 1 else (np.inf, i)
+            assert own + NEARER_PX <= nearest[0] + 0.5, (name, own, trace.text[nearest[1]], nearest[0])
 
 
 def assert_no_village_dot_beside_a_note(fig) -> None:

@@ -14,7 +14,15 @@ import plotly.graph_objects as go
 import pytest
 import shapely
 from conftest import REPO
-from helpers import assert_distance_numbers_beside_their_lines, by_meta, frame_of, km_between, label_boxes, metas
+from helpers import (
+    assert_distance_numbers_beside_their_lines,
+    assert_names_by_their_own_dots,
+    by_meta,
+    frame_of,
+    km_between,
+    label_boxes,
+    metas,
+)
 
 import vizlib
 from vizlib import _text, data, fmt, maps, meta, registry, theme
@@ -729,6 +737,12 @@ def test_every_dot_named_every_distance_numbered_every_key_entry_marked(every_ma
     statuses = {s for t in places for s in t.customdata}
     keyed = {t.meta.split(":")[1] for t in fig.data if str(t.meta).startswith("legend:") and t.showlegend is not False}
     assert keyed <= statuses, (keyed, statuses)
+
+
+@every_map_case
+def test_every_towns_name_stands_nearer_its_own_dot_than_any_other(every_map, slug, size, lang):
+    fig = every_map[slug, size, lang]
+    assert_names_by_their_own_dots(fig)
 
 
 @every_map_case

@@ -170,7 +170,8 @@ class Canvas:
         """Place ``labels`` (default: every label requested) inside the plot, clear of the obstacles."""
         labels = self.labels if labels is None else labels
         options.setdefault("lines", self.lines)
-        options.setdefault("marks", [mark for label in labels for mark in label.marks])
+        # a label that names its rivals (a town's dot among the others) keeps its marks to itself
+        options.setdefault("marks", [mark for label in labels if not label.rivals for mark in label.marks])
         return place(labels, self.plot, self.obstacles, **options)
 
     def panel(

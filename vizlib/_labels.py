@@ -185,6 +185,10 @@ class Label:
     avoid : tuple of Box
         Thin lines of this label's own, kept off like :func:`place`'s ``lines`` (the border a
         distance is measured to: its number reads on one side of it, not across it).
+    rivals : tuple of Box
+        Marks this label must not read as naming, measured from its box rather than its centre (a
+        town's name reads as the dot it stands by): its box stands nearer one of its ``marks`` than
+        any rival, by :data:`NEARER_PX`. A label with rivals checks them instead of ``place``'s marks.
     key : Any
         The caller's handle (a trace and point index, an id).
     """
@@ -204,6 +208,7 @@ class Label:
     marks: tuple[Box, ...] = ()
     misread_px2: float = 0
     avoid: tuple[Box, ...] = ()
+    rivals: tuple[Box, ...] = ()
     key: Any = None
     text: str | None = field(default=None, init=False)
     spot: Spot | None = field(default=None, init=False)
@@ -320,10 +325,20 @@ def distance_to(point: tuple[float, float], box: Box) -> float:
     return (dx * dx + dy * dy) ** 0.5
 
 
+def box_gap(a: Box, b: Box) -> float:
+    """Return the pixels between two boxes (0 when they touch or overlap)."""
+    dx = max(a.x0 - b.x1, 0, b.x0 - a.x1)
+    dy = max(a.y0 - b.y1, 0, b.y0 - a.y1)
+    return (dx * dx + dy * dy) ** 0.5
+
+
 def misread(label: Label, box: Box, marks: Sequence[Box]) -> bool:
     """Tell whether ``label`` at ``box`` could be read as naming a mark not its own (see ``Label.marks``)."""
     if not label.marks:
         return False
+    if label.rivals:
+        own = min(box_gap(box, m) for m in label.marks)
+        return any(box_gap(box, r) < own + NEARER_PX for r in label.rivals)
     centre = box.center
     own = min(distance_to(centre, m) for m in label.marks)
     return any(distance_to(centre, m) < own + NEARER_PX for m in marks if m not in label.marks)

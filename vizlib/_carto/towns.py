@@ -157,8 +157,8 @@ def label_points(
     Only the first ``max_labels`` of ``ranked`` get a label request when given (a layer of thousands of points).
     """
     px, py = m.to_px(shown.lon.to_numpy(), shown.lat.to_numpy())
-    for x, y, s in zip(px, py, sizes, strict=True):
-        m.obstacle(Box(x - s / 2 - 1, y - s / 2 - 1, x + s / 2 + 1, y + s / 2 + 1))
+    dots = [Box(x - s / 2, y - s / 2, x + s / 2, y + s / 2).pad(1) for x, y, s in zip(px, py, sizes, strict=True)]
+    m.obstacle(*dots)
     position = {pid: i for i, pid in enumerate(shown.id)}
     # a town a distance line starts from is always named (the line's number is measured from it)
     measured = {str(t.meta).split(":")[1] for t in m.fig.data if str(t.meta).startswith("distance:")}
@@ -179,6 +179,8 @@ def label_points(
                 priority=-1 if row.id in measured else 0,  # named before the line's number takes room
                 clearance=_TOUCH,
                 gap_x=_WORD_GAP_PX,
+                marks=(dots[i],),  # read as this dot's name: nearer it than any other dot
+                rivals=tuple(dot for k, dot in enumerate(dots) if k != i),
                 key=dict(kind="place", trace=index, index=i, village=row.kind == "village"),
             )
         )
