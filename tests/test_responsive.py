@@ -412,3 +412,40 @@ def test_social_card_title_is_large_enough_for_a_feed(built_figure, tabs, local_
         assert max(drawn_["title"], drawn_["subtitle"]) <= drawn_["plot"], drawn_  # the title block clears the plot
         # the key beside the plot, inside the card
         assert drawn_["legend"]["right"] <= drawn_["svg"]["right"] and drawn_["legend"]["left"] > drawn_["svg"]["left"] + 300
+
+
+# --- plotly keeps every layout as it was built ----------------------------------------------------------------------
+
+#: Each figure drawn by plotly.js in one page: the margins it drew with (plotly grows one when a key or a
+#: tick label overflows it, and every word placed in pixels then moves).
+DRAWN_MARGINS = """async specs => { const out = [];
+  for (const spec of specs) { const gd = document.createElement('div'); document.body.appendChild(gd);
+    await Plotly.newPlot(gd, spec.data, spec.layout, {staticPlot: true});
+    const s = gd._fullLayout._size; out.push([s.l, s.r, s.t, s.b]); Plotly.purge(gd); gd.remove(); }
+  return out; }"""
+
+
+@pytest.mark.slow
+def test_plotly_draws_every_figure_with_the_margins_it_was_built_with(browser, built_figure, front_mirror, shared_frontline):
+    # On the kursk-area phone chart with DeepStateMap's measure, the key's long entry made plotly grow the
+    # left margin by 10 px: the plot, its labels and the footer moved right, the footer's last letters cut off.
+    from plotly.offline import get_plotlyjs
+
+    keys = [(slug, dict(size=size, lang=lang)) for slug in registry.FIGURES for size in theme.SIZES for lang in ("en", "uk")]
+    figs = dict(zip([(slug, o["size"], o["lang"]) for slug, o in keys], built_figure.many(keys), strict=True))
+    path = shared_frontline / "deepstate_export_20241114.geojson"  # DeepStateMap's own, the figures' layer
+    measured = read_frontline(path) if path.is_file() else None
+    for size in theme.SIZES if measured is not None else ():
+        for lang in ("en", "uk"):
+            figs["kursk-area+layer", size, lang] = registry.build("kursk-area", layer=measured, size=size, lang=lang)
+    page = browser.new_page()
+    page.add_script_tag(content=get_plotlyjs())
+    specs = [json.loads(fig.to_json()) for fig in figs.values()]
+    drawn = page.evaluate(DRAWN_MARGINS, [{"data": s["data"], "layout": s["layout"]} for s in specs])
+    page.close()
+    moved = []
+    for key, fig, got in zip(figs, figs.values(), drawn, strict=True):
+        built = [fig.layout.margin[side] for side in ("l", "r", "t", "b")]
+        if any(abs(g - b) > 0.5 for g, b in zip(got, built)):
+            moved.append((*key, built, [round(g, 1) for g in got]))
+    assert not moved, "\n".join(map(str, moved))

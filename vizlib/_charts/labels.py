@@ -125,6 +125,8 @@ def claims(
         i: Box(panel.x(x), panel.y(spans.loc[i, "y1"]), panel.x(x), panel.y(spans.loc[i, "y0"]))
         for i, x in drawn.items()
     }
+    # every mark a label could be read as naming: the claims' and the other labels' (a measure's square)
+    marks = [*at.values(), *(mark for other in others for mark in other.marks)]
     # a card labels a claim on its own: a claim of the same day keeps its hover
     apart_px = 0 if card else CROWDED_STACK_PX if crowded else STACK_PX
     clusters = _stacked(groups(rows, x_col), panel, x_col, apart_px)
@@ -178,7 +180,7 @@ def claims(
     best: tuple[int, list[Label], list[tuple]] | None = None
     for size in CARD_LABEL_SIZES if card else (LABEL_PX,):
         labels, anchors = requests(size)
-        place([*labels, *others], panel.box, obstacles, lines=event_lines, marks=at.values(), try_orders=True)
+        place([*labels, *others], panel.box, obstacles, lines=event_lines, marks=marks, try_orders=True)
         faults = _faults([*labels, *others], panel.box, obstacles, list(at.values()))
         if best is None or faults < best[0]:
             best = (faults, labels, anchors)
@@ -186,7 +188,7 @@ def claims(
             break
     assert best is not None
     if best[1] is not labels and others:  # the measurements' labels were last placed beside another size's
-        place([*best[1], *others], panel.box, obstacles, lines=event_lines, marks=at.values(), try_orders=True)
+        place([*best[1], *others], panel.box, obstacles, lines=event_lines, marks=marks, try_orders=True)
     _, labels, anchors = best
     for label, (x, y) in zip(labels, anchors, strict=True):
         if not label.placed:

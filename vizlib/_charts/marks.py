@@ -154,8 +154,9 @@ Entry = tuple[str, dict[str, Any]]
 #: A key under the chart: rows 19 px apart; plotly gives each entry its text plus 40 px of swatch
 #: and a 5 px gap, and a line of key text 15.6 px (1.3 em of 12 px).
 _ROW_PX, _SWATCH_PX, _GAP_PX, _LINE_PX = 19, 40, 5, 15.6
-#: Where a phone's key starts, in pixels from the figure's left edge (plotly ends it where the plot ends).
-_PHONE_KEY_X = 0
+#: Where a phone's key starts, in pixels from the figure's left edge (plotly ends it where the plot ends): plotly
+#: keeps a key 12 px inside the figure, and grows the margin (moving the whole plot) for one nearer.
+_PHONE_KEY_X = 12
 #: The bounds' entries in the key.
 _BOUNDS = {
     "at_least": N_("At least (a lower bound)"),
@@ -250,8 +251,9 @@ def key_room(entries: list[Entry], preset: Any, sides: tuple[int, int], inside: 
 
 
 #: The gap between a card's plot and its key (its names wrap to :data:`vizlib.theme.CARD_KEY_TEXT_PX`), and the
-#: room the key leaves at the card's right edge (a map's side margin), in pixels.
-_CARD_KEY_GAP_PX, _CARD_EDGE_PX = 8, 14
+#: room the key leaves at the card's right edge (plotly keeps a key 12 px inside the figure, and its box runs a few
+#: px wider than its text and swatches), in pixels.
+_CARD_KEY_GAP_PX, _CARD_EDGE_PX = 8, 16
 #: How far under the plot a card's key may reach: into the band of the x axis's labels, short of the credit line.
 _CARD_KEY_UNDER_PX = 30
 

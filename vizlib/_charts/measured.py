@@ -106,6 +106,7 @@ def draw(cv: Canvas, measured: pd.DataFrame, panel: Panel, where: dict[str, Any]
         )
         x = panel.x(r.refers_to)
         boxes.append(Box(x - 7, panel.y(r.high) - 7, x + 7, panel.y(r.low) + 7))
+        mark = Box(x, panel.y(r.high), x, panel.y(r.low))  # where a reader sees it: the square and its line
         figure = "<b>" + cv.t("{low}–{high} km²", low=cv.t.number(r.low), high=cv.t.number(r.high)) + "</b>"
         said = [cv.t("DeepStateMap, measured"), cv.t.date(r.refers_to, "day")]
         narrow = textwrap.wrap(" ".join(said), 16, break_long_words=False)  # a crowded chart's
@@ -119,6 +120,7 @@ def draw(cv: Canvas, measured: pd.DataFrame, panel: Panel, where: dict[str, Any]
                 required=True,
                 annotation=True,
                 clearance=labels.CLEARANCE,
+                marks=(mark,),  # read as this measure's: nearer its square than any claim's mark
                 key=(r.refers_to, r.high),
             )
         )
