@@ -26,6 +26,7 @@ from helpers import (
 
 import vizlib
 from vizlib import _text, data, fmt, maps, meta, registry, theme
+from vizlib._carto import names
 from vizlib._carto.mapcanvas import INSET_CLEAR_PX
 from vizlib._labels import Box, Label, place, spot_at
 
@@ -743,6 +744,29 @@ def test_every_dot_named_every_distance_numbered_every_key_entry_marked(every_ma
 def test_every_towns_name_stands_nearer_its_own_dot_than_any_other(every_map, slug, size, lang):
     fig = every_map[slug, size, lang]
     assert_names_by_their_own_dots(fig)
+
+
+@every_map_case
+def test_every_oblasts_name_lies_in_its_oblast(every_map, slug, size, lang):
+    # "Орловська область" was written over Kursk oblast, "DONETSK" over Zaporizhzhia oblast
+    fig = every_map[slug, size, lang]
+    admin = data.regions().query("level == 'admin1'")
+    forms = {}
+    for row in admin.itertuples():
+        name = row.name_uk if lang == "uk" else row.name
+        for form in names._forms(name, lang):
+            forms[meta.escape(form)] = row.geometry
+    frame = frame_of(fig)
+    for trace in (t for t in fig.data if t.meta == "labels:region"):
+        sizes = trace.textfont.size if isinstance(trace.textfont.size, tuple) else [trace.textfont.size] * len(trace.text)
+        for lon, lat, text, font in zip(trace.lon, trace.lat, trace.text, sizes):
+            shape = forms[re.sub("</?b>", "", text)]
+            assert shape.contains(shapely.Point(lon, lat)), (text, lon, lat)
+            x, y = frame.to_px(lon, lat)
+            half = _text.text_size(text, font)[0] / 2
+            ends = frame.to_lonlat([x - half, x + half], [y, y])
+            reach = (names._NAME_REACH_PX + 1) * frame.km_per_px(lat) / 111
+            assert all(shape.buffer(reach).contains(shapely.Point(e)) for e in zip(*ends)), (text, ends)
 
 
 @every_map_case

@@ -37,17 +37,27 @@ def regions(m: MapCanvas, codes: Sequence[str], emphasis: Sequence[str] = ()) ->
         point = shapely.ops.polylabel(part, tolerance=0.01)
         name = m.region_name(code)
         strong = code in emphasis
-        text = escape(name if m.lang == "uk" else name.upper())
         size = 12.5 if strong else 10.5
         x, y = m.to_px(point.x, point.y)
-        w, h = _text.text_size(f"<b>{text}</b>" if strong else text, size)
-        shifts = [(0, -h), (0, h), (-w / 3, 0), (w / 3, 0), (0, -2 * h), (0, 2 * h)]
+        # a name reads as the area it lies in: its middle and both ends inside the oblast (a long name
+        # centred on a small one ran over the next, "Орловська область" over Kursk oblast); where the
+        # name is too long for that, its short form ("Орловська обл.")
+        spots: tuple = ()
+        for words in _forms(name, m.lang):
+            text = f"<b>{escape(words)}</b>" if strong else escape(words)
+            w, h = _text.text_size(text, size)
+            shifts = [(0, -h), (0, h), (-w / 3, 0), (w / 3, 0), (0, -2 * h), (0, 2 * h)]
+            spots = tuple(spot for spot in centred(shifts) if _lies_in(m, shape, spot.box(float(x), float(y), w, h)))
+            if spots:
+                break
+        if not spots:
+            continue
         m.labels.append(
             Label(
                 float(x),
                 float(y),
-                (f"<b>{text}</b>" if strong else text,),
-                centred(shifts),
+                (text,),
+                spots,
                 size=size,
                 priority=LEVEL,
                 key=dict(kind="region", strong=strong),
@@ -64,6 +74,28 @@ def regions(m: MapCanvas, codes: Sequence[str], emphasis: Sequence[str] = ()) ->
                 source=NATURAL_EARTH.name,
             )
         )
+
+
+def _forms(name: str, lang: str) -> list[str]:
+    """Return an oblast's name as a map writes it, long form first: ``KURSK``; ``Курська область``, ``Курська обл.``."""
+    if lang != "uk":
+        return [name.upper()]
+    return list(dict.fromkeys([name, name.removesuffix(" область") + " обл."]))
+
+
+#: How far (pixels) a name's ends may reach past its area's outline: a wiggle of the border, not the next area.
+_NAME_REACH_PX = 8
+
+
+def _lies_in(m: MapCanvas, shape: Any, box: Any) -> bool:
+    """Tell whether a name's box (figure pixels) has its middle inside ``shape``, its ends (at mid-height) nearly."""
+    import shapely
+
+    y = (box.y0 + box.y1) / 2
+    lon, lat = m.geo_frame.to_lonlat([box.x0, (box.x0 + box.x1) / 2, box.x1], [y, y, y])
+    reach = _NAME_REACH_PX * m.geo_frame.km_per_px(float(lat[1])) / 111  # pixels as degrees, about
+    middle = shapely.contains_xy(shape, lon[1], lat[1])
+    return bool(middle and shapely.contains_xy(shape.buffer(reach), lon, lat).all())
 
 
 def countries(m: MapCanvas, codes: Sequence[str] = ("UA", "RU", "BY")) -> None:
