@@ -164,6 +164,12 @@ def test_labels_do_not_overlap(figs, slug):
             assert not box_a.pad(-2).overlaps(box_b.pad(-2)), (a, b)
 
 
+@pytest.mark.parametrize("lang, dam", [("en", "reservoir dam"), ("uk", "водосховища")])
+def test_the_phone_donetsk_subtitle_says_what_happened_to_the_dam_once(lang, dam):
+    subtitle = maps.donetsk(size="phone", lang=lang).layout.title.subtitle.text.replace("<br>", " ")
+    assert subtitle.count(dam) == 1 and ("11 Nov 2024" in subtitle or "11 листопада 2024" in subtitle), subtitle
+
+
 @pytest.mark.parametrize("gap", [0, 4])
 def test_two_names_on_one_line_keep_a_space_between_them(gap):
     first = Label(100, 100, ("Hryshyne",), (spot_at("middle right", 4),), gap_x=gap)

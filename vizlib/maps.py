@@ -281,8 +281,9 @@ def donetsk(
         theme=theme,
         lang=lang,
     )
-    if size == "phone":  # its dam note gives only the date: the subtitle says what happened
-        m.retitle(subtitle=f"{m.subtitle.rstrip('.')}. {_event_words(m, m.events[m.events.place_id.isin(_dams(m))])}")
+    dam = _event_words(m, m.events[m.events.place_id.isin(_dams(m))])
+    if size == "phone" and dam:  # its dam note gives only the date: the subtitle says what happened (once)
+        m.retitle(subtitle=m.t("Towns in the path of Russia's autumn 2024 advance") + ". " + dam)
     shown = m.frame(m.bounds_of(["UA-14"]), pad=0.02, highlight=["UA-14"])
     land.fill(m, ["UA-14"])
     layers.control_areas(m)
