@@ -21,15 +21,16 @@ def draw(m: MapCanvas) -> None:
     if box is None:
         raise RuntimeError("frame the map with inset=True before drawing the inset")
     x0, y0, x1, y1 = plot.x0, plot.y0, plot.x1, plot.y1
+    narrow = m.size == "phone" or m.preset.card  # an inset of ~90 px (a phone's) or in a card's large type
     dom = dict(x=[(box.x0 - x0) / (x1 - x0), 1], y=[1 - (box.y1 - y0) / (y1 - y0), 1])
     m.fig.update_layout(
         geo2=dict(
             **NO_BASE_MAP,
             bgcolor=c["background"],
             projection=dict(type="natural earth", rotation=dict(lon=62)),
-            # a phone's inset is ~90 px wide: from Ukraine to Korea only, with room under Pyongyang for its name
-            lonaxis=dict(range=[14, 146] if m.size == "phone" else [-12, 140]),
-            lataxis=dict(range=[18, 60] if m.size == "phone" else [30, 72]),
+            # a narrow inset: from Ukraine to Korea only, with room under Pyongyang for its name
+            lonaxis=dict(range=[14, 146] if narrow else [-12, 140]),
+            lataxis=dict(range=[18, 60] if narrow else [30, 72]),
             domain=dom,
         )
     )
@@ -79,8 +80,8 @@ def draw(m: MapCanvas) -> None:
             mode="markers+text",
             marker=dict(size=6, color=c["text"]),
             text=[name],
-            # under the dot on a phone: beside it, the name would run over the main map's frame
-            textposition="bottom left" if m.size == "phone" else "top left",
+            # under the dot in a narrow inset: above it, the name would run over the main map's frame
+            textposition="bottom left" if narrow else "top left",
             textfont=dict(size=11, color=c["text"]),
             showlegend=False,
             meta="inset:pyongyang",
