@@ -143,6 +143,10 @@ def draw(
     label_points(m, towns, ranked, index, sizes, max_labels, required)
 
 
+#: Dots farther than this (pixels) from a name's own are never nearer its box (a name is narrower).
+_RIVAL_PX = 300
+
+
 def label_points(
     m: MapCanvas,
     shown: pd.DataFrame,
@@ -180,7 +184,7 @@ def label_points(
                 clearance=_TOUCH,
                 gap_x=_WORD_GAP_PX,
                 marks=(dots[i],),  # read as this dot's name: nearer it than any other dot
-                rivals=tuple(dot for k, dot in enumerate(dots) if k != i),
+                rivals=tuple(dots[k] for k in np.flatnonzero(np.hypot(px - px[i], py - py[i]) < _RIVAL_PX) if k != i),
                 key=dict(kind="place", trace=index, index=i, village=row.kind == "village"),
             )
         )
