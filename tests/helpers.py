@@ -85,47 +85,34 @@ def frame_of_geo(fig, geo_id: str) -> Frame:
     return Frame(tuple(geo.lonaxis.range), tuple(geo.lataxis.range), tuple(geo.projection.parallels), box)
 
 
-def _name_boxes(frame: Frame, trace) -> list[tuple[str, Box | None]]:
-    """Each point's name on a ``places`` trace with its box in figure pixels (None where it has none)."""
-    positions = trace.textposition if isinstance(trace.textposition, tuple) else [trace.textposition] * len(trace.text)
-    sizes = trace.textfont.size if isinstance(trace.textfont.size, tuple) else [trace.textfont.size or 12] * len(trace.text)
-    rings = [int(status == "contested") for status in trace.customdata]
+def _point_boxes(frame: Frame, trace) -> list[tuple[str, Box | None]]:
+    """Each point's text on a geo trace with its box in figure pixels (None where it has none).
+
+    A town's name stands half its dot and 2 px off its point (a ring drawn 1 px larger); another label 3 px off.
+    """
+    n = len(trace.text)
+    positions = trace.textposition if isinstance(trace.textposition, tuple) else [trace.textposition] * n
+    sizes = trace.textfont.size if isinstance(trace.textfont.size, tuple) else [trace.textfont.size or 12] * n
+    gaps = [3.0] * n
+    if trace.meta == "places":
+        rings = [int(status == "contested") for status in trace.customdata]
+        gaps = [(dot - ring) / 2 + 2 for dot, ring in zip(trace.marker.size, rings, strict=True)]
     out: list[tuple[str, Box | None]] = []
-    for lon, lat, text, pos, size, dot, ring in zip(
-        trace.lon, trace.lat, trace.text, positions, sizes, trace.marker.size, rings, strict=True
-    ):
+    for lon, lat, text, pos, size, gap in zip(trace.lon, trace.lat, trace.text, positions, sizes, gaps, strict=True):
         if not text:
             out.append((text, None))
             continue
         x, y = frame.to_px(lon, lat)
         w, h = _text.text_size(text, size)
-        out.append((text, spot_at(pos, (dot - ring) / 2 + 2).box(float(x), float(y), w, h)))
+        out.append((text, spot_at(pos, 0 if pos == "middle center" else gap).box(float(x), float(y), w, h)))
     return out
 
 
 def label_boxes(fig, geo_id: str = "geo") -> list[tuple[str, Box]]:
-    """Every text label of a map's geo traces with its box in figure pixels (measured as the placer measures).
-
-    A town's name is measured as far from its point as the placer put it; another label 3 px off.
-    """
+    """Every text label of a map's geo traces with its box in figure pixels (measured as the placer measures)."""
     frame = frame_of_geo(fig, geo_id)
-    boxes = []
-    for t in fig.data:
-        if (t.geo or "geo") != geo_id or not t.text or "text" not in (t.mode or ""):
-            continue
-        positions = t.textposition if isinstance(t.textposition, tuple) else [t.textposition] * len(t.text)
-        sizes = t.textfont.size if isinstance(t.textfont.size, tuple) else [t.textfont.size or 12] * len(t.text)
-        gaps = [3] * len(t.text)
-        if t.meta == "places":  # a town's name stands half its dot and 2 px off its point (a ring drawn 1 px larger)
-            rings = [int(status == "contested") for status in t.customdata]
-            gaps = [(dot - ring) / 2 + 2 for dot, ring in zip(t.marker.size, rings, strict=True)]
-        for lon, lat, text, pos, size, gap in zip(t.lon, t.lat, t.text, positions, sizes, gaps):
-            if not text:
-                continue
-            x, y = frame.to_px(lon, lat)
-            w, h = _text.text_size(text, size)
-            boxes.append((text, spot_at(pos, 0 if pos == "middle center" else gap).box(float(x), float(y), w, h)))
-    return boxes
+    traces = [t for t in fig.data if (t.geo or "geo") == geo_id and t.text and "text" in (t.mode or "")]
+    return [(text, box) for t in traces for text, box in _point_boxes(frame, t) if box is not None]
 
 
 def assert_distance_numbers_beside_their_lines(fig) -> None:
@@ -167,7 +154,7 @@ def assert_names_by_their_own_dots(fig) -> None:
         sizes = trace.marker.size if isinstance(trace.marker.size, tuple) else [trace.marker.size] * len(trace.lon)
         xs, ys = frame.to_px(list(trace.lon), list(trace.lat))
         dots = [Box(x - s / 2, y - s / 2, x + s / 2, y + s / 2).pad(1) for x, y, s in zip(xs, ys, sizes)]
-        for i, (name, box) in enumerate(_name_boxes(frame, trace)):
+        for i, (name, box) in enumerate(_point_boxes(frame, trace)):
             if not name:
                 continue
             own = box_gap(box, dots[i])
