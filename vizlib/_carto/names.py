@@ -42,12 +42,17 @@ def regions(m: MapCanvas, codes: Sequence[str], emphasis: Sequence[str] = ()) ->
         # a name reads as the area it lies in: its middle and both ends inside the oblast (a long name
         # centred on a small one ran over the next, "Орловська область" over Kursk oblast); where the
         # name is too long for that, its short form ("Орловська обл.")
+        # the outline and its reach, made once for every wording and spot tried
+        reach = shape.buffer(_NAME_REACH_PX * m.geo_frame.km_per_px(point.y) / 111)  # pixels as degrees, about
+        shapely.prepare(shape)
+        shapely.prepare(reach)
         spots: tuple = ()
         for words in _forms(name, m.lang):
             text = f"<b>{escape(words)}</b>" if strong else escape(words)
             w, h = _text.text_size(text, size)
             shifts = [(0, -h), (0, h), (-w / 3, 0), (w / 3, 0), (0, -2 * h), (0, 2 * h)]
-            spots = tuple(spot for spot in centred(shifts) if _lies_in(m, shape, spot.box(float(x), float(y), w, h)))
+            boxes = ((spot, spot.box(float(x), float(y), w, h)) for spot in centred(shifts))
+            spots = tuple(spot for spot, box in boxes if _lies_in(m, shape, reach, box))
             if spots:
                 break
         if not spots:
@@ -87,15 +92,13 @@ def _forms(name: str, lang: str) -> list[str]:
 _NAME_REACH_PX = 8
 
 
-def _lies_in(m: MapCanvas, shape: Any, box: Any) -> bool:
-    """Tell whether a name's box (figure pixels) has its middle inside ``shape``, its ends (at mid-height) nearly."""
+def _lies_in(m: MapCanvas, shape: Any, reach: Any, box: Any) -> bool:
+    """Tell whether a name's box (figure pixels) has its middle inside ``shape``, its ends (mid-height) in ``reach``."""
     import shapely
 
     y = (box.y0 + box.y1) / 2
     lon, lat = m.geo_frame.to_lonlat([box.x0, (box.x0 + box.x1) / 2, box.x1], [y, y, y])
-    reach = _NAME_REACH_PX * m.geo_frame.km_per_px(float(lat[1])) / 111  # pixels as degrees, about
-    middle = shapely.contains_xy(shape, lon[1], lat[1])
-    return bool(middle and shapely.contains_xy(shape.buffer(reach), lon, lat).all())
+    return bool(shapely.contains_xy(shape, lon[1], lat[1]) and shapely.contains_xy(reach, lon, lat).all())
 
 
 def countries(m: MapCanvas, codes: Sequence[str] = ("UA", "RU", "BY")) -> None:
