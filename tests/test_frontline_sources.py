@@ -15,6 +15,8 @@ import json
 import logging
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -25,6 +27,7 @@ import pytest
 
 from vizlib import DataError, frontline
 from vizlib.frontline import FrontlineUnavailableError, export, for_date, history, occupied, resolve
+from vizlib.frontline._cache import LOCK, Cache
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "frontline"
@@ -131,7 +134,10 @@ def test_download_cache_miss_then_hit(server, tmp_path):
     assert cached.read_bytes() == fixture_bytes("deepstatemap_data_20240903.geojson")
     registry = json.loads((tmp_path / "deepstatemap" / "registry.json").read_text())
     assert registry["sha256"]["deepstatemap_data_20240903.geojson"] == hashlib.sha256(cached.read_bytes()).hexdigest()
-    assert sorted(p.name for p in cached.parent.iterdir()) == ["deepstatemap_data_20240903.geojson", "registry.json"]
+    assert sorted(p.name for p in cached.parent.iterdir() if p.name != LOCK) == [
+        "deepstatemap_data_20240903.geojson",
+        "registry.json",
+    ]
 
     again = occupied(pd.Timestamp("2024-09-03"), cache_dir=tmp_path, base_url=server.url)
     assert len(server.requests) == 1  # served from the cache
@@ -171,7 +177,32 @@ def test_corrupted_download_is_rejected_and_nothing_cached(server, tmp_path):
     with pytest.raises(DataError, match="sha256: download does not match the hash recorded"):
         occupied("2024-09-01", cache_dir=tmp_path, base_url=server.url)
     assert not cached.exists()
-    assert sorted(p.name for p in cached.parent.iterdir()) == ["registry.json"]
+    assert sorted(p.name for p in cached.parent.iterdir() if p.name != LOCK) == ["registry.json"]
+
+
+RECORDER = """
+import sys
+from vizlib.frontline._cache import Cache
+folder, who = sys.argv[1], sys.argv[2]
+for i in range(150):
+    cache = Cache(folder)  # reads the registry other processes are writing
+    name = f"{who}-{i}.geojson"
+    cache.folder.mkdir(parents=True, exist_ok=True)
+    (cache.folder / name).write_text(name)
+    cache.record(name, "http://127.0.0.1/" + name)
+"""
+
+
+def test_processes_sharing_a_cache_keep_each_others_records_and_never_read_a_half_written_registry(tmp_path):
+    runs = [
+        subprocess.Popen([sys.executable, "-c", RECORDER, str(tmp_path), who], stderr=subprocess.PIPE, text=True)
+        for who in ("a", "b", "c")
+    ]
+    errors = [run.communicate(timeout=120)[1] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0], errors
+    registry = Cache(tmp_path).registry
+    assert len(registry["sha256"]) == len(registry["url"]) == 450
+    assert [p.name for p in (tmp_path / "deepstatemap").iterdir() if p.suffix == ".tmp"] == []
 
 
 def test_corrupted_cached_file_is_rejected_without_a_request(server, tmp_path):

@@ -25,11 +25,13 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from vizlib._export_files import replace_together
 from vizlib._paths import pooch, user_cache
 from vizlib.errors import DataError, NothingToDraw, Problem
 
 CACHE_ENV = "VIZLIB_CACHE"
 REGISTRY = "registry.json"
+LOCK = ".registry.json.lock"  # held while the registry is merged and written
 TIMEOUT_S = 30
 #: Sent with every request. (The archive's own downloader sends a browser
 #: User-Agent to DeepStateMap's API; vizlib names itself in the same form.)
@@ -103,11 +105,23 @@ class Cache:
         }
 
     def save(self) -> None:
-        """Write the registry atomically."""
+        """Write the registry atomically, with what other processes recorded since it was read.
+
+        Two processes sharing a cache (two notebooks, the CLI beside a script) each write the
+        union of the file on disk and their own records, one at a time, so neither loses the
+        other's records nor sees a half-written file.
+        """
+        from filelock import FileLock
+
         self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.folder / (REGISTRY + ".tmp")
-        tmp.write_text(json.dumps(self.registry, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        tmp.replace(self.folder / REGISTRY)
+        with FileLock(self.folder / LOCK):
+            on_disk = self._read_registry()
+            for key in ("sha256", "url", "entries"):
+                self.registry[key] = {**on_disk[key], **self.registry[key]}
+            gaps = self.registry["missing"]
+            self.registry["missing"] = [*on_disk["missing"], *(m for m in gaps if m not in on_disk["missing"])]
+            text = json.dumps(self.registry, indent=1, sort_keys=True) + "\n"
+            replace_together([(self.folder / REGISTRY, text.encode("utf-8"))])
 
     # ---- files
     def cached(self, name: str) -> Path | None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from vizlib import fmt
+from vizlib._export_files import replace_together
 from vizlib._files import feature_list, read_json
 from vizlib.errors import DataError, Problem
 from vizlib.frontline import _clip
@@ -133,9 +134,7 @@ def read_clipped(path: Path, sha256: str, store: Path, *, date: Any, source: str
         "wkb": [shapely.to_wkb(g, hex=True) for g in layer.geometry],
     }
     store.mkdir(parents=True, exist_ok=True)
-    tmp = kept.with_suffix(".tmp")
-    tmp.write_text(json.dumps(parts), encoding="utf-8")
-    tmp.replace(kept)
+    replace_together([(kept, json.dumps(parts).encode("utf-8"))])  # whole or not at all: caches are shared
     return layer
 
 
