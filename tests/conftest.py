@@ -7,7 +7,9 @@ import hashlib
 import inspect
 import os
 import pickle
+import shutil
 import socket
+import tempfile
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -272,10 +274,20 @@ def local_server(tmp_path_factory):
 
 
 def pytest_configure(config) -> None:
-    """Fuzz derandomised: every run tries the same cases, so a failure reproduces and counts hold.
+    """One cache for the run, and fuzz derandomised.
 
-    To explore new cases, give a seed: ``--hypothesis-seed=N`` or ``VIZLIB_FUZZ_SEED=N``.
+    Every test, worker and notebook kernel reads DeepStateMap's files through one cache
+    folder of the run's own (``VIZLIB_CACHE``, set before pytest-xdist starts its workers;
+    the cache is safe to share between processes), never the user's: a layer is clipped once
+    per run rather than once per module and worker. Tests of the cache itself name their own.
+
+    Fuzz: every run tries the same cases, so a failure reproduces and counts hold. To explore
+    new cases, give a seed: ``--hypothesis-seed=N`` or ``VIZLIB_FUZZ_SEED=N``.
     """
+    if not hasattr(config, "workerinput"):
+        cache = tempfile.mkdtemp(prefix="vizlib-test-cache-")
+        os.environ["VIZLIB_CACHE"] = cache
+        config.add_cleanup(lambda: shutil.rmtree(cache, ignore_errors=True))
     from hypothesis import HealthCheck, settings
 
     common = dict(deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -73,14 +73,6 @@ def standin(
 FIGS = {"troops-test": ("column", "light"), "wide-dark": ("wide", "dark")}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def own_code_cache(tmp_path_factory):
-    """Keep Chromium's compiled plotly.js (vizlib._page_cache) in this module's folder, not the user's cache."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("VIZLIB_CACHE", str(tmp_path_factory.mktemp("vizlib-cache")))
-        yield
-
-
 def make_figs() -> dict[str, go.Figure]:
     return {name: standin(name, size=size, theme_name=t) for name, (size, t) in FIGS.items()}
 

@@ -37,12 +37,6 @@ from vizlib.registry import FigureSpec
 VIZLIB = Path(sys.executable).with_name("vizlib")
 
 
-@pytest.fixture(scope="module", autouse=True)
-def own_code_cache(tmp_path_factory):
-    """Keep Chromium's compiled plotly.js (vizlib._page_cache) in this module's folder, for the CLI runs too."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("VIZLIB_CACHE", str(tmp_path_factory.mktemp("vizlib-cache")))
-        yield
 FIGURE_FILES = (".png", ".svg", ".pdf", ".html", ".csv", ".json")
 #: The figures `vizlib figures` draws without control layers (--frontline none), in order.
 DRAWN = [slug for slug, spec in registry.FIGURES.items() if spec.layer != "required"]

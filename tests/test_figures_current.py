@@ -10,7 +10,6 @@ where the mirror is absent.
 from __future__ import annotations
 
 import json
-import tempfile
 import warnings
 
 import pytest
@@ -24,7 +23,7 @@ STALE = "figures/ is stale: run make figures"
 
 @pytest.fixture(scope="module")
 def mirror():
-    """The environment `make figures` runs in: DeepStateMap's files from the local mirror, one cache for the module."""
+    """The environment `make figures` runs in: DeepStateMap's files from the local mirror (through the run's cache)."""
     folder = SHARED / "data" / "frontline"
     if not (folder / "archive").is_dir():
         yield None
@@ -32,7 +31,6 @@ def mirror():
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("VIZLIB_DEEPSTATE_ARCHIVE_URL", str(folder / "archive"))
         mp.setenv("VIZLIB_DEEPSTATE_EXPORT_URL", str(folder))
-        mp.setenv("VIZLIB_CACHE", tempfile.mkdtemp(prefix="vizlib-figures-current-"))
         yield folder
 
 
