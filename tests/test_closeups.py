@@ -311,6 +311,23 @@ def test_the_sliders_dates_are_inside_the_figure_and_clear_of_the_buttons(front_
         assert 0 <= box.x0 and box.x1 <= fig.layout.width - 2, (size, lang, label, box)
 
 
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_a_static_export_of_the_animation_is_a_still_with_its_date_and_no_controls(
+    front_mirror, built_figure, tmp_path, lang
+):
+    # a PNG, SVG or PDF cannot play: play and pause buttons and a slider in it would be dead controls
+    fig = built_figure("front-animation", size="column", lang=lang)
+    export.save(fig, tmp_path, formats=("svg", "html"), name="front-animation")
+    svg, page = ((tmp_path / f"front-animation.{f}").read_text(encoding="utf-8") for f in ("svg", "html"))
+    assert "slider" not in svg and "updatemenu" not in svg
+    date = meta.get(fig)["as_of"]
+    shown = {"en": "23 Nov 2024", "uk": "23 листопада 2024"}[lang]
+    assert date == "2024-11-23" and f">{shown}<" in svg.replace("\u00a0", " ")  # the still's own date, under the map
+    assert '"sliders"' in page and '"updatemenus"' in page  # the web page still plays
+    assert "Plotly.addFrames('front-animation', [{" in page
+
+
 def test_each_frame_draws_the_occupied_area_of_its_date(animation):
     occupied = metas(animation).index("layer:occupied")
     areas = []

@@ -29,7 +29,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from vizlib import ExportError, _export_batch, _kaleido, _plotly_page, export, meta, theme
+from vizlib import ExportError, _export_batch, _export_formats, _kaleido, _plotly_page, export, meta, theme
 from vizlib.meta import FigureMeta, Source
 
 HOSTILE = 'Claimed troops <script>alert("x")</script> & co'
@@ -106,6 +106,24 @@ def test_png_has_the_preset_size_times_scale(exported, name):
 
 
 @pytest.mark.browser
+def test_the_still_of_an_animated_figure_has_no_controls_and_shows_its_date():
+    fig = standin()
+    fig.frames = [go.Frame(data=[go.Scatter(y=[1, 2])], name="8 Jul")]
+    fig.update_layout(
+        sliders=[dict(steps=[dict(label="8 Jul", method="animate", args=[["8 Jul"]])])],
+        updatemenus=[dict(type="buttons", buttons=[dict(label="▶", method="animate", args=[None])])],
+    )
+    fig.add_annotation(name=_export_formats.STILL_DATE, visible=False, text="11 Nov 2024")
+    fig.add_annotation(name="a reader's", visible=False, text="hidden")
+    spec = _export_formats.still(fig.to_dict())
+    assert "frames" not in spec and "sliders" not in spec["layout"] and "updatemenus" not in spec["layout"]
+    shown = {a["text"]: a.get("visible", True) for a in spec["layout"]["annotations"]}
+    assert shown["11 Nov 2024"] is True and shown["hidden"] is False
+    assert fig.layout.sliders and fig.frames  # the figure itself is left as it was
+    plain = standin().to_dict()
+    assert _export_formats.still(plain) is plain
+
+
 def test_svg_parses_and_carries_title_and_description_first(exported):
     root = ET.parse(exported["a"] / "troops-test.svg").getroot()
     assert root.tag == f"{SVG_NS}svg"

@@ -1,4 +1,4 @@
-"""What export does to the bytes a browser returns: accessible SVG, PDF dates fixed, the long description."""
+"""What export does to a static image: an animation's still, accessible SVG, PDF dates fixed, the long description."""
 
 from __future__ import annotations
 
@@ -8,6 +8,25 @@ from typing import Any
 from vizlib import i18n
 from vizlib._export_html import escape as _x
 from vizlib.errors import ExportError
+
+#: An annotation so named is a still's own: hidden in the web page, shown in a static image.
+STILL_DATE = "still-date"
+
+
+def still(spec: dict[str, Any]) -> dict[str, Any]:
+    """Return an animated figure's spec (with ``frames``) as a still: no slider or play buttons, its date shown.
+
+    A PNG, SVG or PDF cannot play; it shows the figure's own traces (the last frame, for
+    vizlib's maps) and the annotation named :data:`STILL_DATE`. Other figures are returned as
+    they are.
+    """
+    if not spec.get("frames"):
+        return spec
+    layout = {k: v for k, v in spec.get("layout", {}).items() if k not in ("sliders", "updatemenus")}
+    layout["annotations"] = [
+        {**a, "visible": True} if a.get("name") == STILL_DATE else a for a in layout.get("annotations", ())
+    ]
+    return {**{k: v for k, v in spec.items() if k != "frames"}, "layout": layout}
 
 
 def accessible_svg(svg: bytes, ident: str, info: dict[str, Any]) -> bytes:

@@ -46,7 +46,7 @@ import plotly.graph_objects as go
 from vizlib import _fonts, _kaleido, _responsive, i18n, meta, theme
 from vizlib._export_batch import Engine, Limits, NoBrowser, NotRendered, sigterm_exits
 from vizlib._export_files import replace_together
-from vizlib._export_formats import accessible_svg, fixed_pdf_dates
+from vizlib._export_formats import accessible_svg, fixed_pdf_dates, still
 from vizlib._export_formats import description as long_description
 from vizlib._export_html import PLOTLYJS_NAME, html_page, plotlyjs_tag
 from vizlib.errors import ExportError
@@ -569,10 +569,10 @@ def _writable_dir(out: Path) -> Path:
 
 
 def _spec(fig: go.Figure, name: str) -> tuple[dict[str, Any], str]:
-    """Return the figure as the dict kaleido renders (fixed trace uids), and as JSON text."""
+    """Return the figure as the dict kaleido renders (fixed trace uids, a still), and as JSON text."""
     from plotly.utils import PlotlyJSONEncoder
 
-    spec = _with_fixed_uids(fig, _ident(name))
+    spec = still(_with_fixed_uids(fig, _ident(name)))  # an animation prints as its still
     return spec, json.dumps(spec, cls=PlotlyJSONEncoder)
 
 

@@ -110,7 +110,9 @@ class NotebookRenderer(MimetypeRenderer):
         alt = info.get("alt") or title
         width, height = int(layout.get("width") or 700), int(layout.get("height") or 450)
         ident = self.session.next_id(info.get("slug") or "figure")
-        png = self.session.png(spec, width, height)
+        from vizlib._export_formats import still  # an animation shows its still where it cannot play
+
+        png = self.session.png(still(spec), width, height)
         bundle: dict[str, Any] = {PLOTLY_JSON: spec}
         if png is not None:
             bundle["image/png"] = base64.b64encode(png).decode("ascii")

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from vizlib import data
 from vizlib._carto import geometry
 from vizlib._carto.layers import STATUSES
+from vizlib._export_formats import STILL_DATE
 from vizlib._text import text_size
 
 if TYPE_CHECKING:
@@ -106,10 +107,25 @@ def frames(m: MapCanvas) -> None:
             )
         ],
     )
+    # a still has no slider: its date stands where the buttons were (shown by vizlib's static export)
+    m.annotate(
+        name=STILL_DATE,
+        visible=False,
+        text=f"<b>{m.t.date(m.layers[-1]['date'].iloc[0].date())}</b>",
+        x=0,
+        y=0,
+        xref="paper",
+        yref="paper",
+        xanchor="left",
+        yanchor="top",
+        yshift=-8,
+        showarrow=False,
+        font=dict(size=_STILL_DATE_PX, color=m.c["text"]),
+    )
 
 
-#: Font sizes (px) of the slider's dates and of the play/pause buttons.
-_TICK_PX, _BUTTON_FONT_PX = 10, 11
+#: Font sizes (px) of the slider's dates, of the play/pause buttons and of a still's date.
+_TICK_PX, _BUTTON_FONT_PX, _STILL_DATE_PX = 10, 11, 16
 #: plotly.js draws a tick this far in from each end of the slider's rail (its ``stepInset``).
 _STEP_INSET_PX = 10
 #: Room between the buttons and the slider's current date.
