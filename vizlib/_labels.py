@@ -153,6 +153,9 @@ class Label:
         Anchor in figure pixels (y down).
     texts : tuple of str
         Wordings, best first; a shorter one is tried only when the first fits nowhere.
+    last_resort : tuple of str
+        Wordings tried only when none of ``texts`` stands clear at any spot (a required label's
+        bare number on a crowded phone chart, rather than its words over a neighbour's mark).
     spots : tuple of Spot
         Candidate spots, best first.
     size : float
@@ -198,6 +201,7 @@ class Label:
     texts: tuple[str, ...]
     spots: tuple[Spot, ...]
     size: float = 12
+    last_resort: tuple[str, ...] = ()
     priority: int = 0
     required: bool = False
     may_displace: bool = False
@@ -355,21 +359,26 @@ def _greedy(order, bounds, taken, thin, marks) -> tuple[dict[int, tuple[str, Spo
     total = (0.0, 0, 0.0)
     for label in order:
         best, best_cost = None, (float("inf"), 1, float("inf"))
-        # a label short of room may touch its neighbours before it overlaps one
-        if label.spots_first:
-            tries = [(text, spot) for spot in label.spots for text in label.texts]
-        else:
-            tries = [(text, spot) for text in label.texts for spot in label.spots]
         lines = [*thin, *label.avoid]
-        for clearance in dict.fromkeys((label.clearance, min(label.clearance, 0))):
-            for text, spot in tries:
-                box = label.box_at(spot, text)
-                hard, soft = _cost(box, bounds, taken, lines, clearance)
-                wrong = misread(label, box, marks)
-                cost = (hard + wrong * label.misread_px2, int(wrong), soft)
-                if _cheaper(cost, best_cost):  # a tie keeps the earlier (better) spot
-                    best, best_cost = (text, spot, box), cost
-                if cost == (0, 0, 0):
+        for texts in (label.texts, label.last_resort):
+            # a label short of room may touch its neighbours before it overlaps one
+            if label.spots_first:
+                tries = [(text, spot) for spot in label.spots for text in texts]
+            else:
+                tries = [(text, spot) for text in texts for spot in label.spots]
+            for clearance in dict.fromkeys((label.clearance, min(label.clearance, 0))):
+                for text, spot in tries:
+                    box = label.box_at(spot, text)
+                    hard, soft = _cost(box, bounds, taken, lines, clearance)
+                    wrong = misread(label, box, marks)
+                    if wrong and texts is label.last_resort:  # a bare number must read as its own mark's
+                        continue
+                    cost = (hard + wrong * label.misread_px2, int(wrong), soft)
+                    if _cheaper(cost, best_cost):  # a tie keeps the earlier (better) spot
+                        best, best_cost = (text, spot, box), cost
+                    if cost == (0, 0, 0):
+                        break
+                if best_cost == (0, 0, 0):
                     break
             if best_cost == (0, 0, 0):
                 break

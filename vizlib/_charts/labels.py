@@ -164,6 +164,8 @@ def claims(
                     tuple(texts),
                     spots,
                     size=size,
+                    # on a phone, an essential claim's number alone rather than its words over another's mark
+                    last_resort=(bare_wording(cluster, cv.t),) if crowded and k in essential else (),
                     required=k in essential,
                     priority=0 if k in essential else 1,
                     annotation=True,
@@ -297,8 +299,7 @@ def stacked_wordings(cluster: list[pd.DataFrame], x_col: str, t: Words, dates: b
     full, short, narrow = [], [], []
     for group in cluster:
         first = group.iloc[0]
-        qualifier = QUALIFIERS.get(first["subject"]) or QUALIFIERS.get(first["basis"])
-        number = f"<b>{meta.escape(figure(first, t))}</b>" + (f" {t(qualifier)}" if qualifier else "")
+        number = bare_wording([group], t)
         names = ", ".join(dict.fromkeys(short_name(r, t) for r in group.itertuples()))
         said = dict.fromkeys(t.date(d, "day") for d in group["claim_date"] if d != first[x_col] and dates)
         full.append(f"{number} {meta.escape(names)}" + (f", {t('said {date}', date=', '.join(said))}" if said else ""))
@@ -320,14 +321,22 @@ def _wrap(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
 
 
+def bare_wording(cluster: list[pd.DataFrame], t: Words) -> str:
+    """Return a label's numbers alone, one line each, with what they count: ``~59,000 moved in`` (no who)."""
+    lines = []
+    for group in cluster:
+        first = group.iloc[0]
+        qualifier = QUALIFIERS.get(first["subject"]) or QUALIFIERS.get(first["basis"])
+        lines.append(f"<b>{meta.escape(figure(first, t))}</b>" + (f" {t(qualifier)}" if qualifier else ""))
+    return "<br>".join(lines)
+
+
 def wordings(group: pd.DataFrame, x_col: str, t: Words, dates: bool = True, narrow: bool = False) -> list[str]:
     """Return a claim label's wordings, longest first: with dates (unless not ``dates``), then who only, narrower.
 
     ``narrow`` (a card's large type): last, who in lines of ten characters where they break there.
     """
-    first = group.iloc[0]
-    qualifier = QUALIFIERS.get(first["subject"]) or QUALIFIERS.get(first["basis"])
-    number = f"<b>{meta.escape(figure(first, t))}</b>" + (f" {t(qualifier)}" if qualifier else "")
+    number = bare_wording([group], t)
     names = []
     for row in group.itertuples():
         who = short_name(row, t)

@@ -117,6 +117,7 @@ def draw(cv: Canvas, measured: pd.DataFrame, panel: Panel, where: dict[str, Any]
                 tuple(dict.fromkeys("<br>".join([figure, *lines]) for lines in (said, narrow))),
                 labels.AROUND,
                 size=11,
+                last_resort=(f"{figure}<br>DeepStateMap",),  # the key says it is measured, the axis when
                 required=True,
                 annotation=True,
                 clearance=labels.CLEARANCE,
