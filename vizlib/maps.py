@@ -557,7 +557,8 @@ def front_animation(
     """Animate the Donetsk front week by week: the Donetsk map with one frame per control layer.
 
     The same map as :func:`donetsk` (any map takes a sequence of layers); the HTML page plays it
-    offline with a date slider and play/pause; a still shows the last date and says so.
+    offline with a date slider and play/pause. A static export (PNG, SVG, PDF, a notebook's image)
+    is a still of the last date: no slider or buttons, that date under the map, and the footer says so.
 
     Parameters
     ----------
