@@ -182,27 +182,46 @@ def test_corrupted_download_is_rejected_and_nothing_cached(server, tmp_path):
 
 RECORDER = """
 import sys
+from pathlib import Path
 from vizlib.frontline._cache import Cache
-folder, who = sys.argv[1], sys.argv[2]
+folder, who, mirror = sys.argv[1], sys.argv[2], Path(sys.argv[3])
 for i in range(150):
     cache = Cache(folder)  # reads the registry other processes are writing
     name = f"{who}-{i}.geojson"
     cache.folder.mkdir(parents=True, exist_ok=True)
     (cache.folder / name).write_text(name)
     cache.record(name, "http://127.0.0.1/" + name)
+    shared = f"shared-{i % 20}.geojson"  # the same file fetched by every process at once
+    cache = Cache(folder)
+    cache.fetch(str(mirror / shared), shared, download=False)
+    cache.record(shared, "http://127.0.0.1/" + shared)
 """
 
 
 def test_processes_sharing_a_cache_keep_each_others_records_and_never_read_a_half_written_registry(tmp_path):
+    mirror = tmp_path / "mirror"
+    mirror.mkdir()
+    for i in range(20):
+        (mirror / f"shared-{i}.geojson").write_text(f"shared {i}")
     runs = [
-        subprocess.Popen([sys.executable, "-c", RECORDER, str(tmp_path), who], stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", RECORDER, str(tmp_path), who, str(mirror)], stderr=subprocess.PIPE, text=True
+        )
         for who in ("a", "b", "c")
     ]
     errors = [run.communicate(timeout=120)[1] for run in runs]
     assert [run.returncode for run in runs] == [0, 0, 0], errors
     registry = Cache(tmp_path).registry
-    assert len(registry["sha256"]) == len(registry["url"]) == 450
+    assert len(registry["sha256"]) == len(registry["url"]) == 450 + 20
     assert [p.name for p in (tmp_path / "deepstatemap").iterdir() if p.suffix == ".tmp"] == []
+
+
+def test_a_cache_folder_that_cannot_be_written_is_one_line(tmp_path):
+    (tmp_path / "a-file").write_text("not a folder")
+    with pytest.raises(DataError) as caught:
+        Cache(tmp_path / "a-file" / "cache").fetch(str(FIXTURES / "deepstatemap_data_20240901.geojson"), "x", download=False)
+    message = str(caught.value)
+    assert "\n" not in message and "cannot write to the cache folder" in message and "VIZLIB_CACHE" in message
 
 
 def test_corrupted_cached_file_is_rejected_without_a_request(server, tmp_path):

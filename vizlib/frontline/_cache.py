@@ -92,7 +92,7 @@ class Cache:
             registry = json.loads(path.read_text(encoding="utf-8"))
             if not isinstance(registry, dict):
                 raise ValueError("not a JSON object")
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):  # no cache yet (or none can be: said when writing)
             registry = {}
         except (OSError, ValueError) as exc:
             problem = Problem(str(path), None, "file", f"unreadable cache registry ({exc}); delete it")
@@ -113,7 +113,7 @@ class Cache:
         """
         from filelock import FileLock
 
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self._writable()
         with FileLock(self.folder / LOCK):
             on_disk = self._read_registry()
             for key in ("sha256", "url", "entries"):
@@ -122,6 +122,18 @@ class Cache:
             self.registry["missing"] = [*on_disk["missing"], *(m for m in gaps if m not in on_disk["missing"])]
             text = json.dumps(self.registry, indent=1, sort_keys=True) + "\n"
             replace_together([(self.folder / REGISTRY, text.encode("utf-8"))])
+
+    def _writable(self) -> None:
+        """Create the cache folder; one that cannot be written is a one-line DataError."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=self.folder, prefix=".probe-"):
+                pass
+        except OSError as exc:
+            why = exc.strerror or type(exc).__name__
+            says = f"cannot write to the cache folder ({why}); set {CACHE_ENV} to one that can be"
+            problem = Problem(str(self.folder), None, "file", says)
+            raise DataError([problem]) from None
 
     # ---- files
     def cached(self, name: str) -> Path | None:
@@ -170,8 +182,9 @@ class Cache:
                 return None
             if not download:
                 raise unavailable(name, source, self.folder, "downloading is off")
-        self.folder.mkdir(parents=True, exist_ok=True)
-        (self.folder / name).unlink(missing_ok=True)  # an unrecorded leftover is never trusted
+        # an unrecorded leftover is never trusted: the copy replaces it (not deleted first: another
+        # process sharing the cache may have just fetched it and be about to record it)
+        self._writable()
         handle, tmp_name = tempfile.mkstemp(dir=self.folder, prefix=".part-", suffix=".tmp")
         os.close(handle)
         tmp = Path(tmp_name)

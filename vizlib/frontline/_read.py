@@ -133,8 +133,11 @@ def read_clipped(path: Path, sha256: str, store: Path, *, date: Any, source: str
         "source_url": str(layer["source_url"].iloc[0]),
         "wkb": [shapely.to_wkb(g, hex=True) for g in layer.geometry],
     }
-    store.mkdir(parents=True, exist_ok=True)
-    replace_together([(kept, json.dumps(parts).encode("utf-8"))])  # whole or not at all: caches are shared
+    try:  # whole or not at all: caches are shared; a cache that cannot be written is only slower
+        store.mkdir(parents=True, exist_ok=True)
+        replace_together([(kept, json.dumps(parts).encode("utf-8"))])
+    except OSError:
+        pass
     return layer
 
 
