@@ -122,6 +122,10 @@ def test_the_still_of_an_animated_figure_has_no_controls_and_shows_its_date():
     assert fig.layout.sliders and fig.frames  # the figure itself is left as it was
     plain = standin().to_dict()
     assert _export_formats.still(plain) is plain
+    # a user's animation says nothing of which frame a still would show: it keeps its controls
+    users = go.Figure(fig)
+    users.layout.annotations = [a for a in users.layout.annotations if a.name != _export_formats.STILL_DATE]
+    assert _export_formats.still(users.to_dict())["layout"]["sliders"]
 
 
 def test_svg_parses_and_carries_title_and_description_first(exported):

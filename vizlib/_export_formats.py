@@ -17,11 +17,12 @@ def still(spec: dict[str, Any]) -> dict[str, Any]:
     """Return an animated figure's spec (with ``frames``) as a still: no slider or play buttons, its date shown.
 
     A PNG, SVG or PDF cannot play; it shows the figure's own traces (the last frame, for
-    vizlib's maps) and the annotation named :data:`STILL_DATE`. Other figures are returned as
-    they are.
+    vizlib's maps) and the annotation named :data:`STILL_DATE`, which says its date. Other
+    figures, a user's animation without that annotation among them, are returned as they are.
     """
-    if not spec.get("frames"):
-        return spec
+    annotations = spec.get("layout", {}).get("annotations", ())
+    if not spec.get("frames") or not any(a.get("name") == STILL_DATE for a in annotations):
+        return spec  # not vizlib's animation: a still would not say which frame it shows
     layout = {k: v for k, v in spec.get("layout", {}).items() if k not in ("sliders", "updatemenus")}
     layout["annotations"] = [
         {**a, "visible": True} if a.get("name") == STILL_DATE else a for a in layout.get("annotations", ())
