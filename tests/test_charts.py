@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from chart_boxes import annotation_boxes, point
 
 from vizlib import DataError, charts, data, fmt, meta, registry, theme
 from vizlib._labels import Box, Label, Spot, place
@@ -483,5 +484,7 @@ def test_labels_keep_off_the_event_lines_where_there_is_room(built_figure):
 def test_a_phone_troop_chart_labels_the_troops_moved_in_over_their_own_hollow_mark(built_figure):
     """Over or under the mark cost the same (both cross the event lines): the better spot, over it, wins a tie."""
     fig = built_figure("troops-kursk", size="phone")
-    moved_in = next(a for a in fig.layout.annotations if "59,000" in (a.text or ""))
-    assert (moved_in.yanchor, moved_in.xanchor, moved_in.yshift) == ("bottom", "center", 9)
+    shown = [a for a in fig.layout.annotations if a.visible is not False and a.text]
+    moved_in, box = next((a, t.box) for a, t in zip(shown, annotation_boxes(fig), strict=True) if "59,000" in a.text)
+    assert (moved_in.yanchor, moved_in.yshift) == ("bottom", 9)  # over the mark: above it, the mark under its words
+    assert box.x0 < point(fig, "x", "y", moved_in.x, moved_in.y)[0] < box.x1

@@ -154,8 +154,10 @@ class Label:
     texts : tuple of str
         Wordings, best first; a shorter one is tried only when the first fits nowhere.
     last_resort : tuple of str
-        Wordings tried only when none of ``texts`` stands clear at any spot (a required label's
-        bare number on a crowded phone chart, rather than its words over a neighbour's mark).
+        Wordings tried only when every spot of every one of ``texts`` overlaps something or reads as
+        another mark's (crossing a thin line is no reason), and taken only where they read as this
+        label's: a required label's bare number on a crowded phone chart, rather than its words over
+        a neighbour's mark.
     spots : tuple of Spot
         Candidate spots, best first.
     size : float
@@ -361,6 +363,8 @@ def _greedy(order, bounds, taken, thin, marks) -> tuple[dict[int, tuple[str, Spo
         best, best_cost = None, (float("inf"), 1, float("inf"))
         lines = [*thin, *label.avoid]
         for texts in (label.texts, label.last_resort):
+            if texts is label.last_resort and best_cost[0] <= _TIE and not best_cost[1]:
+                break  # the words only cross a thin line (drawn on the background): they stay
             # a label short of room may touch its neighbours before it overlaps one
             if label.spots_first:
                 tries = [(text, spot) for spot in label.spots for text in texts]

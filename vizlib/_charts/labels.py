@@ -164,7 +164,7 @@ def claims(
                     tuple(texts),
                     spots,
                     size=size,
-                    # on a phone, an essential claim's number alone rather than its words over another's mark
+                    # on a phone or a card, an essential claim's number alone rather than its words over another's mark
                     last_resort=(bare_wording(cluster, cv.t),) if crowded and k in essential else (),
                     required=k in essential,
                     priority=0 if k in essential else 1,
