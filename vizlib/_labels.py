@@ -360,32 +360,14 @@ def _greedy(order, bounds, taken, thin, marks) -> tuple[dict[int, tuple[str, Spo
     chosen: dict[int, tuple[str, Spot, Box] | None] = {}
     total = (0.0, 0, 0.0)
     for label in order:
-        best, best_cost = None, (float("inf"), 1, float("inf"))
         lines = [*thin, *label.avoid]
-        for texts in (label.texts, label.last_resort):
-            if texts is label.last_resort and best_cost[0] <= _TIE and not best_cost[1]:
-                break  # the words only cross a thin line (drawn on the background): they stay
-            # a label short of room may touch its neighbours before it overlaps one
-            if label.spots_first:
-                tries = [(text, spot) for spot in label.spots for text in texts]
-            else:
-                tries = [(text, spot) for text in texts for spot in label.spots]
-            for clearance in dict.fromkeys((label.clearance, min(label.clearance, 0))):
-                for text, spot in tries:
-                    box = label.box_at(spot, text)
-                    hard, soft = _cost(box, bounds, taken, lines, clearance)
-                    wrong = misread(label, box, marks)
-                    if wrong and texts is label.last_resort:  # a bare number must read as its own mark's
-                        continue
-                    cost = (hard + wrong * label.misread_px2, int(wrong), soft)
-                    if _cheaper(cost, best_cost):  # a tie keeps the earlier (better) spot
-                        best, best_cost = (text, spot, box), cost
-                    if cost == (0, 0, 0):
-                        break
-                if best_cost == (0, 0, 0):
-                    break
-            if best_cost == (0, 0, 0):
-                break
+        best, best_cost = _cheapest(label, label.texts, bounds, taken, lines, marks)
+        # the last resort only where the words overlap something or read as another mark's, not where
+        # they merely cross a thin line (drawn on the background); and only where it reads as its own
+        if label.last_resort and (best_cost[0] > _TIE or best_cost[1]):
+            bare, bare_cost = _cheapest(label, label.last_resort, bounds, taken, lines, marks, honest=True)
+            if bare is not None and _cheaper(bare_cost, best_cost):
+                best, best_cost = bare, bare_cost
         # an optional label may cross a thin line (drawn on the background), never overlap anything else
         # nor read as another mark's
         if best is None or ((best_cost[0] > 0 or best_cost[1]) and not label.required):
@@ -395,6 +377,29 @@ def _greedy(order, bounds, taken, thin, marks) -> tuple[dict[int, tuple[str, Spo
         total = (total[0] + best_cost[0], total[1] + best_cost[1], total[2] + best_cost[2])
         taken.append(label.kept_clear(best[2]))  # a label that keeps clear is kept clear of
     return chosen, total
+
+
+def _cheapest(label, texts, bounds, taken, lines, marks, honest: bool = False) -> tuple:
+    """Return the first cheapest (text, spot, box) of ``texts`` and its cost; ``honest``: never one misread."""
+    best, best_cost = None, (float("inf"), 1, float("inf"))
+    # a label short of room may touch its neighbours before it overlaps one
+    if label.spots_first:
+        tries = [(text, spot) for spot in label.spots for text in texts]
+    else:
+        tries = [(text, spot) for text in texts for spot in label.spots]
+    for clearance in dict.fromkeys((label.clearance, min(label.clearance, 0))):
+        for text, spot in tries:
+            box = label.box_at(spot, text)
+            hard, soft = _cost(box, bounds, taken, lines, clearance)
+            wrong = misread(label, box, marks)
+            if wrong and honest:
+                continue
+            cost = (hard + wrong * label.misread_px2, int(wrong), soft)
+            if _cheaper(cost, best_cost):  # a tie keeps the earlier (better) spot
+                best, best_cost = (text, spot, box), cost
+            if cost == (0, 0, 0):
+                return best, best_cost
+    return best, best_cost
 
 
 def _cheaper(cost: tuple, than: tuple) -> bool:
