@@ -10,9 +10,6 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-import plotly.graph_objects as go
-
-from vizlib import data
 from vizlib._carto import geometry
 from vizlib._carto.layers import STATUSES
 from vizlib._export_formats import STILL_DATE
@@ -34,26 +31,29 @@ def frames(m: MapCanvas) -> None:
     towns_at = index.get("places")
     drawn = m.fig.data[towns_at] if towns_at is not None else None
     view = shapely.box(*m.clip)
-    steps, frames_ = [], []
+    steps: list[dict[str, Any]] = []
+    frames_: list[dict[str, Any]] = []
     for layer in m.layers:
         day = layer["date"].iloc[0].date()
         name = m.t.date(day, "day")  # the footer and note say the year
-        updates, targets = [], []
+        updates: list[dict[str, Any]] = []
+        targets: list[int] = []
         for kind in STATUSES:
             if f"layer:{kind}" not in index:
                 continue
             part = layer[layer.status == kind].geometry
             geoms = [shapely.simplify(g.intersection(view), m.tolerance) for g in part]
             lon, lat = geometry.fill_path(geoms, m.decimals)
-            updates.append(go.Scattergeo(lon=lon or [None], lat=lat or [None]))
+            updates.append(dict(type="scattergeo", lon=lon or [None], lat=lat or [None]))
             targets.append(index[f"layer:{kind}"])
         if drawn is not None and towns_at is not None:
-            rows = _held_on(m, _ids(drawn, m), day)
+            rows = m.held_on(m.shown, day).set_index("id").loc[_ids(drawn, m)].reset_index()
             sizes = list(drawn.marker.size) if isinstance(drawn.marker.size, tuple) else [6] * len(rows)
-            marker = towns.marker_style(m, [towns.status(r) for r in rows.itertuples()], sizes)
-            updates.append(go.Scattergeo(marker=marker, hovertext=[towns.hover(m, r) for r in rows.itertuples()]))
+            held = list(rows.itertuples())
+            marker = towns.marker_style(m, [towns.status(r) for r in held], sizes)
+            updates.append(dict(type="scattergeo", marker=marker, hovertext=[towns.hover(m, r) for r in held]))
             targets.append(towns_at)
-        frames_.append(go.Frame(data=updates, traces=targets, name=name))
+        frames_.append(dict(data=updates, traces=targets, name=name))  # plotly checks dicts once, objects twice
         steps.append(
             dict(
                 method="animate",
@@ -72,7 +72,7 @@ def frames(m: MapCanvas) -> None:
     # the slider starts right of the buttons (its current date is drawn at its left end) and keeps
     # room at its right end for half of its widest date, centred on the last tick
     left = (_buttons_px([play_label, pause_label]) + _GAP_PX) / m.plot.width
-    widest = max(text_size(f.name, _TICK_PX)[0] for f in frames_)
+    widest = max(text_size(f["name"], _TICK_PX)[0] for f in frames_)
     m.fig.update_layout(
         sliders=[
             dict(
@@ -135,21 +135,6 @@ _GAP_PX = 8
 def _buttons_px(labels: list[str]) -> float:
     """Return the width of a row of plotly buttons: each its text plus 24 px (at least 30), 2 px apart."""
     return sum(max(30.0, text_size(label, _BUTTON_FONT_PX)[0] - 4 + 24) for label in labels) + 2 * (len(labels) - 1)
-
-
-def _held_on(m: MapCanvas, ids: list[str], day: Any) -> Any:
-    """Return the places ``ids`` (in that order) with who held each on ``day``."""
-    own = ["controlled_by", "since", "control_source", "control_source_url", "control_source_uk"]
-    held = data.control(day, path=m.control_path).rename(
-        columns={
-            "place_id": "id",
-            "source": "control_source",
-            "source_url": "control_source_url",
-            "source_uk": "control_source_uk",
-        }
-    )
-    rows = m.shown.drop(columns=[c for c in own if c in m.shown]).merge(held[["id", *own]], on="id", how="left")
-    return rows.set_index("id").loc[ids].reset_index()
 
 
 def _ids(trace: Any, m: MapCanvas) -> list[str]:
