@@ -12,12 +12,10 @@ FRONTLINE_MIRROR := $(if $(wildcard $(MIRROR)/archive),VIZLIB_DEEPSTATE_ARCHIVE_
 
 .PHONY: figures test test-fast notebooks docs lab data bench bench-figures chromium lint clean i18n
 
-# --no-compile: Python compiles each module when it is first imported; compiling every installed one
-# up front (JupyterLab's server, pandas' own tests...) took a third of the install.
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --no-compile -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@
 
 chromium:
