@@ -417,11 +417,14 @@ def test_social_card_title_is_large_enough_for_a_feed(built_figure, tabs, local_
 # --- plotly keeps every layout as it was built ----------------------------------------------------------------------
 
 #: Each figure drawn by plotly.js in one page: the margins it drew with (plotly grows one when a key or a
-#: tick label overflows it, and every word placed in pixels then moves).
+#: tick label overflows it, and every word placed in pixels then moves), and its title block's top and bottom.
 DRAWN_MARGINS = """async specs => { const out = [];
   for (const spec of specs) { const gd = document.createElement('div'); document.body.appendChild(gd);
     await Plotly.newPlot(gd, spec.data, spec.layout, {staticPlot: true});
-    const s = gd._fullLayout._size; out.push([s.l, s.r, s.t, s.b]); Plotly.purge(gd); gd.remove(); }
+    const top = gd.getBoundingClientRect().top, box = s => gd.querySelector(s)?.getBoundingClientRect();
+    const title = box('.gtitle'), block = box('.gtitle-subtitle') || title;
+    const s = gd._fullLayout._size; out.push([[s.l, s.r, s.t, s.b], [title.top - top, block.bottom - top]]);
+    Plotly.purge(gd); gd.remove(); }
   return out; }"""
 
 
@@ -443,9 +446,16 @@ def test_plotly_draws_every_figure_with_the_margins_it_was_built_with(browser, b
     specs = [json.loads(fig.to_json()) for fig in figs.values()]
     drawn = page.evaluate(DRAWN_MARGINS, [{"data": s["data"], "layout": s["layout"]} for s in specs])
     page.close()
-    moved = []
-    for key, fig, got in zip(figs, figs.values(), drawn, strict=True):
+    moved, blocks = [], []
+    for key, fig, (got, (title_top, block_bottom)) in zip(figs, figs.values(), drawn, strict=True):
         built = [fig.layout.margin[side] for side in ("l", "r", "t", "b")]
         if any(abs(g - b) > 0.5 for g, b in zip(got, built)):
             moved.append((*key, built, [round(g, 1) for g in got]))
+        if key[1] != "social":
+            blocks.append((*key, round(title_top), round(got[2] - block_bottom)))
     assert not moved, "\n".join(map(str, moved))
+    # Every title starts as high, and the plot as far under its subtitle, however many lines either has
+    # (plotly.js raises a title or subtitle of several lines: one stood 1 px from the top, 43 px over the plot).
+    tops, gaps = {b[-2] for b in blocks}, {b[-1] for b in blocks}
+    assert max(tops) - min(tops) <= 1 and 8 <= min(tops), blocks
+    assert max(gaps) - min(gaps) <= 1 and max(gaps) <= 26, blocks

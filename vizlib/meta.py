@@ -35,6 +35,12 @@ _NO_AXIS_LABELS_PX = 6
 #: A social card's title block: the title's top (px from the card's top), its most lines, the room
 #: plotly.js puts a subtitle's line in under the title, the gap under the block.
 _CARD_TITLE_Y_PX = 10
+#: Elsewhere: the title's top (px from the figure's top).
+_TITLE_Y_PX = 16
+#: plotly.js draws a title of two or more lines this much higher than one of one line (20 px bold; measured).
+_TITLE_RAISE_PX = 14
+#: and a subtitle of two or more lines this much nearer its title (14 px; measured).
+_SUBTITLE_RAISE_PX = 9
 _CARD_TITLE_LINES = 2
 _CARD_SUBTITLE_PX = 34
 _CARD_GAP_PX = 4
@@ -197,8 +203,7 @@ def apply(
         title=dict(
             text="<br>".join(f"<b>{escape(line)}</b>" for line in title),
             subtitle=dict(text="<br>".join(escape(line) for line in subtitle)),
-            # plotly.js raises a title of n lines by half of its n - 1 extra lines: a card's first line stays at its top
-            y=1 - (_CARD_TITLE_Y_PX + _TITLE_LINE_PX * (len(title) - 1) / 2) / height if preset.card else 0.97,
+            y=1 - ((_CARD_TITLE_Y_PX if preset.card else _TITLE_Y_PX) + _raise(title)) / height,
             yanchor="top",
             yref="container",
             x=_TITLE_X,
@@ -250,8 +255,14 @@ def margins(
         top = _CARD_TITLE_Y_PX + _TITLE_LINE_PX * len(title) + _CARD_SUBTITLE_PX * len(subtitle) + _CARD_GAP_PX
     else:
         top = 92 + _TITLE_LINE_PX * (len(title) - 1) + _SUBTITLE_LINE_PX * (max(len(subtitle), 1) - 1)
+        top -= _SUBTITLE_RAISE_PX if len(subtitle) > 1 else 0  # the gap under the block stays 23 px
     bottom = _gap(axis_labels) + round(key_px) + _FOOTER_LINE_PX * lines + 10
     return {"t": top, "b": bottom, "l": left, "r": right}
+
+
+def _raise(title: list[str]) -> int:
+    """Return how far plotly.js raises a title of more than one line (so its first line stays where one line is)."""
+    return _TITLE_RAISE_PX if len(title) > 1 else 0
 
 
 def _gap(axis_labels: bool) -> int:
