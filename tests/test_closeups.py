@@ -30,7 +30,7 @@ from helpers import (
     slider_boxes,
 )
 
-from vizlib import data, export, frontline, maps, meta
+from vizlib import _export_formats, data, export, frontline, maps, meta
 from vizlib._labels import Box
 from vizlib.errors import StaleDataWarning
 from vizlib.frontline import read_frontline
@@ -314,7 +314,7 @@ def test_the_sliders_dates_are_inside_the_figure_and_clear_of_the_buttons(front_
 @pytest.mark.browser
 @pytest.mark.parametrize("lang", ["en", "uk"])
 def test_a_static_export_of_the_animation_is_a_still_with_its_date_and_no_controls(
-    front_mirror, built_figure, tmp_path, lang
+    front_mirror, built_figure, browser, tmp_path, lang
 ):
     # a PNG, SVG or PDF cannot play: play and pause buttons and a slider in it would be dead controls
     fig = built_figure("front-animation", size="column", lang=lang)
@@ -326,6 +326,19 @@ def test_a_static_export_of_the_animation_is_a_still_with_its_date_and_no_contro
     assert date == "2024-11-23" and f">{shown}<" in svg.replace("\u00a0", " ")  # the still's own date, under the map
     assert '"sliders"' in page and '"updatemenus"' in page  # the web page still plays
     assert "Plotly.addFrames('front-animation', [{" in page
+    # the key comes up under the date into the slider's room (it stood 62-66 px under it), the still as much shorter
+    tab = browser.new_page()
+    tab.goto((tmp_path / "front-animation.svg").as_uri())
+    drawn = tab.evaluate(
+        """shown => { const box = e => e.getBoundingClientRect();
+          const date = [...document.querySelectorAll('.annotation-text')].find(t => t.textContent.replace(/\\u00a0/g, ' ') === shown);
+          return {date: box(date).bottom, key: box(document.querySelector('.legend')).top,
+                  height: box(document.querySelector('svg')).height}; }""",
+        shown,
+    )
+    tab.close()
+    assert 4 <= drawn["key"] - drawn["date"] <= 16, drawn
+    assert drawn["height"] == fig.layout.height - (_export_formats.SLIDER_PX - _export_formats.STILL_DATE_PX)
 
 
 def test_each_frame_draws_the_occupied_area_of_its_date(animation):

@@ -126,6 +126,15 @@ def test_the_still_of_an_animated_figure_has_no_controls_and_shows_its_date():
     users = go.Figure(fig)
     users.layout.annotations = [a for a in users.layout.annotations if a.name != _export_formats.STILL_DATE]
     assert _export_formats.still(users.to_dict())["layout"]["sliders"]
+    # what stood under the slider moves up into its room, less the date's, and the still is as much shorter
+    fig.update_layout(height=600, margin=dict(t=100, b=200), legend=dict(y=-80 / 300))
+    fig.add_annotation(name="footer", text="Sources", xref="paper", yref="paper", y=0, yshift=-150)
+    room = _export_formats.SLIDER_PX - _export_formats.STILL_DATE_PX
+    layout = _export_formats.still(fig.to_dict())["layout"]
+    assert (layout["height"], layout["margin"]["b"]) == (600 - room, 200 - room)
+    assert layout["legend"]["y"] == pytest.approx((room - 80) / 300)  # the plot is still 300 px tall
+    shifts = {a["text"]: a.get("yshift", 0) for a in layout["annotations"]}
+    assert shifts["Sources"] == -150 + room and shifts["11 Nov 2024"] == 0
 
 
 def test_svg_parses_and_carries_title_and_description_first(exported):

@@ -46,7 +46,7 @@ import plotly.graph_objects as go
 from vizlib import _fonts, _kaleido, _responsive, i18n, meta, theme
 from vizlib._export_batch import Engine, Limits, NoBrowser, NotRendered, sigterm_exits
 from vizlib._export_files import replace_together
-from vizlib._export_formats import accessible_svg, fixed_pdf_dates, still
+from vizlib._export_formats import accessible_svg, fixed_pdf_dates, still, still_room
 from vizlib._export_formats import description as long_description
 from vizlib._export_html import PLOTLYJS_NAME, html_page, plotlyjs_tag
 from vizlib.errors import ExportError
@@ -343,7 +343,7 @@ class Batch:
         static = [f for f in self.formats if f in STATIC_FORMATS]
         if static:
             self._signals.enter_context(sigterm_exits())
-            self._engine = Engine(static, _size, _spec, self.scale, self.limits, self._deliver)
+            self._engine = Engine(static, _image_size, _spec, self.scale, self.limits, self._deliver)
             self._engine.start()
         return self
 
@@ -631,6 +631,12 @@ def _size(fig: go.Figure) -> tuple[float, float]:
     return tuple(int(v) if v == int(v) else float(v) for v in sides)  # type: ignore[return-value]
 
 
+def _image_size(fig: go.Figure) -> tuple[float, float]:
+    """Return the CSS size of the figure's static images: an animation's still is shorter (no slider)."""
+    width, height = _size(fig)
+    return width, height - (still_room(fig.layout.to_plotly_json(), bool(fig.frames)) or 0)
+
+
 # --- files --------------------------------------------------------------------------------------------------------
 
 
@@ -648,7 +654,7 @@ def _write_figure(
 ) -> list[Path]:
     """Write one figure's files and sidecars; all appear together or none do."""
     ident = _ident(name)
-    width, height = _size(fig)
+    width, height = _image_size(fig)
     lang = info.get("lang") or "en"
     contents: dict[str, bytes] = {}
     for f in formats:

@@ -112,11 +112,14 @@ class NotebookRenderer(MimetypeRenderer):
         ident = self.session.next_id(info.get("slug") or "figure")
         from vizlib._export_formats import still  # an animation shows its still where it cannot play
 
-        png = self.session.png(still(spec), width, height)
+        image = still(spec)
+        image_height = int(image["layout"].get("height") or height)  # a still is shorter: no slider
+        png = self.session.png(image, width, image_height)
         bundle: dict[str, Any] = {PLOTLY_JSON: spec}
         if png is not None:
             bundle["image/png"] = base64.b64encode(png).decode("ascii")
-        bundle["text/html"] = _html(spec, ident, alt, width, height, bundle.get("image/png"), self.session.plotlyjs())
+        image_png = bundle.get("image/png")
+        bundle["text/html"] = _html(spec, ident, alt, width, image_height, image_png, self.session.plotlyjs())
         bundle["text/plain"] = f"{title}\n{alt}"
         return bundle
 

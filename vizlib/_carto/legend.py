@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from vizlib import _text, theme
+from vizlib._export_formats import SLIDER_PX
 
 if TYPE_CHECKING:
     from vizlib._carto.mapcanvas import MapCanvas
@@ -138,8 +139,6 @@ def wrapped(m: MapCanvas, name: str, card_text_px: float | None = None) -> str:
     return name if _text.text_size(name, 12)[0] <= room else "<br>".join(wrap(name, 12, room))
 
 
-#: Room an animated map keeps under the map for its date slider and play/pause buttons.
-SLIDER_PX = 76
 
 
 def layout(m: MapCanvas) -> None:
