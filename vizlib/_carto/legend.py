@@ -7,6 +7,7 @@ places, the user's layers), so the room it needs is kept when the map is framed.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
 _ROW_PX = 19
 _PAD_PX = 14
 _SWATCH_PX = 40
+#: plotly.js's gap after each entry of a row (its ``itemGap``).
+_ITEM_GAP_PX = 5
 
 
 def entries(m: MapCanvas, shown: pd.DataFrame) -> list[str]:
@@ -78,7 +81,8 @@ def size(m: MapCanvas, names: list[str], card_text_px: float | None = None) -> t
     text = max(_text.text_size(line, 12)[0] for entry in lines for line in entry) + 8
     if m.preset.card:
         return text, sum(_entry_px(len(entry)) for entry in lines) + _CARD_PAD_PX
-    per_row = max(1, int(m.plot.width // (text + _SWATCH_PX)))
+    # plotly.js keeps an entry in the row while the row, less its last gap, is narrower than the plot
+    per_row = max(1, math.ceil((m.plot.width + _ITEM_GAP_PX) / (text + _SWATCH_PX + _ITEM_GAP_PX)) - 1)
     rows = [max(len(entry) for entry in lines[k : k + per_row]) for k in range(0, len(lines), per_row)]
     return text, sum(rows) * _ROW_PX + _PAD_PX
 
