@@ -32,15 +32,15 @@ _SUBTITLE_LINE_PX = 18
 _AXIS_LABELS_PX = 34
 #: Gap between plot and footer when the plot has no axis labels (maps).
 _NO_AXIS_LABELS_PX = 6
+#: The title's top (px from the figure's top). plotly.js draws a title of two or more lines this much
+#: higher than one of one line (20 px bold), and a subtitle of two or more lines this much nearer its
+#: title (14 px); both measured in Chromium.
+_TITLE_Y_PX = 16
+_TITLE_RAISE_PX = 14
+_SUBTITLE_RAISE_PX = 9
 #: A social card's title block: the title's top (px from the card's top), its most lines, the room
 #: plotly.js puts a subtitle's line in under the title, the gap under the block.
 _CARD_TITLE_Y_PX = 10
-#: Elsewhere: the title's top (px from the figure's top).
-_TITLE_Y_PX = 16
-#: plotly.js draws a title of two or more lines this much higher than one of one line (20 px bold; measured).
-_TITLE_RAISE_PX = 14
-#: and a subtitle of two or more lines this much nearer its title (14 px; measured).
-_SUBTITLE_RAISE_PX = 9
 _CARD_TITLE_LINES = 2
 _CARD_SUBTITLE_PX = 34
 _CARD_GAP_PX = 4

@@ -143,8 +143,6 @@ def wrapped(m: MapCanvas, name: str, card_text_px: float | None = None) -> str:
     return name if _text.text_size(name, 12)[0] <= room else "<br>".join(wrap(name, 12, room))
 
 
-
-
 def layout(m: MapCanvas) -> None:
     """Lay the legend out under the map (under the date slider of an animated map), in columns; on a card, beside it."""
     column, height = size(m, m.legend_names)

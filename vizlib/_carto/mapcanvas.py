@@ -25,6 +25,7 @@ from vizlib import data, i18n
 from vizlib._canvas import Canvas
 from vizlib._carto import credits, projection, words
 from vizlib._carto.credits import GEONAMES, NATURAL_EARTH
+from vizlib._export_formats import SLIDER_PX
 from vizlib._labels import Box
 from vizlib.errors import DataError, Problem, StaleDataWarning
 from vizlib.i18n import N_
@@ -357,7 +358,7 @@ def _facts(m: MapCanvas, shown: pd.DataFrame) -> dict[str, Any]:
     if m.preset.card:
         m.unkeyed, m.key_text_px = legend.fit_card(m, m.legend_names)
         m.legend_names = [name for name in m.legend_names if name not in m.unkeyed]
-    key_px = legend.size(m, m.legend_names)[1] + (legend.SLIDER_PX if m.animated else 0)
+    key_px = legend.size(m, m.legend_names)[1] + (SLIDER_PX if m.animated else 0)
     if m.preset.card:  # the key stands beside the map: the map is framed in the rest
         edge = m.margin["l"]  # lined up with the title, as without a key
         m.sides, key_px = (edge, edge + legend.beside_px(m, m.legend_names)), 0
