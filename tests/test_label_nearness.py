@@ -148,9 +148,10 @@ def test_with_deepstatemaps_measure_no_label_covers_its_square(shared_frontline,
 
 
 #: Crowded by the measure: no spot clear of everything stands nearer the label's own mark. The
-#: phone's "~1,000 km² Syrskyi" stands between his two August dots; the Ukrainian column's "~800 км²"
-#: nearer the measure's dotted line than its dot.
-MEASURE_NO_ROOM = {("phone", "en"), ("column", "uk")}
+#: English column's "~800 km²" stands over the measure's dotted line, left of its dot (the dot is
+#: at the panel's right edge, the undated claims' panel beside it). Since the panel heading has its
+#: own room over the plot, the English phone and the Ukrainian column, listed here before, pass.
+MEASURE_NO_ROOM = {("column", "en")}
 
 
 @pytest.mark.parametrize("size", SIZES)

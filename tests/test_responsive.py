@@ -426,8 +426,11 @@ DRAWN_MARGINS = """async specs => { const out = [];
     const footer = (spec.layout.annotations || []).findIndex(a => a.name === 'footer');
     const foot = box(`.annotation[data-index="${footer}"] .annotation-text`);
     const key = Math.max(0, ...[...gd.querySelectorAll('.legend .traces')].map(t => t.getBoundingClientRect().bottom));
+    const headings = (spec.layout.annotations || []).map((a, i) => a.name === 'panel-heading' ? i : -1)
+      .filter(i => i >= 0).map(i => box(`.annotation[data-index="${i}"] .annotation-text`).top - top);
     const s = gd._fullLayout._size;
-    out.push([[s.l, s.r, s.t, s.b], [title.top - top, block.bottom - top], foot ? foot.top - key : null]);
+    out.push([[s.l, s.r, s.t, s.b], [title.top - top, block.bottom - top, Math.min(s.t, ...headings)],
+              foot ? foot.top - key : null]);
     Plotly.purge(gd); gd.remove(); }
   return out; }"""
 
@@ -451,18 +454,20 @@ def test_plotly_draws_every_figure_with_the_margins_it_was_built_with(browser, b
     drawn = page.evaluate(DRAWN_MARGINS, [{"data": s["data"], "layout": s["layout"]} for s in specs])
     page.close()
     moved, blocks, crowded = [], [], []
-    for key, fig, (got, (title_top, block_bottom), foot_gap) in zip(figs, figs.values(), drawn, strict=True):
+    for key, fig, (got, (title_top, block_bottom, under), foot_gap) in zip(figs, figs.values(), drawn, strict=True):
         built = [fig.layout.margin[side] for side in ("l", "r", "t", "b")]
         if any(abs(g - b) > 0.5 for g, b in zip(got, built)):
             moved.append((*key, built, [round(g, 1) for g in got]))
         if foot_gap is not None and foot_gap < 4:  # a wide map's key had a row more than its room: 6 px into the sources
             crowded.append((*key, round(foot_gap, 1)))
         if key[1] != "social":
-            blocks.append((*key, round(title_top), round(got[2] - block_bottom)))
+            blocks.append((*key, round(title_top), round(got[2] - block_bottom), round(under - block_bottom)))
     assert not moved, "\n".join(map(str, moved))
     assert not crowded, crowded
     # Every title starts as high, and the plot as far under its subtitle, however many lines either has
     # (plotly.js raises a title or subtitle of several lines: one stood 1 px from the top, 43 px over the plot).
-    tops, gaps = {b[-2] for b in blocks}, {b[-1] for b in blocks}
+    tops, gaps = {b[-3] for b in blocks}, {b[-2] for b in blocks}
     assert max(tops) - min(tops) <= 1 and 8 <= min(tops), blocks
     assert max(gaps) - min(gaps) <= 1 and max(gaps) <= 26, blocks
+    # nor a panel's heading closer under the subtitle than the plot (kursk-area's stood 6 px under it)
+    assert min(b[-1] for b in blocks) >= min(gaps), [b for b in blocks if b[-1] < min(gaps)]

@@ -391,8 +391,8 @@ def kursk_area(
     )
     if not undated.empty:
         cv.fig = make_subplots(cols=2, column_widths=shares, shared_yaxes=True, horizontal_spacing=gap)
-        if cv.preset.card:  # the heading of the claims with no date stands under the card's tight title block
-            cv.fig.update_yaxes(domain=[0, 1 - HEADING_GAP_PX / cv.plot.height])
+        # the heading of the claims with no date stands in the plot, under the title block
+        cv.fig.update_yaxes(domain=[0, 1 - HEADING_GAP_PX / cv.plot.height])
     main = cv.fig.get_subplot(1, 1) if not undated.empty else None
     panel = cv.panel(x_range, (0, y_top), *((main.xaxis.domain, main.yaxis.domain) if main else ()))
     where: dict[str, Any] = {"row": 1, "col": 1} if main else {}

@@ -49,8 +49,8 @@ def nk_subplots(
         cv.fig.update_xaxes(matches="x", row=2, col=1)
         height = cv.plot.height
         bar = BAR_PX if nested else 2 * BAR_PX
-        # a phone's top heading stands in the gap under the subtitle; its panels share the lower one's tick labels
-        above = HEADING_GAP_PX if top_ticks else 0
+        # a phone's panels share the lower one's tick labels
+        above = HEADING_GAP_PX
         gap12 = PANEL_HEADING_PX + (TICK_LABELS_PX if top_ticks else 2)
         gap23 = TICK_LABELS_PX + PANEL_HEADING_PX + composition.whole_label_px(whole)
         panel = (height - above - gap12 - gap23 - bar) / 2
