@@ -238,6 +238,17 @@ def test_front_change_says_when_ground_is_no_longer_shown_occupied():
     assert "20 km² no longer shown as occupied." in meta.get(fig)["alt"].replace("\u00a0", " ")
 
 
+@pytest.mark.parametrize("size", ["column", "wide"])
+def test_front_changes_key_wraps_its_long_name_rather_than_stand_in_one_column(size):
+    # "Russian-occupied: in Donetsk oblast on 1 Sep 2024 and after, elsewhere on 3 Sep 2024" held the wide
+    # key's nine entries to one column of its width: 185 px of key under a 330 px map
+    fig = maps.front_change(read_frontline(LAYER_0901), read_frontline(LAYER_0903), size=size)
+    names = [t.name for t in fig.data if t.showlegend is not False and t.name]
+    plot_px = fig.layout.width - fig.layout.margin.l - fig.layout.margin.r
+    per_row = (plot_px + 5) // (fig.layout.legend.entrywidth + 45)  # plotly.js: text, swatch, 5 px gap
+    assert per_row >= 2 and any("<br>" in name for name in names), (per_row, names)
+
+
 @pytest.mark.parametrize("frame", ["pokrovsk", "kurakhove"])
 def test_front_change_frames_a_close_up(frame):
     fig = maps.front_change(read_frontline(LAYER_0901), read_frontline(LAYER_0903), frame=frame)

@@ -68,16 +68,16 @@ def visible(m: MapCanvas, code: str) -> bool:
     return row is not None and row.level == "country" and row.geometry.intersects(view)
 
 
-def size(m: MapCanvas, names: list[str], card_text_px: float | None = None) -> tuple[float, float]:
+def size(m: MapCanvas, names: list[str], text_px: float | None = None) -> tuple[float, float]:
     """Return (text width of a column, height) in pixels of a key of ``names`` laid out in columns under the map.
 
-    A name wider than the map wraps (:func:`wrapped`); each of its lines takes a row's height.
-    A card's key is one column beside the map (names wrapped to ``card_text_px``, default
-    :attr:`MapCanvas.key_text_px`), as tall as plotly.js draws it (:func:`_entry_px`).
+    Names wrap at ``text_px`` (default :attr:`MapCanvas.key_text_px`; under the map, by default
+    the map's width: :func:`wrapped`); each of a name's lines takes a row's height. A card's key
+    is one column beside the map, as tall as plotly.js draws it (:func:`_entry_px`).
     """
     if not names:
         return 0, 0
-    lines = [wrapped(m, name, card_text_px).split("<br>") for name in names]
+    lines = [wrapped(m, name, text_px).split("<br>") for name in names]
     text = max(_text.text_size(line, 12)[0] for entry in lines for line in entry) + 8
     if m.preset.card:
         return text, sum(_entry_px(len(entry)) for entry in lines) + _CARD_PAD_PX
@@ -96,6 +96,21 @@ def _entry_px(lines: int) -> float:
 _CARD_PAD_PX = 11
 #: The widest a card's key may grow (its names' line, in pixels) to keep every entry above the map's foot.
 CARD_KEY_MAX_PX = 200
+
+
+def fit_columns(m: MapCanvas, names: list[str]) -> float | None:
+    """Return the width (px) a key under the map wraps its names at to be shortest, None for the map's width.
+
+    One long name would hold every entry to one column of its width: the key is tried at the
+    width of 1, 2, 3... columns (names wrapped to fit), and the shortest kept; on a tie, the
+    fewest columns.
+    """
+    best, height = None, size(m, names, m.plot.width - _SWATCH_PX - 8)[1]
+    for columns in range(2, len(names) + 1):
+        text_px = (m.plot.width + _ITEM_GAP_PX) / columns - _SWATCH_PX - _ITEM_GAP_PX - 9
+        if size(m, names, text_px)[1] < height:
+            best, height = text_px, size(m, names, text_px)[1]
+    return best
 
 
 def beside_px(m: MapCanvas, names: list[str]) -> int:
@@ -132,14 +147,15 @@ def fit_card(m: MapCanvas, names: list[str]) -> tuple[set[str], int]:
 _CARD_GAP_PX = 6
 
 
-def wrapped(m: MapCanvas, name: str, card_text_px: float | None = None) -> str:
+def wrapped(m: MapCanvas, name: str, text_px: float | None = None) -> str:
     """Return a key entry's name broken into lines (``<br>``) that fit beside its swatch.
 
-    Under the map, the map's width; on a card, ``card_text_px`` (default :attr:`MapCanvas.key_text_px`).
+    At ``text_px`` (default :attr:`MapCanvas.key_text_px`, or under the map, where that is None,
+    the map's width).
     """
     from vizlib.meta import wrap
 
-    room = (card_text_px or m.key_text_px) if m.preset.card else m.plot.width - _SWATCH_PX - 8
+    room = text_px or m.key_text_px or m.plot.width - _SWATCH_PX - 8
     return name if _text.text_size(name, 12)[0] <= room else "<br>".join(wrap(name, 12, room))
 
 

@@ -116,9 +116,10 @@ class MapCanvas(Canvas):
         self.has_inset = False
         self.highlight: list[str] = []
         self.legend_names: list[str] = []
-        #: key entries a card leaves out for want of height (the countries' land), and its names' width
+        #: key entries a card leaves out for want of height (the countries' land), and the width its
+        #: names wrap at (a key under the map: None, the map's width, unless narrower is shorter)
         self.unkeyed: set[str] = set()
-        self.key_text_px = CARD_KEY_TEXT_PX
+        self.key_text_px: float | None = CARD_KEY_TEXT_PX if self.preset.card else None
         self.stale = self.stale_note = ""
 
     # ---- framing
@@ -358,6 +359,8 @@ def _facts(m: MapCanvas, shown: pd.DataFrame) -> dict[str, Any]:
     if m.preset.card:
         m.unkeyed, m.key_text_px = legend.fit_card(m, m.legend_names)
         m.legend_names = [name for name in m.legend_names if name not in m.unkeyed]
+    else:
+        m.key_text_px = legend.fit_columns(m, m.legend_names)
     key_px = legend.size(m, m.legend_names)[1] + (SLIDER_PX if m.animated else 0)
     if m.preset.card:  # the key stands beside the map: the map is framed in the rest
         edge = m.margin["l"]  # lined up with the title, as without a key
