@@ -158,6 +158,8 @@ def test_pdf_is_one_page_of_the_preset_size(exported):
     assert len(reader.pages) == 1
     box = reader.pages[0].mediabox
     assert (float(box.width), float(box.height)) == pytest.approx((960 * 0.75, 640 * 0.75))  # CSS px -> pt
+    # the figure fills its page at its size: kaleido's 0.1 in margins framed a dark one in white, shrunk by 2 %
+    assert pdf_figure_transform(exported["a"] / "wide-dark.pdf") == pytest.approx((0.75, 0, 0), abs=1e-4)
     assert reader.metadata.creation_date.date() == dt.date(2024, 11, 11)
 
 
@@ -476,10 +478,29 @@ def test_the_fast_path_and_kaleidos_stock_path_write_the_same_bytes(tmp_path, ca
         r"static export: kaleido's stock path \(plotly\.js [\d.]+ is not a tested version\)", untested[0]
     )
     for name in FIGS:
-        for ext in ("png", "svg", "pdf", "csv", "json"):
+        for ext in ("png", "svg", "csv"):
             reference = (tmp_path / "stock" / f"{name}.{ext}").read_bytes()
             assert (tmp_path / "fast" / f"{name}.{ext}").read_bytes() == reference, f"fast {name}.{ext}"
             assert (tmp_path / "untested" / f"{name}.{ext}").read_bytes() == reference, f"untested {name}.{ext}"
+        # but for the PDF (and its hash in the manifest): vizlib prints edge to edge, where kaleido's
+        # margins shrink the figure into a white frame
+        pdfs = {path: tmp_path / path / f"{name}.pdf" for path in ("fast", "stock", "untested")}
+        assert pdf_figure_transform(pdfs["stock"])[0] < 0.74
+        assert pdf_figure_transform(pdfs["fast"]) == pytest.approx((0.75, 0, 0))
+        assert pdfs["untested"].read_bytes() == pdfs["fast"].read_bytes()
+        manifests = {path: json.loads((tmp_path / path / f"{name}.json").read_text()) for path in pdfs}
+        for manifest in manifests.values():
+            manifest["files"].pop(f"{name}.pdf")
+        assert manifests["fast"] == manifests["stock"] == manifests["untested"]
+
+
+def pdf_figure_transform(path: Path) -> tuple[float, float, float]:
+    """Return how Chromium's PDF draws the figure: points per CSS pixel, and its offset (pt) from the corner."""
+    pypdf = pytest.importorskip("pypdf")
+    content = pypdf.PdfReader(path).pages[0].get_contents().get_data().decode("latin-1")
+    matrices = [[float(v) for v in m.group(1).split()] for m in re.finditer(r"((?:[-\d.]+ ){6})cm", content)]
+    (page, *_), (a, _, _, _, e, f) = matrices[:2]  # device units per pt, then the figure's own
+    return page * a, page * e, page * f
 
 
 @pytest.mark.browser

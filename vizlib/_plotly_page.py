@@ -12,9 +12,11 @@ protocol (choreographer):
 * it renders a figure once for both its SVG and its PNG: the PNG is rasterised,
   as ``Plotly.toImage`` does it, from the same SVG text ``toImage`` would produce;
 * PDFs, and figures with WebGL traces, are rendered one image at a time by
-  kaleido_scopes.js, as kaleido does (WebGL ones on a fresh page each).
+  kaleido_scopes.js, as kaleido does (WebGL ones on a fresh page each); a PDF is
+  printed edge to edge (:data:`PDF_PRINT`), without kaleido's margins.
 
-The bytes are kaleido's, figure by figure: tests/test_export.py compares them.
+The bytes are kaleido's, figure by figure, but for the PDFs' margins: tests/test_export.py
+compares them.
 """
 
 from __future__ import annotations
@@ -29,6 +31,14 @@ from typing import Any
 
 log = logging.getLogger("vizlib.export")
 
+#: How Chromium prints a PDF: kaleido's settings but for its 0.1 in margins, which framed the figure
+#: in white and shrank it to fit (2-6 %), cutting the foot of a wide one: the page is the figure's size.
+PDF_PRINT = {
+    "printBackground": True,
+    **{f"margin{side}": 0 for side in ("Top", "Bottom", "Left", "Right")},
+    "preferCSSPageSize": True,
+    "pageRanges": "1",
+}
 #: plotly.js releases whose ``Plotly.toImage`` the page reproduces (version prefixes).
 TESTED_PLOTLYJS = ("4.1.",)
 #: Trace types drawn in SVG only. A figure made of other types (WebGL: plotly.js sizes those
@@ -208,8 +218,6 @@ class Tab:
 
     async def _render_alone(self, spec_json: str, image: Image, emptied_cache_will_do: bool) -> bytes:
         """Render one image with kaleido_scopes.plotly, as kaleido does; the browser prints PDFs."""
-        from kaleido._kaleido_tab import _devtools_utils as devtools
-
         if not emptied_cache_will_do and (self.cache_used or self.page_used):
             await self._load("Page.reload")
         request = json.dumps(image.opts())[:-1] + ', "data": ' + spec_json + "}"
@@ -220,8 +228,12 @@ class Tab:
         if response.get("code") != 0:
             self.page_used = True
             raise _kaleido_error(response.get("code"), response.get("message"))
-        raw = await devtools.print_pdf(self.tab) if response.get("format") == "pdf" else response["result"]
+        raw = await self._print_pdf() if response.get("format") == "pdf" else response["result"]
         return raw.encode() if image.format == "svg" else base64.b64decode(raw)
+
+    async def _print_pdf(self) -> str:
+        """Print the page kaleido_scopes.js laid out (one page the figure's size) edge to edge, as base64."""
+        return str(_check(await self.tab.send_command("Page.printToPDF", params=PDF_PRINT))["data"])
 
     async def _run(self, expression: str, *args: Any) -> dict[str, Any]:
         """Run one of our page functions on a figure; again on a fresh page if the text-size cache overflowed."""
