@@ -634,7 +634,9 @@ def _size(fig: go.Figure) -> tuple[float, float]:
 def _image_size(fig: go.Figure) -> tuple[float, float]:
     """Return the CSS size of the figure's static images: an animation's still is shorter (no slider)."""
     width, height = _size(fig)
-    return width, height - (still_room(fig.layout.to_plotly_json(), bool(fig.frames)) or 0)
+    if not fig.frames:  # no still: the layout is not copied for every figure of a batch
+        return width, height
+    return width, height - (still_room(fig.layout.to_plotly_json(), True) or 0)
 
 
 # --- files --------------------------------------------------------------------------------------------------------

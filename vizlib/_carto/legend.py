@@ -108,8 +108,9 @@ def fit_columns(m: MapCanvas, names: list[str]) -> float | None:
     best, height = None, size(m, names, m.plot.width - _SWATCH_PX - 8)[1]
     for columns in range(2, len(names) + 1):
         text_px = (m.plot.width + _ITEM_GAP_PX) / columns - _SWATCH_PX - _ITEM_GAP_PX - 9
-        if size(m, names, text_px)[1] < height:
-            best, height = text_px, size(m, names, text_px)[1]
+        tried = size(m, names, text_px)[1]
+        if tried < height:
+            best, height = text_px, tried
     return best
 
 
