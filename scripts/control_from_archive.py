@@ -37,7 +37,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from vizlib.frontline import ARCHIVE_URL, read_frontline  # noqa: E402
+from vizlib.frontline import ARCHIVE_URL, occupied  # noqa: E402
 
 DEFAULT_PLACES = [REPO / "data" / "places.csv", REPO / "data" / "settlements.csv"]
 COLUMNS = ["place_id", "lat", "lon", "first_day", "status", "after_gap", "runs", "source_url"]
@@ -54,20 +54,23 @@ def read_points(paths: list[Path]) -> dict[str, tuple[float, float]]:
 
 
 def daily_inside(folder: Path, points: dict[str, tuple[float, float]]) -> dict[dt.date, set[str]]:
-    """For each archive day, the ids of the points inside the occupied polygon."""
+    """For each archive day, the ids of the points inside the occupied polygon.
+
+    Each day is read as the maps read it (:func:`vizlib.frontline.occupied`, from ``folder``), through
+    vizlib's cache: a layer clipped once, here or for a figure, is not clipped again.
+    """
     import shapely
 
-    files = sorted(folder.glob("deepstatemap_data_*.geojson"))
-    if not files:
+    files = folder.glob("deepstatemap_data_*.geojson")
+    days = sorted(dt.datetime.strptime(path.stem.rsplit("_", 1)[1], "%Y%m%d").date() for path in files)
+    if not days:
         raise SystemExit(f"{folder}: no deepstatemap_data_YYYYMMDD.geojson files")
     ids = sorted(points)
     geoms = shapely.points([points[i] for i in ids])
     out = {}
-    for path in files:
-        layer = read_frontline(path)
-        day = layer["date"].iloc[0].date()
-        occupied = layer.loc[layer["status"] == "occupied"].geometry
-        area = shapely.union_all(occupied.values) if len(occupied) else shapely.Polygon()
+    for day in days:
+        layer = occupied(day, base_url=str(folder), max_days_back=0)
+        area = shapely.union_all(layer.geometry.values)
         shapely.prepare(area)
         inside = shapely.covers(area, geoms)
         out[day] = {i for i, flag in zip(ids, inside) if flag}

@@ -134,7 +134,9 @@ def test_download_cache_miss_then_hit(server, tmp_path):
     assert cached.read_bytes() == fixture_bytes("deepstatemap_data_20240903.geojson")
     registry = json.loads((tmp_path / "deepstatemap" / "registry.json").read_text())
     assert registry["sha256"]["deepstatemap_data_20240903.geojson"] == hashlib.sha256(cached.read_bytes()).hexdigest()
+    # kept clipped as soon as it is in the cache: the next read, in any process, clips nothing
     assert sorted(p.name for p in cached.parent.iterdir() if p.name != LOCK) == [
+        "clipped",
         "deepstatemap_data_20240903.geojson",
         "registry.json",
     ]
@@ -144,7 +146,7 @@ def test_download_cache_miss_then_hit(server, tmp_path):
     assert again.geometry.iloc[0].equals(layer.geometry.iloc[0])
     assert again["source_url"].iloc[0] == layer["source_url"].iloc[0]
 
-    # Read from the cache, the clipped geometry is kept; read back, it is the same to the bit.
+    # The clipped geometry is kept; read back, it is the same to the bit.
     kept = list((cached.parent / "clipped").iterdir())
     assert [k.name.split(".geojson.")[0] for k in kept] == ["deepstatemap_data_20240903"]
     third = occupied("2024-09-03", cache_dir=tmp_path, base_url=server.url)
@@ -177,7 +179,10 @@ def test_corrupted_download_is_rejected_and_nothing_cached(server, tmp_path):
     with pytest.raises(DataError, match="sha256: download does not match the hash recorded"):
         occupied("2024-09-01", cache_dir=tmp_path, base_url=server.url)
     assert not cached.exists()
-    assert sorted(p.name for p in cached.parent.iterdir() if p.name != LOCK) == ["registry.json"]
+    assert sorted(p.name for p in cached.parent.iterdir() if p.name != LOCK) == ["clipped", "registry.json"]
+    recorded = json.loads((cached.parent / "registry.json").read_text())["sha256"][cached.name]
+    # only the first, good download's clipped geometry, under its recorded hash
+    assert [p.name.split(".")[2] for p in (cached.parent / "clipped").iterdir()] == [recorded[:16]]
 
 
 RECORDER = """

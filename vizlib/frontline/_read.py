@@ -121,13 +121,21 @@ def read_clipped(path: Path, sha256: str, store: Path, *, date: Any, source: str
     """
     import shapely
 
-    kept = store / f"{path.name}.{sha256[:16]}.{_clip_digest()}.json"
+    kept = _kept_name(path, sha256, store)
     try:
         # a figure's layouts and frames read a layer many times: once per version of the kept file
         stat = kept.stat()
         return _read_kept(kept, stat.st_mtime_ns, stat.st_size, path.name, date, source).copy()
     except (OSError, ValueError, KeyError, TypeError, shapely.errors.GEOSException):
         layer = read_frontline(path, date=date, source=source)
+    keep_clipped(layer, path, sha256, store)
+    return layer
+
+
+def keep_clipped(layer: gpd.GeoDataFrame, path: Path, sha256: str, store: Path) -> None:
+    """Keep the clipped geometry of ``layer``, read from ``path``, in ``store`` for :func:`read_clipped`."""
+    import shapely
+
     parts = {
         "status": layer["status"].tolist(),
         "source_url": str(layer["source_url"].iloc[0]),
@@ -135,10 +143,13 @@ def read_clipped(path: Path, sha256: str, store: Path, *, date: Any, source: str
     }
     try:  # whole or not at all: caches are shared; a cache that cannot be written is only slower
         store.mkdir(parents=True, exist_ok=True)
-        replace_together([(kept, json.dumps(parts).encode("utf-8"))])
+        replace_together([(_kept_name(path, sha256, store), json.dumps(parts).encode("utf-8"))])
     except OSError:
         pass
-    return layer
+
+
+def _kept_name(path: Path, sha256: str, store: Path) -> Path:
+    return store / f"{path.name}.{sha256[:16]}.{_clip_digest()}.json"
 
 
 @functools.lru_cache(maxsize=512)

@@ -31,6 +31,7 @@ from vizlib.frontline._read import (
     EXPORT_NAME,
     EXPORT_SOURCE,
     FRONTLINE_COLUMNS,
+    keep_clipped,
     layer_date,
     read_clipped,
     read_frontline,
@@ -202,6 +203,7 @@ def _layer_from(
         raise
     if fresh:
         cache.record(name, public_url, **entry)
+        keep_clipped(layer, path, cache.registry["sha256"][name], cache.folder / "clipped")  # in for good now
     return layer.assign(source_url=cache.registry["url"].get(name, public_url))
 
 
