@@ -428,9 +428,10 @@ DRAWN_MARGINS = """async specs => { const out = [];
     const key = Math.max(0, ...[...gd.querySelectorAll('.legend .traces')].map(t => t.getBoundingClientRect().bottom));
     const headings = (spec.layout.annotations || []).map((a, i) => a.name === 'panel-heading' ? i : -1)
       .filter(i => i >= 0).map(i => box(`.annotation[data-index="${i}"] .annotation-text`).top - top);
-    const s = gd._fullLayout._size;
+    const s = gd._fullLayout._size, left = gd.getBoundingClientRect().left;
+    const listed = box(`.annotation[data-index="${(spec.layout.annotations || []).findIndex(a => a.name === 'event-list')}"] .annotation-text`);
     out.push([[s.l, s.r, s.t, s.b], [title.top - top, block.bottom - top, Math.min(s.t, ...headings)],
-              foot ? foot.top - key : null]);
+              foot ? foot.top - key : null, [title.left, foot?.left, listed?.left].map(x => x === undefined ? null : x - left)]);
     Plotly.purge(gd); gd.remove(); }
   return out; }"""
 
@@ -453,8 +454,13 @@ def test_plotly_draws_every_figure_with_the_margins_it_was_built_with(browser, b
     specs = [json.loads(fig.to_json()) for fig in figs.values()]
     drawn = page.evaluate(DRAWN_MARGINS, [{"data": s["data"], "layout": s["layout"]} for s in specs])
     page.close()
-    moved, blocks, crowded = [], [], []
-    for key, fig, (got, (title_top, block_bottom, under), foot_gap) in zip(figs, figs.values(), drawn, strict=True):
+    moved, blocks, crowded, edges = [], [], [], []
+    for key, fig, (got, (title_top, block_bottom, under), foot_gap, lefts) in zip(figs, figs.values(), drawn, strict=True):
+        # the notes under a phone's plot start at the title's left edge, as its key does; elsewhere at the plot's
+        title_left, *notes_left = lefts
+        edge = title_left if fig.layout.width < theme.PHONE_PX else got[0]
+        if any(x is not None and abs(x - edge) > 2 for x in notes_left):
+            edges.append((*key, round(edge), [x and round(x) for x in notes_left]))
         built = [fig.layout.margin[side] for side in ("l", "r", "t", "b")]
         if any(abs(g - b) > 0.5 for g, b in zip(got, built)):
             moved.append((*key, built, [round(g, 1) for g in got]))
@@ -464,6 +470,7 @@ def test_plotly_draws_every_figure_with_the_margins_it_was_built_with(browser, b
             blocks.append((*key, round(title_top), round(got[2] - block_bottom), round(under - block_bottom)))
     assert not moved, "\n".join(map(str, moved))
     assert not crowded, crowded
+    assert not edges, edges
     # Every title starts as high, and the plot as far under its subtitle, however many lines either has
     # (plotly.js raises a title or subtitle of several lines: one stood 1 px from the top, 43 px over the plot).
     tops, gaps = {b[-3] for b in blocks}, {b[-2] for b in blocks}

@@ -155,7 +155,8 @@ def troops_kursk(
     def under_plot(sides: tuple[int, int]) -> tuple[float, list[str]]:
         """Return the key's height, and the lines of the list of events under it (a phone's)."""
         key_px = _key(rows, size, theme, lang, sides=sides)[1]
-        listed = event_marks.listing(i18n.words(lang), marked, width - sides[0] - 4) if phone else []
+        room = width - meta.footer_x(width, sides[0]) - 4
+        listed = event_marks.listing(i18n.words(lang), marked, room) if phone else []
         return key_px, listed
 
     sides = _sides(width, lang, x_range, y_top, y_ticks_n=8)

@@ -180,7 +180,8 @@ def apply(
         (:attr:`vizlib.theme.Size.card`), room kept at the plot's right for a key beside it.
     sides : (int, int), optional
         Left and right margins in pixels (default 56 and 32); the footer starts at the
-        left one and wraps before the figure's right edge.
+        left one (on a phone at the title's left edge, :func:`footer_x`) and wraps before the
+        figure's right edge.
     height : int, optional
         The figure's height in pixels, where it grows past the preset's to keep its plot legible
         (``Canvas.MIN_PLOT_PX``); default the preset's.
@@ -193,7 +194,8 @@ def apply(
     preset = theme.size(size)
     colors = theme.colors(theme_name)
     margin = margins(meta, size, axis_labels=axis_labels, key_px=key_px, sides=sides)
-    footer = _footer_lines(meta, preset.width - margin["l"] - 4, preset.card)
+    left = footer_x(preset.width, margin["l"])
+    footer = _footer_lines(meta, preset.width - left - 4, preset.card)
     title, subtitle = _heading_lines(meta, preset.width, preset.card)
     height = height or preset.height  # an int where it is one: 640, not 640.0, in the figure JSON
     fig.update_layout(
@@ -225,8 +227,19 @@ def apply(
         align="left",
         showarrow=False,
         font=dict(size=11, color=colors["muted"]),
+        **({"xshift": left - margin["l"]} if left != margin["l"] else {}),
     )
     return fig
+
+
+def footer_x(width: int, left: int) -> int:
+    """Return where the notes under a plot start, in pixels from the figure's left edge.
+
+    Under the plot (``left``, its left margin), with the key; on a phone (narrower than
+    :data:`vizlib.theme.PHONE_PX`), whose key starts at the figure's edge, at the title's left edge
+    as the key does: a phone has no width to spare.
+    """
+    return round(_TITLE_X * width) if width < theme.PHONE_PX else left
 
 
 def margins(
@@ -249,7 +262,7 @@ def margins(
     left, right = sides or (56, 32)
     if preset.card:  # a card's key stands at the plot's right, never under it
         right, key_px = right + round(key_px), 0
-    lines = len(_footer_lines(meta, width - left - 4, preset.card))
+    lines = len(_footer_lines(meta, width - footer_x(width, left) - 4, preset.card))
     title, subtitle = _heading_lines(meta, width, preset.card)
     if preset.card:  # the title's lines, the subtitle's one where it fits, a gap
         top = _CARD_TITLE_Y_PX + _TITLE_LINE_PX * len(title) + _CARD_SUBTITLE_PX * len(subtitle) + _CARD_GAP_PX

@@ -65,6 +65,9 @@ SIZES = {
     )
 }
 DEFAULT_SIZE = "wide"
+#: Figures narrower than this (CSS px) are laid out for a phone: tight side margins, the key and the notes
+#: under a chart from the title's left edge, labels wrapped to the room there is.
+PHONE_PX = 480
 #: The widest line of a social card's key beside its plot, a map's or a chart's (its names wrap to it), in pixels.
 CARD_KEY_TEXT_PX = 130
 

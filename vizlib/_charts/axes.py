@@ -6,12 +6,11 @@ from typing import Any
 
 import pandas as pd
 
-from vizlib import _text, i18n
+from vizlib import _text, i18n, theme
 from vizlib.i18n import Words
 
-#: Figures narrower than this (CSS px) are laid out for a phone: tight side margins, the key under
-#: the chart in columns, labels wrapped to the room there is.
-PHONE_PX = 480
+#: Figures narrower than this (CSS px) are laid out for a phone (:data:`vizlib.theme.PHONE_PX`).
+PHONE_PX = theme.PHONE_PX
 #: plotly.js grows a margin (and moves the whole plot) when a tick label comes closer than this to the
 #: figure's edge; margins are set wide enough that it never does, so labels placed in pixels stay put.
 AUTOMARGIN_PAD = 12

@@ -97,7 +97,8 @@ def listing_px(lines: list[str]) -> float:
 
 
 def draw_listing(cv: Canvas, lines: list[str], below_px: float) -> None:
-    """Write the list of events under the plot, ``below_px`` pixels under its bottom edge."""
+    """Write the list of events under the plot, ``below_px`` pixels under its bottom edge, lined up with the notes."""
+    left = meta.footer_x(cv.preset.width, cv.margin["l"])
     cv.annotate(
         name="event-list",
         text="<br>".join(lines),
@@ -107,6 +108,7 @@ def draw_listing(cv: Canvas, lines: list[str], below_px: float) -> None:
         y=0,
         xanchor="left",
         yanchor="top",
+        xshift=left - cv.margin["l"],
         yshift=-below_px - 4,
         align="left",
         showarrow=False,

@@ -13,7 +13,7 @@ from vizlib import data, i18n, meta
 from vizlib._canvas import Canvas, Panel
 from vizlib._charts import axes, labels, marks
 from vizlib._charts import events as event_marks
-from vizlib._labels import Box, Label, place
+from vizlib._labels import Box, Label, Spot, place
 from vizlib._text import annotation_size
 
 DEEPSTATEMAP = meta.Source("DeepStateMap", "https://deepstatemap.live/", "GPL-3.0 (archive by cyterat)")
@@ -115,7 +115,7 @@ def draw(cv: Canvas, measured: pd.DataFrame, panel: Panel, where: dict[str, Any]
                 x,
                 panel.y(r.high),
                 tuple(dict.fromkeys("<br>".join([figure, *lines]) for lines in (said, narrow))),
-                labels.AROUND,
+                _around_line(panel.y(r.low) - panel.y(r.high)),
                 size=11,
                 last_resort=(f"{figure}<br>DeepStateMap",),  # the key says it is measured, the axis when
                 required=True,
@@ -126,6 +126,12 @@ def draw(cv: Canvas, measured: pd.DataFrame, panel: Panel, where: dict[str, Any]
             )
         )
     return boxes, out
+
+
+def _around_line(length_px: float) -> tuple[Spot, ...]:
+    """Return the spots of a measure's label: around the top of its dotted line, then around its square."""
+    square = (Spot(s.xanchor, s.yanchor, s.dx, s.dy + length_px) for s in labels.AROUND)
+    return tuple(dict.fromkeys((*labels.AROUND, *square)))
 
 
 def draw_labels(cv: Canvas, placed: list[Label]) -> list[Box]:
