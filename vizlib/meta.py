@@ -18,7 +18,18 @@ import plotly.graph_objects as go
 
 from vizlib import _text, i18n, theme
 
-__all__ = ["Source", "FigureMeta", "SOURCE_LINE_CHARS", "apply", "margins", "get", "data_frame", "escape", "wrap"]
+__all__ = [
+    "Source",
+    "FigureMeta",
+    "SOURCE_LINE_CHARS",
+    "apply",
+    "margins",
+    "footer_x",
+    "get",
+    "data_frame",
+    "escape",
+    "wrap",
+]
 
 #: The longest printed source line, in characters (about two lines at column width).
 SOURCE_LINE_CHARS = 200

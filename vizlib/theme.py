@@ -21,6 +21,7 @@ __all__ = [
     "Size",
     "SIZES",
     "DEFAULT_SIZE",
+    "PHONE_PX",
     "CARD_KEY_TEXT_PX",
     "PALETTES",
     "DATA_KEYS",
