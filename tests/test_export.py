@@ -397,15 +397,15 @@ KILLED_CHILD = textwrap.dedent(
     import os, signal, sys
     sys.path.insert(0, sys.argv[2])
     from test_export import standin
-    from vizlib import _export_files, export
+    from vizlib import _atomic, export
 
-    real_stage = _export_files.stage
+    real_stage = _atomic.stage
     def stage(path, data):
         if path.name == "fig2.html":  # fig2's PNG is staged, its HTML is half written: die
             real_stage(path, data[: len(data) // 2])
             os.kill(os.getpid(), signal.SIGKILL)
         return real_stage(path, data)
-    _export_files.stage = stage
+    _atomic.stage = stage
     export.save_many({f"fig{i}": standin(f"fig{i}") for i in (1, 2, 3)}, sys.argv[1], ("png", "html"), html="shared")
     """
 )

@@ -44,8 +44,8 @@ from typing import Any
 import plotly.graph_objects as go
 
 from vizlib import _fonts, _kaleido, _responsive, i18n, meta, theme
+from vizlib._atomic import replace_together
 from vizlib._export_batch import Engine, Limits, NoBrowser, NotRendered, sigterm_exits
-from vizlib._export_files import replace_together
 from vizlib._export_formats import accessible_svg, fixed_pdf_dates, still, still_room
 from vizlib._export_formats import description as long_description
 from vizlib._export_html import PLOTLYJS_NAME, html_page, plotlyjs_tag

@@ -25,7 +25,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from vizlib._export_files import replace_together
+from vizlib._atomic import replace_together
 from vizlib._paths import pooch, user_cache
 from vizlib.errors import DataError, NothingToDraw, Problem
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from vizlib import fmt
-from vizlib._export_files import replace_together
+from vizlib._atomic import replace_together
 from vizlib._files import feature_list, read_json
 from vizlib.errors import DataError, Problem
 from vizlib.frontline import _clip

@@ -1,4 +1,4 @@
-"""Safe writes for vizlib.export: a figure's files appear together, whole, or not at all.
+"""Safe writes: a batch of files (a figure's exports, a cache's records) appears together, whole, or not at all.
 
 Each file is first written to a hidden temporary sibling (``.<name>.<random>.tmp``),
 then all are renamed into place. A failure or an interruption that Python sees
