@@ -30,7 +30,7 @@ from helpers import (
     slider_boxes,
 )
 
-from vizlib import _export_formats, data, export, frontline, maps, meta
+from vizlib import _export_formats, data, export, frontline, i18n, maps, meta
 from vizlib._labels import Box
 from vizlib.errors import StaleDataWarning
 from vizlib.frontline import read_frontline
@@ -307,6 +307,12 @@ def test_a_social_card_of_the_animation_is_a_still_of_its_last_date(front_mirror
     wide = built_figure("front-animation", size="wide", lang=lang)
     card, page = (shapely.union_all(_rings(by_meta(f, "layer:occupied"))).area for f in (fig, wide))
     assert len(wide.frames) > 1 and card == pytest.approx(page, rel=0.02)
+    # and credits that date, not the animation's span (it said "DeepStateMap, 8 Jul–23 Nov 2024")
+    t = i18n.words(lang)
+    layer_credit = [s["name"] for f in (fig, wide) for s in meta.get(f)["sources"] if s["name"].startswith("DeepStateMap, ")]
+    last, first = t.date(data.DEFAULT_AS_OF), t.date(frontline.ARCHIVE_START, "day")
+    assert layer_credit == [f"DeepStateMap, {last}", "DeepStateMap, " + t("{start}–{end}", start=first, end=last)]
+    assert f"DeepStateMap, {last}" in meta.get(fig)["source_line"]
 
 
 @pytest.mark.parametrize("size", ["phone", "column", "wide"])

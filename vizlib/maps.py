@@ -665,7 +665,8 @@ def small_multiples(
         theme=theme,
         lang=lang,
     )
-    m.animated, panels = False, m.layers
+    m.animated = m.still = False  # every date drawn, a panel each
+    panels = m.layers
     name = m.place_name(m.places.set_index("id").loc[frame]) if close else m.region_name(frame)
     bounds = CLOSE_UPS[frame] if close else m.bounds_of([frame])
 

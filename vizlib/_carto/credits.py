@@ -30,12 +30,13 @@ def layer_source(m: MapCanvas) -> Source:
         raise RuntimeError("no layer")
     names = list(dict.fromkeys(m.layer.source.astype(str)))
     dates = sorted({d.date() for col in ("date", "date_a") if col in m.layer for d in m.layer[col]})
-    if len(m.layers) > 1:  # an animation: its first and last dates
+    spans = len(m.layers) > 1 and not m.still  # a card of an animation draws its last date only
+    if spans:  # an animation: its first and last dates
         dates = [m.layers[0]["date"].iloc[0].date(), *dates]
         dates = [dates[0], dates[-1]]
     deepstate = all(n.startswith("DeepStateMap") for n in names)
     days = dated(m, dates)
-    if len(m.layers) > 1:  # an animation's span, or a change's two dates
+    if spans:  # an animation's span, or a change's two dates
         on = m.t("{start}–{end}", start=days[0], end=days[-1])
     else:
         on = words.and_list(days, m.t(" and "))

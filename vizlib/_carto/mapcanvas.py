@@ -107,6 +107,8 @@ class MapCanvas(Canvas):
         #: layers of several dates play as frames, unless a builder draws them otherwise (small multiples);
         #: a social card is a still of the last date
         self.animated = len(self.layers) > 1 and not self.preset.card
+        #: a card of several layers draws the last only, and credits that date
+        self.still = len(self.layers) > 1 and self.preset.card
         #: the geo subplot the rooms draw into
         self.geo_id = "geo"
         self.extra = _lonlat(extra)
