@@ -1,8 +1,13 @@
 """Date when each place fell, from DeepStateMap's daily archive of occupied territory.
 
-Run by hand, never at build or test time, on a local copy of the archive::
+Run by hand, never at build time, on a local copy of the archive (tests/test_control.py checks the
+dated rows of ``data/control_changes.csv`` against it)::
 
     python scripts/control_from_archive.py ARCHIVE_DIR [--places CSV ...] [--out CSV]
+
+Each day is read as the maps read it, through vizlib's cache (``$VIZLIB_CACHE`` or the per-user
+cache): the first run copies the files there and keeps each day clipped, so later runs, and the
+figures, do not clip it again.
 
 ``ARCHIVE_DIR`` holds ``deepstatemap_data_YYYYMMDD.geojson`` files (one
 MultiPolygon of occupied territory a day; GPL-3.0, never copied into this
