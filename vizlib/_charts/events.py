@@ -53,17 +53,23 @@ def _labels(
         if titled:
             wrapped = ("<br>".join(map(meta.escape, textwrap.wrap(f"{date}: {title}", n))) for n in (30, 24))
             texts: tuple[str, ...] = tuple(dict.fromkeys((f"{date}: {meta.escape(title)}", *wrapped)))
-        else:
-            texts = (_dates(t, [r.date for r in group]),)
+        else:  # the months abbreviated where the whole word would take a lane more (``5, 10, 11 лист.``)
+            dates = [r.date for r in group]
+            texts = tuple(dict.fromkeys((_dates(t, dates), _dates(t, dates, "day_short"))))
         x, y = panel.x(row.date), panel.box.y0
-        label = Label(x, y, texts, _LANES, size=LIST_FONT_PX, required=True, annotation=True, clearance=-1)
+        label = Label(
+            x, y, texts, _LANES, size=LIST_FONT_PX, required=True, annotation=True, clearance=-1, spots_first=not titled
+        )
         out.append(([r.id for r in group], label))
     return out
 
 
-def _dates(t: Words, dates: list) -> str:
-    """Return ``5 Nov`` or ``5, 10, 11 Nov`` (``5, 10, 11 листопада``): days of one month share its name."""
-    days = [t.date(d, "day") for d in dates]
+def _dates(t: Words, dates: list, form: str = "day") -> str:
+    """Return ``5 Nov`` or ``5, 10, 11 Nov`` (``5, 10, 11 листопада``): days of one month share its name.
+
+    ``form``: ``"day"``, or ``"day_short"`` for the month abbreviated in every language (``5, 10, 11 лист.``).
+    """
+    days = [t.date(d, form) for d in dates]
     last = pd.Timestamp(dates[-1])
     same_month = all(pd.Timestamp(d).to_period("M") == last.to_period("M") for d in dates)
     if len(dates) > 1 and same_month and all(day.startswith(f"{pd.Timestamp(d).day} ") for d, day in zip(dates, days)):

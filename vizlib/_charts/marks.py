@@ -230,8 +230,9 @@ def key_below(names: Sequence[str], plot_width: float, wrap: bool = False) -> tu
 def key_width(width: int, left: float, plot_width: float) -> float:
     """Return the width a key under a plot ``left`` px from the edge, ``plot_width`` px wide, may take.
 
-    A phone's plot is too narrow for two columns of entries: its key starts at the figure's edge
-    (the swatches' own inset puts them under the title's left edge) and ends where the plot does.
+    A phone's plot is too narrow for two columns of entries: its key starts near the figure's edge
+    (:data:`_PHONE_KEY_X`; plotly centres each swatch in its 40 px, so they stand 20 px right of the
+    title and notes, as a list's bullets) and ends where the plot does.
     """
     return left + plot_width - _PHONE_KEY_X if width < PHONE_PX else plot_width
 
