@@ -9,11 +9,13 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from chart_boxes import AUTOMARGIN_PAD, Text, all_texts, annotation_boxes, legend_boxes, plot_box, title_boxes
 
 from vizlib import charts, frontline, i18n, meta, theme
 from vizlib._canvas import Canvas
+from vizlib._charts import measured
 from vizlib._charts.words import figure
 from vizlib._labels import Box
 
@@ -296,3 +298,14 @@ def test_the_north_korea_card_sets_its_dated_panels_side_by_side_and_says_the_wh
     t = i18n.words("en")
     assert f"{figure(whole, t)} in all" in footer and f"North Korean: {figure(part, t)}" in footer, footer
     assert "New York Times, 10 Nov" in footer
+
+
+@pytest.mark.parametrize("top", [None, 18_200, 19_312])
+def test_the_measured_areas_axis_labels_its_base(top):
+    # The axis does not start at zero, so its base is labelled and the ticks go up from it evenly: the Ukrainian
+    # phone's events raised its top to 19,312 km², the step became 2,000 and it read 16 000, 18 000 over a bare 15 000.
+    rows = pd.DataFrame({"km2": [15_749.0, 17_357.0]})  # the occupied area of Donetsk oblast, 8 Jul and 23 Nov 2024
+    low, high, values, labels = measured.area_ticks(rows, i18n.words("uk"), top)
+    assert 0 < low == values[0] < 15_749 and values[-1] <= high
+    assert len({b - a for a, b in zip(values, values[1:])}) == 1 and len(values) >= 3
+    assert labels[0] == "15\u00a0000"

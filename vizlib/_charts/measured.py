@@ -262,6 +262,6 @@ def draw_area(cv: Canvas, rows: pd.DataFrame, marked: pd.DataFrame, panel: Panel
 
 
 def _range_ticks(low: float, top: float) -> list[float]:
+    """Return ticks from ``low``, the axis's base (labelled: it is not zero), a round step apart."""
     step = axes.nice_step(top - low, 4)
-    first = -(-low // step) * step
-    return [first + i * step for i in range(int((top - first) // step) + 1)]
+    return [low + i * step for i in range(int((top - low) // step) + 1)]
