@@ -10,6 +10,7 @@ read it back with :func:`get`; nothing re-types it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -353,9 +354,7 @@ def wrap(text: str, font_px: float, width_px: float, bold: bool = False) -> list
     """
     plain = text.removeprefix("<b>").removesuffix("</b>")
     lines: list[str] = []
-    for word in plain.split(" "):  # a no-break space (in dates, "11 Nov 2024") holds its words together
-        if not word:
-            continue
+    for word in _unbroken(plain.split(" ")):  # a no-break space (in dates, "11 Nov 2024") holds words together
         candidate = f"{lines[-1]} {word}" if lines else word
         markup = f"<b>{candidate}</b>" if bold else candidate
         if lines and _text.text_size(escape(markup), font_px)[0] <= width_px:
@@ -363,6 +362,29 @@ def wrap(text: str, font_px: float, width_px: float, bold: bool = False) -> list
         else:
             lines.append(word)
     return lines
+
+
+#: Kept with the word after it: a number (``480``, ``~1,000``, ``(12``), a sign between numbers, and a
+#: short Ukrainian preposition or conjunction (which never ends a line in Ukrainian typesetting).
+_HOLDS_NEXT = re.compile(
+    r"^[(~≈<>±+−-]?\d(?:[\d\u00a0]|[,.]\d)*[%*)]?$|^[x×=+−]$|^(?:[авзійоуАВЗІЙОУ]|на|за|до|по|та|від|із|зі|не)$"
+)
+#: A year (``2024``, ``2024.``), kept with the word before it (a date's month), and a dash, which ends a line.
+_HELD_BY_PREVIOUS = re.compile(r"^\d{4}[.,;:)]?$|^[–—]$")
+
+
+def _unbroken(words: list[str]) -> list[str]:
+    """Join each number, and each sign between numbers, to the word after it, and a year to the word before.
+
+    So ``480 km²``, ``12 x 40 = 480 km²`` and ``23 листопада 2024`` never break inside.
+    """
+    out: list[str] = []
+    for word in (w for w in words if w):
+        if out and (_HOLDS_NEXT.match(out[-1].rsplit(" ", 1)[-1]) or _HELD_BY_PREVIOUS.match(word)):
+            out[-1] += " " + word
+        else:
+            out.append(word)
+    return out
 
 
 def escape(text: str) -> str:
