@@ -309,3 +309,18 @@ def test_the_measured_areas_axis_labels_its_base(top):
     assert 0 < low == values[0] < 15_749 and values[-1] <= high
     assert len({b - a for a, b in zip(values, values[1:])}) == 1 and len(values) >= 3
     assert labels[0] == "15\u00a0000"
+
+
+def test_a_phone_dates_the_measured_areas_event_lines_and_lists_the_events_under_it(build):
+    # The events' titles over a plot this narrow crossed each other's lines and hid them (drawn on the background).
+    from vizlib import data
+
+    fig, wide = build("occupied_area", "phone"), build("occupied_area", "wide")
+    events = data.events().set_index("id")
+    on_lines = [a for a in fig.layout.annotations if (a.name or "").startswith("event-label:")]
+    assert on_lines and all(":" not in a.text and "<br>" not in a.text for a in on_lines)  # dates only
+    named = [i for a in on_lines for i in a.name.removeprefix("event-label:").split("+")]
+    (listed,) = [a for a in fig.layout.annotations if a.name == "event-list"]
+    for ident in named:  # every event dated on a line is listed with its title
+        assert meta.escape(events.loc[ident, "title"]).split()[0] in listed.text
+    assert not any(a.name == "event-list" for a in wide.layout.annotations)  # a wide chart titles its lines

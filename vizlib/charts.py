@@ -463,6 +463,12 @@ def occupied_area(
     x_range = axes.date_range(list(rows["date"]) + list(marked["date"]), pad_days=(3, 6))
     y_labels = measured.area_ticks(rows, t)[3]
     x_labels = axes.month_ticks(x_range, t)[1]
+    width = _theme.size(size).width
+    # a phone dates the events' lines and lists the events under the chart: their titles, over a plot
+    # this narrow, crossed (and hid) each other's lines
+    phone = width < axes.PHONE_PX
+    sides = axes.sides(width, y_labels, x_labels)
+    listed = event_marks.listing(t, marked, width - meta.footer_x(width, sides[0]) - 4) if phone else []
     cv = Canvas(
         "occupied-area",
         title=t("Occupied area of {region} oblast, measured", region=name),
@@ -473,13 +479,16 @@ def occupied_area(
         size=size,
         theme=theme,
         lang=lang,
-        sides=axes.sides(_theme.size(size).width, y_labels, x_labels),
+        key_px=event_marks.listing_px(listed),
+        sides=sides,
     )
-    top = measured.area_top(cv, rows, marked, x_range)
+    top = measured.area_top(cv, rows, marked, x_range, titled=not phone)
     if (fit := axes.sides(cv.preset.width, measured.area_ticks(rows, cv.t, top)[3], x_labels)) != cv.sides:
         cv.set_sides(*fit)
     panel = measured.area_panel(cv, rows, x_range, top)
-    measured.draw_area(cv, rows, marked, panel)
+    measured.draw_area(cv, rows, marked, panel, titled=not phone)
+    if listed:
+        event_marks.draw_listing(cv, listed, 34)
     table = rows.assign(source="DeepStateMap", region=region)[["date", "region", "status", "km2", "source"]]
     return cv.finish(alt=alt.occupied_area(rows, name, cv.t), data=table.assign(km2=table["km2"].round(1)))
 

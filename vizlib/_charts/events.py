@@ -15,6 +15,8 @@ from vizlib.i18n import Words
 _TAG_GROUP_PX = 40
 #: Type size of events' labels and of their list under a phone's chart.
 LIST_FONT_PX = 11
+#: Pixels kept between two events' dates in one lane, beyond their boxes (a phone's dated lines).
+_DATES_GAP_PX = 8
 #: Label lanes under the top of the plot, each on either side of its line, one annotation's height apart
 #: (their clearance of -1 px lets the invisible border pads touch).
 _LANES = tuple(
@@ -58,8 +60,10 @@ def _labels(
             texts = tuple(dict.fromkeys((_dates(t, dates), _dates(t, dates, "day_short"))))
         x, y = panel.x(row.date), panel.box.y0
         label = Label(
-            x, y, texts, _LANES, size=LIST_FONT_PX, required=True, annotation=True, clearance=-1, spots_first=not titled
-        )
+            x, y, texts, _LANES, size=LIST_FONT_PX, required=True, annotation=True, clearance=-1,
+            # dates side by side in a lane stay a word apart, never read as one ("6 серпня 5, 11 листопада")
+            spots_first=not titled, gap_x=0 if titled else _DATES_GAP_PX,
+        )  # fmt: skip
         out.append(([r.id for r in group], label))
     return out
 

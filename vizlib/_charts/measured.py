@@ -178,14 +178,17 @@ def area_ticks(rows: pd.DataFrame, t: Any, top: float | None = None) -> tuple[fl
     return low, top, values, [t.number(v) for v in values]
 
 
-def area_top(cv: Canvas, rows: pd.DataFrame, marked: pd.DataFrame, x_range: Any) -> float:
-    """Return a y top that keeps the last area's label, over the line's end, under the events' labels."""
+def area_top(cv: Canvas, rows: pd.DataFrame, marked: pd.DataFrame, x_range: Any, titled: bool = True) -> float:
+    """Return a y top that keeps the last area's label, over the line's end, under the events' labels.
+
+    ``titled``: the events' labels give their titles, else their dates only (a phone's).
+    """
     low, top, _, _ = area_ticks(rows, cv.t)
     panel = cv.panel(x_range, (low, top))
     last = rows.iloc[-1]
     width, height = annotation_size(_end_text(cv, last), 11)
     x = panel.x(last["date"])
-    over = [box for box in event_marks.label_boxes(cv.t, marked, panel) if box.x1 > x - width - 12]
+    over = [box for box in event_marks.label_boxes(cv.t, marked, panel, titled) if box.x1 > x - width - 12]
     if not over:
         return top
     taken = max(box.y1 for box in over) - panel.box.y0 + height + 12  # lanes, the label and its gaps
@@ -206,8 +209,11 @@ def area_panel(cv: Canvas, rows: pd.DataFrame, x_range: Any, top: float | None =
     return cv.panel(x_range, (low, top))
 
 
-def draw_area(cv: Canvas, rows: pd.DataFrame, marked: pd.DataFrame, panel: Panel) -> None:
-    """Draw the measured area as a line, the key events, and the first and last values labelled."""
+def draw_area(cv: Canvas, rows: pd.DataFrame, marked: pd.DataFrame, panel: Panel, titled: bool = True) -> None:
+    """Draw the measured area as a line, the key events and the first and last values labelled.
+
+    ``titled``: the events' labels give their titles, else their dates only (a phone's).
+    """
     first, last = rows.iloc[0], rows.iloc[-1]
     cv.add(
         go.Scatter(
@@ -225,7 +231,7 @@ def draw_area(cv: Canvas, rows: pd.DataFrame, marked: pd.DataFrame, panel: Panel
     along = [
         Box(panel.x(d) - 2, panel.y(v) - 2, panel.x(d) + 2, panel.y(v) + 2) for d, v in zip(rows["date"], rows["km2"])
     ]
-    event_boxes = event_marks.draw(cv, marked, panel, along)
+    event_boxes = event_marks.draw(cv, marked, panel, along, titled=titled)
     ends = [
         Label(
             panel.x(r["date"]),
