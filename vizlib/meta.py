@@ -251,7 +251,12 @@ def footer_x(width: int, left: int) -> int:
     :data:`vizlib.theme.PHONE_PX`), whose key starts at the figure's edge, at the title's left edge
     as the key does: a phone has no width to spare.
     """
-    return round(_TITLE_X * width) if width < theme.PHONE_PX else left
+    return _title_left(width) if width < theme.PHONE_PX else left
+
+
+def _title_left(width: int) -> int:
+    """Return the title's left edge, in pixels from the figure's (``title.x`` is a share of the width)."""
+    return round(_TITLE_X * width)
 
 
 def margins(
@@ -270,7 +275,7 @@ def margins(
     preset = theme.size(size)
     width = preset.width
     if sides is None and not axis_labels:  # a map: its left edge lines up with the title's, no tick labels
-        sides = (round(_TITLE_X * width),) * 2
+        sides = (_title_left(width),) * 2
     left, right = sides or (56, 32)
     if preset.card:  # a card's key stands at the plot's right, never under it
         right, key_px = right + round(key_px), 0
