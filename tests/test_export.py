@@ -427,6 +427,34 @@ def test_a_batch_killed_midway_leaves_only_complete_files(tmp_path):
     assert all(n.startswith(".fig2.") and n.endswith(".tmp") for n in leftovers), leftovers
 
 
+@pytest.mark.parametrize("sig, raised", [(signal.SIGINT, KeyboardInterrupt), (signal.SIGTERM, SystemExit)])
+def test_ctrl_c_or_sigterm_between_renames_waits_until_the_figure_is_whole(tmp_path, monkeypatch, sig, raised):
+    from vizlib import _atomic
+
+    real_replace, renamed = os.replace, []
+
+    def replace(src, dst):  # the signal arrives after the first file is in place
+        real_replace(src, dst)
+        renamed.append(Path(dst).name)
+        if len(renamed) == 1:
+            signal.raise_signal(sig)
+
+    monkeypatch.setattr(_atomic.os, "replace", replace)
+    files = [(tmp_path / name, name.encode()) for name in ("fig.png", "fig.csv", "fig.json")]
+    on_term = lambda signum, frame: sys.exit(128 + signum)  # noqa: E731 - as the CLI does
+    before = {signal.SIGINT: signal.signal(signal.SIGINT, signal.default_int_handler)}
+    before[signal.SIGTERM] = signal.signal(signal.SIGTERM, on_term)
+    try:
+        with pytest.raises(raised):
+            _atomic.replace_together(files)
+        assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == (signal.default_int_handler, on_term)
+    finally:
+        for s, handler in before.items():
+            signal.signal(s, handler)
+    assert renamed == ["fig.png", "fig.csv", "fig.json"]  # the manifest too, before the signal took effect
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fig.csv", "fig.json", "fig.png"]
+
+
 def test_batch_progress_bar_goes_to_stderr_when_asked(tmp_path, capsys):
     export.save_many({"one": standin("one"), "two": standin("two")}, tmp_path, ("html",), progress=True)
     err = capsys.readouterr().err

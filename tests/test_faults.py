@@ -69,10 +69,15 @@ def _figure_of(path: Path) -> str:
     return path.name.removesuffix(".embed.html") if path.name.endswith(".embed.html") else path.stem
 
 
-def assert_whole_figures(out: Path) -> list[str]:
-    """Check every visible figure file: its manifest lists it, with its hash. Return the figures found."""
+def assert_whole_figures(out: Path, *, killed: bool = False) -> list[str]:
+    """Check every visible figure file: its manifest lists it, with its hash. Return the figures found.
+
+    A figure is written once its manifest, renamed last, is in place. Only a hard
+    kill (``killed``) may land between a figure's renames: then the figure after
+    the written ones may show whole files without their manifest.
+    """
     visible = [p for p in out.iterdir() if not p.name.startswith(".") and p.suffix in FIGURE_FILES]
-    names = sorted({_figure_of(p) for p in visible})
+    names = sorted({_figure_of(p) for p in visible if (out / f"{_figure_of(p)}.json").exists()})
     for name in names:
         manifest = json.loads((out / f"{name}.json").read_text(encoding="utf-8"))
         listed = {*manifest["files"], f"{name}.json"}
@@ -80,6 +85,13 @@ def assert_whole_figures(out: Path) -> list[str]:
         for file, digest in manifest["files"].items():
             assert_complete(out / file)
             assert sha256((out / file).read_bytes()).hexdigest() == digest, file
+    unlisted = [p for p in visible if _figure_of(p) not in names]
+    if killed and unlisted:
+        assert {_figure_of(p) for p in unlisted} == {DRAWN[len(names)]}, unlisted  # the figure being written
+        for path in unlisted:
+            assert_complete(path)
+    else:
+        assert unlisted == [], unlisted
     return names
 
 
@@ -125,8 +137,8 @@ def test_killing_the_cli_when_the_first_figure_appears_leaves_only_whole_figures
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
 
-    done = assert_whole_figures(out)
-    assert 1 <= len(done) < len(DRAWN), f"not killed mid-batch: {done}"
+    done = assert_whole_figures(out, killed=True)
+    assert len(done) < len(DRAWN), f"not killed mid-batch: {done}"
     assert set(done) == set(DRAWN[: len(done)])  # written in order, none skipped
     assert not (out / "README.md").exists()  # written only after the batch
     # A kill allows no clean-up: what remains of the figure in progress is hidden temporary files, never a final name.

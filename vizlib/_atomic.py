@@ -1,9 +1,12 @@
 """Safe writes: a batch of files (a figure's exports, a cache's records) appears together, whole, or not at all.
 
 Each file is first written to a hidden temporary sibling (``.<name>.<random>.tmp``),
-then all are renamed into place. A failure or an interruption that Python sees
-(an exception, Ctrl-C, SIGTERM) removes the temporary files; a hard kill can leave
-only hidden ``.tmp`` files, never a partial file under a final name.
+then all are renamed into place, the last file last (a figure's manifest: its
+commit marker). A failure before the renames removes the temporary files; Ctrl-C
+or SIGTERM during the renames waits until they are done. A hard kill (SIGKILL,
+power loss) can leave hidden ``.tmp`` files and, if it lands in the microseconds
+between the first and the last rename, files whose manifest is not yet in place;
+never a partial file under a final name.
 """
 
 from __future__ import annotations
@@ -11,7 +14,10 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import signal
 import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 #: Published files are world-readable unless the umask says otherwise.
@@ -24,13 +30,37 @@ def replace_together(files: list[tuple[Path, bytes]]) -> None:
     try:
         for path, data in files:
             staged.append((stage(path, data), path))
-        for tmp, path in staged:
-            os.replace(tmp, path)
+        with signals_deferred():
+            for tmp, path in staged:
+                os.replace(tmp, path)
     except BaseException:
         for tmp, _ in staged:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
         raise
+
+
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM until the block ends, then deliver them to their own handlers.
+
+    Python runs signal handlers in the main thread only, so elsewhere nothing can
+    interrupt the block and nothing is changed. Nor where a handler was installed
+    outside Python, which could not be put back.
+    """
+    wanted = (signal.SIGINT, signal.SIGTERM)
+    if threading.current_thread() is not threading.main_thread() or None in map(signal.getsignal, wanted):
+        yield
+        return
+    held: list[int] = []
+    previous = {sig: signal.signal(sig, lambda signum, frame: held.append(signum)) for sig in wanted}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        for signum in held:
+            signal.raise_signal(signum)
 
 
 def stage(path: Path, data: bytes) -> str:
