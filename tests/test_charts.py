@@ -194,6 +194,15 @@ def test_timeline_draws_every_event_once_at_its_date(built):
     assert "treaty_in_force" in {row[0] for t in later.data for row in t.customdata}
 
 
+@pytest.mark.parametrize("theme_name", ["light", "dark"])
+def test_the_timelines_month_gridlines_stop_at_its_labels(built_figure, theme_name):
+    # the gridlines ran through the words at every size (through "backs" of "Upper house backs treaty")
+    fig = built_figure("timeline", size="phone", theme=theme_name)
+    assert fig.layout.xaxis.showgrid
+    labels = [a for a in fig.layout.annotations if (a.name or "").startswith("event-label:")]
+    assert labels and {a.bgcolor for a in labels} == {fig.layout.template.layout.plot_bgcolor}
+
+
 # ---------------------------------------------------------------- metadata
 
 

@@ -530,7 +530,8 @@ def timeline(
     phone = width < axes.PHONE_PX  # the key goes under the chart, the labels wrap where they must
     sides = _sides(width, lang, x_range)
     names = [i18n.words(lang)(_CATEGORY_NAMES[category]) for category in dict.fromkeys(rows["category"])]
-    key_names, key_entry, key_px = marks.key_below(names, width - sum(sides), wrap=True) if phone else (names, 0, 0)
+    key_room = marks.key_width(width, sides[0], width - sum(sides))  # the room the key is drawn in
+    key_names, key_entry, key_px = marks.key_below(names, key_room, wrap=True) if phone else (names, 0, 0)
     cv = Canvas(
         "timeline",
         title=N_("Treaty, incursion, build-up: the dates"),
@@ -596,6 +597,8 @@ def _event_rows(cv: Canvas, rows: pd.DataFrame, placed: list, key_names: dict[st
             align=row.xanchor,
             showarrow=False,
             font=dict(size=row.font, color=cv.c["text"]),
+            bgcolor=cv.c["background"],  # a month's gridline stops at the words, not through them
+            borderpad=0,
         )
 
 
