@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from chart_boxes import AUTOMARGIN_PAD, Text, all_texts, annotation_boxes, legend_boxes, plot_box, title_boxes
+from chart_boxes import AUTOMARGIN_PAD, Text, all_texts, annotation_boxes, legend_boxes, plot_box, point, title_boxes
 
 from vizlib import charts, frontline, i18n, meta, theme
 from vizlib._canvas import Canvas
+from vizlib._charts import marks as charts_marks
 from vizlib._charts import measured
 from vizlib._charts.words import figure
 from vizlib._labels import Box
@@ -324,3 +325,25 @@ def test_a_phone_dates_the_measured_areas_event_lines_and_lists_the_events_under
     for ident in named:  # every event dated on a line is listed with its title
         assert meta.escape(events.loc[ident, "title"]).split()[0] in listed.text
     assert not any(a.name == "event-list" for a in wide.layout.annotations)  # a wide chart titles its lines
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", ["troops_kursk", "north_korea", "kursk_area", "kursk_area_measured"])
+def test_no_claim_mark_hides_another(build, name, size):
+    # On the phone, the 11,000 dot stood 9 px over the 10,000+ triangle and hid its point
+    fig = build(name, size)
+    marks = []
+    for trace in fig.data:
+        if trace.type != "scatter" or trace.customdata is None or trace.marker.size is None:
+            continue
+        for x, y, row in zip(trace.x, trace.y, trace.customdata, strict=True):
+            centre = point(fig, trace.xaxis or "x", trace.yaxis or "y", x, y)
+            marks.append(
+                (
+                    row[0],
+                    Box(*(v - charts_marks.MARKER / 2 for v in centre), *(v + charts_marks.MARKER / 2 for v in centre)),
+                )
+            )
+    assert len(marks) > 3
+    hidden = [(a, b) for (a, box_a), (b, box_b) in itertools.combinations(marks, 2) if box_a.overlap(box_b) > 0]
+    assert not hidden, f"{name} {size}: {hidden}"

@@ -167,7 +167,7 @@ def troops_kursk(
         if both
         else N_("Russian troops in Kursk oblast, as claimed"),
         subtitle=N_("Each mark is one published claim, at the date the number describes"),
-        **_facts(rows, marked, as_of=day, notes=N_("Claims about the same day are drawn side by side.")),
+        **_facts(rows, marked, as_of=day, notes=N_("Claims about the same or nearby days are drawn side by side, a few days off their dates.")),
         size=size,
         theme=theme,
         lang=lang,

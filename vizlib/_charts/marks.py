@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import textwrap
 from collections.abc import Sequence
 from typing import Any
@@ -50,33 +52,33 @@ def symbol(row: Any) -> str:
 
 
 def dodge(rows: pd.DataFrame, panel: Panel, x_col: str) -> pd.Series:
-    """Return drawing dates: claims whose marks would overlap are spread side by side."""
+    """Return drawing dates: claims whose marks would overlap are spread side by side.
+
+    Marks nearer than their size (in both directions, in pixels) form a cluster, spread a mark's width
+    apart around the middle of its claims' dates, in date order; clusters that the spreading brings
+    together are merged and spread again, until no two marks overlap.
+    """
     rows = extent(rows)
     gap_days = (MARKER + 2) / panel.px_per_x()
-    tol = (MARKER / 2) * panel.y_per_px()
-    order = rows.sort_values([x_col, "y0"], kind="stable").index
-    x, y0, y1, day = rows[x_col].to_dict(), rows["y0"].to_dict(), rows["y1"].to_dict(), pd.Timedelta(days=1)
-    clusters: list[list[int]] = []
-    for i in order:
-        for cluster in clusters:
-            near = any(
-                abs((x[j] - x[i]) / day) < gap_days and y0[j] - tol <= y1[i] and y0[i] - tol <= y1[j]
-                for j in cluster
-            )
-            if near:
-                cluster.append(i)
-                break
-        else:
-            clusters.append([i])
-    drawn = rows[x_col].astype("datetime64[ms]")
-    for cluster in clusters:
-        if len(cluster) == 1:
-            continue
-        dates = rows.loc[cluster, x_col]
-        centre = dates.min() + (dates.max() - dates.min()) / 2
+    tol = (MARKER + 2) * panel.y_per_px()  # marks nearer than their size overlap (a bound mark is 2 px larger)
+    order = list(rows.sort_values([x_col, "y0"], kind="stable").index)
+    day = pd.Timedelta(days=1)
+    x, y0, y1 = rows[x_col].to_dict(), rows["y0"].to_dict(), rows["y1"].to_dict()
+    drawn = dict(x)
+    cluster_of = {i: [i] for i in order}
+
+    def near(i: Any, j: Any) -> bool:
+        return abs((drawn[j] - drawn[i]) / day) < gap_days * 0.999 and y0[j] - tol <= y1[i] and y0[i] - tol <= y1[j]
+
+    while clash := next(((i, j) for i, j in itertools.combinations(order, 2)
+                         if cluster_of[i] is not cluster_of[j] and near(i, j)), None):  # fmt: skip
+        cluster = sorted(cluster_of[clash[0]] + cluster_of[clash[1]], key=order.index)
+        dates = [x[i] for i in cluster]
+        centre = min(dates) + (max(dates) - min(dates)) / 2
         for k, i in enumerate(cluster):
             drawn[i] = (centre + pd.Timedelta(days=(k - (len(cluster) - 1) / 2) * gap_days)).round("s")
-    return drawn
+            cluster_of[i] = cluster
+    return pd.Series(drawn, dtype="datetime64[ms]").reindex(rows.index)
 
 
 def customdata(rows: pd.DataFrame, cv: Canvas) -> list[list[str]]:
