@@ -167,7 +167,7 @@ def troops_kursk(
         if both
         else N_("Russian troops in Kursk oblast, as claimed"),
         subtitle=N_("Each mark is one published claim, at the date the number describes"),
-        **_facts(rows, marked, as_of=day, notes=N_("Claims about the same or nearby days are drawn side by side, a few days off their dates.")),
+        **_facts(rows, marked, as_of=day, notes=_SIDE_BY_SIDE),
         size=size,
         theme=theme,
         lang=lang,
@@ -654,6 +654,10 @@ def _key(
         square = dict(symbol="square", size=marks.MARKER, color=c["background"], line=dict(color=c["text"], width=2))
         entries.append((t("Measured on DeepStateMap (to the top of the dotted line: with the grey zone)"), square))
     return entries, marks.key_room(entries, preset, sides, inside=preset.width >= _NARROW_PX)
+
+
+#: troops-kursk's note: :func:`vizlib._charts.marks.dodge` moves marks that would overlap.
+_SIDE_BY_SIDE = N_("Claims about the same or nearby days are drawn side by side, a few days off their dates.")
 
 
 def _sides(

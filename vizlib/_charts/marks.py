@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import itertools
-
 import textwrap
 from collections.abc import Sequence
 from typing import Any
