@@ -34,10 +34,10 @@ _LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 #: Date patterns (CLDR) of the house style: day first, month short in English (no ambiguity); the forms
 #: of :meth:`Words.date`: full, day, month_year, month, and month_year_short (an axis's first tick).
 _DATE = {
-    "en": ("d MMM y", "d MMM", "MMM y", "MMM", "MMM y", "d MMM"),
-    "uk": ("d MMMM y", "d MMMM", "LLLL y", "LLL", "LLL y", "d MMM"),
+    "en": ("d MMM y", "d MMM", "MMM y", "MMM", "MMM y", "d MMM", "d MMM y"),
+    "uk": ("d MMMM y", "d MMMM", "LLLL y", "LLL", "LLL y", "d MMM", "d MMM y"),
 }
-_FORMS = ("full", "day", "month_year", "month", "month_year_short", "day_short")
+_FORMS = ("full", "day", "month_year", "month", "month_year_short", "day_short", "full_short")
 
 
 def N_(message: str) -> str:
@@ -121,7 +121,8 @@ class Words:
         Ukrainian months are written out in the genitive after a day (``11 листопада 2024``), and
         alone as a month of a year (``листопад 2024``); ``month_year_short`` abbreviates the month
         in every language (``Nov 2024``, ``лист. 2024``), for axes; ``day_short`` the month after a
-        day (``11 Nov``, ``11 лист.``), for labels short of room.
+        day (``11 Nov``, ``11 лист.``), for labels short of room, and ``full_short`` with the year
+        (``11 лист. 2024``).
         """
         from babel.dates import format_date
 

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from vizlib._carto import geometry
-from vizlib._labels import Box, Label, Spot, along, around, spot_at
+from vizlib._labels import Box, Label, Spot, along, around, box_gap, spot_at
 from vizlib.i18n import N_
 from vizlib.meta import escape
 
@@ -100,8 +100,10 @@ def draw(
     Labels go to the places in ``priority`` order first; those of ``required`` are always placed.
     """
     noted_ids = set(m.drawn_events.place_id) | set(shown.loc[shown.approximate, "id"])
-    noted(m, shown[shown.id.isin(noted_ids)])
     towns = shown[~shown.id.isin(noted_ids)].reset_index(drop=True)
+    sizes = [9 if k == "capital" else 7 if k == "city" else 6 if k == "town" else 5 for k in towns.kind]
+    dots = dot_boxes(m, towns, sizes)
+    noted(m, shown[shown.id.isin(noted_ids)], rivals=dots)
     if towns.empty:
         return
     order = {pid: i for i, pid in enumerate(priority)}
@@ -112,7 +114,6 @@ def draw(
             for i, k, p in zip(towns.id, towns.kind, population, strict=True)
         ]
     ).sort_values("_r", kind="stable")
-    sizes = [9 if k == "capital" else 7 if k == "city" else 6 if k == "town" else 5 for k in towns.kind]
     statuses = [status(r) for r in towns.itertuples()]
     index = m.trace(
         towns.lon.tolist(),
@@ -143,6 +144,12 @@ def draw(
     label_points(m, towns, ranked, index, sizes, max_labels, required)
 
 
+def dot_boxes(m: MapCanvas, towns: pd.DataFrame, sizes: Sequence[float]) -> list[Box]:
+    """Return the pixel box of each town's dot (``sizes``: the dots' diameters, in pixels), 1 px clear."""
+    px, py = m.to_px(towns.lon.to_numpy(), towns.lat.to_numpy())
+    return [Box(x - s / 2, y - s / 2, x + s / 2, y + s / 2).pad(1) for x, y, s in zip(px, py, sizes, strict=True)]
+
+
 #: Dots farther than this (pixels) from a name's own are never nearer its box (a name is narrower).
 _RIVAL_PX = 300
 
@@ -161,7 +168,7 @@ def label_points(
     Only the first ``max_labels`` of ``ranked`` get a label request when given (a layer of thousands of points).
     """
     px, py = m.to_px(shown.lon.to_numpy(), shown.lat.to_numpy())
-    dots = [Box(x - s / 2, y - s / 2, x + s / 2, y + s / 2).pad(1) for x, y, s in zip(px, py, sizes, strict=True)]
+    dots = dot_boxes(m, shown, sizes)
     m.obstacle(*dots)
     position = {pid: i for i, pid in enumerate(shown.id)}
     # a town a distance line starts from is always named (the line's number is measured from it)
@@ -190,10 +197,11 @@ def label_points(
         )
 
 
-def noted(m: MapCanvas, rows: pd.DataFrame) -> None:
+def noted(m: MapCanvas, rows: pd.DataFrame, rivals: Sequence[Box] = ()) -> None:
     """Draw places the map tells about (a dam, an approximate place) with their events up to the map's date.
 
-    An approximate place is an open marker in a shaded disc of its uncertainty radius.
+    An approximate place is an open marker in a shaded disc of its uncertainty radius. Its words
+    stand nearer its mark than any of the ``rivals`` (the towns' dots) where they can.
     """
     if rows.empty:
         return
@@ -244,7 +252,7 @@ def noted(m: MapCanvas, rows: pd.DataFrame) -> None:
         # on a phone the whole title would crowd the map, or stand so far from its mark that it reads as
         # another place's: the kind of place and the dates, by the mark (the builder says what happened)
         short = [t("Dam") if row.kind == "dam" else escape(m.place_name(row))]
-        short += [t.date(e.date) for _, e in happened.iterrows()]
+        short += [t.date(e.date, "full_short") for _, e in happened.iterrows()]
         lines = lines or [escape(m.place_name(row))]
         if row.approximate:
             approx_words = "<i>" + m.word("approx_label", km=t.number(row.precision_m / 1000, None)) + "</i>"
@@ -252,7 +260,8 @@ def noted(m: MapCanvas, rows: pd.DataFrame) -> None:
             short.append(approx_words)
         px, py = m.to_px(row.lon, row.lat)
         r_px = row.precision_m / 1000 / m.geo_frame.km_per_px(row.lat) if row.approximate else 6
-        m.obstacle(Box(px - r_px, py - r_px, px + r_px, py + r_px))
+        mark = Box(px - r_px, py - r_px, px + r_px, py + r_px)
+        m.obstacle(mark)
         m.labels.insert(
             0,
             Label(
@@ -264,6 +273,9 @@ def noted(m: MapCanvas, rows: pd.DataFrame) -> None:
                 may_displace=True,
                 required=True,  # what the map tells about (the dam and its damage) is always said
                 clearance=3,  # a block of lines: kept off its neighbours' words
+                marks=(mark,),  # "Dam, 11 Nov" beside a town's dot would read as the town's
+                misread_px2=400,  # as bad as words over a 20 x 20 px patch of another's
+                rivals=tuple(d for d in rivals if box_gap(d, mark) < _RIVAL_PX),
                 key=dict(kind="place", trace=index, index=i),
             ),
         )
