@@ -102,7 +102,7 @@ def test_frontline_path_draws_that_file_on_every_map(tmp_path):
     for slug in ("donetsk", "pokrovsk"):
         info = json.loads((out / f"{slug}.json").read_text(encoding="utf-8"))
         assert "1\u00a0Sep\u00a02024" in info["source_line"].replace(" ", "\u00a0"), info["source_line"]
-        assert "stale" in info["notes"]  # the file is older than the set's date, and the map says so
+        assert "(the latest map)" in info["notes"]  # the file is older than the set's date, and the map says so
 
 
 def test_frontline_auto_offline_with_nothing_cached_still_builds_the_set(tmp_path, monkeypatch):

@@ -426,7 +426,7 @@ def test_frontline_layer_is_drawn_with_its_source_and_a_stale_warning():
     held = by_meta(fig, "layer:ukrainian_held")
     info = meta.get(fig)
     assert {"name": "Test layer", "url": "https://example.org/layer", "licence": None} in info["sources"]
-    assert "stale" in info["notes"] and "20 Aug 2024" in info["notes"]
+    assert "as mapped on 20 Aug 2024 (the latest map)" in info["notes"]
     assert "Test layer" in next(a.text for a in fig.layout.annotations if a.name == "footer")
     assert held.showlegend is not False and held.name == "Ukrainian-held area (in Russia)"
 
@@ -449,7 +449,7 @@ def test_control_areas_are_opaque_palette_colours_under_the_borders_and_labels(s
         # the colour on the ground is the legend swatch: one opaque palette colour, no translucency
         assert trace.fill == "toself" and trace.fillcolor == c[status] and trace.line.color == c[status]
         assert order.index(f"layer:{status}") < order.index("borders:country") < order.index("places")
-    assert "stale" not in meta.get(fig)["notes"] and "not drawn" not in meta.get(fig)["notes"]
+    assert "the latest map" not in meta.get(fig)["notes"] and "not drawn" not in meta.get(fig)["notes"]
 
 
 def test_a_pocket_in_the_occupied_area_is_drawn_as_a_hole():

@@ -350,11 +350,12 @@ def _facts(m: MapCanvas, shown: pd.DataFrame) -> dict[str, Any]:
         notes.append(t("Front line not drawn: towns are marked by who held them on that day."))
     m.stale = m.stale_note = ""
     if m.layer_date is not None and m.layer_date < m.as_of:
-        stale = N_("The control layer ({layer}) is stale: older than the map's date ({date}).")
-        m.stale_note = t(stale, layer=t.date(m.layer_date), date=t.date(m.as_of))  # a card prints it too
+        older = N_("Areas of control as mapped on {layer} (the latest map); towns as of {date}.")
+        m.stale_note = t(older, layer=t.date(m.layer_date), date=t.date(m.as_of))  # a card prints it too
         notes.append(m.stale_note)
         en = i18n.words("en")  # the warning is for whoever runs the code: in English
-        m.stale = en(stale, layer=en.date(m.layer_date), date=en.date(m.as_of))
+        layer, day = en.date(m.layer_date), en.date(m.as_of)
+        m.stale = f"The control layer ({layer}) is stale: older than the map's date ({day})."
     from vizlib._carto import legend
 
     m.legend_names = legend.entries(m, shown)
