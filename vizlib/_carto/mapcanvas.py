@@ -123,6 +123,8 @@ class MapCanvas(Canvas):
         self.unkeyed: set[str] = set()
         self.key_text_px: float | None = CARD_KEY_TEXT_PX if self.preset.card else None
         self.stale = self.stale_note = ""
+        #: words said under a place's name, by place id: a distance whose line is too short to carry them
+        self.name_notes: dict[str, tuple[str, ...]] = {}
 
     # ---- framing
     def frame(

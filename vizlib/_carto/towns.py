@@ -44,6 +44,9 @@ _TOUCH = -1
 _WORD_GAP_PX = 4
 #: Pixels of a distance line, from its place, that the place's own name may cross.
 _NAME_ROOM_PX = 12
+#: A distance line shorter than this (pixels) shows a few dots beyond its place's: its words go under
+#: the place's name ("Sudzha / 12 km to the border"), not beside the line, where they would float free.
+SHORT_LINE_PX = 16
 #: Legend words of each status (``own``: the town's own country holds it).
 STATUS_WORDS = {
     "own": N_("City or town"),
@@ -176,12 +179,12 @@ def label_points(
     for row in ranked.head(max_labels).itertuples() if max_labels is not None else ranked.itertuples():
         i = position[row.id]
         strong = row.kind == "capital" or row.id in STORY_TOWNS
-        text = escape(m.place_name(row))
+        text = f"<b>{escape(m.place_name(row))}</b>" if strong else escape(m.place_name(row))
         m.labels.append(
             Label(
                 float(px[i]),
                 float(py[i]),
-                (f"<b>{text}</b>" if strong else text,),
+                tuple(f"{text}<br>{note}" for note in m.name_notes.get(row.id, ())) or (text,),
                 around(sizes[i] / 2 + 2),
                 # a village's name a size smaller, but on a card (read in a feed)
                 size=13 if row.kind == "capital" else 12 if row.kind in ("city", "town") or m.preset.card else 11,
@@ -254,6 +257,9 @@ def noted(m: MapCanvas, rows: pd.DataFrame, rivals: Sequence[Box] = ()) -> None:
         short = [t("Dam") if row.kind == "dam" else escape(m.place_name(row))]
         short += [t.date(e.date, "full_short") for _, e in happened.iterrows()]
         lines = lines or [escape(m.place_name(row))]
+        if row.id in m.name_notes:  # a distance too short to draw its words beside
+            lines.append(m.name_notes[row.id][0])
+            short.append(m.name_notes[row.id][-1])
         if row.approximate:
             approx_words = "<i>" + m.word("approx_label", km=t.number(row.precision_m / 1000, None)) + "</i>"
             lines.append(approx_words)
@@ -313,6 +319,11 @@ def distance_line(
     # other labels keep off the line, except where it leaves the place (its own name sits there)
     trim = min(_NAME_ROOM_PX / max(float(np.hypot(dx, dy)), 1e-9), 0.5)
     m.obstacle(*along(float(x0 + trim * dx), float(y0 + trim * dy), float(x1), float(y1)), thin=True)
+    if np.hypot(dx, dy) < SHORT_LINE_PX:  # words beside a line this short float free: said under the name
+        # the shorter words first where they still say what is measured ("12 km to the border", not "1.3 km")
+        says = short is not None and len(short.split()) > 2
+        m.name_notes[place.id] = tuple(dict.fromkeys(w for w in ((short, text) if says else (text, short)) if w))
+        return
     line = tuple(along(float(x0), float(y0), float(x1), float(y1), half_width=0))
     # placed after the names of the towns measured from, before the other towns' (which make way)
     m.labels.insert(
