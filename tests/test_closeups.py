@@ -192,6 +192,17 @@ def test_the_dam_note_sits_by_the_dam_nearer_it_than_any_other_mark(build, size,
 
     assert gap(*dam) <= 13, (size, note, dam)  # by the diamond: a corner spot is 9 px out each way (12.7 px)
     assert all(gap(*dam) < gap(x, y) for x, y in others), size
+    # nor does a line of it run on to a town's dot in its row, nearer it than the dam ("11 Nov 2024 ● Vuhledar")
+    text = next(text for text, _ in label_boxes(fig) if any(day in text for day in days))
+    rows, height = len(text.split("<br>")), note.y1 - note.y0
+    for k in range(rows):
+        top, bottom = note.y0 + height * k / rows, note.y0 + height * (k + 1) / rows
+        dam_gap = np.hypot(max(note.x0 - dam[0], 0, dam[0] - note.x1), max(top - dam[1], 0, dam[1] - bottom))
+        run_on = [
+            (round(x), round(along)) for x, y in others if top <= y <= bottom
+            for along in [max(x - note.x1, note.x0 - x)] if 0 < along < 40 and along + 3 < dam_gap
+        ]  # fmt: skip
+        assert not run_on, (size, text.split("<br>")[k], run_on)
     if size == "phone" and lang == "en":  # the short note: the map's subtitle says what happened
         assert "damaged on 11 Nov 2024" in meta.get(fig)["subtitle"].replace("\u00a0", " ")
 

@@ -344,10 +344,32 @@ def misread(label: Label, box: Box, marks: Sequence[Box]) -> bool:
         return False
     if label.rivals:
         own = min(box_gap(box, m) for m in label.marks)
-        return any(box_gap(box, r) < own + NEARER_PX for r in label.rivals)
+        return any(box_gap(box, r) < own + NEARER_PX for r in label.rivals) or _a_line_reads_on(label, box)
     centre = box.center
     own = min(distance_to(centre, m) for m in label.marks)
     return any(distance_to(centre, m) < own + NEARER_PX for m in marks if m not in label.marks)
+
+
+#: A rival dot this near (pixels) the end of a label's line, in the line's row, reads as the line's subject.
+ROW_READ_PX = 40
+
+
+def _a_line_reads_on(label: Label, box: Box) -> bool:
+    """Tell whether one line of a label of several leads along its row to a rival dot, nearer than its own mark.
+
+    "11 Nov 2024 ● Vuhledar": the last line of a dam's note, level with a town's dot 24 px on, read as the town's.
+    """
+    lines = round((box.height / label.size - 1.15) / 1.3) + 1
+    if label.annotation or lines < 2:
+        return False
+    for k in range(lines):
+        top = box.y0 + 1.3 * label.size * k
+        row = Box(box.x0, top, box.x1, top + 1.15 * label.size)
+        own = min(box_gap(row, m) for m in label.marks)
+        for r in label.rivals:
+            if r.y0 < row.y1 and r.y1 > row.y0 and (gap := box_gap(row, r)) < ROW_READ_PX and gap + NEARER_PX < own:
+                return True
+    return False
 
 
 #: Costs closer than this are equal: the same overlap measured at two spots differs in float rounding.
