@@ -325,16 +325,18 @@ def test_cli_writes_the_ukrainian_set_into_its_own_folder(tmp_path, monkeypatch)
 
 
 def test_a_line_never_breaks_inside_a_number_and_its_unit_nor_after_a_short_ukrainian_word():
-    # found on the phone charts: "12 x / 40", "480 / км²", "вимір 14 / листопада", lines ending in "у", "за"
+    # found on the phone charts: "12 x / 40", "480 / км²", "вимір 14 / листопада", lines ending in "у", "за";
+    # on front-change's key: "6 Aug–23 / Nov 2024"
     from vizlib import meta
 
     for text, width in (("he gave no area. 12 x 40 = 480 km² is the publication's product", 120),
                         ("площі він не назвав. 480 км² (12 на 40) — добуток", 110),
                         ("DeepStateMap, вимір 14 листопада", 100),
                         ("серед сил, зосереджених у Курській області", 150),
-                        ("6 серпня — 23 листопада 2024. Щонайменше 93 % цієї території", 160)):  # fmt: skip
+                        ("6 серпня — 23 листопада 2024. Щонайменше 93 % цієї території", 160),
+                        ("No longer shown as occupied, 6 Aug–23 Nov 2024", 220)):  # fmt: skip
         lines = meta.wrap(text, 11, width)
         assert " ".join(lines) == text
-        for bad in ("12 x", "40 =", "480", "14", "у", "на"):  # a dash may end a line, never start one
+        for bad in ("12 x", "40 =", "480", "14", "у", "на", "Aug–23"):  # a dash may end a line, never start one
             assert not any(line.endswith(" " + bad) or line == bad for line in lines[:-1]), (bad, lines)
-        assert not any(line.startswith(("2024", "km²", "км²", "листопада", "—")) for line in lines), lines
+        assert not any(line.startswith(("2024", "km²", "км²", "листопада", "—", "Nov")) for line in lines), lines

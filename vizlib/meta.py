@@ -369,10 +369,12 @@ def wrap(text: str, font_px: float, width_px: float, bold: bool = False) -> list
     return lines
 
 
-#: Kept with the word after it: a number (``480``, ``~1,000``, ``(12``), a sign between numbers, and a
-#: short Ukrainian preposition or conjunction (which never ends a line in Ukrainian typesetting).
+#: Kept with the word after it: a number (``480``, ``~1,000``, ``(12``), the day closing a range of dates
+#: (``Aug–23`` of ``6 Aug–23 Nov``), a sign between numbers, and a short Ukrainian preposition or
+#: conjunction (which never ends a line in Ukrainian typesetting).
 _HOLDS_NEXT = re.compile(
-    r"^[(~≈<>±+−-]?\d(?:[\d\u00a0]|[,.]\d)*[%*)]?$|^[x×=+−]$|^(?:[авзійоуАВЗІЙОУ]|на|за|до|по|та|від|із|зі|не)$"
+    r"^[(~≈<>±+−-]?\d(?:[\d\u00a0]|[,.]\d)*[%*)]?$|^\S*[–—]\d{1,2}$|^[x×=+−]$"
+    r"|^(?:[авзійоуАВЗІЙОУ]|на|за|до|по|та|від|із|зі|не)$"
 )
 #: A year (``2024``, ``2024.``), kept with the word before it (a date's month), and a dash, which ends a line.
 _HELD_BY_PREVIOUS = re.compile(r"^\d{4}[.,;:)]?$|^[–—]$")
