@@ -385,6 +385,15 @@ def test_each_frame_draws_the_occupied_area_of_its_date(animation):
     assert SYNTHETIC_KM_PER_DAY > 0
 
 
+def test_the_dams_note_appears_in_the_frames_from_the_day_it_was_damaged(animation):
+    # every frame from 8 Jul said "Dam / 11 Nov 2024", months before the damage
+    noted = metas(animation).index("noted")
+    texts = {frame.name: frame.data[list(frame.traces).index(noted)].text[0] for frame in animation.frames}
+    assert texts and all(t == "" for name, t in texts.items() if name.endswith(("Jul", "Aug", "Sep", "Oct")))
+    assert all("11 Nov 2024" in texts[name] for name in ("11 Nov", "23 Nov") if name in texts)
+    assert texts[animation.frames[-1].name] == by_meta(animation, "noted").text[0] != ""  # the still's
+
+
 def test_the_animation_is_small_enough_to_embed(animation):
     assert len(animation.to_json().encode()) <= 600_000
 

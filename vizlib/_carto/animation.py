@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 from vizlib._carto import geometry
 from vizlib._carto.layers import STATUSES
 from vizlib._export_formats import STILL_DATE
@@ -30,6 +32,9 @@ def frames(m: MapCanvas) -> None:
     index = {t.meta: i for i, t in enumerate(m.fig.data)}
     towns_at = index.get("places")
     drawn = m.fig.data[towns_at] if towns_at is not None else None
+    noted_at = index.get("noted")
+    noted = m.fig.data[noted_at] if noted_at is not None else None
+    happened = _first_events(noted, m) if noted is not None else []
     view = shapely.box(*m.clip)
     steps: list[dict[str, Any]] = []
     frames_: list[dict[str, Any]] = []
@@ -53,6 +58,10 @@ def frames(m: MapCanvas) -> None:
             marker = towns.marker_style(m, [towns.status(r) for r in held], sizes)
             updates.append(dict(type="scattergeo", marker=marker, hovertext=[towns.hover(m, r) for r in held]))
             targets.append(towns_at)
+        if noted is not None and noted_at is not None:  # a place's note (the dam's damage) from its event's day
+            text = [words if first is None or first <= day else "" for words, first in zip(noted.text, happened)]
+            updates.append(dict(type="scattergeo", text=text))
+            targets.append(noted_at)
         frames_.append(dict(data=updates, traces=targets, name=name))  # plotly checks dicts once, objects twice
         steps.append(
             dict(
@@ -135,6 +144,15 @@ _GAP_PX = 8
 def _buttons_px(labels: list[str]) -> float:
     """Return the width of a row of plotly buttons: each its text plus 24 px (at least 30), 2 px apart."""
     return sum(max(30.0, text_size(label, _BUTTON_FONT_PX)[0] - 4 + 24) for label in labels) + 2 * (len(labels) - 1)
+
+
+def _first_events(trace: Any, m: MapCanvas) -> list[Any]:
+    """Return the date of the first event drawn at each point of a noted trace (None: a place noted for itself)."""
+    dates = pd.to_datetime(m.drawn_events["date"]).dt.date
+    first = dict(zip(m.drawn_events.place_id, dates, strict=True)) if len(dates) else {}
+    for pid, day in zip(m.drawn_events.place_id, dates, strict=True):
+        first[pid] = min(first[pid], day)
+    return [first.get(pid) for pid in _ids(trace, m)]
 
 
 def _ids(trace: Any, m: MapCanvas) -> list[str]:
