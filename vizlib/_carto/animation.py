@@ -148,10 +148,9 @@ def _buttons_px(labels: list[str]) -> float:
 
 def _first_events(trace: Any, m: MapCanvas) -> list[Any]:
     """Return the date of the first event drawn at each point of a noted trace (None: a place noted for itself)."""
-    dates = pd.to_datetime(m.drawn_events["date"]).dt.date
-    first = dict(zip(m.drawn_events.place_id, dates, strict=True)) if len(dates) else {}
-    for pid, day in zip(m.drawn_events.place_id, dates, strict=True):
-        first[pid] = min(first[pid], day)
+    first: dict[str, Any] = {}
+    for pid, day in zip(m.drawn_events.place_id, pd.to_datetime(m.drawn_events["date"]).dt.date, strict=True):
+        first[pid] = min(first.get(pid, day), day)
     return [first.get(pid) for pid in _ids(trace, m)]
 
 
