@@ -421,6 +421,34 @@ def _layer(date, status="ukrainian_held", shape=None):
     )
 
 
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_a_town_marked_on_the_other_side_of_its_layer_is_named_with_the_sources_date(lang):
+    # pokrovsk-multiples' 31 Aug panel drew Novohrodivka Ukrainian-held (fell 2 Sep, by the sources) inside
+    # DeepStateMap's occupied area, with nothing to say why
+    ids = {"pokrovsk", "selydove", "kramatorsk", *data.events().place_id}  # the events' places stay in the data
+    few = dict(places=data.places()[lambda p: p.id.isin(ids)], lang=lang)
+    around_pokrovsk = _layer("2024-11-23", "occupied", shapely.Point(37.1771, 48.2801).buffer(0.05))
+    fig = maps.donetsk(layer=around_pokrovsk, **few)
+    notes = meta.get(fig)["notes"].replace("\u00a0", " ")
+    said = {
+        "en": [
+            "On 23 Nov 2024, DeepStateMap already shows Pokrovsk as Russian-held; the sources have it held by Ukraine.",
+            "On 23 Nov 2024, DeepStateMap still shows Selydove as Ukrainian-held; the sources date its fall to 29 Oct 2024.",
+        ],
+        "uk": [
+            "На мапі DeepStateMap за 23 листопада 2024 населений пункт Покровськ уже під контролем Росії; "
+            "за джерелами, його утримує Україна.",
+            "На мапі DeepStateMap за 23 листопада 2024 населений пункт Селидове ще під контролем України; "
+            "за джерелами, його втрачено 29 жовтня 2024.",
+        ],
+    }[lang]
+    for sentence in said:
+        assert sentence in notes, notes
+    around_selydove = _layer("2024-11-23", "occupied", shapely.Point(37.3022, 48.1465).buffer(0.05))
+    agreed = meta.get(maps.donetsk(layer=around_selydove, **few))["notes"]
+    assert "DeepStateMap" not in agreed, agreed
+
+
 def test_frontline_layer_is_drawn_with_its_source_and_a_stale_warning():
     with pytest.warns(vizlib.StaleDataWarning, match="stale"):
         fig = maps.kursk(layer=_layer("2024-08-20"))

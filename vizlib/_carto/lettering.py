@@ -100,7 +100,9 @@ def _drop_nameless(m: MapCanvas) -> None:
     """Take the towns whose name was left out off their traces, and the key entries no dot left shows."""
     nameless: dict[int, set[int]] = {}
     for label in m.labels:
-        if not label.placed and label.key["kind"] == "place" and m.fig.data[label.key["trace"]].meta == "places":
+        if label.placed or label.key["kind"] != "place" or label.key.get("keep"):
+            continue
+        if m.fig.data[label.key["trace"]].meta == "places":
             nameless.setdefault(label.key["trace"], set()).add(label.key["index"])
     if not nameless:
         return

@@ -345,9 +345,9 @@ def _facts(m: MapCanvas, shown: pd.DataFrame) -> dict[str, Any]:
     if m.preset.card:  # a card's one-line credit names who drew the ground first, the base map last
         base = (NATURAL_EARTH, GEONAMES)
         sources = [s for s in sources if s not in base] + [s for s in sources if s in base]
-    from vizlib._carto import animation
+    from vizlib._carto import animation, disagreement
 
-    notes = [approx_note(shown, t), animation.note(m)]
+    notes = [approx_note(shown, t), disagreement.note(m, shown), animation.note(m)]
     if m.layer is None:
         notes.append(t("Front line not drawn: towns are marked by who held them on that day."))
     m.stale = m.stale_note = ""

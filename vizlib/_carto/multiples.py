@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import pandas as pd
 
 from vizlib import _text, meta
-from vizlib._carto import geometry, land, layers, projection, towns
+from vizlib._carto import disagreement, geometry, land, layers, projection, towns
 from vizlib._labels import Box
 from vizlib.i18n import N_
 
@@ -92,10 +92,15 @@ def fit(
     aspect = (lon1 - lon0) * math.cos(math.radians((lat0 + lat1) / 2)) / (lat1 - lat0)
     # the widest heading a panel can have (a two-digit distance)
     widest = heading_lines(m, m.as_of, 88.8, town)
+
+    def in_bounds(places: pd.DataFrame) -> pd.DataFrame:  # a wide card's plot shows more than a panel does
+        kept = places[places.lon.between(lon0, lon1) & places.lat.between(lat0, lat1)]
+        return select(kept) if select else kept
+
     while True:
         m.layers = panels  # the credit names the dates shown
         m.retitle(title=title(panels), subtitle=subtitle)
-        shown = m.frame(bounds, pad=0.02, select=select)
+        shown = m.frame(bounds, pad=0.02, select=in_bounds)
         if columns:
             layout = Layout(columns, heading_px(wrap_heading(widest, grid(m.plot, len(panels), columns)[0].width)))
         else:
@@ -148,6 +153,7 @@ def draw(
     town = shown[shown.id == priority[0]]
     rows = []
     events = m.drawn_events
+    off = disagreement.disagreements(m, shown)
     for k, (layer, cell) in enumerate(zip(panels, cells, strict=True)):
         day = layer["date"].iloc[0].date()
         m.drawn_events = events[pd.to_datetime(events["date"]).dt.date <= day]
@@ -161,8 +167,13 @@ def draw(
         layers.control_areas(m)
         land.borders(m)
         px, py = frame.to_px(shown.lon.to_numpy(), shown.lat.to_numpy())
-        inside = (px > map_box.x0 + 4) & (px < map_box.x1 - 4) & (py > map_box.y0 + 4) & (py < map_box.y1 - 4)
-        towns.draw(m, m.held_on(shown[inside], day), priority, max_labels=len(priority), required=priority[:1])
+        # a town marked off its layer is named first where its name reads well, and kept anyway (the notes name it)
+        off_today = [o.id for o in off if o.day == day]
+        edge, band = _within(px, py, map_box, 0), _within(px, py, map_box, 4)
+        inside = band | (edge & shown.id.isin(off_today).to_numpy())  # a dot at the very edge only if noted
+        order = list(dict.fromkeys([priority[0], *off_today, *priority]))
+        here = m.held_on(shown[inside], day)
+        towns.draw(m, here, order, max_labels=len(order), required=priority[:1], keep=off_today)
         occupied = layer[layer.status == "occupied"].geometry
         km = float("nan")
         if not town.empty and not occupied.empty:
@@ -199,6 +210,11 @@ def _heading(m: MapCanvas, cell: Box, day: Any, km: float, town: pd.DataFrame) -
         showarrow=False,
         font=dict(size=HEADING_FONT_PX, color=m.c["text"]),
     )
+
+
+def _within(px: Any, py: Any, box: Box, margin: float) -> Any:
+    """Return which pixel points lie inside ``box`` and at least ``margin`` pixels from its edges."""
+    return (px > box.x0 + margin) & (px < box.x1 - margin) & (py > box.y0 + margin) & (py < box.y1 - margin)
 
 
 def _domain(box: Box, plot: Box) -> dict:

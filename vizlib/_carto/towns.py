@@ -97,10 +97,12 @@ def draw(
     priority: Sequence[str],
     max_labels: int | None = None,
     required: Sequence[str] = (),
+    keep: Sequence[str] = (),
 ) -> None:
     """Mark the places shown by who held them, and request their labels (noted places drawn apart).
 
     Labels go to the places in ``priority`` order first; those of ``required`` are always placed.
+    A town whose name finds no room is taken off the map, but those of ``keep`` (the notes name them).
     """
     noted_ids = set(m.drawn_events.place_id) | set(shown.loc[shown.approximate, "id"])
     towns = shown[~shown.id.isin(noted_ids)].reset_index(drop=True)
@@ -144,7 +146,7 @@ def draw(
                 meta=f"legend:{st}",
                 hoverinfo="skip",
             )
-    label_points(m, towns, ranked, index, sizes, max_labels, required)
+    label_points(m, towns, ranked, index, sizes, max_labels, required, keep)
 
 
 def dot_boxes(m: MapCanvas, towns: pd.DataFrame, sizes: Sequence[float]) -> list[Box]:
@@ -165,6 +167,7 @@ def label_points(
     sizes: Sequence[float],
     max_labels: int | None = None,
     required: Sequence[str] = (),
+    keep: Sequence[str] = (),
 ) -> None:
     """Keep labels off the markers of trace ``index`` and request a label per point, in ``ranked`` order.
 
@@ -195,7 +198,7 @@ def label_points(
                 gap_x=_WORD_GAP_PX,
                 marks=(dots[i],),  # read as this dot's name: nearer it than any other dot
                 rivals=tuple(dots[k] for k in np.flatnonzero(np.hypot(px - px[i], py - py[i]) < _RIVAL_PX) if k != i),
-                key=dict(kind="place", trace=index, index=i, village=row.kind == "village"),
+                key=dict(kind="place", trace=index, index=i, village=row.kind == "village", keep=row.id in keep),
             )
         )
 
