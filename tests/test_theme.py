@@ -60,6 +60,16 @@ def test_text_is_readable_on_the_background(name, key):
 
 
 @pytest.mark.parametrize("name", THEMES)
+@pytest.mark.parametrize(
+    "fill", ["ukraine_land", "ukraine_land_highlight", "russia_land", "russia_land_highlight", "other_land", "occupied"]
+)
+def test_country_and_oblast_names_read_on_every_land_fill(name, fill):
+    # the dark theme's grey oblast names stood at 2.1:1 on occupied ground (LUHANSK, ZAPORIZHZHIA)
+    c = theme.colors(name)
+    assert contrast_ratio(c["map_label"], c[fill]) >= 3, (name, fill, c["map_label"], c[fill])
+
+
+@pytest.mark.parametrize("name", THEMES)
 @pytest.mark.parametrize("key", DATA_KEYS)
 def test_data_colours_stand_out_from_the_background(name, key):
     c = theme.colors(name)

@@ -83,7 +83,8 @@ CARD_KEY_TEXT_PX = 130
 # greyscale too. Russia is a neutral warm grey so that occupied Ukraine (coral)
 # and the Ukrainian-held part of Russia (blue) read at once; every pair of map
 # fills that can touch stays >= 11 CAM02-UCS apart with colour blindness
-# (tests/test_theme.py, MAP_FILLS).
+# (tests/test_theme.py, MAP_FILLS). Country and oblast names (map_label) keep 3:1 on every land fill,
+# occupied ground's included, before their halo of the background colour.
 _LIGHT = {
     "ukraine": "#0072B2",
     "russia": "#D55E00",
@@ -109,6 +110,7 @@ _LIGHT = {
     "held_town": "#1F6FC5",
     "text": "#1A1A1A",
     "muted": "#5E5E5E",
+    "map_label": "#444444",
     "grid": "#E3E3E3",
     "background": "#FFFFFF",
 }
@@ -138,6 +140,7 @@ _DARK = {
     "held_town": "#7CC2F5",
     "text": "#EDEDED",
     "muted": "#B0B0B0",
+    "map_label": "#D6D6D6",
     "grid": "#333333",
     "background": "#161616",
 }

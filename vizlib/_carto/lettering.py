@@ -47,7 +47,7 @@ def draw(m: MapCanvas) -> None:
         lon, lat = m.geo_frame.to_lonlat(
             [box.center[0] for _, box, _ in labels], [box.center[1] for _, box, _ in labels]
         )
-        colour = c["muted"] if kind != "note" else c["text"]
+        colour = c["map_label"] if kind != "note" else c["text"]
         m.trace(
             [round(float(v), 4) for v in lon],
             [round(float(v), 4) for v in lat],
