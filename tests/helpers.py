@@ -85,7 +85,7 @@ def frame_of_geo(fig, geo_id: str) -> Frame:
     return Frame(tuple(geo.lonaxis.range), tuple(geo.lataxis.range), tuple(geo.projection.parallels), box)
 
 
-def _point_boxes(frame: Frame, trace) -> list[tuple[str, Box | None]]:
+def point_boxes(frame: Frame, trace) -> list[tuple[str, Box | None]]:
     """Each point's text on a geo trace with its box in figure pixels (None where it has none).
 
     A town's name stands half its dot and 2 px off its point (a ring drawn 1 px larger); another label 3 px off.
@@ -112,7 +112,7 @@ def label_boxes(fig, geo_id: str = "geo") -> list[tuple[str, Box]]:
     """Every text label of a map's geo traces with its box in figure pixels (measured as the placer measures)."""
     frame = frame_of_geo(fig, geo_id)
     traces = [t for t in fig.data if (t.geo or "geo") == geo_id and t.text and "text" in (t.mode or "")]
-    return [(text, box) for t in traces for text, box in _point_boxes(frame, t) if box is not None]
+    return [(text, box) for t in traces for text, box in point_boxes(frame, t) if box is not None]
 
 
 def said_with_the_name(fig, line) -> bool:
@@ -172,7 +172,7 @@ def assert_names_by_their_own_dots(fig) -> None:
         sizes = trace.marker.size if isinstance(trace.marker.size, tuple) else [trace.marker.size] * len(trace.lon)
         xs, ys = frame.to_px(list(trace.lon), list(trace.lat))
         dots = [Box(x - s / 2, y - s / 2, x + s / 2, y + s / 2).pad(1) for x, y, s in zip(xs, ys, sizes)]
-        for i, (name, box) in enumerate(_point_boxes(frame, trace)):
+        for i, (name, box) in enumerate(point_boxes(frame, trace)):
             if not name:
                 continue
             own = box_gap(box, dots[i])

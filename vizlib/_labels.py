@@ -104,13 +104,13 @@ POSITIONS = (
 )
 
 
-def along(x0: float, y0: float, x1: float, y1: float, half_width: float = 1.5) -> list[Box]:
+def along(x0: float, y0: float, x1: float, y1: float, half_width: float = 1.5, step: float = 3) -> list[Box]:
     """Return small boxes covering the straight line from ``(x0, y0)`` to ``(x1, y1)`` (pixels).
 
-    A slanted line's bounding box would cover the room beside it; boxes a few pixels long cover
+    A slanted line's bounding box would cover the room beside it; boxes ``step`` pixels long cover
     only the line (each about ``2 * half_width`` across), for :func:`place`'s ``lines``.
     """
-    n = max(1, int(max(abs(x1 - x0), abs(y1 - y0)) // 3))
+    n = max(1, int(max(abs(x1 - x0), abs(y1 - y0)) // step))
     boxes = []
     for i in range(n):
         xa, ya = x0 + (x1 - x0) * i / n, y0 + (y1 - y0) * i / n

@@ -77,6 +77,24 @@ def borders(m: MapCanvas, border_width: float = 1.6) -> None:
         m.trace(
             lon, lat, f"{name} borders", line=dict(color=colour, width=width), showlegend=False, meta=f"borders:{name}"
         )
+    _keep_names_off(m, lines[-1][1], border_width)
+
+
+def _keep_names_off(m: MapCanvas, path: tuple[list, list], width: float) -> None:
+    """Keep names from crossing the land borders where they have room: a name across one reads as the other side's."""
+    import numpy as np
+
+    from vizlib._labels import along
+
+    lon, lat = (np.array([np.nan if v is None else v for v in values], float) for values in path)
+    if not len(lon):
+        return
+    px, py = m.to_px(lon, lat)
+    x0, y0, x1, y1 = m.geo_frame.box
+    for k in np.flatnonzero(~np.isnan(px[:-1]) & ~np.isnan(px[1:])):
+        xa, ya, xb, yb = px[k], py[k], px[k + 1], py[k + 1]
+        if max(xa, xb) >= x0 and min(xa, xb) <= x1 and max(ya, yb) >= y0 and min(ya, yb) <= y1:
+            m.obstacle(*along(float(xa), float(ya), float(xb), float(yb), half_width=width / 2, step=8), thin=True)
 
 
 Lines = tuple[tuple[str, tuple[list, list]], ...]
