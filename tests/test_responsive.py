@@ -483,3 +483,40 @@ def test_plotly_draws_every_figure_with_the_margins_it_was_built_with(browser, b
     assert max(gaps) - min(gaps) <= 1 and max(gaps) <= 26, blocks
     # nor a panel's heading closer under the subtitle than the plot (kursk-area's stood 6 px under it)
     assert min(b[-1] for b in blocks) >= min(gaps), [b for b in blocks if b[-1] < min(gaps)]
+
+
+#: Each figure's locator inset as plotly.js draws it: its domain box, and the box of its map's background.
+DRAWN_INSETS = """async specs => { const out = [];
+  for (const spec of specs) { const gd = document.createElement('div'); document.body.appendChild(gd);
+    await Plotly.newPlot(gd, spec.data, spec.layout, {staticPlot: true});
+    const s = gd._fullLayout._size, g = gd._fullLayout.geo2, page = gd.getBoundingClientRect();
+    const bg = gd.querySelector('.geo2 .bg rect').getBoundingClientRect();
+    out.push([[s.l + g.domain.x[0] * s.w, s.t + (1 - g.domain.y[1]) * s.h, s.l + g.domain.x[1] * s.w,
+               s.t + (1 - g.domain.y[0]) * s.h], [bg.left - page.left, bg.top - page.top, bg.right - page.left,
+               bg.bottom - page.top]]);
+    Plotly.purge(gd); gd.remove(); }
+  return out; }"""
+
+
+@pytest.mark.slow
+def test_every_locator_inset_fills_its_box(browser, built_figure, front_mirror):
+    # plotly fits an inset's lon/lat range inside its box, keeping the projection's proportions: theatre's
+    # globe filled 70 % of its box's height, and the main map showed through the bands above and below it
+    from plotly.offline import get_plotlyjs
+
+    maps_ = [slug for slug, spec in registry.FIGURES.items() if spec.module == "vizlib.maps"]
+    keys = [(slug, dict(size=size)) for slug in maps_ for size in theme.SIZES]
+    figs = {(slug, o["size"]): fig for (slug, o), fig in zip(keys, built_figure.many(keys), strict=True)}
+    figs = {key: fig for key, fig in figs.items() if "geo2" in fig.layout and fig.layout.geo2.domain.x}
+    assert {slug for slug, _ in figs} >= {"theatre", "pokrovsk", "kurakhove"}
+    page = browser.new_page()
+    page.add_script_tag(content=get_plotlyjs())
+    specs = [json.loads(fig.to_json()) for fig in figs.values()]
+    drawn_ = page.evaluate(DRAWN_INSETS, [{"data": s["data"], "layout": s["layout"]} for s in specs])
+    page.close()
+    bands = [
+        (*key, [round(v) for v in box], [round(v) for v in bg])
+        for key, (box, bg) in zip(figs, drawn_, strict=True)
+        if max(abs(a - b) for a, b in zip(box, bg, strict=True)) > 1
+    ]
+    assert not bands, bands

@@ -122,9 +122,8 @@ def theatre(
 
     # Ukraine's recognised borders include Crimea: frame it in, though it is not named
     framed = [*highlight, *named, "UA-43", "UA-40"]
-    shown = m.frame(
-        m.bounds_of(framed, m.places[m.places.id == "kyiv"]), pad=0.02, inset=True, select=select, highlight=highlight
-    )
+    bounds = m.bounds_of(framed, m.places[m.places.id == "kyiv"])
+    shown = m.frame(bounds, pad=0.02, inset=inset.globe_aspect(m), select=select, highlight=highlight)
     land.fill(m, highlight)
     layers.control_areas(m)
     land.borders(m)
@@ -500,9 +499,8 @@ def front_change(
     m.retitle(title=title, subtitle=change.summary(m, km, span, shown_words))
     # the dam's note would crowd the front on an oblast's map: the Kurakhove close-up tells it
     select = None if frame in CLOSE_UPS else (lambda shown: shown[shown.kind != "dam"])
-    shown = m.frame(
-        bounds, pad=0.02, highlight=[] if close else [region], inset=close, inset_aspect=0.75, select=select
-    )
+    aspect = inset.oblast_aspect(m, [region]) if close else None
+    shown = m.frame(bounds, pad=0.02, highlight=[] if close else [region], inset=aspect, select=select)
     land.fill(m, m.highlight)
     layers.control_areas(m)
     land.borders(m)
@@ -755,7 +753,7 @@ def _closeup(
 ) -> go.Figure:
     """Draw a close-up of the Donetsk front: villages by who holds them, the front and how far it is."""
     m = MapCanvas(slug, title=title, subtitle=subtitle, settlements=True, **data, **options)
-    shown = m.frame(bounds, pad=0.02, inset=True, inset_aspect=0.75)
+    shown = m.frame(bounds, pad=0.02, inset=inset.oblast_aspect(m, ["UA-14"]))
     land.fill(m, [])
     layers.control_areas(m)
     land.borders(m)

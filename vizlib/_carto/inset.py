@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import shapely
 
 from vizlib import data
@@ -15,22 +16,84 @@ if TYPE_CHECKING:
     from vizlib._carto.mapcanvas import MapCanvas
 
 
+#: The globe's lon/lat ranges (degrees): Europe to Japan, or in a narrow inset (a phone's, ~90 px, or a card's
+#: in large type) Ukraine to Korea only, with room under Pyongyang for its name.
+GLOBE = {False: ((-12, 140), (30, 72)), True: ((14, 146), (18, 60))}
+#: The globe's central meridian (degrees east), between Ukraine and North Korea.
+ROTATION = 62
+
+
+def globe_aspect(m: MapCanvas) -> float:
+    """Return the width over the height of the globe inset's map, for the box :meth:`MapCanvas.frame` keeps.
+
+    plotly fits a geo's lon/lat range inside its domain, keeping the projection's proportions: a box of
+    other proportions leaves bands beside the globe, through which the main map showed.
+    """
+    lon, lat = _range_outline(*GLOBE[_narrow(m)])
+    x, y = natural_earth(lon, lat, ROTATION)
+    return round(float((x.max() - x.min()) / (y.max() - y.min())), 4)
+
+
+def _range_outline(lons: tuple[float, float], lats: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
+    """Return the outline plotly.js fits into a geo's domain (``makeRangeBox``), densified, in lon/lat.
+
+    Its corners 0.001° inside the range, three more points along the top and the bottom, and
+    great-circle edges between them (d3's, which fits it).
+    """
+    pad = 0.001
+    lon0, lon1, lat0, lat1 = lons[0] + pad, lons[1] - pad, lats[0] + pad, lats[1] - pad
+    step = (lon1 - lon0) / 4
+    top = [(lon0 + k * step, lat1) for k in range(5)]
+    bottom = [(lon1 - k * step, lat0) for k in range(5)]
+    corners = np.radians([(lon0, lat0), *top, *bottom])
+    v = np.column_stack(
+        [
+            np.cos(corners[:, 1]) * np.cos(corners[:, 0]),
+            np.cos(corners[:, 1]) * np.sin(corners[:, 0]),
+            np.sin(corners[:, 1]),
+        ]
+    )
+    t = np.linspace(0, 1, 64)[:, None]
+    arcs = []
+    for a, b in zip(v[:-1], v[1:], strict=True):
+        angle = np.arccos(np.clip(a @ b, -1, 1))
+        arcs.append(
+            a[None, :] if angle < 1e-12 else (np.sin((1 - t) * angle) * a + np.sin(t * angle) * b) / np.sin(angle)
+        )
+    xyz = np.concatenate(arcs)
+    return np.degrees(np.arctan2(xyz[:, 1], xyz[:, 0])), np.degrees(np.arcsin(xyz[:, 2]))
+
+
+def natural_earth(lon: np.ndarray, lat: np.ndarray, rotation: float) -> tuple[np.ndarray, np.ndarray]:
+    """Project lon/lat (degrees) with the Natural Earth projection about ``rotation`` (d3's, plotly's formula)."""
+    lam, phi = np.radians(np.asarray(lon) - rotation), np.radians(np.asarray(lat))
+    p2 = phi * phi
+    p4 = p2 * p2
+    x = lam * (0.8707 - 0.131979 * p2 + p4 * (-0.013791 + p4 * (0.003971 * p2 - 0.001529 * p4)))
+    y = phi * (1.007226 + p2 * (0.015085 + p4 * (-0.044475 + 0.028874 * p2 - 0.005916 * p4)))
+    return x, y
+
+
+def _narrow(m: MapCanvas) -> bool:
+    return m.size == "phone" or m.preset.card
+
+
 def draw(m: MapCanvas) -> None:
     """Draw the locator inset in the box the frame kept for it, with Pyongyang marked."""
     c, plot, box = m.c, m.plot, m.inset_box
     if box is None:
         raise RuntimeError("frame the map with inset=True before drawing the inset")
     x0, y0, x1, y1 = plot.x0, plot.y0, plot.x1, plot.y1
-    narrow = m.size == "phone" or m.preset.card  # an inset of ~90 px (a phone's) or in a card's large type
+    narrow = _narrow(m)
     dom = dict(x=[(box.x0 - x0) / (x1 - x0), 1], y=[1 - (box.y1 - y0) / (y1 - y0), 1])
+    lons, lats = GLOBE[narrow]
     m.fig.update_layout(
         geo2=dict(
             **NO_BASE_MAP,
             bgcolor=c["background"],
-            projection=dict(type="natural earth", rotation=dict(lon=62)),
-            # a narrow inset: from Ukraine to Korea only, with room under Pyongyang for its name
-            lonaxis=dict(range=[14, 146] if narrow else [-12, 140]),
-            lataxis=dict(range=[18, 60] if narrow else [30, 72]),
+            projection=dict(type="natural earth", rotation=dict(lon=ROTATION)),
+            lonaxis=dict(range=list(lons)),
+            lataxis=dict(range=list(lats)),
             domain=dom,
         )
     )
@@ -100,6 +163,24 @@ def draw(m: MapCanvas) -> None:
     )
 
 
+def oblast_aspect(m: MapCanvas, codes: list[str]) -> float:
+    """Return the width over the height of the oblast inset's map (see :func:`globe_aspect`)."""
+    lon, lat = _range_outline(*_oblast_ranges(m, codes))
+    y = np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))  # Mercator
+    return round(float((np.radians(lon).max() - np.radians(lon).min()) / (y.max() - y.min())), 4)
+
+
+def _oblast_ranges(m: MapCanvas, codes: list[str]) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Return the lon and lat ranges of the oblast inset: the oblasts ``codes`` and 0.3° around them."""
+    minx, miny, maxx, maxy = _focus(m, codes).buffer(0.3).bounds
+    return (round(minx, 2), round(maxx, 2)), (round(miny, 2), round(maxy, 2))
+
+
+def _focus(m: MapCanvas, codes: list[str]) -> Any:
+    admin = m.regions[m.regions.level == "admin1"]
+    return shapely.union_all(list(admin[admin.iso_3166_2.isin(codes)].geometry))
+
+
 def oblast(m: MapCanvas, codes: list[str]) -> None:
     """Draw a locator inset of the oblasts ``codes`` (and their neighbours), with the main map's area marked."""
     c, plot, box = m.c, m.plot, m.inset_box
@@ -108,16 +189,16 @@ def oblast(m: MapCanvas, codes: list[str]) -> None:
     x0, y0, x1, y1 = plot.x0, plot.y0, plot.x1, plot.y1
     dom = dict(x=[(box.x0 - x0) / (x1 - x0), 1], y=[1 - (box.y1 - y0) / (y1 - y0), 1])
     _blank(m)
-    admin = m.regions[m.regions.level == "admin1"]
-    focus = shapely.union_all(list(admin[admin.iso_3166_2.isin(codes)].geometry))
+    focus = _focus(m, codes)
     minx, miny, maxx, maxy = focus.buffer(0.3).bounds
+    (lon0, lon1), (lat0, lat1) = _oblast_ranges(m, codes)
     m.fig.update_layout(
         geo2=dict(
             **NO_BASE_MAP,
             bgcolor=c["background"],
             projection=dict(type="mercator"),
-            lonaxis=dict(range=[round(minx, 2), round(maxx, 2)]),
-            lataxis=dict(range=[round(miny, 2), round(maxy, 2)]),
+            lonaxis=dict(range=[lon0, lon1]),
+            lataxis=dict(range=[lat0, lat1]),
             domain=dom,
         )
     )
@@ -164,6 +245,7 @@ def oblast(m: MapCanvas, codes: list[str]) -> None:
                 meta="inset:occupied",
                 hoverinfo="skip",
             )
+    admin = m.regions[m.regions.level == "admin1"]
     lon, lat = geometry.line_path([admin[admin.iso_3166_2.isin(codes)].geometry.boundary.union_all()], 2)
     m.trace(
         lon,

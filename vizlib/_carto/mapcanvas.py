@@ -132,8 +132,7 @@ class MapCanvas(Canvas):
         bounds: tuple[float, float, float, float],
         *,
         pad: float,
-        inset: bool = False,
-        inset_aspect: float = 2.2,
+        inset: float | None = None,
         select: Select | None = None,
         annotate: Sequence[str] = ("dam",),
         highlight: Sequence[str] = (),
@@ -146,10 +145,9 @@ class MapCanvas(Canvas):
             What must be visible.
         pad : float
             Margin around ``bounds``, as a fraction of the frame.
-        inset : bool
-            Keep the top-right corner for a locator inset.
-        inset_aspect : float
-            Width over height of the inset (a wide globe, or a squarer oblast).
+        inset : float, optional
+            Keep the top-right corner for a locator inset of this width over height (its map's, so
+            that plotly draws it filling the box: a wide globe, or a squarer oblast); None: no inset.
         select : callable, optional
             Chooses the places shown from those inside the frame.
         annotate : sequence of str
@@ -164,7 +162,7 @@ class MapCanvas(Canvas):
             The places shown (rows of the places table, with their control on the map's date).
         """
         plot = self.plot
-        self.has_inset, self.highlight = inset, list(highlight)
+        self.has_inset, self.highlight = inset is not None, list(highlight)
         for _ in range(4):  # the footer and the frame settle in one or two rounds
             self.geo_frame = projection.frame_on(bounds, (plot.x0, plot.y0, plot.x1, plot.y1), pad=pad)
             shown = self._in_frame()
@@ -178,10 +176,10 @@ class MapCanvas(Canvas):
         self.shown = shown
         self.fig.update_layout(geo=self.geo_frame.geo())
         self.use_frame(self.geo_frame)
-        if inset:
+        if inset is not None:
             iw = plot.width * 0.3
-            iw = min(iw, plot.height * 0.32 * inset_aspect)
-            self.inset_box = Box(plot.x1 - iw, plot.y0, plot.x1, plot.y0 + iw / inset_aspect)
+            iw = min(iw, plot.height * 0.32 * inset)
+            self.inset_box = Box(plot.x1 - iw, plot.y0, plot.x1, plot.y0 + iw / inset)
             self.obstacle(self.inset_box.pad(INSET_CLEAR_PX))  # a label against its frame reads as part of it
         if self.stale:
             warnings.warn(self.stale, StaleDataWarning, stacklevel=3)
