@@ -194,6 +194,16 @@ def test_timeline_draws_every_event_once_at_its_date(built):
     assert "treaty_in_force" in {row[0] for t in later.data for row in t.customdata}
 
 
+def test_a_timeline_label_never_breaks_a_number_from_its_word():
+    # at 72 px, "Seoul: 3,000 / N. Koreans" broke after its number (the timeline wrapped words its own way)
+    from vizlib._charts import timeline
+
+    for width in range(60, 300, 2):
+        for title in ("Seoul: 3,000 N. Koreans now in Russia", "NYT: 50,000 troops massed for Kursk"):
+            lines = timeline.label_text("23 Oct", title, width).split("<br>")
+            assert not any(line.endswith(",000") for line in lines), (width, lines)
+
+
 @pytest.mark.parametrize("theme_name", ["light", "dark"])
 def test_the_timelines_month_gridlines_stop_at_its_labels(built_figure, theme_name):
     # the gridlines ran through the words at every size (through "backs" of "Upper house backs treaty")

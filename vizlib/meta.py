@@ -27,6 +27,7 @@ __all__ = [
     "margins",
     "footer_x",
     "get",
+    "unbroken_words",
     "data_frame",
     "escape",
     "wrap",
@@ -359,7 +360,7 @@ def wrap(text: str, font_px: float, width_px: float, bold: bool = False) -> list
     """
     plain = text.removeprefix("<b>").removesuffix("</b>")
     lines: list[str] = []
-    for word in _unbroken(plain.split(" ")):  # a no-break space (in dates, "11 Nov 2024") holds words together
+    for word in unbroken_words(plain):
         candidate = f"{lines[-1]} {word}" if lines else word
         markup = f"<b>{candidate}</b>" if bold else candidate
         if lines and _text.text_size(escape(markup), font_px)[0] <= width_px:
@@ -380,13 +381,15 @@ _HOLDS_NEXT = re.compile(
 _HELD_BY_PREVIOUS = re.compile(r"^\d{4}[.,;:)]?$|^[–—]$")
 
 
-def _unbroken(words: list[str]) -> list[str]:
-    """Join each number, and each sign between numbers, to the word after it, and a year to the word before.
+def unbroken_words(text: str) -> list[str]:
+    """Split ``text`` at its spaces into the pieces a line may break between.
 
-    So ``480 km²``, ``12 x 40 = 480 km²`` and ``23 листопада 2024`` never break inside.
+    Each number, and each sign between numbers, stays with the word after it, a year with the word
+    before, so ``480 km²``, ``12 x 40 = 480 km²`` and ``23 листопада 2024`` never break inside; a
+    no-break space (in dates, ``11 Nov 2024``) holds words together too.
     """
     out: list[str] = []
-    for word in (w for w in words if w):
+    for word in (w for w in text.split(" ") if w):
         if out and (_HOLDS_NEXT.match(out[-1].rsplit(" ", 1)[-1]) or _HELD_BY_PREVIOUS.match(word)):
             out[-1] += " " + word
         else:

@@ -58,7 +58,7 @@ def label_text(date: str, title: str, width_px: float | None = None, font: float
 
 def _wrap(date: str, title: str, width_px: float, font: float) -> list[str]:
     lines, line = [], f"<b>{meta.escape(date)}</b>"
-    for word in title.split():
+    for word in meta.unbroken_words(title):  # "3,000 N. Koreans" never breaks after its number
         candidate = f"{line} {meta.escape(word)}"
         if line and _text.annotation_size(candidate, font)[0] > width_px:
             lines.append(line)
