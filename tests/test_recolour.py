@@ -33,10 +33,16 @@ def test_a_light_colour_becomes_its_dark_counterpart_in_every_property_and_strin
     assert fig.data[0].marker.color == (light["ukraine"], light["russia"])  # the figure given is left as it was
 
 
-def test_a_colour_that_would_stand_for_two_is_refused():
-    # dark draws retaken and held towns in one blue: from dark, that blue has no single light colour
-    with pytest.raises(ValueError, match=r"#7CC2F5 of the dark theme is both"):
-        theme.recolour(go.Figure(), "light", drawn_in="dark")
+def test_a_colour_that_would_stand_for_two_is_refused(monkeypatch):
+    # a dark palette drawing retaken ground and held towns in one blue: from it, that blue has no single light colour
+    dark = {**theme.PALETTES["dark"], "held_town": theme.PALETTES["dark"]["retaken"]}
+    monkeypatch.setitem(theme.PALETTES, "dark", dark)
+    theme._swap.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r"#7CC2F5 of the dark theme is both"):
+            theme.recolour(go.Figure(), "light", drawn_in="dark")
+    finally:
+        theme._swap.cache_clear()
 
 
 @pytest.mark.slow

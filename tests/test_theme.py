@@ -70,6 +70,16 @@ def test_country_and_oblast_names_read_on_every_land_fill(name, fill):
 
 
 @pytest.mark.parametrize("name", THEMES)
+@pytest.mark.parametrize(
+    ("dot", "ground"), [("occupied_town", "occupied"), ("occupied_town", "taken"), ("held_town", "ukrainian_held")]
+)
+def test_a_towns_dot_stands_out_from_the_ground_its_status_puts_it_on(name, dot, ground):
+    # front-change's Selydove: a #A8321A dot on #A3230F ground (1.1:1) showed only its ring, read as contested
+    c = theme.colors(name)
+    assert contrast_ratio(c[dot], c[ground]) >= 1.7, (name, dot, ground, c[dot], c[ground])
+
+
+@pytest.mark.parametrize("name", THEMES)
 @pytest.mark.parametrize("key", DATA_KEYS)
 def test_data_colours_stand_out_from_the_background(name, key):
     c = theme.colors(name)
