@@ -346,7 +346,7 @@ def pokrovsk(
     return _closeup(
         "pokrovsk",
         title=N_("Pokrovsk: the front at the supply hub"),
-        subtitle=N_("Pokrovsk sits where the roads and railway that supply the Donetsk front meet"),
+        subtitle=N_("The towns and villages around the supply hub, who held each, and how far the front was"),
         bounds=CLOSE_UPS["pokrovsk"],
         priority=["pokrovsk", "myrnohrad", "selydove", "novohrodivka", "ukrainsk", "hirnyk", "rodynske", "dobropillia"],
         measured=["pokrovsk", "myrnohrad", "selydove"],
@@ -403,7 +403,9 @@ def kurakhove(
     return _closeup(
         "kurakhove",
         title=N_("Kurakhove and the reservoir dam"),
-        subtitle=N_("The dam at Stari Terny, west of the town, was damaged on 11 Nov 2024; villages lie downstream"),
+        subtitle=N_(
+            "The reservoir dam west of the town, damaged on 11 Nov 2024, the villages around, and how far the front was"
+        ),
         bounds=CLOSE_UPS["kurakhove"],
         priority=["kurakhove", "kurakhove_dam", "hirnyk", "ukrainsk", "kurakhivka", "bahatyr", "ulakly"],
         measured=["kurakhove", "kurakhove_dam"],
