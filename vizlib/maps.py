@@ -287,7 +287,9 @@ def donetsk(
     land.fill(m, ["UA-14"])
     layers.control_areas(m)
     land.borders(m)
-    names.regions(m, ["UA-14", "UA-09", "UA-63", "UA-12", "UA-23", "RU-ROS"], emphasis=["UA-14"])
+    # the neighbours only: the title and the key name Donetsk oblast, and a "DONETSK" in its middle read as
+    # a town's name between Pokrovsk and Selydove, over Donetsk city's
+    names.regions(m, ["UA-09", "UA-63", "UA-12", "UA-23", "RU-ROS"])
     towns.draw(
         m,
         shown,
