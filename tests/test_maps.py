@@ -888,3 +888,19 @@ def test_a_towns_name_crosses_no_land_border_where_the_map_has_room(every_map, s
                 if line.intersection(shapely.box(inner.x0, inner.y0, inner.x1, inner.y1)).length > CROSSING_PX:
                     crossing.append(text)
     assert not crossing, crossing
+
+
+@every_map_case
+def test_no_towns_dot_stands_under_or_against_the_locator_inset(every_map, slug, size, lang):
+    # front-change's phone drew Toretsk's ring against the inset's frame, half under it
+    fig = every_map[slug, size, lang]
+    if "geo2" not in fig.layout or not fig.layout.geo2.domain.x:
+        pytest.skip("no inset")
+    (dx0, dx1), (dy0, dy1), mg = fig.layout.geo2.domain.x, fig.layout.geo2.domain.y, fig.layout.margin
+    w, h = fig.layout.width - mg.l - mg.r, fig.layout.height - mg.t - mg.b
+    near = Box(mg.l + dx0 * w, mg.t + (1 - dy1) * h, mg.l + dx1 * w, mg.t + (1 - dy0) * h).pad(INSET_CLEAR_PX)
+    frame = frame_of(fig)
+    for trace in (t for t in fig.data if t.meta == "places" and (t.geo or "geo") == "geo"):
+        px, py = frame.to_px(np.array(trace.lon, float), np.array(trace.lat, float))
+        under = [(x, y) for x, y in zip(px, py, strict=True) if near.x0 < x < near.x1 and near.y0 < y < near.y1]
+        assert not under, under

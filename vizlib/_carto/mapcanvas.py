@@ -165,6 +165,7 @@ class MapCanvas(Canvas):
         self.has_inset, self.highlight = inset is not None, list(highlight)
         for _ in range(4):  # the footer and the frame settle in one or two rounds
             self.geo_frame = projection.frame_on(bounds, (plot.x0, plot.y0, plot.x1, plot.y1), pad=pad)
+            self.inset_box = _inset_box(plot, inset) if inset is not None else None
             shown = self._in_frame()
             shown = select(shown).reset_index(drop=True) if select else shown
             noted = shown[shown.kind.isin(list(annotate)) | shown.approximate]
@@ -176,10 +177,7 @@ class MapCanvas(Canvas):
         self.shown = shown
         self.fig.update_layout(geo=self.geo_frame.geo())
         self.use_frame(self.geo_frame)
-        if inset is not None:
-            iw = plot.width * 0.3
-            iw = min(iw, plot.height * 0.32 * inset)
-            self.inset_box = Box(plot.x1 - iw, plot.y0, plot.x1, plot.y0 + iw / inset)
+        if self.inset_box is not None:
             self.obstacle(self.inset_box.pad(INSET_CLEAR_PX))  # a label against its frame reads as part of it
         if self.stale:
             warnings.warn(self.stale, StaleDataWarning, stacklevel=3)
@@ -206,6 +204,9 @@ class MapCanvas(Canvas):
         px, py = self.geo_frame.to_px(p.lon.to_numpy(), p.lat.to_numpy())
         x0, y0, x1, y1 = self.geo_frame.box
         inside = (px > x0 + 4) & (px < x1 - 4) & (py > y0 + 4) & (py < y1 - 4)
+        if self.inset_box is not None:  # a dot under the inset or against its frame: hidden, or read as the inset's
+            box = self.inset_box.pad(INSET_CLEAR_PX)
+            inside &= ~((px > box.x0) & (px < box.x1) & (py > box.y0) & (py < box.y1))
         return p[inside].reset_index(drop=True)
 
     def word(self, role: str, **values: Any) -> str:
@@ -323,6 +324,12 @@ class MapCanvas(Canvas):
             places = self.shown.assign(source=self.shown.source.astype(str))[columns]
             data = pd.concat([places, pd.DataFrame(self.region_rows), pd.DataFrame(self.extra_rows)], ignore_index=True)
         return super().finish(alt=alt, data=data)
+
+
+def _inset_box(plot: Box, aspect: float) -> Box:
+    """Return the locator inset's box in the plot's top-right corner: ``aspect`` wide over tall, at most 30 % wide."""
+    width = min(plot.width * 0.3, plot.height * 0.32 * aspect)
+    return Box(plot.x1 - width, plot.y0, plot.x1, plot.y0 + width / aspect)
 
 
 def _facts(m: MapCanvas, shown: pd.DataFrame) -> dict[str, Any]:
