@@ -82,7 +82,7 @@ def draw(m: MapCanvas) -> None:
     """Draw the locator inset in the box the frame kept for it, with Pyongyang marked."""
     c, plot, box = m.c, m.plot, m.inset_box
     if box is None:
-        raise RuntimeError("frame the map with inset=True before drawing the inset")
+        raise RuntimeError("frame the map with an inset (inset=its aspect) before drawing the inset")
     x0, y0, x1, y1 = plot.x0, plot.y0, plot.x1, plot.y1
     narrow = _narrow(m)
     dom = dict(x=[(box.x0 - x0) / (x1 - x0), 1], y=[1 - (box.y1 - y0) / (y1 - y0), 1])
@@ -165,14 +165,14 @@ def draw(m: MapCanvas) -> None:
 
 def oblast_aspect(m: MapCanvas, codes: list[str]) -> float:
     """Return the width over the height of the oblast inset's map (see :func:`globe_aspect`)."""
-    lon, lat = _range_outline(*_oblast_ranges(m, codes))
+    lon, lat = _range_outline(*_oblast_ranges(_focus(m, codes).buffer(0.3).bounds))
     y = np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))  # Mercator
     return round(float((np.radians(lon).max() - np.radians(lon).min()) / (y.max() - y.min())), 4)
 
 
-def _oblast_ranges(m: MapCanvas, codes: list[str]) -> tuple[tuple[float, float], tuple[float, float]]:
-    """Return the lon and lat ranges of the oblast inset: the oblasts ``codes`` and 0.3° around them."""
-    minx, miny, maxx, maxy = _focus(m, codes).buffer(0.3).bounds
+def _oblast_ranges(bounds: tuple[float, ...]) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Return the lon and lat ranges of the oblast inset, ``bounds`` (its oblasts and 0.3° around) rounded."""
+    minx, miny, maxx, maxy = bounds
     return (round(minx, 2), round(maxx, 2)), (round(miny, 2), round(maxy, 2))
 
 
@@ -185,13 +185,13 @@ def oblast(m: MapCanvas, codes: list[str]) -> None:
     """Draw a locator inset of the oblasts ``codes`` (and their neighbours), with the main map's area marked."""
     c, plot, box = m.c, m.plot, m.inset_box
     if box is None:
-        raise RuntimeError("frame the map with inset=True before drawing the inset")
+        raise RuntimeError("frame the map with an inset (inset=its aspect) before drawing the inset")
     x0, y0, x1, y1 = plot.x0, plot.y0, plot.x1, plot.y1
     dom = dict(x=[(box.x0 - x0) / (x1 - x0), 1], y=[1 - (box.y1 - y0) / (y1 - y0), 1])
     _blank(m)
     focus = _focus(m, codes)
-    minx, miny, maxx, maxy = focus.buffer(0.3).bounds
-    (lon0, lon1), (lat0, lat1) = _oblast_ranges(m, codes)
+    minx, miny, maxx, maxy = bounds = focus.buffer(0.3).bounds
+    (lon0, lon1), (lat0, lat1) = _oblast_ranges(bounds)
     m.fig.update_layout(
         geo2=dict(
             **NO_BASE_MAP,
