@@ -69,31 +69,31 @@ def disagreements(m: MapCanvas, shown: pd.DataFrame) -> list[OffLayer]:
     """
     import shapely
 
-    from vizlib._carto import towns
+    from vizlib import data
 
-    ukrainian = shown[shown.country == "UA"]
+    ukrainian = shown[shown.country == "UA"].reset_index(drop=True)
     if m.layer is None or ukrainian.empty:
         return []
     points = shapely.points(ukrainian.lon.to_numpy(), ukrainian.lat.to_numpy())
-    at_end = {row.id: row for row in ukrainian.itertuples()}  # held as of the map's date
+    # held as of the map's date: the date of the fall of a town the layer has Russian-held early
+    occupied_at_end = ukrainian.controlled_by.eq("russia").to_numpy()
+    fell = pd.Series(ukrainian.since.to_numpy(), index=ukrainian.id).where(occupied_at_end)
     found: dict[str, OffLayer] = {}
     for layer in m.layers or [m.layer]:
         day = layer["date"].iloc[0].date()
-        held = m.held_on(ukrainian, day) if day != m.as_of else ukrainian
+        # who held each on the layer's day: the control record's row in force (a lookup, not a merge per frame)
+        held = data.control(data.as_of_date(day), path=m.control_path).set_index("place_id").reindex(ukrainian.id)
         russian, grey = _within(layer, RUSSIAN_HELD, points), _within(layer, {"unknown"}, points)
-        for row, in_russian, in_grey in zip(held.itertuples(), russian, grey, strict=True):
-            marked = towns.status(row)
-            if row.id in found or not (
-                (marked == "own" and in_russian) or (marked == "occupied" and not in_russian and not in_grey)
-            ):
+        by = held.controlled_by.to_numpy()
+        ahead = (by == "ukraine") & russian
+        behind = (by == "russia") & ~russian & ~grey
+        for k in np.flatnonzero(ahead | behind):
+            pid = ukrainian.id.iloc[k]
+            if pid in found:
                 continue
-            if marked == "own":
-                last = at_end[row.id]
-                fell = towns.status(last) == "occupied" and not pd.isna(last.since) and last.since.date() > day
-                fall = last.since.date() if fell else None
-            else:
-                fall = row.since.date() if not pd.isna(row.since) else None
-            found[row.id] = OffLayer(row.id, m.place_name(row), day, marked == "own", fall)
+            since = fell[pid] if ahead[k] else held.since.iloc[k]
+            fall = since.date() if not pd.isna(since) and (not ahead[k] or since.date() > day) else None
+            found[pid] = OffLayer(pid, m.place_name(ukrainian.iloc[k]), day, bool(ahead[k]), fall)
     return sorted(found.values(), key=lambda off: (off.day, off.name))
 
 
