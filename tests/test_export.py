@@ -760,6 +760,25 @@ def test_an_error_while_making_figures_ends_the_browser_and_keeps_the_figures_wr
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"first.{e}" for e in ("csv", "json", "png", "svg")]
 
 
+@pytest.mark.browser
+@pytest.mark.parametrize("sig, raised", [(signal.SIGTERM, SystemExit), (signal.SIGINT, KeyboardInterrupt)])
+def test_a_stop_signal_dropped_where_it_landed_still_ends_the_batch(tmp_path, browser_groups, sig, raised):
+    # C code that calls back into Python and clears errors can drop a handler's exception; so does this block
+    with pytest.raises(raised) as stopped:
+        with export.Batch(tmp_path, ("png", "svg"), progress=False) as batch:
+            batch.add("first", standin("first"))
+            _wait_for(tmp_path / "first.json")
+            with contextlib.suppress(raised):
+                signal.raise_signal(sig)
+            batch.add("second", standin("second"))
+    assert raised is KeyboardInterrupt or stopped.value.code == 128 + sig
+    assert_ended(browser_groups)
+    assert list(batch.written) == ["first"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"first.{e}" for e in ("csv", "json", "png", "svg")]
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
 # --- responsive pages, embeds, language, fonts -----------------------------------------------------------------------
 
 PAGE_LAYOUTS = [(size, name) for size in ("phone", "column", "wide") for name in ("light", "dark")]

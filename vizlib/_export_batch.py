@@ -253,22 +253,44 @@ def _no_browser(error: BaseException, renderer: _kaleido.Renderer, limits: Limit
     return f"the browser at {where} closed as soon as it started" if where else "the browser closed as it started"
 
 
-@contextlib.contextmanager
-def sigterm_exits() -> Iterator[None]:
-    """Turn SIGTERM into SystemExit(143) in the main thread, where it would otherwise kill us at once.
+class StopSignals:
+    """While a browser may run: SIGTERM exits (``SystemExit(143)``), and no Ctrl-C or SIGTERM is lost.
 
-    Only while a browser may run, and only if SIGTERM has its default action: a
-    program's own handler is left alone.
+    Python raises a signal handler's exception wherever the main thread is, and C
+    code that calls back into Python and then clears errors (a dict lookup's
+    ``__eq__``, a ``hasattr`` on a ``__getattr__``) can drop it there. So each
+    signal is recorded too, and :meth:`check` raises it again at the next safe
+    point: each figure handed over, and the batch's end.
+
+    Only signals with Python's default action are taken over: a program's own
+    handlers are left alone, as is everything outside the main thread.
     """
-    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
-        yield
-        return
 
-    def exit_cleanly(signum: int, frame: Any) -> None:
-        raise SystemExit(128 + signum)
+    def __init__(self) -> None:
+        self.received: list[int] = []
+        self._previous: dict[int, Any] = {}
 
-    signal.signal(signal.SIGTERM, exit_cleanly)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    def install(self) -> None:
+        """Take over SIGTERM and Ctrl-C where they have Python's default action."""
+        if threading.current_thread() is threading.main_thread():
+            defaults = {signal.SIGTERM: signal.SIG_DFL, signal.SIGINT: signal.default_int_handler}
+            for sig, default in defaults.items():
+                if signal.getsignal(sig) is default:
+                    self._previous[sig] = signal.signal(sig, self._stop)
+
+    def restore(self) -> None:
+        """Put back the handlers taken over."""
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+        self._previous.clear()
+
+    def _stop(self, signum: int, frame: Any) -> None:
+        self.received.append(signum)
+        self.check()
+
+    def check(self) -> None:
+        """Raise ``KeyboardInterrupt`` (Ctrl-C) or ``SystemExit(128 + signal)`` if a stop signal came."""
+        if signal.SIGINT in self.received:
+            raise KeyboardInterrupt
+        if self.received:
+            raise SystemExit(128 + self.received[0])

@@ -27,7 +27,6 @@ exported: without title, alt text and sources there is nothing to publish.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import math
@@ -45,7 +44,7 @@ import plotly.graph_objects as go
 
 from vizlib import _fonts, _kaleido, _responsive, i18n, meta, theme
 from vizlib._atomic import replace_together
-from vizlib._export_batch import Engine, Limits, NoBrowser, NotRendered, sigterm_exits
+from vizlib._export_batch import Engine, Limits, NoBrowser, NotRendered, StopSignals
 from vizlib._export_formats import accessible_svg, fixed_pdf_dates, still, still_room
 from vizlib._export_formats import description as long_description
 from vizlib._export_html import PLOTLYJS_NAME, html_page, plotlyjs_tag
@@ -331,7 +330,7 @@ class Batch:
         self._metas: dict[str, dict[str, Any]] = {}
         self._engine: Engine | None = None
         self._bar: Any = None
-        self._signals = contextlib.ExitStack()
+        self._signals = StopSignals()
 
     def __enter__(self) -> Batch:
         from tqdm import tqdm
@@ -342,9 +341,13 @@ class Batch:
         self._bar = tqdm(total=self.total, desc="vizlib export", unit="fig", disable=not self.show, file=sys.stderr)
         static = [f for f in self.formats if f in STATIC_FORMATS]
         if static:
-            self._signals.enter_context(sigterm_exits())
-            self._engine = Engine(static, _image_size, _spec, self.scale, self.limits, self._deliver)
-            self._engine.start()
+            self._signals.install()
+            try:
+                self._engine = Engine(static, _image_size, _spec, self.scale, self.limits, self._deliver)
+                self._engine.start()
+            except BaseException:
+                self._signals.restore()
+                raise
         return self
 
     def add(self, name: str, fig: go.Figure, layouts: Layouts | None = None) -> None:
@@ -355,6 +358,7 @@ class Batch:
         installed font draws is exported with a warning (:class:`UserWarning`) per text
         when a static format is written: such characters print as empty boxes.
         """
+        self._signals.check()  # a Ctrl-C or SIGTERM dropped where it landed (see StopSignals)
         if name in self._figs:
             raise ValueError(f"{name}: added twice to the batch")
         self._metas[name] = _metadata(fig, name)
@@ -376,7 +380,9 @@ class Batch:
             if self._engine is not None:
                 if exc_type is None:
                     try:
+                        self._signals.check()
                         self._engine.finish()
+                        self._signals.check()
                     except BaseException:
                         self._engine.abort()
                         raise
@@ -384,7 +390,7 @@ class Batch:
                     self._engine.abort()
         finally:
             self._bar.close()
-            self._signals.close()
+            self._signals.restore()
         if exc_type is None:
             self._raise_failures()
 
