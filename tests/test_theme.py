@@ -149,6 +149,7 @@ MAP_FILLS = [
     ("occupied", "unknown"),
     ("occupied", "ukrainian_held"),
     ("ukraine_land", "russia_land"),
+    ("russia_land", "other_land"),  # Russia and its neighbours (Belarus, Georgia, Kazakhstan)
     ("ukraine_land_highlight", "russia_land_highlight"),
     ("ukraine_land", "ukraine_land_highlight"),
     ("russia_land", "russia_land_highlight"),
