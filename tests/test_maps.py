@@ -690,6 +690,17 @@ def test_towns_are_drawn_where_frame_computes(figs, offline_kaleido, no_network)
         assert abs(dx - cx) < 3 and abs(dy - cy) < 3, (name, (dx, dy), (float(cx), float(cy)))
 
 
+@pytest.mark.parametrize("theme_name", ["light", "dark"])
+@pytest.mark.parametrize("lang, name", [("en", "North Korea"), ("uk", "Північна Корея")])
+def test_the_insets_north_korea_is_named_in_the_colour_it_is_drawn(built_figure, lang, name, theme_name):
+    # no key entry explains the inset's colours: the country the story needs is named beside a dot of its fill
+    fig = built_figure("theatre", size="column", lang=lang, theme=theme_name)
+    country, dot = by_meta(fig, "inset:KP"), by_meta(fig, "inset:pyongyang")
+    assert country.fillcolor == dot.marker.color == theme.colors(theme_name)["north_korea"]
+    assert list(dot.text) == [name]
+    assert ("North Korea" if lang == "en" else "Північн") in meta.get(fig)["alt"]
+
+
 @pytest.mark.parametrize("lang", ["en", "uk"])
 @pytest.mark.parametrize("size", ["phone", "column"])
 def test_the_insets_pyongyang_is_named_clear_of_the_main_maps_frame(built_figure, size, lang):

@@ -79,7 +79,7 @@ def _narrow(m: MapCanvas) -> bool:
 
 
 def draw(m: MapCanvas) -> None:
-    """Draw the locator inset in the box the frame kept for it, with Pyongyang marked."""
+    """Draw the locator inset in the box the frame kept for it, with North Korea marked at Pyongyang."""
     c, plot, box = m.c, m.plot, m.inset_box
     if box is None:
         raise RuntimeError("frame the map with an inset (inset=its aspect) before drawing the inset")
@@ -133,21 +133,23 @@ def draw(m: MapCanvas) -> None:
         meta="inset:frame",
         hoverinfo="skip",
     )
+    # North Korea is a few pixels across here: a dot in its colour at Pyongyang carries its name
     for row in m.places[m.places.id == "pyongyang"].itertuples():
-        name = escape(m.place_name(row))
+        name = escape(m.t("North Korea"))
         m.trace(
             [row.lon],
             [row.lat],
             name,
             geo="geo2",
             mode="markers+text",
-            marker=dict(size=6, color=c["text"]),
+            marker=dict(size=7, color=c["north_korea"], line=dict(color=c["background"], width=1)),
             text=[name],
             # under the dot in a narrow inset: above it, the name would run over the main map's frame
             textposition="bottom left" if narrow else "top left",
             textfont=dict(size=11, color=c["text"]),
             showlegend=False,
             meta="inset:pyongyang",
+            hovertext=[m.t("North Korea ({capital})", capital=escape(m.place_name(row)))],
             hoverinfo="text",
         )
     m.shape(
