@@ -129,6 +129,8 @@ def said_with_the_name(fig, line) -> bool:
 def assert_distance_numbers_beside_their_lines(fig) -> None:
     """Check every distance line's number: clear of its own line, and nearer it than any other line of its map.
 
+    Nearer from the number's centre and from its edge.
+
     A line too short to carry its words has them under its place's name instead (:func:`said_with_the_name`).
     """
     lines = [t for t in fig.data if str(t.meta).startswith("distance:") and not said_with_the_name(fig, t)]
@@ -153,6 +155,16 @@ def assert_distance_numbers_beside_their_lines(fig) -> None:
             cx, cy = box.center
             gaps = {key: np.hypot(pts[:, 0] - cx, pts[:, 1] - cy).min() for key, pts in segments.items()}
             assert min(gaps, key=gaps.get) in mine, (text, gaps)
+            # and from its edge: words at the end of another line read as that line's (kurakhove's column)
+            edges = {key: _gap_to_box(pts, box) for key, pts in segments.items()}
+            assert min(edges, key=edges.get) in mine, (text, edges)
+
+
+def _gap_to_box(points: np.ndarray, box) -> float:
+    """Return the pixels from the nearest of ``points`` (n x 2) to ``box`` (0 inside it)."""
+    dx = np.maximum.reduce([box.x0 - points[:, 0], np.zeros(len(points)), points[:, 0] - box.x1])
+    dy = np.maximum.reduce([box.y0 - points[:, 1], np.zeros(len(points)), points[:, 1] - box.y1])
+    return round(float(np.hypot(dx, dy).min()), 1)
 
 
 def assert_names_by_their_own_dots(fig) -> None:

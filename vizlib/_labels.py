@@ -194,6 +194,9 @@ class Label:
         Marks this label must not read as naming, measured from its box rather than its centre (a
         town's name reads as the dot it stands by): its box stands nearer one of its ``marks`` than
         any rival, by :data:`NEARER_PX`. A label with rivals checks them instead of ``place``'s marks.
+    by_edge : bool
+        Also measured from its box: no other mark given to :func:`place` stands nearer its edge than
+        its own marks do (a distance's words at the end of another distance's line read as that one's).
     key : Any
         The caller's handle (a trace and point index, an id).
     """
@@ -215,6 +218,7 @@ class Label:
     misread_px2: float = 0
     avoid: tuple[Box, ...] = ()
     rivals: tuple[Box, ...] = ()
+    by_edge: bool = False
     key: Any = None
     text: str | None = field(default=None, init=False)
     spot: Spot | None = field(default=None, init=False)
@@ -345,9 +349,15 @@ def misread(label: Label, box: Box, marks: Sequence[Box]) -> bool:
     if label.rivals:
         own = min(box_gap(box, m) for m in label.marks)
         return any(box_gap(box, r) < own + NEARER_PX for r in label.rivals) or _a_line_reads_on(label, box)
+    others = [m for m in marks if m not in label.marks]
     centre = box.center
     own = min(distance_to(centre, m) for m in label.marks)
-    return any(distance_to(centre, m) < own + NEARER_PX for m in marks if m not in label.marks)
+    if any(distance_to(centre, m) < own + NEARER_PX for m in others):
+        return True
+    if label.by_edge:
+        own = min(box_gap(box, m) for m in label.marks)
+        return any(box_gap(box, m) < own + NEARER_PX for m in others)
+    return False
 
 
 #: A rival dot this near (pixels) the end of a label's line, in the line's row, reads as the line's subject.

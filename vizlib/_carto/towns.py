@@ -336,8 +336,9 @@ def distance_line(
             float(py),
             (text, short) if short else (text,),
             _line_label_spots(dx, dy, corners=to is not None),
-            marks=line,  # read as this line's: nearer it than any other line
+            marks=line,  # read as this line's: nearer it than any other line, centre and edge
             misread_px2=400,
+            by_edge=True,
             avoid=tuple(_edge_near(m, to, (float(x1), float(y1)))) if to is not None else (),
             gap_x=_WORD_GAP_PX,
             size=11.5,
