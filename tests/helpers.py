@@ -167,6 +167,27 @@ def _gap_to_box(points: np.ndarray, box) -> float:
     return round(float(np.hypot(dx, dy).min()), 1)
 
 
+def assert_no_name_across_a_distance_line(fig, start_px: float = 12) -> None:
+    """Check that no town's name stands across a distance line, past its first ``start_px`` (its own town's name's room).
+
+    A dotted line through a village's name reads as striking it out, or as leading to it (Leontovychi, Pokrovsk's phone).
+    """
+    names = [
+        (text, box)
+        for t in fig.data
+        if t.meta in ("places", "noted")
+        for text, box in point_boxes(frame_of_geo(fig, t.geo or "geo"), t)
+        if box is not None
+    ]
+    for line in (t for t in fig.data if str(t.meta).startswith("distance:")):
+        pts = _px_segment(frame_of_geo(fig, line.geo or "geo"), line)
+        pts = pts[np.hypot(*(pts - pts[0]).T) > start_px]
+        for text, box in names:
+            inside = box.pad(-1)
+            crossed = [(x, y) for x, y in pts if inside.x0 < x < inside.x1 and inside.y0 < y < inside.y1]
+            assert not crossed, (line.meta, text, box, crossed[:2])
+
+
 def assert_names_by_their_own_dots(fig) -> None:
     """Check that every town's name (a geo's ``places`` trace) stands nearer its own dot than any other of its trace.
 

@@ -21,6 +21,7 @@ from helpers import (
     SYNTHETIC_KM_PER_DAY,
     assert_distance_numbers_beside_their_lines,
     assert_names_by_their_own_dots,
+    assert_no_name_across_a_distance_line,
     assert_no_village_dot_beside_a_note,
     by_meta,
     frame_of,
@@ -153,6 +154,7 @@ def test_on_the_real_front_each_distance_number_sits_by_its_own_line_and_no_note
         assert sum(str(t.meta).startswith("distance:") for t in fig.data) >= 2, key
         try:
             assert_distance_numbers_beside_their_lines(fig)
+            assert_no_name_across_a_distance_line(fig)
             assert_no_village_dot_beside_a_note(fig)
             assert_names_by_their_own_dots(fig)
         except AssertionError as e:

@@ -18,6 +18,7 @@ from conftest import REPO
 from helpers import (
     assert_distance_numbers_beside_their_lines,
     assert_names_by_their_own_dots,
+    assert_no_name_across_a_distance_line,
     by_meta,
     frame_of,
     frame_of_geo,
@@ -743,6 +744,7 @@ def test_a_distance_number_sits_beside_its_own_line_not_on_it_nor_nearer_another
     if not any(str(t.meta).startswith("distance:") for t in fig.data):
         pytest.skip("no distance line")
     assert_distance_numbers_beside_their_lines(fig)
+    assert_no_name_across_a_distance_line(fig)
 
 
 @pytest.fixture(scope="module")
