@@ -132,3 +132,39 @@ def test_the_ground_shows_the_colour_of_its_swatch(browser, local_server, theme_
     # the occupied ground of the Donetsk maps and the Ukrainian-held ground of the Kursk maps were read
     # (the full export's occupied and grey-zone squares lie near Donetsk, outside the Kursk frames)
     assert checked == {"occupied": 2, "ukrainian_held": 2}, checked
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+
+
+@pytest.mark.parametrize("theme_name", ["light", "dark"])
+def test_every_towns_dot_and_its_key_swatch_show_the_palettes_colour(browser, local_server, theme_name):
+    # dots sized one by one made plotly.js draw them as bubbles, at 0.7 opacity: a dot showed its colour mixed
+    # with the ground under it (the Kurakhove dam's diamond #C4C570 on the map, #B9A947 in the key, for #FFE85C)
+    from PIL import Image
+
+    fig = _maps(theme_name)["donetsk"]
+    out = local_server.root / f"dots-{theme_name}"
+    export.save_many({"donetsk": fig}, out, ("html",), html="shared", progress=False)
+    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    try:
+        page.goto(local_server.url(out / "donetsk.html"), wait_until="load")
+        page.wait_for_selector(".main-svg", state="attached")
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        plot = page.eval_on_selector(".main-svg", "el => { const r = el.getBoundingClientRect(); return [r.x, r.y]; }")
+        image = Image.open(io.BytesIO(page.screenshot(full_page=True))).convert("RGB")
+        keyed = [t for t in fig.data if str(t.meta).startswith("legend:") and t.marker.symbol[0] == "circle"]
+        assert len(keyed) >= 2, metas(fig)
+        for entry in keyed:
+            swatch_at = page.evaluate(SWATCH, entry.name)
+            assert swatch_at, (entry.name, "not in the key")
+            assert _pixel(image, *swatch_at) == _rgb(entry.marker.color[0]), entry.name
+        places, frame = next(t for t in fig.data if t.meta == "places"), frame_of(fig)
+        dots = [(lon, lat, c) for lon, lat, c, s in zip(places.lon, places.lat, places.marker.color, places.marker.symbol) if s == "circle"]
+        assert len(dots) >= 5
+        for lon, lat, colour in dots:
+            x, y = frame.to_px(lon, lat)
+            assert _pixel(image, plot[0] + float(x), plot[1] + float(y)) == _rgb(colour), (lon, lat, colour)
+    finally:
+        page.close()

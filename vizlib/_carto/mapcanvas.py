@@ -293,6 +293,11 @@ class MapCanvas(Canvas):
             geo=geo or self.geo_id,
             **kwargs,
         )
+        marker = kwargs.get("marker")
+        if marker and isinstance(marker.get("size"), list) and "opacity" not in marker:
+            # sizes given one per point make plotly.js draw bubbles, at 0.7 opacity: a dot's colour would
+            # then depend on the ground under it, and not match its key's swatch
+            trace["marker"] = {**marker, "opacity": 1}
         if fill:
             trace.update(fill="toself", fillcolor=fill)
         if "hoverinfo" not in kwargs and mode is None:
