@@ -917,3 +917,26 @@ def test_no_towns_dot_stands_under_or_against_the_locator_inset(every_map, slug,
         px, py = frame.to_px(np.array(trace.lon, float), np.array(trace.lat, float))
         under = [(x, y) for x, y in zip(px, py, strict=True) if near.x0 < x < near.x1 and near.y0 < y < near.y1]
         assert not under, under
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "uk"])
+@pytest.mark.parametrize("size", list(theme.SIZES))
+@pytest.mark.parametrize("slug", ["theatre", "kursk"])
+def test_a_story_towns_name_stands_in_its_own_country(every_map, slug, size, lang):
+    # Sudzha's name over Ukraine, beside its dot in Russia, told the reader the wrong side (theatre phone/social)
+    fig = every_map[slug, size, lang]
+    frame = frame_of(fig)
+    countries = data.regions().set_index("iso_3166_2").geometry
+    places = data.places()
+    country_at = {(round(r.lon, 4), round(r.lat, 4)): r.country for r in places.itertuples()}
+    checked = 0
+    for trace in (t for t in fig.data if t.meta == "places"):
+        for (text, box), lon, lat in zip(point_boxes(frame, trace), trace.lon, trace.lat, strict=True):
+            if box is None or not text.startswith("<b>"):
+                continue
+            home = country_at[round(lon, 4), round(lat, 4)]
+            (cx,), (cy,) = frame.to_lonlat([box.center[0]], [box.center[1]])
+            assert countries[home].contains(shapely.Point(float(cx), float(cy))), (text, home, box)
+            checked += 1
+    assert checked >= 1
