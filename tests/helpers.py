@@ -20,7 +20,7 @@ from fixtures.frontline.make_fixtures import archive, square
 from vizlib import _text
 from vizlib._carto.geometry import EARTH_KM
 from vizlib._carto.projection import Frame
-from vizlib._labels import Box, spot_at
+from vizlib._labels import Box, distance_to, spot_at
 from vizlib.frontline import ARCHIVE_START
 from vizlib.frontline._read import ARCHIVE_NAME
 
@@ -156,15 +156,8 @@ def assert_distance_numbers_beside_their_lines(fig) -> None:
             gaps = {key: np.hypot(pts[:, 0] - cx, pts[:, 1] - cy).min() for key, pts in segments.items()}
             assert min(gaps, key=gaps.get) in mine, (text, gaps)
             # and from its edge: words at the end of another line read as that line's (kurakhove's column)
-            edges = {key: _gap_to_box(pts, box) for key, pts in segments.items()}
+            edges = {key: round(min(distance_to(p, box) for p in pts), 1) for key, pts in segments.items()}
             assert min(edges, key=edges.get) in mine, (text, edges)
-
-
-def _gap_to_box(points: np.ndarray, box) -> float:
-    """Return the pixels from the nearest of ``points`` (n x 2) to ``box`` (0 inside it)."""
-    dx = np.maximum.reduce([box.x0 - points[:, 0], np.zeros(len(points)), points[:, 0] - box.x1])
-    dy = np.maximum.reduce([box.y0 - points[:, 1], np.zeros(len(points)), points[:, 1] - box.y1])
-    return round(float(np.hypot(dx, dy).min()), 1)
 
 
 def assert_no_name_across_a_distance_line(fig, start_px: float = 12) -> None:
@@ -220,7 +213,6 @@ def assert_no_village_dot_beside_a_note(fig) -> None:
     """Check that no village's dot stands by a note (a distance's number, the dam's words): it would read as its own."""
     from vizlib import meta
     from vizlib._carto import lettering
-    from vizlib._labels import distance_to
 
     notes = {text for t in fig.data if t.meta in ("labels:note", "noted", "approx") for text in t.text if text}
     numbers = [box for text, box in label_boxes(fig) if text in notes]

@@ -183,45 +183,42 @@ def label_points(
         i = position[row.id]
         strong = row.kind == "capital" or row.id in STORY_TOWNS
         text = f"<b>{escape(m.place_name(row))}</b>" if strong else escape(m.place_name(row))
-        # a village's name a size smaller, but on a card (read in a feed)
-        size = 13 if row.kind == "capital" else 12 if row.kind in ("city", "town") or m.preset.card else 11
-        spots = around(sizes[i] / 2 + 2)
-        m.labels.append(
-            Label(
-                float(px[i]),
-                float(py[i]),
-                tuple(f"{text}<br>{note}" for note in m.name_notes.get(row.id, ())) or (text,),
-                _home_spots(m, row, spots, text, size) if strong else spots,
-                size=size,
-                may_displace=True,
-                required=row.id in required or row.id in measured,
-                priority=-1 if row.id in measured else 0,  # named before the line's number takes room
-                clearance=_TOUCH,
-                gap_x=_WORD_GAP_PX,
-                marks=(dots[i],),  # read as this dot's name: nearer it than any other dot
-                rivals=tuple(dots[k] for k in np.flatnonzero(np.hypot(px - px[i], py - py[i]) < _RIVAL_PX) if k != i),
-                key=dict(kind="place", trace=index, index=i, village=row.kind == "village", keep=row.id in keep),
-            )
+        label = Label(
+            float(px[i]),
+            float(py[i]),
+            tuple(f"{text}<br>{note}" for note in m.name_notes.get(row.id, ())) or (text,),
+            around(sizes[i] / 2 + 2),
+            # a village's name a size smaller, but on a card (read in a feed)
+            size=13 if row.kind == "capital" else 12 if row.kind in ("city", "town") or m.preset.card else 11,
+            may_displace=True,
+            required=row.id in required or row.id in measured,
+            priority=-1 if row.id in measured else 0,  # named before the line's number takes room
+            clearance=_TOUCH,
+            gap_x=_WORD_GAP_PX,
+            marks=(dots[i],),  # read as this dot's name: nearer it than any other dot
+            rivals=tuple(dots[k] for k in np.flatnonzero(np.hypot(px - px[i], py - py[i]) < _RIVAL_PX) if k != i),
+            key=dict(kind="place", trace=index, index=i, village=row.kind == "village", keep=row.id in keep),
         )
+        if strong:
+            label.spots = _home_spots(m, label, row.country)
+        m.labels.append(label)
 
 
-def _home_spots(m: MapCanvas, row: Any, spots: tuple[Spot, ...], text: str, size: float) -> tuple[Spot, ...]:
-    """Return the spots where a story town's name stands in its own country (all of them where none does).
+def _home_spots(m: MapCanvas, label: Label, country: str) -> tuple[Spot, ...]:
+    """Return the spots where a town's ``label`` stands in its ``country`` (all of them where none does).
 
     Sudzha's name over Ukraine, beside a dot in Russia, says which side holds it wrongly.
     """
     import shapely
 
     try:
-        home = m.country_shape(row.country)
+        home = m.country_shape(country)
     except KeyError:
-        return spots
-    x, y = m.to_px(row.lon, row.lat)
-    probe = Label(float(x), float(y), (text,), spots, size=size)
-    centres = [probe.box_at(spot).center for spot in spots]
+        return label.spots
+    centres = [label.box_at(spot).center for spot in label.spots]
     lon, lat = m.geo_frame.to_lonlat([c[0] for c in centres], [c[1] for c in centres])
     inside = shapely.contains_xy(home, lon, lat)
-    return tuple(spot for spot, ok in zip(spots, inside, strict=True) if ok) or spots
+    return tuple(spot for spot, ok in zip(label.spots, inside, strict=True) if ok) or label.spots
 
 
 def noted(m: MapCanvas, rows: pd.DataFrame, rivals: Sequence[Box] = ()) -> None:
