@@ -66,7 +66,7 @@ data: $(STAMP)
 
 ## Measure performance against the obvious alternatives; writes benchmarks/results.md.
 bench: $(STAMP) chromium bytecode
-	$(BIN)/python benchmarks/run.py
+	$(FRONTLINE_MIRROR) $(BIN)/python benchmarks/run.py
 
 ## Each figure's build (cold, warm) and JSON, a season's layers, a big user layer; writes benchmarks/figures.md.
 bench-figures: $(STAMP) bytecode

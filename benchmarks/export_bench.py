@@ -7,8 +7,8 @@ time plotly.js itself takes per image instead).
 
 Sets
 ----
-article   the article figures (every figure of vizlib.registry.FIGURES, builder defaults), but
-          those drawn from control layers only (as `vizlib figures --frontline none` leaves them out)
+article   the article figures (every figure of vizlib.registry.FIGURES, builder defaults), with the
+          control layers `make figures` draws when a source is reachable (the mirror, the cache)
 newsroom  every figure x every size of vizlib.theme.SIZES x both themes x every language the
           builder takes (``lang=``), enumerated at run time: new figures, sizes and
           editions join the batch by themselves
@@ -33,18 +33,23 @@ METHODS = ("vizlib", "vizlib_cold", "write_images", "sync_server", "naive", "sta
 
 
 def build_set(name: str) -> tuple[dict, list[str]]:
-    """The figures of a set by file stem, and the figures that could not be built (skipped, with why)."""
-    from vizlib import registry, theme
+    """The figures of a set by file stem, and the figures that could not be built (skipped, with why).
+
+    The maps draw the control areas `make figures` draws (``--frontline auto``): from the local mirror
+    or the cache where ``VIZLIB_DEEPSTATE_*_URL`` point; without a reachable source they are drawn
+    without, and the figures drawn from control layers only are left out, as ``--frontline none`` does.
+    """
+    from vizlib import data, frontline, registry, theme
+    from vizlib.errors import NothingToDraw
 
     try:
         from vizlib.i18n import LANGS
     except ImportError:  # before the Ukrainian edition
         LANGS = ("en",)
+    kinds = {spec.layer for spec in registry.FIGURES.values()} - {None, "required"}
+    layers = {kind: frontline.resolve("auto", data.DEFAULT_AS_OF, kind=kind).layer for kind in sorted(kinds)}
     figs, skipped = {}, []
     for slug, spec in registry.FIGURES.items():
-        if spec.layer == "required":  # drawn from control layers only (vizlib figures --frontline auto)
-            skipped.append(f"{slug}: needs control layers")
-            continue
         takes = inspect.signature(spec.builder()).parameters
         variants = [{}]
         if name != "article":
@@ -54,10 +59,14 @@ def build_set(name: str) -> tuple[dict, list[str]]:
                 for th in sorted(theme.PALETTES)
                 for lang in (LANGS if "lang" in takes else ("",))
             ]
+        layer = {"layer": layers[spec.layer]} if spec.layer in layers else {}
         for options in variants:
             stem = "--".join([slug, *options.values()])
             try:
-                figs[stem] = registry.build(slug, **options)
+                figs[stem] = registry.build(slug, **layer, **options)
+            except NothingToDraw:  # drawn from control layers only, and none is reachable
+                skipped.append(f"{slug}: needs control layers")
+                break
             except Exception as exc:  # noqa: BLE001 - a figure that needs data the bundle lacks is reported
                 skipped.append(f"{slug}: {type(exc).__name__}")
                 break
