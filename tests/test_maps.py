@@ -940,3 +940,35 @@ def test_a_story_towns_name_stands_in_its_own_country(every_map, slug, size, lan
             assert countries[home].contains(shapely.Point(float(cx), float(cy))), (text, home, box)
             checked += 1
     assert checked >= 1
+
+
+#: The bundled Russia ends at 42°E (data/regions.geojson clips it): on the English social card the Russian land
+#: left in view has no room for "RUSSIA" clear of the towns' names (the shorter "РОСІЯ" fits).
+NO_ROOM_FOR_RUSSIA = pytest.mark.xfail(strict=True, reason="Russia clipped at 42°E: no room for its name")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "size, lang",
+    [
+        pytest.param(size, lang, marks=NO_ROOM_FOR_RUSSIA if (size, lang) == ("social", "en") else ())
+        for size in theme.SIZES
+        for lang in ("en", "uk")
+    ],
+)
+def test_the_theatre_names_both_sides_inside_the_plot_and_on_their_own_land(every_map, size, lang):
+    # The phone map named Ukraine, not Russia: the pole of Russia's room was too narrow for "RUSSIA" and no
+    # other spot was tried (the Ukrainian social card named neither); a name found elsewhere then stood
+    # against the plot's edge.
+    fig = every_map["theatre", size, lang]
+    frame, mg = frame_of(fig), fig.layout.margin
+    plot = Box(mg.l, mg.t, fig.layout.width - mg.r, fig.layout.height - mg.b).pad(-names._EDGE_PX)
+    regions = data.regions().set_index("iso_3166_2")
+    code_of = {regions.at[c, column].upper(): c for c in ("UA", "RU", "BY") for column in ("name", "name_uk")}
+    named = {}
+    for text, box in (b for t in fig.data if t.meta == "labels:country" for b in point_boxes(frame, t)):
+        code = named[code_of[text]] = code_of[text]
+        assert plot.x0 <= box.x0 and box.x1 <= plot.x1 and plot.y0 <= box.y0 and box.y1 <= plot.y1, (text, box, plot)
+        lon, lat = frame.to_lonlat([box.x0, box.x1, box.x1, box.x0], [box.y0, box.y0, box.y1, box.y1])
+        assert shapely.contains_xy(regions.geometry[code], lon, lat).all(), (text, box)
+    assert {"UA", "RU"} <= set(named), named

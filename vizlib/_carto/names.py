@@ -134,15 +134,77 @@ def countries(m: MapCanvas, codes: Sequence[str] = ("UA", "RU", "BY")) -> None:
         if room.is_empty:
             continue
         part = max(geometry.polygons(room), key=lambda q: q.area)
-        x, y = shapely.ops.polylabel(part, tolerance=0.5).coords[0]
+        pole = shapely.ops.polylabel(part, tolerance=0.5).coords[0]
         land = shapely.transform(visible.difference(colour), to_px)
-        # the pole of the room first, then nudged (clear of a town's name there), always on the land's own colour
-        shifts = [(0, -h), (0, h), (-w / 2, 0), (w / 2, 0), (0, -2 * h), (0, 2 * h)]
-        fits = [(dx, dy) for dx, dy in shifts if land.contains(_box(x + dx, y + dy, w, h))]
-        if not land.contains(_box(x, y, w, h)):
+        if (found := _name_spots(land, room, _inner(p, w, h), pole, w, h)) is None:
             continue  # too little of the country in view to name it
-        spots = centred(fits)
-        m.labels.insert(0, Label(x, y, (text,), spots, size=15, priority=LEVEL, key=dict(kind="country")))
+        (x, y), spots = found
+        m.labels.insert(0, Label(x, y, (text,), centred(spots), size=15, priority=LEVEL, key=dict(kind="country")))
+
+
+#: Step (pixels) of the grid of centres searched for a country's name, and how many it offers at most.
+_SEARCH_PX, _SEARCH_SPOTS = 6, 12
+#: How far (pixels) a name found by that search keeps from the plot's edge.
+_EDGE_PX = 6
+
+
+def _fitting_centres(land: Any, room: Any, w: float, h: float) -> list[tuple[float, float]]:
+    """Return centres in ``room`` whose ``w`` by ``h`` name box lies on ``land``, farthest from its edge first.
+
+    All in figure pixels, on a grid of ``_SEARCH_PX``; at most ``_SEARCH_SPOTS``, each two name heights
+    from those before it (where the room's pole is too narrow, or a town's name stands there).
+    """
+    import shapely
+
+    x0, y0, x1, y1 = room.bounds
+    xs, ys = (a.ravel() for a in np.meshgrid(np.arange(x0, x1, _SEARCH_PX), np.arange(y0, y1, _SEARCH_PX)))
+    inside = shapely.contains_xy(room, xs, ys)
+    xs, ys = xs[inside], ys[inside]
+    boxes = shapely.box(xs - w / 2 - 4, ys - h / 2, xs + w / 2 + 4, ys + h / 2)
+    shapely.prepare(land)
+    fits = shapely.contains(land, boxes)
+    xs, ys, boxes = xs[fits], ys[fits], boxes[fits]
+    out: list[tuple[float, float]] = []
+    for i in np.argsort(-shapely.distance(land.boundary, boxes), kind="stable"):
+        if all(abs(xs[i] - x) > h or abs(ys[i] - y) > h for x, y in out):
+            out.append((float(xs[i]), float(ys[i])))
+            if len(out) == _SEARCH_SPOTS:
+                break
+    return out
+
+
+def _name_spots(
+    land: Any, room: Any, inner: Any, pole: tuple[float, float], w: float, h: float
+) -> tuple[tuple[float, float], list[tuple[float, float]]] | None:
+    """Return where a country's ``w`` by ``h`` name stands and its other spots (shifts from there), in pixels.
+
+    The pole of its room first, then nudged (clear of a town's name there), then elsewhere in the room
+    (where the pole is too narrow for the name or too near the plot's edge); always on the land's own
+    colour, its centre in ``inner``. None where no spot fits.
+    """
+    import shapely
+
+    def fits(x: float, y: float) -> bool:
+        return bool(land.contains(_box(x, y, w, h)) and inner.contains(shapely.Point(x, y)))
+
+    centres = _fitting_centres(land, inner, w, h)
+    if fits(*pole):
+        x, y = pole
+    elif centres:
+        x, y = centres[0]
+    else:
+        return None
+    shifts = [(0, -h), (0, h), (-w / 2, 0), (w / 2, 0), (0, -2 * h), (0, 2 * h)]
+    spots = [(dx, dy) for dx, dy in shifts if fits(x + dx, y + dy)]
+    return (x, y), spots + [(cx - x, cy - y) for cx, cy in centres if (cx, cy) != (x, y)]
+
+
+def _inner(p: Any, w: float, h: float) -> Any:
+    """Return where a ``w`` by ``h`` name's centre keeps its box ``_EDGE_PX`` inside the plot ``p``."""
+    import shapely
+
+    dx, dy = _EDGE_PX + w / 2 + 4, _EDGE_PX + h / 2
+    return shapely.box(p.x0 + dx, p.y0 + dy, p.x1 - dx, p.y1 - dy)
 
 
 def _box(x: float, y: float, w: float, h: float) -> Any:
