@@ -196,6 +196,20 @@ def test_a_label_keeps_off_its_own_line_to_avoid_and_no_other_label_does():
     assert other.spot == right  # the line is not another label's to avoid
 
 
+def test_a_neighbour_that_makes_room_keeps_its_word_gap_from_the_label_it_let_in():
+    # A left-out name took a placed note's spot and the note moved beside it, 2 px off: clear of the name's
+    # box, but not of the 4 px a note keeps between itself and the names after it.
+    from vizlib._labels import centred
+
+    text = "7.3 km"
+    beside = (_text.text_size(text, 12)[0] + _text.text_size("Hrodivka", 12)[0]) / 2 + 2
+    note = Label(100, 50, (text,), centred([(beside, 0), (-70, 0)]), may_displace=True, gap_x=4)
+    name = Label(100, 50, ("Hrodivka",), centred(), may_displace=True)
+    place([note, name], Box(0, 0, 300, 100))
+    assert name.placed and note.spot == note.spots[2], note.spot  # not the spot 2 px beside the name
+    assert not note.kept_clear(note.box).overlaps(name.box)
+
+
 @pytest.mark.parametrize("size", ["column", "wide"])
 @pytest.mark.parametrize("slug", BUILDERS)
 def test_every_label_lies_inside_the_plot_area(built_figure, slug, size):

@@ -446,7 +446,7 @@ def _cheaper(cost: tuple, than: tuple) -> bool:
 def _make_room(candidates, group, bounds, obstacles, marks, lines) -> None:
     """Let a label left out take the spot of one placed neighbour, if that one can move elsewhere.
 
-    The neighbour moves only to a spot as good: clear of everything (names keeping their ``gap_x``), and
+    The neighbour moves only to a spot as good: clear of everything (names keeping their ``gap_x``, both ways), and
     across no more of the thin lines than before.
     """
     for label in candidates:
@@ -469,6 +469,7 @@ def _make_room(candidates, group, bounds, obstacles, marks, lines) -> None:
             for other_spot in blocker.spots:
                 moved = blocker.box_at(other_spot, blocker.text)
                 clear = not any(moved.pad(blocker.clearance).overlaps(o) for o in others)
+                clear = clear and not blocker.kept_clear(moved).overlaps(padded)  # the room it keeps, both ways
                 clear = clear and sum(moved.overlap(line) for line in blocker_lines) <= crossed
                 if not moved.area_outside(bounds) and clear and not misread(blocker, moved, marks):
                     blocker.spot, blocker.box = other_spot, moved
