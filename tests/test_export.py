@@ -760,9 +760,17 @@ def test_an_error_while_making_figures_ends_the_browser_and_keeps_the_figures_wr
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"first.{e}" for e in ("csv", "json", "png", "svg")]
 
 
+@pytest.fixture
+def python_ctrl_c():
+    """Ctrl-C as Python sets it up, even where this run ignores it (a job started with & in a script)."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("sig, raised", [(signal.SIGTERM, SystemExit), (signal.SIGINT, KeyboardInterrupt)])
-def test_a_stop_signal_dropped_where_it_landed_still_ends_the_batch(tmp_path, browser_groups, sig, raised):
+def test_a_stop_signal_dropped_where_it_landed_still_ends_the_batch(tmp_path, browser_groups, sig, raised, python_ctrl_c):
     # C code that calls back into Python and clears errors can drop a handler's exception; so does this block
     with pytest.raises(raised) as stopped:
         with export.Batch(tmp_path, ("png", "svg"), progress=False) as batch:

@@ -290,9 +290,11 @@ class BatchWatch:
 
     def __init__(self, out: Path, *options: str, env: dict[str, str] | None = None):
         self.out = out
+        # Ctrl-C's default action in the CLI even where this run ignores it (a job started with & in a script)
         self.proc = subprocess.Popen(
             [str(VIZLIB), "figures", "--out", str(out), *options],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )  # fmt: skip
         self.groups: set[int] = set()
         self.seen: dict[int, str] = {}
