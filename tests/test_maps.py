@@ -986,3 +986,23 @@ def test_the_theatre_names_both_sides_inside_the_plot_and_on_their_own_land(ever
         lon, lat = frame.to_lonlat([box.x0, box.x1, box.x1, box.x0], [box.y0, box.y0, box.y1, box.y1])
         assert shapely.contains_xy(regions.geometry[code], lon, lat).all(), (text, box)
     assert {"UA", "RU"} <= set(named), named
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "uk"])
+@pytest.mark.parametrize("size", list(theme.SIZES))
+def test_a_towns_name_keeps_to_its_own_country_where_a_spot_there_is_free(every_map, size, lang):
+    # On the social card "Bryansk" stood above-left of its dot, its first letters over Belarus, though the
+    # spot above-right was free: a name across a state border reads as standing on the other side.
+    fig = every_map["theatre", size, lang]
+    frame = frame_of(fig)
+    countries = data.regions().query("level == 'country'").set_index("iso_3166_2").geometry
+    [bryansk] = data.places().query("name == 'Bryansk'").itertuples()
+    places = by_meta(fig, "places")
+    [(text, box)] = [
+        tb for tb, lon, lat in zip(point_boxes(frame, places), places.lon, places.lat, strict=True)
+        if (round(lon, 4), round(lat, 4)) == (round(bryansk.lon, 4), round(bryansk.lat, 4))
+    ]  # fmt: skip
+    lon, lat = frame.to_lonlat([box.x0, box.x1, box.x1, box.x0], [box.y0, box.y0, box.y1, box.y1])
+    name = shapely.Polygon(zip(lon, lat, strict=True))
+    assert [c for c in countries.index if c != bryansk.country and countries[c].intersects(name)] == [], text

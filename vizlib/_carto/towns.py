@@ -179,6 +179,7 @@ def label_points(
     position = {pid: i for i, pid in enumerate(shown.id)}
     # a town a distance line starts from is always named (the line's number is measured from it)
     measured = {str(t.meta).split(":")[1] for t in m.fig.data if str(t.meta).startswith("distance:")}
+    abroad: dict[str, Any] = {}
     for row in ranked.head(max_labels).itertuples() if max_labels is not None else ranked.itertuples():
         i = position[row.id]
         strong = row.kind == "capital" or row.id in STORY_TOWNS
@@ -201,7 +202,42 @@ def label_points(
         )
         if strong:
             label.spots = _home_spots(m, label, row.country)
+        if row.country not in abroad:
+            abroad[row.country] = _abroad(m, row.country)
+        label.spots = _home_first(m, label, abroad[row.country])
         m.labels.append(label)
+
+
+def _abroad(m: MapCanvas, country: str) -> Any:
+    """Return the land of the countries on the map other than ``country`` (prepared), or None."""
+    import shapely
+
+    others = [row.geometry for code, row in m.by_code.items() if row.level == "country" and code != country]
+    if not others:
+        return None
+    land = shapely.union_all(others)
+    shapely.prepare(land)
+    return land
+
+
+def _home_first(m: MapCanvas, label: Label, abroad: Any) -> tuple[Spot, ...]:
+    """Return ``label``'s spots, those whose name reaches into no other country first.
+
+    A name across a state border reads as standing on the other side (Korenevo's over Ukraine, its
+    dot in Russia); where every spot crosses, the order is kept.
+    """
+    import shapely
+
+    if abroad is None:
+        return label.spots
+    boxes = [label.box_at(spot) for spot in label.spots]
+    lon, lat = m.geo_frame.to_lonlat([x for b in boxes for x in (b.x0, b.x1, b.x1, b.x0)],
+                                     [y for b in boxes for y in (b.y0, b.y0, b.y1, b.y1)])  # fmt: skip
+    corners = np.column_stack([lon, lat]).reshape(len(boxes), 4, 2)
+    crosses = shapely.intersects(abroad, shapely.polygons(corners))
+    return tuple(s for s, c in zip(label.spots, crosses, strict=True) if not c) + tuple(
+        s for s, c in zip(label.spots, crosses, strict=True) if c
+    )
 
 
 def _home_spots(m: MapCanvas, label: Label, country: str) -> tuple[Spot, ...]:
