@@ -520,3 +520,39 @@ def test_every_locator_inset_fills_its_box(browser, built_figure, front_mirror):
         if max(abs(a - b) for a, b in zip(box, bg, strict=True)) > 1
     ]
     assert not bands, bands
+
+
+#: The globe inset's name of North Korea as plotly.js draws it, and the inset's background, in page pixels.
+DRAWN_INSET_NAME = """async specs => { const out = [];
+  for (const spec of specs) { const gd = document.createElement('div'); document.body.appendChild(gd);
+    await Plotly.newPlot(gd, spec.data, spec.layout, {staticPlot: true});
+    const r = e => { const b = e.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; };
+    out.push([r(gd.querySelector('.geo2 .bg rect')), [...gd.querySelectorAll('.geo2 text')].filter(e => e.textContent).map(r)]);
+    Plotly.purge(gd); gd.remove(); }
+  return out; }"""
+
+
+@pytest.mark.browser
+def test_the_insets_name_of_north_korea_stands_inside_the_inset_with_room_to_spare(browser, built_figure):
+    # On the Ukrainian phone "Північна Корея" stood with its descenders 1 px over the inset's bottom edge
+    from plotly.offline import get_plotlyjs
+
+    keys = [("theatre", dict(size=size, lang=lang)) for size in theme.SIZES for lang in ("en", "uk")]
+    figs = dict(zip([(o["size"], o["lang"]) for _, o in keys], built_figure.many(keys), strict=True))
+    page = browser.new_page()
+    page.add_script_tag(content=get_plotlyjs())
+    specs = [json.loads(fig.to_json()) for fig in figs.values()]
+    drawn_ = page.evaluate(DRAWN_INSET_NAME, [{"data": s["data"], "layout": s["layout"]} for s in specs])
+    page.close()
+    tight = []
+    for key, (inset, names) in zip(figs, drawn_, strict=True):
+        assert len(names) == 1, (key, names)
+        (x0, y0, x1, y1), (bx0, by0, bx1, by1) = names[0], inset
+        room = min(x0 - bx0, y0 - by0, bx1 - x1, by1 - y1)
+        if room < INSET_NAME_ROOM_PX:
+            tight.append((*key, round(room, 1)))
+    assert not tight, tight
+
+
+#: Pixels kept between the inset's name of North Korea and the inset's edges.
+INSET_NAME_ROOM_PX = 3

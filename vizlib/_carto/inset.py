@@ -17,8 +17,8 @@ if TYPE_CHECKING:
 
 
 #: The globe's lon/lat ranges (degrees): Europe to Japan, or in a narrow inset (a phone's, ~90 px, or a card's
-#: in large type) Ukraine to Korea only, with room under Pyongyang for its name.
-GLOBE = {False: ((-12, 140), (30, 72)), True: ((14, 146), (18, 60))}
+#: in large type) Ukraine to Korea only, with room under Pyongyang for its name (3 px clear of the inset's edge).
+GLOBE = {False: ((-12, 140), (30, 72)), True: ((14, 146), (15, 60))}
 #: The globe's central meridian (degrees east), between Ukraine and North Korea.
 ROTATION = 62
 
