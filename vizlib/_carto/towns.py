@@ -179,7 +179,7 @@ def label_points(
     position = {pid: i for i, pid in enumerate(shown.id)}
     # a town a distance line starts from is always named (the line's number is measured from it)
     measured = {str(t.meta).split(":")[1] for t in m.fig.data if str(t.meta).startswith("distance:")}
-    abroad: dict[str, Any] = {}
+    abroad: dict[str | None, Any] = {}
     for row in ranked.head(max_labels).itertuples() if max_labels is not None else ranked.itertuples():
         i = position[row.id]
         strong = row.kind == "capital" or row.id in STORY_TOWNS
@@ -202,9 +202,10 @@ def label_points(
         )
         if strong:
             label.spots = _home_spots(m, label, row.country)
-        if row.country not in abroad:
-            abroad[row.country] = _abroad(m, row.country)
-        label.spots = _home_first(m, label, abroad[row.country])
+        country = getattr(row, "country", None)  # a user's own points may not say
+        if country not in abroad:
+            abroad[country] = _abroad(m, country) if country else None
+        label.spots = _home_first(m, label, abroad[country])
         m.labels.append(label)
 
 
