@@ -1006,3 +1006,15 @@ def test_a_towns_name_keeps_to_its_own_country_where_a_spot_there_is_free(every_
     lon, lat = frame.to_lonlat([box.x0, box.x1, box.x1, box.x0], [box.y0, box.y0, box.y1, box.y1])
     name = shapely.Polygon(zip(lon, lat, strict=True))
     assert [c for c in countries.index if c != bryansk.country and countries[c].intersects(name)] == [], text
+
+
+@every_map_case
+def test_the_data_lists_the_oblasts_named_on_the_map_and_no_other(every_map, slug, size, lang):
+    # The theatre's social card listed Kursk, Bryansk, Oryol and Kharkiv oblasts in its data (CSV, JSON and the
+    # page's table) as named, while no oblast's name found room on it: a name requested was recorded as drawn.
+    fig = every_map[slug, size, lang]
+    rows = meta.data_frame(fig).query("kind == 'region'")
+    drawn = [re.sub(r"</?b>", "", text) for t in fig.data if t.meta == "labels:region" for text in t.text]
+    assert len(rows) == len(drawn), (list(rows.name), drawn)
+    if lang == "en":
+        assert sorted(rows.name.str.upper()) == sorted(drawn)

@@ -40,6 +40,9 @@ def draw(m: MapCanvas) -> None:
         font = dict(size=sizes if len(set(sizes)) > 1 else sizes[0], color=c["text"], shadow=_halo(c))
         trace.update(text=texts, textposition=positions, textfont=font)
     _drop_nameless(m)
+    # the data lists the oblasts named on the map, as it lists the towns drawn
+    named = {label.key["code"] for label in m.labels if label.key["kind"] == "region" and label.placed}
+    m.region_rows = [row for row in m.region_rows if row["id"] in named]
     for kind in ("country", "region", "note"):
         labels = free.get(kind, [])
         if not labels:

@@ -65,7 +65,7 @@ def regions(m: MapCanvas, codes: Sequence[str], emphasis: Sequence[str] = ()) ->
                 spots,
                 size=size,
                 priority=LEVEL,
-                key=dict(kind="region", strong=strong),
+                key=dict(kind="region", strong=strong, code=code),
             )
         )
         m.region_rows.append(
