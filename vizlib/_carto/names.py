@@ -93,12 +93,17 @@ _NAME_REACH_PX = 8
 
 
 def _lies_in(m: MapCanvas, shape: Any, reach: Any, box: Any) -> bool:
-    """Tell whether a name's box (figure pixels) has its middle inside ``shape``, its ends (mid-height) in ``reach``."""
+    """Tell whether a name's box (figure pixels) has its middle inside ``shape``, its ends and corners in ``reach``.
+
+    The corners too: "KURSK" at the oblast's narrow northern tip had its middle and ends inside, and
+    read as standing on Oryol and Bryansk oblasts on either side.
+    """
     import shapely
 
     y = (box.y0 + box.y1) / 2
-    lon, lat = m.geo_frame.to_lonlat([box.x0, (box.x0 + box.x1) / 2, box.x1], [y, y, y])
-    return bool(shapely.contains_xy(shape, lon[1], lat[1]) and shapely.contains_xy(reach, lon, lat).all())
+    xs = [(box.x0 + box.x1) / 2, box.x0, box.x1, box.x0, box.x1, box.x0, box.x1]
+    lon, lat = m.geo_frame.to_lonlat(xs, [y, y, y, box.y0, box.y0, box.y1, box.y1])
+    return bool(shapely.contains_xy(shape, lon[0], lat[0]) and shapely.contains_xy(reach, lon, lat).all())
 
 
 def countries(m: MapCanvas, codes: Sequence[str] = ("UA", "RU", "BY")) -> None:
