@@ -141,7 +141,7 @@ def countries(m: MapCanvas, codes: Sequence[str] = ("UA", "RU", "BY")) -> None:
         part = max(geometry.polygons(room), key=lambda q: q.area)
         pole = shapely.ops.polylabel(part, tolerance=0.5).coords[0]
         land = shapely.transform(visible.difference(colour), to_px)
-        if (found := _name_spots(land, room, _inner(p, w, h), pole, w, h)) is None:
+        if (found := _name_spots(land, _inner(p, w, h), pole, w, h)) is None:
             continue  # too little of the country in view to name it
         (x, y), spots = found
         m.labels.insert(0, Label(x, y, (text,), centred(spots), size=15, priority=LEVEL, key=dict(kind="country")))
@@ -153,17 +153,17 @@ _SEARCH_PX, _SEARCH_SPOTS = 6, 12
 _EDGE_PX = 6
 
 
-def _fitting_centres(land: Any, room: Any, w: float, h: float) -> list[tuple[float, float]]:
-    """Return centres in ``room`` whose ``w`` by ``h`` name box lies on ``land``, farthest from its edge first.
+def _fitting_centres(land: Any, inner: Any, w: float, h: float) -> list[tuple[float, float]]:
+    """Return centres in ``inner`` whose ``w`` by ``h`` name box lies on ``land``, farthest from its edge first.
 
-    All in figure pixels, on a grid of ``_SEARCH_PX``; at most ``_SEARCH_SPOTS``, each two name heights
+    All in figure pixels, on a grid of ``_SEARCH_PX``; at most ``_SEARCH_SPOTS``, each a name's height
     from those before it (where the room's pole is too narrow, or a town's name stands there).
     """
     import shapely
 
-    x0, y0, x1, y1 = room.bounds
+    x0, y0, x1, y1 = inner.bounds
     xs, ys = (a.ravel() for a in np.meshgrid(np.arange(x0, x1, _SEARCH_PX), np.arange(y0, y1, _SEARCH_PX)))
-    inside = shapely.contains_xy(room, xs, ys)
+    inside = shapely.contains_xy(inner, xs, ys)
     xs, ys = xs[inside], ys[inside]
     boxes = shapely.box(xs - w / 2 - 4, ys - h / 2, xs + w / 2 + 4, ys + h / 2)
     shapely.prepare(land)
@@ -179,11 +179,11 @@ def _fitting_centres(land: Any, room: Any, w: float, h: float) -> list[tuple[flo
 
 
 def _name_spots(
-    land: Any, room: Any, inner: Any, pole: tuple[float, float], w: float, h: float
+    land: Any, inner: Any, pole: tuple[float, float], w: float, h: float
 ) -> tuple[tuple[float, float], list[tuple[float, float]]] | None:
     """Return where a country's ``w`` by ``h`` name stands and its other spots (shifts from there), in pixels.
 
-    The pole of its room first, then nudged (clear of a town's name there), then elsewhere in the room
+    The pole of its room first, then nudged (clear of a town's name there), then elsewhere on its land
     (where the pole is too narrow for the name or too near the plot's edge); always on the land's own
     colour, its centre in ``inner``. None where no spot fits.
     """

@@ -224,7 +224,7 @@ def _abroad(m: MapCanvas, country: str) -> Any:
 def _home_first(m: MapCanvas, label: Label, abroad: Any) -> tuple[Spot, ...]:
     """Return ``label``'s spots, those whose name reaches into no other country first.
 
-    A name across a state border reads as standing on the other side (Korenevo's over Ukraine, its
+    A name across a state border reads as standing on the other side ("Bryansk" over Belarus, its
     dot in Russia); where every spot crosses, the order is kept.
     """
     import shapely
