@@ -200,13 +200,19 @@ def label_points(
             rivals=tuple(dots[k] for k in np.flatnonzero(np.hypot(px - px[i], py - py[i]) < _RIVAL_PX) if k != i),
             key=dict(kind="place", trace=index, index=i, village=row.kind == "village", keep=row.id in keep),
         )
-        if strong:
-            label.spots = _home_spots(m, label, row.country)
         country = getattr(row, "country", None)  # a user's own points may not say
         if country not in abroad:
             abroad[country] = _abroad(m, country) if country else None
-        label.spots = _home_first(m, label, abroad[country])
+        label.spots = _home_spots(m, label, country, abroad[country], strong=strong)
         m.labels.append(label)
+
+
+def _country(m: MapCanvas, code: str) -> Any:
+    """Return a country's outline, or None where the map's regions lack it."""
+    try:
+        return m.country_shape(code)
+    except KeyError:
+        return None
 
 
 def _abroad(m: MapCanvas, country: str) -> Any:
@@ -221,41 +227,31 @@ def _abroad(m: MapCanvas, country: str) -> Any:
     return land
 
 
-def _home_first(m: MapCanvas, label: Label, abroad: Any) -> tuple[Spot, ...]:
-    """Return ``label``'s spots, those whose name reaches into no other country first.
+def _home_spots(m: MapCanvas, label: Label, country: str | None, abroad: Any, strong: bool) -> tuple[Spot, ...]:
+    """Return a town's ``label`` spots, those whose name reaches into no other country (``abroad``) first.
 
-    A name across a state border reads as standing on the other side ("Bryansk" over Belarus, its
-    dot in Russia); where every spot crosses, the order is kept.
+    A name across a state border reads as standing on the other side ("Bryansk" over Belarus, its dot
+    in Russia); where every spot crosses, the order is kept. A ``strong`` (story) town's name keeps only
+    the spots with its middle in its own ``country``, where any has: Sudzha's over Ukraine, beside a dot
+    in Russia, said which side holds it wrongly.
     """
     import shapely
 
-    if abroad is None:
+    if country is None:
         return label.spots
     boxes = [label.box_at(spot) for spot in label.spots]
-    lon, lat = m.geo_frame.to_lonlat([x for b in boxes for x in (b.x0, b.x1, b.x1, b.x0)],
-                                     [y for b in boxes for y in (b.y0, b.y0, b.y1, b.y1)])  # fmt: skip
-    corners = np.column_stack([lon, lat]).reshape(len(boxes), 4, 2)
-    crosses = shapely.intersects(abroad, shapely.polygons(corners))
-    return tuple(s for s, c in zip(label.spots, crosses, strict=True) if not c) + tuple(
-        s for s, c in zip(label.spots, crosses, strict=True) if c
-    )
-
-
-def _home_spots(m: MapCanvas, label: Label, country: str) -> tuple[Spot, ...]:
-    """Return the spots where a town's ``label`` stands in its ``country`` (all of them where none does).
-
-    Sudzha's name over Ukraine, beside a dot in Russia, says which side holds it wrongly.
-    """
-    import shapely
-
-    try:
-        home = m.country_shape(country)
-    except KeyError:
-        return label.spots
-    centres = [label.box_at(spot).center for spot in label.spots]
-    lon, lat = m.geo_frame.to_lonlat([c[0] for c in centres], [c[1] for c in centres])
-    inside = shapely.contains_xy(home, lon, lat)
-    return tuple(spot for spot, ok in zip(label.spots, inside, strict=True) if ok) or label.spots
+    lon, lat = m.geo_frame.to_lonlat([x for b in boxes for x in (b.x0, b.x1, b.x1, b.x0, b.center[0])],
+                                     [y for b in boxes for y in (b.y0, b.y0, b.y1, b.y1, b.center[1])])  # fmt: skip
+    points = np.column_stack([lon, lat]).reshape(len(boxes), 5, 2)  # each box's corners, then its centre
+    spots = list(zip(label.spots, points, strict=True))
+    if strong and (home := _country(m, country)) is not None:
+        spots = [(spot, p) for spot, p in spots if shapely.contains_xy(home, *p[4])] or spots
+    if abroad is not None:
+        crosses = shapely.intersects(abroad, shapely.polygons(np.array([p[:4] for _, p in spots])))
+        spots = [s for s, c in zip(spots, crosses, strict=True) if not c] + [
+            s for s, c in zip(spots, crosses, strict=True) if c
+        ]
+    return tuple(spot for spot, _ in spots)
 
 
 def noted(m: MapCanvas, rows: pd.DataFrame, rivals: Sequence[Box] = ()) -> None:
