@@ -63,7 +63,7 @@ FIGURES = {
             "vizlib.maps",
             "theatre",
             _regions("RU-KRS", "UA-14", "UA", "RU", "BY"),  # highlighted oblasts; countries outlined and named
-            layer="archive",
+            layer="auto",
         ),
         FigureSpec(
             "kursk",

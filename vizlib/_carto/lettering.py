@@ -21,6 +21,7 @@ def draw(m: MapCanvas) -> None:
     c = m.c
     m.place_labels()
     _clear_notes(m)
+    _make_way_for_countries(m)
     by_trace: dict[int, dict[int, tuple[str, str, float]]] = {}
     free: dict[str, list[tuple[str, Box, Label]]] = {}
     for label in m.labels:
@@ -91,6 +92,33 @@ def _clear_notes(m: MapCanvas) -> None:
         radius = (size[label.key["index"]] if isinstance(size, (list, tuple)) else size) / 2
         if any(distance_to((label.x, label.y), box) < radius + NOTE_CLEAR_PX for box in notes):
             label.text, label.spot, label.box = None, None, None
+
+
+def _make_way_for_countries(m: MapCanvas) -> None:
+    """Name a country left out where only towns given for context stand: those towns go.
+
+    Which side of a border is which matters more than a town named for orientation (on the theatre's phone
+    map, "RUSSIA" had room only where Bryansk and Oryol were named). The country takes its first spot inside
+    the plot that no other label, dot or key overlaps.
+    """
+    placed = [label for label in m.labels if label.placed]
+    for country in [label for label in m.labels if label.key["kind"] == "country" and not label.placed]:
+        for spot in country.spots:
+            box = country.box_at(spot)
+            if not box.inside(m.plot):
+                continue
+            hit = [label for label in placed if label.kept_clear(label.chosen[2]).overlaps(box)]
+            if not all(label.key["kind"] == "place" and label.key.get("context") for label in hit):
+                continue
+            dots = {mark for label in hit for mark in label.marks}
+            if any(o.overlaps(box) and o not in dots for o in m.obstacles):
+                continue
+            for label in hit:
+                label.text = label.spot = label.box = None
+                placed.remove(label)
+            country.text, country.spot, country.box = country.texts[0], spot, box
+            placed.append(country)
+            break
 
 
 def _is_note(m: MapCanvas, label: Label) -> bool:

@@ -47,10 +47,14 @@ def regions(m: MapCanvas, codes: Sequence[str], emphasis: Sequence[str] = ()) ->
         shapely.prepare(shape)
         shapely.prepare(reach)
         spots: tuple = ()
+        outline = shapely.transform(shape, functools.partial(_to_px, m.geo_frame))
         for words in _forms(name, m.lang):
             text = f"<b>{escape(words)}</b>" if strong else escape(words)
             w, h = _text.text_size(text, size)
             shifts = [(0, -h), (0, h), (-w / 3, 0), (w / 3, 0), (0, -2 * h), (0, 2 * h)]
+            # then elsewhere in the oblast, widest room first (a town's name or a control area at its pole)
+            inner = _inner(m.plot, w, h).intersection(outline.envelope)
+            shifts += [(cx - x, cy - y) for cx, cy in _fitting_centres(outline, inner, w, h)]
             boxes = ((spot, spot.box(float(x), float(y), w, h)) for spot in centred(shifts))
             spots = tuple(spot for spot, box in boxes if _lies_in(m, shape, reach, box))
             if spots:
@@ -161,6 +165,8 @@ def _fitting_centres(land: Any, inner: Any, w: float, h: float) -> list[tuple[fl
     """
     import shapely
 
+    if inner.is_empty:
+        return []
     x0, y0, x1, y1 = inner.bounds
     xs, ys = (a.ravel() for a in np.meshgrid(np.arange(x0, x1, _SEARCH_PX), np.arange(y0, y1, _SEARCH_PX)))
     inside = shapely.contains_xy(inner, xs, ys)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -146,7 +146,8 @@ def draw(
                 meta=f"legend:{st}",
                 hoverinfo="skip",
             )
-    label_points(m, towns, ranked, index, sizes, max_labels, required, keep)
+    context = set(towns.id) - set(priority) - set(required)
+    label_points(m, towns, ranked, index, sizes, max_labels, required, keep, context)
 
 
 def dot_boxes(m: MapCanvas, towns: pd.DataFrame, sizes: Sequence[float]) -> list[Box]:
@@ -168,10 +169,12 @@ def label_points(
     max_labels: int | None = None,
     required: Sequence[str] = (),
     keep: Sequence[str] = (),
+    context: Collection[str] = (),
 ) -> None:
     """Keep labels off the markers of trace ``index`` and request a label per point, in ``ranked`` order.
 
     Only the first ``max_labels`` of ``ranked`` get a label request when given (a layer of thousands of points).
+    The places of ``context`` (not the story's) give way to a country's name that finds no other room.
     """
     px, py = m.to_px(shown.lon.to_numpy(), shown.lat.to_numpy())
     dots = dot_boxes(m, shown, sizes)
@@ -198,7 +201,14 @@ def label_points(
             gap_x=_WORD_GAP_PX,
             marks=(dots[i],),  # read as this dot's name: nearer it than any other dot
             rivals=tuple(dots[k] for k in np.flatnonzero(np.hypot(px - px[i], py - py[i]) < _RIVAL_PX) if k != i),
-            key=dict(kind="place", trace=index, index=i, village=row.kind == "village", keep=row.id in keep),
+            key=dict(
+                kind="place",
+                trace=index,
+                index=i,
+                village=row.kind == "village",
+                keep=row.id in keep,
+                context=row.id in context,
+            ),
         )
         country = getattr(row, "country", None)  # a user's own points may not say
         if country not in abroad:
