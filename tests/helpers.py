@@ -139,9 +139,9 @@ def assert_distance_numbers_beside_their_lines(fig) -> None:
         here = [line for line in lines if (line.geo or "geo") == geo]
         segments = {line.meta: _px_segment(frame, line) for line in here}  # "distance:<place>:<km>"
         # words beside a line float free where it barely shows past its place's dot (kursk's phone: 9 px, its
-        # "12 km to the border" read as Sumy's)
+        # "12 km to the border" read as Sumy's; on the wide map, 19 px, they stood 50 px from it, over Sumy)
         short = {key: round(float(np.hypot(*(pts[-1] - pts[0]))), 1) for key, pts in segments.items()}
-        assert all(px >= 16 for px in short.values()), short
+        assert all(px >= 20 for px in short.values()), short
         number_of = {line.meta: line.name.split()[0] for line in here}  # as printed: "7.3", "7,3"
         numbers = [(text, box) for text, box in label_boxes(fig, geo) if text.split()[0] in number_of.values()]
         numbers = [(text, box) for text, box in numbers if "km" in text or "км" in text]

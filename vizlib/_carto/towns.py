@@ -45,8 +45,9 @@ _WORD_GAP_PX = 4
 #: Pixels of a distance line, from its place, that the place's own name may cross.
 _NAME_ROOM_PX = 12
 #: A distance line shorter than this (pixels) shows a few dots beyond its place's: its words go under
-#: the place's name ("Sudzha / 12 km to the border"), not beside the line, where they would float free.
-SHORT_LINE_PX = 16
+#: the place's name ("Sudzha / 12 km to the border"), not beside the line, where they would float free
+#: (on the wide Kursk map, 19 px long, they stood over Sumy's dot and read as Sumy's).
+SHORT_LINE_PX = 20
 #: Legend words of each status (``own``: the town's own country holds it).
 STATUS_WORDS = {
     "own": N_("City or town"),
