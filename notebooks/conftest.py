@@ -81,10 +81,17 @@ FRONTLINE_TAG = "frontline"
 
 
 def frontline_layers_available() -> bool:
-    """Tell whether the notebooks' layers (11 Nov 2024 onwards) can be read without the network."""
-    from vizlib import frontline
+    """Tell whether the notebooks' layers can be read without the network.
 
-    return frontline.for_date("2024-11-11", kind="archive", download=False).layer is not None
+    The daily archive from 11 Nov 2024 (the Donetsk notebook) and a full export within two weeks of the
+    story's date (the theatre and Kursk maps: only an export has the Ukrainian-held area in Kursk oblast).
+    """
+    from vizlib import data, frontline
+
+    return (
+        frontline.for_date("2024-11-11", kind="archive", download=False).layer is not None
+        and frontline.for_date(data.DEFAULT_AS_OF, kind="export", download=False).layer is not None
+    )
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:

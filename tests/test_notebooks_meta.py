@@ -192,12 +192,19 @@ def test_outputs_that_depend_on_a_frontline_layer_are_tagged_and_compared(name):
             assert "frontline" in cell.metadata.get("tags", []), f"cell {cell.id} shows layer output; tag it frontline"
 
 
-def test_frontline_cells_are_compared_where_the_layers_can_be_had(front_mirror, tmp_path, monkeypatch):
+def test_frontline_cells_are_compared_where_the_layers_can_be_had(shared_frontline, tmp_path, monkeypatch):
     from notebooks.conftest import frontline_layers_available
 
-    assert frontline_layers_available()  # the synthetic archive has 11 Nov 2024
+    monkeypatch.setenv("VIZLIB_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("VIZLIB_DEEPSTATE_ARCHIVE_URL", str(shared_frontline / "archive"))
+    monkeypatch.setenv("VIZLIB_DEEPSTATE_EXPORT_URL", str(shared_frontline))
+    assert frontline_layers_available()  # the archive has 11 Nov 2024, the exports 14 Nov 2024
+    monkeypatch.setenv("VIZLIB_DEEPSTATE_EXPORT_URL", str(tmp_path / "no-exports"))
+    monkeypatch.setenv("VIZLIB_CACHE", str(tmp_path / "empty"))
+    assert not frontline_layers_available()  # the theatre and Kursk notebooks would draw the archive instead
     monkeypatch.delenv("VIZLIB_DEEPSTATE_ARCHIVE_URL")
-    monkeypatch.setenv("VIZLIB_CACHE", str(tmp_path))
+    monkeypatch.setenv("VIZLIB_DEEPSTATE_EXPORT_URL", str(shared_frontline))
+    monkeypatch.setenv("VIZLIB_CACHE", str(tmp_path / "empty2"))
     assert not frontline_layers_available()
 
 
