@@ -1044,6 +1044,21 @@ def test_a_towns_name_keeps_to_its_own_country_where_a_spot_there_is_free(every_
 
 
 @every_map_case
+def test_a_locator_inset_draws_a_highlights_colour_only_where_its_key_says_what_it_means(every_map, slug, size, lang):
+    # The theatre's globe filled Ukraine, and the close-ups' locators Donetsk oblast, in the blue the key calls
+    # "Donetsk oblast (highlighted)" (the close-ups' keys have no such entry): the whole country read as highlighted.
+    fig = every_map[slug, size, lang]
+    inset = [t for t in fig.data if t.geo == "geo2" and t.fill == "toself"]
+    if not inset:
+        pytest.skip("no locator inset")
+    c = theme.colors("light")
+    keyed = {t.fillcolor for t in fig.data if t.showlegend and t.fill == "toself"}
+    highlights = {c["ukraine_land_highlight"], c["russia_land_highlight"]}
+    unkeyed = {t.name: t.fillcolor for t in inset if t.fillcolor in highlights - keyed}
+    assert not unkeyed, (unkeyed, keyed)
+
+
+@every_map_case
 def test_the_data_lists_the_oblasts_named_on_the_map_and_no_other(every_map, slug, size, lang):
     # The theatre's social card listed Kursk, Bryansk, Oryol and Kharkiv oblasts in its data (CSV, JSON and the
     # page's table) as named, while no oblast's name found room on it: a name requested was recorded as drawn.

@@ -102,7 +102,7 @@ def draw(m: MapCanvas) -> None:
     groups = [
         ("other", loc[~loc.iso_a2.isin(["UA", "RU", "KP"])], "other_land"),
         ("RU", loc[loc.iso_a2 == "RU"], "russia_land"),
-        ("UA", loc[loc.iso_a2 == "UA"], "ukraine_land_highlight"),
+        ("UA", loc[loc.iso_a2 == "UA"], "ukraine_land"),  # as the key says (its highlight is an oblast's)
         ("KP", loc[loc.iso_a2 == "KP"], "north_korea"),
     ]
     for key, part, colour in groups:
@@ -221,12 +221,14 @@ def oblast(m: MapCanvas, codes: list[str]) -> None:
             hoverinfo="skip",
         )
     lon, lat = geometry.fill_path([focus.simplify(0.01)], decimals=2)
+    # the highlight's colour only where the main map highlights the oblast too (and so keys it); else its land's
+    lit = set(codes) <= set(m.highlight)
     m.trace(
         lon,
         lat,
         "Locator oblast",
         geo="geo2",
-        fill=c["ukraine_land_highlight"],
+        fill=c["ukraine_land_highlight" if lit else "ukraine_land"],
         line=dict(width=0),
         showlegend=False,
         meta="inset:oblast",
@@ -254,7 +256,7 @@ def oblast(m: MapCanvas, codes: list[str]) -> None:
         lat,
         "Locator border",
         geo="geo2",
-        line=dict(color=c["muted"], width=0.6),
+        line=dict(color=c["muted"], width=0.6 if lit else 1),
         showlegend=False,
         meta="inset:border",
         hoverinfo="skip",
