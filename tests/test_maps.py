@@ -989,6 +989,7 @@ def test_the_theatre_drawn_with_deepstatemaps_export_names_both_sides(shared_fro
 def test_the_kursk_map_names_kursk_oblast_with_and_without_the_salient(shared_frontline, every_map, size, lang):
     # On the Ukrainian phone and social cards "Курська область" found no room at the oblast's middle (the
     # names of Kursk, Lgov and Sudzha stand there) and was left out: only its pole and six shifts were tried.
+    # Then, on the social cards, "KURSK" stood right of Korenevo's dot, whose name is on its left: a town.
     layer = read_frontline(shared_frontline / "deepstate_export_20241114.geojson")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the layer is older than the map's date: said on the map
@@ -999,6 +1000,12 @@ def test_the_kursk_map_names_kursk_oblast_with_and_without_the_salient(shared_fr
         [(text, box)] = [tb for tb in point_boxes(frame, by_meta(fig, "labels:region")) if "<b>" in tb[0]]
         (x,), (y,) = frame.to_lonlat([box.center[0]], [box.center[1]])
         assert data.regions().set_index("iso_3166_2").geometry["RU-KRS"].contains(shapely.Point(x, y)), text
+        places = by_meta(fig, "places")
+        xs, ys = frame.to_px(list(places.lon), list(places.lat))
+        # no town's dot in its row within 14 px of its ends: the name would read as that town's
+        in_row = [(x, y) for x, y in zip(xs, ys, strict=True) if box.y0 - 8 <= y <= box.y1 + 8]
+        gaps = [round(max(box.x0 - x, x - box.x1), 1) for x, y in in_row]
+        assert all(g >= 14 for g in gaps), (text, gaps)
 
 
 def assert_both_sides_named(fig) -> None:

@@ -190,6 +190,9 @@ class Label:
     avoid : tuple of Box
         Thin lines of this label's own, kept off like :func:`place`'s ``lines`` (the border a
         distance is measured to: its number reads on one side of it, not across it).
+    keep_off : tuple of Box
+        Obstacles of this label's own, as hard as :func:`place`'s ``obstacles`` (an oblast's name keeps
+        its room from the towns' dots, beside which it would read as a town's name).
     rivals : tuple of Box
         Marks this label must not read as naming, measured from its box rather than its centre (a
         town's name reads as the dot it stands by): its box stands nearer one of its ``marks`` than
@@ -217,6 +220,7 @@ class Label:
     marks: tuple[Box, ...] = ()
     misread_px2: float = 0
     avoid: tuple[Box, ...] = ()
+    keep_off: tuple[Box, ...] = ()
     rivals: tuple[Box, ...] = ()
     by_edge: bool = False
     key: Any = None
@@ -393,11 +397,12 @@ def _greedy(order, bounds, taken, thin, marks) -> tuple[dict[int, tuple[str, Spo
     total = (0.0, 0, 0.0)
     for label in order:
         lines = [*thin, *label.avoid]
-        best, best_cost = _cheapest(label, label.texts, bounds, taken, lines, marks)
+        here = [*taken, *label.keep_off] if label.keep_off else taken
+        best, best_cost = _cheapest(label, label.texts, bounds, here, lines, marks)
         # the last resort only where the words overlap something or read as another mark's, not where
         # they merely cross a thin line (drawn on the background); and only where it reads as its own
         if label.last_resort and (best_cost[0] > _TIE or best_cost[1]):
-            bare, bare_cost = _cheapest(label, label.last_resort, bounds, taken, lines, marks, honest=True)
+            bare, bare_cost = _cheapest(label, label.last_resort, bounds, here, lines, marks, honest=True)
             if bare is not None and _cheaper(bare_cost, best_cost):
                 best, best_cost = bare, bare_cost
         # an optional label may cross a thin line (drawn on the background), never overlap anything else

@@ -44,11 +44,15 @@ def regions(m: MapCanvas, codes: Sequence[str], emphasis: Sequence[str] = ()) ->
         # name is too long for that, its short form ("Орловська обл.")
         # the outline and its reach, made once for every wording and spot tried
         reach = shape.buffer(_NAME_REACH_PX * m.geo_frame.km_per_px(point.y) / 111)  # pixels as degrees, about
+        # a wiggle of the oblast's outline, never across the state border ("BELGOROD" stood on Kharkiv oblast)
+        if code[:2] in m.by_code:
+            reach = reach.intersection(m.country_shape(code[:2]))
         shapely.prepare(shape)
         shapely.prepare(reach)
         spots: tuple = ()
         outline = shapely.transform(shape, functools.partial(_to_px, m.geo_frame))
-        for words in _forms(name, m.lang):
+        forms = _forms(name, m.lang)
+        for n, words in enumerate(forms):
             text = f"<b>{escape(words)}</b>" if strong else escape(words)
             w, h = _text.text_size(text, size)
             shifts = [(0, -h), (0, h), (-w / 3, 0), (w / 3, 0), (0, -2 * h), (0, 2 * h)]
@@ -58,6 +62,8 @@ def regions(m: MapCanvas, codes: Sequence[str], emphasis: Sequence[str] = ()) ->
             boxes = ((spot, spot.box(float(x), float(y), w, h)) for spot in centred(shifts))
             spots = tuple(spot for spot, box in boxes if _lies_in(m, shape, reach, box))
             if spots:
+                # the shorter forms where this one finds no room at these spots (centred: their boxes lie inside)
+                shorter = [f"<b>{escape(f)}</b>" if strong else escape(f) for f in forms[n + 1 :]]
                 break
         if not spots:
             continue
@@ -65,7 +71,7 @@ def regions(m: MapCanvas, codes: Sequence[str], emphasis: Sequence[str] = ()) ->
             Label(
                 float(x),
                 float(y),
-                (text,),
+                (text, *shorter),
                 spots,
                 size=size,
                 priority=LEVEL,
