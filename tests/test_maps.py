@@ -817,14 +817,17 @@ def test_every_towns_name_stands_nearer_its_own_dot_than_any_other(every_map, sl
 @every_map_case
 def test_every_oblasts_name_lies_in_its_oblast(every_map, slug, size, lang):
     # "Орловська область" was written over Kursk oblast, "DONETSK" over Zaporizhzhia oblast; "KURSK" at the oblast's
-    # narrow northern tip had its middle and ends inside, its corners over Oryol and Bryansk oblasts
+    # narrow northern tip had its middle and ends inside, its corners over Oryol and Bryansk oblasts;
+    # "BELGOROD" reached across the state border onto Kharkiv oblast
     fig = every_map[slug, size, lang]
     admin = data.regions().query("level == 'admin1'")
+    country = data.regions().query("level == 'country'").set_index("iso_3166_2").geometry
     forms = {}
     for row in admin.itertuples():
         name = row.name_uk if lang == "uk" else row.name
         for form in names._forms(name, lang):
-            forms[meta.escape(form)] = row.geometry
+            forms[meta.escape(form)] = row.geometry.buffer(0)  # a form's outline, and below its country's
+            forms[meta.escape(form), "country"] = country[row.iso_3166_2[:2]]
     frame = frame_of(fig)
     for trace in (t for t in fig.data if t.meta == "labels:region"):
         sizes = trace.textfont.size if isinstance(trace.textfont.size, tuple) else [trace.textfont.size] * len(trace.text)
@@ -837,6 +840,8 @@ def test_every_oblasts_name_lies_in_its_oblast(every_map, slug, size, lang):
             ends = frame.to_lonlat(xs, ys)  # the ends at mid-height, and the corners
             reach = (names._NAME_REACH_PX + 1) * frame.km_per_px(lat) / 111
             assert all(shape.buffer(reach).contains(shapely.Point(e)) for e in zip(*ends)), (text, ends)
+            home = forms[re.sub("</?b>", "", text), "country"]
+            assert all(home.buffer(0.01).contains(shapely.Point(e)) for e in zip(*ends)), (text, "across the border")
 
 
 @every_map_case

@@ -62,8 +62,13 @@ def regions(m: MapCanvas, codes: Sequence[str], emphasis: Sequence[str] = ()) ->
             boxes = ((spot, spot.box(float(x), float(y), w, h)) for spot in centred(shifts))
             spots = tuple(spot for spot, box in boxes if _lies_in(m, shape, reach, box))
             if spots:
-                # the shorter forms where this one finds no room at these spots (centred: their boxes lie inside)
-                shorter = [f"<b>{escape(f)}</b>" if strong else escape(f) for f in forms[n + 1 :]]
+                # the shorter forms, where this one finds no room at these spots: each where it lies in too
+                shorter = [
+                    t
+                    for t in (f"<b>{escape(f)}</b>" if strong else escape(f) for f in forms[n + 1 :])
+                    if all(_lies_in(m, shape, reach, p.box(float(x), float(y), *_text.text_size(t, size)))
+                           for p in spots)
+                ]
                 break
         if not spots:
             continue
