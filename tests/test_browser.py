@@ -136,11 +136,15 @@ def test_page_renders_offline_with_its_content(page, local_server, site, how, th
     check(missing == [], f"labels missing from the DOM: {missing}")
     if slug in MAPS:
         check(dom["fills"] == _fill_traces(fig) >= 3, f"{dom['fills']} filled shapes, {_fill_traces(fig)} in the spec")
-        towns = {html.unescape(re.sub("<[^>]+>", "", t)) for tr in fig.data if tr.meta == "places" for t in tr.text}
+        # a name's first line (a short distance line's words stand under it: "Sudzha<br>12 km to the border")
+        towns = {
+            html.unescape(re.sub("<[^>]+>", "", t.split("<br>")[0])) for tr in fig.data if tr.meta == "places" for t in tr.text
+        }
         towns.discard("")
         names = set(meta.data_frame(fig).name)
         check(STORY_TOWNS[slug] <= towns <= names, f"town labels {sorted(towns)} come from the data")
-        check(towns <= set(dom["texts"]), f"town labels missing: {sorted(towns - set(dom['texts']))}")
+        unseen = sorted(town for town in towns if not any(text.startswith(town) for text in dom["texts"]))
+        check(unseen == [], f"town labels missing: {unseen}")
     check(looks_drawn(shot), "screenshot looks blank: {} colours, {:.1%} off the background".format(*drawn(shot)))
 
     COUNTS["checks"] += len(checks)
