@@ -94,7 +94,9 @@ def _keep_names_off(m: MapCanvas, path: tuple[list, list], width: float) -> None
     for k in np.flatnonzero(~np.isnan(px[:-1]) & ~np.isnan(px[1:])):
         xa, ya, xb, yb = px[k], py[k], px[k + 1], py[k + 1]
         if max(xa, xb) >= x0 and min(xa, xb) <= x1 and max(ya, yb) >= y0 and min(ya, yb) <= y1:
-            m.obstacle(*along(float(xa), float(ya), float(xb), float(yb), half_width=width / 2, step=8), thin=True)
+            boxes = along(float(xa), float(ya), float(xb), float(yb), half_width=width / 2, step=8)
+            m.obstacle(*boxes, thin=True)
+            m.state_border += boxes
 
 
 Lines = tuple[tuple[str, tuple[list, list]], ...]

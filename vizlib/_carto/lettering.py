@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 #: Pixels an oblast's name keeps from a town's dot, across and up or down: in the dot's row, a name that
 #: starts 11 px past it still read as the town's (a town's own stands 2 px off).
 _AREA_NAME_FROM_DOT_PX = (14, 4)
+#: Pixels of a label's halo (its text shadow in the background colour) beyond its letters.
+_HALO_PX = 2
 
 
 def draw(m: MapCanvas) -> None:
@@ -33,9 +35,11 @@ def draw(m: MapCanvas) -> None:
         if label.key["kind"] == "place"
         for d in label.marks
     )
+    # nor on the state border, whose line its halo would erase (under "Харківська обл.", the Kursk card)
+    border = tuple(b.pad(_HALO_PX) for b in m.state_border)
     for label in m.labels:
         if label.key["kind"] == "region":
-            label.keep_off = dots
+            label.keep_off = dots + border
     m.place_labels()
     _clear_notes(m)
     _make_way_for_countries(m)

@@ -125,6 +125,8 @@ class MapCanvas(Canvas):
         self.stale = self.stale_note = ""
         #: words said under a place's name, by place id: a distance whose line is too short to carry them
         self.name_notes: dict[str, tuple[str, ...]] = {}
+        #: the land borders between countries as small boxes (pixels): an oblast's name keeps off them
+        self.state_border: list[Box] = []
 
     # ---- framing
     def frame(
