@@ -180,10 +180,11 @@ def _fitting_centres(land: Any, inner: Any, w: float, h: float) -> list[tuple[fl
         return []
     x0, y0, x1, y1 = inner.bounds
     xs, ys = (a.ravel() for a in np.meshgrid(np.arange(x0, x1, _SEARCH_PX), np.arange(y0, y1, _SEARCH_PX)))
-    inside = shapely.contains_xy(inner, xs, ys)
+    shapely.prepare(land)
+    # a box lies on the land only if its centre does: boxes are made for those centres alone
+    inside = shapely.contains_xy(inner, xs, ys) & shapely.contains_xy(land, xs, ys)
     xs, ys = xs[inside], ys[inside]
     boxes = shapely.box(xs - w / 2 - 4, ys - h / 2, xs + w / 2 + 4, ys + h / 2)
-    shapely.prepare(land)
     fits = shapely.contains(land, boxes)
     xs, ys, boxes = xs[fits], ys[fits], boxes[fits]
     out: list[tuple[float, float]] = []
