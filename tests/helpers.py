@@ -209,6 +209,31 @@ def assert_names_by_their_own_dots(fig) -> None:
             assert own + NEARER_PX <= nearest[0] + 0.5, (name, own, trace.text[nearest[1]], nearest[0])
 
 
+def names_leading_into_another_dot(fig) -> list[tuple[str, str]]:
+    """Return (name, other town) where a one-line town's name, not level with its own dot, has another's dot level
+    with it just past one of its ends: "Kharkiv ● Belgorod", Belgorod's name under its dot, reads as Kharkiv's.
+
+    Measured as :func:`vizlib._labels.leads_into_rival` does, from the figure as drawn (each geo on its own).
+    """
+    from vizlib._labels import ROW_LEAD_PX, box_gap
+
+    found = []
+    for trace in (t for t in fig.data if t.meta == "places"):
+        frame = frame_of_geo(fig, trace.geo or "geo")
+        sizes = trace.marker.size if isinstance(trace.marker.size, tuple) else [trace.marker.size] * len(trace.lon)
+        xs, ys = frame.to_px(list(trace.lon), list(trace.lat))
+        dots = [Box(x - s / 2, y - s / 2, x + s / 2, y + s / 2).pad(1) for x, y, s in zip(xs, ys, sizes)]
+        for i, (name, box) in enumerate(point_boxes(frame, trace)):
+            if not name or "<br>" in name or box.y0 <= ys[i] <= box.y1:
+                continue
+            found += [
+                (name, trace.text[k] or f"dot {k}")
+                for k, d in enumerate(dots)
+                if k != i and box.y0 <= ys[k] <= box.y1 and box_gap(box, d) < ROW_LEAD_PX
+            ]
+    return found
+
+
 def assert_no_village_dot_beside_a_note(fig) -> None:
     """Check that no village's dot stands by a note (a distance's number, the dam's words): it would read as its own."""
     from vizlib import meta

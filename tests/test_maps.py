@@ -25,6 +25,7 @@ from helpers import (
     km_between,
     label_boxes,
     metas,
+    names_leading_into_another_dot,
     point_boxes,
     said_with_the_name,
 )
@@ -195,6 +196,34 @@ def test_a_label_keeps_off_its_own_line_to_avoid_and_no_other_label_does():
     place([mine, other], Box(0, 0, 600, 300))
     assert mine.spot == left and not mine.crosses_line  # the first spot crosses its line: the second does not
     assert other.spot == right  # the line is not another label's to avoid
+
+
+def _dot(x: float, y: float) -> Box:
+    return Box(x - 4, y - 4, x + 4, y + 4)
+
+
+def test_a_name_leading_into_another_dot_goes_elsewhere_or_is_drawn_there_only_without_room():
+    # "Kharkiv ● Belgorod": a name under-right of its dot (100, 50), level with a rival dot 8 px before its start.
+    corner, left = spot_at("bottom right", 6), spot_at("middle left", 6)
+
+    def name():
+        return Label(100, 50, ("Belgorod",), (corner, left), marks=(_dot(100, 50),), rivals=(_dot(94, 68),))
+
+    first = place([name()], Box(0, 0, 300, 100))[0]
+    assert first.spot == left  # the corner comes first in its spots, and leads into the rival
+    cornered = place([name()], Box(0, 0, 300, 100), [Box(0, 40, 95, 60)])[0]  # the left is taken
+    assert cornered.spot == corner  # still named: a dot named in the row would read right
+
+
+def test_a_neighbour_moves_aside_for_a_name_that_would_lead_into_another_dot():
+    right, corner = spot_at("middle right", 6), spot_at("bottom right", 6)
+    # a neighbour's name stands right of Belgorod's dot, and could as well stand above its own dot
+    neighbour = Label(110, 38, ("Sudzha",), (spot_at("bottom right", 3), spot_at("top right", 3)), may_displace=True)
+    name = Label(100, 50, ("Belgorod",), (right, corner), marks=(_dot(100, 50),), rivals=(_dot(94, 68),),
+                 may_displace=True)  # fmt: skip
+    place([neighbour, name], Box(0, 0, 300, 100))
+    assert name.spot == right and neighbour.spot == neighbour.spots[1]
+    assert not name.box.overlaps(neighbour.box)
 
 
 def test_a_neighbour_that_makes_room_keeps_its_word_gap_from_the_label_it_let_in():
@@ -812,6 +841,25 @@ def test_every_dot_named_every_distance_numbered_every_key_entry_marked(every_ma
 def test_every_towns_name_stands_nearer_its_own_dot_than_any_other(every_map, slug, size, lang):
     fig = every_map[slug, size, lang]
     assert_names_by_their_own_dots(fig)
+
+
+#: Maps where a name still leads into another town's dot: every other spot of the name overlaps something, and no
+#: neighbour can move aside alone ("Pokrovsk ● Luhansk" on the theatre; Belgorod's name under its dot needs Sudzha's
+#: and Kursk's names both moved). Strict: a case fixed fails until it is taken off.
+LEADS_NO_ROOM = {
+    ("theatre", "phone", "en"), ("theatre", "column", "en"), ("theatre", "column", "uk"), ("theatre", "social", "en"),
+    ("pokrovsk", "social", "en"), ("pokrovsk", "social", "uk"),
+    ("front-animation", "column", "en"), ("front-animation", "column", "uk"),
+}  # fmt: skip
+
+
+@every_map_case
+def test_no_towns_name_leads_into_another_towns_dot(every_map, request, slug, size, lang):
+    # "Rylsk ● Lgov" on the Kursk phone: Rylsk's name, above its dot, ended 5 px before Lgov's, level with it, and
+    # read as Lgov's. A spot level with the name's own dot, or another town's name moved aside, reads right.
+    if (slug, size, lang) in LEADS_NO_ROOM:
+        request.applymarker(pytest.mark.xfail(strict=True, reason="no room: see LEADS_NO_ROOM"))
+    assert names_leading_into_another_dot(every_map[slug, size, lang]) == []
 
 
 @every_map_case

@@ -386,6 +386,26 @@ def _a_line_reads_on(label: Label, box: Box) -> bool:
     return False
 
 
+#: A rival dot in a one-line name's row, this near (pixels) either of its ends, may be read as the name's own.
+ROW_LEAD_PX = 12
+#: What such a spot costs on top of its thin lines (a quarter of their square pixels): any spot clear of both
+#: goes first, but a name that leads into a rival's dot is still drawn where it has no other room.
+ROW_LEAD_COST = 1000
+
+
+def leads_into_rival(label: Label, box: Box) -> bool:
+    """Tell whether a one-line town's name at ``box`` has a rival dot level with it, just past one of its ends.
+
+    "Kharkiv ● Belgorod": Belgorod's name under its dot and right of Kharkiv's reads as naming that one. A name
+    level with its own dot is read as that one's ("● Lgov ● Kursk": each name on one side of its dot).
+    """
+    if not label.rivals or label.annotation or box.height > 2 * label.size:
+        return False
+    if any(box.y0 <= m.center[1] <= box.y1 for m in label.marks):
+        return False
+    return any(box.y0 <= r.center[1] <= box.y1 and box_gap(box, r) < ROW_LEAD_PX for r in label.rivals)
+
+
 #: Costs closer than this are equal: the same overlap measured at two spots differs in float rounding.
 _TIE = 1e-6
 
@@ -431,6 +451,7 @@ def _cheapest(label, texts, bounds, taken, lines, marks, honest: bool = False) -
             wrong = misread(label, box, marks)
             if wrong and honest:
                 continue
+            soft += ROW_LEAD_COST * leads_into_rival(label, box)
             cost = (hard + wrong * label.misread_px2, int(wrong), soft)
             if _cheaper(cost, best_cost):  # a tie keeps the earlier (better) spot
                 best, best_cost = (text, spot, box), cost
@@ -449,21 +470,24 @@ def _cheaper(cost: tuple, than: tuple) -> bool:
 
 
 def _make_room(candidates, group, bounds, obstacles, marks, lines) -> None:
-    """Let a label left out take the spot of one placed neighbour, if that one can move elsewhere.
+    """Let a label left out, or leading into a rival's dot, take the spot of one placed neighbour that can move.
 
-    The neighbour moves only to a spot as good: clear of everything (names keeping their ``gap_x``, both ways), and
-    across no more of the thin lines than before.
+    The neighbour moves only to a spot as good: clear of everything (names keeping their ``gap_x``, both ways),
+    across no more of the thin lines than before, and leading into no rival's dot where it did not.
     """
     for label in candidates:
-        if label.placed:
+        stuck = label.box is not None and leads_into_rival(label, label.box)
+        if label.placed and not stuck:
             continue
-        text = label.texts[0]
+        text = label.text or label.texts[0]
         for spot in label.spots:
             box = label.box_at(spot, text)
             padded = box.pad(label.clearance)
-            if box.area_outside(bounds) or any(padded.overlaps(o) for o in obstacles) or misread(label, box, marks):
+            if box.area_outside(bounds) or any(padded.overlaps(o) for o in [*obstacles, *label.keep_off]):
                 continue
-            kept = {id(o): o.kept_clear(o.box) for o in group if o.box is not None}
+            if misread(label, box, marks) or (stuck and leads_into_rival(label, box)):
+                continue
+            kept = {id(o): o.kept_clear(o.box) for o in group if o.box is not None and o is not label}
             blockers = [other for other in group if id(other) in kept and padded.overlaps(kept[id(other)])]
             if len(blockers) != 1 or not blockers[0].may_displace:
                 continue
@@ -476,6 +500,7 @@ def _make_room(candidates, group, bounds, obstacles, marks, lines) -> None:
                 clear = not any(moved.pad(blocker.clearance).overlaps(o) for o in others)
                 clear = clear and not blocker.kept_clear(moved).overlaps(padded)  # the room it keeps, both ways
                 clear = clear and sum(moved.overlap(line) for line in blocker_lines) <= crossed
+                clear = clear and (leads_into_rival(blocker, blocker.box) or not leads_into_rival(blocker, moved))
                 if not moved.area_outside(bounds) and clear and not misread(blocker, moved, marks):
                     blocker.spot, blocker.box = other_spot, moved
                     label.text, label.spot, label.box = text, spot, box

@@ -116,11 +116,11 @@ def _clear_notes(m: MapCanvas) -> None:
 
 
 def _make_way_for_countries(m: MapCanvas) -> None:
-    """Name a country left out where only towns given for context stand: those towns go.
+    """Name a country left out where only towns stand that can give way: those for context go, others move aside.
 
     Which side of a border is which matters more than a town named for orientation (on the theatre's phone
-    map, "RUSSIA" had room only where Bryansk and Oryol were named). The country takes its first spot inside
-    the plot that no other label, dot or key overlaps.
+    map, "RUSSIA" had room only where Bryansk and Oryol were named), or than Kyiv's name on the right of its dot
+    rather than under it. The country takes its first spot inside the plot that no other label, dot or key overlaps.
     """
     placed = [label for label in m.labels if label.placed]
     for country in [label for label in m.labels if label.key["kind"] == "country" and not label.placed]:
@@ -129,17 +129,51 @@ def _make_way_for_countries(m: MapCanvas) -> None:
             if not box.inside(m.plot):
                 continue
             hit = [label for label in placed if label.kept_clear(label.chosen[2]).overlaps(box)]
-            if not all(label.key["kind"] == "place" and label.key.get("context") for label in hit):
+            if not all(label.key["kind"] == "place" for label in hit):
                 continue
-            dots = {mark for label in hit for mark in label.marks}
+            dropped = [label for label in hit if label.key.get("context")]
+            dots = {mark for label in dropped for mark in label.marks}
             if any(o.overlaps(box) and o not in dots for o in m.obstacles):
                 continue
-            for label in hit:
+            gone = {id(label) for label in hit}
+            stay = [label for label in placed if id(label) not in gone]
+            moves = _moves_aside([label for label in hit if not label.key.get("context")], box, stay, m)
+            if moves is None:
+                continue
+            for label, other, other_box in moves:
+                label.spot, label.box = other, other_box
+            for label in dropped:
                 label.text = label.spot = label.box = None
                 placed.remove(label)
             country.text, country.spot, country.box = country.texts[0], spot, box
             placed.append(country)
             break
+
+
+def _moves_aside(labels: list[Label], room: Box, others: list[Label], m: MapCanvas) -> list[tuple] | None:
+    """Return a free spot for each of ``labels`` (towns' names) off ``room``, or None where one has none.
+
+    Free: inside the plot, clear of the obstacles, of ``others``, of ``room`` and of the names moved before, read as
+    its own dot's and leading into no other dot.
+    """
+    from vizlib._labels import leads_into_rival, misread
+
+    taken = [room, *(label.kept_clear(label.chosen[2]) for label in others)]
+    moves = []
+    for label in labels:
+        for spot in label.spots:
+            box = label.box_at(spot, label.text)
+            padded = box.pad(label.clearance)
+            if not box.inside(m.plot) or any(padded.overlaps(o) for o in [*m.obstacles, *label.keep_off, *taken]):
+                continue
+            if misread(label, box, []) or leads_into_rival(label, box):
+                continue
+            moves.append((label, spot, box))
+            taken.append(label.kept_clear(box))
+            break
+        else:
+            return None
+    return moves
 
 
 def _is_note(m: MapCanvas, label: Label) -> bool:
