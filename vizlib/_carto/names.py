@@ -187,15 +187,12 @@ def _fitting_centres(land: Any, inner: Any, w: float, h: float) -> list[tuple[fl
     boxes = shapely.box(xs - w / 2 - 4, ys - h / 2, xs + w / 2 + 4, ys + h / 2)
     fits = shapely.contains(land, boxes)
     xs, ys, boxes = xs[fits], ys[fits], boxes[fits]
-    order = np.argsort(-shapely.distance(land.boundary, boxes), kind="stable")
     out: list[tuple[float, float]] = []
-    # near the widest room first, then farther afield: a name's width apart, where towns' names fill the room
-    for apart_x, most in ((h, _SEARCH_SPOTS), (w, 2 * _SEARCH_SPOTS)):
-        for i in order:
-            if len(out) == most:
+    for i in np.argsort(-shapely.distance(land.boundary, boxes), kind="stable"):
+        if all(abs(xs[i] - x) > h or abs(ys[i] - y) > h for x, y in out):
+            out.append((float(xs[i]), float(ys[i])))
+            if len(out) == _SEARCH_SPOTS:
                 break
-            if all(abs(xs[i] - x) > apart_x or abs(ys[i] - y) > h for x, y in out):
-                out.append((float(xs[i]), float(ys[i])))
     return out
 
 
