@@ -226,6 +226,18 @@ def test_a_neighbour_moves_aside_for_a_name_that_would_lead_into_another_dot():
     assert not name.box.overlaps(neighbour.box)
 
 
+def test_two_neighbours_move_aside_one_for_the_other_to_let_a_name_in():
+    # Sumy's name (left out) fits only where Kharkiv's stands; Kharkiv's other spot is Kyiv's, which can move.
+    left, right, above = spot_at("middle left", 6), spot_at("middle right", 6), spot_at("top center", 6)
+    kyiv = Label(70, 30, ("Kyiv",), (right, above), may_displace=True)
+    kharkiv = Label(60, 50, ("Kharkiv",), (right, spot_at("top right", 6)), may_displace=True)
+    sumy = Label(130, 52, ("Sumy",), (left,), may_displace=True)
+    place([kyiv, kharkiv, sumy], Box(0, 0, 300, 100))
+    assert sumy.placed and kharkiv.spot == kharkiv.spots[1] and kyiv.spot == above
+    boxes = [kyiv.box, kharkiv.box, sumy.box]
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+
+
 def test_a_neighbour_that_makes_room_keeps_its_word_gap_from_the_label_it_let_in():
     # A left-out name took a placed note's spot and the note moved beside it, 2 px off: clear of the name's
     # box, but not of the 4 px a note keeps between itself and the names after it.

@@ -470,10 +470,11 @@ def _cheaper(cost: tuple, than: tuple) -> bool:
 
 
 def _make_room(candidates, group, bounds, obstacles, marks, lines) -> None:
-    """Let a label left out, or leading into a rival's dot, take the spot of one placed neighbour that can move.
+    """Let a label left out, or leading into a rival's dot, take a spot where placed neighbours can move aside.
 
-    The neighbour moves only to a spot as good: clear of everything (names keeping their ``gap_x``, both ways),
-    across no more of the thin lines than before, and leading into no rival's dot where it did not.
+    One neighbour in the way moves, or it and one in the way of its new spot (Sudzha's name for Belgorod's, and
+    Kursk's for Sudzha's); each only to a spot as good: clear of everything (names keeping their ``gap_x``, both
+    ways), across no more of the thin lines than before, and leading into no rival's dot where it did not.
     """
     for label in candidates:
         stuck = label.box is not None and leads_into_rival(label, label.box)
@@ -482,28 +483,43 @@ def _make_room(candidates, group, bounds, obstacles, marks, lines) -> None:
         text = label.text or label.texts[0]
         for spot in label.spots:
             box = label.box_at(spot, text)
-            padded = box.pad(label.clearance)
-            if box.area_outside(bounds) or any(padded.overlaps(o) for o in [*obstacles, *label.keep_off]):
-                continue
             if misread(label, box, marks) or (stuck and leads_into_rival(label, box)):
                 continue
-            kept = {id(o): o.kept_clear(o.box) for o in group if o.box is not None and o is not label}
-            blockers = [other for other in group if id(other) in kept and padded.overlaps(kept[id(other)])]
-            if len(blockers) != 1 or not blockers[0].may_displace:
+            moves = _moves_to_free(label, box, group, bounds, obstacles, marks, lines, depth=2)
+            if moves is None:
                 continue
-            blocker = blockers[0]
-            others = [*obstacles, label.kept_clear(box), *(b for k, b in kept.items() if k != id(blocker))]
-            blocker_lines = [*lines, *blocker.avoid]
-            crossed = sum(blocker.box.overlap(line) for line in blocker_lines)
-            for other_spot in blocker.spots:
-                moved = blocker.box_at(other_spot, blocker.text)
-                clear = not any(moved.pad(blocker.clearance).overlaps(o) for o in others)
-                clear = clear and not blocker.kept_clear(moved).overlaps(padded)  # the room it keeps, both ways
-                clear = clear and sum(moved.overlap(line) for line in blocker_lines) <= crossed
-                clear = clear and (leads_into_rival(blocker, blocker.box) or not leads_into_rival(blocker, moved))
-                if not moved.area_outside(bounds) and clear and not misread(blocker, moved, marks):
-                    blocker.spot, blocker.box = other_spot, moved
-                    label.text, label.spot, label.box = text, spot, box
-                    break
-            if label.placed:
-                break
+            for other, other_spot, moved in moves:
+                other.spot, other.box = other_spot, moved
+            label.text, label.spot, label.box = text, spot, box
+            break
+
+
+def _moves_to_free(label, box, group, bounds, taken, marks, lines, depth) -> list[tuple] | None:
+    """Return the moves (label, spot, box), last first, that let ``label`` stand at ``box``; None where none do.
+
+    Nothing in the way: no moves. One placed neighbour of ``group`` in the way, that may move: its move to a spot
+    as good, with those that free that spot, ``depth`` neighbours deep at most.
+    """
+    padded = box.pad(label.clearance)
+    if box.area_outside(bounds) or any(padded.overlaps(o) for o in [*taken, *label.keep_off]):
+        return None
+    in_way = [o for o in group if o is not label and o.box is not None and padded.overlaps(o.kept_clear(o.box))]
+    if not in_way:
+        return []
+    if depth == 0 or len(in_way) != 1 or not in_way[0].may_displace:
+        return None
+    other = in_way[0]
+    rest = [o for o in group if o is not other and o is not label]
+    here = [*taken, label.kept_clear(box)]
+    other_lines = [*lines, *other.avoid]
+    crossed = sum(other.box.overlap(line) for line in other_lines)
+    for spot in other.spots:
+        moved = other.box_at(spot, other.text)
+        if other.kept_clear(moved).overlaps(padded) or sum(moved.overlap(line) for line in other_lines) > crossed:
+            continue
+        if misread(other, moved, marks) or (leads_into_rival(other, moved) and not leads_into_rival(other, other.box)):
+            continue
+        moves = _moves_to_free(other, moved, rest, bounds, here, marks, lines, depth - 1)
+        if moves is not None:
+            return [*moves, (other, spot, moved)]
+    return None
