@@ -498,7 +498,7 @@ def _moves_to_free(label, box, group, bounds, taken, marks, lines, depth) -> lis
     """Return the moves (label, spot, box), last first, that let ``label`` stand at ``box``; None where none do.
 
     Nothing in the way: no moves. One placed neighbour of ``group`` in the way, that may move: its move to a spot
-    as good, with those that free that spot, ``depth`` neighbours deep at most.
+    as good (:func:`move_aside`), ``depth`` neighbours deep at most.
     """
     padded = box.pad(label.clearance)
     if box.area_outside(bounds) or any(padded.overlaps(o) for o in [*taken, *label.keep_off]):
@@ -508,18 +508,27 @@ def _moves_to_free(label, box, group, bounds, taken, marks, lines, depth) -> lis
         return []
     if depth == 0 or len(in_way) != 1 or not in_way[0].may_displace:
         return None
-    other = in_way[0]
-    rest = [o for o in group if o is not other and o is not label]
-    here = [*taken, label.kept_clear(box)]
-    other_lines = [*lines, *other.avoid]
-    crossed = sum(other.box.overlap(line) for line in other_lines)
-    for spot in other.spots:
-        moved = other.box_at(spot, other.text)
-        if other.kept_clear(moved).overlaps(padded) or sum(moved.overlap(line) for line in other_lines) > crossed:
+    rest = [o for o in group if o is not in_way[0] and o is not label]
+    return move_aside(in_way[0], padded, label.kept_clear(box), rest, bounds, taken, marks, lines, depth)
+
+
+def move_aside(label, room, kept, group, bounds, taken, marks, lines, depth=1) -> list[tuple] | None:
+    """Return the moves (label, spot, box), last first, that take a placed ``label`` off ``room`` to a spot as good.
+
+    As good: off ``room`` and clear of ``kept`` (the room the label coming in keeps), across no more of the thin
+    ``lines`` than before, read as its own mark's and leading into no rival's dot where it did not; clear of
+    ``taken`` and of the placed labels of ``group``, or with ``depth - 1`` of them moving aside in turn. None where
+    no spot is.
+    """
+    own_lines = [*lines, *label.avoid]
+    crossed = sum(label.box.overlap(line) for line in own_lines)
+    for spot in label.spots:
+        moved = label.box_at(spot, label.text)
+        if label.kept_clear(moved).overlaps(room) or sum(moved.overlap(line) for line in own_lines) > crossed:
             continue
-        if misread(other, moved, marks) or (leads_into_rival(other, moved) and not leads_into_rival(other, other.box)):
+        if misread(label, moved, marks) or (leads_into_rival(label, moved) and not leads_into_rival(label, label.box)):
             continue
-        moves = _moves_to_free(other, moved, rest, bounds, here, marks, lines, depth - 1)
+        moves = _moves_to_free(label, moved, group, bounds, [*taken, kept], marks, lines, depth - 1)
         if moves is not None:
-            return [*moves, (other, spot, moved)]
+            return [*moves, (label, spot, moved)]
     return None

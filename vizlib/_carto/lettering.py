@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from vizlib._labels import Box, Label, distance_to
+from vizlib._labels import Box, Label, distance_to, move_aside
 
 if TYPE_CHECKING:
     from vizlib._carto.mapcanvas import MapCanvas
@@ -151,28 +151,17 @@ def _make_way_for_countries(m: MapCanvas) -> None:
 
 
 def _moves_aside(labels: list[Label], room: Box, others: list[Label], m: MapCanvas) -> list[tuple] | None:
-    """Return a free spot for each of ``labels`` (towns' names) off ``room``, or None where one has none.
+    """Return a spot as good for each of ``labels`` (towns' names) off ``room``, or None where one has none.
 
-    Free: inside the plot, clear of the obstacles, of ``others``, of ``room`` and of the names moved before, read as
-    its own dot's and leading into no other dot.
+    Clear of ``others`` and of the names moved before, as :func:`vizlib._labels.move_aside` says.
     """
-    from vizlib._labels import leads_into_rival, misread
-
-    taken = [room, *(label.kept_clear(label.chosen[2]) for label in others)]
-    moves = []
+    moves: list[tuple] = []
     for label in labels:
-        for spot in label.spots:
-            box = label.box_at(spot, label.text)
-            padded = box.pad(label.clearance)
-            if not box.inside(m.plot) or any(padded.overlaps(o) for o in [*m.obstacles, *label.keep_off, *taken]):
-                continue
-            if misread(label, box, []) or leads_into_rival(label, box):
-                continue
-            moves.append((label, spot, box))
-            taken.append(label.kept_clear(box))
-            break
-        else:
+        taken = [*m.obstacles, *(moved.kept_clear(box) for moved, _, box in moves)]
+        found = move_aside(label, room, room, others, m.plot, taken, [], [])
+        if found is None:
             return None
+        moves += found
     return moves
 
 
