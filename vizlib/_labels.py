@@ -389,7 +389,7 @@ def _a_line_reads_on(label: Label, box: Box) -> bool:
 #: A rival dot in a one-line name's row, this near (pixels) either of its ends, may be read as the name's own.
 ROW_LEAD_PX = 12
 #: What such a spot costs on top of its thin lines (a quarter of their square pixels): any spot clear of both
-#: goes first, but a name that leads into a rival's dot is still drawn where it has no other room.
+#: goes first; an optional name left with such a spot only is left out, a required one is drawn there.
 ROW_LEAD_COST = 1000
 
 
@@ -399,11 +399,17 @@ def leads_into_rival(label: Label, box: Box) -> bool:
     "Kharkiv ● Belgorod": Belgorod's name under its dot and right of Kharkiv's reads as naming that one. A name
     level with its own dot is read as that one's ("● Lgov ● Kursk": each name on one side of its dot).
     """
+    return bool(rivals_led_into(label, box))
+
+
+def rivals_led_into(label: Label, box: Box) -> list[Box]:
+    """Return the rival dots a town's name at ``box`` leads into (:func:`leads_into_rival`), nearest first."""
     if not label.rivals or label.annotation or box.height > 2 * label.size:
-        return False
+        return []
     if any(box.y0 <= m.center[1] <= box.y1 for m in label.marks):
-        return False
-    return any(box.y0 <= r.center[1] <= box.y1 and box_gap(box, r) < ROW_LEAD_PX for r in label.rivals)
+        return []
+    level = [r for r in label.rivals if box.y0 <= r.center[1] <= box.y1 and box_gap(box, r) < ROW_LEAD_PX]
+    return sorted(level, key=lambda r: box_gap(box, r))
 
 
 #: Costs closer than this are equal: the same overlap measured at two spots differs in float rounding.
@@ -425,9 +431,10 @@ def _greedy(order, bounds, taken, thin, marks) -> tuple[dict[int, tuple[str, Spo
             bare, bare_cost = _cheapest(label, label.last_resort, bounds, here, lines, marks, honest=True)
             if bare is not None and _cheaper(bare_cost, best_cost):
                 best, best_cost = bare, bare_cost
-        # an optional label may cross a thin line (drawn on the background), never overlap anything else
-        # nor read as another mark's
-        if best is None or ((best_cost[0] > 0 or best_cost[1]) and not label.required):
+        # an optional label may cross a thin line (drawn on the background), never overlap anything else,
+        # read as another mark's nor lead into a rival's dot (left out, the town goes with its name)
+        unfit = best is not None and (best_cost[0] > 0 or best_cost[1] or leads_into_rival(label, best[2]))
+        if best is None or (unfit and not label.required):
             chosen[id(label)] = None
             continue
         chosen[id(label)] = best
@@ -483,7 +490,7 @@ def _make_room(candidates, group, bounds, obstacles, marks, lines) -> None:
         text = label.text or label.texts[0]
         for spot in label.spots:
             box = label.box_at(spot, text)
-            if misread(label, box, marks) or (stuck and leads_into_rival(label, box)):
+            if misread(label, box, marks) or leads_into_rival(label, box):
                 continue
             moves = _moves_to_free(label, box, group, bounds, obstacles, marks, lines, depth=2)
             if moves is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from vizlib._labels import Box, Label, distance_to, move_aside
+from vizlib._labels import Box, Label, distance_to, move_aside, rivals_led_into
 
 if TYPE_CHECKING:
     from vizlib._carto.mapcanvas import MapCanvas
@@ -42,6 +42,7 @@ def draw(m: MapCanvas) -> None:
             label.keep_off = dots + border
     m.place_labels()
     _clear_notes(m)
+    _clear_leads(m)
     _make_way_for_countries(m)
     by_trace: dict[int, dict[int, tuple[str, str, float]]] = {}
     free: dict[str, list[tuple[str, Box, Label]]] = {}
@@ -113,6 +114,26 @@ def _clear_notes(m: MapCanvas) -> None:
         radius = (size[label.key["index"]] if isinstance(size, (list, tuple)) else size) / 2
         if any(distance_to((label.x, label.y), box) < radius + NOTE_CLEAR_PX for box in notes):
             label.text, label.spot, label.box = None, None, None
+
+
+def _clear_leads(m: MapCanvas) -> None:
+    """Leave out a town named for context whose dot a placed name leads into, with its name.
+
+    "Pokrovsk ● Luhansk" on the theatre's phone map: the story's town had no other room, and Luhansk's dot, level
+    with the end of its name, read as Pokrovsk. Only a town given for context goes (never one of the story's).
+    """
+    context = {
+        mark: label
+        for label in m.labels
+        if label.key["kind"] == "place" and label.key.get("context") and not (label.required or label.key.get("keep"))
+        for mark in label.marks
+    }
+    for label in m.labels:
+        if label.box is not None and label.key["kind"] == "place":
+            for dot in rivals_led_into(label, label.box):
+                if dot in context:
+                    gone = context[dot]
+                    gone.text = gone.spot = gone.box = None
 
 
 def _make_way_for_countries(m: MapCanvas) -> None:
