@@ -136,7 +136,6 @@ def countries(m: MapCanvas, codes: Sequence[str] = ("UA", "RU", "BY")) -> None:
     covered += list(m.layer.geometry) if m.layer is not None else []
     colour = shapely.union_all(covered) if covered else shapely.Polygon()
     named = named.union(colour)
-    p = m.plot
     if m.inset_box is not None:
         b = m.inset_box
         lon, lat = m.geo_frame.to_lonlat([b.x0, b.x1, b.x1, b.x0], [b.y0, b.y0, b.y1, b.y1])
@@ -147,19 +146,33 @@ def countries(m: MapCanvas, codes: Sequence[str] = ("UA", "RU", "BY")) -> None:
         if shape.is_empty:
             continue
         text = escape(m.region_name(code).upper())
-        w, h = _text.text_size(text, 15)
-        # in pixels: the name must fit inside the country's visible part, clear of the plot's edge
-        to_px = functools.partial(_to_px, m.geo_frame)
-        room = shapely.transform(shape, to_px).intersection(shapely.box(p.x0, p.y0, p.x1, p.y1)).buffer(-h / 2 - 2)
-        if room.is_empty:
-            continue
-        part = max(geometry.polygons(room), key=lambda q: q.area)
-        pole = shapely.ops.polylabel(part, tolerance=0.5).coords[0]
-        land = shapely.transform(visible.difference(colour), to_px)
-        if (found := _name_spots(land, _inner(p, w, h), pole, w, h)) is None:
-            continue  # too little of the country in view to name it
-        (x, y), spots = found
-        m.labels.insert(0, Label(x, y, (text,), centred(spots), size=15, priority=LEVEL, key=dict(kind="country")))
+        for size in COUNTRY_SIZES:  # a size smaller where the name does not fit ("БІЛОРУСЬ" on the phone)
+            if (label := _country_label(m, text, size, shape, visible.difference(colour))) is not None:
+                m.labels.insert(0, label)
+                break
+
+
+#: A country's name in the map's body (pixels): its usual size, and the one it takes where that does not fit.
+COUNTRY_SIZES = (15, 13)
+
+
+def _country_label(m: MapCanvas, text: str, size: float, shape: Any, land: Any) -> Label | None:
+    """Return the label of a country's name in ``shape`` (its room, lon/lat) on ``land`` (its own colour); or None."""
+    import shapely
+
+    p = m.plot
+    w, h = _text.text_size(text, size)
+    # in pixels: the name must fit inside the country's visible part, clear of the plot's edge
+    to_px = functools.partial(_to_px, m.geo_frame)
+    room = shapely.transform(shape, to_px).intersection(shapely.box(p.x0, p.y0, p.x1, p.y1)).buffer(-h / 2 - 2)
+    if room.is_empty:
+        return None
+    part = max(geometry.polygons(room), key=lambda q: q.area)
+    pole = shapely.ops.polylabel(part, tolerance=0.5).coords[0]
+    if (found := _name_spots(shapely.transform(land, to_px), _inner(p, w, h), pole, w, h)) is None:
+        return None  # too little of the country in view to name it
+    (x, y), spots = found
+    return Label(x, y, (text,), centred(spots), size=size, priority=LEVEL, key=dict(kind="country"))
 
 
 #: Step (pixels) of the grid of centres searched for a country's name, and how many it offers at most.
