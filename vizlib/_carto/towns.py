@@ -109,7 +109,8 @@ def draw(
     towns = shown[~shown.id.isin(noted_ids)].reset_index(drop=True)
     sizes = [9 if k == "capital" else 7 if k == "city" else 6 if k == "town" else 5 for k in towns.kind]
     dots = dot_boxes(m, towns, sizes)
-    noted(m, shown[shown.id.isin(noted_ids)], rivals=dots)
+    # a town's name by the dam's diamond reads as the dam's ("Kurakhove" under it, the town's ring beside)
+    marks = noted(m, shown[shown.id.isin(noted_ids)], rivals=dots)
     if towns.empty:
         return
     order = {pid: i for i, pid in enumerate(priority)}
@@ -148,7 +149,7 @@ def draw(
                 hoverinfo="skip",
             )
     context = set(towns.id) - set(priority) - set(required)
-    label_points(m, towns, ranked, index, sizes, max_labels, required, keep, context)
+    label_points(m, towns, ranked, index, sizes, max_labels, required, keep, context, marks)
 
 
 def dot_boxes(m: MapCanvas, towns: pd.DataFrame, sizes: Sequence[float]) -> list[Box]:
@@ -171,11 +172,13 @@ def label_points(
     required: Sequence[str] = (),
     keep: Sequence[str] = (),
     context: Collection[str] = (),
+    noted_marks: Sequence[Box] = (),
 ) -> None:
     """Keep labels off the markers of trace ``index`` and request a label per point, in ``ranked`` order.
 
     Only the first ``max_labels`` of ``ranked`` get a label request when given (a layer of thousands of points).
-    The places of ``context`` (not the story's) give way to a country's name that finds no other room.
+    The places of ``context`` (not the story's) give way to a country's name that finds no other room. A name
+    stands nearer its own dot than the other dots and the ``noted_marks`` (a dam's diamond).
     """
     px, py = m.to_px(shown.lon.to_numpy(), shown.lat.to_numpy())
     dots = dot_boxes(m, shown, sizes)
@@ -201,7 +204,8 @@ def label_points(
             clearance=_TOUCH,
             gap_x=_WORD_GAP_PX,
             marks=(dots[i],),  # read as this dot's name: nearer it than any other dot
-            rivals=tuple(dots[k] for k in np.flatnonzero(np.hypot(px - px[i], py - py[i]) < _RIVAL_PX) if k != i),
+            rivals=tuple(dots[k] for k in np.flatnonzero(np.hypot(px - px[i], py - py[i]) < _RIVAL_PX) if k != i)
+            + tuple(b for b in noted_marks if box_gap(b, dots[i]) < _RIVAL_PX),
             key=dict(
                 kind="place",
                 trace=index,
@@ -265,14 +269,16 @@ def _home_spots(m: MapCanvas, label: Label, country: str | None, abroad: Any, st
     return tuple(spot for spot, _ in spots)
 
 
-def noted(m: MapCanvas, rows: pd.DataFrame, rivals: Sequence[Box] = ()) -> None:
+def noted(m: MapCanvas, rows: pd.DataFrame, rivals: Sequence[Box] = ()) -> list[Box]:
     """Draw places the map tells about (a dam, an approximate place) with their events up to the map's date.
 
     An approximate place is an open marker in a shaded disc of its uncertainty radius. Its words
-    stand nearer its mark than any of the ``rivals`` (the towns' dots) where they can.
+    stand nearer its mark than any of the ``rivals`` (the towns' dots) where they can. Returns the pixel
+    boxes of the marks of exact places (a town's name must not read as one's).
     """
     if rows.empty:
-        return
+        return []
+    exact: list[Box] = []
     c, t = m.c, m.t
     approx = rows[rows.approximate]
     if not approx.empty:
@@ -333,6 +339,8 @@ def noted(m: MapCanvas, rows: pd.DataFrame, rivals: Sequence[Box] = ()) -> None:
         r_px = row.precision_m / 1000 / m.geo_frame.km_per_px(row.lat) if row.approximate else 6
         mark = Box(px - r_px, py - r_px, px + r_px, py + r_px)
         m.obstacle(mark)
+        if not row.approximate:
+            exact.append(mark)
         m.labels.insert(
             0,
             Label(
@@ -350,6 +358,7 @@ def noted(m: MapCanvas, rows: pd.DataFrame, rivals: Sequence[Box] = ()) -> None:
                 key=dict(kind="place", trace=index, index=i),
             ),
         )
+    return exact
 
 
 def distance_line(
