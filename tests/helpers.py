@@ -224,7 +224,7 @@ def names_leading_into_another_dot(fig) -> list[tuple[str, str]]:
 
     Measured as :func:`vizlib._labels.leads_into_rival` does, from the figure as drawn (each geo on its own).
     """
-    from vizlib._labels import ROW_LEAD_PX, box_gap
+    from vizlib._labels import ROW_LEAD_PX, ROW_SLACK_PX, box_gap
 
     found = []
     for trace in (t for t in fig.data if t.meta == "places"):
@@ -238,7 +238,7 @@ def names_leading_into_another_dot(fig) -> list[tuple[str, str]]:
             found += [
                 (name, trace.text[k] or f"dot {k}")
                 for k, d in enumerate(dots)
-                if k != i and box.y0 <= ys[k] <= box.y1 and box_gap(box, d) < ROW_LEAD_PX
+                if k != i and box.y0 - ROW_SLACK_PX <= ys[k] <= box.y1 + ROW_SLACK_PX and box_gap(box, d) < ROW_LEAD_PX
             ]
     return found
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import socketserver
 import struct
@@ -216,6 +217,17 @@ def test_a_name_leading_into_another_dot_goes_elsewhere_or_is_left_out_unless_re
     assert cornered.spot is None  # left out (its town goes with it): a name read as another dot's misleads
     story = place([name(required=True)], Box(0, 0, 300, 100), [Box(0, 40, 95, 60)])[0]
     assert story.spot == corner  # a town the story needs is still named, where it has no other room
+
+
+def test_a_dot_touching_a_names_bottom_corner_counts_as_in_its_row():
+    # "Dnipro ●Pokrovsk" on the theatre's phone map: Dnipro's dot 2 px below the bottom of Pokrovsk's name (above
+    # its own dot), 1 px before its start, read as the dot the name stands on.
+    from vizlib._labels import ROW_SLACK_PX, leads_into_rival
+
+    label = Label(189, 270, ("Pokrovsk",), (spot_at("top center", 5.5),), marks=(_dot(189, 270),))
+    name = Box(160, 250.4, 218, 264.2)
+    assert leads_into_rival(dataclasses.replace(label, rivals=(_dot(155, 266),)), name)
+    assert not leads_into_rival(dataclasses.replace(label, rivals=(_dot(155, 264.2 + ROW_SLACK_PX + 1),)), name)
 
 
 def test_a_neighbour_moves_aside_for_a_name_that_would_lead_into_another_dot():

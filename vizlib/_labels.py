@@ -402,13 +402,22 @@ def leads_into_rival(label: Label, box: Box) -> bool:
     return bool(rivals_led_into(label, box))
 
 
+#: How far (pixels) past a name's top or bottom a rival dot's centre still counts as in its row: a dot touching
+#: the name's bottom corner reads as on its baseline ("Dnipro ●Pokrovsk", the dot 2 px below the name's box).
+ROW_SLACK_PX = 3
+
+
+def _in_row(y: float, box: Box) -> bool:
+    return box.y0 - ROW_SLACK_PX <= y <= box.y1 + ROW_SLACK_PX
+
+
 def rivals_led_into(label: Label, box: Box) -> list[Box]:
     """Return the rival dots a town's name at ``box`` leads into (:func:`leads_into_rival`), nearest first."""
     if not label.rivals or label.annotation or box.height > 2 * label.size:
         return []
     if any(box.y0 <= m.center[1] <= box.y1 for m in label.marks):
         return []
-    level = [r for r in label.rivals if box.y0 <= r.center[1] <= box.y1 and box_gap(box, r) < ROW_LEAD_PX]
+    level = [r for r in label.rivals if _in_row(r.center[1], box) and box_gap(box, r) < ROW_LEAD_PX]
     return sorted(level, key=lambda r: box_gap(box, r))
 
 
