@@ -187,9 +187,10 @@ def assert_names_by_their_own_dots(fig) -> None:
     Measured from the name's box, as a reader does: a name reads as the dot it stands by. Each geo
     subplot (a small multiple's panel) on its own. A town always named (a story's, its name in bold; one
     a distance is measured from) may, where its dot is crowded (Kurakhove 11 px from Donetsk on the
-    theatre map), stand as near a neighbour's: it is checked to touch its own dot. Every name, a story's too, stands
-    nearer its own dot than a noted place's mark ("Kurakhove" under the dam's diamond read as the dam's).
+    theatre map), stand as near a neighbour's: it is checked to touch its own dot, and to stand nearer it than a noted
+    place's mark (the dam's diamond: "Kurakhove" under it read as the dam's); any other name, by ``NEARER_PX``.
     """
+    from vizlib._carto.towns import NOTED_MARK_PX
     from vizlib._labels import NEARER_PX, Box, box_gap
 
     measured = {(t.lon[0], t.lat[0]) for t in fig.data if str(t.meta).startswith("distance:")}
@@ -199,21 +200,22 @@ def assert_names_by_their_own_dots(fig) -> None:
         sizes = trace.marker.size if isinstance(trace.marker.size, tuple) else [trace.marker.size] * len(trace.lon)
         xs, ys = frame.to_px(list(trace.lon), list(trace.lat))
         dots = [Box(x - s / 2, y - s / 2, x + s / 2, y + s / 2).pad(1) for x, y, s in zip(xs, ys, sizes)]
-        noted = [
-            Box(x - 5, y - 5, x + 5, y + 5)
+        noted = [  # the marks of exact places, as the map keeps names off them (an approximate one is a disc)
+            Box(x - NOTED_MARK_PX, y - NOTED_MARK_PX, x + NOTED_MARK_PX, y + NOTED_MARK_PX)
             for t in fig.data
             if t.meta == "noted" and (t.geo or "geo") == geo
-            for x, y in zip(*frame.to_px(list(t.lon), list(t.lat)))
+            for x, y, symbol in zip(*frame.to_px(list(t.lon), list(t.lat)), t.marker.symbol, strict=True)
+            if symbol != "circle-open"
         ]
         for i, (name, box) in enumerate(point_boxes(frame, trace)):
             if not name:
                 continue
             own = box_gap(box, dots[i])
             by_mark = min((box_gap(box, n) for n in noted), default=np.inf)
-            assert own + NEARER_PX <= by_mark + 0.5, (name, own, "a noted place's mark", by_mark)
             if name.startswith("<b>") or (round(trace.lon[i], 4), round(trace.lat[i], 4)) in measured:
-                assert own <= 2, (name, own)
+                assert own <= 2 and own < by_mark, (name, own, "a noted place's mark", by_mark)
                 continue
+            assert own + NEARER_PX <= by_mark + 0.5, (name, own, "a noted place's mark", by_mark)
             nearest = min((box_gap(box, d), k) for k, d in enumerate(dots) if k != i) if len(dots) > 1 else (np.inf, i)
             assert own + NEARER_PX <= nearest[0] + 0.5, (name, own, trace.text[nearest[1]], nearest[0])
 

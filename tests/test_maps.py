@@ -1057,8 +1057,10 @@ def test_the_theatre_names_the_same_countries_in_both_languages(every_map, size)
     def named(lang):
         fig = every_map["theatre", size, lang]
         texts = [text for text, _ in point_boxes(frame_of(fig), by_meta(fig, "labels:country"))]
-        sizes = by_meta(fig, "labels:country").textfont.size
-        assert all(size >= min(names.COUNTRY_SIZES) for size in sizes), sizes
+        # the house size, but for that one name (a known answer: every other fits at 15 px)
+        smaller = {"БІЛОРУСЬ"} if (size, lang) == ("phone", "uk") else set()
+        sizes = dict(zip(texts, by_meta(fig, "labels:country").textfont.size, strict=True))
+        assert sizes == {text: 13 if text in smaller else 15 for text in texts}, sizes
         codes = data.regions().query("level == 'country'")
         return {codes.loc[codes[column].str.upper() == text, "iso_3166_2"].item()
                 for text in texts for column in ("name", "name_uk") if (codes[column].str.upper() == text).any()}
@@ -1076,7 +1078,8 @@ def test_the_theatre_drawn_with_deepstatemaps_export_names_both_sides(shared_fro
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the layer is older than the map's date: said on the map
         fig = registry.build("theatre", layer=layer, size=size, lang=lang)
-    assert_both_sides_named(fig)
+    # Belgorod's name, on the social card, finds no spot that does not read as Kharkiv's dot's: left out with its dot
+    assert_both_sides_named(fig, optional={"belgorod"} if size == "social" else set())
 
 
 @pytest.mark.slow
@@ -1104,7 +1107,7 @@ def test_the_kursk_map_names_kursk_oblast_with_and_without_the_salient(shared_fr
         assert all(g >= 14 for g in gaps), (text, gaps)
 
 
-def assert_both_sides_named(fig) -> None:
+def assert_both_sides_named(fig, optional: set[str] | frozenset[str] = frozenset()) -> None:
     """Ukraine and Russia are named, each name inside the plot by the edge's room and on its own country."""
     frame, mg = frame_of(fig), fig.layout.margin
     plot = Box(mg.l, mg.t, fig.layout.width - mg.r, fig.layout.height - mg.b).pad(-names._EDGE_PX)
@@ -1117,9 +1120,8 @@ def assert_both_sides_named(fig) -> None:
         lon, lat = frame.to_lonlat([box.x0, box.x1, box.x1, box.x0], [box.y0, box.y0, box.y1, box.y1])
         assert shapely.contains_xy(regions.geometry[code], lon, lat).all(), (text, box)
     assert {"UA", "RU"} <= set(named), named
-    # only towns named for orientation give way to a country's name, never the story's (Belgorod, on the social card
-    # drawn with the export's layer, is left out with its name: every free spot of it reads as Kharkiv's dot's)
-    story = {"kyiv", "kursk", "sudzha", "pokrovsk", "donetsk", "kurakhove", "kharkiv", "sumy"}
+    # only towns named for orientation give way to a country's name, never the story's
+    story = {"kyiv", "kursk", "sudzha", "pokrovsk", "donetsk", "kurakhove", "kharkiv", "sumy", "belgorod"} - optional
     assert story <= set(meta.data_frame(fig).id), story - set(meta.data_frame(fig).id)
 
 

@@ -2,7 +2,8 @@
 
 A town whose name finds no room is taken off the map (a dot without its name says nothing a reader
 can use), and a key entry whose status no dot left shows goes with it; so is a village whose dot
-stands by a note the map must say (a distance's number, the dam's words would read as its own).
+stands by a note the map must say (a distance's number, the dam's words would read as its own), and a
+town given for context whose dot another town's name ends by (it would read as that town's).
 """
 
 from __future__ import annotations
@@ -42,8 +43,8 @@ def draw(m: MapCanvas) -> None:
             label.keep_off = dots + border
     m.place_labels()
     _clear_notes(m)
-    _clear_leads(m)
     _make_way_for_countries(m)
+    _clear_leads(m)  # last: a name moved aside for a country's may lead into a dot it did not
     by_trace: dict[int, dict[int, tuple[str, str, float]]] = {}
     free: dict[str, list[tuple[str, Box, Label]]] = {}
     for label in m.labels:

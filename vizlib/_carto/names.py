@@ -124,7 +124,9 @@ def _lies_in(m: MapCanvas, shape: Any, reach: Any, box: Any) -> bool:
 def countries(m: MapCanvas, codes: Sequence[str] = ("UA", "RU", "BY")) -> None:
     """Request a country name where it fits inside the country's visible part, on its own land colour.
 
-    Clear of named and highlighted oblasts and of the control areas; left out where no room is.
+    Clear of named and highlighted oblasts and of the control areas; a size smaller
+    (:data:`COUNTRY_SIZES`) where the visible part is too small for the house size, left out where it is
+    too small for both (or, later, where towns' names take every spot).
     """
     import shapely
 

@@ -103,7 +103,9 @@ def draw(
     """Mark the places shown by who held them, and request their labels (noted places drawn apart).
 
     Labels go to the places in ``priority`` order first; those of ``required`` are always placed.
-    A town whose name finds no room is taken off the map, but those of ``keep`` (the notes name them).
+    A town whose name finds no room, or only a spot where it ends by another town's dot, is taken off the
+    map, but those of ``keep`` (the notes name them); so is a town for context (in none of the lists)
+    whose dot a placed name ends by.
     """
     noted_ids = set(m.drawn_events.place_id) | set(shown.loc[shown.approximate, "id"])
     towns = shown[~shown.id.isin(noted_ids)].reset_index(drop=True)
@@ -269,6 +271,10 @@ def _home_spots(m: MapCanvas, label: Label, country: str | None, abroad: Any, st
     return tuple(spot for spot, _ in spots)
 
 
+#: Half the room (pixels) an exact noted place's mark keeps (the dam's diamond): off it, and no town's name nearer it.
+NOTED_MARK_PX = 6
+
+
 def noted(m: MapCanvas, rows: pd.DataFrame, rivals: Sequence[Box] = ()) -> list[Box]:
     """Draw places the map tells about (a dam, an approximate place) with their events up to the map's date.
 
@@ -336,7 +342,7 @@ def noted(m: MapCanvas, rows: pd.DataFrame, rivals: Sequence[Box] = ()) -> list[
             lines.append(approx_words)
             short.append(approx_words)
         px, py = m.to_px(row.lon, row.lat)
-        r_px = row.precision_m / 1000 / m.geo_frame.km_per_px(row.lat) if row.approximate else 6
+        r_px = row.precision_m / 1000 / m.geo_frame.km_per_px(row.lat) if row.approximate else NOTED_MARK_PX
         mark = Box(px - r_px, py - r_px, px + r_px, py + r_px)
         m.obstacle(mark)
         if not row.approximate:
