@@ -314,7 +314,10 @@ def noted(m: MapCanvas, rows: pd.DataFrame, rivals: Sequence[Box] = ()) -> list[
             size=[8 if a else 10 for a in rows.approximate],
             symbol=["circle-open" if a else "diamond" for a in rows.approximate],
             color=c["highlight"],
-            line=dict(width=2, color=c["highlight"]),
+            line=dict(
+                width=[2 if a else 1.5 for a in rows.approximate],
+                color=[c["highlight"] if a else c["background"] for a in rows.approximate],
+            ),
         ),
         text=[""] * len(rows),
         legendgroup="approx",
