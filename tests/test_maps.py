@@ -32,7 +32,7 @@ from helpers import (
 )
 
 import vizlib
-from vizlib import _text, data, fmt, maps, meta, registry, theme
+from vizlib import _text, data, fmt, i18n, maps, meta, registry, theme
 from vizlib._carto import names
 from vizlib._carto.mapcanvas import INSET_CLEAR_PX
 from vizlib._labels import Box, Label, place, spot_at
@@ -95,6 +95,24 @@ def test_legend_names_say_what_things_mean(figs):
     } <= set(legend["theatre"])
     assert "Dam" in legend["donetsk"]
     assert not any(n.startswith("trace") for names in legend.values() for n in names)
+
+
+@pytest.mark.parametrize("slug", ["theatre", "kursk", "donetsk", "pokrovsk", "kurakhove", "front-change"])
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_the_key_says_who_holds_the_towns_where_all_lie_in_one_country(built_figure, slug, lang):
+    # The close-ups keyed Ukrainian-held towns as "City or town": the Pokrovsk map's subtitle promises who held each
+    # town, and its key said it of the occupied ones only. Where towns of both countries are drawn each on its own
+    # side (the theatre, Kursk), "City or town".
+    fig = built_figure(slug, lang=lang)
+    [own] = [t.name for t in fig.data if t.meta == "legend:own"]
+    drawn = meta.data_frame(fig)
+    country = pd.concat([data.places(), data.settlements()]).drop_duplicates("id").set_index("id").country
+    held = {("UA", "ukraine"): "UA", ("RU", "russia"): "RU"}
+    countries = {held.get((country[r.id], r.controlled_by)) for r in drawn.itertuples() if r.id in country.index}
+    countries.discard(None)
+    words = {"UA": "Town held by Ukraine", "RU": "Town held by Russia"}.get(min(countries), "City or town")
+    expected = words if len(countries) == 1 else "City or town"
+    assert own == i18n.words(lang)(expected), (countries, own)
 
 
 def test_the_key_sits_under_the_map_and_lists_what_is_drawn(figs):

@@ -45,10 +45,9 @@ def entries(m: MapCanvas, shown: pd.DataFrame) -> list[str]:
     noted = set(m.drawn_events.place_id) | set(shown.loc[shown.approximate, "id"])
     plain = shown[~shown.id.isin(noted)]
     # the towns as held on every date the map draws (an animation's frames, small multiples' panels)
-    days = [layer["date"].iloc[0] for layer in m.layers] if len(m.layers) > 1 else []
-    held = [plain, *(m.held_on(plain, day) for day in days)]
-    present = {towns.status(r) for rows in held for r in rows.itertuples()}
-    names += [towns.status_word(m, s) for s in towns.STATUS_WORDS if s in present]
+    present = {towns.status(r) for rows in towns.held_every_day(m, plain) for r in rows.itertuples()}
+    own_in = towns.own_countries(m, plain)
+    names += [towns.status_word(m, s, own_in) for s in towns.STATUS_WORDS if s in present]
     if noted:
         names.append(m.word("approx") if shown[shown.id.isin(noted)].approximate.all() else t("Dam"))
     if m.extra is not None:

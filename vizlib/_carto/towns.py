@@ -59,9 +59,30 @@ STATUS_WORDS = {
 _HELD_WORDS = {"ukraine": N_("held by Ukraine"), "russia": N_("held by Russia"), "contested": N_("contested")}
 
 
-def status_word(m: MapCanvas, status: str) -> str:
-    """Return the legend words of a town's status (``own``, ``occupied``, ``held``, ``contested``)."""
+#: The ``own`` status's words where every such place on the map lies in one country: the key says who holds them.
+_OWN_WORDS = {"UA": N_("Town held by Ukraine"), "RU": N_("Town held by Russia")}
+
+
+def status_word(m: MapCanvas, status: str, own_in: Collection[str] = ()) -> str:
+    """Return the legend words of a town's status (``own``, ``occupied``, ``held``, ``contested``).
+
+    ``own_in``: the countries of the places of status ``own`` on the map; where that is Ukraine or Russia alone,
+    the words say who holds them ("Town held by Ukraine" on the close-ups) rather than "City or town".
+    """
+    if status == "own" and len(set(own_in)) == 1 and (country := next(iter(own_in))) in _OWN_WORDS:
+        return m.t(_OWN_WORDS[country])
     return m.t(STATUS_WORDS[status])
+
+
+def held_every_day(m: MapCanvas, plain: pd.DataFrame) -> list[pd.DataFrame]:
+    """Return ``plain`` as held on the map's date and on every date it draws (an animation's frames, panels)."""
+    days = [layer["date"].iloc[0] for layer in m.layers] if len(m.layers) > 1 else []
+    return [plain, *(m.held_on(plain, day) for day in days)]
+
+
+def own_countries(m: MapCanvas, plain: pd.DataFrame) -> set[str]:
+    """Return the countries of the places of ``plain`` held by their own country on any date the map draws."""
+    return {r.country for rows in held_every_day(m, plain) for r in rows.itertuples() if status(r) == "own"}
 
 
 def marker_style(m: MapCanvas, statuses: Sequence[str], sizes: Sequence[float]) -> dict[str, Any]:
@@ -124,10 +145,11 @@ def draw(
         ]
     ).sort_values("_r", kind="stable")
     statuses = [status(r) for r in towns.itertuples()]
+    own_in = own_countries(m, towns)
     index = m.trace(
         towns.lon.tolist(),
         towns.lat.tolist(),
-        status_word(m, "own"),
+        status_word(m, "own", own_in),
         mode="markers+text",
         marker=marker_style(m, statuses, sizes),
         text=[""] * len(towns),
@@ -143,7 +165,7 @@ def draw(
             m.trace(
                 [None],
                 [None],
-                status_word(m, st),
+                status_word(m, st, own_in),
                 mode="markers",
                 marker=marker_style(m, [st], [8]),
                 legendrank=41,
