@@ -99,7 +99,7 @@ def test_legend_names_say_what_things_mean(figs):
 
 @pytest.mark.parametrize("slug", ["theatre", "kursk", "donetsk", "pokrovsk", "kurakhove", "front-change"])
 @pytest.mark.parametrize("lang", ["en", "uk"])
-def test_the_key_says_who_holds_the_towns_where_all_lie_in_one_country(built_figure, slug, lang):
+def test_the_key_says_who_holds_the_towns_where_all_lie_in_one_country(front_mirror, built_figure, slug, lang):
     # The close-ups keyed Ukrainian-held towns as "City or town": the Pokrovsk map's subtitle promises who held each
     # town, and its key said it of the occupied ones only. Where towns of both countries are drawn each on its own
     # side (the theatre, Kursk), "City or town".
