@@ -394,7 +394,10 @@ ROW_LEAD_COST = 1000
 
 
 def leads_into_rival(label: Label, box: Box) -> bool:
-    """Tell whether a one-line town's name at ``box`` has a rival dot level with it, just past one of its ends.
+    """Tell whether a one-line town's name at ``box`` has a rival dot in its row, just past one of its ends.
+
+    In its row: the dot's centre within ``ROW_SLACK_PX`` of the name's box, up or down; just past: within
+    ``ROW_LEAD_PX`` of it. Not where the name is level with its own dot.
 
     "Kharkiv ● Belgorod": Belgorod's name under its dot and right of Kharkiv's reads as naming that one. A name
     level with its own dot is read as that one's ("● Lgov ● Kursk": each name on one side of its dot).
