@@ -522,6 +522,18 @@ def test_the_fast_path_and_kaleidos_stock_path_write_the_same_bytes(tmp_path, ca
         assert manifests["fast"] == manifests["stock"] == manifests["untested"]
 
 
+HEADLESS_SHELL = Path("/usr/lib/chromium/chromium-headless-shell")
+
+
+@pytest.mark.skipif(not HEADLESS_SHELL.is_file(), reason="Debian's chromium-headless-shell is not installed")
+def test_chromiums_headless_shell_as_the_browser_writes_the_same_images(exported, tmp_path):
+    # it starts with no tab open, where chromium starts with one
+    export.save_many(make_figs(), tmp_path, ("png", "svg"), browser_path=HEADLESS_SHELL, progress=False)
+    for name in FIGS:
+        for ext in ("png", "svg"):
+            assert (tmp_path / f"{name}.{ext}").read_bytes() == (exported["a"] / f"{name}.{ext}").read_bytes()
+
+
 def pdf_figure_transform(path: Path) -> tuple[float, float, float]:
     """Return how Chromium's PDF draws the figure: points per CSS pixel, and its offset (pt) from the corner."""
     pypdf = pytest.importorskip("pypdf")

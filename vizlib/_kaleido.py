@@ -217,8 +217,9 @@ class Renderer:
 
     async def _open(self, url: str) -> None:
         await self._browser.open()
-        tabs = [self._browser.get_tab()]
-        tabs += [await self._browser.create_tab(window=True) for _ in range(self._tabs_wanted - 1)]
+        first = self._browser.get_tab()
+        tabs = [first] if first is not None else []
+        tabs += [await self._browser.create_tab(window=True) for _ in range(self._tabs_wanted - len(tabs))]
         pages = [Tab(tab) for tab in tabs]
         await asyncio.gather(*(page.open(url) for page in pages))
         problem = await pages[0].problem()
