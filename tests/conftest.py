@@ -215,7 +215,13 @@ def _guarded_getaddrinfo(real):
     return getaddrinfo
 
 
-CHROMIUM = Path("/usr/bin/chromium")
+#: Playwright drives Debian's Chromium build for automation, the headless shell (package chromium-headless-shell,
+#: the same Blink as chromium; Playwright's own default for headless), when it is installed: pages load in about
+#: a quarter less CPU. Else Debian's chromium.
+CHROMIUM = next(
+    (path for path in (Path("/usr/lib/chromium/chromium-headless-shell"), Path("/usr/bin/chromium")) if path.is_file()),
+    Path("/usr/bin/chromium"),
+)
 #: Flags that keep Chromium from phoning home (updates, safe browsing, metrics) during browser tests.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -231,7 +237,7 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="module")
 def browser():
-    """Debian's Chromium driven by Playwright (never a downloaded browser); one per test module."""
+    """Debian's Chromium (:data:`CHROMIUM`) driven by Playwright (never a downloaded browser); one per test module."""
     sync_api = pytest.importorskip("playwright.sync_api")
     if not CHROMIUM.is_file():
         pytest.skip(f"{CHROMIUM} is not installed")
