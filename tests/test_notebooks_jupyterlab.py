@@ -3,8 +3,8 @@
 JupyterLab (with jupyterlab-plotly, as ``pip install -e '.[dev]'`` installs it)
 runs on 127.0.0.1 with a token, a free port and throw-away settings, runtime
 and workspace folders, serving copies of the notebooks. Debian's Chromium,
-driven by Playwright with every request beyond the server refused, opens each
-notebook, waits until its kernel is idle and every figure output shows its
+driven by Playwright with every request recorded (none may go beyond the
+server), opens each notebook in a workspace of its own, waits until its kernel is idle and every figure output shows its
 image, checks the notebook is not marked changed, saves it (Ctrl+S) and
 compares the file with the stored one. Then the kernels and the server are
 shut down and no kernel process may be left.
@@ -175,23 +175,25 @@ def _figure_count(path: Path) -> int:
     return sum(PLOTLY_JSON in o.get("data", {}) for c in notebook["cells"] for o in c.get("outputs", []))
 
 
+@pytest.fixture(scope="module")
+def lab_context(browser):
+    """One browser profile for every notebook, so that JupyterLab's scripts are fetched and compiled once.
+
+    Requests are recorded, not intercepted: Playwright turns the HTTP cache off for a page it routes.
+    """
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    yield context
+    context.close()
+
+
 @pytest.mark.parametrize("stored", NOTEBOOKS, ids=lambda p: p.stem)
-def test_open_and_save_in_jupyterlab_changes_nothing(lab, browser, stored):
+def test_open_and_save_in_jupyterlab_changes_nothing(lab, lab_context, stored):
     copy = lab.root / stored.name
     shutil.copyfile(stored, copy)
     figures = _figure_count(stored)
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    refused: list[str] = []
-
-    def route(route):
-        if route.request.url.startswith(lab.origin + "/"):
-            route.continue_()
-        else:
-            refused.append(route.request.url)
-            route.abort()
-
-    page = context.new_page()
-    page.route("**/*", route)
+    elsewhere: list[str] = []
+    page = lab_context.new_page()
+    page.on("request", lambda r: None if r.url.startswith(lab.origin + "/") else elsewhere.append(r.url))
     try:
         # a workspace of its own: nothing restored from an earlier test
         page.goto(f"{lab.origin}/lab/workspaces/{stored.stem}/tree/{stored.name}?token={lab.token}")
@@ -225,8 +227,8 @@ def test_open_and_save_in_jupyterlab_changes_nothing(lab, browser, stored):
             page.keyboard.press("Control+s")
         assert saved.value.status == 200
     finally:
-        context.close()
+        page.close()
         for session in lab.api("sessions"):
             lab.api(f"sessions/{session['id']}", method="DELETE")
-    assert refused == []
+    assert elsewhere == []
     assert copy.read_bytes() == stored.read_bytes(), "JupyterLab wrote a different file: run `make notebooks`"
