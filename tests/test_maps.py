@@ -33,7 +33,7 @@ from helpers import (
 
 import vizlib
 from vizlib import _text, data, fmt, i18n, maps, meta, registry, theme
-from vizlib._carto import names
+from vizlib._carto import names, towns
 from vizlib._carto.mapcanvas import INSET_CLEAR_PX
 from vizlib._labels import Box, Label, place, spot_at
 from vizlib.frontline import read_frontline
@@ -895,6 +895,47 @@ def test_no_towns_name_leads_into_another_towns_dot(every_map, slug, size, lang)
     # none is, a town named for orientation goes ("Kharkiv ● Belgorod"), or the one for context whose dot a story
     # town's name leads into ("Pokrovsk ● Luhansk" on the theatre's phone map).
     assert names_leading_into_another_dot(every_map[slug, size, lang]) == []
+
+
+@every_map_case
+def test_no_map_writes_a_towns_name_twice_and_the_data_lists_the_towns_drawn(every_map, slug, size, lang):
+    # Two Svitle and two Shevchenko around Pokrovsk (real, distinct villages) stood on the phone map: one name
+    # written twice reads as one place drawn twice. The later one goes, dot and row, as a nameless town does.
+    fig = every_map[slug, size, lang]
+    names: dict[str, list[str]] = {}
+    drawn = set()
+    for trace in fig.data:
+        if trace.meta in ("places", "noted", "approx"):
+            drawn |= {(round(x, 6), round(y, 6)) for x, y in zip(trace.lon, trace.lat, strict=True)}
+        if trace.meta == "places":
+            names.setdefault(trace.geo, []).extend(t.split("<br>")[0] for t in trace.text if t)
+    for panel in names.values():
+        assert sorted(panel) == sorted(set(panel)), panel
+    table = meta.data_frame(fig)
+    towns = table[table.kind.isin(["capital", "city", "town", "village"])]
+    listed = {(round(x, 6), round(y, 6)) for x, y in zip(towns.lon, towns.lat, strict=True)}
+    assert listed <= drawn, towns[[p not in drawn for p in zip(towns.lon.round(6), towns.lat.round(6))]].name.tolist()
+
+
+def test_of_two_towns_of_one_name_the_storys_or_the_larger_keeps_it():
+    import types
+
+    import pandas as pd
+
+    rows = pd.DataFrame(
+        {
+            "id": ["svitle_a", "svitle_b", "pokrovsk_village", "pokrovsk", "selydove"],
+            "name": ["Svitle", "Svitle", "Pokrovsk", "Pokrovsk", "Selydove"],
+            "kind": ["village", "village", "village", "city", "town"],
+            "population": [300, 900, 5000, 60000, 20000],
+        }
+    )
+    m = types.SimpleNamespace(place_name=lambda row: row.name)
+    ranked = towns._ranked(rows, priority=["selydove"])
+    assert towns._namesakes(m, ranked, story={"selydove"}) == {"svitle_a", "pokrovsk_village"}
+    # a story's town never goes, even ranked after its namesake
+    ranked = towns._ranked(rows, priority=["pokrovsk_village"])
+    assert towns._namesakes(m, ranked, story={"pokrovsk_village", "pokrovsk"}) == {"svitle_a"}
 
 
 @every_map_case

@@ -201,9 +201,9 @@ def _drop_nameless(m: MapCanvas) -> None:
             continue
         if m.fig.data[label.key["trace"]].meta == "places":
             nameless.setdefault(label.key["trace"], set()).add(label.key["index"])
-    if not nameless:
+    if not nameless and not m.left_out:
         return
-    dropped = set()
+    dropped = set(m.left_out)
     for index, out in nameless.items():
         trace = m.fig.data[index]
         dropped |= {(trace.lon[i], trace.lat[i]) for i in out}
