@@ -33,7 +33,7 @@ from helpers import (
 
 import vizlib
 from vizlib import _text, data, fmt, i18n, maps, meta, registry, theme
-from vizlib._carto import names, towns
+from vizlib._carto import names
 from vizlib._carto.mapcanvas import INSET_CLEAR_PX
 from vizlib._labels import Box, Label, place, spot_at
 from vizlib.frontline import read_frontline
@@ -902,40 +902,50 @@ def test_no_map_writes_a_towns_name_twice_and_the_data_lists_the_towns_drawn(eve
     # Two Svitle and two Shevchenko around Pokrovsk (real, distinct villages) stood on the phone map: one name
     # written twice reads as one place drawn twice. The later one goes, dot and row, as a nameless town does.
     fig = every_map[slug, size, lang]
-    names: dict[str, list[str]] = {}
+    written: dict[str, list[str]] = {}
     drawn = set()
     for trace in fig.data:
         if trace.meta in ("places", "noted", "approx"):
             drawn |= {(round(x, 6), round(y, 6)) for x, y in zip(trace.lon, trace.lat, strict=True)}
-        if trace.meta == "places":
-            names.setdefault(trace.geo, []).extend(t.split("<br>")[0] for t in trace.text if t)
-    for panel in names.values():
+        if trace.meta == "places":  # a name without its notes and bold ("<b>Pokrovsk</b><br>10 km ...")
+            written.setdefault(trace.geo, []).extend(re.sub(r"<[^>]+>", "", t.split("<br>")[0]) for t in trace.text if t)
+    for panel in written.values():
         assert sorted(panel) == sorted(set(panel)), panel
     table = meta.data_frame(fig)
-    towns = table[table.kind.isin(["capital", "city", "town", "village"])]
-    listed = {(round(x, 6), round(y, 6)) for x, y in zip(towns.lon, towns.lat, strict=True)}
-    assert listed <= drawn, towns[[p not in drawn for p in zip(towns.lon.round(6), towns.lat.round(6))]].name.tolist()
+    rows = table[table.kind.isin(["capital", "city", "town", "village"])]
+    listed = {(round(x, 6), round(y, 6)) for x, y in zip(rows.lon, rows.lat, strict=True)}
+    assert listed <= drawn, rows[[p not in drawn for p in zip(rows.lon.round(6), rows.lat.round(6))]].name.tolist()
 
 
-def test_of_two_towns_of_one_name_the_storys_or_the_larger_keeps_it():
+def test_of_two_towns_of_one_name_the_first_placed_or_the_storys_keeps_it():
     import types
 
-    import pandas as pd
+    from vizlib._carto import lettering
 
-    rows = pd.DataFrame(
-        {
-            "id": ["svitle_a", "svitle_b", "pokrovsk_village", "pokrovsk", "selydove"],
-            "name": ["Svitle", "Svitle", "Pokrovsk", "Pokrovsk", "Selydove"],
-            "kind": ["village", "village", "village", "city", "town"],
-            "population": [300, 900, 5000, 60000, 20000],
-        }
-    )
-    m = types.SimpleNamespace(place_name=lambda row: row.name)
-    ranked = towns._ranked(rows, priority=["selydove"])
-    assert towns._namesakes(m, ranked, story={"selydove"}) == {"svitle_a", "pokrovsk_village"}
-    # a story's town never goes, even ranked after its namesake
-    ranked = towns._ranked(rows, priority=["pokrovsk_village"])
-    assert towns._namesakes(m, ranked, story={"pokrovsk_village", "pokrovsk"}) == {"svitle_a"}
+    def label(name, geo=0, context=True, required=False, keep=False):
+        lab = Label(0.0, 0.0, (name,), spots=(spot_at("middle right", 2),), key=dict(
+            kind="place", trace=geo, index=0, name=name, context=context, keep=keep))  # fmt: skip
+        lab.required = required
+        lab.text, lab.spot, lab.box = name, lab.spots[0], Box(0, 0, 1, 1)
+        return lab
+
+    def kept(*labels):
+        m = types.SimpleNamespace(labels=list(labels), fig=types.SimpleNamespace(data=[
+            types.SimpleNamespace(geo="geo"), types.SimpleNamespace(geo="geo3")]))  # fmt: skip
+        lettering._clear_namesakes(m)
+        return [(lab.texts[0], lab.key["trace"], lab.key["context"] and not lab.required) for lab in m.labels if lab.placed]
+
+    # the first placed (the larger: labels are placed in rank order) keeps the name; the story's town never goes
+    assert kept(label("Svitle"), label("Svitle"), label("Rodynske")) == [("Svitle", 0, True), ("Rodynske", 0, True)]
+    assert kept(label("Pokrovsk"), label("Pokrovsk", context=False)) == [("Pokrovsk", 0, False)]
+    assert kept(label("Pokrovsk"), label("Pokrovsk", required=True)) == [("Pokrovsk", 0, False)]
+    # a town the notes keep stays; so do namesakes in two panels of small multiples
+    assert len(kept(label("Svitle", keep=True), label("Svitle", keep=True))) == 2
+    assert kept(label("Svitle", geo=0), label("Svitle", geo=1)) == [("Svitle", 0, True), ("Svitle", 1, True)]
+    # a name left out before (no room) leaves its namesake the name
+    gone = label("Svitle")
+    gone.text = gone.spot = gone.box = None
+    assert kept(gone, label("Svitle")) == [("Svitle", 0, True)]
 
 
 @every_map_case

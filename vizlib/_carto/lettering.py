@@ -44,7 +44,8 @@ def draw(m: MapCanvas) -> None:
     m.place_labels()
     _clear_notes(m)
     _make_way_for_countries(m)
-    _clear_leads(m)  # last: a name moved aside for a country's may lead into a dot it did not
+    _clear_leads(m)  # a name moved aside for a country's may lead into a dot it did not
+    _clear_namesakes(m)  # last: only names that stay on the map count
     by_trace: dict[int, dict[int, tuple[str, str, float]]] = {}
     free: dict[str, list[tuple[str, Box, Label]]] = {}
     for label in m.labels:
@@ -137,6 +138,30 @@ def _clear_leads(m: MapCanvas) -> None:
                     gone.text = gone.spot = gone.box = None
 
 
+def _clear_namesakes(m: MapCanvas) -> None:
+    """Leave out a town named for context whose name a town placed before it in the same map already bears.
+
+    Two Svitle and two Shevchenko around Pokrovsk are real, distinct villages, but one name written twice reads as
+    one place drawn twice. The labels were placed in rank order (the story's towns, then by kind and population):
+    of each name the first placed stays, or the one the story needs (required, measured from or kept). Two the
+    story needs both stay; so do namesakes in different panels.
+    """
+    groups: dict[tuple[Any, str], list[Label]] = {}
+    for label in m.labels:
+        if label.placed and label.key["kind"] == "place" and label.key.get("name"):
+            panel = m.fig.data[label.key["trace"]].geo
+            groups.setdefault((panel, label.key["name"]), []).append(label)
+    for labels in groups.values():
+        needed = [label for label in labels if not _may_go(label)]
+        for label in labels[1:] if not needed else labels:
+            if _may_go(label):
+                label.text = label.spot = label.box = None
+
+
+def _may_go(label: Label) -> bool:
+    return bool(label.key.get("context")) and not (label.required or label.key.get("keep"))
+
+
 def _make_way_for_countries(m: MapCanvas) -> None:
     """Name a country left out where only towns stand that can give way: those for context go, others move aside.
 
@@ -201,9 +226,9 @@ def _drop_nameless(m: MapCanvas) -> None:
             continue
         if m.fig.data[label.key["trace"]].meta == "places":
             nameless.setdefault(label.key["trace"], set()).add(label.key["index"])
-    if not nameless and not m.left_out:
+    if not nameless:
         return
-    dropped = set(m.left_out)
+    dropped = set()
     for index, out in nameless.items():
         trace = m.fig.data[index]
         dropped |= {(trace.lon[i], trace.lat[i]) for i in out}

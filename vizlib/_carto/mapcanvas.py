@@ -127,8 +127,6 @@ class MapCanvas(Canvas):
         self.name_notes: dict[str, tuple[str, ...]] = {}
         #: the land borders between countries as small boxes (pixels): an oblast's name keeps off them
         self.state_border: list[Box] = []
-        #: places left off the map before lettering (lon, lat): a second village of a name already drawn
-        self.left_out: set[tuple[float, float]] = set()
 
     # ---- framing
     def frame(

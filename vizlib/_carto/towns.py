@@ -130,20 +130,20 @@ def draw(
     """
     noted_ids = set(m.drawn_events.place_id) | set(shown.loc[shown.approximate, "id"])
     towns = shown[~shown.id.isin(noted_ids)].reset_index(drop=True)
-    ranked = _ranked(towns, priority)
-    named = ranked if max_labels is None else ranked.head(max_labels)  # a dot without a name has no namesake
-    namesakes = _namesakes(m, named, {*priority, *required, *keep})
-    if namesakes:
-        gone = towns.id.isin(namesakes)
-        m.left_out |= set(zip(towns.lon[gone], towns.lat[gone]))
-        towns = towns[~gone].reset_index(drop=True)
     sizes = [9 if k == "capital" else 7 if k == "city" else 6 if k == "town" else 5 for k in towns.kind]
     dots = dot_boxes(m, towns, sizes)
     # a town's name by the dam's diamond reads as the dam's ("Kurakhove" under it, the town's ring beside)
     marks = noted(m, shown[shown.id.isin(noted_ids)], rivals=dots)
     if towns.empty:
         return
-    ranked = _ranked(towns, priority)
+    order = {pid: i for i, pid in enumerate(priority)}
+    population = towns["population"].fillna(0) if "population" in towns else pd.Series(0, index=towns.index)
+    ranked = towns.assign(
+        _r=[
+            (order.get(i, len(order)), _KIND_RANK.get(k, 9), -p)
+            for i, k, p in zip(towns.id, towns.kind, population, strict=True)
+        ]
+    ).sort_values("_r", kind="stable")
     statuses = [status(r) for r in towns.itertuples()]
     own_in = own_countries(m, towns)
     index = m.trace(
@@ -174,35 +174,6 @@ def draw(
             )
     context = set(towns.id) - set(priority) - set(required)
     label_points(m, towns, ranked, index, sizes, max_labels, required, keep, context, marks)
-
-
-def _ranked(towns: pd.DataFrame, priority: Sequence[str]) -> pd.DataFrame:
-    """Return the towns in the order their names are placed: ``priority``'s, then by kind and population."""
-    order = {pid: i for i, pid in enumerate(priority)}
-    population = towns["population"].fillna(0) if "population" in towns else pd.Series(0, index=towns.index)
-    return towns.assign(
-        _r=[
-            (order.get(i, len(order)), _KIND_RANK.get(k, 9), -p)
-            for i, k, p in zip(towns.id, towns.kind, population, strict=True)
-        ]
-    ).sort_values("_r", kind="stable")
-
-
-def _namesakes(m: MapCanvas, ranked: pd.DataFrame, story: Collection[str]) -> set[str]:
-    """Return the ids of the towns for context named as a town before them in ``ranked`` (the story's first).
-
-    Two Svitle and two Shevchenko around Pokrovsk are real, distinct villages, but a reader takes one name
-    written twice on a map for one place drawn twice; the later one is left out. The story's towns never go.
-    """
-    firsts = ranked.assign(_story=~ranked.id.isin(list(story))).sort_values("_story", kind="stable")
-    seen: set[str] = set()
-    out: set[str] = set()
-    for row in firsts.itertuples():
-        name = m.place_name(row)
-        if name in seen and row.id not in story:
-            out.add(row.id)
-        seen.add(name)
-    return out
 
 
 def dot_boxes(m: MapCanvas, towns: pd.DataFrame, sizes: Sequence[float]) -> list[Box]:
@@ -264,6 +235,7 @@ def label_points(
                 trace=index,
                 index=i,
                 village=row.kind == "village",
+                name=m.place_name(row),
                 keep=row.id in keep,
                 context=row.id in context,
             ),
