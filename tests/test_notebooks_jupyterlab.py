@@ -3,8 +3,8 @@
 JupyterLab (with jupyterlab-plotly, as ``pip install -e '.[dev]'`` installs it)
 runs on 127.0.0.1 with a token, a free port and throw-away settings, runtime
 and workspace folders, serving copies of the notebooks. Debian's Chromium,
-driven by Playwright with every request recorded (none may go beyond the
-server), opens each notebook in a workspace of its own, waits until its kernel is idle and every figure output shows its
+driven by Playwright with every request recorded and none let beyond the
+server, opens each notebook in a workspace of its own, waits until its kernel is idle and every figure output shows its
 image, checks the notebook is not marked changed, saves it (Ctrl+S) and
 compares the file with the stored one. Then the kernels and the server are
 shut down and no kernel process may be left.
@@ -179,9 +179,11 @@ def _figure_count(path: Path) -> int:
 def lab_context(browser):
     """One browser profile for every notebook, so that JupyterLab's scripts are fetched and compiled once.
 
-    Requests are recorded, not intercepted: Playwright turns the HTTP cache off for a page it routes.
+    Requests are recorded, not intercepted: Playwright turns the HTTP cache off for a page it routes. What is not
+    for 127.0.0.1 goes to a proxy that is not there (the discard port), and fails.
     """
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    nowhere = {"server": "http://127.0.0.1:9", "bypass": "127.0.0.1"}
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, proxy=nowhere)
     yield context
     context.close()
 
@@ -193,7 +195,7 @@ def test_open_and_save_in_jupyterlab_changes_nothing(lab, lab_context, stored):
     figures = _figure_count(stored)
     elsewhere: list[str] = []
     page = lab_context.new_page()
-    page.on("request", lambda r: None if r.url.startswith(lab.origin + "/") else elsewhere.append(r.url))
+    lab_context.on("request", lambda r: None if r.url.startswith(lab.origin + "/") else elsewhere.append(r.url))
     try:
         # a workspace of its own: nothing restored from an earlier test
         page.goto(f"{lab.origin}/lab/workspaces/{stored.stem}/tree/{stored.name}?token={lab.token}")

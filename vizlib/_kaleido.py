@@ -217,7 +217,7 @@ class Renderer:
 
     async def _open(self, url: str) -> None:
         await self._browser.open()
-        first = self._browser.get_tab()
+        first = self._browser.get_tab()  # None from Chromium's headless shell, which opens no first tab
         tabs = [first] if first is not None else []
         tabs += [await self._browser.create_tab(window=True) for _ in range(self._tabs_wanted - len(tabs))]
         pages = [Tab(tab) for tab in tabs]
