@@ -124,12 +124,7 @@ def _clear_leads(m: MapCanvas) -> None:
     "Pokrovsk ● Luhansk" on the theatre's phone map: the story's town had no other room, and Luhansk's dot, level
     with the end of its name, read as Pokrovsk. Only a town given for context goes (never one of the story's).
     """
-    context = {
-        mark: label
-        for label in m.labels
-        if label.key["kind"] == "place" and label.key.get("context") and not (label.required or label.key.get("keep"))
-        for mark in label.marks
-    }
+    context = {mark: lab for lab in m.labels if lab.key["kind"] == "place" and _may_go(lab) for mark in lab.marks}
     for label in m.labels:
         if label.box is not None and label.key["kind"] == "place":
             for dot in rivals_led_into(label, label.box):
@@ -159,6 +154,7 @@ def _clear_namesakes(m: MapCanvas) -> None:
 
 
 def _may_go(label: Label) -> bool:
+    """Whether a town's name may be left out for a reading fault: one given for context, not one the story needs."""
     return bool(label.key.get("context")) and not (label.required or label.key.get("keep"))
 
 
