@@ -218,10 +218,8 @@ def _guarded_getaddrinfo(real):
 #: Playwright drives Debian's Chromium build for automation, the headless shell (package chromium-headless-shell,
 #: the same Blink as chromium; Playwright's own default for headless), when it is installed: pages load in about
 #: a quarter less CPU. Else Debian's chromium.
-CHROMIUM = next(
-    (path for path in (Path("/usr/lib/chromium/chromium-headless-shell"), Path("/usr/bin/chromium")) if path.is_file()),
-    Path("/usr/bin/chromium"),
-)
+HEADLESS_SHELL = Path("/usr/lib/chromium/chromium-headless-shell")
+CHROMIUM = next((path for path in (HEADLESS_SHELL, Path("/usr/bin/chromium")) if path.is_file()), Path("/usr/bin/chromium"))
 #: Flags that keep Chromium from phoning home (updates, safe browsing, metrics) during browser tests.
 CHROMIUM_ARGS = [
     "--no-sandbox",

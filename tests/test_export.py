@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from conftest import HEADLESS_SHELL
 
 from vizlib import ExportError, _export_batch, _export_formats, _kaleido, _plotly_page, export, meta, theme
 from vizlib.meta import FigureMeta, Source
@@ -520,9 +521,6 @@ def test_the_fast_path_and_kaleidos_stock_path_write_the_same_bytes(tmp_path, ca
         for manifest in manifests.values():
             manifest["files"].pop(f"{name}.pdf")
         assert manifests["fast"] == manifests["stock"] == manifests["untested"]
-
-
-HEADLESS_SHELL = Path("/usr/lib/chromium/chromium-headless-shell")
 
 
 @pytest.mark.skipif(not HEADLESS_SHELL.is_file(), reason="Debian's chromium-headless-shell is not installed")
