@@ -26,7 +26,7 @@ if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   fi
   echo "Installing Debian's $packages..." >&2
   # shellcheck disable=SC2086
-  apt-get install -y -qq $packages >/dev/null
+  apt-get install -y -qq --no-install-recommends $packages >/dev/null
   exit 0
 fi
 if [ -z "$have_browser" ]; then
