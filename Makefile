@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-stamp
 MIRROR := $(abspath ../shared/data/frontline)
 FRONTLINE_MIRROR := $(if $(wildcard $(MIRROR)/archive),VIZLIB_DEEPSTATE_ARCHIVE_URL=$(MIRROR)/archive VIZLIB_DEEPSTATE_EXPORT_URL=$(MIRROR))
 
-.PHONY: figures test test-fast notebooks docs lab data bench bench-figures chromium bytecode lint clean i18n
+.PHONY: ready figures test test-fast notebooks docs lab data bench bench-figures chromium bytecode lint clean i18n
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,18 +21,24 @@ $(STAMP): pyproject.toml constraints.txt
 chromium:
 	@scripts/ensure_chromium.sh
 
+# On a fresh machine the two installs overlap: uv downloads and compiles the Python packages while apt
+# installs Chromium: 65-71 s one after the other, 46-49 s together (fresh machine, empty caches).
+ready:
+	@$(MAKE) --no-print-directory -j2 $(STAMP) chromium
+	@$(MAKE) --no-print-directory bytecode
+
 # An editable install leaves vizlib uncompiled, and where PYTHONDONTWRITEBYTECODE is set no process
 # keeps what it compiles: each CLI run, kernel and test worker compiled vizlib again (0.13 s a process).
 bytecode: $(STAMP)
 	@$(BIN)/python -m compileall -q vizlib
 
 ## Regenerate the article figures into figures/, and their Ukrainian edition into figures/uk/.
-figures: $(STAMP) chromium bytecode
+figures: ready
 	$(FRONTLINE_MIRROR) $(BIN)/vizlib figures --out figures --frontline auto
 	$(FRONTLINE_MIRROR) $(BIN)/vizlib figures --lang uk --out figures/uk --frontline auto
 
 ## Run every test, notebooks included (strict nbval), after the linter and the type checker.
-test: lint chromium bytecode
+test: ready lint
 	$(FRONTLINE_MIRROR) $(BIN)/python -m pytest
 
 ## The quick loop while editing (under a minute): no browser, no notebooks, no kernels.
@@ -41,7 +47,7 @@ test-fast: lint
 		--ignore=tests/test_offline.py --ignore=notebooks -k "not notebooks" tests vizlib
 
 ## Re-execute every notebook in place, stored as JupyterLab saves them (the outputs strict nbval checks).
-notebooks: $(STAMP) chromium bytecode
+notebooks: ready
 	$(FRONTLINE_MIRROR) $(BIN)/python scripts/run_notebooks.py notebooks
 
 ## The notebooks as a static site that opens offline, with a PDF of each: build/docs/index.html.
@@ -65,7 +71,7 @@ data: $(STAMP)
 	$(BIN)/python scripts/build_data.py
 
 ## Measure performance against the obvious alternatives; writes benchmarks/results.md.
-bench: $(STAMP) chromium bytecode
+bench: ready
 	$(FRONTLINE_MIRROR) $(BIN)/python benchmarks/run.py
 
 ## Each figure's build (cold, warm) and JSON, a season's layers, a big user layer; writes benchmarks/figures.md.
