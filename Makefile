@@ -22,7 +22,7 @@ chromium:
 	@scripts/ensure_chromium.sh
 
 # On a fresh machine the two installs overlap: uv downloads and compiles the Python packages while apt
-# installs Chromium: 65-71 s one after the other, 46-49 s together (fresh machine, empty caches).
+# installs Chromium: 65-71 s one after the other, 46-49 s together (empty caches).
 ready:
 	@$(MAKE) --no-print-directory -j2 $(STAMP) chromium
 	@$(MAKE) --no-print-directory bytecode
