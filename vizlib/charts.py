@@ -53,6 +53,7 @@ from vizlib._charts.panels import (
     undated_panel,
 )
 from vizlib._doc import Lang, Size, Theme
+from vizlib._frames import itertuples
 from vizlib.errors import DataError, NothingToDraw, Problem
 from vizlib.i18n import N_
 
@@ -305,7 +306,7 @@ def _under_events(
     room = marks.MARKER if titled and not card else room
     for box in event_marks.label_boxes(cv.t, events, panel, titled, short=card):
         taken = box.y1 + labels.CLEARANCE + room - panel.box.y0  # pixels at the plot's top
-        for r in marks.extent(rows).itertuples():
+        for r in itertuples(marks.extent(rows)):
             if not titled or card or box.x0 - 2 * marks.MARKER <= panel.x(r.refers_to) <= box.x1 + 2 * marks.MARKER:
                 needed = max(needed, r.y1 / (1 - taken / panel.box.height))
     return needed
@@ -585,7 +586,7 @@ def _event_rows(cv: Canvas, rows: pd.DataFrame, placed: list, key_names: dict[st
                 "<i>%{customdata[5]}</i><br>%{customdata[4]}<extra></extra>",
             )
         )
-    for r, row in zip(rows.itertuples(), placed, strict=True):
+    for r, row in zip(itertuples(rows), placed, strict=True):
         cv.annotate(
             name=f"event-label:{r.id}",
             text=row.text,
@@ -682,7 +683,7 @@ def _sides(
 
 def _derived_note(rows: pd.DataFrame, t: i18n.Words) -> str:
     derived = rows[rows["attribution"] == "derived"]
-    return " ".join(f"*{t.field(r, 'note')}" for r in derived.itertuples() if isinstance(r.note, str))
+    return " ".join(f"*{t.field(r, 'note')}" for r in itertuples(derived) if isinstance(r.note, str))
 
 
 def _facts(

@@ -31,6 +31,7 @@ from vizlib import _doc, data
 from vizlib._carto import change, credits, geometry, inset, land, layers, multiples, names, towns, words
 from vizlib._carto.mapcanvas import MapCanvas
 from vizlib._doc import Lang, Size, Theme
+from vizlib._frames import itertuples
 from vizlib.i18n import N_
 
 __all__ = [
@@ -205,7 +206,7 @@ def kursk(
     named = ["RU-KRS", "UA-59", "RU-BEL", "RU-BRY", "RU-ORL", "UA-74", "UA-63", "UA-53"]
     names.regions(m, named, emphasis=["RU-KRS"])
     distance = ""
-    for s in shown[shown.id == "sudzha"].itertuples():
+    for s in itertuples(shown[shown.id == "sudzha"]):
         ukraine = m.country_shape("UA")
         km, near = geometry.distance_km(s.lon, s.lat, ukraine)
         words = m.t("{km} km to the<br>Ukrainian border", km=f"{km:.0f}"), m.t("{km} km to the border", km=f"{km:.0f}")
@@ -787,7 +788,7 @@ def _closeup(
 
 def _names(m: MapCanvas, places: pd.DataFrame) -> str:
     """Return the names of ``places`` as a list in words: "Kursk, Sudzha and Sumy"."""
-    return words.and_list([m.place_name(r) for r in places.itertuples()], m.t(" and "))
+    return words.and_list([m.place_name(r) for r in itertuples(places)], m.t(" and "))
 
 
 def _layer_alt(m: MapCanvas) -> str:

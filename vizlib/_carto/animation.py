@@ -15,6 +15,7 @@ import pandas as pd
 from vizlib._carto import geometry
 from vizlib._carto.layers import STATUSES
 from vizlib._export_formats import STILL_DATE
+from vizlib._frames import itertuples
 from vizlib._text import text_size
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ def frames(m: MapCanvas) -> None:
         if drawn is not None and towns_at is not None:
             rows = m.held_on(m.shown, day).set_index("id").loc[_ids(drawn, m)].reset_index()
             sizes = list(drawn.marker.size) if isinstance(drawn.marker.size, tuple) else [6] * len(rows)
-            held = list(rows.itertuples())
+            held = list(itertuples(rows))
             marker = towns.marker_style(m, [towns.status(r) for r in held], sizes)
             updates.append(dict(type="scattergeo", marker=marker, hovertext=[towns.hover(m, r) for r in held]))
             targets.append(towns_at)

@@ -10,6 +10,7 @@ import shapely
 from vizlib import data
 from vizlib._carto import geometry
 from vizlib._carto.projection import NO_BASE_MAP
+from vizlib._frames import itertuples
 from vizlib.meta import escape
 
 if TYPE_CHECKING:
@@ -134,7 +135,7 @@ def draw(m: MapCanvas) -> None:
         hoverinfo="skip",
     )
     # North Korea is a few pixels across here: a dot in its colour at Pyongyang carries its name
-    for row in m.places[m.places.id == "pyongyang"].itertuples():
+    for row in itertuples(m.places[m.places.id == "pyongyang"]):
         name = escape(m.t("North Korea"))
         m.trace(
             [row.lon],

@@ -14,6 +14,7 @@ import pandas as pd
 
 from vizlib import _text, theme
 from vizlib._export_formats import SLIDER_PX
+from vizlib._frames import itertuples
 
 if TYPE_CHECKING:
     from vizlib._carto.mapcanvas import MapCanvas
@@ -45,7 +46,7 @@ def entries(m: MapCanvas, shown: pd.DataFrame) -> list[str]:
     noted = set(m.drawn_events.place_id) | set(shown.loc[shown.approximate, "id"])
     plain = shown[~shown.id.isin(noted)]
     # the towns as held on every date the map draws (an animation's frames, small multiples' panels)
-    present = {towns.status(r) for rows in towns.held_every_day(m, plain) for r in rows.itertuples()}
+    present = {towns.status(r) for rows in towns.held_every_day(m, plain) for r in itertuples(rows)}
     own_in = towns.own_countries(m, plain)
     names += [towns.status_word(m, s, own_in) for s in towns.STATUS_WORDS if s in present]
     if noted:

@@ -26,6 +26,7 @@ from vizlib._canvas import Canvas
 from vizlib._carto import credits, projection, words
 from vizlib._carto.credits import GEONAMES, NATURAL_EARTH
 from vizlib._export_formats import SLIDER_PX
+from vizlib._frames import itertuples
 from vizlib._labels import Box
 from vizlib.errors import DataError, Problem, StaleDataWarning
 from vizlib.i18n import N_
@@ -230,7 +231,7 @@ class MapCanvas(Canvas):
     def by_code(self) -> dict[str, Any]:
         """The regions' rows (named tuples) by ISO 3166-2 code: the countries and their oblasts."""
         rows: dict[str, Any] = {}
-        for row in self.regions.itertuples(index=False):
+        for row in itertuples(self.regions, index=False):
             rows.setdefault(row.iso_3166_2, row)
         return rows
 
@@ -348,12 +349,12 @@ def _facts(m: MapCanvas, shown: pd.DataFrame) -> dict[str, Any]:
     if m.layer is not None:
         sources += [credits.layer_source(m)]
     sources += _extra_sources(m.extra)
-    sources += [Source(str(e.source), str(e.source_url)) for e in m.drawn_events.itertuples()]
+    sources += [Source(str(e.source), str(e.source_url)) for e in itertuples(m.drawn_events)]
     held = shown.dropna(subset=["control_source"])
-    named = [t.field(r, "control_source") for r in held.itertuples()]
+    named = [t.field(r, "control_source") for r in itertuples(held)]
     sources += [Source(n, str(u)) for n, u in dict.fromkeys(zip(named, held.control_source_url))]
     own = shown[~shown.approximate & ~shown.source.astype(str).str.startswith("GeoNames")]
-    sources += [Source(s) for s in dict.fromkeys(t.field(r, "source") for r in own.itertuples())]
+    sources += [Source(s) for s in dict.fromkeys(t.field(r, "source") for r in itertuples(own))]
     if m.preset.card:  # a card's one-line credit names who drew the ground first, the base map last
         base = (NATURAL_EARTH, GEONAMES)
         sources = [s for s in sources if s not in base] + [s for s in sources if s in base]
@@ -395,7 +396,7 @@ def approx_note(shown: pd.DataFrame, t: Any) -> str:
             place=t.field(r, "name"),
             km=t.number(r.precision_m / 1000, None),
         )
-        for r in approx.itertuples()
+        for r in itertuples(approx)
     )
 
 

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from vizlib._carto import geometry
+from vizlib._frames import itertuples
 from vizlib._labels import Box, Label, Spot, along, around, box_gap, spot_at
 from vizlib.i18n import N_
 from vizlib.meta import escape
@@ -82,7 +83,7 @@ def held_every_day(m: MapCanvas, plain: pd.DataFrame) -> list[pd.DataFrame]:
 
 def own_countries(m: MapCanvas, plain: pd.DataFrame) -> set[str]:
     """Return the countries of the places of ``plain`` held by their own country on any date the map draws."""
-    return {r.country for rows in held_every_day(m, plain) for r in rows.itertuples() if status(r) == "own"}
+    return {r.country for rows in held_every_day(m, plain) for r in itertuples(rows) if status(r) == "own"}
 
 
 def marker_style(m: MapCanvas, statuses: Sequence[str], sizes: Sequence[float]) -> dict[str, Any]:
@@ -144,7 +145,7 @@ def draw(
             for i, k, p in zip(towns.id, towns.kind, population, strict=True)
         ]
     ).sort_values("_r", kind="stable")
-    statuses = [status(r) for r in towns.itertuples()]
+    statuses = [status(r) for r in itertuples(towns)]
     own_in = own_countries(m, towns)
     index = m.trace(
         towns.lon.tolist(),
@@ -153,7 +154,7 @@ def draw(
         mode="markers+text",
         marker=marker_style(m, statuses, sizes),
         text=[""] * len(towns),
-        hovertext=[hover(m, r) for r in towns.itertuples()],
+        hovertext=[hover(m, r) for r in itertuples(towns)],
         hoverinfo="text",
         customdata=statuses,  # each dot's status, for the key (lettering drops dots whose name found no room)
         legendrank=40,
@@ -211,7 +212,7 @@ def label_points(
     # a town a distance line starts from is always named (the line's number is measured from it)
     measured = {str(t.meta).split(":")[1] for t in m.fig.data if str(t.meta).startswith("distance:")}
     abroad: dict[str | None, Any] = {}
-    for row in ranked.head(max_labels).itertuples() if max_labels is not None else ranked.itertuples():
+    for row in itertuples(ranked.head(max_labels)) if max_labels is not None else itertuples(ranked):
         i = position[row.id]
         strong = row.kind == "capital" or row.id in STORY_TOWNS
         text = f"<b>{escape(m.place_name(row))}</b>" if strong else escape(m.place_name(row))
@@ -313,7 +314,7 @@ def noted(m: MapCanvas, rows: pd.DataFrame, rivals: Sequence[Box] = ()) -> list[
     if not approx.empty:
         ring_lon: list[Any] = []
         ring_lat: list[Any] = []
-        for row in approx.itertuples():
+        for row in itertuples(approx):
             lon, lat = geometry.circle(row.lon, row.lat, row.precision_m / 1000)
             ring_lon += [*lon, None]
             ring_lat += [*lat, None]
@@ -346,10 +347,10 @@ def noted(m: MapCanvas, rows: pd.DataFrame, rivals: Sequence[Box] = ()) -> list[
         legendgroup="approx",
         legendrank=50,
         meta="approx" if rows.approximate.all() else "noted",
-        hovertext=[hover(m, r) for r in rows.itertuples()],
+        hovertext=[hover(m, r) for r in itertuples(rows)],
         hoverinfo="text",
     )
-    for i, row in enumerate(rows.itertuples()):
+    for i, row in enumerate(itertuples(rows)):
         happened = m.drawn_events[m.drawn_events.place_id == row.id]
         lines = [
             "<br>".join(textwrap.wrap(escape(t.field(e, "title")), 24)) + "<br>" + t.date(e.date)
@@ -517,7 +518,7 @@ def control_alt(m: MapCanvas, shown: pd.DataFrame) -> str:
     """Say, for the alt text, which towns shown were occupied, held or contested on the map's date."""
     t = m.t
     groups: dict[str, list[str]] = {st: [] for st in STATUS_WORDS}
-    for r in shown.itertuples():
+    for r in itertuples(shown):
         groups[status(r)].append(m.place_name(r))
     parts = []
     for st, words in (

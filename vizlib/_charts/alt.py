@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from vizlib._charts.words import claimant, figure, who
+from vizlib._frames import itertuples
 from vizlib.i18n import N_, Words
 
 
@@ -15,7 +16,7 @@ def _claim(row, t: Words, *, date: bool = True) -> str:
 
 
 def _listing(rows: pd.DataFrame, t: Words, date: bool = True) -> str:
-    items = [_claim(r, t, date=date) for r in rows.itertuples()]
+    items = [_claim(r, t, date=date) for r in itertuples(rows)]
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + t(" and ") + items[-1]
 
 
@@ -106,7 +107,7 @@ def kursk_area(dated: pd.DataFrame, undated: pd.DataFrame, t: Words, measured: p
         if not mine.empty:
             text.append(t(words, claims=_listing(mine, t)))
     derived = dated[dated["attribution"] == "derived"]
-    for r in derived.itertuples():
+    for r in itertuples(derived):
         text.append(
             t(
                 "{figure} was computed by {publication} from the claimant's own numbers.",
@@ -114,7 +115,7 @@ def kursk_area(dated: pd.DataFrame, undated: pd.DataFrame, t: Words, measured: p
                 publication=r.publication,
             )
         )
-    for r in undated.itertuples():
+    for r in itertuples(undated):
         text.append(
             t(
                 "{who} put the largest area held at {figure} without saying when (said {date}).",
@@ -123,7 +124,7 @@ def kursk_area(dated: pd.DataFrame, undated: pd.DataFrame, t: Words, measured: p
                 date=t.date(r.claim_date),
             )
         )
-    for r in (measured if measured is not None else pd.DataFrame()).itertuples():
+    for r in itertuples(measured if measured is not None else pd.DataFrame()):
         text.append(
             t(
                 "Measured on DeepStateMap's map of {date}: {low} km² Ukrainian-held, {high} km² with the grey zone.",

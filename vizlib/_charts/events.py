@@ -8,6 +8,7 @@ import pandas as pd
 
 from vizlib import _text, meta
 from vizlib._canvas import Canvas, Panel
+from vizlib._frames import itertuples
 from vizlib._labels import Box, Label, Spot, place
 from vizlib.i18n import Words
 
@@ -41,7 +42,7 @@ def _labels(
     than a date's width share one label (``5 Nov, 10 Nov, 11 Nov``, at the first line).
     """
     out: list[tuple[list[str], Label]] = []
-    rows = list(marks.itertuples())
+    rows = list(itertuples(marks))
     groups: list[list] = []
     for row in rows:
         near = groups and not titled and panel.x(row.date) - panel.x(groups[-1][-1].date) < _TAG_GROUP_PX
@@ -93,7 +94,7 @@ def listing(t: Words, marks: pd.DataFrame, width_px: float) -> list[str]:
     A phone's chart marks its events' lines with their dates only and lists them under the key.
     """
     lines = []
-    for row in marks.itertuples():
+    for row in itertuples(marks):
         date = t.date(row.date, "day").replace(" ", "\u00a0")
         wrapped = meta.wrap(f"{date}  {t.field(row, 'title')}", LIST_FONT_PX, width_px)
         lines += [f"<b>{meta.escape(date)}</b>{meta.escape(wrapped[0].removeprefix(date))}"]
@@ -132,7 +133,7 @@ def draw(cv: Canvas, marks: pd.DataFrame, panel: Panel, obstacles: list[Box], ti
     A social card's labels give the events' short titles.
     """
     c, t = cv.c, cv.t
-    for row in marks.itertuples():
+    for row in itertuples(marks):
         cv.shape(
             type="line",
             name=f"event:{row.id}",

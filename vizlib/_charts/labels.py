@@ -11,6 +11,7 @@ from vizlib import meta
 from vizlib._canvas import Canvas, Panel
 from vizlib._charts.marks import dodge, extent
 from vizlib._charts.words import figure, short_name, value
+from vizlib._frames import itertuples
 from vizlib._labels import Box, Label, Spot, XAnchor, YAnchor, misread, place
 from vizlib._text import annotation_size
 from vizlib.i18n import N_, Words
@@ -74,7 +75,7 @@ def groups(rows: pd.DataFrame, x_col: str, days: int = 10) -> list[pd.DataFrame]
     """Group claims of the same figure, kind and subject made within ``days`` of each other (one label each)."""
     same_as = [
         (r.subject, r.basis, r.bound, r.low if pd.notna(r.low) else None, r.high if pd.notna(r.high) else None)
-        for r in rows.itertuples()
+        for r in itertuples(rows)
     ]
     at = list(rows[x_col])
     out: list[list[int]] = []  # positions in rows
@@ -300,7 +301,7 @@ def stacked_wordings(cluster: list[pd.DataFrame], x_col: str, t: Words, dates: b
     for group in cluster:
         first = group.iloc[0]
         number = bare_wording([group], t)
-        names = ", ".join(dict.fromkeys(short_name(r, t) for r in group.itertuples()))
+        names = ", ".join(dict.fromkeys(short_name(r, t) for r in itertuples(group)))
         said = dict.fromkeys(t.date(d, "day") for d in group["claim_date"] if d != first[x_col] and dates)
         full.append(f"{number} {meta.escape(names)}" + (f", {t('said {date}', date=', '.join(said))}" if said else ""))
         short.append(f"{number} {meta.escape(names)}")
@@ -338,7 +339,7 @@ def wordings(group: pd.DataFrame, x_col: str, t: Words, dates: bool = True, narr
     """
     number = bare_wording([group], t)
     names = []
-    for row in group.itertuples():
+    for row in itertuples(group):
         who = short_name(row, t)
         if dates and len(group) > 1:
             who += f" {t.date(row.claim_date, 'day')}"
@@ -349,11 +350,11 @@ def wordings(group: pd.DataFrame, x_col: str, t: Words, dates: bool = True, narr
         full = [n.replace(" ", "\u00a0") for n in names]
     else:
         full = _wrap(", ".join(dict.fromkeys(names)), 30)
-    who_only = ", ".join(dict.fromkeys(short_name(r, t) for r in group.itertuples()))
+    who_only = ", ".join(dict.fromkeys(short_name(r, t) for r in itertuples(group)))
     options = [[number, *map(meta.escape, full)]]
     for width in (22, 14):
         options.append([number, *map(meta.escape, _wrap(who_only, width))])
-    claimants = list(dict.fromkeys(short_name(r, t) for r in group.itertuples()))
+    claimants = list(dict.fromkeys(short_name(r, t) for r in itertuples(group)))
     more = t("{who} and {n} more", who=claimants[0], n=len(claimants) - 1)
     if len(claimants) > 2:  # "Pentagon and 2 more": the hover names them all
         options.append([number, meta.escape(more)])

@@ -21,6 +21,7 @@ from vizlib import _text, meta
 from vizlib._canvas import Canvas, Panel
 from vizlib._charts.axes import PHONE_PX
 from vizlib._charts.words import BASIS_KEYS, BOUND_KEYS, claimant, figure, side_color, side_name
+from vizlib._frames import itertuples
 from vizlib._labels import Box
 from vizlib.i18n import N_
 from vizlib.theme import CARD_KEY_TEXT_PX
@@ -84,7 +85,7 @@ def customdata(rows: pd.DataFrame, cv: Canvas) -> list[list[str]]:
     """Return the hover fields of each claim: id, claimant, publication, dates, figure, kind, note."""
     esc, t = meta.escape, cv.t
     out = []
-    for row in rows.itertuples():
+    for row in itertuples(rows):
         publication = (
             row.publication
             if not isinstance(row.via, str)
@@ -110,7 +111,7 @@ def customdata(rows: pd.DataFrame, cv: Canvas) -> list[list[str]]:
 
 def claims(cv: Canvas, rows: pd.DataFrame, panel: Panel, x_col: str, **where: Any) -> list[Box]:
     """Draw each claim once, as its bound and kind say; return the marks' pixel boxes."""
-    rows = extent(rows).assign(drawn_x=dodge(rows, panel, x_col), symbol=[symbol(r) for r in rows.itertuples()])
+    rows = extent(rows).assign(drawn_x=dodge(rows, panel, x_col), symbol=[symbol(r) for r in itertuples(rows)])
     c, obstacles = cv.c, []
     for (side, basis, bound), group in rows.groupby(["claimant_side", "basis", "bound"], sort=False):
         color = side_color(side, c)
@@ -145,7 +146,7 @@ def claims(cv: Canvas, rows: pd.DataFrame, panel: Panel, x_col: str, **where: An
                 **common,
             )
         cv.fig.add_trace(trace, **where)
-        for r in group.itertuples():
+        for r in itertuples(group):
             x, half = panel.x(r.drawn_x), MARKER / 2 + 1
             obstacles.append(Box(x - half, panel.y(r.y1) - half, x + half, panel.y(r.y0) + half))
     return obstacles

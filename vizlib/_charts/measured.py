@@ -13,6 +13,7 @@ from vizlib import data, i18n, meta
 from vizlib._canvas import Canvas, Panel
 from vizlib._charts import axes, labels, marks
 from vizlib._charts import events as event_marks
+from vizlib._frames import itertuples
 from vizlib._labels import Box, Label, Spot, place
 from vizlib._text import annotation_size
 
@@ -70,7 +71,7 @@ def draw(cv: Canvas, measured: pd.DataFrame, panel: Panel, where: dict[str, Any]
     claims' labels (:func:`vizlib._charts.labels.claims`) and draw with :func:`draw_labels`.
     """
     boxes, out = [], []
-    for r in measured.itertuples():
+    for r in itertuples(measured):
         colour = cv.c["text"]
         cv.fig.add_trace(
             go.Scatter(

@@ -11,6 +11,7 @@ from vizlib import _text, meta
 from vizlib._canvas import Canvas
 from vizlib._charts import axes, composition, marks
 from vizlib._charts.words import figure, short_name, side_color, value
+from vizlib._frames import itertuples
 from vizlib._labels import Box
 from vizlib.i18n import N_
 
@@ -126,7 +127,7 @@ def undated_label_boxes(cv: Canvas, undated: pd.DataFrame, y_top: float) -> list
     xd, yd = cv.fig.get_subplot(1, 2).xaxis.domain, cv.fig.get_subplot(1, 2).yaxis.domain
     panel = cv.panel((-1, 1), (0, y_top), xd, yd)
     out = []
-    for k, row in enumerate(undated.itertuples()):
+    for k, row in enumerate(itertuples(undated)):
         text = _undated_text(row, cv.t, max(panel.box.width, UNDATED_WRAP_PX), UNDATED_PX)
         w, h = _text.annotation_size(text, UNDATED_PX)
         wide = w > panel.box.width
@@ -141,7 +142,7 @@ def undated_panel(cv: Canvas, undated: pd.DataFrame, y_top: float) -> None:
     t = cv.t
     domain = cv.fig.get_subplot(1, 2).xaxis.domain
     panel_px = (domain[1] - domain[0]) * cv.plot.width
-    for k, row in enumerate(undated.itertuples()):
+    for k, row in enumerate(itertuples(undated)):
         x = k - (len(undated) - 1) / 2
         cv.fig.add_trace(
             go.Scatter(

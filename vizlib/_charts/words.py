@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from vizlib import theme
+from vizlib._frames import itertuples
 from vizlib.i18n import N_, Words
 
 #: Legend words for the claimant's side (several sides: the claimants are named instead).
@@ -95,7 +96,7 @@ def short_name(row: Any, t: Words) -> str:
 def side_name(side: str, rows: pd.DataFrame, t: Words) -> str:
     """Return the legend words for a side: the side's sources, or, for several sides, who they are."""
     if side == "multi":
-        names = dict.fromkeys(who(claimant(r, t)) for r in rows[rows["claimant_side"] == "multi"].itertuples())
+        names = dict.fromkeys(who(claimant(r, t)) for r in itertuples(rows[rows["claimant_side"] == "multi"]))
         text = t("{names} (joint)", names=" / ".join(names))
         return text[:1].upper() + text[1:]  # a legend entry (Ukrainian names bodies in lower case)
     return t(SIDE_NAMES[side])
