@@ -15,7 +15,7 @@ def itertuples(frame: pd.DataFrame, index: bool = True) -> Iterator[Any]:
 
     ``itertuples`` makes a new namedtuple class and takes each column by position on every call:
     most of its cost for the few rows a figure draws (0.85 ms against 0.3 ms for 5 rows of the
-    claims). Here one class serves each set of fields, and each column is read by name.
+    claims). Here one class serves each set of fields, and the columns are read in one pass.
 
     Parameters
     ----------
@@ -29,10 +29,7 @@ def itertuples(frame: pd.DataFrame, index: bool = True) -> Iterator[Any]:
     tuple
         One named tuple per row, in order.
     """
-    if frame.columns.is_unique:
-        arrays = [frame[column] for column in frame.columns]
-    else:
-        arrays = [frame.iloc[:, k] for k in range(frame.shape[1])]
+    arrays = [column for _, column in frame.items()]
     fields = [str(column) for column in frame.columns]
     if index:
         arrays.insert(0, frame.index)
