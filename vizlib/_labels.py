@@ -39,6 +39,21 @@ class Box:
         h = min(self.y1, other.y1) - max(self.y0, other.y0)
         return w * h if w > 0 and h > 0 else 0.0
 
+    def overlap_sum(self, others: Iterable[Box]) -> float:
+        """Return the areas shared with each of ``others``, summed in order: ``sum(self.overlap(o) for o in others)``.
+
+        Inlined, for speed: each spot a label tries is measured against every box already placed.
+        """
+        x0, y0, x1, y1 = self.x0, self.y0, self.x1, self.y1
+        total = 0.0
+        for o in others:
+            w = (o.x1 if o.x1 < x1 else x1) - (o.x0 if o.x0 > x0 else x0)  # min() and max(), as overlap has them
+            if w > 0:
+                h = (o.y1 if o.y1 < y1 else y1) - (o.y0 if o.y0 > y0 else y0)
+                if h > 0:
+                    total += w * h
+        return total
+
     def overlaps(self, other: Box) -> bool:
         """Tell whether the boxes share any area."""
         return self.x0 < other.x1 and other.x0 < self.x1 and self.y0 < other.y1 and other.y0 < self.y1
@@ -324,8 +339,8 @@ def _area(box: Box) -> float:
 def _cost(box: Box, bounds: Box, taken: list[Box], thin: list[Box], clearance: float) -> tuple[float, float]:
     """Return (hard cost: outside the plot or over something, soft cost: across thin lines) of a box."""
     padded = box.pad(clearance)
-    hard = box.area_outside(bounds) * 10 + sum(padded.overlap(t) for t in taken)
-    return hard, sum(padded.overlap(t) for t in thin) / 4
+    hard = box.area_outside(bounds) * 10 + padded.overlap_sum(taken)
+    return hard, padded.overlap_sum(thin) / 4
 
 
 #: A label's centre lies at least this many pixels nearer its own mark than any other mark.
