@@ -7,6 +7,7 @@ so that labels, a scale bar and an inset can be placed exactly.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -67,8 +68,9 @@ class Frame:
         """The lon/lat plotly.js puts in the middle of ``box`` (its default ``geo.center``)."""
         return self.lon0, (self.lat_range[0] + self.lat_range[1]) / 2
 
-    # plotly.js scales the range box to fit the domain, then centres geo.center in it
-    def _fit(self):
+    # plotly.js scales the range box to fit the domain, then centres geo.center in it; worked out once a frame
+    @functools.cached_property
+    def _fit(self) -> tuple[float, float, float, float, float]:
         x, y = _range_box_xy(self)
         x0, y0, x1, y1 = self.box
         k = min((x1 - x0) / (x.max() - x.min()), (y1 - y0) / (y.max() - y.min()))
@@ -77,20 +79,20 @@ class Frame:
 
     def to_px(self, lon, lat):
         """Project lon/lat (scalars or arrays) to figure pixels (y down)."""
-        k, bcx, bcy, cx, cy = self._fit()
+        k, bcx, bcy, cx, cy = self._fit
         x, y = lcc(np.asarray(lon, float), np.asarray(lat, float), self.lon0, self.parallels)
         return cx + k * (x - bcx), cy - k * (y - bcy)
 
     def to_lonlat(self, px, py):
         """Invert :meth:`to_px`."""
-        k, bcx, bcy, cx, cy = self._fit()
+        k, bcx, bcy, cx, cy = self._fit
         x = bcx + (np.asarray(px, float) - cx) / k
         y = bcy - (np.asarray(py, float) - cy) / k
         return lcc_inverse(x, y, self.lon0, self.parallels)
 
     def km_per_px(self, lat: float) -> float:
         """Ground kilometres per pixel along a parallel at ``lat``."""
-        k, *_ = self._fit()
+        k, *_ = self._fit
         return EARTH_KM / (k * scale_factor(lat, self.parallels))
 
     def visible_bounds(self) -> tuple[float, float, float, float]:
