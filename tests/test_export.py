@@ -138,6 +138,7 @@ def test_the_still_of_an_animated_figure_has_no_controls_and_shows_its_date():
     assert shifts["Sources"] == -150 + room and shifts["11 Nov 2024"] == 0
 
 
+@pytest.mark.browser
 def test_svg_parses_and_carries_title_and_description_first(exported):
     root = ET.parse(exported["a"] / "troops-test.svg").getroot()
     assert root.tag == f"{SVG_NS}svg"
@@ -523,6 +524,7 @@ def test_the_fast_path_and_kaleidos_stock_path_write_the_same_bytes(tmp_path, ca
         assert manifests["fast"] == manifests["stock"] == manifests["untested"]
 
 
+@pytest.mark.browser
 @pytest.mark.skipif(not HEADLESS_SHELL.is_file(), reason="Debian's chromium-headless-shell is not installed")
 def test_chromiums_headless_shell_as_the_browser_writes_the_same_images(exported, tmp_path):
     # it starts with no tab open, where chromium starts with one
