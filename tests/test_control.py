@@ -318,3 +318,22 @@ def test_archive_dated_rows_match_the_archive(shared_frontline):
         assert derived["first_day"] == row.date.date().isoformat(), row.place_id
         assert derived["source_url"] == row.source_url, row.place_id
 
+
+
+def test_a_maps_places_as_held_on_each_day_are_the_control_datas_and_each_callers_own():
+    from vizlib._carto.mapcanvas import MapCanvas
+
+    m = MapCanvas("t", title="t", subtitle="", size="wide", theme="light", lang="en", as_of=dt.date(2024, 12, 1))
+    shown = m.places[m.places.country == "UA"].reset_index(drop=True)
+    days = [dt.date(2024, 7, 8), dt.date(2024, 12, 1), dt.date(2024, 7, 8)]
+
+    def controlled_by(day):
+        return shown.id.map(data.control(day).set_index("place_id")["controlled_by"]).rename("controlled_by")
+
+    for day in days:
+        held = m.held_on(shown, day)
+        assert held.id.tolist() == shown.id.tolist()
+        assert held.controlled_by.equals(controlled_by(day)), day
+        held["controlled_by"] = "changed by a caller"  # asked again, the map answers as before
+    assert m.held_on(shown, days[0]).controlled_by.equals(controlled_by(days[0]))
+    assert (m.held_on(shown, days[0]).controlled_by != m.held_on(shown, days[1]).controlled_by).any()

@@ -98,6 +98,7 @@ class MapCanvas(Canvas):
             places_ = pd.concat([places_, data.settlements()], ignore_index=True)
         self.control_path = control
         self.places = _with_control(places_, data.control(day, path=control))
+        self._held: dict[tuple, pd.DataFrame] = {}  # held_on's, by the places' ids and columns and the day
         self.events = (
             data.events(events, places=places_, as_of=day) if own or events is not None else data.events(as_of=day)
         )
@@ -198,9 +199,17 @@ class MapCanvas(Canvas):
         self.tolerance = 0.5 * km_px / 111  # half a pixel, in degrees
 
     def held_on(self, shown: pd.DataFrame, day: Any) -> pd.DataFrame:
-        """Return ``shown`` with who held each place on ``day`` (the control dataset) instead of the map's date."""
-        held = data.control(data.as_of_date(day), path=self.control_path)
-        return _with_control(shown.drop(columns=_CONTROL), held)
+        """Return ``shown`` with who held each place on ``day`` (the control dataset) instead of the map's date.
+
+        Worked out once for each set of places and day: the key and the legend ask for every date an
+        animation or its panels draw, several times each. A map's places are rows of :attr:`places`,
+        so the ids and columns say which rows ``shown`` holds.
+        """
+        key = (tuple(shown["id"]), tuple(shown.columns), day)
+        if key not in self._held:
+            held = data.control(data.as_of_date(day), path=self.control_path)
+            self._held[key] = _with_control(shown.drop(columns=_CONTROL), held)
+        return self._held[key].copy(deep=False)  # a caller's change to its copy stays its own
 
     def _in_frame(self) -> pd.DataFrame:
         p = self.places
