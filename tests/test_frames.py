@@ -20,6 +20,7 @@ FRAMES = {
     "claims": lambda: data.claims(),
     "places": lambda: data.places(),
     "events": lambda: data.events(),
+    "regions, a GeoDataFrame": lambda: data.regions(),
     "odd names and a duplicate": lambda: pd.DataFrame([[1, "a", 2.5, None]], columns=["x", "not an id", "x", "1st"]),
     "a named index": lambda: pd.DataFrame({"v": [1, 2]}, index=pd.Index(["p", "q"], name="id")),
     "no rows": lambda: pd.DataFrame({"v": pd.Series([], dtype="int64")}),
