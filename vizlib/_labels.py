@@ -40,9 +40,10 @@ class Box:
         return w * h if w > 0 and h > 0 else 0.0
 
     def overlap_sum(self, others: Iterable[Box]) -> float:
-        """Return the areas shared with each of ``others``, summed in order: ``sum(self.overlap(o) for o in others)``.
+        """Return the areas shared with each of ``others``, added left to right.
 
-        Inlined, for speed: each spot a label tries is measured against every box already placed.
+        Inlined, for speed: each spot a label tries is measured against every box already placed. The plain
+        left-to-right sum (``sum`` on Python 3.11; 3.12's compensates) gives the same float on every Python.
         """
         x0, y0, x1, y1 = self.x0, self.y0, self.x1, self.y1
         total = 0.0

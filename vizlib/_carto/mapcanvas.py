@@ -202,8 +202,9 @@ class MapCanvas(Canvas):
         """Return ``shown`` with who held each place on ``day`` (the control dataset) instead of the map's date.
 
         Worked out once for each set of places and day: the key and the legend ask for every date an
-        animation or its panels draw, several times each. A map's places are rows of :attr:`places`,
-        so the ids and columns say which rows ``shown`` holds.
+        animation or its panels draw, several times each. ``shown`` must be rows of :attr:`places` (as
+        every caller's are), so that its ids and columns say which rows it holds: a frame of other values
+        under the same ids and columns would be given the first one's answer.
         """
         key = (tuple(shown["id"]), tuple(shown.columns), day)
         if key not in self._held:
