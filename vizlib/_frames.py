@@ -11,7 +11,7 @@ import pandas as pd
 
 
 def itertuples(frame: pd.DataFrame, index: bool = True) -> Iterator[Any]:
-    """Yield each row of ``frame`` as a named tuple: the same values, types and fields as ``itertuples``.
+    """Return the rows of ``frame`` as named tuples: the same values, types and fields as ``itertuples``.
 
     ``itertuples`` makes a new namedtuple class and takes each column by position on every call:
     most of its cost for the few rows a figure draws (0.84 ms against 0.24 ms for 5 rows of the
@@ -24,10 +24,10 @@ def itertuples(frame: pd.DataFrame, index: bool = True) -> Iterator[Any]:
     index : bool
         Whether the first field, ``Index``, is the row's index label.
 
-    Yields
-    ------
-    tuple
-        One named tuple per row, in order.
+    Returns
+    -------
+    iterator of tuple
+        One named tuple (class ``Pandas``, as pandas names it) per row, in order.
     """
     arrays = [column for _, column in frame.items()]
     fields = [str(column) for column in frame.columns]
