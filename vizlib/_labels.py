@@ -556,10 +556,10 @@ def move_aside(label, room, kept, group, bounds, taken, marks, lines, depth=1) -
     no spot is.
     """
     own_lines = [*lines, *label.avoid]
-    crossed = sum(label.box.overlap(line) for line in own_lines)
+    crossed = label.box.overlap_sum(own_lines)
     for spot in label.spots:
         moved = label.box_at(spot, label.text)
-        if label.kept_clear(moved).overlaps(room) or sum(moved.overlap(line) for line in own_lines) > crossed:
+        if label.kept_clear(moved).overlaps(room) or moved.overlap_sum(own_lines) > crossed:
             continue
         if misread(label, moved, marks) or (leads_into_rival(label, moved) and not leads_into_rival(label, label.box)):
             continue

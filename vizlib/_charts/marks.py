@@ -358,4 +358,4 @@ def _spot(panel: Panel, width: float, height: float, obstacles: list[Box], event
         candidates = [Box(box.x0 + 4, box.y1 - 4 - height, box.x0 + 4 + width, box.y1 - 4)]
     if prefer_right:
         candidates.sort(key=lambda cand: -cand.x1)
-    return min(candidates, key=lambda cand: sum(cand.pad(4).overlap(o) for o in obstacles))
+    return min(candidates, key=lambda cand: cand.pad(4).overlap_sum(obstacles))
