@@ -210,6 +210,31 @@ def test_the_dam_note_sits_by_the_dam_nearer_it_than_any_other_mark(build, size,
         assert "damaged on 11 Nov 2024" in meta.get(fig)["subtitle"].replace("\u00a0", " ")
 
 
+@pytest.mark.parametrize("size", ["phone", *SIZES])
+@pytest.mark.parametrize("build", [maps.kurakhove, maps.donetsk, maps.front_animation])
+def test_the_dams_diamond_stands_clear_of_every_towns_dot_and_by_its_place(build, size):
+    # At oblast scale the dam, 6 km from Kurakhove, covered the town's ring (5-11 px between their centres):
+    # the diamond moves straight off the ring, less than its own width, and the data keeps where the dam is
+    fig = build(size=size)
+    frame, noted = frame_of(fig), by_meta(fig, "noted")
+    dam = data.places().set_index("id").loc["kurakhove_dam"]
+    assert tuple(noted.customdata[0]) == (dam.lon, dam.lat)
+    drawn, true = np.array(frame.to_px(noted.lon[0], noted.lat[0])), np.array(frame.to_px(dam.lon, dam.lat))
+    diamond = 1.3 * noted.marker.size[0] / 2 + noted.marker.line.width[0] / 2  # plotly's diamond: 1.3 r to a tip
+    places = by_meta(fig, "places")
+    sizes, widths = places.marker.size, places.marker.line.width
+    for i, (lon, lat) in enumerate(zip(places.lon, places.lat, strict=True)):
+        dot = sizes[i] / 2 + (widths[i] if isinstance(widths, tuple) else widths or 0) / 2
+        gap = np.hypot(*(drawn - np.array(frame.to_px(lon, lat)))) - diamond - dot
+        assert gap >= 1.9, (size, places.hovertext[i][:30], round(gap, 2))
+    moved = np.hypot(*(drawn - true))
+    assert moved < 2 * diamond, (size, moved)
+    if moved:  # away from Kurakhove's ring, the dam still west of the town
+        town = np.array(frame.to_px(*data.places().set_index("id").loc["kurakhove", ["lon", "lat"]]))
+        assert np.dot(drawn - town, true - town) > 0.9 * np.hypot(*(drawn - town)) * np.hypot(*(true - town))
+        assert np.hypot(*(drawn - town)) > np.hypot(*(true - town))
+
+
 def test_extra_water_keeps_the_island_dry_and_the_river_drawn():
     extra = gpd.read_file(FIXTURES / "closeup_extra.geojson")
     fig = maps.kurakhove(extra=extra)

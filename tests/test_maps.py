@@ -132,7 +132,9 @@ def test_every_town_is_drawn_at_its_data_coordinates(figs, slug):
     places = data.places().set_index("id")
     drawn = meta.data_frame(fig)
     drawn = drawn[drawn.kind != "region"].set_index("id")
-    points = [(lon, lat) for t in fig.data if t.meta in ("places", "noted", "approx") for lon, lat in zip(t.lon, t.lat)]
+    # a noted place's mark may stand a few pixels off a town's dot it would cover: its data's position is its customdata
+    points = [(lon, lat) for t in fig.data if t.meta in ("places", "approx") for lon, lat in zip(t.lon, t.lat)]
+    points += [tuple(xy) for t in fig.data if t.meta == "noted" for xy in t.customdata]
     assert len(points) == len(drawn)
     for lon, lat in points:
         match = places[(places.lon == lon) & (places.lat == lat)]
@@ -246,6 +248,27 @@ def test_a_dot_touching_a_names_bottom_corner_counts_as_in_its_row():
     name = Box(160, 250.4, 218, 264.2)
     assert leads_into_rival(dataclasses.replace(label, rivals=(_dot(155, 266),)), name)
     assert not leads_into_rival(dataclasses.replace(label, rivals=(_dot(155, 264.2 + ROW_SLACK_PX + 1),)), name)
+
+
+def test_each_line_of_a_note_is_read_as_a_name_that_may_lead_into_another_dot():
+    # "Пошкоджено греблю ● Покровськ" on the Ukrainian social card: the first of the dam's four lines ended
+    # 8 px before Pokrovsk's dot while its last lines stood level with the dam's diamond.
+    from vizlib._labels import leads_into_rival
+
+    texts = ("Damaged the<br>Kurakhove<br>reservoir dam<br>11 Nov 2024",)
+    note = Label(200, 80, texts, (spot_at("middle left", 10),), size=12, marks=(_dot(200, 80),))
+    box = note.box_at(note.spots[0])
+    first_line = box.y0 + 0.575 * 12  # the middle of the first line (lines 1.3 em apart, 1.15 em tall)
+    assert leads_into_rival(dataclasses.replace(note, rivals=(_dot(box.x1 + 8, first_line),)), box)
+    assert not leads_into_rival(dataclasses.replace(note, rivals=(_dot(box.x1 + 8 + 12 + 4, first_line),)), box)
+    # a line level with its own mark reads as the mark's, as a one-line name level with its dot does
+    second = box.y0 + 1.3 * 12 + 0.575 * 12
+    beside = dataclasses.replace(note, marks=(_dot(200, second),), rivals=(_dot(box.x0 - 8, second),))
+    assert not leads_into_rival(beside, box)
+    assert leads_into_rival(dataclasses.replace(beside, rivals=(_dot(box.x0 - 8, first_line),)), box)
+    one = Label(200, 80, ("Selydove",), (spot_at("top right", 6),), marks=(_dot(200, 80),))
+    name = one.box_at(one.spots[0])
+    assert leads_into_rival(dataclasses.replace(one, rivals=(_dot(name.x1 + 8, name.center[1]),)), name)
 
 
 def test_a_neighbour_moves_aside_for_a_name_that_would_lead_into_another_dot():
@@ -391,7 +414,7 @@ def test_donetsk_annotates_the_dam_damage_from_the_events(figs):
     event = data.events().set_index("id").loc["dam_damaged"]
     dam = data.places().set_index("id").loc["kurakhove_dam"]
     marker = by_meta(fig, "noted")
-    assert (marker.lon[0], marker.lat[0]) == (dam.lon, dam.lat)
+    assert tuple(marker.customdata[0]) == (dam.lon, dam.lat)
     assert marker.name == "Dam"
     label = marker.text[0].replace("<br>", " ")
     assert event.title.replace(" damaged", "") in label and "11 Nov 2024" in label

@@ -152,13 +152,14 @@ def _first_events(trace: Any, m: MapCanvas) -> list[Any]:
     first: dict[str, Any] = {}
     for pid, day in zip(m.drawn_events.place_id, pd.to_datetime(m.drawn_events["date"]).dt.date, strict=True):
         first[pid] = min(first.get(pid, day), day)
-    return [first.get(pid) for pid in _ids(trace, m)]
+    return [first.get(pid) for pid in _ids(trace, m, at=trace.customdata)]
 
 
-def _ids(trace: Any, m: MapCanvas) -> list[str]:
-    """Return the place ids of a town trace's points, matched on coordinates."""
+def _ids(trace: Any, m: MapCanvas, at: Any = None) -> list[str]:
+    """Return the place ids of a town trace's points, matched on coordinates (``at``: lon/lat pairs, not drawn)."""
     where = {(round(lon, 6), round(lat, 6)): pid for pid, lon, lat in zip(m.shown.id, m.shown.lon, m.shown.lat)}
-    return [where[(round(lon, 6), round(lat, 6))] for lon, lat in zip(trace.lon, trace.lat)]
+    points = at if at is not None else zip(trace.lon, trace.lat)
+    return [where[(round(lon, 6), round(lat, 6))] for lon, lat in points]
 
 
 def note(m: MapCanvas) -> str:

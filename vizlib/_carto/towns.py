@@ -133,8 +133,12 @@ def draw(
     towns = shown[~shown.id.isin(noted_ids)].reset_index(drop=True)
     sizes = [9 if k == "capital" else 7 if k == "city" else 6 if k == "town" else 5 for k in towns.kind]
     dots = dot_boxes(m, towns, sizes)
+    statuses = [status(r) for r in itertuples(towns)]
+    style = marker_style(m, statuses, sizes)
+    px, py = m.to_px(towns.lon.to_numpy(), towns.lat.to_numpy())
+    discs = [(x, y, (s + w) / 2) for x, y, s, w in zip(px, py, style["size"], style["line"]["width"], strict=True)]
     # a town's name by the dam's diamond reads as the dam's ("Kurakhove" under it, the town's ring beside)
-    marks = noted(m, shown[shown.id.isin(noted_ids)], rivals=dots)
+    marks = noted(m, shown[shown.id.isin(noted_ids)], rivals=dots, discs=discs)
     if towns.empty:
         return
     order = {pid: i for i, pid in enumerate(priority)}
@@ -145,14 +149,13 @@ def draw(
             for i, k, p in zip(towns.id, towns.kind, population, strict=True)
         ]
     ).sort_values("_r", kind="stable")
-    statuses = [status(r) for r in itertuples(towns)]
     own_in = own_countries(m, towns)
     index = m.trace(
         towns.lon.tolist(),
         towns.lat.tolist(),
         status_word(m, "own", own_in),
         mode="markers+text",
-        marker=marker_style(m, statuses, sizes),
+        marker=style,
         text=[""] * len(towns),
         hovertext=[hover(m, r) for r in itertuples(towns)],
         hoverinfo="text",
@@ -297,14 +300,48 @@ def _home_spots(m: MapCanvas, label: Label, country: str | None, abroad: Any, st
 
 #: Half the room (pixels) an exact noted place's mark keeps (the dam's diamond): off it, and no town's name nearer it.
 NOTED_MARK_PX = 6
+#: Pixels from the centre of an exact noted place's diamond (size 10: 6.5 px to a tip, outline included) that it
+#: covers, and pixels it keeps clear of a town's dot.
+_DIAMOND_PX = 7.25
+_MARK_GAP_PX = 2
 
 
-def noted(m: MapCanvas, rows: pd.DataFrame, rivals: Sequence[Box] = ()) -> list[Box]:
+def clear_of_dots(x: float, y: float, discs: Sequence[tuple[float, float, float]]) -> tuple[float, float]:
+    """Return where a noted place's diamond stands clear of the towns' dots: at ``x, y`` (pixels), or moved.
+
+    ``discs`` are the dots as drawn, ``(x, y, radius)`` in pixels, outline included. The Kurakhove dam lies
+    6 km from the town: at oblast scale its diamond covered the town's ring. It moves straight away from the
+    dot it would touch until ``_MARK_GAP_PX`` clear (the cartographer's displacement: a few pixels, less than
+    the diamond is wide), its words with it; it stays where that move would bring it onto another dot.
+    """
+
+    def room(px: float, py: float, disc: tuple[float, float, float]) -> float:
+        return float(np.hypot(px - disc[0], py - disc[1])) - _DIAMOND_PX - disc[2] - _MARK_GAP_PX
+
+    for disc in discs:
+        if room(x, y, disc) >= 0:
+            continue
+        far = float(np.hypot(x - disc[0], y - disc[1]))
+        ux, uy = ((x - disc[0]) / far, (y - disc[1]) / far) if far > 0 else (-1.0, 0.0)  # on it: left, as its words go
+        need = _DIAMOND_PX + disc[2] + _MARK_GAP_PX
+        moved = (disc[0] + ux * need, disc[1] + uy * need)
+        return moved if all(room(*moved, other) >= -1e-9 for other in discs) else (x, y)
+    return x, y
+
+
+def noted(
+    m: MapCanvas,
+    rows: pd.DataFrame,
+    rivals: Sequence[Box] = (),
+    discs: Sequence[tuple[float, float, float]] = (),
+) -> list[Box]:
     """Draw places the map tells about (a dam, an approximate place) with their events up to the map's date.
 
     An approximate place is an open marker in a shaded disc of its uncertainty radius. Its words
-    stand nearer its mark than any of the ``rivals`` (the towns' dots) where they can. Returns the pixel
-    boxes of the marks of exact places (a town's name must not read as one's).
+    stand nearer its mark than any of the ``rivals`` (the towns' dots) where they can. An exact place's mark
+    that would touch one of the ``discs`` (the dots as drawn: x, y, radius in pixels) moves off it
+    (:func:`clear_of_dots`); the trace's customdata keeps each place's own lon/lat. Returns the pixel boxes
+    of the marks of exact places (a town's name must not read as one's).
     """
     if rows.empty:
         return []
@@ -329,9 +366,16 @@ def noted(m: MapCanvas, rows: pd.DataFrame, rivals: Sequence[Box] = ()) -> list[
             meta="approx:circle",
             hoverinfo="skip",
         )
+    # an exact place's mark moved off a town's dot it would cover; its data's position stays in customdata
+    places = [m.to_px(row.lon, row.lat) for row in itertuples(rows)]
+    spots = [p if a else clear_of_dots(*p, discs) for p, a in zip(places, rows.approximate, strict=True)]
+    drawn = [
+        (lon, lat) if spot == place else tuple(float(v) for v in m.geo_frame.to_lonlat(*spot))
+        for lon, lat, place, spot in zip(rows.lon.tolist(), rows.lat.tolist(), places, spots, strict=True)
+    ]
     index = m.trace(
-        rows.lon.tolist(),
-        rows.lat.tolist(),
+        [lon for lon, _ in drawn],
+        [lat for _, lat in drawn],
         m.word("approx") if rows.approximate.all() else t("Dam"),
         mode="markers+text",
         marker=dict(
@@ -344,6 +388,7 @@ def noted(m: MapCanvas, rows: pd.DataFrame, rivals: Sequence[Box] = ()) -> list[
             ),
         ),
         text=[""] * len(rows),
+        customdata=[[lon, lat] for lon, lat in zip(rows.lon.tolist(), rows.lat.tolist(), strict=True)],
         legendgroup="approx",
         legendrank=50,
         meta="approx" if rows.approximate.all() else "noted",
@@ -368,7 +413,7 @@ def noted(m: MapCanvas, rows: pd.DataFrame, rivals: Sequence[Box] = ()) -> list[
             approx_words = "<i>" + m.word("approx_label", km=t.number(row.precision_m / 1000, None)) + "</i>"
             lines.append(approx_words)
             short.append(approx_words)
-        px, py = m.to_px(row.lon, row.lat)
+        px, py = spots[i]
         r_px = row.precision_m / 1000 / m.geo_frame.km_per_px(row.lat) if row.approximate else NOTED_MARK_PX
         mark = Box(px - r_px, py - r_px, px + r_px, py + r_px)
         m.obstacle(mark)
