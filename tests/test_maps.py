@@ -1160,6 +1160,60 @@ def test_the_theatre_names_the_same_countries_in_both_languages(every_map, size)
     assert named("en") == named("uk") >= {"UA", "RU", "BY"}
 
 
+def _ground_seen_px2(fig, trace) -> float:
+    """Square pixels of a control layer's fill a reader sees: in the plot, half a pixel in from its edges, off the dots.
+
+    Measured on the figure as drawn (its rings, projected into the plot's pixels), apart from vizlib's own measure.
+    """
+    frame = frame_of(fig)
+    rings, ring = [], []
+    for lon, lat in [*zip(trace.lon, trace.lat, strict=True), (None, None)]:
+        if lon is None:
+            if len(ring) > 2:
+                rings.append(shapely.make_valid(shapely.Polygon(ring)))
+            ring = []
+        else:
+            ring.append(frame.to_px(lon, lat))
+    ground = shapely.union_all(rings).intersection(shapely.box(*frame.box))
+    dots = [
+        shapely.Point(frame.to_px(lon, lat)).buffer(size / 2 + 1)
+        for t in fig.data
+        if t.meta == "places"
+        for lon, lat, size in zip(t.lon, t.lat, t.marker.size, strict=True)
+    ]
+    return ground.buffer(-0.5).difference(shapely.union_all(dots)).area
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "uk"])
+@pytest.mark.parametrize("size", list(theme.SIZES))
+@pytest.mark.parametrize("slug", ["theatre", "kursk"])
+def test_the_key_names_only_the_ground_a_reader_can_see(shared_frontline, slug, size, lang):
+    # On the theatre's phone map the Ukrainian-held ground by Sudzha (27 px²) lay under Sudzha's dot, and the
+    # grey zone was slivers: the key named two colours the reader could not find. Still drawn, no longer keyed.
+    from vizlib._carto.legend import SEEN_PX2
+
+    layer = read_frontline(shared_frontline / "deepstate_export_20241114.geojson")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the layer is older than the map's date: said on the map
+        fig = registry.build(slug, layer=layer, size=size, lang=lang)
+    grounds = {t.meta: t for t in fig.data if isinstance(t.meta, str) and t.meta.startswith("layer:")}
+    assert set(grounds) == {"layer:occupied", "layer:ukrainian_held", "layer:unknown"}  # all drawn
+    keyed = {meta for meta, t in grounds.items() if t.showlegend is not False}
+    for meta_name, trace in grounds.items():
+        seen = _ground_seen_px2(fig, trace)
+        if meta_name in keyed:
+            assert seen >= SEEN_PX2 / 2, (meta_name, seen)
+        else:
+            assert seen < 2 * SEEN_PX2, (meta_name, seen)
+    expected = {  # the held ground shows on the Kursk map at every size, on the theatre's only at its widest
+        "kursk": {"layer:occupied", "layer:ukrainian_held", "layer:unknown"},
+        "theatre": {"layer:occupied", "layer:ukrainian_held"} if size == "wide" else {"layer:occupied"},
+    }[slug]
+    assert keyed == expected
+    assert {t.name for t in fig.data if t.meta == "legend:held"}  # the theatre keys Sudzha's dot: held by Ukraine
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "uk"])
 @pytest.mark.parametrize("size", list(theme.SIZES))

@@ -42,12 +42,15 @@ def control_areas(m: MapCanvas) -> None:
         if lon:
             colour = m.c[COLOURS.get(status, status)]
             # a hairline of the fill's own colour hides the seams where a polygon with holes was cut
+            name = m.t(m.words[status])
             m.trace(
                 lon,
                 lat,
-                m.t(m.words[status]),
+                name,
                 fill=colour,
                 line=dict(width=0.6, color=colour),
+                # ground too small to see at this size is not keyed (legend.SEEN_PX2)
+                **({} if name in m.legend_names else {"showlegend": False}),
                 legendrank=30,
                 meta=f"layer:{status}",
                 hoverinfo="skip",

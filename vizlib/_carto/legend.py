@@ -8,7 +8,8 @@ places, the user's layers), so the room it needs is kept when the map is framed.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -41,7 +42,9 @@ def entries(m: MapCanvas, shown: pd.DataFrame) -> list[str]:
         from vizlib._carto.layers import STATUSES
 
         view = shapely.box(*m.geo_frame.visible_bounds())
-        present = {s for s, g in zip(m.layer.status, m.layer.geometry, strict=True) if g.intersects(view)}
+        inside = m.layer[m.layer.geometry.intersects(view)]
+        dots = [(x, y, towns.dot_size(k) / 2 + 1) for x, y, k in zip(*m.to_px(shown.lon, shown.lat), shown.kind)]
+        present = {s for s in set(inside.status) if seen_px2(m, inside.geometry[inside.status == s], dots) >= SEEN_PX2}
         names += [t(m.words[s]) for s in STATUSES if s in present]
     noted = set(m.drawn_events.place_id) | set(shown.loc[shown.approximate, "id"])
     plain = shown[~shown.id.isin(noted)]
@@ -57,6 +60,46 @@ def entries(m: MapCanvas, shown: pd.DataFrame) -> list[str]:
         names += [t("Added lines")] if kinds & {"LineString", "MultiLineString"} else []
         names += [m.word("extra_points")] if "Point" in kinds else []
     return names
+
+
+#: Square pixels of a control status's ground that must show for the key to name it: inside the plot, more
+#: than half a pixel in from its edges and off the towns' dots. On the theatre's phone map the Ukrainian-held
+#: ground by Sudzha was 27 px², all of it under Sudzha's dot: its entry explained nothing the reader could see.
+SEEN_PX2 = 9
+#: Ground larger than this (square pixels, before the edges and dots are taken off) shows without measuring.
+_PLAIN_PX2 = 2000
+
+
+def seen_px2(m: MapCanvas, geoms: Sequence[Any], dots: Sequence[tuple[float, float, float]]) -> float:
+    """Return how much of ``geoms`` (lon/lat polygons) a reader sees on the map, in square pixels.
+
+    Parameters
+    ----------
+    m : MapCanvas
+        The framed map (its projection and plot box).
+    geoms : sequence of shapely geometries
+        One status's ground.
+    dots : sequence of (x, y, radius)
+        The towns' dots in figure pixels, drawn over the ground.
+
+    Returns
+    -------
+    float
+        The area inside the plot, more than half a pixel in from the ground's edges and off the dots;
+        an area over ``_PLAIN_PX2`` as it is (large ground shows whatever the dots cover).
+    """
+    import numpy as np
+    import shapely
+
+    def to_px(xy: Any) -> Any:
+        return np.column_stack(m.to_px(xy[:, 0], xy[:, 1]))
+
+    parts = [shapely.clip_by_rect(shapely.transform(g, to_px), *m.geo_frame.box) for g in geoms]
+    if sum(part.area for part in parts) > _PLAIN_PX2:
+        return float(sum(part.area for part in parts))
+    ground = shapely.union_all([shapely.make_valid(part) for part in parts])  # a clipped sliver may self-touch
+    covered = shapely.union_all([shapely.Point(x, y).buffer(r) for x, y, r in dots])
+    return float(ground.buffer(-0.5).difference(covered).area)
 
 
 def visible(m: MapCanvas, code: str) -> bool:

@@ -131,7 +131,7 @@ def draw(
     """
     noted_ids = set(m.drawn_events.place_id) | set(shown.loc[shown.approximate, "id"])
     towns = shown[~shown.id.isin(noted_ids)].reset_index(drop=True)
-    sizes = [9 if k == "capital" else 7 if k == "city" else 6 if k == "town" else 5 for k in towns.kind]
+    sizes = [dot_size(k) for k in towns.kind]
     dots = dot_boxes(m, towns, sizes)
     statuses = [status(r) for r in itertuples(towns)]
     style = marker_style(m, statuses, sizes)
@@ -178,6 +178,11 @@ def draw(
             )
     context = set(towns.id) - set(priority) - set(required)
     label_points(m, towns, ranked, index, sizes, max_labels, required, keep, context, marks)
+
+
+def dot_size(kind: str) -> float:
+    """Return the diameter (pixels) of a town's dot by its kind: a capital's largest, a village's smallest."""
+    return {"capital": 9, "city": 7, "town": 6}.get(kind, 5)
 
 
 def dot_boxes(m: MapCanvas, towns: pd.DataFrame, sizes: Sequence[float]) -> list[Box]:
