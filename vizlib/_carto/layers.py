@@ -8,7 +8,7 @@ the legend's swatch; holes (unoccupied pockets) are cut out.
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -43,14 +43,15 @@ def control_areas(m: MapCanvas) -> None:
             colour = m.c[COLOURS.get(status, status)]
             # a hairline of the fill's own colour hides the seams where a polygon with holes was cut
             name = m.t(m.words[status])
+            # ground too small to see at this size is not keyed (legend.SEEN_PX2)
+            unkeyed: dict[str, Any] = {} if name in m.legend_names else {"showlegend": False}
             m.trace(
                 lon,
                 lat,
                 name,
                 fill=colour,
                 line=dict(width=0.6, color=colour),
-                # ground too small to see at this size is not keyed (legend.SEEN_PX2)
-                **({} if name in m.legend_names else {"showlegend": False}),
+                **unkeyed,
                 legendrank=30,
                 meta=f"layer:{status}",
                 hoverinfo="skip",
