@@ -171,7 +171,7 @@ def test_kurakhove_annotates_the_dam_damage_at_the_dam(built_figure):
     fig = built_figure("kurakhove")  # as of 23 Nov: the damage of 11 Nov is an event of the map's past
     dam = data.places().set_index("id").loc["kurakhove_dam"]
     noted = by_meta(fig, "noted")
-    assert (dam.lon, dam.lat) in set(zip(noted.lon, noted.lat))
+    assert (dam.lon, dam.lat) in set(zip(noted.lon, noted.lat))  # at this scale its diamond stands on the dam itself
     texts = " ".join(a.text for a in fig.layout.annotations if a.text) + " ".join(t for t, _ in label_boxes(fig))
     assert "11 Nov" in texts
 
@@ -208,6 +208,22 @@ def test_the_dam_note_sits_by_the_dam_nearer_it_than_any_other_mark(build, size,
         assert not run_on, (size, text.split("<br>")[k], run_on)
     if size == "phone" and lang == "en":  # the short note: the map's subtitle says what happened
         assert "damaged on 11 Nov 2024" in meta.get(fig)["subtitle"].replace("\u00a0", " ")
+
+
+def test_a_diamond_moves_off_the_nearest_dot_it_touches_and_stays_where_it_cannot():
+    from vizlib._carto.towns import clear_of_dots
+
+    ring, village = (100.0, 100.0, 5.2), (95.0, 96.0, 3.5)  # the diamond at (92, 94) touches both, the village more
+    for discs in ([ring, village], [village, ring]):  # whatever the order of the rows
+        x, y = clear_of_dots(92, 94, discs)
+        assert (x, y) != (92, 94)
+        assert all(np.hypot(x - cx, y - cy) >= 7.25 + r + 2 - 1e-9 for cx, cy, r in discs), (discs, x, y)
+    assert clear_of_dots(92, 94, [ring]) == pytest.approx((100 - 8 / 10 * 14.45, 100 - 6 / 10 * 14.45))
+    assert clear_of_dots(150, 150, [ring]) == (150, 150)  # clear already
+    assert clear_of_dots(100, 100, [ring]) == pytest.approx((100 - 14.45, 100))  # on the dot: to the left
+    # a move onto another dot, or out of the plot, is no move
+    assert clear_of_dots(92, 94, [ring, (88.0, 91.0, 3.0)]) == (92, 94)
+    assert clear_of_dots(92, 94, [ring], Box(90, 90, 200, 200)) == (92, 94)
 
 
 @pytest.mark.parametrize("size", ["phone", *SIZES])

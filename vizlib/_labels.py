@@ -410,7 +410,7 @@ ROW_LEAD_COST = 1000
 
 
 def leads_into_rival(label: Label, box: Box) -> bool:
-    """Tell whether a one-line town's name at ``box`` has a rival dot in its row, just past one of its ends.
+    """Tell whether a town's name at ``box`` has a rival dot in the row of one of its lines, just past one of its ends.
 
     In its row: the dot's centre within ``ROW_SLACK_PX`` of the name's box, up or down; just past: within
     ``ROW_LEAD_PX`` of it. Not where the name is level with its own dot.

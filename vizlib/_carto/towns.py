@@ -311,27 +311,31 @@ _DIAMOND_PX = 7.25
 _MARK_GAP_PX = 2
 
 
-def clear_of_dots(x: float, y: float, discs: Sequence[tuple[float, float, float]]) -> tuple[float, float]:
+def clear_of_dots(
+    x: float, y: float, discs: Sequence[tuple[float, float, float]], plot: Box | None = None
+) -> tuple[float, float]:
     """Return where a noted place's diamond stands clear of the towns' dots: at ``x, y`` (pixels), or moved.
 
     ``discs`` are the dots as drawn, ``(x, y, radius)`` in pixels, outline included. The Kurakhove dam lies
     6 km from the town: at oblast scale its diamond covered the town's ring. It moves straight away from the
-    dot it would touch until ``_MARK_GAP_PX`` clear (the cartographer's displacement: a few pixels, less than
-    the diamond is wide), its words with it; it stays where that move would bring it onto another dot.
+    nearest dot it would touch until ``_MARK_GAP_PX`` clear (the cartographer's displacement: by at most
+    its own reach and that dot's radius, 4-9 px on the Donetsk maps), its words with it. It stays where
+    that move would bring it onto another dot, or its centre out of ``plot``.
     """
 
     def room(px: float, py: float, disc: tuple[float, float, float]) -> float:
         return float(np.hypot(px - disc[0], py - disc[1])) - _DIAMOND_PX - disc[2] - _MARK_GAP_PX
 
-    for disc in discs:
-        if room(x, y, disc) >= 0:
-            continue
-        far = float(np.hypot(x - disc[0], y - disc[1]))
-        ux, uy = ((x - disc[0]) / far, (y - disc[1]) / far) if far > 0 else (-1.0, 0.0)  # on it: left, as its words go
-        need = _DIAMOND_PX + disc[2] + _MARK_GAP_PX
-        moved = (disc[0] + ux * need, disc[1] + uy * need)
-        return moved if all(room(*moved, other) >= -1e-9 for other in discs) else (x, y)
-    return x, y
+    touched = sorted((d for d in discs if room(x, y, d) < 0), key=lambda d: room(x, y, d))
+    if not touched:
+        return x, y
+    cx, cy, radius = touched[0]
+    far = float(np.hypot(x - cx, y - cy))
+    ux, uy = ((x - cx) / far, (y - cy) / far) if far > 0 else (-1.0, 0.0)  # on it: left, as its words go
+    need = _DIAMOND_PX + radius + _MARK_GAP_PX
+    moved = (cx + ux * need, cy + uy * need)
+    inside = plot is None or (plot.x0 <= moved[0] <= plot.x1 and plot.y0 <= moved[1] <= plot.y1)
+    return moved if inside and all(room(*moved, other) >= -1e-9 for other in discs) else (x, y)
 
 
 def noted(
@@ -373,7 +377,7 @@ def noted(
         )
     # an exact place's mark moved off a town's dot it would cover; its data's position stays in customdata
     places = [m.to_px(row.lon, row.lat) for row in itertuples(rows)]
-    spots = [p if a else clear_of_dots(*p, discs) for p, a in zip(places, rows.approximate, strict=True)]
+    spots = [p if a else clear_of_dots(*p, discs, m.plot) for p, a in zip(places, rows.approximate, strict=True)]
     drawn = [
         (lon, lat) if spot == place else tuple(float(v) for v in m.geo_frame.to_lonlat(*spot))
         for lon, lat, place, spot in zip(rows.lon.tolist(), rows.lat.tolist(), places, spots, strict=True)
