@@ -44,6 +44,7 @@ CLOSE_UPS = {"pokrovsk": maps.pokrovsk, "kurakhove": maps.kurakhove}
 MEASURED = {"pokrovsk": ["pokrovsk", "myrnohrad", "selydove"], "kurakhove": ["kurakhove", "kurakhove_dam"]}
 SIZES = ["column", "wide", "social"]
 DAY = "2024-09-01"  # the layer's date: the close-ups are drawn as of that day
+DAYS = ("20240806", "20241123")  # the change map's two layers, as the article's
 
 
 @pytest.fixture(scope="module")
@@ -305,6 +306,37 @@ def test_front_changes_key_wraps_its_long_name_rather_than_stand_in_one_column(s
     plot_px = fig.layout.width - fig.layout.margin.l - fig.layout.margin.r
     per_row = (plot_px + 5) // (fig.layout.legend.entrywidth + 45)  # plotly.js: text, swatch, 5 px gap
     assert per_row >= 2 and any("<br>" in name for name in names), (per_row, names)
+
+
+@pytest.mark.parametrize("size", ["phone", *SIZES])
+def test_the_change_maps_scale_bar_stands_off_the_ground_taken(shared_frontline, size):
+    # On the phone the bar, drawn in the text colour, stood on the dark red of the ground taken and could not be read
+    early, late = (read_frontline(shared_frontline / "archive" / f"deepstatemap_data_{d}.geojson") for d in DAYS)
+    fig = maps.front_change(early, late, size=size)
+    bar = next(t for t in fig.data if isinstance(t.meta, str) and t.meta.startswith("scalebar:") and t.meta[9:].isdigit())
+    rings, ring = [], []
+    for lon, lat in [*zip(by_meta(fig, "layer:taken").lon, by_meta(fig, "layer:taken").lat, strict=True), (None, None)]:
+        if lon is None:
+            rings += [shapely.make_valid(shapely.Polygon(ring))] if len(ring) > 2 else []
+            ring = []
+        else:
+            ring.append((lon, lat))
+    taken = shapely.union_all(rings)
+    line = shapely.MultiLineString(
+        [[(x, y) for x, y in part] for part in _parts(bar.lon, bar.lat) if len(part) > 1]
+    )
+    assert not line.intersects(taken), size
+
+
+def _parts(lon, lat):
+    part: list = []
+    for x, y in zip(lon, lat, strict=True):
+        if x is None:
+            yield part
+            part = []
+        else:
+            part.append((x, y))
+    yield part
 
 
 @pytest.mark.parametrize("frame", ["pokrovsk", "kurakhove"])

@@ -58,21 +58,23 @@ def scale_bar(frame: Frame, at: tuple[float, float], fraction: float = 0.16):
     )
 
 
+#: The statuses of a change map's ground a bar in the text colour would vanish on (dark red, under a dark bar).
+_KEEP_OFF = ("taken", "retaken")
+
+
 def draw(m: MapCanvas) -> None:
     """Draw a scale bar in a bottom corner of the map, clear of its marks, and keep labels clear of it.
 
     The bottom left is first choice; the bottom right, then the top left, when marks (town dots,
-    a note's marker, a locator inset) stand in the bar's way there.
+    a note's marker, a locator inset) stand in the bar's way there, or the ground a change map is about
+    (the phone's bar stood on the dark red of the ground taken, and could not be read).
     """
     x0, y0, x1, y1 = m.geo_frame.box  # the map (of the first panel of its last row of panels)
     first = scale_bar(m.geo_frame, (x0 + 14, y1 - 16))
     reach = first["box"][2] - (x0 + 14)  # from the bar's start to its box's right side
-    for at in ((x0 + 14, y1 - 16), (x1 - 14 - reach, y1 - 16), (x0 + 14, y0 + 26)):
-        bar = scale_bar(m.geo_frame, at)
-        if not any(Box(*bar["box"]).overlaps(o) for o in m.obstacles):
-            break
-    else:
-        bar = first
+    bars = [scale_bar(m.geo_frame, at) for at in ((x0 + 14, y1 - 16), (x1 - 14 - reach, y1 - 16), (x0 + 14, y0 + 26))]
+    clear = [bar for bar in bars if not any(Box(*bar["box"]).overlaps(o) for o in m.obstacles)]
+    bar = next((bar for bar in clear if not _on_change(m, Box(*bar["box"]))), clear[0] if clear else first)
     m.obstacle(Box(*bar["box"]))
     m.trace(
         bar["lon"],
@@ -95,3 +97,18 @@ def draw(m: MapCanvas) -> None:
         meta="scalebar:label",
         hoverinfo="skip",
     )
+
+
+def _on_change(m: MapCanvas, box: Box) -> bool:
+    """Tell whether ``box`` (figure pixels) touches the ground of a change map's ``_KEEP_OFF`` statuses."""
+    if m.layer is None:
+        return False
+    ground = m.layer[m.layer.status.isin(_KEEP_OFF)]
+    if ground.empty:
+        return False
+    import shapely
+
+    lon, lat = m.geo_frame.to_lonlat(
+        np.array([box.x0, box.x1, box.x1, box.x0]), np.array([box.y0, box.y0, box.y1, box.y1])
+    )
+    return bool(ground.geometry.intersects(shapely.Polygon(np.column_stack([lon, lat]))).any())
