@@ -215,13 +215,22 @@ def _is_note(m: MapCanvas, label: Label) -> bool:
 
 
 def _drop_nameless(m: MapCanvas) -> None:
-    """Take the towns whose name was left out off their traces, and the key entries no dot left shows."""
+    """Take the towns whose name was left out, or whose dot a name covers, off their traces; and unused key entries.
+
+    A key entry goes when no dot left shows its status.
+    """
     nameless: dict[int, set[int]] = {}
     for label in m.labels:
         if label.placed or label.key["kind"] != "place" or label.key.get("keep"):
             continue
         if m.fig.data[label.key["trace"]].meta == "places":
             nameless.setdefault(label.key["trace"], set()).add(label.key["index"])
+    # a dot no name was asked for, under a placed name, reads as that name's ("Pokrovsk" over a village's dot
+    # on the small multiples' social card, where every spot of the name touched one): it goes too
+    names = [label.box for label in m.labels if label.key["kind"] == "place" and label.box is not None]
+    for index, i, dot in m.unnamed:
+        if m.fig.data[index].meta == "places" and any(name.overlaps(dot) for name in names):
+            nameless.setdefault(index, set()).add(i)
     if not nameless:
         return
     dropped = set()

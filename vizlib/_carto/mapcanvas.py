@@ -127,6 +127,8 @@ class MapCanvas(Canvas):
         self.stale = self.stale_note = ""
         #: words said under a place's name, by place id: a distance whose line is too short to carry them
         self.name_notes: dict[str, tuple[str, ...]] = {}
+        #: the dots no name was asked for (past ``max_labels``): (trace index, point index, dot box in pixels)
+        self.unnamed: list[tuple[int, int, Box]] = []
         #: the land borders between countries as small boxes (pixels): an oblast's name keeps off them
         self.state_border: list[Box] = []
 

@@ -220,7 +220,9 @@ def label_points(
     # a town a distance line starts from is always named (the line's number is measured from it)
     measured = {str(t.meta).split(":")[1] for t in m.fig.data if str(t.meta).startswith("distance:")}
     abroad: dict[str | None, Any] = {}
-    for row in itertuples(ranked.head(max_labels)) if max_labels is not None else itertuples(ranked):
+    asked = ranked.head(max_labels) if max_labels is not None else ranked
+    m.unnamed += [(index, position[pid], dots[position[pid]].pad(-1)) for pid in ranked.id if pid not in set(asked.id)]
+    for row in itertuples(asked):
         i = position[row.id]
         strong = row.kind == "capital" or row.id in STORY_TOWNS
         text = f"<b>{escape(m.place_name(row))}</b>" if strong else escape(m.place_name(row))
