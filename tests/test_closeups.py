@@ -490,12 +490,14 @@ def multiples(front_mirror, built_figure):
 
 @pytest.mark.parametrize("lang", ["en", "uk"])
 @pytest.mark.parametrize("size", ["phone", *SIZES])
-def test_no_name_in_a_panel_covers_another_towns_dot(shared_frontline, monkeypatch, size, lang):
+def test_no_name_in_a_panel_covers_another_towns_dot(shared_frontline, monkeypatch, tmp_path_factory, size, lang):
     # "Pokrovsk" on the social card stood over a village's dot (no name asked for it) in every panel: every spot
     # of the name touched one. A dot a name covers reads as the name's: it goes. (DeepStateMap's own layers: on
-    # the synthetic ones a village the notes name, and so keep, stands there.)
+    # the synthetic ones a village the notes name, and so keep, stands there; a cache of their own, as the
+    # synthetic mirror's cache holds files of the same names.)
     monkeypatch.setenv("VIZLIB_DEEPSTATE_ARCHIVE_URL", str(shared_frontline / "archive"))
     monkeypatch.setenv("VIZLIB_DEEPSTATE_EXPORT_URL", str(shared_frontline))
+    monkeypatch.setenv("VIZLIB_CACHE", str(tmp_path_factory.getbasetemp() / "real-layers-cache"))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fig = registry.build("pokrovsk-multiples", size=size, lang=lang)

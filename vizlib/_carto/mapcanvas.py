@@ -111,8 +111,7 @@ class MapCanvas(Canvas):
         self.animated = len(self.layers) > 1 and not self.preset.card
         #: a card of several layers draws the last only, and credits that date
         self.still = len(self.layers) > 1 and self.preset.card
-        #: the geo subplot the rooms draw into
-        self.geo_id = "geo"
+        self.geo_id = "geo"  # the geo subplot the rooms draw into
         self.extra = _lonlat(extra)
         self.region_rows: list[dict] = []
         self.extra_rows: list[dict] = []
@@ -127,8 +126,7 @@ class MapCanvas(Canvas):
         self.stale = self.stale_note = ""
         #: words said under a place's name, by place id: a distance whose line is too short to carry them
         self.name_notes: dict[str, tuple[str, ...]] = {}
-        #: the dots no name was asked for (past ``max_labels``): (trace index, point index, dot box in pixels)
-        self.unnamed: list[tuple[int, int, Box]] = []
+        self.unnamed: list[tuple[int, int, Box]] = []  # dots past max_labels: (trace, point, dot box in pixels)
         #: the land borders between countries as small boxes (pixels): an oblast's name keeps off them
         self.state_border: list[Box] = []
 
