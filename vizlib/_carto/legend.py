@@ -95,8 +95,9 @@ def seen_px2(m: MapCanvas, geoms: Sequence[Any], dots: Sequence[tuple[float, flo
         return np.column_stack(m.to_px(xy[:, 0], xy[:, 1]))
 
     parts = [shapely.clip_by_rect(shapely.transform(g, to_px), *m.geo_frame.box) for g in geoms]
-    if sum(part.area for part in parts) > _PLAIN_PX2:
-        return float(sum(part.area for part in parts))
+    plain = float(sum(part.area for part in parts))
+    if plain > _PLAIN_PX2:
+        return plain
     ground = shapely.union_all([shapely.make_valid(part) for part in parts])  # a clipped sliver may self-touch
     covered = shapely.union_all([shapely.Point(x, y).buffer(r) for x, y, r in dots])
     return float(ground.buffer(-0.5).difference(covered).area)

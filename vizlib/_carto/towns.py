@@ -221,7 +221,8 @@ def label_points(
     measured = {str(t.meta).split(":")[1] for t in m.fig.data if str(t.meta).startswith("distance:")}
     abroad: dict[str | None, Any] = {}
     asked = ranked.head(max_labels) if max_labels is not None else ranked
-    m.unnamed += [(index, position[pid], dots[position[pid]].pad(-1)) for pid in ranked.id if pid not in set(asked.id)]
+    named = set(asked.id)
+    m.unnamed += [(index, position[pid], dots[position[pid]].pad(-1)) for pid in ranked.id if pid not in named]
     for row in itertuples(asked):
         i = position[row.id]
         strong = row.kind == "capital" or row.id in STORY_TOWNS
