@@ -315,14 +315,7 @@ def test_the_change_maps_scale_bar_stands_off_the_ground_taken(shared_frontline,
     early, late = (read_frontline(shared_frontline / "archive" / f"deepstatemap_data_{d}.geojson") for d in DAYS)
     fig = maps.front_change(early, late, size=size)
     bar = next(t for t in fig.data if isinstance(t.meta, str) and t.meta.startswith("scalebar:") and t.meta[9:].isdigit())
-    rings, ring = [], []
-    for lon, lat in [*zip(by_meta(fig, "layer:taken").lon, by_meta(fig, "layer:taken").lat, strict=True), (None, None)]:
-        if lon is None:
-            rings += [shapely.make_valid(shapely.Polygon(ring))] if len(ring) > 2 else []
-            ring = []
-        else:
-            ring.append((lon, lat))
-    taken = shapely.union_all(rings)
+    taken = shapely.union_all([shapely.make_valid(ring) for ring in _rings(by_meta(fig, "layer:taken"))])
     line = shapely.MultiLineString(
         [[(x, y) for x, y in part] for part in _parts(bar.lon, bar.lat) if len(part) > 1]
     )

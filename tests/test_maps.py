@@ -1166,14 +1166,7 @@ def _ground_seen_px2(fig, trace) -> float:
     Measured on the figure as drawn (its rings, projected into the plot's pixels), apart from vizlib's own measure.
     """
     frame = frame_of(fig)
-    rings, ring = [], []
-    for lon, lat in [*zip(trace.lon, trace.lat, strict=True), (None, None)]:
-        if lon is None:
-            if len(ring) > 2:
-                rings.append(shapely.make_valid(shapely.Polygon(ring)))
-            ring = []
-        else:
-            ring.append(frame.to_px(lon, lat))
+    rings = [shapely.make_valid(shapely.Polygon([frame.to_px(*p) for p in r])) for r in _rings(trace) if len(r) > 2]
     ground = shapely.union_all(rings).intersection(shapely.box(*frame.box))
     dots = [
         shapely.Point(frame.to_px(lon, lat)).buffer(size / 2 + 1)
