@@ -209,6 +209,24 @@ def test_two_names_on_one_line_keep_a_space_between_them(gap):
     assert second.spot == (above if gap else right)  # "Hryshyne Krasnyi Lyman" would read as one name
 
 
+@pytest.mark.parametrize("spots_first", [False, True])
+def test_a_shorter_wording_may_stand_at_spots_of_its_own_and_the_longer_never_does(spots_first):
+    # "КУРСЬКА ОБЛАСТЬ" fits the oblast only at its middle, where towns' names stand; "КУРСЬКА ОБЛ." also
+    # fits further up, where the long form would run out of the oblast: there only the short form may go.
+    middle, up = spot_at("middle center", 0), spot_at("top center", 30)
+    town = [Box(0, 90, 600, 110)]  # a row of town names across the middle
+
+    def oblast(own):
+        return Label(300, 100, ("KURSKAYA OBLAST", "KURSKAYA"), (middle,), own_spots=own, spots_first=spots_first)
+
+    assert place([oblast({})], Box(0, 0, 600, 300), town)[0].spot is None  # the short form knew only the middle
+    short = place([oblast({"KURSKAYA": (middle, up)})], Box(0, 0, 600, 300), town)[0]
+    assert (short.text, short.spot) == ("KURSKAYA", up)
+    long = place([oblast({"KURSKAYA": (middle, up)})], Box(0, 0, 600, 300))[0]
+    assert (long.text, long.spot) == ("KURSKAYA OBLAST", middle)  # where there is room, the long form first
+    assert oblast({"KURSKAYA": (up,)}).spots_for("KURSKAYA OBLAST") == (middle,)
+
+
 def test_a_label_keeps_off_its_own_line_to_avoid_and_no_other_label_does():
     border = [Box(150, 0, 152, 300)]  # an upright line at x = 150
     right, left = spot_at("middle right", 4), spot_at("middle left", 4)
@@ -467,7 +485,7 @@ def test_lang_uk_labels_places_and_regions_in_ukrainian(built_figure):
     fig = built_figure("kursk", lang="uk")
     texts = " ".join(t for t in by_meta(fig, "places").text if t)
     assert "Суджа" in texts and "Курськ" in texts and "Sudzha" not in texts
-    assert any("Курська область" in t for t in by_meta(fig, "labels:region").text)
+    assert any("КУРСЬКА ОБЛАСТЬ" in t for t in by_meta(fig, "labels:region").text)
     assert "Україна" in [t.name for t in fig.data]
     assert meta.get(fig)["title"] == "Курська область і кордон з Україною"  # the title is translated too
     with pytest.raises(ValueError, match="lang"):
@@ -1236,6 +1254,8 @@ def test_the_kursk_map_names_kursk_oblast_with_and_without_the_salient(shared_fr
         assert "RU-KRS" in set(meta.data_frame(fig).id)
         frame = frame_of(fig)
         [(text, box)] = [tb for tb in point_boxes(frame, by_meta(fig, "labels:region")) if "<b>" in tb[0]]
+        # in capitals, an area's name: bold "Курська обл." beside Korenevo's dot read as a town's name
+        assert text == text.upper().replace("<B>", "<b>").replace("</B>", "</b>"), text
         (x,), (y,) = frame.to_lonlat([box.center[0]], [box.center[1]])
         assert data.regions().set_index("iso_3166_2").geometry["RU-KRS"].contains(shapely.Point(x, y)), text
         places = by_meta(fig, "places")

@@ -176,6 +176,9 @@ class Label:
         a neighbour's mark.
     spots : tuple of Spot
         Candidate spots, best first.
+    own_spots : dict of str to tuple of Spot
+        A wording's own spots, best first, in place of ``spots``: where a shorter name fits that the
+        first does not ("КУРСЬКА ОБЛ." beside towns where "КУРСЬКА ОБЛАСТЬ" runs into them).
     size : float
         Font size in pixels.
     priority : int
@@ -225,6 +228,7 @@ class Label:
     texts: tuple[str, ...]
     spots: tuple[Spot, ...]
     size: float = 12
+    own_spots: dict[str, tuple[Spot, ...]] = field(default_factory=dict)
     last_resort: tuple[str, ...] = ()
     priority: int = 0
     required: bool = False
@@ -250,6 +254,10 @@ class Label:
         measure = annotation_size if self.annotation else text_size
         w, h = measure(text or self.text or self.texts[0], self.size)
         return spot.box(self.x, self.y, w, h)
+
+    def spots_for(self, text: str) -> tuple[Spot, ...]:
+        """Return the spots ``text`` may take, best first: its own, if it has them, else every wording's."""
+        return self.own_spots.get(text, self.spots)
 
     def kept_clear(self, box: Box) -> Box:
         """Return the room this label at ``box`` keeps from the labels placed after it."""
@@ -494,9 +502,10 @@ def _cheapest(label, texts, bounds, taken, lines, marks, honest: bool = False) -
     best, best_cost = None, (float("inf"), 1, float("inf"))
     # a label short of room may touch its neighbours before it overlaps one
     if label.spots_first:
-        tries = [(text, spot) for spot in label.spots for text in texts]
+        tries = [(text, spot) for spot in label.spots for text in texts if spot in label.spots_for(text)]
+        tries += [(text, spot) for text in texts for spot in label.spots_for(text) if spot not in label.spots]
     else:
-        tries = [(text, spot) for text in texts for spot in label.spots]
+        tries = [(text, spot) for text in texts for spot in label.spots_for(text)]
     for clearance in dict.fromkeys((label.clearance, min(label.clearance, 0))):
         for text, spot in tries:
             box = label.box_at(spot, text)

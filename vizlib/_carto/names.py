@@ -41,7 +41,7 @@ def regions(m: MapCanvas, codes: Sequence[str], emphasis: Sequence[str] = ()) ->
         x, y = m.to_px(point.x, point.y)
         # a name reads as the area it lies in: its middle and both ends inside the oblast (a long name
         # centred on a small one ran over the next, "Орловська область" over Kursk oblast); where the
-        # name is too long for that, its short form ("Орловська обл.")
+        # name is too long for that, its short form ("ОРЛОВСЬКА ОБЛ.")
         # the outline and its reach, made once for every wording and spot tried
         reach = shape.buffer(_NAME_REACH_PX * m.geo_frame.km_per_px(point.y) / 111)  # pixels as degrees, about
         # a wiggle of the oblast's outline, never across the state border ("BELGOROD" stood on Kharkiv oblast)
@@ -49,36 +49,35 @@ def regions(m: MapCanvas, codes: Sequence[str], emphasis: Sequence[str] = ()) ->
             reach = reach.intersection(m.country_shape(code[:2]))
         shapely.prepare(shape)
         shapely.prepare(reach)
-        spots: tuple = ()
         outline = shapely.transform(shape, functools.partial(_to_px, m.geo_frame))
-        forms = _forms(name, m.lang)
-        for n, words in enumerate(forms):
+        lies_in = functools.partial(_lies_in, m, shape, reach)
+        texts: list[str] = []
+        spots: tuple = ()
+        own: dict[str, tuple] = {}
+        for words in _forms(name, m.lang):
             text = f"<b>{escape(words)}</b>" if strong else escape(words)
             w, h = _text.text_size(text, size)
-            shifts = [(0, -h), (0, h), (-w / 3, 0), (w / 3, 0), (0, -2 * h), (0, 2 * h)]
-            # then elsewhere in the oblast, widest room first (a town's name or a control area at its pole)
-            inner = _inner(m.plot, w, h).intersection(outline.envelope)
-            shifts += [(cx - x, cy - y) for cx, cy in _fitting_centres(outline, inner, w, h)]
-            boxes = ((spot, spot.box(float(x), float(y), w, h)) for spot in centred(shifts))
-            spots = tuple(spot for spot, box in boxes if _lies_in(m, shape, reach, box))
-            if spots:
-                # the shorter forms, where this one finds no room at these spots: each where it lies in too
-                shorter = [
-                    t
-                    for t in (f"<b>{escape(f)}</b>" if strong else escape(f) for f in forms[n + 1 :])
-                    if all(_lies_in(m, shape, reach, p.box(float(x), float(y), *_text.text_size(t, size)))
-                           for p in spots)
-                ]
-                break
-        if not spots:
+            if texts:
+                # a shorter form: at the longer one's spots where it lies in too, then at its own (beside
+                # towns, where the longer runs into their names: "КУРСЬКА ОБЛ." on the phone)
+                mine = tuple(p for p in spots if lies_in(p.box(float(x), float(y), w, h)))
+                mine += tuple(p for p in _spots_in(m, outline, lies_in, x, y, w, h) if p not in mine)
+                if mine:
+                    texts.append(text)
+                    if mine != spots:
+                        own[text] = mine
+            elif spots := _spots_in(m, outline, lies_in, x, y, w, h):
+                texts.append(text)
+        if not texts:
             continue
         m.labels.append(
             Label(
                 float(x),
                 float(y),
-                (text, *shorter),
+                tuple(texts),
                 spots,
                 size=size,
+                own_spots=own,
                 priority=LEVEL,
                 key=dict(kind="region", strong=strong, code=code),
             )
@@ -96,11 +95,28 @@ def regions(m: MapCanvas, codes: Sequence[str], emphasis: Sequence[str] = ()) ->
         )
 
 
+def _spots_in(m: MapCanvas, outline: Any, lies_in: Any, x: float, y: float, w: float, h: float) -> tuple:
+    """Return the spots, best first, where a ``w`` by ``h`` name of the area anchored at ``x``, ``y`` lies in it.
+
+    Its pole, a line above and below it, a third of its width left and right, two lines above and
+    below; then elsewhere in the area (``outline``, figure pixels), widest room first: a town's name
+    or a control area at its pole.
+    """
+    shifts = [(0, -h), (0, h), (-w / 3, 0), (w / 3, 0), (0, -2 * h), (0, 2 * h)]
+    inner = _inner(m.plot, w, h).intersection(outline.envelope)
+    shifts += [(cx - x, cy - y) for cx, cy in _fitting_centres(outline, inner, w, h)]
+    return tuple(spot for spot in centred(shifts) if lies_in(spot.box(float(x), float(y), w, h)))
+
+
 def _forms(name: str, lang: str) -> list[str]:
-    """Return an oblast's name as a map writes it, long form first: ``KURSK``; ``Курська область``, ``Курська обл.``."""
-    if lang != "uk":
+    """Return an oblast's name as a map writes it, long form first: ``KURSK``; ``КУРСЬКА ОБЛАСТЬ``, ``КУРСЬКА ОБЛ.``.
+
+    In capitals in either language: an area's name, never a town's (bold "Курська обл." beside
+    Korenevo's dot read as a town's name).
+    """
+    if lang != "uk" or not name.endswith(" область"):
         return [name.upper()]
-    return list(dict.fromkeys([name, name.removesuffix(" область") + " обл."]))
+    return [name.upper(), name.removesuffix(" область").upper() + " ОБЛ."]
 
 
 #: How far (pixels) a name's ends may reach past its area's outline: a wiggle of the border, not the next area.
