@@ -130,6 +130,24 @@ def test_each_claim_is_drawn_as_it_was_said(built):
     assert seen["up_to"] == 2 and seen["at_least"] >= 3 and seen["range"] >= 3 and seen["point"] >= 10
 
 
+@pytest.mark.parametrize("lang", ["en", "uk"])
+@pytest.mark.parametrize("size", list(theme.SIZES))
+@pytest.mark.parametrize("slug", ["troops-kursk", "north-korea"])
+def test_a_ranges_bar_is_twice_as_tall_as_wide_where_its_range_allows(built_figure, slug, size, lang):
+    # The Pentagon's 11,000-12,000 on the phone: a bar 8 px wide and 8 px tall read as a square, not as the key's bar.
+    from vizlib._charts.marks import MARKER
+
+    fig, bars = built_figure(slug, size=size, lang=lang), 0
+    for trace in (t for t in fig.data if isinstance(t, go.Bar) and t.base is not None):  # a claim of a range
+        for x, base, span, width in zip(trace.x, trace.base, trace.y, trace.width, strict=True):
+            x0, top = point(fig, trace.xaxis or "x", trace.yaxis or "y", x, base + span)
+            x1, bottom = point(fig, trace.xaxis or "x", trace.yaxis or "y", pd.Timestamp(x) + pd.Timedelta(
+                milliseconds=width), base)
+            assert 2 - 1e-6 <= x1 - x0 <= min(MARKER - 3, max(2, (bottom - top) / 2)) + 1e-6, (x, bottom - top, x1 - x0)
+            bars += 1
+    assert bars >= (2 if slug == "troops-kursk" else 1)  # 30,000-45,000 and 60,000-70,000; 11,000-12,000
+
+
 def test_troop_claims_sit_at_the_date_they_describe(built):
     claims = data.claims().set_index("id")
     for trace in built["troops_kursk"].data:

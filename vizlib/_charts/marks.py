@@ -128,7 +128,7 @@ def claims(cv: Canvas, rows: pd.DataFrame, panel: Panel, x_col: str, **where: An
                 x=group["drawn_x"],
                 y=group["y1"] - group["y0"],
                 base=group["y0"],
-                width=[(MARKER - 3) / panel.px_per_x() * 86_400_000] * len(group),
+                width=[bar_px(panel, r.y0, r.y1) / panel.px_per_x() * 86_400_000 for r in itertuples(group)],
                 marker=dict(color=c["background"] if hollow else color, line=dict(color=color, width=2)),
                 **common,
             )
@@ -150,6 +150,19 @@ def claims(cv: Canvas, rows: pd.DataFrame, panel: Panel, x_col: str, **where: An
             x, half = panel.x(r.drawn_x), MARKER / 2 + 1
             obstacles.append(Box(x - half, panel.y(r.y1) - half, x + half, panel.y(r.y0) + half))
     return obstacles
+
+
+def bar_px(panel: Panel, low: float, high: float) -> float:
+    """Return the width (pixels) of a range's bar from ``low`` to ``high``: narrower where the range is short.
+
+    At most a marker's width less 3 px; at most half the bar's height, so that a short range (11,000-12,000
+    on a phone) reads as a bar, as the key draws it, not as a square; at least 2 px (its outline adds 2).
+    """
+    return max(2.0, min(MARKER - 3.0, (panel.y(low) - panel.y(high)) / RANGE_ASPECT))
+
+
+#: How many times taller than wide a range's bar is at the least (where its range allows the marker's width).
+RANGE_ASPECT = 2
 
 
 Entry = tuple[str, dict[str, Any]]
