@@ -889,6 +889,28 @@ def every_map(front_mirror, built_figure):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("size", list(theme.SIZES))
+@pytest.mark.parametrize("slug", ["kursk", "donetsk", "theatre"])
+def test_the_ukrainian_edition_names_the_oblasts_the_english_names(shared_frontline, slug, size):
+    # In capitals, "ЛУГАНСЬКА ОБЛ." at the English 10.5 px found no room on the Donetsk phone map where "LUHANSK" did
+    layer = read_frontline(shared_frontline / "deepstate_export_20241114.geojson")  # DeepStateMap's own
+
+    def named(lang):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the layer is older than the map's date: said on the map
+            fig = registry.build(slug, layer=layer, size=size, lang=lang)
+        return set(meta.data_frame(fig).query("kind == 'region'").id)
+
+    missing = named("en") - named("uk")
+    assert missing <= UK_NO_ROOM.get((slug, size), set()), missing
+
+
+#: Oblasts whose Ukrainian name in capitals (10 px) finds no room where the English one (10.5 px) does.
+UK_NO_ROOM = {("kursk", "phone"): {"UA-53"}, ("kursk", "column"): {"UA-74"}, ("kursk", "social"): {"UA-63"},
+              ("theatre", "wide"): {"RU-BRY", "RU-ORL", "UA-63"}}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", list(theme.SIZES))
 @pytest.mark.parametrize("lang", ["en", "uk"])
 def test_kursks_distance_words_stay_on_one_side_of_the_border_they_measure_to(every_map, size, lang):
     fig = every_map["kursk", size, lang]

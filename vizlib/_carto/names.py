@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
 #: Priority level of area names: placed after towns and notes, which are the story.
 LEVEL = 1
+#: An oblast's name in capitals (pixels): a highlighted one; the others in English and in Ukrainian, whose
+#: capitals run wider with "ОБЛ." (at 10.5 px the phone's "ЛУГАНСЬКА ОБЛ." found no room where "LUHANSK" did).
+STRONG_PX, NAME_PX = 12.5, (10.5, 10.0)
 
 
 def regions(m: MapCanvas, codes: Sequence[str], emphasis: Sequence[str] = ()) -> None:
@@ -37,7 +40,7 @@ def regions(m: MapCanvas, codes: Sequence[str], emphasis: Sequence[str] = ()) ->
         point = shapely.ops.polylabel(part, tolerance=0.01)
         name = m.region_name(code)
         strong = code in emphasis
-        size = 12.5 if strong else 10.5
+        size = STRONG_PX if strong else NAME_PX[m.lang == "uk"]
         x, y = m.to_px(point.x, point.y)
         # a name reads as the area it lies in: its middle and both ends inside the oblast (a long name
         # centred on a small one ran over the next, "Орловська область" over Kursk oblast); where the
