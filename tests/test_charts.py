@@ -143,7 +143,10 @@ def test_a_ranges_bar_is_twice_as_tall_as_wide_where_its_range_allows(built_figu
             x0, top = point(fig, trace.xaxis or "x", trace.yaxis or "y", x, base + span)
             x1, bottom = point(fig, trace.xaxis or "x", trace.yaxis or "y", pd.Timestamp(x) + pd.Timedelta(
                 milliseconds=width), base)
-            assert 2 - 1e-6 <= x1 - x0 <= min(MARKER - 3, max(2, (bottom - top) / 2)) + 1e-6, (x, bottom - top, x1 - x0)
+            # with its 2 px outline: at most half as tall as wide, unless at its thinnest
+            drawn_wide, drawn_high = x1 - x0 + 2, bottom - top + 2
+            assert 1.5 - 1e-6 <= x1 - x0 <= MARKER - 3 + 1e-6, (x, x1 - x0)
+            assert drawn_wide <= max(3.5, drawn_high / 2) + 1e-6, (x, drawn_high, drawn_wide)
             bars += 1
     assert bars >= (2 if slug == "troops-kursk" else 1)  # 30,000-45,000 and 60,000-70,000; 11,000-12,000
 

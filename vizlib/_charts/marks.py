@@ -129,7 +129,7 @@ def claims(cv: Canvas, rows: pd.DataFrame, panel: Panel, x_col: str, **where: An
                 y=group["y1"] - group["y0"],
                 base=group["y0"],
                 width=[bar_px(panel, r.y0, r.y1) / panel.px_per_x() * 86_400_000 for r in itertuples(group)],
-                marker=dict(color=c["background"] if hollow else color, line=dict(color=color, width=2)),
+                marker=dict(color=c["background"] if hollow else color, line=dict(color=color, width=_OUTLINE_PX)),
                 **common,
             )
         else:
@@ -155,12 +155,15 @@ def claims(cv: Canvas, rows: pd.DataFrame, panel: Panel, x_col: str, **where: An
 def bar_px(panel: Panel, low: float, high: float) -> float:
     """Return the width (pixels) of a range's bar from ``low`` to ``high``: narrower where the range is short.
 
-    At most a marker's width less 3 px; at most half the bar's height, so that a short range (11,000-12,000
-    on a phone) reads as a bar, as the key draws it, not as a square; at least 2 px (its outline adds 2).
+    Drawn with its 2 px outline, at most half as wide as tall, so that a short range (11,000-12,000 on
+    a phone) reads as a bar, as the key draws it, not as a square; at most a marker's width less 3 px,
+    at least 1.5 px.
     """
-    return max(2.0, min(MARKER - 3.0, (panel.y(low) - panel.y(high)) / RANGE_ASPECT))
+    drawn_high = panel.y(low) - panel.y(high) + _OUTLINE_PX
+    return max(1.5, min(MARKER - 3.0, drawn_high / RANGE_ASPECT - _OUTLINE_PX))
 
 
+_OUTLINE_PX = 2
 #: How many times taller than wide a range's bar is at the least (where its range allows the marker's width).
 RANGE_ASPECT = 2
 
