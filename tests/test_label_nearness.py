@@ -111,6 +111,44 @@ def test_every_claim_label_is_nearer_its_own_marks_than_any_other(built_figure, 
     assert misplaced(fig, lang) == []
 
 
+def read_on(fig, lang: str) -> list[str]:
+    """Return a line for each line of a claim label with another claim's mark in its row, nearer than its own.
+
+    A label's lines are 1.3 em apart inside its box; a mark stands in a line's row where its vertical extent
+    meets the line's band, and reads as the line's subject within 40 px of it, 3 px nearer than the label's own.
+    """
+    t, rows, marks, problems = i18n.words(lang), data.claims().set_index("id"), _marks(fig), []
+    for a, text in _annotations(fig):
+        if a.name != "claim-label":
+            continue
+        here = [m for m in marks if (m[1], m[2]) == (a.xref or "x", a.yref or "y")]
+        own = [m for m in here if m[0] in rows.index and _names(a.text, rows.loc[m[0]], t)]
+        step, box = 1.3 * a.font.size, text.box
+        for k, words in enumerate(a.text.split("<br>")):
+            row = Box(box.x0, box.y0 + 2 + k * step, box.x1, box.y0 + 2 + (k + 1) * step)
+            near = min(_gap(row, m) for m in own)
+            for m in here:
+                gap = _gap(row, m)
+                if m not in own and m[3][1] <= row.y1 and m[4][1] >= row.y0 and gap < 40 and gap + 3 < near:
+                    problems.append(f"{words!r} of {a.text!r} reads on to {m[0]} ({gap:.0f} px; its own {near:.0f})")
+    return problems
+
+
+def _gap(row: Box, mark) -> float:
+    """Pixels from a line's band to a mark drawn from ``mark[3]`` (top) down to ``mark[4]`` (bottom)."""
+    x, dy = mark[3][0], max(row.y0 - mark[4][1], 0, mark[3][1] - row.y1)
+    return math.hypot(max(row.x0 - x, 0, x - row.x1), dy)
+
+
+@pytest.mark.parametrize("lang", ["en", "uk"])
+@pytest.mark.parametrize("name", CHARTS)
+def test_on_a_card_no_line_of_a_label_reads_on_to_another_claims_mark(built_figure, name, lang):
+    # "~11,000" over its dot, level with Syrskyi's 30,000 circle 8 px on; "Department" (the State Department's
+    # 10,000+) level with Kirby's 3,000+ and the NIS's ~3,000 beside it: each read as that claim's
+    fig = built_figure(name.replace("_", "-"), size="social", lang=lang)
+    assert read_on(fig, lang) == []
+
+
 @pytest.mark.parametrize("lang", ["en", "uk"])
 def test_on_the_phone_troop_chart_only_the_6_aug_pair_has_no_honest_room(built_figure, lang):
     # "5, 10, 11 листопада" took a second lane of dates at the top, the axis rose from 80k to 100k,

@@ -219,6 +219,9 @@ class Label:
     by_edge : bool
         Also measured from its box: no other mark given to :func:`place` stands nearer its edge than
         its own marks do (a distance's words at the end of another distance's line read as that one's).
+    by_row : bool
+        Also read line by line: no other mark stands in a line's row, nearer it than its own marks (a
+        card's "~11,000" over its dot, level with another claim's circle 8 px on).
     key : Any
         The caller's handle (a trace and point index, an id).
     """
@@ -243,6 +246,7 @@ class Label:
     keep_off: tuple[Box, ...] = ()
     rivals: tuple[Box, ...] = ()
     by_edge: bool = False
+    by_row: bool = False
     key: Any = None
     text: str | None = field(default=None, init=False)
     spot: Spot | None = field(default=None, init=False)
@@ -378,13 +382,36 @@ def misread(label: Label, box: Box, marks: Sequence[Box]) -> bool:
         own = min(box_gap(box, m) for m in label.marks)
         return any(box_gap(box, r) < own + NEARER_PX for r in label.rivals) or _a_line_reads_on(label, box)
     others = [m for m in marks if m not in label.marks]
-    centre = box.center
-    own = min(distance_to(centre, m) for m in label.marks)
-    if any(distance_to(centre, m) < own + NEARER_PX for m in others):
+    if label.by_row and _a_row_reads_on(label, box, others):
+        return True
+    if _nearer_other(label, box, others):
         return True
     if label.by_edge:
         own = min(box_gap(box, m) for m in label.marks)
         return any(box_gap(box, m) < own + NEARER_PX for m in others)
+    return False
+
+
+def _nearer_other(label: Label, box: Box, others: Sequence[Box]) -> bool:
+    """Tell whether the centre of ``label`` at ``box`` lies nearer another mark than its own (by :data:`NEARER_PX`)."""
+    centre = box.center
+    own = min(distance_to(centre, m) for m in label.marks)
+    return any(distance_to(centre, m) < own + NEARER_PX for m in others)
+
+
+def _a_row_reads_on(label: Label, box: Box, others: Sequence[Box]) -> bool:
+    """Tell whether a line of a chart's label at ``box`` has another mark in its row, nearer than its own marks.
+
+    "~11,000 ○": the first line of a label over its dot, level with another claim's circle 8 px after it,
+    read as that claim's number (its centre was nearer its own dot).
+    """
+    step = 1.3 * label.size
+    for k in range(max(1, round((box.height - 4) / step))):
+        row = Box(box.x0, box.y0 + 2 + k * step, box.x1, box.y0 + 2 + (k + 1) * step)
+        own = min(box_gap(row, m) for m in label.marks)
+        if any(m.y0 <= row.y1 and m.y1 >= row.y0 and (gap := box_gap(row, m)) < ROW_READ_PX and gap + NEARER_PX < own
+               for m in others):
+            return True
     return False
 
 

@@ -173,6 +173,7 @@ def claims(
                     clearance=CLEARANCE,
                     spots_first=crowded,
                     marks=tuple(at[i] for group in cluster for i in group.index),
+                    by_row=card,  # its few labels in large type, each the only words by its marks
                 )
             )
             anchors.append((x, y))
