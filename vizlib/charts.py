@@ -476,7 +476,7 @@ def occupied_area(
         subtitle=N_("Square kilometres shown as Russian-occupied on DeepStateMap each day, within the oblast"),
         sources=[measured.DEEPSTATEMAP, *_facts(marked, as_of=day, notes="")["sources"]],
         as_of=day,
-        notes=N_("Measured by vizlib in an equal-area projection; a measurement of a map, not a claim."),
+        notes=N_("Measured in an equal-area projection; a measurement of a map, not a claim."),
         size=size,
         theme=theme,
         lang=lang,
