@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from helpers import drawn, looks_drawn
 
 from vizlib import export, i18n, maps, meta, registry, theme
+from vizlib._labels import Box, box_gap
 from vizlib.cli import main
 from vizlib.frontline import read_frontline
 
@@ -527,7 +528,10 @@ DRAWN_INSET_NAME = """async specs => { const out = [];
   for (const spec of specs) { const gd = document.createElement('div'); document.body.appendChild(gd);
     await Plotly.newPlot(gd, spec.data, spec.layout, {staticPlot: true});
     const r = e => { const b = e.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; };
-    out.push([r(gd.querySelector('.geo2 .bg rect')), [...gd.querySelectorAll('.geo2 text')].filter(e => e.textContent).map(r)]);
+    const traces = [...gd.querySelectorAll('.geo2 g.trace')], inset = spec.data.filter(t => t.geo === 'geo2');
+    const of = meta => traces[inset.findIndex(t => t.meta === meta)];
+    out.push([r(gd.querySelector('.geo2 .bg rect')), [...gd.querySelectorAll('.geo2 text')].filter(e => e.textContent).map(r),
+              r(of('inset:pyongyang').querySelector('path.point')), r(of('inset:frame'))]);
     Plotly.purge(gd); gd.remove(); }
   return out; }"""
 
@@ -544,14 +548,19 @@ def test_the_insets_name_of_north_korea_stands_inside_the_inset_with_room_to_spa
     specs = [json.loads(fig.to_json()) for fig in figs.values()]
     drawn_ = page.evaluate(DRAWN_INSET_NAME, [{"data": s["data"], "layout": s["layout"]} for s in specs])
     page.close()
-    tight = []
-    for key, (inset, names) in zip(figs, drawn_, strict=True):
+    tight, astray = [], []
+    for key, (inset, names, dot, frame) in zip(figs, drawn_, strict=True):
         assert len(names) == 1, (key, names)
         (x0, y0, x1, y1), (bx0, by0, bx1, by1) = names[0], inset
         room = min(x0 - bx0, y0 - by0, bx1 - x1, by1 - y1)
         if room < INSET_NAME_ROOM_PX:
             tight.append((*key, round(room, 1)))
+        # nearer its dot than the main map's frame: "Північна Корея" above-left of its dot began 4 px after the frame
+        name = Box(*names[0])
+        if box_gap(name, Box(*dot)) + INSET_NAME_ROOM_PX > box_gap(name, Box(*frame)):
+            astray.append((*key, round(box_gap(name, Box(*dot))), round(box_gap(name, Box(*frame)))))
     assert not tight, tight
+    assert not astray, astray
 
 
 #: Pixels kept between the inset's name of North Korea and the inset's edges.

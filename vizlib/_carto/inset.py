@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import shapely
 
-from vizlib import data
+from vizlib import _text, data
 from vizlib._carto import geometry
 from vizlib._carto.projection import NO_BASE_MAP
 from vizlib._frames import itertuples
@@ -75,6 +75,10 @@ def natural_earth(lon: np.ndarray, lat: np.ndarray, rotation: float) -> tuple[np
     return x, y
 
 
+#: The inset's name of North Korea stands level with its dot where it takes less than this share of the inset's width.
+BESIDE_SHARE = 0.4
+
+
 def _narrow(m: MapCanvas) -> bool:
     return m.size == "phone" or m.preset.card
 
@@ -137,6 +141,9 @@ def draw(m: MapCanvas) -> None:
     # North Korea is a few pixels across here: a dot in its colour at Pyongyang carries its name
     for row in itertuples(m.places[m.places.id == "pyongyang"]):
         name = escape(m.t("North Korea"))
+        # level with its dot where the name is short beside the inset; else under it ("Північна Корея" level with
+        # it in the column's inset began 4 px after the main map's frame, and read as the frame's name)
+        beside = not narrow and _text.text_size(name, 11)[0] < BESIDE_SHARE * box.width
         m.trace(
             [row.lon],
             [row.lat],
@@ -145,8 +152,8 @@ def draw(m: MapCanvas) -> None:
             mode="markers+text",
             marker=dict(size=7, color=c["north_korea"], line=dict(color=c["background"], width=1)),
             text=[name],
-            # under the dot in a narrow inset: above it, the name would run over the main map's frame
-            textposition="bottom left" if narrow else "top left",
+            # (above it, the name would run over the frame, or begin by it and read as the frame's)
+            textposition="middle left" if beside else "bottom left",
             textfont=dict(size=11, color=c["text"]),
             showlegend=False,
             meta="inset:pyongyang",
