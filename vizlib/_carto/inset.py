@@ -152,7 +152,7 @@ def draw(m: MapCanvas) -> None:
             mode="markers+text",
             marker=dict(size=7, color=c["north_korea"], line=dict(color=c["background"], width=1)),
             text=[name],
-            # (above it, the name would run over the frame, or begin by it and read as the frame's)
+            # above the dot, the name would run over the frame, or begin by it and read as the frame's
             textposition="middle left" if beside else "bottom left",
             textfont=dict(size=11, color=c["text"]),
             showlegend=False,
