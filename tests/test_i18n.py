@@ -340,3 +340,25 @@ def test_a_line_never_breaks_inside_a_number_and_its_unit_nor_after_a_short_ukra
         for bad in ("12 x", "40 =", "480", "14", "у", "на", "Aug–23"):  # a dash may end a line, never start one
             assert not any(line.endswith(" " + bad) or line == bad for line in lines[:-1]), (bad, lines)
         assert not any(line.startswith(("2024", "km²", "км²", "листопада", "—", "Nov")) for line in lines), lines
+
+
+#: Words a Ukrainian line never ends on: one-letter prepositions and conjunctions, and the short ones
+#: typesetting keeps with the word after them (as :func:`vizlib.meta.unbroken_words` does).
+HANGING = {"а", "в", "з", "і", "й", "о", "у", "на", "за", "до", "по", "та", "від", "із", "зі", "не"}
+
+
+@pytest.mark.parametrize("slug", ["troops-kursk", "north-korea", "timeline"])
+def test_no_line_of_a_ukrainian_hover_ends_on_a_preposition_nor_an_english_one_on_a_number(built_figure, slug):
+    # "Нижня палата ... проголосувала за / ратифікацію": the hover's notes broke after "за" (and "з", "в");
+    # the English "about 3,000 / North Korean soldiers" broke a number from its noun
+    hanging = []
+    for lang in ("en", "uk"):
+        fig = built_figure(slug, size="column", lang=lang)
+        for trace in fig.data:
+            for row in trace.customdata if trace.customdata is not None else ():
+                for cell in (c for c in row if isinstance(c, str) and "<br>" in c):
+                    for line in cell.split("<br>")[:-1]:
+                        last = html.unescape(line).rstrip().rsplit(" ", 1)[-1]
+                        if (lang == "uk" and last.lower() in HANGING) or (lang == "en" and re.fullmatch(r"[~\d,.]+", last)):
+                            hanging.append((lang, line[-40:]))
+    assert not hanging, hanging

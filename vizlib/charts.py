@@ -31,7 +31,6 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -608,9 +607,9 @@ def _event_hover(r: pd.Series, t: Any) -> list[str]:
         r["id"],
         t.date(r["date"]),
         meta.escape(t.field(r, "title")),
-        "<br>".join(textwrap.wrap(meta.escape(t.field(r, "description")), 60)),
+        "<br>".join(meta.wrap_chars(meta.escape(t.field(r, "description")), 60)),
         meta.escape(t("Source: {source}", source=r["source"])),
-        "<br>".join(textwrap.wrap(meta.escape(t.field(r, "date_note")), 60)),
+        "<br>".join(meta.wrap_chars(meta.escape(t.field(r, "date_note")), 60)),
     ]
 
 

@@ -31,6 +31,7 @@ __all__ = [
     "data_frame",
     "escape",
     "wrap",
+    "wrap_chars",
 ]
 
 #: The longest printed source line, in characters (about two lines at column width).
@@ -365,6 +366,27 @@ def wrap(text: str, font_px: float, width_px: float, bold: bool = False) -> list
         markup = f"<b>{candidate}</b>" if bold else candidate
         if lines and _text.text_size(escape(markup), font_px)[0] <= width_px:
             lines[-1] = candidate
+        else:
+            lines.append(word)
+    return lines
+
+
+def wrap_chars(text: str, width: int) -> list[str]:
+    """Break ``text`` into lines of at most ``width`` characters, between :func:`unbroken_words` only.
+
+    Like :func:`textwrap.wrap` (counted, not measured), but a line never ends on a number or a short
+    Ukrainian preposition or conjunction: "Пентагон і / ще 2" ended a label's line on "і". A piece
+    longer than ``width`` stands on a line of its own.
+
+    Returns
+    -------
+    list of str
+        The lines; ``[]`` for empty text.
+    """
+    lines: list[str] = []
+    for word in unbroken_words(text):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
         else:
             lines.append(word)
     return lines

@@ -10,7 +10,6 @@ the hover says since when and who says so. Places whose events the map tells
 from __future__ import annotations
 
 import dataclasses
-import textwrap
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +20,7 @@ from vizlib._carto import geometry
 from vizlib._frames import itertuples
 from vizlib._labels import Box, Label, Spot, along, around, box_gap, spot_at
 from vizlib.i18n import N_
-from vizlib.meta import escape
+from vizlib.meta import escape, wrap_chars
 
 if TYPE_CHECKING:
     from vizlib._carto.mapcanvas import MapCanvas
@@ -410,7 +409,7 @@ def noted(
     for i, row in enumerate(itertuples(rows)):
         happened = m.drawn_events[m.drawn_events.place_id == row.id]
         lines = [
-            "<br>".join(textwrap.wrap(escape(t.field(e, "title")), 24)) + "<br>" + t.date(e.date)
+            "<br>".join(wrap_chars(escape(t.field(e, "title")), 24)) + "<br>" + t.date(e.date)
             for _, e in happened.iterrows()
         ]
         # on a phone the whole title would crowd the map, or stand so far from its mark that it reads as

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import pandas as pd
 
 from vizlib import _text, meta
@@ -54,7 +52,7 @@ def _labels(
         row = group[0]
         date, title = t.date(row.date, "day"), (short and t.field(row, "short_title")) or t.field(row, "title")
         if titled:
-            wrapped = ("<br>".join(map(meta.escape, textwrap.wrap(f"{date}: {title}", n))) for n in (30, 24))
+            wrapped = ("<br>".join(map(meta.escape, meta.wrap_chars(f"{date}: {title}", n))) for n in (30, 24))
             texts: tuple[str, ...] = tuple(dict.fromkeys((f"{date}: {meta.escape(title)}", *wrapped)))
         else:  # the months abbreviated where the whole word would take a lane more (``5, 10, 11 лист.``)
             dates = [r.date for r in group]

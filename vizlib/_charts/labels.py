@@ -320,6 +320,8 @@ QUALIFIERS = {
 
 def _wrap(text: str, width: int) -> list[str]:
     """Break ``text`` into lines of ``width`` characters, never inside a word (``Kim Yong-hyun`` stays whole)."""
+    # (not meta.wrap_chars: "джерело / в Генштабі ЗСУ", kept whole, took the kursk-area chart's "~800 km²" over the
+    # measure's dotted line in the Ukrainian column and card, where "джерело в / Генштабі ЗСУ" stood by its dot)
     return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
 
 

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import itertools
-import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -103,7 +102,7 @@ def customdata(rows: pd.DataFrame, cv: Canvas) -> list[list[str]]:
                 t.date(row.refers_to) if pd.notna(row.refers_to) else t("date not given"),
                 esc(figure(row, t)),
                 kind,
-                "<br>".join(textwrap.wrap(esc(t.field(row, "note")), 60)),
+                "<br>".join(meta.wrap_chars(esc(t.field(row, "note")), 60)),
             ]
         )
     return out
@@ -311,7 +310,7 @@ def key(
         room = key_width(cv.preset.width, cv.plot.x0, cv.plot.width)
         names, column, _ = key_below([name for name, _ in entries], room, cv.preset.width < PHONE_PX)
     else:
-        names = ["<br>".join(textwrap.wrap(name, _KEY_WRAP)) for name, _ in entries]
+        names = ["<br>".join(meta.wrap_chars(name, _KEY_WRAP)) for name, _ in entries]
     for name, (_, marker) in zip(names, entries, strict=True):
         cv.fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, marker=marker, hoverinfo="skip"))
     if cv.preset.card:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 from typing import Any
 
 import pandas as pd
@@ -110,7 +109,7 @@ def draw(cv: Canvas, measured: pd.DataFrame, panel: Panel, where: dict[str, Any]
         mark = Box(x, panel.y(r.high), x, panel.y(r.low))  # where a reader sees it: the square and its line
         figure = "<b>" + cv.t("{low}–{high} km²", low=cv.t.number(r.low), high=cv.t.number(r.high)) + "</b>"
         said = [cv.t("DeepStateMap, measured"), cv.t.date(r.refers_to, "day")]
-        narrow = textwrap.wrap(" ".join(said), 16, break_long_words=False)  # a crowded chart's
+        narrow = meta.wrap_chars(" ".join(said), 16)  # a crowded chart's
         out.append(
             Label(
                 x,
