@@ -440,7 +440,8 @@ def front_change(
     """Map the ground that changed hands between two dates: taken, retaken, and occupied at both.
 
     The km² taken (and retaken, if any) within ``region`` are measured in an equal-area
-    projection (:func:`vizlib.frontline.changed_hands`) and stated in the subtitle and alt text.
+    projection (:func:`vizlib.frontline.changed_hands`) and stated in the alt text, the km² taken
+    in the subtitle and those no longer shown as occupied in a note under the map.
 
     Parameters
     ----------
@@ -502,6 +503,7 @@ def front_change(
         bounds, share = geometry.main_parts(changed, ["taken"])
         shown_words, close = m.t("At least {share}% of it lies in the area shown.", share=int(share * 100)), True
     m.retitle(title=title, subtitle=change.summary(m, km, span, shown_words))
+    m.builder_notes.append(change.retaken(m, km))
     # the dam's note would crowd the front on an oblast's map: the Kurakhove close-up tells it
     select = None if frame in CLOSE_UPS else (lambda shown: shown[shown.kind != "dam"])
     aspect = inset.oblast_aspect(m, [region]) if close else None
@@ -520,6 +522,7 @@ def front_change(
                 None,
                 [
                     m.t("Map of {region} oblast: {summary}", region=name, summary=m.subtitle),
+                    change.retaken(m, km),
                     m.t("Marked: {towns}.", towns=_names(m, drawn)) if not drawn.empty else "",
                     towns.control_alt(m, drawn),
                 ],

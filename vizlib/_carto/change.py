@@ -1,4 +1,4 @@
-"""A change map's words: the names of its areas, its title and its summary of the km² that changed hands."""
+"""A change map's words: its areas' names, its title, the km² taken (its subtitle) and those retaken (a note)."""
 
 from __future__ import annotations
 
@@ -25,10 +25,17 @@ def name_areas(m: MapCanvas, region: str, span: str, day_a: Any, day_b: Any) -> 
 
 
 def summary(m: MapCanvas, km: dict[str, float], span: str, shown: str = "") -> str:
-    """Return a change map's subtitle: the km² taken (and no longer shown occupied) over ``span``, then ``shown``."""
+    """Return a change map's subtitle: the km² taken over ``span``, then ``shown``."""
     words = m.t("{taken} km² taken by Russian forces, {span}.", taken=m.t.number(km.get("taken", 0)), span=span)
-    words += f" {shown}" if shown else ""
-    if km.get("retaken", 0) >= 1:
-        # the layer says the ground is no longer marked occupied: retaken, or grey zone, or redrawn
-        words += " " + m.t("{km} km² no longer shown as occupied.", km=m.t.number(km["retaken"]))
-    return words
+    return words + (f" {shown}" if shown else "")
+
+
+def retaken(m: MapCanvas, km: dict[str, float]) -> str:
+    """Return the note of the km² no longer shown as occupied (at least 1), or "".
+
+    A note under the map, not the subtitle: the ground may be too small to see (its key entry left out),
+    and the layer does not say why it is no longer marked: retaken, grey zone, or redrawn.
+    """
+    if km.get("retaken", 0) < 1:
+        return ""
+    return m.t("{km} km² no longer shown as occupied.", km=m.t.number(km["retaken"]))

@@ -124,6 +124,7 @@ class MapCanvas(Canvas):
         self.unkeyed: set[str] = set()
         self.key_text_px: float | None = CARD_KEY_TEXT_PX if self.preset.card else None
         self.stale = self.stale_note = ""
+        self.builder_notes: list[str] = []  # the builder's own notes for the footer, before the canvas's
         #: words said under a place's name, by place id: a distance whose line is too short to carry them
         self.name_notes: dict[str, tuple[str, ...]] = {}
         self.unnamed: list[tuple[int, int, Box]] = []  # dots past max_labels: (trace, point, dot box in pixels)
@@ -370,7 +371,7 @@ def _facts(m: MapCanvas, shown: pd.DataFrame) -> dict[str, Any]:
         sources = [s for s in sources if s not in base] + [s for s in sources if s in base]
     from vizlib._carto import animation, disagreement
 
-    notes = [approx_note(shown, t), disagreement.note(m, shown), animation.note(m)]
+    notes = [*m.builder_notes, approx_note(shown, t), disagreement.note(m, shown), animation.note(m)]
     if m.layer is None:
         notes.append(t("Front line not drawn: towns are marked by who held them on that day."))
     m.stale = m.stale_note = ""
