@@ -99,9 +99,8 @@ class MapCanvas(Canvas):
         self.control_path = control
         self.places = _with_control(places_, data.control(day, path=control))
         self._held: dict[tuple, pd.DataFrame] = {}  # held_on's, by the places' ids and columns and the day
-        self.events = (
-            data.events(events, places=places_, as_of=day) if own or events is not None else data.events(as_of=day)
-        )
+        own_events = own or events is not None
+        self.events = data.events(events, places=places_, as_of=day) if own_events else data.events(as_of=day)
         #: one layer per date when the map is animated (a sequence of layers, or layers of several dates)
         self.layers = _by_date(layer)
         self.layer = self.layers[-1] if self.layers else None
