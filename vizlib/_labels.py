@@ -405,14 +405,22 @@ def _a_row_reads_on(label: Label, box: Box, others: Sequence[Box]) -> bool:
     "~11,000 ○": the first line of a label over its dot, level with another claim's circle 8 px after it,
     read as that claim's number (its centre was nearer its own dot).
     """
-    step = 1.3 * label.size
-    for k in range(max(1, round((box.height - 4) / step))):
-        row = Box(box.x0, box.y0 + 2 + k * step, box.x1, box.y0 + 2 + (k + 1) * step)
-        own = min(box_gap(row, m) for m in label.marks)
-        if any(m.y0 <= row.y1 and m.y1 >= row.y0 and (gap := box_gap(row, m)) < ROW_READ_PX and gap + NEARER_PX < own
-               for m in others):
-            return True
-    return False
+    step = 1.3 * label.size  # an annotation's lines, inside its 2 px border pad
+    rows = (Box(box.x0, box.y0 + 2 + k * step, box.x1, box.y0 + 2 + (k + 1) * step)
+            for k in range(max(1, round((box.height - 4) / step))))
+    return any(_row_reads_on(row, label.marks, others) for row in rows)
+
+
+def _row_reads_on(row: Box, own: Sequence[Box], others: Sequence[Box]) -> bool:
+    """Tell whether a mark of ``others`` in the band of a label's line reads as the line's subject.
+
+    Within :data:`ROW_READ_PX` of the line, and :data:`NEARER_PX` nearer it than any of ``own``.
+    """
+    near = min(box_gap(row, m) for m in own)
+    return any(
+        m.y0 <= row.y1 and m.y1 >= row.y0 and (gap := box_gap(row, m)) < ROW_READ_PX and gap + NEARER_PX < near
+        for m in others
+    )
 
 
 #: A rival dot this near (pixels) the end of a label's line, in the line's row, reads as the line's subject.
@@ -427,14 +435,9 @@ def _a_line_reads_on(label: Label, box: Box) -> bool:
     lines = round((box.height / label.size - 1.15) / 1.3) + 1
     if label.annotation or lines < 2:
         return False
-    for k in range(lines):
-        top = box.y0 + 1.3 * label.size * k
-        row = Box(box.x0, top, box.x1, top + 1.15 * label.size)
-        own = min(box_gap(row, m) for m in label.marks)
-        for r in label.rivals:
-            if r.y0 < row.y1 and r.y1 > row.y0 and (gap := box_gap(row, r)) < ROW_READ_PX and gap + NEARER_PX < own:
-                return True
-    return False
+    rows = (Box(box.x0, top, box.x1, top + 1.15 * label.size)
+            for top in (box.y0 + 1.3 * label.size * k for k in range(lines)))
+    return any(_row_reads_on(row, label.marks, label.rivals) for row in rows)
 
 
 #: A rival dot in a one-line name's row, this near (pixels) either of its ends, may be read as the name's own.
