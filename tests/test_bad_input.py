@@ -163,6 +163,7 @@ CASES = [
     ("events-bad-category", "events", "events.csv", _replace_cell(EVENTS, "dam_damaged", "infrastructure", "weather").encode(), "category: 'weather' is not one of"),
     ("events-slashed-date", "events", "events.csv", _replace_cell(EVENTS, "dam_damaged", "2024-11-11", "11/11/2024").encode(), "date: '11/11/2024' is not a date in YYYY-MM-DD form (write 2024-11-11)"),
     ("events-long-short-title", "events", "events.csv", _replace_cell((DATA / "events.csv").read_text(encoding="utf-8"), "dam_damaged", ",Kurakhove dam damaged,", ",Kurakhove reservoir dam damaged by a strike,").encode(), "events.csv:11: short_title: 'Kurakhove reservoir dam damaged by a st…' (43 characters) is longer than 30 characters"),
+    ("events-long-place-label", "events", "events.csv", _replace_cell((DATA / "events.csv").read_text(encoding="utf-8"), "dam_damaged", ",Dam damaged,", ",Dam damaged by a strike upstream,").encode(), "events.csv:11: place_label: 'Dam damaged by a strike upstream' (32 characters) is longer than 20 characters"),
     ("regions-self-intersecting", "regions", "regions.geojson", _regions(_geometry([[[37, 47], [38, 48], [38, 47], [37, 48], [37, 47]]])), "Self-intersection"),
     ("regions-projected-coordinates", "regions", "regions.geojson", _regions(_geometry([[[4e6, 2e6], [4.1e6, 2e6], [4.1e6, 2.1e6], [4e6, 2e6]]])), "not lon/lat degrees (x 4e+06..4.1e+06"),
     ("regions-crs-3857", "regions", "regions.geojson", _regions(lambda c: c.update(crs={"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3857"}})), "EPSG:4326"),

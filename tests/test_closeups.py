@@ -211,6 +211,22 @@ def test_the_dam_note_sits_by_the_dam_nearer_it_than_any_other_mark(build, size,
         assert "damaged on 11 Nov 2024" in meta.get(fig)["subtitle"].replace("\u00a0", " ")
 
 
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_a_cards_dam_note_says_what_happened_in_the_events_few_words_for_a_map(built_figure, lang):
+    # the card's note read "Dam / 11 Nov 2024": where the dam stands, not that it was damaged
+    t, day = i18n.words(lang), "2024-11-11"
+    dam = data.events().set_index("id").loc["dam_damaged"]
+    note = next(text for text, _ in label_boxes(built_figure("donetsk", size="social", lang=lang))
+                if t.date(day, "full_short") in text)  # fmt: skip
+    assert note.split("<br>") == [t.field(dam, "place_label"), t.date(day, "full_short")]
+    assert note.split("<br>")[0] in ("Dam damaged", "Греблю пошкоджено")
+    # events without those words: the kind of place
+    events = data.events().drop(columns=["place_label", "place_label_uk"])
+    note = next(text for text, _ in label_boxes(maps.donetsk(size="social", lang=lang, events=events))
+                if t.date(day, "full_short") in text)  # fmt: skip
+    assert note.split("<br>") == [t("Dam"), t.date(day, "full_short")]
+
+
 def test_a_diamond_moves_off_the_nearest_dot_it_touches_and_stays_where_it_cannot():
     from vizlib._carto.towns import clear_of_dots
 

@@ -217,6 +217,7 @@ def events(source: Any = None, places: pd.DataFrame | None = None, *, as_of: AsO
     pandas.DataFrame
         Sorted by date: ``id`` (str), ``date`` (datetime64), ``title``,
         ``short_title`` (str or None), ``description``, ``category`` (str), ``place_id`` (str or None),
+        ``place_label`` (str or None: what happened, in a map's few words),
         ``source`` (the primary publication, one clean name), ``via`` (str
         or None: the site the URL points at when it reposts ``source``),
         ``source_url``, ``date_note`` (str or None).

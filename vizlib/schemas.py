@@ -329,6 +329,8 @@ def _show(value: int | None) -> str:
 
 #: The longest an event's short title (a phone timeline's label, where the title does not fit one line) may be.
 _SHORT_TITLE_CHARS = 30
+#: The longest an event's words by its place on a map (a phone's or a card's note, one line over the date) may be.
+_PLACE_LABEL_CHARS = 20
 
 
 class Event(_Row):
@@ -341,6 +343,7 @@ class Event(_Row):
     description: Text
     category: Annotated[str, _one_of(EVENT_CATEGORIES)]
     place_id: Slug | None = None
+    place_label: Annotated[str, Field(min_length=1, max_length=_PLACE_LABEL_CHARS)] | None = None
     source: Publication
     via: Text | None = None
     source_url: Url
@@ -349,8 +352,11 @@ class Event(_Row):
     short_title_uk: Annotated[str, Field(min_length=1, max_length=_SHORT_TITLE_CHARS)] | None = None
     description_uk: Translation = None
     date_note_uk: Translation = None
+    place_label_uk: Annotated[str, Field(min_length=1, max_length=_PLACE_LABEL_CHARS)] | None = None
 
-    OPTIONAL_COLUMNS = frozenset({"short_title", "title_uk", "short_title_uk", "description_uk", "date_note_uk"})
+    OPTIONAL_COLUMNS = frozenset(
+        {"short_title", "place_label", "title_uk", "short_title_uk", "description_uk", "date_note_uk", "place_label_uk"}
+    )
 
     @field_validator("via")
     @classmethod

@@ -412,18 +412,23 @@ def noted(
             "<br>".join(wrap_chars(escape(t.field(e, "title")), 24)) + "<br>" + t.date(e.date)
             for _, e in happened.iterrows()
         ]
-        # on a phone the whole title would crowd the map, or stand so far from its mark that it reads as
-        # another place's: the kind of place and the dates, by the mark (the builder says what happened)
+        # where the whole title would crowd the map (a phone, a card), what happened in the event's few words for
+        # a map ("Dam damaged"), else the kind of place, and the dates, by the mark
+        brief = [
+            escape(t.field(e, "place_label")) + "<br>" + t.date(e.date, "full_short")
+            for _, e in happened.iterrows() if t.field(e, "place_label")
+        ]
+        brief = brief if len(brief) == len(happened) else []
         short = [t("Dam") if row.kind == "dam" else escape(m.place_name(row))]
         short += [t.date(e.date, "full_short") for _, e in happened.iterrows()]
         lines = lines or [escape(m.place_name(row))]
-        if row.id in m.name_notes:  # a distance too short to draw its words beside
-            lines.append(m.name_notes[row.id][0])
-            short.append(m.name_notes[row.id][-1])
-        if row.approximate:
-            approx_words = "<i>" + m.word("approx_label", km=t.number(row.precision_m / 1000, None)) + "</i>"
-            lines.append(approx_words)
-            short.append(approx_words)
+        for wording in (lines, brief, short) if brief else (lines, short):
+            if row.id in m.name_notes:  # a distance too short to draw its words beside
+                wording.append(m.name_notes[row.id][0 if wording is lines else -1])
+            if row.approximate:
+                wording.append("<i>" + m.word("approx_label", km=t.number(row.precision_m / 1000, None)) + "</i>")
+        texts = [wording for wording in (brief, short) if wording]
+        texts = texts if m.size == "phone" else [lines, *texts]
         px, py = spots[i]
         r_px = row.precision_m / 1000 / m.geo_frame.km_per_px(row.lat) if row.approximate else NOTED_MARK_PX
         mark = Box(px - r_px, py - r_px, px + r_px, py + r_px)
@@ -435,7 +440,7 @@ def noted(
             Label(
                 float(px),
                 float(py),
-                ("<br>".join(short),) if m.size == "phone" else ("<br>".join(lines), "<br>".join(short)),
+                tuple(dict.fromkeys("<br>".join(wording) for wording in texts)),
                 tuple(spot_at(p, r_px + 3) for p in _NOTED_POSITIONS),
                 size=12,
                 may_displace=True,
