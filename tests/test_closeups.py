@@ -211,18 +211,19 @@ def test_the_dam_note_sits_by_the_dam_nearer_it_than_any_other_mark(build, size,
         assert "damaged on 11 Nov 2024" in meta.get(fig)["subtitle"].replace("\u00a0", " ")
 
 
-@pytest.mark.parametrize("lang", ["en", "uk"])
-def test_a_cards_dam_note_says_what_happened_in_the_events_few_words_for_a_map(built_figure, lang):
-    # the card's note read "Dam / 11 Nov 2024": where the dam stands, not that it was damaged
+@pytest.mark.parametrize("lang, size", [("en", "social"), ("uk", "column")])
+def test_a_dam_note_short_of_room_says_what_happened_in_the_events_few_words_for_a_map(built_figure, lang, size):
+    # the card's note read "Dam / 11 Nov 2024": where the dam stands, not that it was damaged (the Ukrainian
+    # card's "Греблю пошкоджено", wider than its date, has no room beside the dam: there it says "Гребля")
     t, day = i18n.words(lang), "2024-11-11"
     dam = data.events().set_index("id").loc["dam_damaged"]
-    note = next(text for text, _ in label_boxes(built_figure("donetsk", size="social", lang=lang))
+    note = next(text for text, _ in label_boxes(built_figure("donetsk", size=size, lang=lang))
                 if t.date(day, "full_short") in text)  # fmt: skip
     assert note.split("<br>") == [t.field(dam, "place_label"), t.date(day, "full_short")]
     assert note.split("<br>")[0] in ("Dam damaged", "Греблю пошкоджено")
     # events without those words: the kind of place
     events = data.events().drop(columns=["place_label", "place_label_uk"])
-    note = next(text for text, _ in label_boxes(maps.donetsk(size="social", lang=lang, events=events))
+    note = next(text for text, _ in label_boxes(maps.donetsk(size=size, lang=lang, events=events))
                 if t.date(day, "full_short") in text)  # fmt: skip
     assert note.split("<br>") == [t("Dam"), t.date(day, "full_short")]
 
@@ -400,6 +401,23 @@ def test_the_animation_has_a_frame_every_seven_days_ending_on_the_maps_date(anim
     assert slider.active == len(slider.steps) - 1  # the still is the last date
     buttons = [b.label for menu in animation.layout.updatemenus for b in menu.buttons]
     assert buttons == ["▶", "❚❚"]
+
+
+@pytest.mark.parametrize("lang", ["en", "uk"])
+@pytest.mark.parametrize("size", ["phone", *SIZES])
+def test_the_animation_is_titled_apart_from_the_donetsk_map_and_names_its_first_and_last_dates(
+    front_mirror, built_figure, size, lang
+):
+    # its title and subtitle were the Donetsk map's: a page with both showed one headline twice, and its card
+    # (a still, byte for byte the Donetsk card) did not say it was one
+    fig, plain = built_figure("front-animation", size=size, lang=lang), built_figure("donetsk", size=size, lang=lang)
+    t, info = i18n.words(lang), meta.get(fig)
+    assert info["title"] != meta.get(plain)["title"] and info["title"] == t("How the Donetsk front moved")
+    form = "full_short" if size == "social" else "full"
+    first, last = t.date(frontline.ARCHIVE_START, form), t.date(data.DEFAULT_AS_OF, form)
+    assert first in info["subtitle"] and last in info["subtitle"], info["subtitle"]
+    if size == "social":  # a still: its subtitle drawn, saying so
+        assert fig.layout.title.subtitle.text and ("web version" if lang == "en" else "вебверсії") in info["subtitle"]
 
 
 @pytest.mark.parametrize("lang", ["en", "uk"])

@@ -21,7 +21,7 @@ names of publications stay as published.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -281,8 +281,18 @@ def donetsk(
         theme=theme,
         lang=lang,
     )
-    dam = _event_words(m, m.events[m.events.place_id.isin(_dams(m))])
-    if size == "phone" and dam:  # its dam note gives only the date: the subtitle says what happened (once)
+    dam = words.event_words(m, m.events[m.events.place_id.isin(words.dams(m))])
+    if len(m.layers) > 1:  # an animation, or a card's still of one: how the front moved, and over which dates
+        form = "full_short" if m.still else "full"  # a card's subtitle keeps one line
+        first, last = (m.t.date(layer["date"].iloc[0].date(), form) for layer in (m.layers[0], m.layers[-1]))
+        said = m.t(
+            N_("Ground Russia occupied on {last}; animated from {first} in the web version") if m.still
+            else N_("Ground Russia occupied from {first} to {last}.") if size == "phone"  # and what the dam's note says
+            else N_("Ground Russia occupied from {first} to {last}, the towns in the path of its advance, and the "
+                    "Kurakhove reservoir dam"), first=first, last=last,
+        )  # fmt: skip
+        m.retitle(title=N_("How the Donetsk front moved"), subtitle=f"{said} {dam if size == 'phone' else ''}".strip())
+    elif size == "phone" and dam:  # its dam note gives only the date: the subtitle says what happened (once)
         m.retitle(subtitle=m.t("Towns in the path of Russia's autumn 2024 advance") + ". " + dam)
     shown = m.frame(m.bounds_of(["UA-14"]), pad=0.02, highlight=["UA-14"])
     land.fill(m, ["UA-14"])
@@ -298,7 +308,7 @@ def donetsk(
         required=["pokrovsk", "kurakhove", "donetsk"],
     )
     layers.extra(m)
-    events = _event_words(m, m.drawn_events, approx=set(shown.loc[shown.approximate, "id"]))
+    events = words.event_words(m, m.drawn_events, approx=set(shown.loc[shown.approximate, "id"]))
     alt = N_("Map of Ukraine's Donetsk oblast on {date}. Marked: {towns}.")
     return m.finish(
         alt=lambda drawn: f"{m.t(alt, date=m.t.date(m.as_of), towns=_names(m, drawn))} {events} "
@@ -707,19 +717,6 @@ def small_multiples(
             list=far,
         )
     return m.finish(alt=alt)
-
-
-def _dams(m: MapCanvas) -> list[str]:
-    return m.places.loc[m.places.kind == "dam", "id"].tolist()
-
-
-def _event_words(m: MapCanvas, events: Any, approx: Collection[str] = ()) -> str:
-    """Say what happened on which date ("... dam damaged on 11 Nov 2024."), and which places are approximate."""
-    return " ".join(
-        m.t("{event} on {date}.", event=m.t.field(e, "title"), date=m.t.date(e["date"]))
-        + (" " + m.t("(approximate position)") if e["place_id"] in approx else "")
-        for _, e in events.iterrows()
-    )
 
 
 def _every_three_weeks(day: Any, n: int = 6) -> list[Any]:
