@@ -355,6 +355,22 @@ def test_a_line_never_breaks_inside_a_number_and_its_unit_nor_after_a_short_ukra
         assert not any(line.startswith(("2024", "km²", "км²", "листопада", "—", "Nov")) for line in lines), lines
 
 
+@pytest.mark.parametrize("text, width, expected", [
+    # a key's bracket of two words kept whole ("Town held by Ukraine (in / Russia)", "Status unknown (grey / zone)")
+    ("Town held by Ukraine (in Russia)", 150, ["Town held by Ukraine", "(in Russia)"]),
+    ("Status unknown (grey zone)", 100, ["Status unknown", "(grey zone)"]),
+    # an English article and "м." (місто) with the word after them ("between the / dates", "від м. / Покровськ")
+    ("Taken by Russia between the dates", 180, ["Taken by Russia between", "the dates"]),
+    ("17,1 км від м. Покровськ", 100, ["17,1 км", "від м. Покровськ"]),
+    # a short word never alone on the last line ("Місто, де тривають / бої")
+    ("Місто, де тривають бої", 120, ["Місто, де", "тривають бої"]),
+])  # fmt: skip
+def test_a_key_or_heading_never_breaks_a_bracket_an_article_or_leaves_a_short_word_alone(text, width, expected):
+    from vizlib import meta
+
+    assert meta.wrap(text, 12, width) == expected
+
+
 #: Words a Ukrainian line never ends on: one-letter prepositions and conjunctions, and the short ones
 #: typesetting keeps with the word after them (as :func:`vizlib.meta.unbroken_words` does).
 HANGING = {"а", "в", "з", "і", "й", "о", "у", "на", "за", "до", "по", "та", "від", "із", "зі", "не"}

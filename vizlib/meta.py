@@ -368,7 +368,17 @@ def wrap(text: str, font_px: float, width_px: float, bold: bool = False) -> list
             lines[-1] = candidate
         else:
             lines.append(word)
+    # no short word alone on the last line ("Місто, де тривають / бої"): the word before it goes down too
+    if len(lines) > 1 and len(lines[-1]) <= _WIDOW_CHARS and " " not in lines[-1]:
+        *head, moved = unbroken_words(lines[-2])
+        last = f"{moved} {lines[-1]}"
+        if head and _text.text_size(escape(f"<b>{last}</b>" if bold else last), font_px)[0] <= width_px:
+            lines[-2:] = [" ".join(head), last]
     return lines
+
+
+#: A last line of one word this short (characters) or shorter takes the word before it.
+_WIDOW_CHARS = 5
 
 
 def wrap_chars(text: str, width: int) -> list[str]:
@@ -393,12 +403,14 @@ def wrap_chars(text: str, width: int) -> list[str]:
 
 
 #: Kept with the word after it: a number (``480``, ``~1,000``, ``(12``), the day closing a range of dates
-#: (``Aug–23`` of ``6 Aug–23 Nov``), a sign between numbers, and a short Ukrainian preposition or
-#: conjunction (which never ends a line in Ukrainian typesetting).
+#: (``Aug–23`` of ``6 Aug–23 Nov``), a sign between numbers, an English article, ``м.`` (``м. Покровськ``)
+#: and a short Ukrainian preposition or conjunction (which never ends a line in Ukrainian typesetting).
 _HOLDS_NEXT = re.compile(
-    r"^[(~≈<>±+−-]?\d(?:[\d\u00a0]|[,.]\d)*[%*)]?$|^\S*[–—]\d{1,2}$|^[x×=+−]$"
+    r"^[(~≈<>±+−-]?\d(?:[\d\u00a0]|[,.]\d)*[%*)]?$|^\S*[–—]\d{1,2}$|^[x×=+−]$|^(?:the|a|an|м\.)$"
     r"|^(?:[авзійоуАВЗІЙОУ]|на|за|до|по|та|від|із|зі|не)$"
 )
+#: The first word of a bracket whose next word closes it: "(in Russia)" and "(grey zone)" stay on one line.
+_OPENS_PAIR = re.compile(r"^\([^)\s]+$")
 #: A year (``2024``, ``2024.``), kept with the word before it (a date's month), and a dash, which ends a line.
 _HELD_BY_PREVIOUS = re.compile(r"^\d{4}[.,;:)]?$|^[–—]$")
 
@@ -412,7 +424,9 @@ def unbroken_words(text: str) -> list[str]:
     """
     out: list[str] = []
     for word in (w for w in text.split(" ") if w):
-        if out and (_HOLDS_NEXT.match(out[-1].rsplit(" ", 1)[-1]) or _HELD_BY_PREVIOUS.match(word)):
+        last = out[-1].rsplit(" ", 1)[-1] if out else ""
+        closes = _OPENS_PAIR.match(last) and word.rstrip(".,;:").endswith(")")
+        if out and (_HOLDS_NEXT.match(last) or _HELD_BY_PREVIOUS.match(word) or closes):
             out[-1] += " " + word
         else:
             out.append(word)
