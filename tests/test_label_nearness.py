@@ -80,7 +80,12 @@ def misplaced(fig, lang: str) -> list[str]:
         here = [m for m in marks if (m[1], m[2]) == (a.xref or "x", a.yref or "y")]
         own = [m for m in here if m[0] in rows.index and _names(a.text, rows.loc[m[0]], t)]
         assert own, f"no mark is named by {a.text!r}"
-        centre = text.box.center
+        centre, box = text.box.center, text.box
+        if _beside_its_start(box, a.font.size, own, [m for m in here if m not in own]):  # read from its edges
+            near = min(_gap(box, m) for m in own)
+            problems += [f"{a.text!r} (beside its mark) is nearer {m[0]} than its own"
+                         for m in here if m not in own and _gap(box, m) <= near][:1]  # fmt: skip
+            continue
         near = min(_distance(centre, m[3], m[4]) for m in own)
         for m in here:
             if m not in own and _distance(centre, m[3], m[4]) <= near:
@@ -89,11 +94,26 @@ def misplaced(fig, lang: str) -> list[str]:
     return problems
 
 
+def _beside_its_start(box: Box, size: float, own: list, others: list) -> bool:
+    """Tell whether a label's first line, where reading starts, begins (or ends) within 12 px of its own mark, level
+    with it; a label ending by its mark also starts nearer its own marks than any other (a reader takes it from there).
+    """
+    first = box.y0 + 2 + 1.3 * size
+    start = Box(box.x0, box.y0, box.x0, first)
+    for m in own:
+        level = m[3][1] <= first and m[4][1] >= box.y0
+        if level and 0 <= box.x0 - m[3][0] <= 12:
+            return True
+        if level and 0 <= m[3][0] - box.x1 <= 12:
+            return min(_gap(start, o) for o in own) < min((_gap(start, o) for o in others), default=math.inf)
+    return False
+
+
 #: Required labels (the first and last claims, the largest and smallest) with no spot both clear of
-#: everything and nearer their own marks: the placer then keeps them clear (overlap is worse).
-#: troops_kursk phone: the 6 Aug pair's label at the foot of the plot, under the 27 Aug and
-#: 13 Sep marks; north_korea column: a short panel, no room under the 3,000 pair inside it.
-NO_ROOM = {("troops_kursk", "phone"), ("north_korea", "column")}
+#: everything and nearer their own marks: the placer then keeps them clear (overlap is worse). None now:
+#: the two there were (the troop phone's 6 Aug pair, the North Korea column's 3,000 pair) start beside
+#: their marks, level with them, and are measured from their edges.
+NO_ROOM: set[tuple[str, ...]] = set()
 
 
 def _cases():
@@ -172,6 +192,38 @@ def test_the_wide_north_korea_chart_labels_the_10_000_claims_by_their_marks(buil
     fig = built_figure("north-korea", size="wide")
     assert any("10,000+" in a.text for a in fig.layout.annotations if a.name == "claim-label")
     assert misplaced(fig, "en") == []
+
+
+def test_a_label_starting_by_its_mark_level_with_its_first_line_is_its_marks_however_long():
+    from vizlib._labels import Label, Spot, misread
+
+    dot, circle = Box(100, 300, 100, 300), Box(200, 210, 200, 210)  # another claim's circle 90 px over its middle
+    label = Label(100, 300, ("~11 000 Мисник, заява від 14 вересня",), (Spot("left", "middle", 9, 0),),
+                  size=11, annotation=True, marks=(dot,))  # fmt: skip
+    box = label.box_at(label.spots[0])
+    assert box.width > 190 and not misread(label, box, [dot, circle])
+    # under its dot, level with nothing of its own, its centre nearer another mark: read as that one's
+    under = label.box_at(Spot("left", "top", 9, 9))
+    assert misread(label, under, [dot, Box(200, under.y1 + 4, 200, under.y1 + 4)])
+    # a block ending by its mark, its first line level with it, read from a start nearer another's mark
+    square = Box(400, 300, 400, 300)
+    block = Label(400, 300, ("608–885 км²<br>DeepStateMap, вимір<br>14 листопада",), (Spot("right", "top", -9, -7),),
+                  size=11, annotation=True, marks=(square,))  # fmt: skip
+    box = block.box_at(block.spots[0])
+    # (a dot 20 px over its start, in no line's row: "608–885 км²" under a claim's dot, 120 px from its square)
+    by_start, far = Box(box.x0 + 10, box.y0 - 20, box.x0 + 10, box.y0 - 20), Box(box.x0 + 10, 100, box.x0 + 10, 100)
+    assert misread(block, box, [square, by_start])
+    assert not misread(block, box, [square, far])
+
+
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_the_troop_charts_6_aug_label_says_when_each_number_was_said_in_both_languages(built_figure, lang):
+    # the Ukrainian wide chart's "~11 000 Мисник / до 4 000 Павлюк" left out "said 14 Sep" and "said 19 Nov",
+    # which the English kept: its centre, far along the longer line, lay nearer the 30 000 circle than its dot
+    fig = built_figure("troops-kursk", size="wide", lang=lang)
+    said = {"en": "said", "uk": "заява від"}[lang]
+    label = next(a.text for a in fig.layout.annotations if a.name == "claim-label" and "11" in a.text and "4" in a.text)
+    assert label.count(said) == 2, label
 
 
 def _measured(shared_frontline, size: str, lang: str):

@@ -384,12 +384,41 @@ def misread(label: Label, box: Box, marks: Sequence[Box]) -> bool:
     others = [m for m in marks if m not in label.marks]
     if label.by_row and _a_row_reads_on(label, box, others):
         return True
+    if label.annotation and _level_beside(label, box, others):  # read from its start, by its mark: from its edges
+        own = min(box_gap(box, m) for m in label.marks)
+        return any(box_gap(box, m) < own + NEARER_PX for m in others) or _a_row_reads_on(label, box, others)
     if _nearer_other(label, box, others):
         return True
     if label.by_edge:
         own = min(box_gap(box, m) for m in label.marks)
         return any(box_gap(box, m) < own + NEARER_PX for m in others)
     return False
+
+
+def _level_beside(label: Label, box: Box, others: Sequence[Box]) -> bool:
+    """Tell whether a chart's label at ``box`` starts (or ends) just beside one of its marks, level with its first line.
+
+    "~11 000 Мисник, заява від 14 вересня" right of its dot: its centre, far along the line, lay nearer a
+    circle 90 px over it than its own dot, and the wording was dropped for a shorter one (such a label is
+    measured from its edges: nearer its own mark than any other, and no line reading on). Not a block whose
+    last line only is level with its mark (its first line, where reading starts, may stand by another's), nor
+    one ending by its mark whose start is nearer another's ("608–885 км²" by a claim's dot, 200 px from its square).
+    """
+    first = box.y0 + 2 + 1.3 * label.size  # the bottom of its first line (an annotation's lines, inside a 2 px pad)
+    start = (box.x0, (box.y0 + first) / 2)
+    own = min(distance_to(start, m) for m in label.marks)
+    for m in label.marks:
+        if not (m.y0 <= first and m.y1 >= box.y0):
+            continue
+        if 0 <= box.x0 - m.x1 <= BESIDE_PX:
+            return True
+        if 0 <= m.x0 - box.x1 <= BESIDE_PX and all(distance_to(start, o) >= own + NEARER_PX for o in others):
+            return True
+    return False
+
+
+#: A chart label whose near end is this close (pixels) to its mark, level with it, stands beside it.
+BESIDE_PX = 12
 
 
 def _nearer_other(label: Label, box: Box, others: Sequence[Box]) -> bool:
