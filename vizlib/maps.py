@@ -506,7 +506,7 @@ def front_change(
     m.layer, m.layer_date = pd.concat([changed, _occupied_outside(layer_b, region)], ignore_index=True), day_b
     span = m.t("{start}–{end}", **dict(zip(("start", "end"), credits.dated(m, [day_a, day_b]), strict=True)))
     km, name = changed.set_index("status")["km2"].to_dict(), m.region_name(region)
-    title = change.name_areas(m, name, span, day_a, day_b)
+    title = change.name_areas(m, name, span, day_b)
     bounds = CLOSE_UPS[frame] if frame in CLOSE_UPS else m.bounds_of([frame or region])
     shown_words = ""
     if size == "phone" and frame is None:  # portrait: where most ground changed hands, the oblast in an inset

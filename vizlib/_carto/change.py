@@ -8,8 +8,8 @@ if TYPE_CHECKING:
     from vizlib._carto.mapcanvas import MapCanvas
 
 
-def name_areas(m: MapCanvas, region: str, span: str, day_a: Any, day_b: Any) -> str:
-    """Name a change map's areas with their dates and return its title.
+def name_areas(m: MapCanvas, region: str, span: str, day_b: Any) -> str:
+    """Name a change map's areas with their dates (``day_b``: the later) and return its title.
 
     A card's key stands in one column beside the map: it keeps the plain names and the title carries the span.
     """
@@ -18,8 +18,7 @@ def name_areas(m: MapCanvas, region: str, span: str, day_a: Any, day_b: Any) -> 
     m.words.update(
         taken=m.t("Taken by Russia, {span}", span=span),
         retaken=m.t("No longer shown as occupied, {span}", span=span),
-        held_both=m.t("Russian-occupied: in {region} oblast on {start} and after, elsewhere on {end}",
-                      region=region, start=m.t.date(day_a), end=m.t.date(day_b)),
+        held_both=m.t("Russian-occupied on both dates (beyond the oblast: on {end})", end=m.t.date(day_b)),
     )
     return m.t("Russia's advance in {region} oblast", region=region)
 
