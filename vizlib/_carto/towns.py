@@ -282,9 +282,10 @@ def _home_spots(m: MapCanvas, label: Label, country: str | None, abroad: Any, st
     """Return a town's ``label`` spots, those whose name reaches into no other country (``abroad``) first.
 
     A name across a state border reads as standing on the other side ("Bryansk" over Belarus, its dot
-    in Russia); where every spot crosses, the order is kept. A ``strong`` (story) town's name keeps only
-    the spots with its middle in its own ``country``, where any has: Sudzha's over Ukraine, beside a dot
-    in Russia, said which side holds it wrongly.
+    in Russia): spots that cross go last, and a name the map may leave out takes one only where a corner
+    at most crosses (Korenevo's ran half into Ukraine on the Kursk phone map: it is left out instead).
+    A ``strong`` (story) town's name keeps only the spots with its middle in its own ``country``, where
+    any has: Sudzha's over Ukraine, beside a dot in Russia, said which side holds it wrongly.
     """
     import shapely
 
@@ -299,8 +300,11 @@ def _home_spots(m: MapCanvas, label: Label, country: str | None, abroad: Any, st
         spots = [(spot, p) for spot, p in spots if shapely.contains_xy(home, *p[4])] or spots
     if abroad is not None:
         crosses = shapely.intersects(abroad, shapely.polygons(np.array([p[:4] for _, p in spots])))
+        # a corner over the line may pass; a name with its middle or half its corners abroad only if required
+        abroad_points = [shapely.contains_xy(abroad, p[:, 0], p[:, 1]) for _, p in spots]
+        slight = [not inside[4] and inside[:4].sum() <= 1 for inside in abroad_points]
         spots = [s for s, c in zip(spots, crosses, strict=True) if not c] + [
-            s for s, c in zip(spots, crosses, strict=True) if c
+            s for s, c, ok in zip(spots, crosses, slight, strict=True) if c and (ok or label.required)
         ]
     return tuple(spot for spot, _ in spots)
 
