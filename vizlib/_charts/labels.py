@@ -310,7 +310,8 @@ def stacked_wordings(cluster: list[pd.DataFrame], x_col: str, t: Words, dates: b
     return list(dict.fromkeys(["<br>".join(full), "<br>".join(short), "<br>".join(narrow), ", ".join(short)]))
 
 
-#: What a label adds after the number when the number is not the strength present at the date.
+#: What a label adds after the number when the number is not the strength present at the date (the Ukrainian
+#: in brackets: "очікується / Зеленський", its claimant on the next line, read as "Zelensky is expected").
 QUALIFIERS = {
     "cumulative": N_("moved in"),
     "expected": N_("expected"),
