@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from conftest import REPO
 
-from vizlib import data, frontline, i18n, meta, registry
+from vizlib import _text, data, frontline, i18n, meta, registry
 
 CATALOG = REPO / "vizlib" / "locale" / "uk" / "LC_MESSAGES" / "vizlib.po"
 #: A word: letters and digits, joined by the marks names carry (RBC-Ukraine, Censor.NET, cyterat/deepstate-map-data).
@@ -371,9 +371,52 @@ def test_a_key_or_heading_never_breaks_a_bracket_an_article_or_leaves_a_short_wo
     assert meta.wrap(text, 12, width) == expected
 
 
+@pytest.mark.parametrize("slug, size, lang, expected", [
+    # "claimed" stood alone under a full line on the column and the card
+    ("troops-kursk", "column", "en", ["Russian (and North Korean)", "troops in Kursk oblast, as claimed"]),
+    ("troops-kursk", "social", "en", ["Russian (and North Korean)", "troops in Kursk oblast, as claimed"]),
+    ("north-korea", "phone", "en", ["North Korean troops", "in Russia, as claimed"]),
+    # "Донецька / область" left a word alone; "під / контролем" ended a line on a preposition
+    ("front-change", "phone", "uk", ["Наступ Росії:", "Донецька область"]),
+    ("kursk-area", "social", "uk", ["Територія Курської області", "під контролем ЗСУ: за заявами сторін"]),
+    # even lines, but a break after the colon is kept where it costs little
+    ("donetsk", "phone", "en", ["The Donetsk front:", "Pokrovsk and", "Kurakhove"]),
+])  # fmt: skip
+def test_a_title_is_set_as_a_headline_in_even_lines_broken_between_phrases(built_figure, slug, size, lang, expected):
+    from vizlib import theme
+
+    fig = built_figure(slug, size=size, lang=lang)
+    lines = [re.sub(r"</?b>", "", line) for line in fig.layout.title.text.split("<br>")]
+    assert lines == expected
+    # no more lines than the greedy break of the same width needs
+    room = theme.SIZES[size].width * 0.96 - 8
+    assert len(lines) == len(meta.wrap(f"<b>{' '.join(lines)}</b>", 20, room, bold=True))
+
+
+@pytest.mark.parametrize("slug, lang, expected", [
+    # "Published claims by date, and the North / Korean part of the troops massed in Kursk / oblast"
+    ("north-korea", "en", ["Published claims by date,", "and the North Korean part of", "the troops massed in Kursk oblast"]),
+    ("troops-kursk", "en", ["Each mark is one published claim,", "at the date the number describes"]),
+    ("pokrovsk", "uk", ["Міста й села навколо логістичного вузла,", "хто їх контролював і як далеко був фронт"]),
+])  # fmt: skip
+def test_a_phones_subtitle_breaks_between_phrases_in_even_lines(built_figure, slug, lang, expected):
+    fig = built_figure(slug, size="phone", lang=lang)
+    assert fig.layout.title.subtitle.text.split("<br>") == expected
+
+
+def test_even_lines_keep_every_word_and_the_greedy_count_for_any_length():
+    text = " ".join(["Published claims by date, and the North Korean part of the troops massed in Kursk oblast."] * 12)
+    greedy = meta.wrap(text, 14, 300)
+    even = meta.wrap(text, 14, 300, balance=True)
+    assert len(even) == len(greedy) > 12 and " ".join(even) == text
+    widths = [_text.text_size(meta.escape(line), 14)[0] for line in even]
+    assert max(widths) <= 300 and min(widths[:-1]) > 200
+
+
 #: Words a Ukrainian line never ends on: one-letter prepositions and conjunctions, and the short ones
 #: typesetting keeps with the word after them (as :func:`vizlib.meta.unbroken_words` does).
-HANGING = {"а", "в", "з", "і", "й", "о", "у", "на", "за", "до", "по", "та", "від", "із", "зі", "не"}
+HANGING = {"а", "в", "з", "і", "й", "о", "у", "на", "за", "до", "по", "та", "чи", "не", "від", "із", "зі", "під", "над",
+           "при", "для", "без", "про", "між"}
 
 
 @pytest.mark.parametrize("slug", ["troops-kursk", "north-korea", "timeline"])

@@ -10,6 +10,7 @@ read it back with :func:`get`; nothing re-types it.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -323,13 +324,14 @@ def _footer_lines(meta: FigureMeta, width_px: float, card: bool = False) -> list
 
 
 def _heading_lines(meta: FigureMeta, width_px: float, card: bool = False) -> tuple[list[str], list[str]]:
-    """Return the title and subtitle wrapped to the figure's width (their fonts: 20 px bold, 14 px).
+    """Return the title and subtitle wrapped to the figure's width (their fonts: 20 px bold, 14 px), in even lines.
 
     On a card the title keeps at most two lines (the second cut with an ellipsis, should it need a
     third) and the subtitle is drawn only where it fits on one line; the manifest keeps both whole.
     """
     room = width_px * 0.96 - 8
-    title, subtitle = wrap(f"<b>{meta.title}</b>", 20, room, bold=True), wrap(meta.subtitle, 14, room)
+    title = wrap(f"<b>{meta.title}</b>", 20, room, bold=True, balance=True)
+    subtitle = wrap(meta.subtitle, 14, room, balance=True)
     if not card:
         return title, subtitle
     if len(title) > _CARD_TITLE_LINES:
@@ -340,7 +342,7 @@ def _heading_lines(meta: FigureMeta, width_px: float, card: bool = False) -> tup
     return title, subtitle if len(subtitle) == 1 else []
 
 
-def wrap(text: str, font_px: float, width_px: float, bold: bool = False) -> list[str]:
+def wrap(text: str, font_px: float, width_px: float, bold: bool = False, balance: bool = False) -> list[str]:
     """Break ``text`` into lines no wider than ``width_px`` in the house font (measured, not counted).
 
     Parameters
@@ -353,12 +355,59 @@ def wrap(text: str, font_px: float, width_px: float, bold: bool = False) -> list
         The widest a line may be.
     bold : bool
         Measure in the bold face.
+    balance : bool
+        Lines of even length, as a headline is set: the fewest lines ``width_px`` allows, broken at the
+        narrowest width that needs no more of them ("Russian (and North Korean) troops in Kursk oblast,
+        as / claimed" becomes "... troops in / Kursk oblast, as claimed").
 
     Returns
     -------
     list of str
         The lines, without markup; ``[]`` for empty text.
     """
+    lines = _wrap_greedy(text, font_px, width_px, bold)
+    return _headline(text, font_px, width_px, bold, len(lines)) if balance and len(lines) > 1 else lines
+
+
+def _headline(text: str, font_px: float, width_px: float, bold: bool, count: int) -> list[str]:
+    """Return ``text`` in ``count`` lines of even width, broken after a phrase's punctuation where that costs little.
+
+    Of the ways of breaking it into ``count`` lines that fit, the one that leaves the least squared room
+    at the lines' ends (even lines), less :data:`_PHRASE_BREAK` of the room for each break after a comma
+    or colon; found by dynamic programming over the break points (a line's width measured once).
+    """
+    words = unbroken_words(text.removeprefix("<b>").removesuffix("</b>"))
+    n = len(words)
+    room: dict[tuple[int, int], float] = {}  # (first word, word after the last): the width a line leaves
+    for i in range(n):
+        for j in range(i + 1, n + 1):
+            line = " ".join(words[i:j])
+            left = width_px - _text.text_size(escape(f"<b>{line}</b>" if bold else line), font_px)[0]
+            if left < 0:
+                break
+            room[i, j] = left
+    bonus = (_PHRASE_BREAK * width_px) ** 2
+    # best[k][j]: (cost, break points) of the words before j in k lines
+    best: list[dict[int, tuple[float, tuple[int, ...]]]] = [{0: (0.0, ())}]
+    for k in range(1, count + 1):
+        row: dict[int, tuple[float, tuple[int, ...]]] = {}
+        for (i, j), left in room.items():
+            if i in best[k - 1] and (k < count) == (j < n):
+                cost = best[k - 1][i][0] + left**2 - (bonus if j < n and words[j - 1].endswith((",", ":", ";")) else 0)
+                if j not in row or cost < row[j][0]:
+                    row[j] = (cost, (*best[k - 1][i][1], j))
+        best.append(row)
+    if n not in best[count]:
+        return _wrap_greedy(text, font_px, width_px, bold)
+    cuts = (0, *best[count][n][1])
+    return [" ".join(words[a:b]) for a, b in itertools.pairwise(cuts)]
+
+
+#: What a headline's break after a comma or colon is worth, as the room (share of the line) it may leave.
+_PHRASE_BREAK = 0.3
+
+
+def _wrap_greedy(text: str, font_px: float, width_px: float, bold: bool) -> list[str]:
     plain = text.removeprefix("<b>").removesuffix("</b>")
     lines: list[str] = []
     for word in unbroken_words(plain):
@@ -407,7 +456,7 @@ def wrap_chars(text: str, width: int) -> list[str]:
 #: and a short Ukrainian preposition or conjunction (which never ends a line in Ukrainian typesetting).
 _HOLDS_NEXT = re.compile(
     r"^[(~≈<>±+−-]?\d(?:[\d\u00a0]|[,.]\d)*[%*)]?$|^\S*[–—]\d{1,2}$|^[x×=+−]$|^(?:the|a|an|м\.)$"
-    r"|^(?:[авзійоуАВЗІЙОУ]|на|за|до|по|та|від|із|зі|не)$"
+    r"|^(?:[авзійоуАВЗІЙОУ]|на|за|до|по|та|чи|не|від|із|зі|під|над|при|для|без|про|між)$"
 )
 #: The first word of a bracket whose next word closes it: "(in Russia)" and "(grey zone)" stay on one line.
 _OPENS_PAIR = re.compile(r"^\([^)\s]+$")
