@@ -421,6 +421,8 @@ def test_the_animation_is_titled_apart_from_the_donetsk_map_and_names_its_first_
     form = "full_short" if size == "social" else "full"
     first, last = t.date(frontline.ARCHIVE_START, form), t.date(data.DEFAULT_AS_OF, form)
     assert first in info["subtitle"] and last in info["subtitle"], info["subtitle"]
+    # what the reader sees is ground held on those dates, not ground taken on them ("Ground Russia occupied on")
+    assert info["subtitle"].startswith("Russian-occupied ground" if lang == "en" else "Окупована Росією територія")
     if size == "social":  # a still: its subtitle drawn, saying so
         assert fig.layout.title.subtitle.text and ("web version" if lang == "en" else "вебверсії") in info["subtitle"]
 

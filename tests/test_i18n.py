@@ -359,6 +359,9 @@ def test_a_line_never_breaks_inside_a_number_and_its_unit_nor_after_a_short_ukra
     # a key's bracket of two words kept whole ("Town held by Ukraine (in / Russia)", "Status unknown (grey / zone)")
     ("Town held by Ukraine (in Russia)", 150, ["Town held by Ukraine", "(in Russia)"]),
     ("Status unknown (grey zone)", 100, ["Status unknown", "(grey zone)"]),
+    # nor ends on a longer bracket's first word (the change map's key: "на обидві дати (поза / областю")
+    ("Окуповано Росією на обидві дати (поза областю — на 23 листопада 2024)", 230,
+     ["Окуповано Росією на обидві дати", "(поза областю — на 23 листопада 2024)"]),
     # an English article and "м." (місто) with the word after them ("between the / dates", "від м. / Покровськ")
     ("Taken by Russia between the dates", 180, ["Taken by Russia between", "the dates"]),
     ("17,1 км від м. Покровськ", 100, ["17,1 км", "від м. Покровськ"]),

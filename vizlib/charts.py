@@ -652,7 +652,7 @@ def _key(
     entries = marks.key_entries(rows, c, t, short=phone or preset.card)
     if measured:
         square = dict(symbol="square", size=marks.MARKER, color=c["background"], line=dict(color=c["text"], width=2))
-        entries.append((t("Measured on DeepStateMap (to the top of the dotted line: with the grey zone)"), square))
+        entries.append((t("Measured on DeepStateMap (its dotted line adds the grey zone)"), square))
     return entries, marks.key_room(entries, preset, sides, inside=preset.width >= _NARROW_PX)
 
 

@@ -458,8 +458,9 @@ _HOLDS_NEXT = re.compile(
     r"^[(~≈<>±+−-]?\d(?:[\d\u00a0]|[,.]\d)*[%*)]?$|^\S*[–—]\d{1,2}$|^[x×=+−]$|^(?:the|a|an|м\.)$"
     r"|^(?:[авзійоуАВЗІЙОУ]|на|за|до|по|та|чи|не|від|із|зі|під|над|при|для|без|про|між)$"
 )
-#: The first word of a bracket whose next word closes it: "(in Russia)" and "(grey zone)" stay on one line.
-_OPENS_PAIR = re.compile(r"^\([^)\s]+$")
+#: The first word of a bracket, kept with the word after it: "(in Russia)" and "(grey zone)" stay on one line,
+#: and no line ends on "(поза" or "(beyond".
+_OPENS_BRACKET = re.compile(r"^\([^)\s]+$")
 #: A year (``2024``, ``2024.``), kept with the word before it (a date's month), and a dash, which ends a line.
 _HELD_BY_PREVIOUS = re.compile(r"^\d{4}[.,;:)]?$|^[–—]$")
 
@@ -474,8 +475,7 @@ def unbroken_words(text: str) -> list[str]:
     out: list[str] = []
     for word in (w for w in text.split(" ") if w):
         last = out[-1].rsplit(" ", 1)[-1] if out else ""
-        closes = _OPENS_PAIR.match(last) and word.rstrip(".,;:").endswith(")")
-        if out and (_HOLDS_NEXT.match(last) or _HELD_BY_PREVIOUS.match(word) or closes):
+        if out and (_HOLDS_NEXT.match(last) or _HELD_BY_PREVIOUS.match(word) or _OPENS_BRACKET.match(last)):
             out[-1] += " " + word
         else:
             out.append(word)
