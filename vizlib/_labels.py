@@ -404,7 +404,7 @@ def _level_beside(label: Label, box: Box, others: Sequence[Box]) -> bool:
     last line only is level with its mark (its first line, where reading starts, may stand by another's), nor
     one ending by its mark whose start is nearer another's ("608–885 км²" by a claim's dot, 200 px from its square).
     """
-    first = box.y0 + 2 + 1.3 * label.size  # the bottom of its first line (an annotation's lines, inside a 2 px pad)
+    first = _line_rows(label, box)[0].y1  # the bottom of its first line
     start = (box.x0, (box.y0 + first) / 2)
     own = min(distance_to(start, m) for m in label.marks)
     for m in label.marks:
@@ -437,10 +437,14 @@ def _a_row_reads_on(label: Label, box: Box, others: Sequence[Box]) -> bool:
     "~11,000 ○": the first line of a label over its dot, level with another claim's circle 8 px after it,
     read as that claim's number (its centre was nearer its own dot).
     """
-    step = 1.3 * label.size  # an annotation's lines, inside its 2 px border pad
-    rows = (Box(box.x0, box.y0 + 2 + k * step, box.x1, box.y0 + 2 + (k + 1) * step)
-            for k in range(max(1, round((box.height - 4) / step))))
-    return any(_row_reads_on(row, label.marks, others) for row in rows)
+    return any(_row_reads_on(row, label.marks, others) for row in _line_rows(label, box))
+
+
+def _line_rows(label: Label, box: Box) -> list[Box]:
+    """Return the band of each line of a chart's label at ``box``: an annotation's lines, 1.3 em apart in a 2 px pad."""
+    step = 1.3 * label.size
+    return [Box(box.x0, box.y0 + 2 + k * step, box.x1, box.y0 + 2 + (k + 1) * step)
+            for k in range(max(1, round((box.height - 4) / step)))]  # fmt: skip
 
 
 def _row_reads_on(row: Box, own: Sequence[Box], others: Sequence[Box]) -> bool:

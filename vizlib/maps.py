@@ -287,9 +287,9 @@ def donetsk(
         first, last = (m.t.date(layer["date"].iloc[0].date(), form) for layer in (m.layers[0], m.layers[-1]))
         said = m.t(
             N_("Russian-occupied ground on {last}; animated from {first} in the web version") if m.still
-            else N_("Russian-occupied ground from {first} to {last}.") if size == "phone"  # and what the dam's note says
-            else N_("Russian-occupied ground from {first} to {last}, the towns in the path of Russia's advance, and the "
-                    "Kurakhove reservoir dam"), first=first, last=last,
+            else N_("Russian-occupied ground from {first} to {last}.") if size == "phone"  # and the dam's note
+            else N_("Russian-occupied ground from {first} to {last}, the towns in the path of Russia's advance, "
+                    "and the Kurakhove reservoir dam"), first=first, last=last,
         )  # fmt: skip
         m.retitle(title=N_("How the Donetsk front moved"), subtitle=f"{said} {dam if size == 'phone' else ''}".strip())
     elif size == "phone" and dam:  # its dam note gives only the date: the subtitle says what happened (once)
