@@ -407,6 +407,15 @@ def test_a_phones_subtitle_breaks_between_phrases_in_even_lines(built_figure, sl
     assert fig.layout.title.subtitle.text.split("<br>") == expected
 
 
+def test_a_headline_breaks_inside_a_bracket_only_where_it_must():
+    title = "<b>Russian (and North Korean) troops in Kursk oblast, as claimed</b>"
+    assert meta.wrap(title, 20, 340, bold=True, balance=True) == [
+        "Russian (and North Korean)", "troops in Kursk oblast,", "as claimed"
+    ]  # evener lines broke it after "North"
+    # at a phone's width "Russian (and North Korean)" fits no line: the bracket breaks
+    assert meta.wrap(title, 20, 300, bold=True, balance=True)[0] == "Russian (and North"
+
+
 def test_even_lines_keep_every_word_and_the_greedy_count_for_any_length():
     text = " ".join(["Published claims by date, and the North Korean part of the troops massed in Kursk oblast."] * 12)
     greedy = meta.wrap(text, 14, 300)

@@ -374,7 +374,7 @@ def _headline(text: str, font_px: float, width_px: float, bold: bool, count: int
 
     Of the ways of breaking it into ``count`` lines that fit, the one that leaves the least squared room
     at the lines' ends (even lines), less :data:`_PHRASE_BREAK` of the room for each break after a comma
-    or colon; found by dynamic programming over the break points (a line's width measured once).
+    or colon, and more for each inside a bracket; found by dynamic programming over the break points.
     """
     words = unbroken_words(text.removeprefix("<b>").removesuffix("</b>"))
     n = len(words)
@@ -387,13 +387,17 @@ def _headline(text: str, font_px: float, width_px: float, bold: bool, count: int
                 break
             room[i, j] = left
     bonus = (_PHRASE_BREAK * width_px) ** 2
+    # what a break after word j - 1 is worth: a phrase's end, or costly inside a bracket ("(and North / Korean)")
+    opened = list(itertools.accumulate(w.count("(") - w.count(")") for w in words))
+    worth = [0.0, *(bonus if w.endswith((",", ":", ";")) else -bonus if depth > 0 else 0.0
+                    for w, depth in zip(words, opened, strict=True))]
     # best[k][j]: (cost, break points) of the words before j in k lines
     best: list[dict[int, tuple[float, tuple[int, ...]]]] = [{0: (0.0, ())}]
     for k in range(1, count + 1):
         row: dict[int, tuple[float, tuple[int, ...]]] = {}
         for (i, j), left in room.items():
             if i in best[k - 1] and (k < count) == (j < n):
-                cost = best[k - 1][i][0] + left**2 - (bonus if j < n and words[j - 1].endswith((",", ":", ";")) else 0)
+                cost = best[k - 1][i][0] + left**2 - (worth[j] if j < n else 0.0)
                 if j not in row or cost < row[j][0]:
                     row[j] = (cost, (*best[k - 1][i][1], j))
         best.append(row)
