@@ -416,6 +416,14 @@ def test_a_headline_breaks_inside_a_bracket_only_where_it_must():
     assert meta.wrap(title, 20, 300, bold=True, balance=True)[0] == "Russian (and North"
 
 
+def test_a_subtitle_of_two_sentences_breaks_between_them_where_that_costs_little():
+    # the change map's phone subtitle: "6 Aug–23 Nov 2024. At least / 93% of it lies in the area shown."
+    text = "1,467 km² taken by Russian forces, 6 Aug–23 Nov 2024. At least 93% of it lies in the area shown."
+    assert meta.wrap(text, 14, 320 * 0.96 - 8, balance=True) == [
+        "1,467 km² taken by Russian forces,", "6 Aug–23 Nov 2024.", "At least 93% of it lies in the area shown."
+    ]
+
+
 def test_even_lines_keep_every_word_and_the_greedy_count_for_any_length():
     text = " ".join(["Published claims by date, and the North Korean part of the troops massed in Kursk oblast."] * 12)
     greedy = meta.wrap(text, 14, 300)

@@ -370,11 +370,11 @@ def wrap(text: str, font_px: float, width_px: float, bold: bool = False, balance
 
 
 def _headline(text: str, font_px: float, width_px: float, bold: bool, count: int) -> list[str]:
-    """Return ``text`` in ``count`` lines of even width, broken after a phrase's punctuation where that costs little.
+    """Return ``text`` in ``count`` lines of even width, broken after a phrase where that costs little.
 
     Of the ways of breaking it into ``count`` lines that fit, the one that leaves the least squared room
-    at the lines' ends (even lines), less :data:`_PHRASE_BREAK` of the room for each break after a comma
-    or colon, and more for each inside a bracket; found by dynamic programming over the break points.
+    at the lines' ends (even lines), less :data:`_PHRASE_BREAK` of the room for each break after a comma,
+    colon or full stop, and more for each inside a bracket; found by dynamic programming over the break points.
     """
     words = unbroken_words(text.removeprefix("<b>").removesuffix("</b>"))
     n = len(words)
@@ -389,7 +389,7 @@ def _headline(text: str, font_px: float, width_px: float, bold: bool, count: int
     bonus = (_PHRASE_BREAK * width_px) ** 2
     # what a break after word j - 1 is worth: a phrase's end, or costly inside a bracket ("(and North / Korean)")
     opened = list(itertools.accumulate(w.count("(") - w.count(")") for w in words))
-    worth = [0.0, *(bonus if w.endswith((",", ":", ";")) else -bonus if depth > 0 else 0.0
+    worth = [0.0, *(bonus if w.endswith((",", ":", ";", ".")) else -bonus if depth > 0 else 0.0
                     for w, depth in zip(words, opened, strict=True))]
     # best[k][j]: (cost, break points) of the words before j in k lines
     best: list[dict[int, tuple[float, tuple[int, ...]]]] = [{0: (0.0, ())}]
@@ -407,7 +407,7 @@ def _headline(text: str, font_px: float, width_px: float, bold: bool, count: int
     return [" ".join(words[a:b]) for a, b in itertools.pairwise(cuts)]
 
 
-#: What a headline's break after a comma or colon is worth, as the room (share of the line) it may leave.
+#: What a headline's break after a comma, colon or full stop is worth, as the room (share of the line) it may leave.
 _PHRASE_BREAK = 0.3
 
 
