@@ -356,9 +356,9 @@ def wrap(text: str, font_px: float, width_px: float, bold: bool = False, balance
     bold : bool
         Measure in the bold face.
     balance : bool
-        Lines of even length, as a headline is set: the fewest lines ``width_px`` allows, broken at the
-        narrowest width that needs no more of them ("Russian (and North Korean) troops in Kursk oblast,
-        as / claimed" becomes "... troops in / Kursk oblast, as claimed").
+        Set as a headline: the fewest lines ``width_px`` allows, of even length and broken between
+        phrases where that costs little (:func:`_headline`): "Russian (and North Korean) troops in Kursk
+        oblast, as / claimed" becomes "Russian (and North Korean) / troops in Kursk oblast, as claimed".
 
     Returns
     -------
@@ -401,7 +401,7 @@ def _headline(text: str, font_px: float, width_px: float, bold: bool, count: int
                 if j not in row or cost < row[j][0]:
                     row[j] = (cost, (*best[k - 1][i][1], j))
         best.append(row)
-    if n not in best[count]:
+    if n not in best[count]:  # a word wider than ``width_px``: only the greedy break gives it a line of its own
         return _wrap_greedy(text, font_px, width_px, bold)
     cuts = (0, *best[count][n][1])
     return [" ".join(words[a:b]) for a, b in itertools.pairwise(cuts)]
