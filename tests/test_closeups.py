@@ -162,6 +162,21 @@ def test_on_the_real_front_each_distance_number_sits_by_its_own_line_and_no_note
             raise AssertionError(f"{key}: {e}") from None
 
 
+@pytest.mark.slow
+def test_the_key_names_the_dotted_distance_line_and_every_distance_is_said_alike(real_closeups):
+    # "7.3 km to Russian-held ground" by one line and "10.0 km" by the other (Pokrovsk's column map), or a
+    # bare "7.3 km" on a phone, left the reader to guess what the dotted line measures: the key says it once
+    for (slug, size, lang), fig in real_closeups.items():
+        [key] = [t for t in fig.data if t.meta == "key:distance"]
+        assert key.showlegend is not False and key.line.dash == "dot", (slug, size, lang)
+        assert key.name.replace("<br>", " ") == i18n.words(lang)("Distance to the occupied area"), (slug, size, lang)
+        km = "km" if lang == "en" else "км"
+        notes = [text for t in fig.data if t.meta == "labels:note" for text in t.text if km in text]
+        under_names = [text for t in fig.data if t.meta == "places" for text in t.text if text and f" {km}" in text]
+        said = notes + [text.split("<br>")[-1] for text in under_names]
+        assert said and all(re.fullmatch(rf"\d+[.,]\d {km}", s) for s in said), (slug, size, lang, said)
+
+
 def test_without_a_layer_a_close_up_says_the_front_is_not_drawn(built_figure):
     fig = built_figure("kurakhove")
     assert "The front line is not drawn." in meta.get(fig)["alt"]

@@ -758,11 +758,11 @@ def _closeup(
 ) -> go.Figure:
     """Draw a close-up of the Donetsk front: villages by who holds them, the front and how far it is."""
     m = MapCanvas(slug, title=title, subtitle=subtitle, settlements=True, **data, **options)
-    shown = m.frame(bounds, pad=0.02, inset=inset.oblast_aspect(m, ["UA-14"]))
+    shown = m.frame(bounds, pad=0.02, inset=inset.oblast_aspect(m, ["UA-14"]), measure=measured)
     land.fill(m, [])
     layers.control_areas(m)
     land.borders(m)
-    km = towns.front_distances(m, shown, measured)
+    km = towns.front_distances(m, shown)
     towns.draw(m, shown, priority)
     layers.extra(m)
     inset.oblast(m, ["UA-14"])

@@ -25,6 +25,7 @@ from vizlib import data, i18n
 from vizlib._canvas import Canvas
 from vizlib._carto import credits, projection, words
 from vizlib._carto.credits import GEONAMES, NATURAL_EARTH
+from vizlib._carto.towns import front_km
 from vizlib._export_formats import SLIDER_PX
 from vizlib._frames import itertuples
 from vizlib._labels import Box
@@ -126,6 +127,8 @@ class MapCanvas(Canvas):
         self.builder_notes: list[str] = []  # the builder's own notes for the footer, before the canvas's
         #: words said under a place's name, by place id: a distance whose line is too short to carry them
         self.name_notes: dict[str, tuple[str, ...]] = {}
+        #: how far Russian-held ground is from the places the map measures from: (km, nearest lon/lat) by id
+        self.measured: dict[str, tuple[float, tuple[float, float]]] = {}
         self.unnamed: list[tuple[int, int, Box]] = []  # dots past max_labels: (trace, point, dot box in pixels)
         #: the land borders between countries as small boxes (pixels): an oblast's name keeps off them
         self.state_border: list[Box] = []
@@ -140,6 +143,7 @@ class MapCanvas(Canvas):
         select: Select | None = None,
         annotate: Sequence[str] = ("dam",),
         highlight: Sequence[str] = (),
+        measure: Sequence[str] = (),
     ) -> pd.DataFrame:
         """Frame the map on lon/lat ``bounds`` with the footer its shown places bring in.
 
@@ -159,6 +163,9 @@ class MapCanvas(Canvas):
             approximate places' events always are.
         highlight : sequence of str
             ISO 3166-2 codes of the oblasts the map highlights (for its key).
+        measure : sequence of str
+            Ids of the places whose distance to Russian-held ground the map draws (:attr:`measured`;
+            its key then names the dotted line).
 
         Returns
         -------
@@ -170,10 +177,11 @@ class MapCanvas(Canvas):
         for _ in range(4):  # the footer and the frame settle in one or two rounds
             self.geo_frame = projection.frame_on(bounds, (plot.x0, plot.y0, plot.x1, plot.y1), pad=pad)
             self.inset_box = _inset_box(plot, inset) if inset is not None else None
-            shown = self._in_frame()
+            shown = _in_frame(self)
             shown = select(shown).reset_index(drop=True) if select else shown
             noted = shown[shown.kind.isin(list(annotate)) | shown.approximate]
             self.drawn_events = self.events[self.events.place_id.isin(noted.id)]
+            self.measured = front_km(self, shown, measure)
             new_plot = self.set_facts(**_facts(self, shown))
             if new_plot == plot:
                 break
@@ -211,16 +219,6 @@ class MapCanvas(Canvas):
             held = data.control(data.as_of_date(day), path=self.control_path)
             self._held[key] = _with_control(shown.drop(columns=_CONTROL), held)
         return self._held[key].copy(deep=False)  # a caller's change to its copy stays its own
-
-    def _in_frame(self) -> pd.DataFrame:
-        p = self.places
-        px, py = self.geo_frame.to_px(p.lon.to_numpy(), p.lat.to_numpy())
-        x0, y0, x1, y1 = self.geo_frame.box
-        inside = (px > x0 + 4) & (px < x1 - 4) & (py > y0 + 4) & (py < y1 - 4)
-        if self.inset_box is not None:  # a dot under the inset or against its frame: hidden, or read as the inset's
-            box = self.inset_box.pad(INSET_CLEAR_PX)
-            inside &= ~((px > box.x0) & (px < box.x1) & (py > box.y0) & (py < box.y1))
-        return p[inside].reset_index(drop=True)
 
     def word(self, role: str, **values: Any) -> str:
         """Return the map's words for ``role`` (:data:`vizlib._carto.words.WORDS`) in its language."""
@@ -342,6 +340,18 @@ class MapCanvas(Canvas):
             places = self.shown.assign(source=self.shown.source.astype(str))[columns]
             data = pd.concat([places, pd.DataFrame(self.region_rows), pd.DataFrame(self.extra_rows)], ignore_index=True)
         return super().finish(alt=alt, data=data)
+
+
+def _in_frame(m: MapCanvas) -> pd.DataFrame:
+    """Return the places whose dots fall inside the framed plot, off its edges and clear of the inset."""
+    p = m.places
+    px, py = m.geo_frame.to_px(p.lon.to_numpy(), p.lat.to_numpy())
+    x0, y0, x1, y1 = m.geo_frame.box
+    inside = (px > x0 + 4) & (px < x1 - 4) & (py > y0 + 4) & (py < y1 - 4)
+    if m.inset_box is not None:  # a dot under the inset or against its frame: hidden, or read as the inset's
+        box = m.inset_box.pad(INSET_CLEAR_PX)
+        inside &= ~((px > box.x0) & (px < box.x1) & (py > box.y0) & (py < box.y1))
+    return p[inside].reset_index(drop=True)
 
 
 def _inset_box(plot: Box, aspect: float) -> Box:

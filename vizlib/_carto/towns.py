@@ -596,12 +596,19 @@ def control_alt(m: MapCanvas, shown: pd.DataFrame) -> str:
     return " ".join(parts)
 
 
-def front_distances(m: MapCanvas, shown: pd.DataFrame, ids: Sequence[str]) -> dict[str, float]:
+#: The key's words for a distance line to the front (its label is then the number alone).
+DISTANCE_KEY = N_("Distance to the occupied area")
+
+
+def front_km(m: MapCanvas, shown: pd.DataFrame, ids: Sequence[str]) -> dict[str, tuple[float, tuple[float, float]]]:
     """Measure how far Russian-held ground (the layer's occupied area) is from the centres of ``ids``.
 
-    Draws a dotted line to the nearest occupied point from each town still outside it, labelled
-    with the distance, and records ``km_to_occupied`` on the shown places. Returns km by place id
-    (0 for a town inside the occupied area); empty without a layer.
+    Returns
+    -------
+    dict
+        By the id of each of ``ids`` in ``shown``: the distance in km (1 decimal; 0 for a town inside
+        the occupied area) and the nearest occupied point (lon, lat). Empty without a layer or
+        occupied ground.
     """
     import shapely
 
@@ -615,11 +622,31 @@ def front_distances(m: MapCanvas, shown: pd.DataFrame, ids: Sequence[str]) -> di
             continue
         row = rows.iloc[0]
         km, near = geometry.distance_km(row.lon, row.lat, occupied)
-        km = 0.0 if occupied.contains(shapely.Point(row.lon, row.lat)) else km
-        out[pid] = round(km, 1)
+        out[pid] = (0.0 if occupied.contains(shapely.Point(row.lon, row.lat)) else round(km, 1), near)
+    return out
+
+
+def front_distances(m: MapCanvas, shown: pd.DataFrame) -> dict[str, float]:
+    """Draw the distances :attr:`MapCanvas.measured` holds: a dotted line to the front from each town outside it.
+
+    Each line is labelled with its distance (``7.3 km``), and the key names the dotted line once
+    (:data:`DISTANCE_KEY`); ``km_to_occupied`` is recorded on the shown places. Returns km by place id.
+    """
+    for pid, (km, near) in m.measured.items():
         if km > 0:
-            text = m.t("{km} km to<br>Russian-held ground", km=m.t.number(km, 1))
-            distance_line(m, row, near, km, text, m.t("{km} km", km=m.t.number(km, 1)))
+            row = shown[shown.id == pid].iloc[0]
+            distance_line(m, row, near, km, m.t("{km} km", km=m.t.number(km, 1)))
+    if any(km > 0 for km, _ in m.measured.values()):
+        m.trace(
+            [None],
+            [None],
+            m.t(DISTANCE_KEY),
+            line=dict(color=m.c["text"], width=1.5, dash="dot"),
+            legendrank=55,
+            meta="key:distance",
+            hoverinfo="skip",
+        )
+    out = {pid: km for pid, (km, _) in m.measured.items()}
     shown["km_to_occupied"] = shown.id.map(out)
     return out
 
