@@ -528,3 +528,22 @@ def test_a_phone_troop_chart_labels_the_troops_moved_in_over_their_own_hollow_ma
     moved_in, box = next((a, t.box) for a, t in zip(shown, annotation_boxes(fig), strict=True) if "59,000" in a.text)
     assert (moved_in.yanchor, moved_in.yshift) == ("bottom", 9)  # over the mark: above it, the mark under its words
     assert box.x0 < point(fig, "x", "y", moved_in.x, moved_in.y)[0] < box.x1
+
+
+@pytest.mark.parametrize("size", list(theme.SIZES))
+@pytest.mark.parametrize("name", ["troops_kursk", "north_korea", "kursk_area"])
+def test_every_hollow_mark_has_its_key_entry(built_figure, name, size):
+    # the largest area held (kursk-area's undated panel) was drawn hollow with no key entry saying what hollow meant
+    fig = built_figure(name.replace("_", "-"), size=size)
+    background = theme.colors("light")["background"]
+
+    def symbols(trace) -> set[str]:
+        symbol = trace.marker.symbol
+        return {symbol} if isinstance(symbol, str) else set(symbol)
+
+    scatter = [t for t in fig.data if isinstance(t, go.Scatter) and t.marker.color == background]
+    drawn = [t for t in scatter if t.customdata is not None]
+    keyed = [t for t in scatter if t.showlegend is not False and t.name.startswith("Hollow")]
+    assert drawn
+    for trace in drawn:
+        assert any(symbols(trace) & symbols(key) for key in keyed), (trace.name, [k.name for k in keyed])

@@ -195,7 +195,7 @@ def key_entries(rows: pd.DataFrame, c: dict[str, str], t: Any, short: bool = Fal
         entries.append((side_name(side, rows, t), marker))
     outline = dict(size=MARKER, color=c["background"], line=dict(color=c["text"], width=2))
     for basis in dict.fromkeys(rows["basis"]):
-        if basis in HOLLOW - {"peak"}:
+        if basis in HOLLOW:
             # the key shows the hollow mark as drawn: a bar when every such claim is a range
             ranged = (rows.loc[rows["basis"] == basis, "bound"] == "range").all()
             shape = "square" if ranged else _BASIS_SYMBOLS[basis]
