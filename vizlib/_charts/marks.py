@@ -4,7 +4,8 @@
 * a range: a floating bar from low to high;
 * a lower bound only ("at least", "more than"): an up-pointing triangle at the bound;
 * an upper bound only ("up to", "as many as"): a down-pointing triangle at the bound (never a bar from 0);
-* a running total since the start or an expected total: hollow, so it does not read as the strength present.
+* a running total since the start, an expected total or the largest value reached: hollow, so it does not read
+  as the strength (or the area) present; the key says which.
 """
 
 from __future__ import annotations
