@@ -12,7 +12,7 @@ from vizlib import theme
 THEMES = sorted(theme.PALETTES)
 DATA_KEYS = ("ukraine", "russia", "north_korea", "south_korea", "highlight", "context", "several_sides")
 #: CAM02-UCS distance below which two categorical colours are hard to tell apart; the palette's closest
-#: pairs are 16.4 (light) and 20.6 (dark), as the comment in vizlib/theme.py says
+#: pairs are 16.4 (light) and 16.7 (dark), as the comment in vizlib/theme.py says
 #: (a just-noticeable difference is about 1-2 units; categorical palettes aim far higher).
 MIN_DELTA_E = 15
 #: CIELAB L* difference that keeps two fills apart when printed in greyscale.

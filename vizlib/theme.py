@@ -76,8 +76,9 @@ CARD_KEY_TEXT_PX = 130
 # data colours (DATA_KEYS) stays >= 15 CAM02-UCS apart under simulated
 # deuteranopia, protanopia and normal vision, with 3:1 contrast on the
 # background (tests/test_theme.py, MIN_DELTA_E). The closest pairs: light
-# 16.4 (russia / south_korea, deuteranopia), dark 20.6 (russia / highlight,
-# deuteranopia). South Korea is green, not blue: blue means Ukraine; claims
+# 16.4 (russia / south_korea, deuteranopia), dark 16.7 (south_korea / context,
+# protanopia): the dark green is as light as that allows (4:1 on the background;
+# #00725A stood at 3.1:1, dark on dark). South Korea is green, not blue: blue means Ukraine; claims
 # made by several sides are drawn in the text colour, apart from US grey.
 # Land tints differ in lightness so Ukraine and Russia stay apart in
 # greyscale too. Russia is a neutral warm grey so that occupied Ukraine (coral)
@@ -119,7 +120,7 @@ _DARK = {
     "ukraine": "#56B4E9",
     "russia": "#F08A4B",
     "north_korea": "#8C5AD2",
-    "south_korea": "#00725A",
+    "south_korea": "#398466",
     "highlight": "#FFE85C",
     "context": "#A0A0A0",
     "several_sides": "#EDEDED",
