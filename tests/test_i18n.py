@@ -376,14 +376,17 @@ def test_a_key_or_heading_never_breaks_a_bracket_an_article_or_leaves_a_short_wo
 
 @pytest.mark.parametrize("slug, size, lang, expected", [
     # "claimed" stood alone under a full line on the column and the card
-    ("troops-kursk", "column", "en", ["Russian (and North Korean)", "troops in Kursk oblast, as claimed"]),
     ("troops-kursk", "social", "en", ["Russian (and North Korean)", "troops in Kursk oblast, as claimed"]),
     ("north-korea", "phone", "en", ["North Korean troops", "in Russia, as claimed"]),
     # "Донецька / область" left a word alone; "під / контролем" ended a line on a preposition
     ("front-change", "phone", "uk", ["Наступ Росії:", "Донецька область"]),
     ("kursk-area", "social", "uk", ["Територія Курської області", "під контролем ЗСУ: за заявами сторін"]),
     # even lines, but a break after the colon is kept where it costs little
-    ("donetsk", "phone", "en", ["The Donetsk front:", "Pokrovsk and", "Kurakhove"]),
+    ("donetsk", "phone", "en", ["The Donetsk front:", "Pokrovsk and Kurakhove"]),
+    # the bracket whole, where the bold type was measured right ("Russian (and North / Korean) troops in Kursk")
+    ("troops-kursk", "phone", "en", ["Russian (and North Korean)", "troops in Kursk oblast,", "as claimed"]),
+    # "oblast" with its name (with DeepStateMap's measure: "Ukrainian-held area in Kursk / oblast, claimed and measured")
+    ("kursk-area", "phone", "en", ["Ukrainian-held area in", "Kursk oblast, as claimed"]),
 ])  # fmt: skip
 def test_a_title_is_set_as_a_headline_in_even_lines_broken_between_phrases(built_figure, slug, size, lang, expected):
     from vizlib import theme
@@ -409,11 +412,21 @@ def test_a_phones_subtitle_breaks_between_phrases_in_even_lines(built_figure, sl
 
 def test_a_headline_breaks_inside_a_bracket_only_where_it_must():
     title = "<b>Russian (and North Korean) troops in Kursk oblast, as claimed</b>"
-    assert meta.wrap(title, 20, 340, bold=True, balance=True) == [
+    assert meta.wrap(title, 20, 300, bold=True, balance=True) == [
         "Russian (and North Korean)", "troops in Kursk oblast,", "as claimed"
     ]  # evener lines broke it after "North"
-    # at a phone's width "Russian (and North Korean)" fits no line: the bracket breaks
-    assert meta.wrap(title, 20, 300, bold=True, balance=True)[0] == "Russian (and North"
+    # 250 px is narrower than "Russian (and North Korean)": the bracket breaks
+    assert meta.wrap(title, 20, 250, bold=True, balance=True)[0] == "Russian (and North"
+
+
+@pytest.mark.parametrize("balance", [False, True])
+def test_a_bold_line_fits_a_width_as_wide_as_its_bold_type(balance):
+    # the markup was escaped with its tags: "&lt;b&gt;…" measured the tags as text, 70 px more at 20 px, and a
+    # phone's title broke "The Donetsk front: / Pokrovsk and / Kurakhove" where two lines held it
+    line = "Pokrovsk and Kurakhove"
+    width = _text.text_size(f"<b>{line}</b>", 20)[0]
+    assert meta.wrap(f"<b>The Donetsk front: {line}</b>", 20, width, bold=True, balance=balance)[-1] == line
+    assert meta.wrap(f"<b>{line}</b>", 20, width - 1, bold=True, balance=balance) != [line]
 
 
 def test_a_subtitle_of_two_sentences_breaks_between_them_where_that_costs_little():
@@ -454,3 +467,11 @@ def test_no_line_of_a_ukrainian_hover_ends_on_a_preposition_nor_an_english_one_o
                         if (lang == "uk" and last.lower() in HANGING) or (lang == "en" and re.fullmatch(r"[~\d,.]+", last)):
                             hanging.append((lang, line[-40:]))
     assert not hanging, hanging
+
+
+def test_oblast_stays_with_its_name():
+    title = "<b>Ukrainian-held area in Kursk oblast, claimed and measured</b>"
+    for width in range(200, 600, 20):
+        for line in meta.wrap(title, 20, width, bold=True, balance=True)[1:]:
+            assert not line.startswith("oblast"), (width, line)
+    assert meta.unbroken_words("Курської області під контролем") == ["Курської області", "під контролем"]

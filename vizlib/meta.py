@@ -382,7 +382,7 @@ def _headline(text: str, font_px: float, width_px: float, bold: bool, count: int
     for i in range(n):
         for j in range(i + 1, n + 1):
             line = " ".join(words[i:j])
-            left = width_px - _text.text_size(escape(f"<b>{line}</b>" if bold else line), font_px)[0]
+            left = width_px - _text.text_size(_markup(line, bold), font_px)[0]
             if left < 0:
                 break
             room[i, j] = left
@@ -416,8 +416,7 @@ def _wrap_greedy(text: str, font_px: float, width_px: float, bold: bool) -> list
     lines: list[str] = []
     for word in unbroken_words(plain):
         candidate = f"{lines[-1]} {word}" if lines else word
-        markup = f"<b>{candidate}</b>" if bold else candidate
-        if lines and _text.text_size(escape(markup), font_px)[0] <= width_px:
+        if lines and _text.text_size(_markup(candidate, bold), font_px)[0] <= width_px:
             lines[-1] = candidate
         else:
             lines.append(word)
@@ -425,9 +424,14 @@ def _wrap_greedy(text: str, font_px: float, width_px: float, bold: bool) -> list
     if len(lines) > 1 and len(lines[-1]) <= _WIDOW_CHARS and " " not in lines[-1]:
         *head, moved = unbroken_words(lines[-2])
         last = f"{moved} {lines[-1]}"
-        if head and _text.text_size(escape(f"<b>{last}</b>" if bold else last), font_px)[0] <= width_px:
+        if head and _text.text_size(_markup(last, bold), font_px)[0] <= width_px:
             lines[-2:] = [" ".join(head), last]
     return lines
+
+
+def _markup(line: str, bold: bool) -> str:
+    """Return a line of plain text as plotly's markup measures it: escaped, then bold (not the tags escaped)."""
+    return f"<b>{escape(line)}</b>" if bold else escape(line)
 
 
 #: A last line of one word this short (characters) or shorter takes the word before it.
@@ -465,8 +469,9 @@ _HOLDS_NEXT = re.compile(
 #: The first word of a bracket, kept with the word after it: "(in Russia)" and "(grey zone)" stay on one line,
 #: and no line ends on "(поза" or "(beyond".
 _OPENS_BRACKET = re.compile(r"^\([^)\s]+$")
-#: A year (``2024``, ``2024.``), kept with the word before it (a date's month), and a dash, which ends a line.
-_HELD_BY_PREVIOUS = re.compile(r"^\d{4}[.,;:)]?$|^[–—]$")
+#: Kept with the word before it: a year (``2024``, ``2024.``; a date's month), a dash, which ends a line, and an
+#: oblast's "oblast" (``Kursk oblast``, ``Курської області``: a name).
+_HELD_BY_PREVIOUS = re.compile(r"^\d{4}[.,;:)]?$|^[–—]$|^(?:oblast|област[ьіи])[.,;:)]?$")
 
 
 def unbroken_words(text: str) -> list[str]:
