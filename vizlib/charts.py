@@ -328,8 +328,9 @@ def kursk_area(
     own numbers carries an asterisk, explained in the notes. A claim with no
     date (the largest area held) stands apart in a panel of its own, off the
     time axis, hollow (the key says it is the largest reached). Given DeepStateMap
-    full exports, the area they show Ukrainian-held in Kursk oblast is measured and drawn beside the claims (a square; a line up to
-    the area with the grey zone), so claims can be read against measurement.
+    full exports, the area they show Ukrainian-held in Kursk oblast is measured
+    and drawn beside the claims (a square; a line up to the area with the grey
+    zone), so claims can be read against measurement.
 
     Parameters
     ----------
