@@ -475,3 +475,16 @@ def test_oblast_stays_with_its_name():
         for line in meta.wrap(title, 20, width, bold=True, balance=True)[1:]:
             assert not line.startswith("oblast"), (width, line)
     assert meta.unbroken_words("Курської області під контролем") == ["Курської області", "під контролем"]
+
+
+@pytest.mark.parametrize("slug", ["troops-kursk", "occupied-area", "donetsk", "front-animation"])
+def test_a_footer_keeps_a_short_source_name_on_one_line(built_figure, slug):
+    # "The / Moscow Times", "The Kyiv / Independent", "The Christian / Science Monitor" on phones
+    fig = built_figure(slug, size="phone")
+    footer = next(a.text for a in fig.layout.annotations if a.name == "footer")
+    lines = footer.replace("\xa0", " ").split("<br>")
+    names = [n for n in meta.get(fig)["source_line"].split(": ", 1)[1].split("; ") if len(n) <= 32]
+    for name in names:
+        name = name.split(" and others")[0]
+        if name in " ".join(lines):
+            assert any(name in line for line in lines), (name, lines)

@@ -313,14 +313,26 @@ def _footer_lines(meta: FigureMeta, width_px: float, card: bool = False) -> list
     as_of = t("As of {date}", date=t.date(meta.as_of).replace(" ", chr(0xA0)))
     if card:  # the most source names that keep the credit on one line, fewer one at a time
         for count in range(len(meta.source_names()), -1, -1):
-            credit = wrap(f"{meta.source_line(names=count)}. {as_of}.", 11, width_px)
+            credit = wrap(_names_whole(f"{meta.source_line(names=count)}. {as_of}.", meta.source_names()), 11, width_px)
             if len(credit) == 1 or count <= 1:
                 break
         return credit + (wrap(meta.card_notes, 11, width_px) if meta.card_notes else [])
-    text = f"{meta.source_line()}. {as_of}."
+    text = _names_whole(f"{meta.source_line()}. {as_of}.", meta.source_names())
     if meta.notes:
         text += f" {meta.notes}"
     return wrap(text, 11, width_px)
+
+
+#: A source's name this short (characters) keeps to one line of a footer ("The Kyiv / Independent" misread).
+_WHOLE_NAME_CHARS = 32
+
+
+def _names_whole(line: str, names: list[str]) -> str:
+    """Return a source line with each short source name held on one line (its spaces made no-break)."""
+    for name in sorted(names, key=len, reverse=True):
+        if " " in name and len(name) <= _WHOLE_NAME_CHARS:
+            line = line.replace(name, name.replace(" ", chr(0xA0)))
+    return line
 
 
 def _heading_lines(meta: FigureMeta, width_px: float, card: bool = False) -> tuple[list[str], list[str]]:
