@@ -54,7 +54,7 @@ def entries(m: MapCanvas, shown: pd.DataFrame) -> list[str]:
     names += [towns.status_word(m, s, own_in) for s in towns.STATUS_WORDS if s in present]
     if noted:
         names.append(m.word("approx") if shown[shown.id.isin(noted)].approximate.all() else t("Dam"))
-    if any(km > 0 for km, _ in m.measured.values()):
+    if towns.draws_distances(m):
         names.append(t(towns.DISTANCE_KEY))
     if m.extra is not None:
         kinds = set(m.extra.geometry.geom_type)

@@ -626,6 +626,11 @@ def front_km(m: MapCanvas, shown: pd.DataFrame, ids: Sequence[str]) -> dict[str,
     return out
 
 
+def draws_distances(m: MapCanvas) -> bool:
+    """Tell whether the map draws a distance line to the front (a measured town lies outside the occupied area)."""
+    return any(km > 0 for km, _ in m.measured.values())
+
+
 def front_distances(m: MapCanvas, shown: pd.DataFrame) -> dict[str, float]:
     """Draw the distances :attr:`MapCanvas.measured` holds: a dotted line to the front from each town outside it.
 
@@ -636,7 +641,7 @@ def front_distances(m: MapCanvas, shown: pd.DataFrame) -> dict[str, float]:
         if km > 0:
             row = shown[shown.id == pid].iloc[0]
             distance_line(m, row, near, km, m.t("{km} km", km=m.t.number(km, 1)))
-    if any(km > 0 for km, _ in m.measured.values()):
+    if draws_distances(m):
         m.trace(
             [None],
             [None],
