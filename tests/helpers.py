@@ -158,6 +158,13 @@ def assert_distance_numbers_beside_their_lines(fig) -> None:
             # and from its edge: words at the end of another line read as that line's (kurakhove's column)
             edges = {key: round(min(distance_to(p, box) for p in pts), 1) for key, pts in segments.items()}
             assert min(edges, key=edges.get) in mine, (text, edges)
+        # two numbers one over the other read as a pair, either as either line's (Pokrovsk's phone: "7.3 km" right
+        # over "10.0 km" where Myrnohrad's and Pokrovsk's lines end a few pixels apart)
+        for k, (text, box) in enumerate(numbers):
+            for other, near in numbers[k + 1 :]:
+                level = box.x0 < near.x1 and near.x0 < box.x1
+                gap = max(near.y0 - box.y1, box.y0 - near.y1)
+                assert not (level and gap < box.y1 - box.y0), ("stacked", text, other, round(gap, 1))
 
 
 def assert_no_name_across_a_distance_line(fig, start_px: float = 12) -> None:

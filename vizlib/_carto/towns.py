@@ -504,7 +504,7 @@ def distance_line(
             float(px),
             float(py),
             (text, short) if short else (text,),
-            _line_label_spots(dx, dy, corners=to is not None),
+            _line_label_spots(dx, dy, corners=to is not None, number=short is None),
             marks=line,  # read as this line's: nearer it than any other line, centre and edge
             misread_px2=400,
             by_edge=True,
@@ -519,11 +519,14 @@ def distance_line(
     )
 
 
-def _line_label_spots(dx: float, dy: float, corners: bool = False) -> tuple[Spot, ...]:
+def _line_label_spots(dx: float, dy: float, corners: bool = False, number: bool = False) -> tuple[Spot, ...]:
     """Return the spots of a line's label, about the line's middle, for a line of ``(dx, dy)`` pixels (y down).
 
     Past the far end first, as the line's continuation; then beside it, on the sides it does not
     cross, near its middle first; with ``corners``, last, past the far end with a corner on it.
+    A ``number`` alone (``7.3 km``) by a line steeper than about 30 degrees reads as a dimension
+    line's, beside the middle first: under the line's end it would float, and stack with the number
+    of a line ending nearby.
     """
     length = max(float(np.hypot(dx, dy)), 1e-9)
     ux, uy = dx / length, dy / length
@@ -544,6 +547,8 @@ def _line_label_spots(dx: float, dy: float, corners: bool = False) -> tuple[Spot
         for side in sides:
             spot = spot_at(side, 6)
             spots.append(dataclasses.replace(spot, dx=spot.dx + (f - 0.5) * dx, dy=spot.dy + (f - 0.5) * dy))
+    if number and abs(dy) > abs(dx) / 2:
+        spots = [*spots[1:3], spots[0], *spots[3:]]
     # past the far end with a corner on it, above or below (beside, for an upright line): where the
     # border measured to runs on across the line's end, the words clear it on its far side
     if corners and abs(ux) >= abs(uy):
