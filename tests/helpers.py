@@ -167,6 +167,31 @@ def assert_distance_numbers_beside_their_lines(fig) -> None:
                 assert not (level and gap < box.y1 - box.y0), ("stacked", text, other, round(gap, 1))
 
 
+def assert_no_name_stacked_on_a_note(fig) -> None:
+    """Check that no town's name stands just over or under a note (a distance's number, the dam's words).
+
+    Less than a line apart and across a third of the narrower at least, the two read as one label, the way
+    a town's own distance is said under its name ("Курахівка" over "3,9 км", Kurakhove's Ukrainian phone map).
+    """
+    notes = {text for t in fig.data if t.meta == "labels:note" for text in t.text if text}
+    boxes = [(text, box) for text, box in label_boxes(fig) if text in notes]
+    # a town's own number may stand under its name: it says what it is said to say
+    own = {(round(t.lon[0], 4), round(t.lat[0], 4)): t.name for t in fig.data if str(t.meta).startswith("distance:")}
+    frame = frame_of(fig)
+    for trace in (t for t in fig.data if t.meta == "places"):
+        for (name, box), lon, lat in zip(point_boxes(frame, trace), trace.lon, trace.lat, strict=True):
+            if box is None:
+                continue
+            for note, near in boxes:
+                if own.get((round(lon, 4), round(lat, 4))) == note:
+                    continue
+                across = min(box.x1, near.x1) - max(box.x0, near.x0)
+                gap = max(near.y0 - box.y1, box.y0 - near.y1)
+                line = (box.y1 - box.y0) / (name.count("<br>") + 1)
+                stacked = across >= min(box.x1 - box.x0, near.x1 - near.x0) / 3 and gap < line
+                assert not stacked, (name, note, round(gap, 1))
+
+
 def assert_no_name_across_a_distance_line(fig, start_px: float = 12) -> None:
     """Check that no town's name stands across a distance line, past its first ``start_px`` (its own town's name's room).
 

@@ -22,6 +22,7 @@ from helpers import (
     assert_distance_numbers_beside_their_lines,
     assert_names_by_their_own_dots,
     assert_no_name_across_a_distance_line,
+    assert_no_name_stacked_on_a_note,
     assert_no_village_dot_beside_a_note,
     by_meta,
     frame_of,
@@ -150,13 +151,15 @@ def test_on_the_real_front_each_distance_number_sits_by_its_own_line_and_no_note
     # Pokrovsk's and Myrnohrad's lines run side by side a few km apart: a number between them, or
     # across one, reads as the wrong town's (found on the uk column and social cards of 23 Nov); a
     # village's dot by a number, or by the dam's words, makes them read as the village's (Shevchenko's,
-    # social cards; Sontsivka's, the Ukrainian Kurakhove card)
+    # social cards; Sontsivka's, the Ukrainian Kurakhove card), and so does a name just over a number
+    # (Kurakhivka's over the dam's "3,9 км", the Ukrainian phone)
     for key, fig in real_closeups.items():
         assert sum(str(t.meta).startswith("distance:") for t in fig.data) >= 2, key
         try:
             assert_distance_numbers_beside_their_lines(fig)
             assert_no_name_across_a_distance_line(fig)
             assert_no_village_dot_beside_a_note(fig)
+            assert_no_name_stacked_on_a_note(fig)
             assert_names_by_their_own_dots(fig)
         except AssertionError as e:
             raise AssertionError(f"{key}: {e}") from None

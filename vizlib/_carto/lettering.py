@@ -99,11 +99,12 @@ NOTE_CLEAR_PX = 6
 
 
 def _clear_notes(m: MapCanvas) -> None:
-    """Leave out a village whose dot stands by a note the map must say: it would read as the village's.
+    """Leave out a village whose dot stands by a note the map must say, or whose name stands just over or under it.
 
-    The notes are a distance's number and a noted place's words (the dam and its damage), always placed.
-    Only a village that may be left out goes (never a town, a story's place, or one a line is measured
-    from), as a village whose name finds no room does.
+    Either would read as the village's: "Курахівка" a line over "3,9 км" said it as a town's own distance
+    is said, under its name ("Курахове / 1,3 км"). The notes are a distance's number and a noted place's
+    words (the dam and its damage), always placed. Only a village that may be left out goes (never a
+    town, a story's place, or one a line is measured from), as a village whose name finds no room does.
     """
     notes = [label.box for label in m.labels if label.box is not None and _is_note(m, label)]
     for label in m.labels if notes else ():
@@ -114,8 +115,21 @@ def _clear_notes(m: MapCanvas) -> None:
             continue
         size = trace.marker.size
         radius = (size[label.key["index"]] if isinstance(size, (list, tuple)) else size) / 2
-        if any(distance_to((label.x, label.y), box) < radius + NOTE_CLEAR_PX for box in notes):
+        by_dot = any(distance_to((label.x, label.y), box) < radius + NOTE_CLEAR_PX for box in notes)
+        lines = label.chosen[0].count("<br>") + 1
+        if by_dot or any(stacked(label.box, box, lines) for box in notes):
             label.text, label.spot, label.box = None, None, None
+
+
+def stacked(name: Box, note: Box, lines: int = 1) -> bool:
+    """Tell whether a name (of ``lines`` lines) stands over or under a note, less than a line apart: read as one.
+
+    Over or under: across a third of the narrower of the two at least (a name that only starts by the
+    note's end reads on its own).
+    """
+    across = min(name.x1, note.x1) - max(name.x0, note.x0)
+    level = across >= min(name.x1 - name.x0, note.x1 - note.x0) / 3
+    return level and max(note.y0 - name.y1, name.y0 - note.y1) < (name.y1 - name.y0) / lines
 
 
 def _clear_leads(m: MapCanvas) -> None:
