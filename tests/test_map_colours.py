@@ -168,3 +168,45 @@ def test_every_towns_dot_and_its_key_swatch_show_the_palettes_colour(browser, lo
             assert _pixel(image, plot[0] + float(x), plot[1] + float(y)) == _rgb(colour), (lon, lat, colour)
     finally:
         page.close()
+
+
+KEY_ITEMS = """() => Array.from(document.querySelectorAll('.legend .traces')).map(g => {
+  const line = g.querySelector('.legendlines path'), fill = g.querySelector('.legendfill path');
+  const point = g.querySelector('.legendpoints path');
+  const box = el => { const r = el.getBoundingClientRect(); return [r.width, r.height]; };
+  return {
+    name: g.querySelector('.legendtext').textContent,
+    stroke: line ? parseFloat(getComputedStyle(line).strokeWidth) : null,
+    fill: fill ? box(fill) : null,
+    point: point ? box(point) : null,
+  };
+})"""
+
+
+def test_the_keys_swatches_are_drawn_as_the_map_draws_them(browser, local_server):
+    # plotly.js draws every line of a key 5 px wide unless told to size swatches by their traces: the distance's
+    # fine dotted line (1.5 px on the map) showed as heavy squares, and the occupied area's swatch, outlined,
+    # stood taller than Ukraine's
+    from vizlib._carto.towns import KEY_DOT_PX
+
+    fig = _maps("light")["pokrovsk"]
+    out = local_server.root / "key-swatches"
+    export.save_many({"pokrovsk": fig}, out, ("html",), html="shared", progress=False)
+    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    try:
+        page.goto(local_server.url(out / "pokrovsk.html"), wait_until="load")
+        page.wait_for_selector(".legend .traces", state="attached")
+        items = {item["name"]: item for item in page.evaluate(KEY_ITEMS)}
+    finally:
+        page.close()
+    [distance] = [t for t in fig.data if t.meta == "key:distance"]
+    assert items[distance.name]["stroke"] == distance.line.width == 1.5, items[distance.name]
+    lines = [t for t in fig.data if str(t.meta).startswith("distance:")]
+    assert lines and all(t.line.width == distance.line.width for t in lines)
+    # every line in the key as wide as its trace's: an area's outline too (0.6 px, not 5 over its 6 px fill)
+    keyed = {t.name: t for t in fig.data if t.showlegend is not False and t.name in items}
+    stroked = {name: (items[name]["stroke"], t.line.width) for name, t in keyed.items() if items[name]["stroke"]}
+    assert len(stroked) >= 2 and all(got == want for got, want in stroked.values()), stroked
+    assert any(items[name]["fill"] for name in stroked), stroked  # an outlined area among them
+    dots = [item["point"] for name, item in items.items() if item["point"] and name != distance.name]
+    assert len(dots) >= 2 and all(abs(w - KEY_DOT_PX) <= 2 for w, _ in dots), dots

@@ -231,7 +231,7 @@ def layout(m: MapCanvas) -> None:
             traceorder="normal",
             bgcolor="rgba(0,0,0,0)",
             font=dict(size=12, color=m.c["text"]),
-            itemsizing="constant",
+            itemsizing="trace",  # each swatch as its trace draws it: the dotted line fine, not plotly's 5 px
             groupclick="togglegroup",
         ),
     )

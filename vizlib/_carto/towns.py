@@ -101,6 +101,16 @@ def marker_style(m: MapCanvas, statuses: Sequence[str], sizes: Sequence[float]) 
     )
 
 
+#: A town's dot in the key, and its outline (pixels): larger than on the map, to be told apart at a glance.
+KEY_DOT_PX, KEY_OUTLINE_PX = 12, 2
+
+
+def key_marker(m: MapCanvas, status: str) -> dict[str, Any]:
+    """Return the key's marker for a town of ``status``: its dot or ring at :data:`KEY_DOT_PX`."""
+    style = marker_style(m, [status], [KEY_DOT_PX])
+    return {**style, "size": [KEY_DOT_PX], "line": {**style["line"], "width": [KEY_OUTLINE_PX]}}
+
+
 def hover(m: MapCanvas, row: Any) -> str:
     """Say who held a place on the map's date, since when, and who says so."""
     t, name = m.t, escape(m.place_name(row))
@@ -170,7 +180,7 @@ def draw(
                 [None],
                 status_word(m, st, own_in),
                 mode="markers",
-                marker=marker_style(m, [st], [8]),
+                marker=key_marker(m, st),
                 legendrank=41,
                 meta=f"legend:{st}",
                 hoverinfo="skip",
