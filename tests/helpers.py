@@ -284,6 +284,12 @@ def assert_no_village_dot_beside_a_note(fig) -> None:
 
     notes = {text for t in fig.data if t.meta in ("labels:note", "noted", "approx") for text in t.text if text}
     numbers = [box for text, box in label_boxes(fig) if text in notes]
+    # a note's first line, where reading starts: a dot in that row, just before or after it, reads as its name's
+    first_rows = [
+        Box(box.x0, box.y0, box.x1, box.y0 + (box.y1 - box.y0) / (text.count("<br>") + 1))
+        for text, box in label_boxes(fig)
+        if text in notes
+    ]
     drawn = meta.get(fig)["data"]
     rows = [dict(zip(drawn["columns"], row)) for row in drawn["rows"]]
     villages = {(round(r["lon"], 4), round(r["lat"], 4)) for r in rows if r.get("kind") == "village"}
@@ -295,6 +301,8 @@ def assert_no_village_dot_beside_a_note(fig) -> None:
                 x, y = frame.to_px(lon, lat)
                 near = min(distance_to((float(x), float(y)), box) for box in numbers)
                 assert near >= dot / 2 + lettering.NOTE_CLEAR_PX, (name, near)
+                level = [round(distance_to((float(x), float(y)), r), 1) for r in first_rows if r.y0 <= y <= r.y1]
+                assert all(gap > lettering.NOTE_BESIDE_PX for gap in level), (name, "in a note's row", level)
 
 
 def _px_segment(frame, line) -> np.ndarray:

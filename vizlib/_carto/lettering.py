@@ -96,17 +96,23 @@ def draw(m: MapCanvas) -> None:
 
 #: A village whose dot comes this near a note's words (pixels beyond the dot) is left out.
 NOTE_CLEAR_PX = 6
+#: Nor may a village's dot stand in a note's first row this near its start or end (pixels): "Shevchenko •"
+#: 12 px before "10.0 km", and "Sontsivka •" 20 px before "Dam", read as those villages' words.
+NOTE_BESIDE_PX = 24
 
 
 def _clear_notes(m: MapCanvas) -> None:
-    """Leave out a village whose dot stands by a note the map must say, or whose name stands just over or under it.
+    """Leave out a village whose dot stands by a note, in its first row, or whose name stands just over or under it.
 
-    Either would read as the village's: "Курахівка" a line over "3,9 км" said it as a town's own distance
-    is said, under its name ("Курахове / 1,3 км"). The notes are a distance's number and a noted place's
-    words (the dam and its damage), always placed. Only a village that may be left out goes (never a
-    town, a story's place, or one a line is measured from), as a village whose name finds no room does.
+    Each would read as the village's: a dot in a note's row as a name's would ("Shevchenko •" 12 px
+    before "10.0 km"), and "Курахівка" a line over "3,9 км" as a town's own distance is said, under its
+    name ("Курахове / 1,3 км"). The notes are a distance's number and a noted place's words (the dam and
+    its damage), always placed. Only a village that may be left out goes (never a town, a story's place,
+    or one a line is measured from), as a village whose name finds no room does.
     """
-    notes = [label.box for label in m.labels if label.box is not None and _is_note(m, label)]
+    noted = [label for label in m.labels if label.box is not None and _is_note(m, label)]
+    notes = [label.box for label in noted]
+    rows = [_first_row(label) for label in noted]
     for label in m.labels if notes else ():
         if not label.key.get("village") or label.required or not label.placed:
             continue
@@ -115,10 +121,18 @@ def _clear_notes(m: MapCanvas) -> None:
             continue
         size = trace.marker.size
         radius = (size[label.key["index"]] if isinstance(size, (list, tuple)) else size) / 2
-        by_dot = any(distance_to((label.x, label.y), box) < radius + NOTE_CLEAR_PX for box in notes)
+        dot = (label.x, label.y)
+        by_dot = any(distance_to(dot, box) < radius + NOTE_CLEAR_PX for box in notes)
+        in_row = any(row.y0 <= label.y <= row.y1 and distance_to(dot, row) <= NOTE_BESIDE_PX for row in rows)
         lines = label.chosen[0].count("<br>") + 1
-        if by_dot or any(stacked(label.box, box, lines) for box in notes):
+        if by_dot or in_row or any(stacked(label.box, box, lines) for box in notes):
             label.text, label.spot, label.box = None, None, None
+
+
+def _first_row(label: Label) -> Box:
+    """Return the box of a placed label's first line."""
+    text, _, box = label.chosen
+    return Box(box.x0, box.y0, box.x1, box.y0 + (box.y1 - box.y0) / (text.count("<br>") + 1))
 
 
 def stacked(name: Box, note: Box, lines: int = 1) -> bool:

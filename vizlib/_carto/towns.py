@@ -101,14 +101,20 @@ def marker_style(m: MapCanvas, statuses: Sequence[str], sizes: Sequence[float]) 
     )
 
 
-#: A town's dot in the key, and its outline (pixels): larger than on the map, to be told apart at a glance.
-KEY_DOT_PX, KEY_OUTLINE_PX = 12, 2
+#: A town's mark in the key, across (pixels): larger than on the map, to be told apart at a glance.
+KEY_DOT_PX = 12
 
 
 def key_marker(m: MapCanvas, status: str) -> dict[str, Any]:
-    """Return the key's marker for a town of ``status``: its dot or ring at :data:`KEY_DOT_PX`."""
+    """Return the key's marker for a town of ``status``: its dot, or its ring, :data:`KEY_DOT_PX` across.
+
+    A dot without the outline it has on the map (there, in the background colour, it parts the dot from
+    the ground: in the key it would only make the dot look smaller); a ring of the map's stroke, as wide
+    overall as a dot.
+    """
     style = marker_style(m, [status], [KEY_DOT_PX])
-    return {**style, "size": [KEY_DOT_PX], "line": {**style["line"], "width": [KEY_OUTLINE_PX]}}
+    stroke = style["line"]["width"][0] if status == "contested" else 0
+    return {**style, "size": [KEY_DOT_PX - stroke], "line": {**style["line"], "width": [stroke]}}
 
 
 def hover(m: MapCanvas, row: Any) -> str:
