@@ -110,8 +110,8 @@ def _clear_notes(m: MapCanvas) -> None:
     its damage), always placed. Only a village that may be left out goes (never a town, a story's place,
     or one a line is measured from), as a village whose name finds no room does.
     """
-    noted = [label for label in m.labels if label.box is not None and _is_note(m, label)]
-    notes = [label.box for label in noted]
+    noted = [label for label in m.labels if label.placed and _is_note(m, label)]
+    notes = [label.chosen[2] for label in noted]
     rows = [_first_row(label) for label in noted]
     for label in m.labels if notes else ():
         if not label.key.get("village") or label.required or not label.placed:
@@ -121,11 +121,10 @@ def _clear_notes(m: MapCanvas) -> None:
             continue
         size = trace.marker.size
         radius = (size[label.key["index"]] if isinstance(size, (list, tuple)) else size) / 2
-        dot = (label.x, label.y)
+        dot, (text, _, name) = (label.x, label.y), label.chosen
         by_dot = any(distance_to(dot, box) < radius + NOTE_CLEAR_PX for box in notes)
         in_row = any(row.y0 <= label.y <= row.y1 and distance_to(dot, row) <= NOTE_BESIDE_PX for row in rows)
-        lines = label.chosen[0].count("<br>") + 1
-        if by_dot or in_row or any(stacked(label.box, box, lines) for box in notes):
+        if by_dot or in_row or any(stacked(name, box, text.count("<br>") + 1) for box in notes):
             label.text, label.spot, label.box = None, None, None
 
 
