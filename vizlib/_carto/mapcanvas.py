@@ -376,8 +376,9 @@ def _facts(m: MapCanvas, shown: pd.DataFrame) -> dict[str, Any]:
     own = shown[~shown.approximate & ~shown.source.astype(str).str.startswith("GeoNames")]
     sources += [Source(s) for s in dict.fromkeys(t.field(r, "source") for r in itertuples(own))]
     if m.preset.card:  # a card's one-line credit names who drew the ground first, the base map last
-        base = (NATURAL_EARTH, GEONAMES)
-        sources = [s for s in sources if s not in base] + [s for s in sources if s in base]
+        rest = [s for s in sources if s not in (NATURAL_EARTH, GEONAMES)]
+        # but GeoNames (CC-BY) second: its licence asks for credit wherever its places are drawn
+        sources = rest[:1] + [s for s in sources if s == GEONAMES] + rest[1:] + [NATURAL_EARTH]
     from vizlib._carto import animation, disagreement
 
     notes = [*m.builder_notes, approx_note(shown, t), disagreement.note(m, shown), animation.note(m)]
