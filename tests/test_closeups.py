@@ -131,6 +131,18 @@ def test_distances_to_the_front_are_those_frontline_measures(closeups, layer, sl
         assert f"{km:.1f} km" in alt, (pid, km, alt)
 
 
+@pytest.mark.slow
+def test_the_alt_text_gives_no_distance_for_a_town_inside_the_occupied_area(real_closeups):
+    # "Selydove: 0.0 km" (Pokrovsk's alt text): a town under occupation is listed as such, not 0 km from it
+    for (slug, size, lang), fig in real_closeups.items():
+        table, alt = meta.data_frame(fig), meta.get(fig)["alt"]
+        inside = table[table.km_to_occupied == 0]
+        km = "km" if lang == "en" else "км"
+        assert not re.search(rf"(?<![\d.,])0[.,]0 {km}", alt), (slug, size, lang, alt)
+        for name in inside.name if lang == "en" else ():  # the data names places in English
+            assert name in alt.split(":", 2)[-1], (slug, size, lang, name)  # still named, among the occupied
+
+
 @pytest.fixture
 def real_closeups(shared_frontline):
     """The close-ups of 23 Nov 2024 on DeepStateMap's own layer of that day, at every size, in both languages."""

@@ -769,6 +769,7 @@ def _closeup(
     far = [
         m.t("{town}: {km} km", town=m.place_name(shown.set_index("id").loc[pid]), km=m.t.number(d, 1))
         for pid, d in km.items()
+        if d > 0  # a town inside the occupied area is said to be under occupation, not 0.0 km from it
     ]
     far_words = m.t("Distance from the centre to Russian-held ground: {list}.", list="; ".join(far)) if far else ""
 
