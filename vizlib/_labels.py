@@ -513,7 +513,7 @@ def rivals_led_into(label: Label, box: Box) -> list[Box]:
     if not label.rivals or label.annotation:
         return []
     level = []
-    for row in _lines(box, label.size):
+    for row in line_bands(box, label.size):
         if any(row.y0 <= m.center[1] <= row.y1 for m in label.marks):
             continue
         near = [r for r in label.rivals if _in_row(r.center[1], row) and box_gap(row, r) < ROW_LEAD_PX]
@@ -521,7 +521,7 @@ def rivals_led_into(label: Label, box: Box) -> list[Box]:
     return sorted(level, key=lambda r: box_gap(box, r))
 
 
-def _lines(box: Box, font_px: float) -> list[Box]:
+def line_bands(box: Box, font_px: float) -> list[Box]:
     """Return the band of each line of a label's ``box``, top to bottom, together covering it.
 
     Lines are 1.3 em apart and 1.15 em tall (:func:`vizlib._text.text_size`); the bands meet halfway between.

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from vizlib._labels import Box, Label, distance_to, move_aside, rivals_led_into
+from vizlib._labels import Box, Label, distance_to, line_bands, move_aside, rivals_led_into
 
 if TYPE_CHECKING:
     from vizlib._carto.mapcanvas import MapCanvas
@@ -112,7 +112,7 @@ def _clear_notes(m: MapCanvas) -> None:
     """
     noted = [label for label in m.labels if label.placed and _is_note(m, label)]
     notes = [label.chosen[2] for label in noted]
-    rows = [_first_row(label) for label in noted]
+    rows = [line_bands(label.chosen[2], label.size)[0] for label in noted]  # where reading starts
     for label in m.labels if notes else ():
         if not label.key.get("village") or label.required or not label.placed:
             continue
@@ -121,28 +121,23 @@ def _clear_notes(m: MapCanvas) -> None:
             continue
         size = trace.marker.size
         radius = (size[label.key["index"]] if isinstance(size, (list, tuple)) else size) / 2
-        dot, (text, _, name) = (label.x, label.y), label.chosen
+        dot, name = (label.x, label.y), label.chosen[2]
         by_dot = any(distance_to(dot, box) < radius + NOTE_CLEAR_PX for box in notes)
         in_row = any(row.y0 <= label.y <= row.y1 and distance_to(dot, row) <= NOTE_BESIDE_PX for row in rows)
-        if by_dot or in_row or any(stacked(name, box, text.count("<br>") + 1) for box in notes):
+        line = line_bands(name, label.size)[0].height
+        if by_dot or in_row or any(_stacked(name, box, line) for box in notes):
             label.text, label.spot, label.box = None, None, None
 
 
-def _first_row(label: Label) -> Box:
-    """Return the box of a placed label's first line."""
-    text, _, box = label.chosen
-    return Box(box.x0, box.y0, box.x1, box.y0 + (box.y1 - box.y0) / (text.count("<br>") + 1))
-
-
-def stacked(name: Box, note: Box, lines: int = 1) -> bool:
-    """Tell whether a name (of ``lines`` lines) stands over or under a note, less than a line apart: read as one.
+def _stacked(name: Box, note: Box, line: float) -> bool:
+    """Tell whether a name stands over or under a note, less than one of its lines (``line`` px) apart: read as one.
 
     Over or under: across a third of the narrower of the two at least (a name that only starts by the
     note's end reads on its own).
     """
     across = min(name.x1, note.x1) - max(name.x0, note.x0)
     level = across >= min(name.x1 - name.x0, note.x1 - note.x0) / 3
-    return level and max(note.y0 - name.y1, name.y0 - note.y1) < (name.y1 - name.y0) / lines
+    return level and max(note.y0 - name.y1, name.y0 - note.y1) < line
 
 
 def _clear_leads(m: MapCanvas) -> None:

@@ -540,9 +540,9 @@ def _line_label_spots(dx: float, dy: float, corners: bool = False, number: bool 
 
     Past the far end first, as the line's continuation; then beside it, on the sides it does not
     cross, near its middle first; with ``corners``, last, past the far end with a corner on it.
-    A ``number`` alone (``7.3 km``) by a line steeper than about 30 degrees reads as a dimension
-    line's, beside the middle first: under the line's end it would float, and stack with the number
-    of a line ending nearby.
+    A ``number`` alone (``7.3 km``) by a line steeper than about 27 degrees (rising more than half its
+    run) reads as a dimension line's, beside the middle first: under the line's end it would float, and
+    stack with the number of a line ending nearby.
     """
     length = max(float(np.hypot(dx, dy)), 1e-9)
     ux, uy = dx / length, dy / length
