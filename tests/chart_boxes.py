@@ -117,15 +117,35 @@ def tick_boxes(fig) -> list[Text]:
 
 
 def legend_boxes(fig) -> tuple[Box | None, list[Text]]:
-    """Return the legend's box and its entries' text boxes, laid out as plotly.js lays them out."""
+    """Return the box round every legend (a key may be two: ``legend`` and ``legend2``) and their entries' text boxes.
+
+    Each legend is laid out as plotly.js lays it out, its heading (``title``, on top) included.
+    """
     lay = fig.layout
-    names = [t.name for t in fig.data if t.showlegend is not False and t.name]
-    if lay.showlegend is False or not names:
+    if lay.showlegend is False:
         return None, []
-    legend, p = lay.legend, plot_box(fig)
+    boxes, texts = [], []
+    for name in dict.fromkeys(t.legend or "legend" for t in fig.data if t.showlegend is not False and t.name):
+        box, entries = _one_legend(fig, name)
+        boxes.append(box)
+        texts += entries
+    if not boxes:
+        return None, []
+    return Box(min(b.x0 for b in boxes), min(b.y0 for b in boxes), max(b.x1 for b in boxes), max(b.y1 for b in boxes)), texts
+
+
+def _one_legend(fig, which: str) -> tuple[Box, list[Text]]:
+    """Return one legend's box and its heading's and entries' text boxes."""
+    lay = fig.layout
+    names = [t.name for t in fig.data if t.showlegend is not False and t.name and (t.legend or "legend") == which]
+    legend, p = lay[which], plot_box(fig)
     size = (legend.font.size if legend.font else None) or 12
     line = size * 1.3
     items = [(name, text_size(name, size)[0] - 4, max(line * (name.count("<br>") + 1), 16) + 3) for name in names]
+    heading = legend.title.text or ""
+    assert not heading or legend.orientation == "v", "the model knows headings over vertical legends only"
+    # plotly.js: a heading's lines 1.3 em apart, 21 px for one line over the entries (measured in Chromium)
+    heading_h = 21 + line * heading.count("<br>") if heading else 0
     x0 = p.x0 + (legend.x if legend.x is not None else 0) * p.width
     assert legend.xanchor in (None, "left"), "the model knows left-anchored legends only"
     placed: list[tuple[str, float, float, float, float]] = []  # name, x, y (centre), w, h
@@ -143,11 +163,15 @@ def legend_boxes(fig) -> tuple[Box | None, list[Text]]:
             row_h = max(row_h, h)
         height, width = row_top + row_h + 10, max(x - x0 + w for _, x, _, w, _ in placed)
     else:
-        top = 0.0
+        if heading:
+            w, h = text_size(heading, size)
+            placed.append((heading, x0 + 2, 5 + h / 2 + 1.5, w - 4, h + 3))
+        top = heading_h
         for name, w, h in items:
             placed.append((name, x0 + 40, top + 5 + h / 2, w, h))
             top += h
-        height, width = top + 10, max(w for _, w, _ in items) + 45
+        height = top + 10 - (2 if heading else 0)
+        width = max([w + 45 for _, w, _ in items] + ([text_size(heading, size)[0]] if heading else []))
     y = p.y1 - (legend.y if legend.y is not None else 1) * p.height
     y0 = y - {"top": 0, "middle": height / 2, "bottom": height}[legend.yanchor or "top"]
     texts = [

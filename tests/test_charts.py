@@ -548,3 +548,36 @@ def test_every_hollow_mark_has_its_key_entry(built_figure, name, size):
     assert drawn
     for trace in drawn:
         assert any(symbols(trace) & symbols(key) for key in keyed), (trace.name, [k.name for k in keyed])
+
+
+@pytest.mark.parametrize("lang", ["en", "uk"])
+@pytest.mark.parametrize("size", sorted(theme.SIZES))
+@pytest.mark.parametrize("name", ["troops_kursk", "north_korea", "kursk_area"])
+def test_the_key_says_colour_and_shape_apart_so_a_shape_in_the_text_colour_is_not_read_as_a_joint_claim(
+    name, size, lang
+):
+    """Colour (who) and shape (what kind of number) are two legends; the shapes' legend is headed "any colour"."""
+    from chart_boxes import _one_legend
+
+    from vizlib import i18n
+
+    fig = getattr(charts, name)(size=size, lang=lang)
+    keyed = [t for t in fig.data if t.showlegend is not False and t.name]
+    who = [t for t in keyed if (t.legend or "legend") == "legend"]
+    how = [t for t in keyed if t.legend == "legend2"]
+    assert who and how and len(who) + len(how) == len(keyed)
+    assert all(t.marker.symbol == "circle" and t.marker.line.width == 0 for t in who), "colour: plain dots only"
+    text = theme.colors("light")["text"]
+    assert all(t.marker.color != text for t in who) or any("joint" in t.name or "спільно" in t.name for t in who)
+    # every shape drawn in the text colour stands under the heading that says a mark's colour does not matter
+    assert all(t.marker.color in (text, theme.colors("light")["background"], None) for t in how)
+    words = i18n.words(lang)
+    heading = fig.layout.legend2.title.text.replace("<b>", "").replace("</b>", "").replace("<br>", " ")
+    assert heading == words("Mark (any colour)")
+    card = theme.SIZES[size].card
+    assert (fig.layout.legend.title.text or "") == ("" if card else f"<b>{words('Claimed by (colour)')}</b>")
+    # the two legends, as plotly.js lays them out, stand apart: side by side or one over the other
+    (a, _), (b, _) = _one_legend(fig, "legend"), _one_legend(fig, "legend2")
+    assert round(a.overlap(b), 6) == 0, (a, b)
+    assert b.x0 >= a.x1 or b.y0 >= a.y1 - 1e-6, (a, b)
+

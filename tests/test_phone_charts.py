@@ -233,7 +233,7 @@ def test_a_timeline_without_short_titles_wraps_the_long_ones():
 
 
 def test_the_key_under_a_phone_chart_wraps_its_entries_into_columns():
-    from vizlib._charts import marks
+    from vizlib._charts import key as marks
 
     names = ["Ukrainian sources", "US and Ukrainian officials (joint)", "Up to", "Bar: a range"]
     one_column = marks.key_below(names, 300)

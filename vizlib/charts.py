@@ -40,7 +40,7 @@ import plotly.graph_objects as go
 from vizlib import _doc, data, i18n, meta
 from vizlib import theme as _theme
 from vizlib._canvas import Canvas
-from vizlib._charts import alt, axes, composition, labels, marks, measured
+from vizlib._charts import alt, axes, composition, key, labels, marks, measured
 from vizlib._charts import events as event_marks
 from vizlib._charts import timeline as timeline_rows
 from vizlib._charts.panels import (
@@ -82,8 +82,9 @@ COMPOSITION_TOTAL = "ru_kursk_nyt_1110"
 _NARROW_PX = 800
 #: Room over a claim's mark for a label of two lines (11 px type) and its gap.
 _TWO_LINES_OVER_PX = 46
-#: A phone's north-korea plot holds two dated panels and the bar of the whole: it keeps this height.
-_NK_PHONE_PLOT_PX = 380
+#: The north-korea plot holds two dated panels and the bar of the whole: on a phone, and in a column over its
+#: key of two parts, it keeps this height (the figure grows).
+_NK_PLOT_PX = {"phone": 380, "column": 308}
 
 _CATEGORY_COLORS = {
     "military": ("ukraine", "circle"),
@@ -154,7 +155,7 @@ def troops_kursk(
 
     def under_plot(sides: tuple[int, int]) -> tuple[float, list[str]]:
         """Return the key's height, and the lines of the list of events under it (a phone's)."""
-        key_px = _key(rows, size, theme, lang, sides=sides)[1]
+        key_px = _key(rows, size, theme, lang, sides=sides)[2]
         room = width - meta.footer_x(width, sides[0]) - 4
         listed = event_marks.listing(i18n.words(lang), marked, room) if phone else []
         return key_px, listed
@@ -177,13 +178,15 @@ def troops_kursk(
     y_top = _under_events(cv, dated, marked, x_range, y_top, titled=not phone)
     if (fit := _sides(width, lang, x_range, y_top, y_ticks_n=8)) != sides:  # taller ticks, wider labels
         cv.set_sides(*fit)
+        sides = fit
         key_px, listed = under_plot(fit)
         cv.set_key_px(key_px + event_marks.listing_px(listed))
-    entries = _key(rows, size, theme, lang)[0]
+    claims_key, laid, _ = _key(rows, size, theme, lang, sides=sides)
+    laid = key.fit_card(cv, claims_key, laid, cv.t)
     panel = cv.panel(x_range, (0, y_top))
     event_xs = [panel.x(d) for d in marked["date"]]
     obstacles = marks.claims(cv, dated, panel, "refers_to")
-    legend_box, legend = marks.key(cv, entries, panel, obstacles, event_xs)
+    legend_box, legends = key.draw(cv, claims_key, laid, panel, obstacles, event_xs)
     keep_off = [*obstacles, *([legend_box] if legend_box else [])]
     event_boxes = event_marks.draw(cv, marked, panel, keep_off, titled=not phone)
     if listed:
@@ -192,7 +195,7 @@ def troops_kursk(
     lines = event_marks.lines(panel, marked)
     labels.claims(cv, dated, panel, blocked, "refers_to", compact=phone, event_lines=lines, crowded=phone)
     axes.style(cv, x_range, y_top, y_ticks_n=8, width_px=panel.box.width)
-    cv.fig.update_layout(bargap=0, barmode="overlay", showlegend=True, legend=legend)
+    cv.fig.update_layout(bargap=0, barmode="overlay", showlegend=True, **legends)
     return cv.finish(alt=alt.troops_kursk(rows, cv.t), data=rows)
 
 
@@ -238,7 +241,7 @@ def north_korea(
     x_range = axes.date_range(list(rows["claim_date"]), pad_days=(8, 6 if card else 8))  # a card's: no December
     y_top = axes.nice_top(marks.extent(rows)["y1"].max() * 1.4)
     sides = _sides(width, lang, x_range, y_top, y_limit=y_top * 0.9, y_ticks_n=3)
-    entries, key_px = _key(rows, size, theme, lang, sides=sides)
+    claims_key, laid, key_px = _key(rows, size, theme, lang, sides=sides)
     card_notes = composition.card_note(total, parts, nested, i18n.words(lang)) if card else ""  # no room for its panel
     cv = Canvas(
         "north-korea",
@@ -250,8 +253,9 @@ def north_korea(
         lang=lang,
         key_px=key_px, sides=sides,
         axis_labels=bar_ticks,
-        min_plot_px=_NK_PHONE_PLOT_PX if width < axes.PHONE_PX else None,
+        min_plot_px=_NK_PLOT_PX.get(size),
     )
+    laid = key.fit_card(cv, claims_key, laid, cv.t)
     narrow = cv.preset.width < _NARROW_PX
     bar_below = with_total and narrow and not cv.preset.card  # a narrow page's dated panels take the width
     # a phone's top panel shares the dates of the one under it, and leaves them to it
@@ -264,13 +268,10 @@ def north_korea(
         y_top = max(y_top, marks.extent(rows)["y1"].max() / (1 - _TWO_LINES_OVER_PX / panel_px))
     panels = dated_panels(cv, rows, x_range, y_top)
     bottom = panels[1][1]
-    key_box, legend = marks.key(cv, entries, bottom, [] if with_total else panels[1][2], prefer_right=True)
+    key_box, legends = key.draw(cv, claims_key, laid, bottom, [] if with_total else panels[1][2], prefer_right=True)
     key_share = 0.0
     if with_total and key_box is not None and not bar_below:
-        # The composition panel takes the top of the right column; the key goes below it.
-        key_share = (key_box.height + 28) / cv.plot.height
-        cv.fig.update_yaxes(domain=[key_share, 1 - heading_gap], row=1, col=2)
-        legend.update(x=cv.fig.get_subplot(1, 2).xaxis.domain[0], y=key_share - 28 / cv.plot.height)
+        key_share, legends = _key_under_the_whole(cv, claims_key, heading_gap)
     elif key_box is not None:
         panels[1][2].append(key_box)
     # At narrow sizes the dated panels are crowded: labels name the claimant only (dates stay in the hover).
@@ -284,7 +285,7 @@ def north_korea(
     elif with_total and not card:
         panel_px = (1 - heading_gap - key_share) * cv.plot.height
         composition.draw(cv, total, parts, nested, cv.fig.get_subplot(1, 2), panel_px)
-    cv.fig.update_layout(barmode="overlay", showlegend=True, legend=legend)
+    cv.fig.update_layout(barmode="overlay", showlegend=True, **legends)
     cv.fig.update_xaxes(showticklabels=top_ticks, row=1, col=1)
     return cv.finish(alt=alt.north_korea(rows, total, parts, nested, cv.t), data=drawn)
 
@@ -374,7 +375,7 @@ def kursk_area(
     main_px = (width - sum(sides)) * (1 - gap * (len(shares) - 1)) * shares[0]
     x_range = room_right(x_range, max([*dated["refers_to"], *measures["refers_to"]]), main_px)
     sides = _sides(width, lang, x_range, y_top, right_ticks=ends, **y_style)
-    entries, key_px = _key(rows, size, theme, lang, measured=not measures.empty, sides=sides)
+    claims_key, laid, key_px = _key(rows, size, theme, lang, measured=not measures.empty, sides=sides)
     drawn = pd.concat([rows, measures], ignore_index=True) if not measures.empty else rows
     cv = Canvas(
         "kursk-area",
@@ -391,6 +392,7 @@ def kursk_area(
         key_px=key_px,
         sides=sides,
     )
+    laid = key.fit_card(cv, claims_key, laid, cv.t)
     if not undated.empty:
         cv.fig = make_subplots(cols=2, column_widths=shares, shared_yaxes=True, horizontal_spacing=gap)
         # the heading of the claims with no date stands in the plot, under the title block
@@ -400,8 +402,7 @@ def kursk_area(
     where: dict[str, Any] = {"row": 1, "col": 1} if main else {}
     obstacles = marks.claims(cv, dated, panel, "refers_to", **where)
     squares, measure_labels = measured.draw(cv, measures, panel, where)
-    obstacles += squares
-    legend_box, legend = marks.key(cv, entries, panel, obstacles)
+    legend_box, legends = key.draw(cv, claims_key, laid, panel, obstacles := obstacles + squares)
     undated_boxes = undated_label_boxes(cv, undated, y_top) if main else []  # the widest reaches into this panel
     keep_off = [*obstacles, *([legend_box] if legend_box else []), *undated_boxes]
     phone = cv.preset.width < axes.PHONE_PX  # a phone labels claims by who only (the hover has the dates)
@@ -410,7 +411,7 @@ def kursk_area(
     axes.style(cv, x_range, y_top, **y_style, width_px=panel.box.width, **where)
     if not undated.empty:
         undated_panel(cv, undated, y_top)
-    cv.fig.update_layout(barmode="overlay", showlegend=True, legend=legend)
+    cv.fig.update_layout(barmode="overlay", showlegend=True, **legends)
     return cv.finish(alt=alt.kursk_area(dated, undated, cv.t, measures), data=drawn)
 
 
@@ -531,8 +532,8 @@ def timeline(
     phone = width < axes.PHONE_PX  # the key goes under the chart, the labels wrap where they must
     sides = _sides(width, lang, x_range)
     names = [i18n.words(lang)(_CATEGORY_NAMES[category]) for category in dict.fromkeys(rows["category"])]
-    key_room = marks.key_width(width, sides[0], width - sum(sides))  # the room the key is drawn in
-    key_names, key_entry, key_px = marks.key_below(names, key_room, wrap=True) if phone else (names, 0, 0)
+    key_room = key.key_width(width, sides[0], width - sum(sides))  # the room the key is drawn in
+    key_names, key_entry, key_px = key.key_below(names, key_room, wrap=True) if phone else (names, 0, 0)
     cv = Canvas(
         "timeline",
         title=N_("Treaty, incursion, build-up: the dates"),
@@ -559,7 +560,7 @@ def timeline(
     )
     cv.fig.update_yaxes(range=[-0.7, n - 0.3], visible=False)
     legend = (
-        marks.legend_below(cv, key_entry)
+        key.legend_below(cv, key_entry)
         if phone
         else dict(orientation="v", x=0.01, y=0.02, xanchor="left", yanchor="bottom", bgcolor=cv.c["background"])
     )
@@ -639,22 +640,35 @@ def _events(source: Any, ids: tuple[str, ...], as_of: dt.date) -> pd.DataFrame:
     return frame[frame["id"].isin(ids)].reset_index(drop=True)
 
 
+def _key_under_the_whole(cv: Canvas, claims_key: key.Key, heading_gap: float) -> tuple[float, dict[str, Any]]:
+    """Put north-korea's key under the panel of the whole, in the plot's right column, one part over the other.
+
+    Returns the share of the plot's height the key takes at the column's foot, and the key's layout.
+    """
+    laid = key.stacked(claims_key, cv.t)
+    key_share = (laid.height + 28) / cv.plot.height
+    cv.fig.update_yaxes(domain=[key_share, 1 - heading_gap], row=1, col=2)
+    column_x = cv.plot.x0 + cv.fig.get_subplot(1, 2).xaxis.domain[0] * cv.plot.width
+    return key_share, key.place(cv, laid, column_x, cv.plot.y1 - key_share * cv.plot.height + 28)
+
+
 def _key(
     rows: pd.DataFrame, size: str, theme: str, lang: str, measured: bool = False, sides: tuple[int, int] = (44, 44)
-) -> tuple[list, float]:
-    """Return a chart's key entries, and the room to keep for them: under the chart (narrow sizes), beside (a card).
+) -> tuple[key.Key, key.Laid, float]:
+    """Return a chart's key, laid out, and the room to keep for it: under the chart (narrow sizes), beside (a card).
 
-    A phone's key (and a card's) says the bounds in a word; a phone's wraps its entries into columns.
-    ``sides``: the plot's left and right margins.
+    A phone's key (and a card's) says the bounds in a word. ``sides``: the plot's left and right margins.
     """
     preset = _theme.size(size)
     phone = preset.width < axes.PHONE_PX
     c, t = _theme.colors(theme), i18n.words(lang)
-    entries = marks.key_entries(rows, c, t, short=phone or preset.card)
+    claims_key = key.entries(rows, c, t, short=phone or preset.card, card=preset.card)
     if measured:
         square = dict(symbol="square", size=marks.MARKER, color=c["background"], line=dict(color=c["text"], width=2))
-        entries.append((t("Measured on DeepStateMap (its dotted line adds the grey zone)"), square))
-    return entries, marks.key_room(entries, preset, sides, inside=preset.width >= _NARROW_PX)
+        claims_key.how.append((t("Measured on DeepStateMap (its dotted line adds the grey zone)"), square))
+    inside = preset.width >= _NARROW_PX
+    laid = key.lay_out(claims_key, t, preset, sides, inside)
+    return claims_key, laid, key.room(laid, preset, inside)
 
 
 #: troops-kursk's note: :func:`vizlib._charts.marks.dodge` moves marks that would overlap.
