@@ -581,3 +581,18 @@ def test_the_key_says_colour_and_shape_apart_so_a_shape_in_the_text_colour_is_no
     assert round(a.overlap(b), 6) == 0, (a, b)
     assert b.x0 >= a.x1 or b.y0 >= a.y1 - 1e-6, (a, b)
 
+
+
+@pytest.mark.parametrize("at", ["start", "end"])
+def test_marks_spread_side_by_side_at_a_panels_end_stay_whole_inside_it(at):
+    """Four claims of one number on the last (or first) days: spread a mark's width apart, none cut at the edge."""
+    from vizlib._canvas import Panel
+    from vizlib._charts.marks import MARKER, dodge
+
+    start, end = pd.Timestamp("2024-10-01"), pd.Timestamp("2024-11-30")
+    panel = Panel((start, end), (0, 20_000), Box(100, 0, 250, 100))  # a card's narrow panel: 150 px for 60 days
+    days = [end - pd.Timedelta(days=d) for d in (0, 1, 2, 3)] if at == "end" else [start + pd.Timedelta(days=d) for d in range(4)]
+    rows = pd.DataFrame({"claim_date": days, "low": 10_000.0, "high": 10_000.0, "bound": "exact"})
+    xs = sorted(panel.x(d) for d in dodge(rows, panel, "claim_date"))
+    assert all(b - a >= MARKER for a, b in zip(xs, xs[1:])), xs  # side by side, not over each other
+    assert xs[0] - MARKER / 2 >= panel.box.x0 and xs[-1] + MARKER / 2 <= panel.box.x1, xs

@@ -430,7 +430,7 @@ DRAWN_MARGINS = """async specs => { const out = [];
     const title = box('.gtitle'), block = box('.gtitle-subtitle') || title;
     const footer = (spec.layout.annotations || []).findIndex(a => a.name === 'footer');
     const foot = box(`.annotation[data-index="${footer}"] .annotation-text`);
-    const key = Math.max(0, ...[...gd.querySelectorAll('.legend .traces')].map(t => t.getBoundingClientRect().bottom));
+    const key = Math.max(0, ...[...gd.querySelectorAll('.legend .traces, .legend2 .traces')].map(t => t.getBoundingClientRect().bottom));
     const headings = (spec.layout.annotations || []).map((a, i) => a.name === 'panel-heading' ? i : -1)
       .filter(i => i >= 0).map(i => box(`.annotation[data-index="${i}"] .annotation-text`).top - top);
     const s = gd._fullLayout._size, left = gd.getBoundingClientRect().left;
@@ -471,9 +471,10 @@ def test_plotly_draws_every_figure_with_the_margins_it_was_built_with(browser, b
             moved.append((*key, built, [round(g, 1) for g in got]))
         if foot_gap is not None and foot_gap < 4:  # a wide map's key had a row more than its room: 6 px into the sources
             crowded.append((*key, round(foot_gap, 1)))
-        # a key in rows under the chart ends just over the notes (the Ukrainian phone timeline's kept a row's room
-        # for two: 45 px), unless a list of events stands between them
-        if fig.layout.legend.orientation == "h" and notes_left[1] is None and foot_gap > 24:
+        # a key under the chart (in rows, or a claim chart's two parts) ends just over the notes (the Ukrainian phone
+        # timeline's kept a row's room for two: 45 px), unless a list of events stands between them
+        under_plot = (fig.layout.legend.y or 0) < 0 and not theme.SIZES[key[1]].card
+        if under_plot and notes_left[1] is None and foot_gap > 24:
             loose.append((*key, round(foot_gap, 1)))
         if key[1] != "social":
             blocks.append((*key, round(title_top), round(got[2] - block_bottom), round(under - block_bottom)))
@@ -488,6 +489,44 @@ def test_plotly_draws_every_figure_with_the_margins_it_was_built_with(browser, b
     assert max(gaps) - min(gaps) <= 1 and max(gaps) <= 26, blocks
     # nor a panel's heading closer under the subtitle than the plot (kursk-area's stood 6 px under it)
     assert min(b[-1] for b in blocks) >= min(gaps), [b for b in blocks if b[-1] < min(gaps)]
+
+
+#: Every text of each figure's key as plotly.js draws it, by legend: its heading and its entries (figure pixels;
+#: plotly.js names their classes by the legend: ``legendtext``, ``legend2titletext``).
+DRAWN_KEY_TEXTS = """async specs => { const out = [];
+  for (const spec of specs) { const gd = document.createElement('div'); document.body.appendChild(gd);
+    await Plotly.newPlot(gd, spec.data, spec.layout, {staticPlot: true});
+    const page = gd.getBoundingClientRect();
+    out.push([...gd.querySelectorAll('.legend, .legend2')].map(g => [g.getAttribute('class'),
+      [...g.querySelectorAll('text[class$="text"]')].map(t => { const r = t.getBoundingClientRect();
+        return [t.textContent, r.left - page.left, r.top - page.top, r.right - page.left, r.bottom - page.top]; })]));
+    Plotly.purge(gd); gd.remove(); }
+  return out; }"""
+
+
+@pytest.mark.parametrize("slug", ["troops-kursk", "north-korea", "kursk-area"])
+def test_a_claim_charts_key_draws_its_two_parts_clear_of_each_other_inside_the_figure(browser, built_figure, slug):
+    """Who (the colours) and what a mark says (its shapes): two legends, each heading and entry clear of the others."""
+    from plotly.offline import get_plotlyjs
+
+    keys = [(slug, dict(size=size, lang=lang)) for size in theme.SIZES for lang in ("en", "uk")]
+    figs = built_figure.many(keys)
+    page = browser.new_page()
+    page.add_script_tag(content=get_plotlyjs())
+    specs = [json.loads(fig.to_json()) for fig in figs]
+    drawn_ = page.evaluate(DRAWN_KEY_TEXTS, [{"data": s["data"], "layout": s["layout"]} for s in specs])
+    page.close()
+    for (_, options), fig, legends in zip(keys, figs, drawn_, strict=True):
+        where = (slug, options["size"], options["lang"])
+        assert [name for name, _ in legends] == ["legend", "legend2"], where
+        texts = [Box(*box) for _, part in legends for _, *box in part]
+        names = [text for _, part in legends for text, *_ in part]
+        heading = i18n.words(options["lang"])("Mark (any colour)")
+        assert heading in names, (where, names)  # the shapes' heading is drawn
+        assert all(t.inside(Box(0, 0, fig.layout.width, fig.layout.height)) for t in texts), (where, names)
+        clashes = [(names[i], names[j]) for i, a in enumerate(texts) for j in range(i + 1, len(texts))
+                   if a.pad(-1).overlap(texts[j]) > 0]  # fmt: skip
+        assert not clashes, (where, clashes)
 
 
 #: Each figure's locator inset as plotly.js draws it: its domain box, and the box of its map's background.

@@ -58,6 +58,10 @@ class Canvas:
     min_plot_px : int, optional
         The least height of the plot area; the figure grows past its preset's height to keep it
         (default :attr:`MIN_PLOT_PX` of the size: a phone's chart keeps 200 px). A card never grows.
+    grow_px : float
+        Pixels the figure grows past its preset's height, for what stands under the plot beyond a
+        plain key (a claim chart's key of two parts under their headings), so that the plot keeps its
+        height. Ignored on a card.
 
     Raises
     ------
@@ -85,9 +89,10 @@ class Canvas:
         key_px: float = 0,
         sides: tuple[int, int] | None = None,
         min_plot_px: int | None = None,
+        grow_px: float = 0,
     ) -> None:
         self.t = i18n.words(lang)
-        self.min_plot_px = min_plot_px
+        self.min_plot_px, self.grow_px = min_plot_px, grow_px
         self.slug, self.size, self.theme, self.lang = slug, size, theme, lang
         self.preset = _theme.size(size)
         self.c = _theme.colors(theme)
@@ -121,7 +126,7 @@ class Canvas:
             self.card_notes,
         )
         self.margin = meta.margins(draft, self.size, axis_labels=self.axis_labels, key_px=key_px, sides=self.sides)
-        w, h = self.preset.width, self.preset.height
+        w, h = self.preset.width, self.preset.height + (0 if self.preset.card else round(self.grow_px))
         # A chart whose words leave its plot too short (a phone, a long language) grows taller: a page
         # scrolls, and the embed takes the page's height.
         least = self.min_plot_px if self.min_plot_px is not None else self.MIN_PLOT_PX.get(self.size, 0)

@@ -82,9 +82,8 @@ COMPOSITION_TOTAL = "ru_kursk_nyt_1110"
 _NARROW_PX = 800
 #: Room over a claim's mark for a label of two lines (11 px type) and its gap.
 _TWO_LINES_OVER_PX = 46
-#: The north-korea plot holds two dated panels and the bar of the whole: on a phone, and in a column over its
-#: key of two parts, it keeps this height (the figure grows).
-_NK_PLOT_PX = {"phone": 380, "column": 308}
+#: A phone's north-korea plot holds two dated panels and the bar of the whole: it keeps this height.
+_NK_PHONE_PLOT_PX = 380
 
 _CATEGORY_COLORS = {
     "military": ("ukraine", "circle"),
@@ -153,15 +152,15 @@ def troops_kursk(
     x_range = axes.date_range(list(dated["refers_to"]) + list(marked["date"]), pad_days=(6, right_pad))
     y_top = axes.nice_top(marks.extent(rows)["y1"].max() * 1.3)
 
-    def under_plot(sides: tuple[int, int]) -> tuple[float, list[str]]:
-        """Return the key's height, and the lines of the list of events under it (a phone's)."""
-        key_px = _key(rows, size, theme, lang, sides=sides)[2]
+    def under_plot(sides: tuple[int, int]) -> tuple[float, list[str], float]:
+        """Return the key's height, the lines of the list of events under it (a phone's), and the figure's growth."""
+        _, laid, key_px = _key(rows, size, theme, lang, sides=sides)
         room = width - meta.footer_x(width, sides[0]) - 4
         listed = event_marks.listing(i18n.words(lang), marked, room) if phone else []
-        return key_px, listed
+        return key_px, listed, laid.grow_px
 
     sides = _sides(width, lang, x_range, y_top, y_ticks_n=8)
-    key_px, listed = under_plot(sides)
+    key_px, listed, grow_px = under_plot(sides)
     cv = Canvas(
         "troops-kursk",
         title=N_("Russian (and North Korean) troops in Kursk oblast, as claimed")
@@ -174,12 +173,13 @@ def troops_kursk(
         lang=lang,
         key_px=key_px + event_marks.listing_px(listed),
         sides=sides,
+        grow_px=grow_px,
     )
     y_top = _under_events(cv, dated, marked, x_range, y_top, titled=not phone)
     if (fit := _sides(width, lang, x_range, y_top, y_ticks_n=8)) != sides:  # taller ticks, wider labels
         cv.set_sides(*fit)
         sides = fit
-        key_px, listed = under_plot(fit)
+        key_px, listed, _ = under_plot(fit)
         cv.set_key_px(key_px + event_marks.listing_px(listed))
     claims_key, laid, _ = _key(rows, size, theme, lang, sides=sides)
     laid = key.fit_card(cv, claims_key, laid, cv.t)
@@ -253,7 +253,8 @@ def north_korea(
         lang=lang,
         key_px=key_px, sides=sides,
         axis_labels=bar_ticks,
-        min_plot_px=_NK_PLOT_PX.get(size),
+        min_plot_px=_NK_PHONE_PLOT_PX if width < axes.PHONE_PX else None,
+        grow_px=laid.grow_px,
     )
     laid = key.fit_card(cv, claims_key, laid, cv.t)
     narrow = cv.preset.width < _NARROW_PX
@@ -389,8 +390,7 @@ def kursk_area(
         size=size,
         theme=theme,
         lang=lang,
-        key_px=key_px,
-        sides=sides,
+        key_px=key_px, sides=sides, grow_px=laid.grow_px,
     )
     laid = key.fit_card(cv, claims_key, laid, cv.t)
     if not undated.empty:

@@ -7,7 +7,7 @@ the text colour, read as claims several sides made together, which are drawn in 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -74,6 +74,9 @@ class Laid:
     width: float
     side_by_side: bool
     second_dx: float
+    #: How much taller than the same entries in one headless key under the chart, in pixels (the figure grows
+    #: by as much, so that the plot keeps its height).
+    grow_px: float = 0
 
     @property
     def height(self) -> float:
@@ -169,10 +172,11 @@ def lay_out(key: Key, t: Any, preset: Any, sides: tuple[int, int], inside: bool)
         return _laid(key, t, None, side_by_side=True)
     room = key_width(preset.width, sides[0], preset.width - sum(sides))
     half = (room - _SIDE_GAP_PX) / 2 - _SWATCH_PX - _GAP_PX
-    side_by_side = _laid(key, t, half, side_by_side=True, second_dx=(room + _SIDE_GAP_PX) / 2)
-    if all(name.count("<br>") < 2 for part in side_by_side.names for name in part):
-        return side_by_side
-    return _laid(key, t, room - _SWATCH_PX - _GAP_PX - 1, side_by_side=False)
+    laid = _laid(key, t, half, side_by_side=True, second_dx=(room + _SIDE_GAP_PX) / 2)
+    if any(name.count("<br>") >= 2 for part in laid.names for name in part):
+        laid = _laid(key, t, room - _SWATCH_PX - _GAP_PX - 1, side_by_side=False)
+    one_part = key_below([name for name, _ in key.who + key.how], room, wrap=preset.width < PHONE_PX)[2]
+    return replace(laid, grow_px=max(0.0, laid.height - one_part))
 
 
 def stacked(key: Key, t: Any) -> Laid:

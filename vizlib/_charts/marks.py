@@ -71,6 +71,10 @@ def dodge(rows: pd.DataFrame, panel: Panel, x_col: str) -> pd.Series:
         cluster = sorted(cluster_of[clash[0]] + cluster_of[clash[1]], key=order.index)
         dates = [x[i] for i in cluster]
         centre = min(dates) + (max(dates) - min(dates)) / 2
+        # a cluster at the panel's end is moved in, whole, so that its last mark is not cut at the edge
+        half = pd.Timedelta(days=(len(cluster) - 1) / 2 * gap_days + (MARKER / 2 + 1) / panel.px_per_x())
+        start, end = (pd.Timestamp(x) for x in panel.x_range)
+        centre = min(max(centre, start + half), end - half)
         for k, i in enumerate(cluster):
             drawn[i] = (centre + pd.Timedelta(days=(k - (len(cluster) - 1) / 2) * gap_days)).round("s")
             cluster_of[i] = cluster
