@@ -41,6 +41,9 @@ _CONTROL = ["controlled_by", "since", "control_source", "control_source_url", "c
 
 #: Pixels every label of a map keeps clear of its locator inset's frame.
 INSET_CLEAR_PX = 6
+#: Pixels from the map's edge to a place's dot centre, at the least: a dot against the edge reads as cut, or as
+#: a place beyond the map (Pokrovsk's phone map had Sontsivka's and Udachne's dots on its edges).
+EDGE_CLEAR_PX = 10
 
 
 class MapCanvas(Canvas):
@@ -347,7 +350,8 @@ def _in_frame(m: MapCanvas) -> pd.DataFrame:
     p = m.places
     px, py = m.geo_frame.to_px(p.lon.to_numpy(), p.lat.to_numpy())
     x0, y0, x1, y1 = m.geo_frame.box
-    inside = (px > x0 + 4) & (px < x1 - 4) & (py > y0 + 4) & (py < y1 - 4)
+    e = EDGE_CLEAR_PX
+    inside = (px > x0 + e) & (px < x1 - e) & (py > y0 + e) & (py < y1 - e)
     if m.inset_box is not None:  # a dot under the inset or against its frame: hidden, or read as the inset's
         box = m.inset_box.pad(INSET_CLEAR_PX)
         inside &= ~((px > box.x0) & (px < box.x1) & (py > box.y0) & (py < box.y1))

@@ -293,6 +293,13 @@ def draw(
         x0 = _PHONE_KEY_X if cv.preset.width < PHONE_PX else cv.plot.x0
         return None, place(cv, laid, x0, cv.plot.y1 + (34 if cv.axis_labels else 6))  # under the tick labels
     box = _spot(panel, laid.width + 8, laid.height, obstacles, event_xs, prefer_right)
+    if laid.side_by_side:  # one backing for both parts: no gridline shows in the gap between them
+        plot = cv.plot
+        cv.shape(
+            type="rect", xref="paper", yref="paper", layer="above", fillcolor=cv.c["background"], line_width=0,
+            x0=(box.x0 - plot.x0) / plot.width, x1=(box.x1 - plot.x0) / plot.width,
+            y0=(plot.y1 - box.y1) / plot.height, y1=(plot.y1 - box.y0) / plot.height,
+        )  # fmt: skip
     return box, place(cv, laid, box.x0, box.y0)
 
 
