@@ -596,3 +596,43 @@ def test_marks_spread_side_by_side_at_a_panels_end_stay_whole_inside_it(at):
     xs = sorted(panel.x(d) for d in dodge(rows, panel, "claim_date"))
     assert all(b - a >= MARKER for a, b in zip(xs, xs[1:])), xs  # side by side, not over each other
     assert xs[0] - MARKER / 2 >= panel.box.x0 and xs[-1] + MARKER / 2 <= panel.box.x1, xs
+
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "Pentagon; US and Ukrainian officials, said 10 Nov"),
+        ("uk", "Пентагон; посадовці США та України, заява від 10 листопада"),
+    ],
+)
+def test_a_label_of_several_claimants_says_which_said_it_on_another_day(lang, said):
+    """With commas only, "Pentagon, US and Ukrainian officials, said 10 Nov" read as the Pentagon's (it said 4 Nov)."""
+    fig = charts.north_korea(size="wide", lang=lang)
+    texts = [a.text for a in fig.layout.annotations if a.name == "claim-label"]
+    assert any(said in text for text in texts), texts
+
+
+@pytest.mark.parametrize("size", sorted(theme.SIZES))
+@pytest.mark.parametrize("name", ["troops_kursk", "north_korea", "kursk_area"])
+def test_no_backing_drawn_over_the_plot_hides_a_claims_mark(name, size):
+    """The key's backing (a rectangle over the marks' layer) stood where the key was first put, not where it went."""
+    from chart_boxes import point
+
+    fig = getattr(charts, name)(size=size)
+    backings = [
+        s for s in fig.layout.shapes if s.layer == "above" and s.fillcolor == theme.colors("light")["background"]
+    ]
+    marks = [
+        (t.name, point(fig, t.xaxis or "x", t.yaxis or "y", x, y))
+        for t in fig.data
+        if t.type == "scatter" and t.customdata is not None and t.x is not None
+        for x, y in zip(t.x, t.y, strict=True)
+    ]
+    assert marks
+    for s in backings:
+        x0, y0 = point(fig, "paper", "paper", s.x0, s.y0)
+        x1, y1 = point(fig, "paper", "paper", s.x1, s.y1)
+        box = Box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+        hidden = [mark for mark, (x, y) in marks if box.x0 < x < box.x1 and box.y0 < y < box.y1]
+        assert not hidden, (name, size, hidden)

@@ -248,9 +248,7 @@ def north_korea(
         title=N_("North Korean troops in Russia, as claimed"),
         subtitle=N_("Published claims by date, and the North Korean part of the troops massed in Kursk oblast"),
         **_facts(drawn, as_of=day, notes="", card_notes=card_notes),
-        size=size,
-        theme=theme,
-        lang=lang,
+        size=size, theme=theme, lang=lang,
         key_px=key_px, sides=sides,
         axis_labels=bar_ticks,
         min_plot_px=_NK_PHONE_PLOT_PX if width < axes.PHONE_PX else None,
@@ -268,10 +266,11 @@ def north_korea(
         panel_px = (domain[1] - domain[0]) * cv.plot.height
         y_top = max(y_top, marks.extent(rows)["y1"].max() / (1 - _TWO_LINES_OVER_PX / panel_px))
     panels = dated_panels(cv, rows, x_range, y_top)
-    bottom = panels[1][1]
-    key_box, legends = key.draw(cv, claims_key, laid, bottom, [] if with_total else panels[1][2], prefer_right=True)
+    moved = with_total and not bar_below  # inside the plot, the key stands under the panel of the whole
+    bottom, keep_off = panels[1][1], ([] if with_total else panels[1][2])
+    key_box, legends = key.draw(cv, claims_key, laid, bottom, keep_off, prefer_right=True, moved=moved)
     key_share = 0.0
-    if with_total and key_box is not None and not bar_below:
+    if moved and key_box is not None:
         key_share, legends = _key_under_the_whole(cv, claims_key, heading_gap)
     elif key_box is not None:
         panels[1][2].append(key_box)
