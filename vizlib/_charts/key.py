@@ -43,8 +43,8 @@ _SHORT_HOLLOW = {
     "expected": N_("Hollow: expected"),
     "peak": N_("Hollow: largest value"),
 }
-#: The headings of the key's two parts. A card's key has room for the second only: its first part's
-#: dots and names say who.
+#: The headings of the key's two parts. A card's key without room for both keeps the second: its first part's
+#: dots and names say who (:func:`fit_card`).
 _HEADINGS = (N_("Claimed by (colour)"), N_("Mark (any colour)"))
 #: A part's heading over its entries (12 px bold), its box's padding (top and bottom), the gap between two parts
 #: stacked, and between two side by side, in pixels (plotly.js's vertical legend, measured in Chromium).
@@ -167,7 +167,7 @@ def lay_out(key: Key, t: Any, preset: Any, sides: tuple[int, int], inside: bool)
     most in half the width, else one over the other.
     """
     if preset.card:
-        return _laid(key, t, CARD_KEY_TEXT_PX, side_by_side=False, headings=(None, _HEADINGS[1]))
+        return _laid(key, t, CARD_KEY_TEXT_PX, side_by_side=False)
     if inside:
         return _laid(key, t, None, side_by_side=True)
     room = key_width(preset.width, sides[0], preset.width - sum(sides))
@@ -185,12 +185,12 @@ def stacked(key: Key, t: Any) -> Laid:
 
 
 def fit_card(cv: Canvas, key: Key, laid: Laid, t: Any) -> Laid:
-    """Return a card's key laid out to fit beside its plot: wider, in fewer lines, where it would run into the footer.
+    """Return a card's key laid out to fit beside its plot, where it would run into the footer.
 
-    The canvas gives the plot's width up for the wider key (its ``key_px``). Other sizes' keys are returned as they
-    are.
+    First without the heading of its colours (their dots and names say who), then wider, in fewer lines: the
+    canvas gives the plot's width up for it (its ``key_px``). Other sizes' keys are returned as they are.
     """
-    for text_px in (CARD_KEY_TEXT_PX + 30, CARD_KEY_TEXT_PX + 60):
+    for text_px in (CARD_KEY_TEXT_PX, CARD_KEY_TEXT_PX + 30, CARD_KEY_TEXT_PX + 60):
         if not cv.preset.card or laid.height <= _CARD_KEY_ABOVE_PX + cv.plot.height + _CARD_KEY_UNDER_PX:
             break
         laid = _laid(key, t, text_px, side_by_side=False, headings=(None, _HEADINGS[1]))

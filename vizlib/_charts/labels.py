@@ -303,17 +303,14 @@ def stacked_wordings(cluster: list[pd.DataFrame], x_col: str, t: Words, dates: b
         first = group.iloc[0]
         number = bare_wording([group], t)
         names = ", ".join(dict.fromkeys(short_name(r, t) for r in itertuples(group)))
-        # each claimant with the days it said the number on, where not the mark's: "Pentagon; US and Ukrainian
-        # officials, said 10 Nov" (with commas only, "said 10 Nov" read as the Pentagon's too)
+        # where one said it on another day than the mark's, each claimant with its own days: "Pentagon, said 4 Nov;
+        # US and Ukrainian officials, said 10 Nov" (with commas only, "said 10 Nov" read as the Pentagon's too)
         said_by: dict[str, dict[str, None]] = {}
         for r in itertuples(group):
-            days = said_by.setdefault(short_name(r, t), {})
-            if dates and r.claim_date != first[x_col]:
-                days[t.date(r.claim_date, "day")] = None
-        if any(said_by.values()):
+            said_by.setdefault(short_name(r, t), {})[t.date(r.claim_date, "day")] = None
+        if dates and (group["claim_date"] != first[x_col]).any():
             full.append(f"{number} " + "; ".join(
-                meta.escape(name) + (f", {t('said {date}', date=', '.join(days))}" if days else "")
-                for name, days in said_by.items()
+                f"{meta.escape(name)}, {t('said {date}', date=', '.join(days))}" for name, days in said_by.items()
             ))  # fmt: skip
         else:
             full.append(f"{number} {meta.escape(names)}")
