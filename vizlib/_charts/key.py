@@ -229,10 +229,10 @@ def _laid(
         # a heading starts where the swatches do
         return "<br>".join(meta.wrap(text, 12, text_px + (_SWATCH_PX if heading else 0), bold=heading))
 
-    def heading(text: str | None) -> str:
+    def bold(text: str | None) -> str:
         return "<br>".join(f"<b>{line}</b>" for line in wrap(t(text), heading=True).split("<br>")) if text else ""
 
-    drawn = (heading(headings[0]), heading(headings[1]))
+    drawn = (bold(headings[0]), bold(headings[1]))
     names = ([wrap(n) for n, _ in key.who], [wrap(n) for n, _ in key.how])
     heights = (_part_px(drawn[0], names[0]), _part_px(drawn[1], names[1]) if names[1] else 0)
     widths = [
