@@ -266,12 +266,13 @@ def north_korea(
         panel_px = (domain[1] - domain[0]) * cv.plot.height
         y_top = max(y_top, marks.extent(rows)["y1"].max() / (1 - _TWO_LINES_OVER_PX / panel_px))
     panels = dated_panels(cv, rows, x_range, y_top)
-    moved = with_total and not bar_below  # inside the plot, the key stands under the panel of the whole
+    if under_the_whole := with_total and not bar_below and not card:  # a narrow column: one part over the other
+        laid = key.stacked(claims_key, cv.t)
     bottom, keep_off = panels[1][1], ([] if with_total else panels[1][2])
-    key_box, legends = key.draw(cv, claims_key, laid, bottom, keep_off, prefer_right=True, moved=moved)
+    key_box, legends = key.draw(cv, claims_key, laid, bottom, keep_off, prefer_right=True)
     key_share = 0.0
-    if moved and key_box is not None:
-        key_share, legends = _key_under_the_whole(cv, claims_key, heading_gap)
+    if under_the_whole and key_box is not None:
+        key_share, legends = _key_under_the_whole(cv, laid, heading_gap)
     elif key_box is not None:
         panels[1][2].append(key_box)
     # At narrow sizes the dated panels are crowded: labels name the claimant only (dates stay in the hover).
@@ -639,12 +640,11 @@ def _events(source: Any, ids: tuple[str, ...], as_of: dt.date) -> pd.DataFrame:
     return frame[frame["id"].isin(ids)].reset_index(drop=True)
 
 
-def _key_under_the_whole(cv: Canvas, claims_key: key.Key, heading_gap: float) -> tuple[float, dict[str, Any]]:
-    """Put north-korea's key under the panel of the whole, in the plot's right column, one part over the other.
+def _key_under_the_whole(cv: Canvas, laid: key.Laid, heading_gap: float) -> tuple[float, dict[str, Any]]:
+    """Put north-korea's key under the panel of the whole, in the plot's right column.
 
     Returns the share of the plot's height the key takes at the column's foot, and the key's layout.
     """
-    laid = key.stacked(claims_key, cv.t)
     key_share = (laid.height + 28) / cv.plot.height
     cv.fig.update_yaxes(domain=[key_share, 1 - heading_gap], row=1, col=2)
     column_x = cv.plot.x0 + cv.fig.get_subplot(1, 2).xaxis.domain[0] * cv.plot.width

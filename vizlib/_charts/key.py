@@ -275,14 +275,13 @@ def draw(
     obstacles: list[Box],
     event_xs: Sequence[float] = (),
     prefer_right: bool = False,
-    moved: bool = False,
 ) -> tuple[Box | None, dict[str, Any]]:
     """Add the key's entries to the chart; return the box it covers in the plot (None under it) and its layout.
 
     Under the chart when the canvas kept room for it (narrow sizes), beside it on a card (a column at the
     right, from the plot's top), else inside the plot, between event lines and clear of the marks. The
-    layout holds ``legend`` (who) and ``legend2`` (how): pass it to ``update_layout``. ``moved``: the chart
-    puts a key inside the plot elsewhere itself (:func:`place`), so none of it is drawn at the box.
+    layout holds ``legend`` (who) and ``legend2`` (how): pass it to ``update_layout``. A key inside the plot
+    with its parts side by side gets one backing for both, drawn at the box.
     """
     for legend, part, names in zip(("legend", "legend2"), (key.who, key.how), laid.names, strict=True):
         for name, (_, marker) in zip(names, part, strict=True):
@@ -295,7 +294,7 @@ def draw(
         x0 = _PHONE_KEY_X if cv.preset.width < PHONE_PX else cv.plot.x0
         return None, place(cv, laid, x0, cv.plot.y1 + (34 if cv.axis_labels else 6))  # under the tick labels
     box = _spot(panel, laid.width + 8, laid.height, obstacles, event_xs, prefer_right)
-    if laid.side_by_side and not moved:  # one backing for both parts: no gridline shows in the gap between them
+    if laid.side_by_side:  # one backing for both parts: no gridline shows in the gap between them
         plot = cv.plot
         cv.shape(
             type="rect", xref="paper", yref="paper", layer="above", fillcolor=cv.c["background"], line_width=0,
