@@ -187,6 +187,22 @@ def test_the_phone_troop_chart_s_50_000_labels_name_their_own_dots(built_figure,
     assert [p for p in misplaced(fig, lang) if fifty in p] == []
 
 
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_the_phone_troop_chart_s_expected_total_stands_over_its_bar_with_its_claimant(built_figure, lang):
+    """The editor's case: "60,000–70,000 expected" stood 24 px over its bar, across the 80k line, without Zelensky.
+
+    The placer chose that order of its essential labels for crossing fewer dotted event lines; a number losing its
+    claimant is the worse of the two.
+    """
+    t, row = i18n.words(lang), data.claims().set_index("id").loc["ru_kursk_aim_zelensky_0913"]
+    fig = built_figure("troops-kursk", size="phone", lang=lang)
+    ((_, _, _, top, _),) = [m for m in _marks(fig) if m[0] == row.name]
+    number = f"<b>{meta.escape(figure(row, t))}</b>"
+    ((a, text),) = [(a, text) for a, text in _annotations(fig) if a.name == "claim-label" and number in a.text]
+    assert _names(a.text, row, t) and meta.escape(short_name(row, t)) in a.text.replace("<br>", " "), a.text
+    assert text.box.x0 < top[0] < text.box.x1 and 0 <= top[1] - text.box.y1 <= 12, (vars(text.box), top)
+
+
 def test_the_wide_north_korea_chart_labels_the_10_000_claims_by_their_marks(built_figure):
     """The editor's case: "10,000+ Pentagon, ..." stood far left of its marks, nearest Blinken's."""
     fig = built_figure("north-korea", size="wide")

@@ -309,7 +309,8 @@ def place(
         out; a required one takes such a spot only when every other overlaps something).
     try_orders : bool
         For required labels: also try each level in reverse and largest first, and keep the
-        order with the least total overlap.
+        best order: the least total overlap, then the fewest labels read as another mark's,
+        then the fewest last resorts, then the least of the thin lines crossed.
 
     Returns
     -------
@@ -325,14 +326,14 @@ def place(
         if try_orders:
             orders += [group[::-1], sorted(group, key=lambda lb: -_area(lb.box_at(lb.spots[0])))]
         best: dict[int, tuple[str, Spot, Box] | None] = {}
-        best_cost: tuple = (float("inf"), 0, float("inf"))
+        best_cost: tuple = (float("inf"), 0, 0, float("inf"))
         for order in orders:
             # required labels first: an optional one never takes the room a required one then overlaps
             order = sorted(order, key=lambda lb: not lb.required)
             choice, cost = _greedy(order, bounds, taken, thin, every_mark)
-            if _cheaper(cost, best_cost):
+            if _cheaper_order(cost, best_cost):
                 best, best_cost = choice, cost
-            if cost == (0, 0, 0):
+            if cost == (0, 0, 0, 0):
                 break
         for label in group:
             chosen = best[id(label)]
@@ -537,20 +538,25 @@ _TIE = 1e-6
 
 
 def _greedy(order, bounds, taken, thin, marks) -> tuple[dict[int, tuple[str, Spot, Box] | None], tuple]:
-    """Place ``order`` one label after another; return the choices and their (overlap, misread, lines) cost."""
+    """Place ``order`` one label after another; return the choices and their cost.
+
+    The cost is (overlap, misread, last resorts, lines): the labels' overlap, how many read as another mark's,
+    how many fell back on their last resort (a number without its claimant), and the thin lines they cross.
+    """
     taken = list(taken)
     chosen: dict[int, tuple[str, Spot, Box] | None] = {}
-    total = (0.0, 0, 0.0)
+    total = (0.0, 0, 0, 0.0)
     for label in order:
         lines = [*thin, *label.avoid]
         here = [*taken, *label.keep_off] if label.keep_off else taken
         best, best_cost = _cheapest(label, label.texts, bounds, here, lines, marks)
         # the last resort only where the words overlap something or read as another mark's, not where
         # they merely cross a thin line (drawn on the background); and only where it reads as its own
+        resorted = False
         if label.last_resort and (best_cost[0] > _TIE or best_cost[1]):
             bare, bare_cost = _cheapest(label, label.last_resort, bounds, here, lines, marks, honest=True)
             if bare is not None and _cheaper(bare_cost, best_cost):
-                best, best_cost = bare, bare_cost
+                best, best_cost, resorted = bare, bare_cost, True
         # an optional label may cross a thin line (drawn on the background), never overlap anything else,
         # read as another mark's nor lead into a rival's dot (left out, the town goes with its name)
         unfit = best is not None and (best_cost[0] > 0 or best_cost[1] or leads_into_rival(label, best[2]))
@@ -558,7 +564,7 @@ def _greedy(order, bounds, taken, thin, marks) -> tuple[dict[int, tuple[str, Spo
             chosen[id(label)] = None
             continue
         chosen[id(label)] = best
-        total = (total[0] + best_cost[0], total[1] + best_cost[1], total[2] + best_cost[2])
+        total = (total[0] + best_cost[0], total[1] + best_cost[1], total[2] + resorted, total[3] + best_cost[2])
         taken.append(label.kept_clear(best[2]))  # a label that keeps clear is kept clear of
     return chosen, total
 
@@ -595,6 +601,17 @@ def _cheaper(cost: tuple, than: tuple) -> bool:
     if cost[1] != than[1]:
         return cost[1] < than[1]
     return cost[2] < than[2] - _TIE
+
+
+def _cheaper_order(cost: tuple, than: tuple) -> bool:
+    """Order the costs of whole orders (overlap, misread, last resorts, lines) as :func:`_cheaper` does a label's.
+
+    A label that loses its claimant to its last resort is a worse placing than one crossing more of the
+    thin lines (drawn on the background colour).
+    """
+    if cost[2] != than[2] and abs(cost[0] - than[0]) <= _TIE and cost[1] == than[1]:
+        return cost[2] < than[2]
+    return _cheaper((cost[0], cost[1], cost[3]), (than[0], than[1], than[3]))
 
 
 def _make_room(candidates, group, bounds, obstacles, marks, lines) -> None:
