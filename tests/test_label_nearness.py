@@ -203,6 +203,20 @@ def test_the_phone_troop_chart_s_expected_total_stands_over_its_bar_with_its_cla
     assert text.box.x0 < top[0] < text.box.x1 and 0 <= top[1] - text.box.y1 <= 12, (vars(text.box), top)
 
 
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_the_column_troop_chart_names_every_claim(built_figure, lang):
+    """The editor's case: ~40,000 Zelensky and the joint 50,000 were left to their hover, and "~30,000 moved in
+    Syrskyi" stood level with the unlabelled dot. An order of placing that labels them all was there, crossing
+    more dotted event lines; a claim left out is the worse of the two.
+    """
+    t, rows = i18n.words(lang), data.claims().set_index("id")
+    fig = built_figure("troops-kursk", size="column", lang=lang)
+    labels = [a.text for a in fig.layout.annotations if a.name == "claim-label"]
+    unnamed = [m[0] for m in _marks(fig) if not any(_names(text, rows.loc[m[0]], t) for text in labels)]
+    assert unnamed == [], labels
+    assert misplaced(fig, lang) == []
+
+
 def test_the_wide_north_korea_chart_labels_the_10_000_claims_by_their_marks(built_figure):
     """The editor's case: "10,000+ Pentagon, ..." stood far left of its marks, nearest Blinken's."""
     fig = built_figure("north-korea", size="wide")

@@ -310,7 +310,7 @@ def place(
     try_orders : bool
         For required labels: also try each level in reverse and largest first, and keep the
         best order: the least total overlap, then the fewest labels read as another mark's,
-        then the fewest last resorts, then the least of the thin lines crossed.
+        left out and on their last resort, then the least of the thin lines crossed.
 
     Returns
     -------
@@ -326,14 +326,14 @@ def place(
         if try_orders:
             orders += [group[::-1], sorted(group, key=lambda lb: -_area(lb.box_at(lb.spots[0])))]
         best: dict[int, tuple[str, Spot, Box] | None] = {}
-        best_cost: tuple = (float("inf"), 0, 0, float("inf"))
+        best_cost: tuple = (float("inf"), 0, 0, 0, float("inf"))
         for order in orders:
             # required labels first: an optional one never takes the room a required one then overlaps
             order = sorted(order, key=lambda lb: not lb.required)
             choice, cost = _greedy(order, bounds, taken, thin, every_mark)
             if _cheaper_order(cost, best_cost):
                 best, best_cost = choice, cost
-            if cost == (0, 0, 0, 0):
+            if cost == (0, 0, 0, 0, 0):
                 break
         for label in group:
             chosen = best[id(label)]
@@ -540,12 +540,13 @@ _TIE = 1e-6
 def _greedy(order, bounds, taken, thin, marks) -> tuple[dict[int, tuple[str, Spot, Box] | None], tuple]:
     """Place ``order`` one label after another; return the choices and their cost.
 
-    The cost is (overlap, misread, last resorts, lines): the labels' overlap, how many read as another mark's,
-    how many fell back on their last resort (a number without its claimant), and the thin lines they cross.
+    The cost is (overlap, misread, left out, last resorts, lines): the labels' overlap, how many read as another
+    mark's, how many optional ones were left out, how many fell back on their last resort (a number without its
+    claimant), and the thin lines they cross.
     """
     taken = list(taken)
     chosen: dict[int, tuple[str, Spot, Box] | None] = {}
-    total = (0.0, 0, 0, 0.0)
+    overlap, wrong, left_out, resorts, lines_crossed = 0.0, 0, 0, 0, 0.0
     for label in order:
         lines = [*thin, *label.avoid]
         here = [*taken, *label.keep_off] if label.keep_off else taken
@@ -562,11 +563,13 @@ def _greedy(order, bounds, taken, thin, marks) -> tuple[dict[int, tuple[str, Spo
         unfit = best is not None and (best_cost[0] > 0 or best_cost[1] or leads_into_rival(label, best[2]))
         if best is None or (unfit and not label.required):
             chosen[id(label)] = None
+            left_out += 1
             continue
         chosen[id(label)] = best
-        total = (total[0] + best_cost[0], total[1] + best_cost[1], total[2] + resorted, total[3] + best_cost[2])
+        overlap, wrong, resorts = overlap + best_cost[0], wrong + best_cost[1], resorts + resorted
+        lines_crossed += best_cost[2]
         taken.append(label.kept_clear(best[2]))  # a label that keeps clear is kept clear of
-    return chosen, total
+    return chosen, (overlap, wrong, left_out, resorts, lines_crossed)
 
 
 def _cheapest(label, texts, bounds, taken, lines, marks, honest: bool = False) -> tuple:
@@ -604,14 +607,16 @@ def _cheaper(cost: tuple, than: tuple) -> bool:
 
 
 def _cheaper_order(cost: tuple, than: tuple) -> bool:
-    """Order the costs of whole orders (overlap, misread, last resorts, lines) as :func:`_cheaper` does a label's.
+    """Order the costs of whole orders (overlap, misread, left out, last resorts, lines) as :func:`_cheaper` does.
 
-    A label that loses its claimant to its last resort is a worse placing than one crossing more of the
-    thin lines (drawn on the background colour).
+    A label left out, or losing its claimant to its last resort, is worse than more of the thin lines crossed
+    (drawn on the background colour).
     """
-    if cost[2] != than[2] and abs(cost[0] - than[0]) <= _TIE and cost[1] == than[1]:
-        return cost[2] < than[2]
-    return _cheaper((cost[0], cost[1], cost[3]), (than[0], than[1], than[3]))
+    if abs(cost[0] - than[0]) > _TIE:
+        return cost[0] < than[0]
+    if cost[1:4] != than[1:4]:
+        return cost[1:4] < than[1:4]
+    return cost[4] < than[4] - _TIE
 
 
 def _make_room(candidates, group, bounds, obstacles, marks, lines) -> None:
