@@ -80,6 +80,7 @@ def misplaced(fig, lang: str) -> list[str]:
         here = [m for m in marks if (m[1], m[2]) == (a.xref or "x", a.yref or "y")]
         own = [m for m in here if m[0] in rows.index and _names(a.text, rows.loc[m[0]], t)]
         assert own, f"no mark is named by {a.text!r}"
+        own += _the_more(a.text, own, here, rows, t)
         centre, box = text.box.center, text.box
         if _beside_its_start(box, a.font.size, own, [m for m in here if m not in own]):  # read from its edges
             near = min(_gap(box, m) for m in own)
@@ -92,6 +93,20 @@ def misplaced(fig, lang: str) -> list[str]:
                 problems.append(f"{a.text!r} (centre {centre[0]:.0f},{centre[1]:.0f}) is nearer {m[0]} than its own")
                 break
     return problems
+
+
+def _the_more(text: str, own: list, here: list, rows, t) -> list:
+    """Return the marks a label "~11,000 / Pentagon and 2 more" names besides Pentagon's: as many as it says, of
+    the same figure, nearest the named one (its hover names them all).
+    """
+    plain = text.replace("\u00a0", " ").replace("<br>", " ")
+    counts = [n for n in range(1, 10) if t("{who} and {n} more", who="", n=n).replace("\u00a0", " ") in plain]
+    if not counts:
+        return []
+    number = {f"<b>{meta.escape(figure(rows.loc[m[0]], t))}</b>".replace("\u00a0", " ") for m in own}
+    same = [m for m in here if m not in own and m[0] in rows.index
+            and f"<b>{meta.escape(figure(rows.loc[m[0]], t))}</b>".replace("\u00a0", " ") in number]  # fmt: skip
+    return sorted(same, key=lambda m: min(abs(m[3][0] - o[3][0]) for o in own))[: counts[0]]
 
 
 def _beside_its_start(box: Box, size: float, own: list, others: list) -> bool:
@@ -215,6 +230,30 @@ def test_the_column_troop_chart_names_every_claim(built_figure, lang):
     unnamed = [m[0] for m in _marks(fig) if not any(_names(text, rows.loc[m[0]], t) for text in labels)]
     assert unnamed == [], labels
     assert misplaced(fig, lang) == []
+
+
+@pytest.mark.parametrize("size", ["social", "column"])
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_a_label_over_marks_side_by_side_stands_over_them_all(built_figure, lang, size):
+    """The editor's case: "~11,000 / Pentagon and 2 more" stood centred on Pentagon's dot, the first of three side by
+    side, half over the joint 10,000+ triangle beside them. Centred on all three where there is room, or (the card's
+    narrow panel) ending at the panel's edge, over them all."""
+    t, rows = i18n.words(lang), data.claims().set_index("id")
+    fig = built_figure("north-korea", size=size, lang=lang)
+    more = t("{who} and {n} more", who="", n=2).replace("\u00a0", " ")
+    ((a, text),) = [
+        (a, text) for a, text in _annotations(fig)
+        if a.name == "claim-label" and more in a.text.replace("\u00a0", " ").replace("<br>", " ")
+    ]  # fmt: skip
+    named = [m for m in _marks(fig) if m[0] in rows.index and _names(a.text, rows.loc[m[0]], t)]
+    xs = [m[3][0] for m in named + _the_more(a.text, named, _marks(fig), rows, t)]
+    assert len(xs) == 3 and text.box.x0 < min(xs) and max(xs) < text.box.x1, (vars(text.box), xs)
+    if a.xanchor == "center":
+        assert abs(text.box.center[0] - (min(xs) + max(xs)) / 2) <= 1, (vars(text.box), xs)
+    else:
+        panel = fig.layout[f"xaxis{(a.xref or 'x')[1:]}"].domain[1] * (fig.layout.width - fig.layout.margin.l
+                                                                      - fig.layout.margin.r) + fig.layout.margin.l
+        assert (a.xanchor, a.align) == ("right", "right") and abs(text.box.x1 - panel) <= 1, (vars(text.box), panel)
 
 
 def test_the_wide_north_korea_chart_labels_the_10_000_claims_by_their_marks(built_figure):

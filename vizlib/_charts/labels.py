@@ -244,8 +244,11 @@ def _at_edges(box: Box, x: float, width: float) -> tuple[Spot, ...]:
 
 
 def _beside(spots: tuple[Spot, ...], left: float, right: float) -> tuple[Spot, ...]:
-    """Return ``spots`` moved out past marks drawn ``left``/``right`` pixels either side of the anchor."""
-    shift = {"left": right, "right": -left, "center": 0}
+    """Return ``spots`` moved out past marks drawn ``left``/``right`` pixels either side of the anchor.
+
+    Spots over and under the marks are centred on them all, not on the anchor (the first).
+    """
+    shift = {"left": right, "right": -left, "center": (right - left) / 2}
     return tuple(Spot(s.xanchor, s.yanchor, s.dx + shift[s.xanchor], s.dy) for s in spots)
 
 
