@@ -350,3 +350,20 @@ def test_no_claim_mark_hides_another(build, name, size):
     assert len(marks) > 3
     hidden = [(a, b) for (a, box_a), (b, box_b) in itertools.combinations(marks, 2) if box_a.overlap(box_b) > 0]
     assert not hidden, f"{name} {size}: {hidden}"
+
+
+@pytest.mark.parametrize("lang", ["en", "uk"])
+@pytest.mark.parametrize("size", ["phone", "column"])
+def test_the_whole_s_figure_stands_under_its_panel_heading_with_who_said_it(built_figure, size, lang):
+    """The editor's case: on the English phone chart "50,000 in all" ended the heading's line ("All troops in Kursk
+    oblast ... 50,000 in all"), read as part of the heading, its source on the line under it."""
+    t = i18n.words(lang)
+    fig = built_figure("north-korea", size=size, lang=lang)
+    shown = [a for a in fig.layout.annotations if a.visible is not False and a.text]
+    boxes = [(a, text.box) for a, text in zip(shown, annotation_boxes(fig), strict=True)]
+    heading = f"<b>{t('All troops in Kursk oblast')}</b>"
+    ((heading_box),) = [box for a, box in boxes if a.name == "panel-heading" and a.text == heading]
+    in_all = t("{figure} in all", figure="")
+    ((label, box),) = [(a, box) for a, box in boxes if a.name == "composition-label" and in_all in a.text]
+    assert box.y0 >= heading_box.y1 - 2, (heading_box, box)  # the annotations' 2 px pads may touch
+    assert "New York Times" in label.text and label.text.index("<b>") == 0, label.text

@@ -259,8 +259,8 @@ def north_korea(
     bar_below = with_total and narrow and not cv.preset.card  # a narrow page's dated panels take the width
     # a phone's top panel shares the dates of the one under it, and leaves them to it
     top_ticks = cv.preset.width >= axes.PHONE_PX
-    whole = composition.whole_label(total, cv.t, cv.plot.width, cv.plot.x0 - 20) if bar_below else ("", "")
-    heading_gap = nk_subplots(cv, with_total, bar_below, top_ticks, whole[1], nested)
+    whole = composition.whole_label(total, cv.t, cv.plot.width, cv.plot.x0 - 20) if bar_below else ""
+    heading_gap = nk_subplots(cv, with_total, bar_below, top_ticks, whole, nested)
     if not top_ticks:  # a phone's short panels keep room over the highest claim for a label of two lines
         domain = cv.fig.get_subplot(1, 1).yaxis.domain
         panel_px = (domain[1] - domain[0]) * cv.plot.height

@@ -198,29 +198,25 @@ def card_note(total: pd.DataFrame | None, parts: pd.DataFrame | None, nested: bo
     return f"{t(WHOLE_HEADING)}: {whole_text} ({who}); {part_text} ({how})."
 
 
-def whole_label(total: pd.DataFrame | None, t: Any, width_px: float, reach_px: float = 0) -> tuple[str, str]:
-    """Return the label of the bar of the whole: its part on the heading's line, and its lines under the heading.
+def whole_label(total: pd.DataFrame | None, t: Any, width_px: float, reach_px: float = 0) -> str:
+    """Return the label of the bar of the whole, under the panel's heading.
 
     ``<b>50,000 in all</b> (who, publication, date)`` on one line under the heading where it fits
-    ``width_px``. Else the figure ends the heading's line where it fits beside the heading,
-    and who said it goes under it, on one line that may reach ``reach_px``
-    into the bare margin left of the bar, or on two; else the figure and who on two lines under the
-    heading. ``("", "")`` without a whole.
+    ``width_px``; else the figure on a line of its own over who said it, on one line that may reach
+    ``reach_px`` into the bare margin left of the bar, or on two. The heading's line stays the heading's
+    (a figure at its end read as part of it). ``""`` without a whole.
     """
     if total is None:
-        return "", ""
+        return ""
     whole = total.iloc[0]
     said = t.date(whole["claim_date"], "day")
     who = f"({short_name(whole, t)}, {whole['publication']}, {said})"
     number = "<b>" + t("{figure} in all", figure=meta.escape(figure(whole, t))) + "</b>"
     if _text.annotation_size(f"{number} {meta.escape(who)}", 11)[0] <= width_px:
-        return "", f"{number} {meta.escape(who)}"
-    heading_px = _text.annotation_size(f"<b>{meta.escape(t(WHOLE_HEADING))}</b>", 13)[0]
-    beside = heading_px + 12 + _text.annotation_size(number, 11)[0] <= width_px
-    one_line = beside and _text.annotation_size(meta.escape(who), 11)[0] <= width_px + reach_px
+        return f"{number} {meta.escape(who)}"
+    one_line = _text.annotation_size(meta.escape(who), 11)[0] <= width_px + reach_px
     lines = [who] if one_line else meta.wrap(who, 11, width_px)
-    under = "<br>".join(map(meta.escape, lines))
-    return (number, under) if beside else ("", f"{number}<br>{under}")
+    return "<br>".join([number, *map(meta.escape, lines)])
 
 
 def whole_label_px(under: str) -> float:
@@ -234,14 +230,14 @@ def draw_bar(
     parts: pd.DataFrame,
     nested: bool,
     axes: Any,
-    label: tuple[str, str],
+    label: str,
     ticks: bool = True,
 ) -> None:
     """Draw the whole and the North Korean claim as horizontal bars under the dated panels (narrow charts).
 
     One outline bar for the whole; the part inside it when one report gave both, else under it as a
     separate claim. The whole's ``label`` (:func:`whole_label`) goes over its bar, ending at the bar's
-    end: under the panel heading, and at the end of the heading's line. Without ``ticks`` the bar's
+    end, under the panel heading. Without ``ticks`` the bar's
     axis has no tick labels (the labels give its numbers).
     """
     t, c = cv.t, cv.c
@@ -299,7 +295,7 @@ def draw_bar(
     if _text.annotation_size(said, 11)[0] <= bar_px * (1 - 1.03 * value(part) / value(whole)):
         part_label = said
     notes = [
-        (value(whole), bar_top, "right", label[1], c["text"]),
+        (value(whole), bar_top, "right", label, c["text"]),
         (value(part) * 1.03, y_part, "left", part_label, c["text"]),
     ]
     for x, y, anchor, text, color in notes:
@@ -318,21 +314,7 @@ def draw_bar(
             font=dict(size=11, color=color),
             bgcolor=c["background"] if anchor == "left" else None,
         )
-    heading(cv, t(WHOLE_HEADING), xref, yref, yshift=whole_label_px(label[1]))
-    if label[0]:  # the figure ends the heading's line
-        cv.annotate(
-            name="composition-label",
-            text=label[0],
-            x=value(whole),
-            y=1,
-            xref=xref,
-            yref=f"{yref} domain",
-            xanchor="right",
-            yanchor="bottom",
-            yshift=whole_label_px(label[1]) + 1,
-            showarrow=False,
-            font=dict(size=11, color=c["text"]),
-        )
+    heading(cv, t(WHOLE_HEADING), xref, yref, yshift=whole_label_px(label))
     values, labels = y_ticks(value(whole), value(whole), 2, t=t)
     cv.fig.update_xaxes(
         range=[0, value(whole) * 1.02],
