@@ -388,6 +388,20 @@ def test_north_korea_nests_the_part_only_in_the_whole_of_the_same_report(built):
     assert "40,000" not in labels and "40k" not in labels  # the rest is never computed
 
 
+@pytest.mark.parametrize("theme_name", ["light", "dark"])
+@pytest.mark.parametrize("size", ["phone", "column", "wide"])
+def test_the_whole_is_a_filled_bar_not_a_hollow_one(built_figure, size, theme_name):
+    """The editor's case: the whole's outline bar ("50,000 in all", a count) read as the key's "Hollow: expected or
+    planned total". Filled in a neutral tint, none of the claimants' colours; a label inside it on the same tint."""
+    c = theme.colors(theme_name)
+    fig = built_figure("north-korea", size=size, theme=theme_name)
+    (whole,) = [t for t in fig.data if t.name == "All troops in Kursk oblast (claim)"]
+    claimants = {c[key] for key in theme.DATA_KEYS}
+    assert whole.marker.color not in {c["background"], *claimants}, whole.marker.color
+    inside = [a for a in fig.layout.annotations if a.name == "composition-label" and a.bgcolor is not None]
+    assert inside and {a.bgcolor for a in inside} == {whole.marker.color}, [(a.text, a.bgcolor) for a in inside]
+
+
 def test_a_part_from_another_report_stands_beside_the_whole_as_a_separate_claim():
     claims = data.claims()
     claims = claims[claims["id"] != "nk_kursk_nyt_1110"]

@@ -84,7 +84,7 @@ def draw(cv: Canvas, total: pd.DataFrame, parts: pd.DataFrame, nested: bool, axe
             y=[value(whole)],
             width=[1 if nested else width],
             name=t("All troops in Kursk oblast (claim)"),
-            marker=dict(color=c["background"], line=dict(color=c["text"], width=1.5)),
+            marker=dict(color=c["grid"], line=dict(color=c["text"], width=1.5)),  # a count: hollow is expected
             customdata=customdata(total, cv),
             hovertemplate=t(HOVER),
             showlegend=False,
@@ -172,7 +172,7 @@ def draw(cv: Canvas, total: pd.DataFrame, parts: pd.DataFrame, nested: bool, axe
             yshift=4 if anchor == "bottom" else 0,
             showarrow=False,
             font=dict(size=11, color=color),
-            bgcolor=c["background"] if color == c["text"] and y != value(whole) else None,
+            bgcolor=c["grid"] if color == c["text"] and y != value(whole) else None,  # inside the whole
         )
     heading(cv, t(WHOLE_HEADING), xref, yref)
     cv.fig.update_xaxes(range=[-0.6, 0.6], showticklabels=False, showline=True, ticks="", **where)
@@ -252,7 +252,7 @@ def draw_bar(
             orientation="h",
             width=[0.8 if nested else 0.6],
             name=t("All troops in Kursk oblast (claim)"),
-            marker=dict(color=c["background"], line=dict(color=c["text"], width=1.5)),
+            marker=dict(color=c["grid"], line=dict(color=c["text"], width=1.5)),  # a count: hollow is expected
             customdata=customdata(total, cv),
             hovertemplate=t(HOVER),
             showlegend=False,
@@ -312,7 +312,7 @@ def draw_bar(
             align=anchor,
             showarrow=False,
             font=dict(size=11, color=color),
-            bgcolor=c["background"] if anchor == "left" else None,
+            bgcolor=c["grid"] if anchor == "left" else None,  # inside the whole
         )
     heading(cv, t(WHOLE_HEADING), xref, yref, yshift=whole_label_px(label))
     values, labels = y_ticks(value(whole), value(whole), 2, t=t)
