@@ -209,7 +209,7 @@ def north_korea(
     ``nk_troops_russia`` and ``nk_troops_kursk`` by claim date, coloured by
     the claimant's side, drawn as their bounds say; expected totals are hollow
     diamonds. Right: the claim of all troops in Kursk oblast
-    (:data:`COMPOSITION_TOTAL`) as an outline, with the North Korean part
+    (:data:`COMPOSITION_TOTAL`) as a filled bar, with the North Korean part
     inside it when the same report gave both, else beside it as a separate
     claim; the rest is labelled, not computed. Casualty claims
     (``nk_casualties``) are left out: a different unit.

@@ -72,7 +72,7 @@ def heading_box(panel: Panel, text: str) -> Box:
 
 
 def draw(cv: Canvas, total: pd.DataFrame, parts: pd.DataFrame, nested: bool, axes: Any, panel_px: float) -> None:
-    """Draw the whole as an outline bar and the North Korean claim inside it (one report) or beside it."""
+    """Draw the whole as a filled bar and the North Korean claim inside it (one report) or beside it."""
     t, c = cv.t, cv.c
     xref, yref = axes.xaxis.plotly_name.replace("axis", ""), axes.yaxis.plotly_name.replace("axis", "")
     where = dict(row=1, col=2)
@@ -84,7 +84,8 @@ def draw(cv: Canvas, total: pd.DataFrame, parts: pd.DataFrame, nested: bool, axe
             y=[value(whole)],
             width=[1 if nested else width],
             name=t("All troops in Kursk oblast (claim)"),
-            marker=dict(color=c["grid"], line=dict(color=c["text"], width=1.5)),  # a count: hollow is expected
+            # a count, so filled: the key's hollow marks are expected totals
+            marker=dict(color=c["grid"], line=dict(color=c["text"], width=1.5)),
             customdata=customdata(total, cv),
             hovertemplate=t(HOVER),
             showlegend=False,
@@ -235,7 +236,7 @@ def draw_bar(
 ) -> None:
     """Draw the whole and the North Korean claim as horizontal bars under the dated panels (narrow charts).
 
-    One outline bar for the whole; the part inside it when one report gave both, else under it as a
+    One filled bar for the whole; the part inside it when one report gave both, else under it as a
     separate claim. The whole's ``label`` (:func:`whole_label`) goes over its bar, ending at the bar's
     end, under the panel heading. Without ``ticks`` the bar's
     axis has no tick labels (the labels give its numbers).
@@ -252,7 +253,8 @@ def draw_bar(
             orientation="h",
             width=[0.8 if nested else 0.6],
             name=t("All troops in Kursk oblast (claim)"),
-            marker=dict(color=c["grid"], line=dict(color=c["text"], width=1.5)),  # a count: hollow is expected
+            # a count, so filled: the key's hollow marks are expected totals
+            marker=dict(color=c["grid"], line=dict(color=c["text"], width=1.5)),
             customdata=customdata(total, cv),
             hovertemplate=t(HOVER),
             showlegend=False,
