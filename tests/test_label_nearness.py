@@ -47,6 +47,11 @@ def _distance(p: tuple[float, float], top: tuple[float, float], bottom: tuple[fl
     return math.hypot(p[0] - top[0], p[1] - y)
 
 
+def _bold_figure(row, t) -> str:
+    """Return a claim's figure as a label shows it, in bold, with plain spaces."""
+    return f"<b>{meta.escape(figure(row, t))}</b>".replace("\u00a0", " ")
+
+
 def _names(text: str, row, t) -> bool:
     """Tell whether label ``text`` names claim ``row``: its figure in bold and its claimant.
 
@@ -54,7 +59,7 @@ def _names(text: str, row, t) -> bool:
     every claim of that figure; it must then stand nearer one of them than any other mark.
     """
     plain = text.replace("\u00a0", " ").replace("<br>", " ")
-    number = f"<b>{meta.escape(figure(row, t))}</b>".replace("\u00a0", " ")
+    number = _bold_figure(row, t)
     words = re.sub(r"<b>[^<]*</b>", " ", plain)
     for qualifier in QUALIFIERS.values():
         words = words.replace(t(qualifier).replace("\u00a0", " "), " ")
@@ -103,9 +108,8 @@ def _the_more(text: str, own: list, here: list, rows, t) -> list:
     counts = [n for n in range(1, 10) if t("{who} and {n} more", who="", n=n).replace("\u00a0", " ") in plain]
     if not counts:
         return []
-    number = {f"<b>{meta.escape(figure(rows.loc[m[0]], t))}</b>".replace("\u00a0", " ") for m in own}
-    same = [m for m in here if m not in own and m[0] in rows.index
-            and f"<b>{meta.escape(figure(rows.loc[m[0]], t))}</b>".replace("\u00a0", " ") in number]  # fmt: skip
+    number = {_bold_figure(rows.loc[m[0]], t) for m in own}
+    same = [m for m in here if m not in own and m[0] in rows.index and _bold_figure(rows.loc[m[0]], t) in number]
     return sorted(same, key=lambda m: min(abs(m[3][0] - o[3][0]) for o in own))[: counts[0]]
 
 
