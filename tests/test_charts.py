@@ -550,18 +550,39 @@ def test_a_phone_troop_chart_labels_the_troops_moved_in_over_their_own_hollow_ma
 def test_every_hollow_mark_has_its_key_entry(built_figure, name, size):
     # the largest area held (kursk-area's undated panel) was drawn hollow with no key entry saying what hollow meant
     fig = built_figure(name.replace("_", "-"), size=size)
+    drawn, unkeyed = _hollow_marks_unkeyed(fig)
+    assert drawn and unkeyed == []
+
+
+def _symbols(trace) -> set[str]:
+    symbol = trace.marker.symbol
+    return {symbol} if isinstance(symbol, str) else set(symbol)
+
+
+def _hollow_marks_unkeyed(fig) -> tuple[list[str], list[str]]:
+    """The names of the marks drawn hollow (filled with the background), and of those no "Hollow" key entry draws."""
     background = theme.colors("light")["background"]
-
-    def symbols(trace) -> set[str]:
-        symbol = trace.marker.symbol
-        return {symbol} if isinstance(symbol, str) else set(symbol)
-
     scatter = [t for t in fig.data if isinstance(t, go.Scatter) and t.marker.color == background]
     drawn = [t for t in scatter if t.customdata is not None]
     keyed = [t for t in scatter if t.showlegend is not False and t.name.startswith("Hollow")]
-    assert drawn
-    for trace in drawn:
-        assert any(symbols(trace) & symbols(key) for key in keyed), (trace.name, [k.name for k in keyed])
+    return [t.name for t in drawn], [t.name for t in drawn if not any(_symbols(t) & _symbols(k) for k in keyed)]
+
+
+@pytest.mark.parametrize("size", list(theme.SIZES))
+def test_deepstatemaps_measure_is_drawn_as_its_key_entry_and_never_hollow(shared_frontline, size):
+    """The editor's case: the measure's square was hollow, and the key's "Hollow: largest value reached" named it."""
+    from vizlib.frontline import read_frontline
+
+    path = shared_frontline / "deepstate_export_20241114.geojson"  # the article figures' layer
+    if not path.is_file():
+        pytest.skip("DeepStateMap's export of 14 Nov 2024 is not in ../shared")
+    fig = charts.kursk_area(layer=read_frontline(path), size=size)
+    (measure,) = [t for t in fig.data if t.name == "Measured on DeepStateMap"]
+    (entry,) = [t for t in fig.data if t.showlegend is not False and (t.name or "").startswith("Measured on")]
+    drawn, unkeyed = _hollow_marks_unkeyed(fig)
+    assert "Measured on DeepStateMap" not in drawn and unkeyed == []
+    for prop in ("symbol", "color", "size"):
+        assert measure.marker[prop] == entry.marker[prop], prop
 
 
 @pytest.mark.parametrize("lang", ["en", "uk"])

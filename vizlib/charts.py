@@ -376,7 +376,7 @@ def kursk_area(
     main_px = (width - sum(sides)) * (1 - gap * (len(shares) - 1)) * shares[0]
     x_range = room_right(x_range, max([*dated["refers_to"], *measures["refers_to"]]), main_px)
     sides = _sides(width, lang, x_range, y_top, right_ticks=ends, **y_style)
-    claims_key, laid, key_px = _key(rows, size, theme, lang, measured=not measures.empty, sides=sides)
+    claims_key, laid, key_px = _key(rows, size, theme, lang, with_measure=not measures.empty, sides=sides)
     drawn = pd.concat([rows, measures], ignore_index=True) if not measures.empty else rows
     cv = Canvas(
         "kursk-area",
@@ -652,7 +652,7 @@ def _key_under_the_whole(cv: Canvas, laid: key.Laid, heading_gap: float) -> tupl
 
 
 def _key(
-    rows: pd.DataFrame, size: str, theme: str, lang: str, measured: bool = False, sides: tuple[int, int] = (44, 44)
+    rows: pd.DataFrame, size: str, theme: str, lang: str, with_measure: bool = False, sides: tuple[int, int] = (44, 44)
 ) -> tuple[key.Key, key.Laid, float]:
     """Return a chart's key, laid out, and the room to keep for it: under the chart (narrow sizes), beside (a card).
 
@@ -662,9 +662,8 @@ def _key(
     phone = preset.width < axes.PHONE_PX
     c, t = _theme.colors(theme), i18n.words(lang)
     claims_key = key.entries(rows, c, t, short=phone or preset.card, card=preset.card)
-    if measured:
-        square = dict(symbol="square", size=marks.MARKER, color=c["background"], line=dict(color=c["text"], width=2))
-        claims_key.how.append((t("Measured on DeepStateMap (its dotted line adds the grey zone)"), square))
+    if with_measure:
+        claims_key.how.append((t("Measured on DeepStateMap (its dotted line adds the grey zone)"), measured.marker(c)))
     inside = preset.width >= _NARROW_PX
     laid = key.lay_out(claims_key, t, preset, sides, inside)
     return claims_key, laid, key.room(laid, preset, inside)

@@ -22,6 +22,14 @@ _MEASURED_BY = i18n.N_("DeepStateMap's map, measured by vizlib")
 _MEASURED_NOTE = i18n.N_("Low: the area shown Ukrainian-held; high: with the grey zone (status unknown).")
 
 
+def marker(c: dict[str, str]) -> dict[str, Any]:
+    """Return a measurement's mark (plotly marker properties) in palette ``c``: a solid square in the text colour.
+
+    Solid, not hollow: a claim chart's key reads a hollow mark as a claim's kind (largest reached, expected).
+    """
+    return dict(symbol="square", size=marks.MARKER, color=c["text"], line=dict(width=0))
+
+
 def rows(layer: Any, day: dt.date) -> pd.DataFrame:
     """Return the Ukrainian-held area of Kursk oblast each full export shows, as rows of the claims table.
 
@@ -90,9 +98,7 @@ def draw(cv: Canvas, measured: pd.DataFrame, panel: Panel, where: dict[str, Any]
                 mode="markers",
                 name=cv.t("Measured on DeepStateMap"),
                 showlegend=False,
-                marker=dict(
-                    symbol="square", size=marks.MARKER, color=cv.c["background"], line=dict(color=colour, width=2)
-                ),
+                marker=marker(cv.c),
                 customdata=[[r.id, cv.t.number(r.low), cv.t.number(r.high), cv.t.date(r.refers_to)]],
                 hovertemplate=cv.t(
                     "<b>DeepStateMap, {date}</b><br>Ukrainian-held {low} km²; with the grey zone {high} km²",
