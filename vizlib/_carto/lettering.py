@@ -42,6 +42,7 @@ def draw(m: MapCanvas) -> None:
         if label.key["kind"] == "region":
             label.keep_off = dots + border
     m.place_labels()
+    _one_form_of_oblast_names(m)
     _clear_notes(m)
     _make_way_for_countries(m)
     _clear_leads(m)  # a name moved aside for a country's may lead into a dot it did not
@@ -99,6 +100,23 @@ NOTE_CLEAR_PX = 6
 #: Nor may a village's dot stand in a note's first row this near its start or end (pixels): "Shevchenko •"
 #: 12 px before "10.0 km", and "Sontsivka •" 20 px before "Dam", read as those villages' words.
 NOTE_BESIDE_PX = 24
+
+
+def _one_form_of_oblast_names(m: MapCanvas) -> None:
+    """Write every oblast's name in its short form (``ЛУГАНСЬКА ОБЛ.``) where one had to be: one style per map.
+
+    A name shortened where its long form found no room stood beside others written in full ("ХАРКІВСЬКА
+    ОБЛАСТЬ" over "ЛУГАНСЬКА ОБЛ."). The short form takes the long one's spot where it lies in the area there
+    too: a narrower box at the same centre, clear of whatever the long one was clear of.
+    """
+    named = [label for label in m.labels if label.key["kind"] == "region" and label.placed and label.key["short"]]
+    if not any(label.text == label.key["short"] for label in named):
+        return
+    for label in named:
+        text, spot, _ = label.chosen
+        short = label.key["short"]
+        if text != short and short in label.texts and spot in label.spots_for(short):
+            label.text, label.box = short, label.box_at(spot, short)
 
 
 def _clear_notes(m: MapCanvas) -> None:

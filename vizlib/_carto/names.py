@@ -57,8 +57,8 @@ def regions(m: MapCanvas, codes: Sequence[str], emphasis: Sequence[str] = ()) ->
         texts: list[str] = []
         spots: tuple = ()
         own: dict[str, tuple] = {}
-        for words in _forms(name, m.lang):
-            text = f"<b>{escape(words)}</b>" if strong else escape(words)
+        forms = [f"<b>{escape(words)}</b>" if strong else escape(words) for words in _forms(name, m.lang)]
+        for text in forms:
             w, h = _text.text_size(text, size)
             if texts:
                 # a shorter form: at the longer one's spots where it lies in too, then at its own (beside
@@ -82,7 +82,7 @@ def regions(m: MapCanvas, codes: Sequence[str], emphasis: Sequence[str] = ()) ->
                 size=size,
                 own_spots=own,
                 priority=LEVEL,
-                key=dict(kind="region", strong=strong, code=code),
+                key=dict(kind="region", strong=strong, code=code, short=forms[-1] if len(forms) > 1 else None),
             )
         )
         m.region_rows.append(
