@@ -31,22 +31,22 @@ MIN_LABEL_PX, MIN_KEY_PX = 11, 12
 
 @pytest.fixture(scope="module")
 def build(front_mirror, built_figure):
-    """Build a chart at a size, once per module; occupied_area reads the synthetic archive once."""
+    """Build a chart at a size (and language), once per module; occupied_area reads the synthetic archive once."""
     cache: dict[tuple[str, str], object] = {}
     inputs: dict[str, object] = {}
 
-    def get(name: str, size: str):
-        if (name, size) not in cache:
+    def get(name: str, size: str, lang: str = "en"):
+        if (name, size, lang) not in cache:
             if name == "occupied_area":
                 if "layers" not in inputs:
                     inputs["layers"] = frontline.history(frontline.ARCHIVE_START, "2024-11-23", freq="D")
-                fig = charts.occupied_area(inputs["layers"], size=size)
+                fig = charts.occupied_area(inputs["layers"], size=size, lang=lang)
             elif name == "kursk_area_measured":
                 fig = charts.kursk_area(layer=frontline.read_frontline(EXPORT), size=size)
             else:
-                fig = built_figure(name.replace("_", "-"), size=size)
-            cache[name, size] = fig
-        return cache[name, size]
+                fig = built_figure(name.replace("_", "-"), size=size, lang=lang)
+            cache[name, size, lang] = fig
+        return cache[name, size, lang]
 
     return get
 
@@ -328,6 +328,24 @@ def test_a_phone_dates_the_measured_areas_event_lines_and_lists_the_events_under
     for ident in named:  # every event dated on a line is listed with its title
         assert meta.escape(events.loc[ident, "title"]).split()[0] in listed.text
     assert not any(a.name == "event-list" for a in wide.layout.annotations)  # a wide chart titles its lines
+
+
+def _end_labels_across_event_lines(fig) -> list[tuple[str, int]]:
+    """The measured area's end labels, each with the x (pixels) of an event line it stands across."""
+    lines = [point(fig, "x", "y", s.x0, fig.layout.yaxis.range[0])[0] for s in fig.layout.shapes
+             if (s.name or "").startswith("event:")]  # fmt: skip
+    ends = [t for t in annotation_boxes(fig) if t.name == "area-label"]
+    assert lines and len(ends) == 2
+    return [(t.text, round(x)) for t in ends for x in lines if _ink(t).x0 < x < _ink(t).x1]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_ukrainian_measured_areas_end_labels_cross_no_event_line_the_english_do_not(build, size):
+    # "17 357 км² / 23 листопада 2024" stood over the 5 and 11 Nov lines, away from the line's end, where the
+    # shorter English stood right of them: the month is now short where that keeps it clear ("23 лист. 2024")
+    english = _end_labels_across_event_lines(build("occupied_area", size, "en"))
+    ukrainian = _end_labels_across_event_lines(build("occupied_area", size, "uk"))
+    assert len(ukrainian) <= len(english), (ukrainian, english)
 
 
 @pytest.mark.parametrize("size", SIZES)

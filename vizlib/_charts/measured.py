@@ -201,8 +201,13 @@ def area_top(cv: Canvas, rows: pd.DataFrame, marked: pd.DataFrame, x_range: Any,
     return max(top, low + (last["km2"] - low) / (1 - taken / panel.box.height))
 
 
-def _end_text(cv: Canvas, r: Any) -> str:
-    return "<b>" + cv.t("{km} km²", km=cv.t.number(r["km2"])) + f"</b><br>{cv.t.date(r['date'])}"
+def _end_text(cv: Canvas, r: Any, style: str = "full") -> str:
+    return "<b>" + cv.t("{km} km²", km=cv.t.number(r["km2"])) + f"</b><br>{cv.t.date(r['date'], style)}"
+
+
+def _end_texts(cv: Canvas, r: Any) -> tuple[str, ...]:
+    """Return the wordings of an end's label: its date in full, then with the month short (``23 лист. 2024``)."""
+    return tuple(dict.fromkeys(_end_text(cv, r, style) for style in ("full", "full_short")))
 
 
 def area_panel(cv: Canvas, rows: pd.DataFrame, x_range: Any, top: float | None = None) -> Panel:
@@ -242,7 +247,7 @@ def draw_area(cv: Canvas, rows: pd.DataFrame, marked: pd.DataFrame, panel: Panel
         Label(
             panel.x(r["date"]),
             panel.y(r["km2"]),
-            (_end_text(cv, r),),
+            _end_texts(cv, r),
             labels.AROUND,
             size=11,
             required=True,
