@@ -63,7 +63,7 @@ def draw(m: MapCanvas) -> None:
         for i, (text, position, size) in items.items():
             texts[i], positions[i], sizes[i] = text, position, size
         # each name in the type it was measured in (a village's smaller than a city's)
-        font = dict(size=sizes if len(set(sizes)) > 1 else sizes[0], color=c["text"], shadow=_halo(c))
+        font = dict(size=sizes if len(set(sizes)) > 1 else sizes[0], color=c["text"], shadow=halo(c))
         trace.update(text=texts, textposition=positions, textfont=font)
     _drop_nameless(m)
     # the data lists the oblasts named on the map, as it lists the towns drawn
@@ -89,7 +89,7 @@ def draw(m: MapCanvas) -> None:
             textfont=dict(
                 size=[lb.size for _, _, lb in labels],
                 color=[c["text"] if lb.key.get("strong") else colour for _, _, lb in labels],
-                shadow=_halo(c),
+                shadow=halo(c),
             ),
             meta=f"labels:{kind}",
         )
@@ -304,6 +304,7 @@ def _per_point(trace: Any) -> dict[str, Sequence[Any]]:
     return out
 
 
-def _halo(c: dict[str, str]) -> str:
+def halo(c: dict[str, str]) -> str:
+    """Return the CSS text shadow that rings a map's words in the background colour of palette ``c``."""
     background = c["background"]
     return f"0 0 2px {background}, 0 0 2px {background}, 0 0 3px {background}"

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from vizlib._carto.lettering import halo
 from vizlib._carto.projection import Frame
 from vizlib._labels import Box
 from vizlib._text import text_size
@@ -67,14 +68,21 @@ def draw(m: MapCanvas) -> None:
 
     The bottom left is first choice; the bottom right, then the top left, when marks (town dots,
     a note's marker, a locator inset) stand in the bar's way there, or the ground a change map is about
-    (the phone's bar stood on the dark red of the ground taken, and could not be read).
+    (the phone's bar stood on the dark red of the ground taken, and could not be read), or a state
+    border (the theatre phone's struck through "200 km").
     """
     x0, y0, x1, y1 = m.geo_frame.box  # the map (of the first panel of its last row of panels)
     first = scale_bar(m.geo_frame, (x0 + 14, y1 - 16))
     reach = first["box"][2] - (x0 + 14)  # from the bar's start to its box's right side
     bars = [scale_bar(m.geo_frame, at) for at in ((x0 + 14, y1 - 16), (x1 - 14 - reach, y1 - 16), (x0 + 14, y0 + 26))]
     clear = [bar for bar in bars if not any(Box(*bar["box"]).overlaps(o) for o in m.obstacles)]
-    bar = next((bar for bar in clear if not _on_change(m, Box(*bar["box"]))), clear[0] if clear else first)
+
+    def worse(bar: dict) -> tuple[bool, bool]:
+        """On the ground a change map is about; across a state border (its line struck through "200 km")."""
+        box = Box(*bar["box"])
+        return _on_change(m, box), any(box.overlaps(b) for b in m.state_border)
+
+    bar = min(clear, key=worse) if clear else first  # the first of the best: the bottom left where it is as good
     m.obstacle(Box(*bar["box"]))
     m.trace(
         bar["lon"],
@@ -92,7 +100,7 @@ def draw(m: MapCanvas) -> None:
         mode="text",
         text=[m.t("{km} km", km=m.t.number(bar["km"]))],
         textposition="middle center",
-        textfont=dict(size=LABEL_PX, color=m.c["text"]),
+        textfont=dict(size=LABEL_PX, color=m.c["text"], shadow=halo(m.c)),  # a line under it still breaks for it
         showlegend=False,
         meta="scalebar:label",
         hoverinfo="skip",
