@@ -73,20 +73,24 @@ def _annotations(fig):
     return list(zip(shown, annotation_boxes(fig), strict=True))
 
 
-def misplaced(fig, lang: str) -> list[str]:
-    """Return a line for each claim label whose centre is not nearer its own marks than every other mark."""
-    t = i18n.words(lang)
-    rows = data.claims().set_index("id")
-    marks = _marks(fig)
-    problems = []
+def _claim_labels(fig, lang: str):
+    """Yield each claim label: its annotation, its box, the claim marks of its panel, those it names by figure and
+    claimant, and those its "and 2 more" names besides (:func:`_the_more`)."""
+    t, rows, marks = i18n.words(lang), data.claims().set_index("id"), _marks(fig)
     for a, text in _annotations(fig):
         if a.name != "claim-label":
             continue
         here = [m for m in marks if (m[1], m[2]) == (a.xref or "x", a.yref or "y")]
         own = [m for m in here if m[0] in rows.index and _names(a.text, rows.loc[m[0]], t)]
         assert own, f"no mark is named by {a.text!r}"
-        own += _the_more(a.text, own, here, rows, t)
-        centre, box = text.box.center, text.box
+        yield a, text.box, here, own, _the_more(a.text, own, here, rows, t)
+
+
+def misplaced(fig, lang: str) -> list[str]:
+    """Return a line for each claim label whose centre is not nearer its own marks than every other mark."""
+    problems = []
+    for a, box, here, named, more in _claim_labels(fig, lang):
+        own, centre = named + more, box.center
         if _beside_its_start(box, a.font.size, own, [m for m in here if m not in own]):  # read from its edges
             near = min(_gap(box, m) for m in own)
             problems += [f"{a.text!r} (beside its mark) is nearer {m[0]} than its own"
@@ -156,13 +160,9 @@ def read_on(fig, lang: str) -> list[str]:
     A label's lines are 1.3 em apart inside its box; a mark stands in a line's row where its vertical extent
     meets the line's band, and reads as the line's subject within 40 px of it, 3 px nearer than the label's own.
     """
-    t, rows, marks, problems = i18n.words(lang), data.claims().set_index("id"), _marks(fig), []
-    for a, text in _annotations(fig):
-        if a.name != "claim-label":
-            continue
-        here = [m for m in marks if (m[1], m[2]) == (a.xref or "x", a.yref or "y")]
-        own = [m for m in here if m[0] in rows.index and _names(a.text, rows.loc[m[0]], t)]
-        step, box = 1.3 * a.font.size, text.box
+    problems = []
+    for a, box, here, own, _ in _claim_labels(fig, lang):
+        step = 1.3 * a.font.size
         for k, words in enumerate(a.text.split("<br>")):
             row = Box(box.x0, box.y0 + 2 + k * step, box.x1, box.y0 + 2 + (k + 1) * step)
             near = min(_gap(row, m) for m in own)
@@ -182,19 +182,14 @@ def _gap(row: Box, mark) -> float:
 def first_line_astray(fig, lang: str) -> list[str]:
     """Return a line for each claim label over or under its marks whose first line stands nearer another claim's mark.
 
-    The line, where reading starts, is measured where plotly.js draws it in its box: flush left or right, or centred (the annotation's
-    ``align``), one line's height under the box's top.
+    The line, where reading starts, is measured where plotly.js draws it in its box: flush left or right, or
+    centred (the annotation's ``align``), one line's height under the box's top.
     """
     from vizlib._text import annotation_size
 
-    t, rows, marks, problems = i18n.words(lang), data.claims().set_index("id"), _marks(fig), []
-    for a, text in _annotations(fig):
-        if a.name != "claim-label":
-            continue
-        here = [m for m in marks if (m[1], m[2]) == (a.xref or "x", a.yref or "y")]
-        own = [m for m in here if m[0] in rows.index and _names(a.text, rows.loc[m[0]], t)]
-        own += _the_more(a.text, own, here, rows, t)
-        box, width = text.box, annotation_size(a.text.split("<br>")[0], a.font.size)[0]
+    problems = []
+    for a, box, here, named, more in _claim_labels(fig, lang):
+        own, width = named + more, annotation_size(a.text.split("<br>")[0], a.font.size)[0]
         if any(m[3][1] <= box.y1 and m[4][1] >= box.y0 for m in own):
             continue  # beside its marks, level with them: read from the edge by them (misplaced() measures it)
         x = {"left": box.x0 + width / 2, "right": box.x1 - width / 2}.get(a.align, box.center[0])
