@@ -209,7 +209,7 @@ def claims(
             yanchor=spot.yanchor,
             xshift=spot.dx,
             yshift=-spot.dy,
-            align=_align(label),
+            align=align(label),
             showarrow=False,
             font=dict(size=label.size, color=cv.c["text"]),
             bgcolor=cv.c["background"] if label.crosses_line else None,
@@ -228,7 +228,7 @@ def _faults(labels: Sequence[Label], bounds: Box, obstacles: Sequence[Box], mark
     return faults
 
 
-def _align(label: Label) -> str:
+def align(label: Label) -> str:
     """Return how a placed label's lines align: the side its spot sets, unless another stands them nearer its marks.
 
     A label ending at the plot's edge, over marks well inside it, stood its lines flush with the edge: "11 000
@@ -238,13 +238,13 @@ def _align(label: Label) -> str:
     marks = (sum(m.x0 + m.x1 for m in label.marks) / (2 * len(label.marks))) if label.marks else label.x
     widths = [annotation_size(line, label.size)[0] for line in text.split("<br>")]
 
-    def off(align: str) -> float:
-        """Pixels from the marks to each line's centre, summed, with the lines aligned so."""
-        centres = [{"left": box.x0 + w / 2, "right": box.x1 - w / 2}.get(align, box.center[0]) for w in widths]
+    def off(side: str) -> float:
+        """Pixels from the marks to each line's centre, summed, with the lines aligned to ``side``."""
+        centres = [{"left": box.x0 + w / 2, "right": box.x1 - w / 2}.get(side, box.center[0]) for w in widths]
         return round(sum(abs(c - marks) for c in centres), 6)
 
     given = {"left": "left", "right": "right"}.get(spot.xanchor, "center")
-    return min(("left", "center", "right"), key=lambda align: (off(align), align != given))
+    return min(("left", "center", "right"), key=lambda side: (off(side), side != given))
 
 
 def _at_edges(box: Box, x: float, width: float) -> tuple[Spot, ...]:

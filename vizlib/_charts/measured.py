@@ -155,7 +155,7 @@ def draw_labels(cv: Canvas, placed: list[Label]) -> list[Box]:
             xshift=spot.dx,
             yshift=-spot.dy,
             showarrow=False,
-            align="left",
+            align=labels.align(label),  # toward its square and line, as a claim's label
             font=dict(size=11, color=cv.c["text"]),
             bgcolor=cv.c["background"] if label.crosses_line else None,
         )
