@@ -557,19 +557,39 @@ def multiples(front_mirror, built_figure):
     return {size: built_figure("pokrovsk-multiples", size=size) for size in [*SIZES, "phone"]}
 
 
+@pytest.fixture(scope="module")
+def _built_on_real_layers() -> dict:
+    return {}
+
+
+@pytest.fixture
+def multiples_on_real_layers(shared_frontline, tmp_path_factory, _built_on_real_layers):
+    """Return a function of (size, lang) building the Pokrovsk multiples on DeepStateMap's own layers, once each.
+
+    On the synthetic ones a village the notes name, and so keep, stands by Pokrovsk; a cache of their own, as the
+    synthetic mirror's cache holds files of the same names.
+    """
+    built = _built_on_real_layers
+
+    def build(size, lang):
+        if (size, lang) not in built:
+            with pytest.MonkeyPatch.context() as mp, warnings.catch_warnings():
+                mp.setenv("VIZLIB_DEEPSTATE_ARCHIVE_URL", str(shared_frontline / "archive"))
+                mp.setenv("VIZLIB_DEEPSTATE_EXPORT_URL", str(shared_frontline))
+                mp.setenv("VIZLIB_CACHE", str(tmp_path_factory.getbasetemp() / "real-layers-cache"))
+                warnings.simplefilter("ignore")
+                built[size, lang] = registry.build("pokrovsk-multiples", size=size, lang=lang)
+        return built[size, lang]
+
+    return build
+
+
 @pytest.mark.parametrize("lang", ["en", "uk"])
 @pytest.mark.parametrize("size", ["phone", *SIZES])
-def test_no_name_in_a_panel_covers_another_towns_dot(shared_frontline, monkeypatch, tmp_path_factory, size, lang):
+def test_no_name_in_a_panel_covers_another_towns_dot(multiples_on_real_layers, size, lang):
     # "Pokrovsk" on the social card stood over a village's dot (no name asked for it) in every panel: every spot
-    # of the name touched one. A dot a name covers reads as the name's: it goes. (DeepStateMap's own layers: on
-    # the synthetic ones a village the notes name, and so keep, stands there; a cache of their own, as the
-    # synthetic mirror's cache holds files of the same names.)
-    monkeypatch.setenv("VIZLIB_DEEPSTATE_ARCHIVE_URL", str(shared_frontline / "archive"))
-    monkeypatch.setenv("VIZLIB_DEEPSTATE_EXPORT_URL", str(shared_frontline))
-    monkeypatch.setenv("VIZLIB_CACHE", str(tmp_path_factory.getbasetemp() / "real-layers-cache"))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fig = registry.build("pokrovsk-multiples", size=size, lang=lang)
+    # of the name touched one. A dot a name covers reads as the name's: it goes.
+    fig = multiples_on_real_layers(size, lang)
     panels = sorted({t.geo for t in fig.data if t.meta == "places"})
     assert len(panels) >= 3
     for geo in panels:
@@ -581,6 +601,22 @@ def test_no_name_in_a_panel_covers_another_towns_dot(shared_frontline, monkeypat
             dot = Box(x - size_px / 2, y - size_px / 2, x + size_px / 2, y + size_px / 2)
             own = [box for box in names if text and box.x0 - 8 <= x <= box.x1 + 8 and box.y0 - 8 <= y <= box.y1 + 8]
             assert not any(box.overlaps(dot) for box in names if box not in own), (geo, lon, lat)
+
+
+@pytest.mark.parametrize("lang", ["en", "uk"])
+@pytest.mark.parametrize("size", ["phone", *SIZES])
+def test_a_towns_name_stands_on_the_same_side_of_its_dot_in_every_panel(multiples_on_real_layers, size, lang):
+    # the Ukrainian phone's Myrnohrad stood right of its dot in two panels and over it in the other two, and
+    # Selydove's left, left, over, left: the eye compares the panels, and a name that moves reads as a change
+    fig = multiples_on_real_layers(size, lang)
+    sides: dict[tuple, set[str]] = {}
+    for trace in (t for t in fig.data if t.meta == "places"):
+        for lon, lat, text, side in zip(trace.lon, trace.lat, trace.text, trace.textposition, strict=True):
+            if text:
+                sides.setdefault((lon, lat, text), set()).add(side)
+    assert all(len(s) == 1 for s in sides.values()), {k[2]: s for k, s in sides.items() if len(s) > 1}
+    named_twice = [k for k in sides if sum(k[2] in t.text for t in fig.data if t.meta == "places") > 1]
+    assert named_twice, sides  # the check compares panels
 
 
 def by_meta_geo(fig, name, geo):

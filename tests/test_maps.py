@@ -257,6 +257,26 @@ def test_a_name_leading_into_another_dot_goes_elsewhere_or_is_left_out_unless_re
     assert story.spot == corner  # a town the story needs is still named, where it has no other room
 
 
+def test_names_given_together_take_one_spot_where_it_costs_none_of_them_more():
+    # one town's name on two panels of small multiples (x 100 and 400): the first panel's right is taken
+    right, left, above = spot_at("middle right", 6), spot_at("middle left", 6), spot_at("top center", 6)
+
+    def name(x, together="myrnohrad"):
+        return Label(x, 50, ("Myrnohrad",), (right, left, above), marks=(_dot(x, 50),), together=together)
+
+    taken = [Box(106, 40, 200, 60)]
+    apart = place([name(100, None), name(400, None)], Box(0, 0, 600, 100), taken)
+    assert [lb.spot for lb in apart] == [left, right]  # each alone: the first spot free
+    together = place([name(100), name(400)], Box(0, 0, 600, 100), taken)
+    assert [lb.spot for lb in together] == [left, left]
+    assert [lb.box for lb in together] == [lb.box_at(left) for lb in together]
+    # where no spot is as good for both (the second's left and top are taken too), each keeps its own
+    worse = [*taken, Box(300, 30, 394, 60), Box(360, 0, 440, 41)]
+    kept = place([name(100), name(400)], Box(0, 0, 600, 100), worse)
+    assert [lb.spot for lb in kept] == [left, right]
+    assert not any(lb.box.overlaps(b) for lb in kept for b in worse)
+
+
 def test_a_dot_touching_a_names_bottom_corner_counts_as_in_its_row():
     # "Dnipro ●Pokrovsk" on the theatre's phone map: Dnipro's dot 2 px below the bottom of Pokrovsk's name (above
     # its own dot), 1 px before its start, read as the dot the name stands on.

@@ -14,7 +14,7 @@ nearer them than any other mark, so that it cannot be read as a neighbour's.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -222,6 +222,10 @@ class Label:
     by_row : bool
         Also read line by line: no other mark stands in a line's row, nearer it than its own marks (a
         card's "~11,000" over its dot, level with another claim's circle 8 px on).
+    together : Hashable or None
+        Labels given the same value (a town's name on each panel of small multiples) take one spot where
+        it costs none of them more than the spot each took alone: the eye compares the panels, and a name
+        that changes sides reads as a change on the ground.
     key : Any
         The caller's handle (a trace and point index, an id).
     """
@@ -247,6 +251,7 @@ class Label:
     rivals: tuple[Box, ...] = ()
     by_edge: bool = False
     by_row: bool = False
+    together: Hashable | None = None
     key: Any = None
     text: str | None = field(default=None, init=False)
     spot: Spot | None = field(default=None, init=False)
@@ -339,6 +344,7 @@ def place(
             chosen = best[id(label)]
             label.text, label.spot, label.box = chosen if chosen else (None, None, None)
         _make_room([lb for lb in group if lb.may_displace], group, bounds, taken, every_mark, thin)
+        _agree(group, bounds, taken, every_mark, thin)
         taken += [label.kept_clear(label.box) for label in group if label.box is not None]
     for label in labels:
         crossed = [*thin, *label.avoid]
@@ -642,6 +648,50 @@ def _make_room(candidates, group, bounds, obstacles, marks, lines) -> None:
                 other.spot, other.box = other_spot, moved
             label.text, label.spot, label.box = text, spot, box
             break
+
+
+def _agree(group, bounds, obstacles, marks, lines) -> None:
+    """Move the labels of each ``together`` set of ``group`` to one spot, where one costs none of them more.
+
+    The spots most of them took are tried first, then in the labels' order of spots. A spot is taken only where
+    every label of the set is at least as well off there as where it stands: no more overlap (with ``obstacles``
+    and the other labels placed, each keeping its room), read as its own mark's where it was, across no more of
+    the thin ``lines``.
+    """
+    sets: dict[Hashable, list[Label]] = {}
+    for label in group:
+        if label.together is not None and label.placed:
+            sets.setdefault(label.together, []).append(label)
+    for members in sets.values():
+        taken_spots = [label.spot for label in members]
+        if len(members) < 2 or all(spot == taken_spots[0] for spot in taken_spots):
+            continue
+        spots = list(dict.fromkeys(spot for label in members for spot in label.spots))
+        spots.sort(key=lambda spot: -taken_spots.count(spot))  # stable: the first label's order breaks ties
+        for spot in spots:
+            moved = [_as_good_at(label, spot, group, bounds, obstacles, marks, lines) for label in members]
+            if all(box is not None for box in moved):
+                for label, box in zip(members, moved, strict=True):
+                    label.spot, label.box = spot, box
+                break
+
+
+def _as_good_at(label, spot, group, bounds, obstacles, marks, lines) -> Box | None:
+    """Return ``label``'s box at ``spot`` where it costs no more than its own (see :func:`_agree`), else None."""
+    if spot not in label.spots_for(label.text):
+        return None
+    here = [*obstacles, *label.keep_off, *(o.kept_clear(o.box) for o in group if o is not label and o.box)]
+    own_lines = [*lines, *label.avoid]
+    box = label.box_at(spot, label.text)
+    hard, soft = _cost(box, bounds, here, own_lines, label.clearance)
+    was_hard, was_soft = _cost(label.box, bounds, here, own_lines, label.clearance)
+    if hard > was_hard + _TIE or soft > was_soft + _TIE:
+        return None
+    if misread(label, box, marks) > misread(label, label.box, marks):
+        return None
+    if leads_into_rival(label, box) > leads_into_rival(label, label.box):
+        return None
+    return box
 
 
 def _moves_to_free(label, box, group, bounds, taken, marks, lines, depth) -> list[tuple] | None:

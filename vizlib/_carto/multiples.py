@@ -173,7 +173,11 @@ def draw(
         inside = band | (edge & shown.id.isin(off_today).to_numpy())  # a dot at the very edge only if noted
         order = list(dict.fromkeys([priority[0], *off_today, *priority]))
         here = m.held_on(shown[inside], day)
+        asked = len(m.labels)
         towns.draw(m, here, order, max_labels=len(order), required=priority[:1], keep=off_today)
+        for label in m.labels[asked:]:  # a town's name on the same side of its dot in every panel, where it can
+            if label.key["kind"] == "place":
+                label.together = label.key["id"]
         occupied = layer[layer.status == "occupied"].geometry
         km = float("nan")
         if not town.empty and not occupied.empty:

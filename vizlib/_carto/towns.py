@@ -261,6 +261,7 @@ def label_points(
                 kind="place",
                 trace=index,
                 index=i,
+                id=row.id,
                 village=row.kind == "village",
                 name=m.place_name(row),
                 keep=row.id in keep,
