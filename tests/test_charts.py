@@ -672,3 +672,25 @@ def test_no_backing_drawn_over_the_plot_hides_a_claims_mark(name, size):
         box = Box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
         hidden = [mark for mark, (x, y) in marks if box.x0 < x < box.x1 and box.y0 < y < box.y1]
         assert not hidden, (name, size, hidden)
+
+
+@pytest.mark.parametrize(
+    ("claimant", "side", "lang", "short"),
+    [
+        ("Ukrainian General Staff source", "UA", "en", "General Staff source"),
+        ("Russian Defence Ministry", "RU", "en", "Defence Ministry"),
+        ("South Korea's Joint Chiefs of Staff", "KR", "en", ""),  # "South Korean officials": not its start
+        ("Ukrainian General Staff source", "RU", "en", ""),  # keyed in another colour: the name says whose
+        ("US and Ukrainian officials", "multi", "en", ""),
+        ("Ukrainian", "UA", "en", ""),  # nothing left
+        ("джерело в Генштабі ЗСУ", "UA", "uk", ""),
+    ],
+)
+def test_a_claimants_side_is_dropped_from_a_label_only_where_its_colours_key_entry_says_it(
+    claimant, side, lang, short
+):
+    from vizlib import i18n
+    from vizlib._charts.labels import _without_side
+
+    group = pd.DataFrame({"claimant": [claimant], "claimant_side": [side]})
+    assert _without_side(claimant, group, i18n.words(lang)) == short

@@ -15,7 +15,7 @@ from chart_boxes import annotation_boxes, point
 
 from vizlib import data, i18n, meta, registry
 from vizlib._charts.labels import QUALIFIERS
-from vizlib._charts.words import figure, short_name
+from vizlib._charts.words import SIDE_NAMES, figure, short_name
 from vizlib._labels import Box
 from vizlib.frontline import read_frontline
 
@@ -64,7 +64,11 @@ def _names(text: str, row, t) -> bool:
     for qualifier in QUALIFIERS.values():
         words = words.replace(t(qualifier).replace("\u00a0", " "), " ")
     bare = not words.strip()
-    return number in plain and (bare or meta.escape(short_name(row, t)).replace("\u00a0", " ") in plain)
+    name = short_name(row, t)
+    # or without the side its colour's key entry names: "General Staff source", blue, keyed "Ukrainian sources"
+    side = t(SIDE_NAMES[row.claimant_side]).rsplit(" ", 1)[0] + " " if row.claimant_side in SIDE_NAMES else None
+    names = {name, name.removeprefix(side)} if side else {name}
+    return number in plain and (bare or any(meta.escape(n).replace("\u00a0", " ") in plain for n in names))
 
 
 def _annotations(fig):

@@ -385,3 +385,17 @@ def test_the_whole_s_figure_stands_under_its_panel_heading_with_who_said_it(buil
     ((label, box),) = [(a, box) for a, box in boxes if a.name == "composition-label" and in_all in a.text]
     assert box.y0 >= heading_box.y1 - 2, (heading_box, box)  # the annotations' 2 px pads may touch
     assert "New York Times" in label.text and label.text.index("<b>") == 0, label.text
+
+
+
+@pytest.mark.parametrize("size", ["phone", "social"])
+def test_a_claimant_named_for_its_side_is_named_without_it_rather_than_left_out(shared_frontline, size):
+    # "~800 km²" stood alone on the English phone (DeepStateMap's 14 Nov measure under it): "Ukrainian / General
+    # Staff / source" took four lines with the number, one more than a phone's label may. Its blue dot, keyed
+    # "Ukrainian sources", says whose it is.
+    layer = frontline.read_frontline(shared_frontline / "deepstate_export_20241114.geojson")
+    fig = charts.kursk_area(layer=layer, size=size)
+    labels = [a.text for a in fig.layout.annotations if a.name == "claim-label"]
+    eight_hundred = next(text for text in labels if text.startswith("<b>~800"))
+    assert "General<br>Staff" in eight_hundred or "General Staff" in eight_hundred, labels
+    assert eight_hundred.count("<br>") <= 2

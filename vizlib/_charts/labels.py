@@ -10,7 +10,7 @@ import pandas as pd
 from vizlib import meta
 from vizlib._canvas import Canvas, Panel
 from vizlib._charts.marks import dodge, extent
-from vizlib._charts.words import figure, short_name, value
+from vizlib._charts.words import SIDE_NAMES, figure, short_name, value
 from vizlib._frames import itertuples
 from vizlib._labels import Box, Label, Spot, XAnchor, YAnchor, misread, place
 from vizlib._text import annotation_size
@@ -391,6 +391,8 @@ def wordings(group: pd.DataFrame, x_col: str, t: Words, dates: bool = True, narr
         options.append([number, *map(meta.escape, _wrap(who_only, width))])
     claimants = list(dict.fromkeys(short_name(r, t) for r in itertuples(group)))
     more = t("{who} and {n} more", who=claimants[0], n=len(claimants) - 1)
+    if len(claimants) == 1 and (unsaid := _without_side(claimants[0], group, t)):
+        options.append([number, *map(meta.escape, _wrap(unsaid, 14))])  # "General Staff / source": blue says whose
     if len(claimants) > 2:  # "Pentagon and 2 more": the hover names them all
         options.append([number, meta.escape(more)])
     if len(who_only) <= 16:  # one line, where two do not fit: "~10,000 Pentagon"
@@ -398,3 +400,15 @@ def wordings(group: pd.DataFrame, x_col: str, t: Words, dates: bool = True, narr
     if narrow:  # "~11,000 / Pentagon / and 2 more"
         options.append([number, *map(meta.escape, _wrap(more if len(claimants) > 2 else who_only, 10))])
     return list(dict.fromkeys("<br>".join(lines) for lines in options))
+
+
+def _without_side(name: str, group: pd.DataFrame, t: Words) -> str:
+    """Return a claimant's ``name`` without the side its colour's key entry names, or "" where it does not start so.
+
+    "Ukrainian General Staff source", drawn in blue, keyed "Ukrainian sources": "General Staff source".
+    """
+    sides = set(group["claimant_side"])
+    if len(sides) != 1 or (side := sides.pop()) not in SIDE_NAMES:
+        return ""
+    adjective = t(SIDE_NAMES[side]).rsplit(" ", 1)[0] + " "  # "Ukrainian sources": "Ukrainian "
+    return name[len(adjective) :] if name.startswith(adjective) and len(name) > len(adjective) else ""
