@@ -399,3 +399,11 @@ def test_a_claimant_named_for_its_side_is_named_without_it_rather_than_left_out(
     eight_hundred = next(text for text in labels if text.startswith("<b>~800"))
     assert "General<br>Staff" in eight_hundred or "General Staff" in eight_hundred, labels
     assert eight_hundred.count("<br>") <= 2
+
+
+def test_the_north_korea_card_names_who_claimed_10000_plus_in_russia(build):
+    # "10,000+" stood alone on the English card: "US State Department" is as wide as the panel's room; grey, keyed
+    # "US officials", "State Department" says it
+    fig = build("north_korea", "social")
+    labels = [a.text.replace("\u00a0", " ") for a in fig.layout.annotations if a.name == "claim-label"]
+    assert any(text.startswith("<b>10,000+</b><br>") and "State Department" in text for text in labels), labels

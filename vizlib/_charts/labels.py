@@ -392,7 +392,8 @@ def wordings(group: pd.DataFrame, x_col: str, t: Words, dates: bool = True, narr
     claimants = list(dict.fromkeys(short_name(r, t) for r in itertuples(group)))
     more = t("{who} and {n} more", who=claimants[0], n=len(claimants) - 1)
     if len(claimants) == 1 and (unsaid := _without_side(claimants[0], group, t)):
-        options.append([number, *map(meta.escape, _wrap(unsaid, 14))])  # "General Staff / source": blue says whose
+        for width in (22, 14):  # "General Staff / source": blue says whose
+            options.append([number, *map(meta.escape, _wrap(unsaid, width))])
     if len(claimants) > 2:  # "Pentagon and 2 more": the hover names them all
         options.append([number, meta.escape(more)])
     if len(who_only) <= 16:  # one line, where two do not fit: "~10,000 Pentagon"
