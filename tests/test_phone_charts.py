@@ -388,19 +388,6 @@ def test_the_whole_s_figure_stands_under_its_panel_heading_with_who_said_it(buil
 
 
 
-@pytest.mark.parametrize("size", ["phone", "social"])
-def test_a_claimant_named_for_its_side_is_named_without_it_rather_than_left_out(shared_frontline, size):
-    # "~800 km²" stood alone on the English phone (DeepStateMap's 14 Nov measure under it): "Ukrainian / General
-    # Staff / source" took four lines with the number, one more than a phone's label may. Its blue dot, keyed
-    # "Ukrainian sources", says whose it is.
-    layer = frontline.read_frontline(shared_frontline / "deepstate_export_20241114.geojson")
-    fig = charts.kursk_area(layer=layer, size=size)
-    labels = [a.text for a in fig.layout.annotations if a.name == "claim-label"]
-    eight_hundred = next(text for text in labels if text.startswith("<b>~800"))
-    assert "General<br>Staff" in eight_hundred or "General Staff" in eight_hundred, labels
-    assert eight_hundred.count("<br>") <= 2
-
-
 def test_the_north_korea_card_names_who_claimed_10000_plus_in_russia(build):
     # "10,000+" stood alone on the English card: "US State Department" is as wide as the panel's room; grey, keyed
     # "US officials", "State Department" says it

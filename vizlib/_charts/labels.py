@@ -66,6 +66,10 @@ _NEAR = (*AROUND[2:6], *AROUND[12:])
 CLEARANCE = 2
 #: Type size of claim labels: on a page, and on a social card (read in a feed at a glance).
 LABEL_PX, CARD_LABEL_PX = 11, 13
+#: What a crowded chart's essential label read as another mark's counts as (square pixels of overlap): more
+#: than its number alone touching a neighbour ("~800 km² / General Staff / source" over the measure's dotted
+#: line on the English phone, its own dot 10 px aside, read as DeepStateMap's).
+MISREAD_PX2 = 400
 #: A card's label sizes, largest first: the first that leaves every label clear and by its own mark (else
 #: the one with the fewest faults); never under 12 px, read in a feed.
 CARD_LABEL_SIZES = (CARD_LABEL_PX, 12)
@@ -167,6 +171,8 @@ def claims(
                     size=size,
                     # on a phone or a card, an essential claim's number alone rather than its words over another's mark
                     last_resort=(bare_wording(cluster, cv.t),) if crowded and k in essential else (),
+                    # and the number alone, touching a neighbour, rather than its words read as another mark's
+                    misread_px2=MISREAD_PX2 if crowded and not card and k in essential else 0,
                     required=k in essential,
                     priority=0 if k in essential else 1,
                     annotation=True,
