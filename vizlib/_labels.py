@@ -669,11 +669,16 @@ def _agree(group, bounds, obstacles, marks, lines) -> None:
         spots = list(dict.fromkeys(spot for label in members for spot in label.spots))
         spots.sort(key=lambda spot: -taken_spots.count(spot))  # stable: the first label's order breaks ties
         for spot in spots:
-            moved = [_as_good_at(label, spot, group, bounds, obstacles, marks, lines) for label in members]
-            if all(box is not None for box in moved):
-                for label, box in zip(members, moved, strict=True):
-                    label.spot, label.box = spot, box
+            stood = [(label.spot, label.box) for label in members]
+            for label in members:  # each clear of those moved before it
+                box = _as_good_at(label, spot, group, bounds, obstacles, marks, lines)
+                if box is None:
+                    break
+                label.spot, label.box = spot, box
+            else:
                 break
+            for label, (was, box) in zip(members, stood, strict=True):
+                label.spot, label.box = was, box
 
 
 def _as_good_at(label, spot, group, bounds, obstacles, marks, lines) -> Box | None:

@@ -173,10 +173,10 @@ def draw(
         inside = band | (edge & shown.id.isin(off_today).to_numpy())  # a dot at the very edge only if noted
         order = list(dict.fromkeys([priority[0], *off_today, *priority]))
         here = m.held_on(shown[inside], day)
-        asked = len(m.labels)
+        asked = {id(label) for label in m.labels}  # (a noted place's and a distance's labels go in first)
         towns.draw(m, here, order, max_labels=len(order), required=priority[:1], keep=off_today)
-        for label in m.labels[asked:]:  # a town's name on the same side of its dot in every panel, where it can
-            if label.key["kind"] == "place":
+        for label in m.labels:  # a town's name on the same side of its dot in every panel, where it can
+            if id(label) not in asked and label.key["kind"] == "place" and "id" in label.key:
                 label.together = label.key["id"]
         occupied = layer[layer.status == "occupied"].geometry
         km = float("nan")

@@ -66,7 +66,7 @@ _NEAR = (*AROUND[2:6], *AROUND[12:])
 CLEARANCE = 2
 #: Type size of claim labels: on a page, and on a social card (read in a feed at a glance).
 LABEL_PX, CARD_LABEL_PX = 11, 13
-#: What a crowded chart's essential label read as another mark's counts as (square pixels of overlap): more
+#: What a phone's essential label read as another mark's counts as (square pixels of overlap): more
 #: than its number alone touching a neighbour ("~800 km² / General Staff / source" over the measure's dotted
 #: line on the English phone, its own dot 10 px aside, read as DeepStateMap's).
 MISREAD_PX2 = 400
