@@ -272,15 +272,16 @@ def test_a_phone_chart_s_margins_hold_its_tick_labels_and_no_more():
 # ---------------------------------------------------------------- what a social card gets
 
 
-def test_a_troop_card_labels_its_first_last_and_largest_claims_in_large_type(build):
+def test_a_troop_card_labels_its_first_last_largest_and_agreed_claims_in_large_type(build):
     from vizlib import data
     from vizlib._charts.labels import CARD_LABEL_PX
 
     fig = build("troops_kursk", "social")
     drawn = [a for a in fig.layout.annotations if a.name == "claim-label"]
     claims = data.claims().set_index("id")
-    # 6 Aug (first), 23 Nov (last) and the largest number (60,000–70,000, a range of the expected total)
-    wanted = {"ru_kursk_start_mysnyk", "ru_kursk_genstaff_1123", "ru_kursk_aim_zelensky_0913"}
+    # 6 Aug (first), 23 Nov (last), the largest number (60,000–70,000, a range of the expected total) and the
+    # 50,000 three claimants gave, as the first said it (10 Nov)
+    wanted = {"ru_kursk_start_mysnyk", "ru_kursk_genstaff_1123", "ru_kursk_aim_zelensky_0913", "ru_kursk_nyt_1110"}
     figures = {f"<b>{meta.escape(figure(claims.loc[i], i18n.words('en')))}</b>" for i in wanted}
     assert len(drawn) == len(wanted) and all(any(f in a.text for a in drawn) for f in figures), [a.text for a in drawn]
     assert {a.font.size for a in drawn} == {CARD_LABEL_PX}
@@ -394,3 +395,33 @@ def test_the_north_korea_card_names_who_claimed_10000_plus_in_russia(build):
     fig = build("north_korea", "social")
     labels = [a.text.replace("\u00a0", " ") for a in fig.layout.annotations if a.name == "claim-label"]
     assert any(text.startswith("<b>10,000+</b><br>") and "State Department" in text for text in labels), labels
+
+
+def test_the_troop_card_labels_the_50000_most_claimants_agree_on_where_it_has_room(build):
+    # the card labelled the first (~11,000), the last (~59,000) and the largest (60,000-70,000) claims only: the
+    # 50,000 three sources gave (the story's figure) was three unlabelled marks
+    labels = {
+        lang: [a.text.replace("\u00a0", " ") for a in build("troops_kursk", "social", lang).layout.annotations
+               if a.name == "claim-label"]
+        for lang in ("en", "uk")
+    }  # fmt: skip
+    assert any(text.startswith("<b>50,000</b> incl. North Koreans") for text in labels["en"]), labels["en"]
+    assert len(labels["en"]) == 4
+    # the Ukrainian qualifier is longer: there the label would stand over the 60,000-70,000 bar, and is left out
+    assert not any(text.startswith("<b>50 000</b>") for text in labels["uk"]) and len(labels["uk"]) == 3
+
+
+def test_the_figure_most_claimants_agree_on_is_found_across_subjects_and_bounds():
+    import pandas as pd
+
+    from vizlib._charts.labels import _agreed
+
+    def claim(day, high, who, bound="exact"):
+        return pd.DataFrame({"refers_to": [pd.Timestamp(day)], "low": [high], "high": [high], "bound": [bound],
+                             "claimant": [who]})  # fmt: skip
+
+    clusters = [[claim("2024-11-19", 50_000, "Pavliuk", "about")], [claim("2024-08-10", 11_000, "Mysnyk")],
+                [claim("2024-11-10", 50_000, "US and Ukrainian officials")], [claim("2024-11-11", 50_000, "Zelensky")]]  # fmt: skip
+    assert _agreed(clusters, "refers_to") == [2, 3, 0]  # first said first
+    assert _agreed(clusters[:2], "refers_to") == []  # no figure given by two
+    assert _agreed([[claim("2024-11-10", 9, "A")], [claim("2024-11-12", 9, "A")]], "refers_to") == []  # one claimant

@@ -119,7 +119,8 @@ def claims(
     closer together before they share one, and a label stands by its mark or is left out (an
     essential one by its mark's corners too), so that none reads as a neighbour's. A social card's
     plot, beside its key, is about as narrow as a phone's: its labels are crowded and compact too, in
-    larger type, and only the first, the last and the largest claims are labelled (the others keep their hover).
+    larger type, and only the first, the last and the largest claims are labelled, and the figure most claimants
+    gave where it finds room (the others keep their hover).
     """
     card = cv.preset.card
     compact, crowded = compact or card, crowded or card
@@ -138,12 +139,16 @@ def claims(
     essential = _essential(clusters, x_col, fewer=crowded, smallest=not card)
     if card:  # and a number the card's notes explain ("*": derived by the publication)
         essential |= {k for k, c in enumerate(clusters) if any((g["attribution"] == "derived").any() for g in c)}
+    # a card labels no other claim, but the figure most claimants agree on, where no label says it yet and it
+    # finds room of its own
+    giving = _agreed(clusters, x_col) if card else []
+    agreed = set(giving[:1]) if not essential.intersection(giving) else set()
 
-    def requests(size: float) -> tuple[list[Label], list[tuple]]:
-        """Return the labels to place in type of ``size`` pixels, and their anchors in data."""
+    def requests(size: float, must: set[int]) -> tuple[list[Label], list[tuple]]:
+        """Return the labels to place in type of ``size`` pixels (those of ``must`` required), and their anchors."""
         labels, anchors = [], []
         for k, cluster in enumerate(clusters):
-            if card and k not in essential:
+            if card and k not in must:
                 continue
             first = cluster[0].iloc[0]
             if len(cluster) == 1:
@@ -156,11 +161,11 @@ def claims(
             spots: tuple[Spot, ...] = BESIDE_BAR if first["bound"] == "range" or len(cluster) > 1 else AROUND
             if crowded:  # labels stand by their marks: the extra ones right by them
                 spots = tuple(s for s in spots if s in _BY_THE_MARK) + (
-                    tuple(s for s in spots if s in _NEAR) if k in essential else ()
+                    tuple(s for s in spots if s in _NEAR) if k in must else ()
                 )
             xs = [panel.x(drawn[i]) for group in cluster for i in group.index]
             spots = _beside(spots, panel.x(x) - min(xs), max(xs) - panel.x(x))
-            if k in essential:  # over or under a mark by the plot's edge, a label may end at the edge
+            if k in must:  # over or under a mark by the plot's edge, a label may end at the edge
                 spots += _at_edges(panel.box, panel.x(x), max(annotation_size(text, size)[0] for text in texts))
             labels.append(
                 Label(
@@ -170,11 +175,11 @@ def claims(
                     spots,
                     size=size,
                     # on a phone or a card, an essential claim's number alone rather than its words over another's mark
-                    last_resort=(bare_wording(cluster, cv.t),) if crowded and k in essential else (),
+                    last_resort=(bare_wording(cluster, cv.t),) if crowded and k in must else (),
                     # and the number alone, touching a neighbour, rather than its words read as another mark's
-                    misread_px2=MISREAD_PX2 if crowded and not card and k in essential else 0,
-                    required=k in essential,
-                    priority=0 if k in essential else 1,
+                    misread_px2=MISREAD_PX2 if crowded and not card and k in must else 0,
+                    required=k in must,
+                    priority=0 if k in must else 1,
                     annotation=True,
                     clearance=CLEARANCE,
                     spots_first=crowded,
@@ -185,21 +190,34 @@ def claims(
             anchors.append((x, y))
         return labels, anchors
 
-    # a card's type is as large as lets every label stand clear and by its own mark (or, where no size
-    # does, the largest of the fewest faults: smaller type that fixes nothing only reads worse)
-    best: tuple[int, list[Label], list[tuple]] | None = None
-    for size in CARD_LABEL_SIZES if card else (LABEL_PX,):
-        labels, anchors = requests(size)
-        place([*labels, *others], panel.box, obstacles, lines=event_lines, marks=marks, try_orders=True)
-        faults = _faults([*labels, *others], panel.box, obstacles, list(at.values()))
-        if best is None or faults < best[0]:
-            best = (faults, labels, anchors)
-        if not faults:
-            break
-    assert best is not None
-    if best[1] is not labels and others:  # the measurements' labels were last placed beside another size's
-        place([*best[1], *others], panel.box, obstacles, lines=event_lines, marks=marks, try_orders=True)
+    placed_last: list[list[Label]] = [[]]  # the labels the measurements' were last placed beside
+
+    def laid_out(must: set[int]) -> tuple[int, list[Label], list[tuple]]:
+        """Return the fewest faults of a layout of the labels (those of ``must`` required), its labels and anchors.
+
+        A card's type is as large as lets every label stand clear and by its own mark (or, where no size
+        does, the largest of the fewest faults: smaller type that fixes nothing only reads worse).
+        """
+        best: tuple[int, list[Label], list[tuple]] | None = None
+        for size in CARD_LABEL_SIZES if card else (LABEL_PX,):
+            labels, anchors = requests(size, must)
+            place([*labels, *others], panel.box, obstacles, lines=event_lines, marks=marks, try_orders=True)
+            placed_last[0] = labels
+            faults = _faults([*labels, *others], panel.box, obstacles, list(at.values()))
+            if best is None or faults < best[0]:
+                best = (faults, labels, anchors)
+            if not faults:
+                break
+        assert best is not None
+        return best
+
+    best = laid_out(essential | agreed)
+    if agreed and best[0]:  # the agreed figure left out where that clears a fault
+        without = laid_out(essential)
+        best = without if without[0] < best[0] else best
     _, labels, anchors = best
+    if labels is not placed_last[0] and others:  # the measurements' labels were last placed beside another layout's
+        place([*labels, *others], panel.box, obstacles, lines=event_lines, marks=marks, try_orders=True)
     for label, (x, y) in zip(labels, anchors, strict=True):
         if not label.placed:
             continue  # a crowded chart labels what matters most; the mark keeps its hover and its row of data
@@ -316,6 +334,22 @@ def _essential(
         tied = [k for k, v in enumerate(values) if v == extreme]
         chosen.add(next((k for k in tied if k in chosen and fewer), tied[0]))
     return chosen
+
+
+def _agreed(clusters: list[list[pd.DataFrame]], x_col: str) -> list[int]:
+    """Return the labels, first said first, of the figure most claimants gave, where two or more gave it; else none.
+
+    The 50,000 troops massed in Kursk: the joint US and Ukrainian officials' (10 Nov), Zelensky's and Pavliuk's.
+    """
+    said_by: dict[float, set[str]] = {}
+    for cluster in clusters:
+        for group in cluster:
+            said_by.setdefault(value(group.iloc[0]), set()).update(group["claimant"])
+    if not said_by:
+        return []
+    most = max(said_by, key=lambda v: (len(said_by[v]), v))
+    giving = [k for k, cluster in enumerate(clusters) if any(value(g.iloc[0]) == most for g in cluster)]
+    return sorted(giving, key=lambda k: clusters[k][0][x_col].iloc[0]) if len(said_by[most]) >= 2 else []
 
 
 #: Marks of one day closer than this (pixels) share one label.
