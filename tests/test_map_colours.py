@@ -221,3 +221,62 @@ def test_the_keys_swatches_are_drawn_as_the_map_draws_them(browser, local_server
         seen[status] = width - stroke if colour == background else width + stroke
     assert {"own", "occupied", "contested"} <= set(seen), seen
     assert all(abs(px - KEY_DOT_PX) < 0.5 for px in seen.values()), seen
+
+
+def _hex(rgb) -> str:
+    return "#" + "".join(f"{int(v):02X}" for v in rgb[:3])
+
+
+#: Pixels per CSS pixel of the screenshots that read a dotted line's dots and gaps apart.
+DOT_SCALE = 3
+
+
+@pytest.mark.parametrize("theme_name", ["light", "dark"])
+def test_every_distance_lines_dots_stand_out_from_what_lies_between_them(browser, local_server, theme_name):
+    # In the dark theme, Sudzha's dotted line to the border ran over the Ukrainian-held blue: the text-coloured
+    # dots stood at 2.4:1 on it, and the line all but vanished. Its gaps must set the dots off at 3:1 (WCAG's
+    # contrast for graphics), on whatever ground the line crosses.
+    from PIL import Image
+    from test_theme import contrast_ratio
+
+    figs = {name: fig for name, fig in _maps(theme_name).items() if name != "donetsk"}
+    # the fixture's Ukrainian-held ground stops short of Sudzha's line: held ground under all of it, as in November
+    [sudzha] = [t for t in figs["kursk"].data if str(t.meta).startswith("distance:sudzha:")]
+    layer = read_frontline(FULL_EXPORT)
+    held = layer.status == "ukrainian_held"
+    line = shapely.LineString(list(zip(sudzha.lon, sudzha.lat, strict=True))).buffer(0.05)
+    layer.loc[held, "geometry"] = [shapely.union(g, line) for g in layer.loc[held, "geometry"]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the fixture's date is not the map's default date
+        for name, size in (("kursk", "wide"), ("kursk-column", "column")):
+            figs[name] = maps.kursk(layer=layer, as_of="2024-09-02", theme=theme_name, size=size)
+    out = local_server.root / f"lines-{theme_name}"
+    export.save_many(figs, out, ("html",), html="shared", progress=False)
+    context = browser.new_context(viewport={"width": 1300, "height": 1000}, device_scale_factor=DOT_SCALE)
+    page = context.new_page()
+    text = theme.colors(theme_name)["text"]
+    measured, faint = [], []
+    try:
+        for name, fig in figs.items():
+            page.goto(local_server.url(out / f"{name}.html"), wait_until="load")
+            page.wait_for_selector(".main-svg", state="attached")
+            plot = page.eval_on_selector(".main-svg", "el => { const r = el.getBoundingClientRect(); return [r.x, r.y]; }")
+            image = Image.open(io.BytesIO(page.screenshot(full_page=True))).convert("RGB")
+            frame = frame_of(fig)
+            for line in (t for t in fig.data if str(t.meta).startswith("distance:")):
+                (x0, x1), (y0, y1) = frame.to_px(np.array(line.lon), np.array(line.lat))
+                steps = np.linspace(0.2, 0.8, 240)  # the line's middle: clear of its place's dot and of the border
+                xs, ys = (plot[0] + x0 + steps * (x1 - x0)) * DOT_SCALE, (plot[1] + y0 + steps * (y1 - y0)) * DOT_SCALE
+                seen = [image.getpixel((int(round(x)), int(round(y)))) for x, y in zip(xs, ys, strict=True)]
+                near = [max(abs(a - int(text[i : i + 2], 16)) for a, i in zip(c, (1, 3, 5))) for c in seen]
+                gaps = [c for c, d in zip(seen, near, strict=True) if d > 40]
+                dots = len(seen) - len(gaps)
+                assert dots > len(seen) / 5 and len(gaps) > len(seen) / 5, (name, line.meta, dots, len(gaps))
+                gap = _hex(np.median(np.array(gaps), axis=0))
+                measured.append((name, line.meta, gap, round(contrast_ratio(text, gap), 2)))
+                if contrast_ratio(text, gap) < 3:
+                    faint.append(measured[-1])
+    finally:
+        context.close()
+    assert {m[0] for m in measured} == {"pokrovsk", "kursk", "kursk-column"}, measured
+    assert not faint, faint
