@@ -95,6 +95,17 @@ def tabs(browser):
         context.close()
 
 
+@pytest.fixture(scope="module")
+def plotly_tab(browser):
+    """A blank tab with plotly.js loaded, kept for the module: each check draws its figures in it and removes them."""
+    from plotly.offline import get_plotlyjs
+
+    page = browser.new_page()
+    page.add_script_tag(content=get_plotlyjs())
+    yield page
+    page.close()
+
+
 def open_page(page, url: str, width: int, height: int = HEIGHT) -> dict:
     """Open ``url`` at ``width`` and wait until the page has drawn a layout; return its state."""
     page.set_viewport_size({"width": width, "height": height})
@@ -442,11 +453,9 @@ DRAWN_MARGINS = """async specs => { const out = [];
 
 
 @pytest.mark.slow
-def test_plotly_draws_every_figure_with_the_margins_it_was_built_with(browser, built_figure, front_mirror, shared_frontline):
+def test_plotly_draws_every_figure_with_the_margins_it_was_built_with(plotly_tab, built_figure, front_mirror, shared_frontline):
     # On the kursk-area phone chart with DeepStateMap's measure, the key's long entry made plotly grow the
     # left margin by 10 px: the plot, its labels and the footer moved right, the footer's last letters cut off.
-    from plotly.offline import get_plotlyjs
-
     keys = [(slug, dict(size=size, lang=lang)) for slug in registry.FIGURES for size in theme.SIZES for lang in ("en", "uk")]
     figs = dict(zip([(slug, o["size"], o["lang"]) for slug, o in keys], built_figure.many(keys), strict=True))
     path = shared_frontline / "deepstate_export_20241114.geojson"  # DeepStateMap's own, the figures' layer
@@ -454,11 +463,8 @@ def test_plotly_draws_every_figure_with_the_margins_it_was_built_with(browser, b
     for size in theme.SIZES if measured is not None else ():
         for lang in ("en", "uk"):
             figs["kursk-area+layer", size, lang] = registry.build("kursk-area", layer=measured, size=size, lang=lang)
-    page = browser.new_page()
-    page.add_script_tag(content=get_plotlyjs())
     specs = [json.loads(fig.to_json()) for fig in figs.values()]
-    drawn = page.evaluate(DRAWN_MARGINS, [{"data": s["data"], "layout": s["layout"]} for s in specs])
-    page.close()
+    drawn = plotly_tab.evaluate(DRAWN_MARGINS, [{"data": s["data"], "layout": s["layout"]} for s in specs])
     moved, blocks, crowded, loose, edges = [], [], [], [], []
     for key, fig, (got, (title_top, block_bottom, under), foot_gap, lefts) in zip(figs, figs.values(), drawn, strict=True):
         # the notes under a phone's plot start at the title's left edge, as its key does; elsewhere at the plot's
@@ -505,17 +511,12 @@ DRAWN_KEY_TEXTS = """async specs => { const out = [];
 
 
 @pytest.mark.parametrize("slug", ["troops-kursk", "north-korea", "kursk-area"])
-def test_a_claim_charts_key_draws_its_two_parts_clear_of_each_other_inside_the_figure(browser, built_figure, slug):
+def test_a_claim_charts_key_draws_its_two_parts_clear_of_each_other_inside_the_figure(plotly_tab, built_figure, slug):
     """Who (the colours) and what a mark says (its shapes): two legends, each heading and entry clear of the others."""
-    from plotly.offline import get_plotlyjs
-
     keys = [(slug, dict(size=size, lang=lang)) for size in theme.SIZES for lang in ("en", "uk")]
     figs = built_figure.many(keys)
-    page = browser.new_page()
-    page.add_script_tag(content=get_plotlyjs())
     specs = [json.loads(fig.to_json()) for fig in figs]
-    drawn_ = page.evaluate(DRAWN_KEY_TEXTS, [{"data": s["data"], "layout": s["layout"]} for s in specs])
-    page.close()
+    drawn_ = plotly_tab.evaluate(DRAWN_KEY_TEXTS, [{"data": s["data"], "layout": s["layout"]} for s in specs])
     for (_, options), fig, legends in zip(keys, figs, drawn_, strict=True):
         where = (slug, options["size"], options["lang"])
         assert [name for name, _ in legends] == ["legend", "legend2"], where
@@ -543,21 +544,16 @@ DRAWN_INSETS = """async specs => { const out = [];
 
 
 @pytest.mark.slow
-def test_every_locator_inset_fills_its_box(browser, built_figure, front_mirror):
+def test_every_locator_inset_fills_its_box(plotly_tab, built_figure, front_mirror):
     # plotly fits an inset's lon/lat range inside its box, keeping the projection's proportions: theatre's
     # globe filled 70 % of its box's height, and the main map showed through the bands above and below it
-    from plotly.offline import get_plotlyjs
-
     maps_ = [slug for slug, spec in registry.FIGURES.items() if spec.module == "vizlib.maps"]
     keys = [(slug, dict(size=size)) for slug in maps_ for size in theme.SIZES]
     figs = {(slug, o["size"]): fig for (slug, o), fig in zip(keys, built_figure.many(keys), strict=True)}
     figs = {key: fig for key, fig in figs.items() if "geo2" in fig.layout and fig.layout.geo2.domain.x}
     assert {slug for slug, _ in figs} >= {"theatre", "pokrovsk", "kurakhove"}
-    page = browser.new_page()
-    page.add_script_tag(content=get_plotlyjs())
     specs = [json.loads(fig.to_json()) for fig in figs.values()]
-    drawn_ = page.evaluate(DRAWN_INSETS, [{"data": s["data"], "layout": s["layout"]} for s in specs])
-    page.close()
+    drawn_ = plotly_tab.evaluate(DRAWN_INSETS, [{"data": s["data"], "layout": s["layout"]} for s in specs])
     bands = [
         (*key, [round(v) for v in box], [round(v) for v in bg])
         for key, (box, bg) in zip(figs, drawn_, strict=True)
@@ -580,17 +576,12 @@ DRAWN_INSET_NAME = """async specs => { const out = [];
 
 
 @pytest.mark.browser
-def test_the_insets_name_of_north_korea_stands_inside_the_inset_with_room_to_spare(browser, built_figure):
+def test_the_insets_name_of_north_korea_stands_inside_the_inset_with_room_to_spare(plotly_tab, built_figure):
     # On the Ukrainian phone "Північна Корея" stood with its descenders 1 px over the inset's bottom edge
-    from plotly.offline import get_plotlyjs
-
     keys = [("theatre", dict(size=size, lang=lang)) for size in theme.SIZES for lang in ("en", "uk")]
     figs = dict(zip([(o["size"], o["lang"]) for _, o in keys], built_figure.many(keys), strict=True))
-    page = browser.new_page()
-    page.add_script_tag(content=get_plotlyjs())
     specs = [json.loads(fig.to_json()) for fig in figs.values()]
-    drawn_ = page.evaluate(DRAWN_INSET_NAME, [{"data": s["data"], "layout": s["layout"]} for s in specs])
-    page.close()
+    drawn_ = plotly_tab.evaluate(DRAWN_INSET_NAME, [{"data": s["data"], "layout": s["layout"]} for s in specs])
     tight, astray = [], []
     for key, (inset, names, dot, frame) in zip(figs, drawn_, strict=True):
         assert len(names) == 1, (key, names)
