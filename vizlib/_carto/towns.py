@@ -44,8 +44,11 @@ _TOUCH = -1
 _WORD_GAP_PX = 4
 #: Pixels of a distance line, from its place, that the place's own name may cross.
 _NAME_ROOM_PX = 12
-#: Width of the background-coloured casing under a dotted distance line (px): 1 px each side of its 1.5.
+#: Width of the background-coloured rim under a dotted distance line's dots (px): 1 px each side of its 1.5.
 _CASING_PX = 3.5
+#: A distance line's dashes, as plotly.js draws ``dash="dot"`` at 1.5 px, given in pixels so that the rims
+#: under the dots (drawn wider, where "dot" would mean longer dashes) keep the same dashes.
+_DOTS = "3px,3px"
 #: A distance line shorter than this (pixels) shows a few dots beyond its place's: its words go under
 #: the place's name ("Sudzha / 12 km to the border"), not beside the line, where they would float free
 #: (on the wide Kursk map, 19 px long, they stood over Sumy's dot and read as Sumy's).
@@ -496,15 +499,16 @@ def distance_line(
     the border they measure to, not across it.
     """
     lon, lat = [round(place.lon, 4), round(near[0], 4)], [round(place.lat, 4), round(near[1], 4)]
-    # a casing of the background colour under the dots, as the names have their halo: the text-coloured
-    # dots read on any ground (in the dark theme they stood at 2.4:1 on the Ukrainian-held blue)
-    m.trace(lon, lat, "", line=dict(color=m.c["background"], width=_CASING_PX), opacity=0.6, showlegend=False,
+    # each dot keeps a rim of the background colour, as the names keep their halo, so that it reads on any
+    # ground (in the dark theme the dots stood at 2.4:1 on the Ukrainian-held blue); the rims follow the dots'
+    # own dashes, so the gaps still show the ground and the line never reads as a band (a road, a corridor)
+    m.trace(lon, lat, "", line=dict(color=m.c["background"], width=_CASING_PX, dash=_DOTS), showlegend=False,
             meta=f"casing:{place.id}", hoverinfo="skip")  # fmt: skip
     m.trace(
         lon,
         lat,
         text.replace("<br>", " "),
-        line=dict(color=m.c["text"], width=1.5, dash="dot"),
+        line=dict(color=m.c["text"], width=1.5, dash=_DOTS),
         showlegend=False,
         meta=f"distance:{place.id}:{km:.1f}",
         hoverinfo="skip",
