@@ -49,6 +49,11 @@ _CASING_PX = 3.5
 #: A distance line's dashes, as plotly.js draws ``dash="dot"`` at 1.5 px, given in pixels so that the rims
 #: under the dots (drawn wider, where "dot" would mean longer dashes) keep the same dashes.
 _DOTS = "3px,3px"
+#: A distance line shorter than this (px) shows a dot or two beside its place's mark: drawn without rims,
+#: which made a fleck of them on the border (Sudzha's, 9 px on the phone).
+_RIMMED_FROM_PX = 12
+#: Pixels short of a distance line's end where its dots' rims stop.
+_RIM_SHORT_PX = 2
 #: A distance line shorter than this (pixels) shows a few dots beyond its place's: its words go under
 #: the place's name ("Sudzha / 12 km to the border"), not beside the line, where they would float free
 #: (on the wide Kursk map, 19 px long, they stood over Sumy's dot and read as Sumy's).
@@ -498,22 +503,27 @@ def distance_line(
     outline), keeps the label off that geometry's edge where it can: the words read on one side of
     the border they measure to, not across it.
     """
-    lon, lat = [round(place.lon, 4), round(near[0], 4)], [round(place.lat, 4), round(near[1], 4)]
-    # each dot keeps a rim of the background colour, as the names keep their halo, so that it reads on any
-    # ground (in the dark theme the dots stood at 2.4:1 on the Ukrainian-held blue); the rims follow the dots'
-    # own dashes, so the gaps still show the ground and the line never reads as a band (a road, a corridor)
-    m.trace(lon, lat, "", line=dict(color=m.c["background"], width=_CASING_PX, dash=_DOTS), showlegend=False,
-            meta=f"casing:{place.id}", hoverinfo="skip")  # fmt: skip
+    (x0, x1), (y0, y1) = m.to_px([place.lon, near[0]], [place.lat, near[1]])
+    length = float(np.hypot(x1 - x0, y1 - y0))
+    if length >= _RIMMED_FROM_PX:
+        # each dot keeps a rim of the background colour, as the names keep their halo, so that it reads on any
+        # ground (in the dark theme the dots stood at 2.4:1 on the Ukrainian-held blue). The rims follow the
+        # dots' own dashes, so the gaps still show the ground and the line never reads as a band (a road, a
+        # corridor); they stop short of the line's end, so as not to notch the border or the front it meets.
+        end = 1 - _RIM_SHORT_PX / length
+        rim_end = (place.lon + end * (near[0] - place.lon), place.lat + end * (near[1] - place.lat))
+        m.trace([round(place.lon, 4), round(rim_end[0], 4)], [round(place.lat, 4), round(rim_end[1], 4)], "",
+                line=dict(color=m.c["background"], width=_CASING_PX, dash=_DOTS), showlegend=False,
+                meta=f"casing:{place.id}", hoverinfo="skip")  # fmt: skip
     m.trace(
-        lon,
-        lat,
+        [round(place.lon, 4), round(near[0], 4)],
+        [round(place.lat, 4), round(near[1], 4)],
         text.replace("<br>", " "),
         line=dict(color=m.c["text"], width=1.5, dash=_DOTS),
         showlegend=False,
         meta=f"distance:{place.id}:{km:.1f}",
         hoverinfo="skip",
     )
-    (x0, x1), (y0, y1) = m.to_px([place.lon, near[0]], [place.lat, near[1]])
     px, py = (x0 + x1) / 2, (y0 + y1) / 2
     dx, dy = float(x1 - x0), float(y1 - y0)
     # other labels keep off the line, except where it leaves the place (its own name sits there)
