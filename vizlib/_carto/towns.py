@@ -48,7 +48,8 @@ _NAME_ROOM_PX = 12
 _CASING_PX = 3.5
 #: A distance line's dashes, as plotly.js draws ``dash="dot"`` at 1.5 px, given in pixels so that the rims
 #: under the dots (drawn wider, where "dot" would mean longer dashes) keep the same dashes.
-_DOTS = "3px,3px"
+_DOT_PX = 3
+_DOTS = f"{_DOT_PX}px,{_DOT_PX}px"
 #: A distance line shorter than this (px) shows a dot or two beside its place's mark: drawn without rims,
 #: which made a fleck of them on the border (Sudzha's, 9 px on the phone).
 _RIMMED_FROM_PX = 12
@@ -509,8 +510,10 @@ def distance_line(
         # each dot keeps a rim of the background colour, as the names keep their halo, so that it reads on any
         # ground (in the dark theme the dots stood at 2.4:1 on the Ukrainian-held blue). The rims follow the
         # dots' own dashes, so the gaps still show the ground and the line never reads as a band (a road, a
-        # corridor); they stop short of the line's end, so as not to notch the border or the front it meets.
-        end = 1 - _RIM_SHORT_PX / length
+        # corridor). They end with the last whole dot _RIM_SHORT_PX short of the line's end: a rim there notched
+        # the border or the front the line meets, and a rim cut across a dot drew a hard edge over it.
+        whole = int((length - _RIM_SHORT_PX - _DOT_PX) // (2 * _DOT_PX))  # dots before the last rimmed one
+        end = (2 * _DOT_PX * whole + 1.5 * _DOT_PX) / length  # in the gap after it: nothing drawn there
         rim_end = (place.lon + end * (near[0] - place.lon), place.lat + end * (near[1] - place.lat))
         m.trace([round(place.lon, 4), round(rim_end[0], 4)], [round(place.lat, 4), round(rim_end[1], 4)], "",
                 line=dict(color=m.c["background"], width=_CASING_PX, dash=_DOTS), showlegend=False,
