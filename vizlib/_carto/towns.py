@@ -530,9 +530,9 @@ def distance_line(
     px, py = (x0 + x1) / 2, (y0 + y1) / 2
     dx, dy = float(x1 - x0), float(y1 - y0)
     # other labels keep off the line, except where it leaves the place (its own name sits there)
-    trim = min(_NAME_ROOM_PX / max(float(np.hypot(dx, dy)), 1e-9), 0.5)
+    trim = min(_NAME_ROOM_PX / max(length, 1e-9), 0.5)
     m.obstacle(*along(float(x0 + trim * dx), float(y0 + trim * dy), float(x1), float(y1)))
-    if np.hypot(dx, dy) < SHORT_LINE_PX:  # words beside a line this short float free: said under the name
+    if length < SHORT_LINE_PX:  # words beside a line this short float free: said under the name
         # the shorter words first where they still say what is measured ("12 km to the border", not "1.3 km")
         says = short is not None and len(short.split()) > 2
         m.name_notes[place.id] = tuple(dict.fromkeys(w for w in ((short, text) if says else (text, short)) if w))
