@@ -34,6 +34,7 @@ from helpers import (
 )
 
 from vizlib import _export_formats, data, export, frontline, i18n, maps, meta, registry
+from vizlib._carto import towns
 from vizlib._labels import Box
 from vizlib.errors import StaleDataWarning
 from vizlib.frontline import read_frontline
@@ -166,7 +167,8 @@ def test_on_the_real_front_each_distance_number_sits_by_its_own_line_and_no_note
     # social cards; Sontsivka's, the Ukrainian Kurakhove card), and so does a name just over a number
     # (Kurakhivka's over the dam's "3,9 км", the Ukrainian phone)
     for key, fig in real_closeups.items():
-        assert sum(str(t.meta).startswith("distance:") for t in fig.data) >= 2, key
+        lines = sum(str(t.meta).startswith("distance:") for t in fig.data)
+        assert lines + len(_said_without_a_line(fig, key[2])) >= 2, key
         try:
             assert_distance_numbers_beside_their_lines(fig)
             assert_no_name_across_a_distance_line(fig)
@@ -189,7 +191,39 @@ def test_the_key_names_the_dotted_distance_line_and_every_distance_is_said_alike
         notes = [text for t in fig.data if t.meta == "labels:note" for text in t.text if km in text]
         under_names = [text for t in fig.data if t.meta == "places" for text in t.text if text and f" {km}" in text]
         said = notes + [text.split("<br>")[-1] for text in under_names]
-        assert said and all(re.fullmatch(rf"\d+[.,]\d {km}", s) for s in said), (slug, size, lang, said)
+        # by a line the number alone; under the name of a town whose line is too short to draw, what it measures
+        alone = [s for s in said if s not in _said_without_a_line(fig, lang)]
+        assert said and all(re.fullmatch(rf"\d+[.,]\d {km}", s) for s in alone), (slug, size, lang, said)
+
+
+def _said_without_a_line(fig, lang: str) -> list[str]:
+    """The distances said under a town's name in the words of one whose line is too short to draw."""
+    words = re.escape(i18n.words(lang)("{km} km to the occupied area")).replace(r"\{km\}", r"\d+[.,]\d")
+    return [
+        part for t in fig.data if t.meta == "places" for text in t.text if text
+        for part in text.split("<br>")[1:] if re.fullmatch(words, part)
+    ]  # fmt: skip
+
+
+@pytest.mark.slow
+def test_a_distance_too_short_to_draw_is_said_under_its_towns_name_and_keyed_only_where_a_line_is_drawn(real_closeups):
+    # Kurakhove's 1.3 km on the phone was a 9.7 px line: a dot or two by the town's ring, read as a tick on the
+    # mark; the bare "1.3 km" under the name then said nothing of what was measured
+    without = {}
+    for (slug, size, lang), fig in real_closeups.items():
+        frame = frame_of(fig)
+        lines = [t for t in fig.data if str(t.meta).startswith("distance:")]
+        lengths = [float(np.hypot(*np.diff(frame.to_px(list(t.lon), list(t.lat)), axis=1).ravel())) for t in lines]
+        assert all(px >= towns.DRAWN_FROM_PX for px in lengths), (slug, size, lang, lengths)
+        keyed = [t for t in fig.data if t.meta == "key:distance"]
+        assert len(keyed) == (1 if lines else 0), (slug, size, lang)
+        without[slug, size, lang] = (_said_without_a_line(fig, lang), {str(t.meta).split(":")[1] for t in lines})
+    said, drawn_from = without["kurakhove", "phone", "en"]
+    assert said == ["1.3 km to the occupied area"] and "kurakhove" not in drawn_from, (said, drawn_from)
+    said, drawn_from = without["kurakhove", "phone", "uk"]
+    assert said == ["1,3 км до окупованої території"] and "kurakhove" not in drawn_from, (said, drawn_from)
+    # where the line is drawn, however short, the number alone is said, as by every other line
+    assert all(not said for (slug, size, lang), (said, drawn) in without.items() if "kurakhove" in drawn), without
 
 
 def test_without_a_layer_a_close_up_says_the_front_is_not_drawn(built_figure):

@@ -247,7 +247,7 @@ def test_every_distance_lines_dots_stand_out_from_the_ground_beside_them(browser
     # dots stood at 2.4:1 on it, and the line all but vanished. What is seen beside each dot must set it off at
     # 3:1 (WCAG's contrast for graphics) on whatever ground the line crosses, while the gaps between the dots
     # still show the ground: a line cased all along read as a band (a road, a strip of Ukraine to Sudzha).
-    # Lines shorter than towns._RIMMED_FROM_PX are drawn plain: Sudzha's (14 and 19 px here) is not.
+    # Lines shorter than towns.DRAWN_FROM_PX are not drawn: Sudzha's (14 and 19 px here) is.
     from PIL import Image
     from test_theme import contrast_ratio
 

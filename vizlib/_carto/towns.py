@@ -50,9 +50,10 @@ _CASING_PX = 3.5
 #: under the dots (drawn wider, where "dot" would mean longer dashes) keep the same dashes.
 _DOT_PX = 3
 _DOTS = f"{_DOT_PX}px,{_DOT_PX}px"
-#: A distance line shorter than this (px) shows a dot or two beside its place's mark: drawn without rims,
-#: which made a fleck of them on the border (Sudzha's, 9 px on the phone).
-_RIMMED_FROM_PX = 12
+#: A distance line shorter than this (px) is not drawn: its dot or two beside the place's mark read as a spur of
+#: the border or a tick on the mark (Sudzha's, 9 px on the phone; Kurakhove's 1.3 km, 9.7 px), and with rims
+#: as a fleck. Its words stand under the place's name (:data:`SHORT_LINE_PX`), and say it all.
+DRAWN_FROM_PX = 12
 #: Pixels short of a distance line's end where its dots' rims stop.
 _RIM_SHORT_PX = 2
 #: A distance line shorter than this (pixels) shows a few dots beyond its place's: its words go under
@@ -496,17 +497,21 @@ def distance_line(
     short: str | None = None,
     *,
     to: Any = None,
+    under: str | None = None,
 ) -> None:
     """Draw a dotted line from a place to the nearest point of something (a border, the front), labelled.
 
     The label is always placed (a dotted line without its number says nothing), in ``short`` words
     (``7.3 km``) where ``text`` fits nowhere. ``to``, the shapely geometry measured to (a country's
     outline), keeps the label off that geometry's edge where it can: the words read on one side of
-    the border they measure to, not across it.
+    the border they measure to, not across it. A line shorter than :data:`SHORT_LINE_PX` has its words under
+    the place's name; one shorter than :data:`DRAWN_FROM_PX` is not drawn, and says there ``under`` where
+    given (what is measured, which the number alone left to a line and the key).
     """
     (x0, x1), (y0, y1) = m.to_px([place.lon, near[0]], [place.lat, near[1]])
-    length = float(np.hypot(x1 - x0, y1 - y0))
-    if length >= _RIMMED_FROM_PX:
+    length = _length_px(m, place, near)
+    drawn = length >= DRAWN_FROM_PX
+    if drawn:
         # each dot keeps a rim of the background colour, as the names keep their halo, so that it reads on any
         # ground (in the dark theme the dots stood at 2.4:1 on the Ukrainian-held blue). The rims follow the
         # dots' own dashes, so the gaps still show the ground and the line never reads as a band (a road, a
@@ -518,15 +523,15 @@ def distance_line(
         m.trace([round(place.lon, 4), round(rim_end[0], 4)], [round(place.lat, 4), round(rim_end[1], 4)], "",
                 line=dict(color=m.c["background"], width=_CASING_PX, dash=_DOTS), showlegend=False,
                 meta=f"casing:{place.id}", hoverinfo="skip")  # fmt: skip
-    m.trace(
-        [round(place.lon, 4), round(near[0], 4)],
-        [round(place.lat, 4), round(near[1], 4)],
-        text.replace("<br>", " "),
-        line=dict(color=m.c["text"], width=1.5, dash=_DOTS),
-        showlegend=False,
-        meta=f"distance:{place.id}:{km:.1f}",
-        hoverinfo="skip",
-    )
+        m.trace(
+            [round(place.lon, 4), round(near[0], 4)],
+            [round(place.lat, 4), round(near[1], 4)],
+            text.replace("<br>", " "),
+            line=dict(color=m.c["text"], width=1.5, dash=_DOTS),
+            showlegend=False,
+            meta=f"distance:{place.id}:{km:.1f}",
+            hoverinfo="skip",
+        )
     px, py = (x0 + x1) / 2, (y0 + y1) / 2
     dx, dy = float(x1 - x0), float(y1 - y0)
     # other labels keep off the line, except where it leaves the place (its own name sits there)
@@ -535,7 +540,8 @@ def distance_line(
     if length < SHORT_LINE_PX:  # words beside a line this short float free: said under the name
         # the shorter words first where they still say what is measured ("12 km to the border", not "1.3 km")
         says = short is not None and len(short.split()) > 2
-        m.name_notes[place.id] = tuple(dict.fromkeys(w for w in ((short, text) if says else (text, short)) if w))
+        wordings = (under, text) if under and not drawn else (short, text) if says else (text, short)
+        m.name_notes[place.id] = tuple(dict.fromkeys(w for w in wordings if w))
         return
     line = tuple(along(float(x0), float(y0), float(x1), float(y1), half_width=0))
     # placed after the names of the towns measured from, before the other towns' (which make way)
@@ -644,6 +650,8 @@ def control_alt(m: MapCanvas, shown: pd.DataFrame) -> str:
 
 #: The key's words for a distance line to the front (its label is then the number alone).
 DISTANCE_KEY = N_("Distance to the occupied area")
+#: A distance to the front said under its town's name, where its line is too short for the number beside it.
+DISTANCE_NOTE = N_("{km} km to the occupied area")
 
 
 def front_km(m: MapCanvas, shown: pd.DataFrame, ids: Sequence[str]) -> dict[str, tuple[float, tuple[float, float]]]:
@@ -673,8 +681,15 @@ def front_km(m: MapCanvas, shown: pd.DataFrame, ids: Sequence[str]) -> dict[str,
 
 
 def draws_distances(m: MapCanvas) -> bool:
-    """Tell whether the map draws a distance line to the front (a measured town lies outside the occupied area)."""
-    return any(km > 0 for km, _ in m.measured.values())
+    """Tell whether the map draws a distance line to the front (:data:`DRAWN_FROM_PX` long or more)."""
+    places = m.places.set_index("id")
+    lengths = [_length_px(m, places.loc[pid], near) for pid, (km, near) in m.measured.items() if km > 0]
+    return any(px >= DRAWN_FROM_PX for px in lengths)
+
+
+def _length_px(m: MapCanvas, place: Any, near: tuple[float, float]) -> float:
+    (x0, x1), (y0, y1) = m.to_px([place.lon, near[0]], [place.lat, near[1]])
+    return float(np.hypot(x1 - x0, y1 - y0))
 
 
 def front_distances(m: MapCanvas, shown: pd.DataFrame) -> dict[str, float]:
@@ -686,7 +701,8 @@ def front_distances(m: MapCanvas, shown: pd.DataFrame) -> dict[str, float]:
     for pid, (km, near) in m.measured.items():
         if km > 0:
             row = shown[shown.id == pid].iloc[0]
-            distance_line(m, row, near, km, m.t("{km} km", km=m.t.number(km, 1)))
+            number = m.t.number(km, 1)
+            distance_line(m, row, near, km, m.t("{km} km", km=number), under=m.t(DISTANCE_NOTE, km=number))
     if draws_distances(m):
         m.trace(
             [None],
