@@ -30,6 +30,7 @@ from helpers import (
     km_between,
     label_boxes,
     metas,
+    point_boxes,
     slider_boxes,
 )
 
@@ -774,3 +775,39 @@ def test_small_multiples_tell_each_panel_only_the_events_up_to_its_own_date(laye
     assert all("11 Nov 2024" in text for text in noted.values())
     named = {t.geo for t in fig.data if t.text is not None and "Kurakhove reservoir dam" in " ".join(t.text)}
     assert named == set(panels[:2])  # before the damage the dam stays a place, named as one
+
+
+@pytest.mark.slow
+def test_the_oblast_boundary_across_a_close_up_has_an_oblasts_name_beside_it_on_its_own_side(real_closeups):
+    # The white line between Donetsk and Dnipropetrovsk oblasts ran unexplained down the left of both
+    # close-ups, and in the dark theme could pass for a road: where it crosses the map, a name says what it is
+    regions = data.regions()
+    admin = regions[regions.level == "admin1"].set_index("iso_3166_2")
+    line = shapely.intersection(admin.geometry["UA-12"].boundary, admin.geometry["UA-14"].boundary)
+    forms = {
+        code: {f"{admin.loc[code, 'name']} OBLAST".upper(), f"{admin.loc[code, 'name']} OBL.".upper(),
+               admin.loc[code, "name_uk"].upper(), admin.loc[code, "name_uk"].upper().replace(" ОБЛАСТЬ", " ОБЛ.")}
+        for code in ("UA-12", "UA-14")
+    }  # fmt: skip
+    named = {}
+    for (slug, size, lang), fig in real_closeups.items():
+        frame = frame_of(fig)
+        (lon0, lon1), (lat0, lat1) = frame.lon_range, frame.lat_range
+        shown = line.intersection(shapely.box(lon0 - 1, lat0 - 1, lon1 + 1, lat1 + 1))
+        line_px = shapely.transform(shown, lambda xy, f=frame: np.column_stack(f.to_px(xy[:, 0], xy[:, 1])))
+        traces = [t for t in fig.data if t.meta == "labels:region"]
+        boxes = [(text, box) for t in traces for text, box in point_boxes(frame, t) if box is not None]
+        named[slug, size, lang] = [text for text, _ in boxes]
+        for text, box in boxes:
+            [code] = [code for code, names in forms.items() if text in names]
+            # on its own oblast's side, clear of the line and beside it
+            lon, lat = frame.to_lonlat([(box.x0 + box.x1) / 2], [(box.y0 + box.y1) / 2])
+            assert admin.geometry[code].contains(shapely.Point(lon[0], lat[0])), (slug, size, lang, text)
+            rect = shapely.box(box.x0, box.y0, box.x1, box.y1)
+            assert not rect.intersects(line_px), (slug, size, lang, text)
+            assert rect.distance(line_px) <= 10, (slug, size, lang, text, round(rect.distance(line_px), 1))
+    # the column maps, the article's, name it in both languages; the wide Pokrovsk map both sides
+    for slug in ("pokrovsk", "kurakhove"):
+        for lang in ("en", "uk"):
+            assert named[slug, "column", lang], (slug, lang)
+    assert sorted(named["pokrovsk", "wide", "en"]) == ["DNIPROPETROVSK OBLAST", "DONETSK OBLAST"], named

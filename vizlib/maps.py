@@ -762,6 +762,7 @@ def _closeup(
     land.fill(m, [])
     layers.control_areas(m)
     land.borders(m)
+    names.boundary(m, ["UA-12", "UA-14"])
     km = towns.front_distances(m, shown)
     towns.draw(m, shown, priority)
     layers.extra(m)

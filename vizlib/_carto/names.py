@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -11,7 +12,7 @@ import numpy as np
 from vizlib import _text
 from vizlib._carto import geometry
 from vizlib._carto.credits import NATURAL_EARTH
-from vizlib._labels import Label, centred
+from vizlib._labels import Box, Label, centred
 from vizlib.meta import escape
 
 if TYPE_CHECKING:
@@ -22,6 +23,84 @@ LEVEL = 1
 #: An oblast's name in capitals (pixels): a highlighted one; the others in English and in Ukrainian, whose
 #: capitals run wider with "ОБЛ." (at 10.5 px the phone's "ЛУГАНСЬКА ОБЛ." found no room where "LUHANSK" did).
 STRONG_PX, NAME_PX = 12.5, (10.5, 10.0)
+
+
+def boundary(m: MapCanvas, codes: Sequence[str]) -> None:
+    """Name the oblasts ``codes`` beside the boundary between them, each on its own side; record them as drawn.
+
+    On a map that names no oblast (a close-up), the thin line between two oblasts otherwise goes
+    unexplained (in the dark theme it could pass for a road). Each name, with the word oblast
+    ("DONETSK OBLAST", "ДОНЕЦЬКА ОБЛ."), stands level with a point of the line, :data:`_BESIDE_PX` from
+    it, wholly in its oblast; where none fits (the narrow side of a close-up), that side goes unnamed.
+    """
+    import shapely
+
+    admin = m.regions[m.regions.level == "admin1"].set_index("iso_3166_2")
+    view = shapely.box(*m.geo_frame.visible_bounds())
+    shapes = {code: admin.geometry[code].intersection(view) for code in codes if code in admin.index}
+    edges = [a.boundary.intersection(b.boundary) for a, b in itertools.combinations(shapes.values(), 2)]
+    line = shapely.union_all(edges).intersection(view) if edges else shapely.LineString()
+    if line.is_empty:
+        return
+    frame = m.geo_frame
+    line_px = shapely.transform(line, functools.partial(_to_px, frame))
+    points = [line_px.interpolate(d) for d in np.arange(0, line_px.length, _ALONG_PX)]
+    for code, shape in shapes.items():
+        km_px = frame.km_per_px(shape.centroid.y) if not shape.is_empty else 1
+        reach = shape.buffer(_NAME_REACH_PX * km_px / 111)
+        if code[:2] in m.by_code:
+            reach = reach.intersection(m.country_shape(code[:2]))
+        shapely.prepare(shape)
+        shapely.prepare(reach)
+        lies_in = functools.partial(_lies_in, m, shape, reach)
+        size = NAME_PX[m.lang == "uk"]
+        centres: dict[str, list[tuple[float, float]]] = {}
+        for text in (escape(words) for words in _forms(m.region_name(code), m.lang, whole=True)):
+            w, h = _text.text_size(text, size)
+            tried = [(p.x + side * (w / 2 + _BESIDE_PX), p.y) for p in points for side in (1, -1)]
+            centres[text] = [
+                (cx, cy)
+                for cx, cy in tried
+                if lies_in(box := _box_at(cx, cy, w, h))
+                and not line_px.intersects(shapely.box(box.x0 - 2, box.y0, box.x1 + 2, box.y1))
+            ]
+        texts = [text for text, found in centres.items() if found]
+        if not texts:
+            continue
+        x, y = centres[texts[0]][0]
+        shifts = {text: centred([(cx - x, cy - y) for cx, cy in centres[text]])[1:] for text in texts}
+        lon, lat = frame.to_lonlat([x], [y])
+        m.labels.append(
+            Label(
+                float(x),
+                float(y),
+                tuple(texts),
+                shifts[texts[0]],
+                size=size,
+                own_spots={text: shifts[text] for text in texts[1:]},
+                priority=LEVEL,
+                key=dict(kind="region", strong=False, code=code, short=texts[-1] if len(texts) > 1 else None),
+            )
+        )
+        m.region_rows.append(
+            dict(
+                id=code,
+                name=admin.loc[code, "name"],
+                kind="region",
+                lat=round(float(lat[0]), 4),
+                lon=round(float(lon[0]), 4),
+                approximate=False,
+                source=NATURAL_EARTH.name,
+            )
+        )
+
+
+#: Pixels between a boundary and the name beside it, and between the points of the line where names are tried.
+_BESIDE_PX, _ALONG_PX = 6, 12
+
+
+def _box_at(x: float, y: float, w: float, h: float) -> Box:
+    return Box(x - w / 2, y - h / 2, x + w / 2, y + h / 2)
 
 
 def regions(m: MapCanvas, codes: Sequence[str], emphasis: Sequence[str] = ()) -> None:
@@ -111,12 +190,14 @@ def _spots_in(m: MapCanvas, outline: Any, lies_in: Any, x: float, y: float, w: f
     return tuple(spot for spot in centred(shifts) if lies_in(spot.box(float(x), float(y), w, h)))
 
 
-def _forms(name: str, lang: str) -> list[str]:
+def _forms(name: str, lang: str, whole: bool = False) -> list[str]:
     """Return an oblast's name as a map writes it, long form first: ``KURSK``; ``КУРСЬКА ОБЛАСТЬ``, ``КУРСЬКА ОБЛ.``.
 
     In capitals in either language: an area's name, never a town's (bold "Курська обл." beside
-    Korenevo's dot read as a town's name).
+    Korenevo's dot read as a town's name). ``whole``: with the word oblast in English too (``KURSK OBLAST``).
     """
+    if whole and lang != "uk":
+        return [f"{name} oblast".upper(), f"{name} obl.".upper()]
     if lang != "uk" or not name.endswith(" область"):
         return [name.upper()]
     return [name.upper(), name.removesuffix(" область").upper() + " ОБЛ."]
