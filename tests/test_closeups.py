@@ -208,19 +208,21 @@ def _said_without_a_line(fig, lang: str) -> list[str]:
 
 @pytest.mark.slow
 def test_a_distance_too_short_to_draw_is_said_under_its_towns_name_and_keyed_only_where_a_line_is_drawn(real_closeups):
-    # Kurakhove's 1.3 km on the phone was a 9.7 px line: a dot or two by the town's ring, read as a tick on the
-    # mark; the bare "1.3 km" under the name then said nothing of what was measured
+    # Kurakhove's 1.3 km was a 9.7 px line on the phone and 17 px on the column, most of it under the town's
+    # ring: a dot or two beside it, read as a tick on the mark; the bare "1.3 km" under the name then said
+    # nothing of what was measured
     without = {}
     for (slug, size, lang), fig in real_closeups.items():
         frame = frame_of(fig)
         lines = [t for t in fig.data if str(t.meta).startswith("distance:")]
         lengths = [float(np.hypot(*np.diff(frame.to_px(list(t.lon), list(t.lat)), axis=1).ravel())) for t in lines]
-        assert all(px >= towns.DRAWN_FROM_PX for px in lengths), (slug, size, lang, lengths)
+        assert all(px >= towns.SHORT_LINE_PX for px in lengths), (slug, size, lang, lengths)
         keyed = [t for t in fig.data if t.meta == "key:distance"]
         assert len(keyed) == (1 if lines else 0), (slug, size, lang)
         without[slug, size, lang] = (_said_without_a_line(fig, lang), {str(t.meta).split(":")[1] for t in lines})
-    said, drawn_from = without["kurakhove", "phone", "en"]
-    assert said == ["1.3 km to the occupied area"] and "kurakhove" not in drawn_from, (said, drawn_from)
+    for size in ("phone", "column", "social"):
+        said, drawn_from = without["kurakhove", size, "en"]
+        assert said == ["1.3 km to the occupied area"] and "kurakhove" not in drawn_from, (size, said, drawn_from)
     said, drawn_from = without["kurakhove", "phone", "uk"]
     assert said == ["1,3 км до окупованої території"] and "kurakhove" not in drawn_from, (said, drawn_from)
     # where the line is drawn, however short, the number alone is said, as by every other line
@@ -811,3 +813,5 @@ def test_the_oblast_boundary_across_a_close_up_has_an_oblasts_name_beside_it_on_
         for lang in ("en", "uk"):
             assert named[slug, "column", lang], (slug, lang)
     assert sorted(named["pokrovsk", "wide", "en"]) == ["DNIPROPETROVSK OBLAST", "DONETSK OBLAST"], named
+    # a sliver of the line at the map's edge is not named: the name floated in open map, by a stray stroke
+    assert named["kurakhove", "phone", "en"] == named["kurakhove", "social", "en"] == [], named

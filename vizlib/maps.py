@@ -762,7 +762,7 @@ def _closeup(
     land.fill(m, [])
     layers.control_areas(m)
     land.borders(m)
-    names.boundary(m, ["UA-12", "UA-14"])
+    names.boundary(m, [c for c in m.regions.iso_3166_2[m.regions.level == "admin1"] if c.startswith("UA-")])
     km = towns.front_distances(m, shown)
     towns.draw(m, shown, priority)
     layers.extra(m)

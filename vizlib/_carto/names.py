@@ -36,14 +36,20 @@ def boundary(m: MapCanvas, codes: Sequence[str]) -> None:
     import shapely
 
     admin = m.regions[m.regions.level == "admin1"].set_index("iso_3166_2")
-    view = shapely.box(*m.geo_frame.visible_bounds())
-    shapes = {code: admin.geometry[code].intersection(view) for code in codes if code in admin.index}
-    edges = [a.boundary.intersection(b.boundary) for a, b in itertools.combinations(shapes.values(), 2)]
-    line = shapely.union_all(edges).intersection(view) if edges else shapely.LineString()
-    if line.is_empty:
-        return
     frame = m.geo_frame
-    line_px = shapely.transform(line, functools.partial(_to_px, frame))
+    view = shapely.box(*frame.visible_bounds())
+    shapes = {code: admin.geometry[code].intersection(view) for code in codes if code in admin.index}
+    # each stretch of boundary the map shows at length (a sliver at its edge, named, left the name floating)
+    edges = {
+        pair: shapely.transform(shapes[pair[0]].boundary.intersection(shapes[pair[1]].boundary).intersection(view),
+                                functools.partial(_to_px, frame))
+        for pair in itertools.combinations(shapes, 2)
+    }  # fmt: skip
+    edges = {pair: edge for pair, edge in edges.items() if edge.length >= _NAMED_FROM_PX}
+    if not edges:
+        return
+    line_px = shapely.union_all(list(edges.values()))
+    shapes = {code: shape for code, shape in shapes.items() if any(code in pair for pair in edges)}
     points = [line_px.interpolate(d) for d in np.arange(0, line_px.length, _ALONG_PX)]
     for code, shape in shapes.items():
         km_px = frame.km_per_px(shape.centroid.y) if not shape.is_empty else 1
@@ -97,6 +103,8 @@ def boundary(m: MapCanvas, codes: Sequence[str]) -> None:
 
 #: Pixels between a boundary and the name beside it, and between the points of the line where names are tried.
 _BESIDE_PX, _ALONG_PX = 6, 12
+#: Pixels of a boundary a map must show for its oblasts to be named beside it.
+_NAMED_FROM_PX = 60
 
 
 def _box_at(x: float, y: float, w: float, h: float) -> Box:

@@ -50,15 +50,12 @@ _CASING_PX = 3.5
 #: under the dots (drawn wider, where "dot" would mean longer dashes) keep the same dashes.
 _DOT_PX = 3
 _DOTS = f"{_DOT_PX}px,{_DOT_PX}px"
-#: A distance line shorter than this (px) is not drawn: its dot or two beside the place's mark read as a spur of
-#: the border or a tick on the mark (Sudzha's, 9 px on the phone; Kurakhove's 1.3 km, 9.7 px), and with rims
-#: as a fleck. Its words stand under the place's name (:data:`SHORT_LINE_PX`), and say it all.
-DRAWN_FROM_PX = 12
 #: Pixels short of a distance line's end where its dots' rims stop.
 _RIM_SHORT_PX = 2
-#: A distance line shorter than this (pixels) shows a few dots beyond its place's: its words go under
-#: the place's name ("Sudzha / 12 km to the border"), not beside the line, where they would float free
-#: (on the wide Kursk map, 19 px long, they stood over Sumy's dot and read as Sumy's).
+#: A distance line shorter than this (pixels, from its place's centre) is not drawn, and its words go under the
+#: place's name ("Sudzha / 12 km to the border"). Beside the line they floated free (on the wide Kursk map, 19 px
+#: long, they stood over Sumy's dot and read as Sumy's), and past the place's mark its two or three dots read as
+#: a spur of the border or a tick on the mark (Sudzha's 9 px on the phone, Kurakhove's 17 px on the column).
 SHORT_LINE_PX = 20
 #: Legend words of each status (``own``: the town's own country holds it).
 STATUS_WORDS = {
@@ -504,14 +501,13 @@ def distance_line(
     The label is always placed (a dotted line without its number says nothing), in ``short`` words
     (``7.3 km``) where ``text`` fits nowhere. ``to``, the shapely geometry measured to (a country's
     outline), keeps the label off that geometry's edge where it can: the words read on one side of
-    the border they measure to, not across it. A line shorter than :data:`SHORT_LINE_PX` has its words under
-    the place's name; one shorter than :data:`DRAWN_FROM_PX` is not drawn, and says there ``under`` where
-    given (what is measured, which the number alone left to a line and the key).
+    the border they measure to, not across it. A line shorter than :data:`SHORT_LINE_PX` is not drawn: its
+    words go under the place's name, ``under`` where given (what is measured, which the number alone left to
+    the line and the key).
     """
     (x0, x1), (y0, y1) = m.to_px([place.lon, near[0]], [place.lat, near[1]])
     length = _length_px(m, place, near)
-    drawn = length >= DRAWN_FROM_PX
-    if drawn:
+    if length >= SHORT_LINE_PX:
         # each dot keeps a rim of the background colour, as the names keep their halo, so that it reads on any
         # ground (in the dark theme the dots stood at 2.4:1 on the Ukrainian-held blue). The rims follow the
         # dots' own dashes, so the gaps still show the ground and the line never reads as a band (a road, a
@@ -540,7 +536,7 @@ def distance_line(
     if length < SHORT_LINE_PX:  # words beside a line this short float free: said under the name
         # the shorter words first where they still say what is measured ("12 km to the border", not "1.3 km")
         says = short is not None and len(short.split()) > 2
-        wordings = (under, text) if under and not drawn else (short, text) if says else (text, short)
+        wordings = (under, text) if under else (short, text) if says else (text, short)
         m.name_notes[place.id] = tuple(dict.fromkeys(w for w in wordings if w))
         return
     line = tuple(along(float(x0), float(y0), float(x1), float(y1), half_width=0))
@@ -681,10 +677,10 @@ def front_km(m: MapCanvas, shown: pd.DataFrame, ids: Sequence[str]) -> dict[str,
 
 
 def draws_distances(m: MapCanvas) -> bool:
-    """Tell whether the map draws a distance line to the front (:data:`DRAWN_FROM_PX` long or more)."""
+    """Tell whether the map draws a distance line to the front (:data:`SHORT_LINE_PX` long or more)."""
     places = m.places.set_index("id")
     lengths = [_length_px(m, places.loc[pid], near) for pid, (km, near) in m.measured.items() if km > 0]
-    return any(px >= DRAWN_FROM_PX for px in lengths)
+    return any(px >= SHORT_LINE_PX for px in lengths)
 
 
 def _length_px(m: MapCanvas, place: Any, near: tuple[float, float]) -> float:
