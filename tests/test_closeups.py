@@ -815,3 +815,14 @@ def test_the_oblast_boundary_across_a_close_up_has_an_oblasts_name_beside_it_on_
     assert sorted(named["pokrovsk", "wide", "en"]) == ["DNIPROPETROVSK OBLAST", "DONETSK OBLAST"], named
     # a sliver of the line at the map's edge is not named: the name floated in open map, by a stray stroke
     assert named["kurakhove", "phone", "en"] == named["kurakhove", "social", "en"] == [], named
+
+
+def test_a_boundarys_names_say_oblast_once_and_only_of_an_oblast():
+    from vizlib._carto import names
+
+    assert names._forms("Donetsk", "en", whole=True) == ["DONETSK OBLAST", "DONETSK OBL."]
+    assert names._forms("Kyiv Oblast", "en", whole=True) == ["KYIV OBLAST"]  # not "KYIV OBLAST OBLAST"
+    assert names._forms("Донецька область", "uk", whole=True) == ["ДОНЕЦЬКА ОБЛАСТЬ", "ДОНЕЦЬКА ОБЛ."]
+    regions = data.regions().set_index("iso_3166_2")
+    oblast = {code: regions.loc[code, "name_uk"].endswith(" область") for code in ("UA-14", "UA-30", "UA-43")}
+    assert oblast == {"UA-14": True, "UA-30": False, "UA-43": False}  # Kyiv city and Crimea are no oblasts

@@ -61,7 +61,8 @@ def boundary(m: MapCanvas, codes: Sequence[str]) -> None:
         lies_in = functools.partial(_lies_in, m, shape, reach)
         size = NAME_PX[m.lang == "uk"]
         centres: dict[str, list[tuple[float, float]]] = {}
-        for text in (escape(words) for words in _forms(m.region_name(code), m.lang, whole=True)):
+        oblast = admin.loc[code, "name_uk"].endswith(" область")  # not a city, a republic or a krai
+        for text in (escape(words) for words in _forms(m.region_name(code), m.lang, whole=oblast)):
             w, h = _text.text_size(text, size)
             tried = [(p.x + side * (w / 2 + _BESIDE_PX), p.y) for p in points for side in (1, -1)]
             centres[text] = [
@@ -204,7 +205,7 @@ def _forms(name: str, lang: str, whole: bool = False) -> list[str]:
     In capitals in either language: an area's name, never a town's (bold "Курська обл." beside
     Korenevo's dot read as a town's name). ``whole``: with the word oblast in English too (``KURSK OBLAST``).
     """
-    if whole and lang != "uk":
+    if whole and lang != "uk" and not name.endswith(" Oblast"):  # "Kyiv Oblast" says it already
         return [f"{name} oblast".upper(), f"{name} obl.".upper()]
     if lang != "uk" or not name.endswith(" область"):
         return [name.upper()]
