@@ -1423,3 +1423,31 @@ def test_the_data_lists_the_oblasts_named_on_the_map_and_no_other(every_map, slu
     if lang == "en":
         # a close-up names an oblast by its boundary with the word oblast ("DONETSK OBLAST", "DONETSK OBL.")
         assert sorted(rows.name.str.upper()) == sorted(re.sub(r" OBL(AST|\.)$", "", text) for text in drawn)
+
+
+@every_map_case
+def test_no_oblast_line_shows_as_a_sliver_at_the_maps_edge(every_map, slug, size, lang):
+    # 15 px of the Donetsk oblast line showed at the left edge of the Kurakhove phone map and card: a hooked
+    # tick, in the dark theme plain to see, that said nothing (too short to name, or to read as a boundary).
+    # Lines joined to others count together: a short run between two junctions is part of the network.
+    from vizlib._carto import land
+
+    fig = every_map[slug, size, lang]
+    for trace in (t for t in fig.data if t.meta == "borders:admin1"):
+        frame = frame_of_geo(fig, trace.geo or "geo")
+        plot = shapely.box(*frame.box)
+        lon, lat = (np.array([np.nan if v is None else v for v in values], float) for values in (trace.lon, trace.lat))
+        seen = [
+            shapely.LineString(np.column_stack(frame.to_px(run[:, 0], run[:, 1]))).intersection(plot)
+            for run in (r[~np.isnan(r[:, 0])] for r in np.split(np.column_stack([lon, lat]), np.flatnonzero(np.isnan(lon))))
+            if len(run) > 1
+        ]  # fmt: skip
+        # runs seen, grouped with every run they touch (a run leaving the plot and coming back is one)
+        groups: list[set[int]] = []
+        for i, part in enumerate(seen):
+            if part.is_empty:
+                continue
+            joined = [g for g in groups if any(part.distance(seen[j]) < 0.5 for j in g)]
+            groups = [g for g in groups if g not in joined] + [set().union({i}, *joined)]
+        lengths = [round(sum(seen[j].length for j in g), 1) for g in groups]
+        assert all(px >= land._STUB_PX for px in lengths), (trace.geo, sorted(lengths)[:3])

@@ -70,6 +70,8 @@ def borders(m: MapCanvas, border_width: float = 1.6) -> None:
     frame = (m.clip, m.tolerance, m.decimals)
     lines = _bundled_border_lines(*frame) if m.bundled_regions else _border_lines(m.regions, *frame)
     c = m.c
+    name, path = lines[0]
+    lines = ((name, _without_stubs(m, path)), *lines[1:])
     # oblast lines, coasts thin and muted (so that only land borders read as borders), land borders strong
     for (name, (lon, lat)), colour, width in zip(
         lines, (c["border"], c["muted"], c["country_border"]), (0.8, 0.6, border_width), strict=True
@@ -78,6 +80,40 @@ def borders(m: MapCanvas, border_width: float = 1.6) -> None:
             lon, lat, f"{name} borders", line=dict(color=colour, width=width), showlegend=False, meta=f"borders:{name}"
         )
     _keep_names_off(m, lines[-1][1], border_width)
+
+
+#: Pixels of oblast lines, joined to each other, a map must show to draw them: a sliver alone at the map's edge
+#: (15 px of the Donetsk oblast line on the Kurakhove phone map) read as a stray tick.
+_STUB_PX = 30
+
+
+def _without_stubs(m: MapCanvas, path: tuple[list, list]) -> tuple[list, list]:
+    """Return the None-separated ``path`` without the lines that, with those they join, show under :data:`_STUB_PX`.
+
+    A short run between two junctions of a network of lines stays; runs wholly outside the plot go.
+    """
+    import numpy as np
+    import shapely
+
+    plot = shapely.box(*m.geo_frame.box)
+    lon = np.array([np.nan if v is None else v for v in path[0]], float)
+    lat = np.array([np.nan if v is None else v for v in path[1]], float)
+    runs = [r[~np.isnan(r[:, 0])] for r in np.split(np.column_stack([lon, lat]), np.flatnonzero(np.isnan(lon)))]
+    runs = [r for r in runs if len(r) > 1]
+    seen = [shapely.LineString(np.column_stack(m.to_px(r[:, 0], r[:, 1]))).intersection(plot) for r in runs]
+    # the runs seen, grouped with every run they touch (a network of oblast lines is one group)
+    groups: list[set[int]] = []
+    for i, part in enumerate(seen):
+        if not part.is_empty:
+            joined = [g for g in groups if any(part.distance(seen[j]) < 0.5 for j in g)]
+            groups = [g for g in groups if g not in joined] + [set().union({i}, *joined)]
+    kept = sorted(i for g in groups if sum(seen[j].length for j in g) >= _STUB_PX for i in g)
+    lon_out: list = []
+    lat_out: list = []
+    for i in kept:
+        lon_out += ([None] if lon_out else []) + runs[i][:, 0].tolist()
+        lat_out += ([None] if lat_out else []) + runs[i][:, 1].tolist()
+    return lon_out, lat_out
 
 
 def _keep_names_off(m: MapCanvas, path: tuple[list, list], width: float) -> None:
