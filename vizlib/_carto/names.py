@@ -89,23 +89,28 @@ def boundary(m: MapCanvas, codes: Sequence[str]) -> None:
                 key=dict(kind="region", strong=False, code=code, short=texts[-1] if len(texts) > 1 else None),
             )
         )
-        m.region_rows.append(
-            dict(
-                id=code,
-                name=admin.loc[code, "name"],
-                kind="region",
-                lat=round(float(lat[0]), 4),
-                lon=round(float(lon[0]), 4),
-                approximate=False,
-                source=NATURAL_EARTH.name,
-            )
-        )
+        _record(m, code, admin.loc[code, "name"], float(lon[0]), float(lat[0]))
 
 
 #: Pixels between a boundary and the name beside it, and between the points of the line where names are tried.
 _BESIDE_PX, _ALONG_PX = 6, 12
 #: Pixels of a boundary a map must show for its oblasts to be named beside it.
 _NAMED_FROM_PX = 60
+
+
+def _record(m: MapCanvas, code: str, name: str, lon: float, lat: float) -> None:
+    """Record an oblast's name as requested on the map, for its data (kept by lettering only if drawn)."""
+    m.region_rows.append(
+        dict(
+            id=code,
+            name=name,
+            kind="region",
+            lat=round(lat, 4),
+            lon=round(lon, 4),
+            approximate=False,
+            source=NATURAL_EARTH.name,
+        )
+    )
 
 
 def _box_at(x: float, y: float, w: float, h: float) -> Box:
@@ -173,17 +178,7 @@ def regions(m: MapCanvas, codes: Sequence[str], emphasis: Sequence[str] = ()) ->
                 key=dict(kind="region", strong=strong, code=code, short=forms[-1] if len(forms) > 1 else None),
             )
         )
-        m.region_rows.append(
-            dict(
-                id=code,
-                name=admin.loc[code, "name"],
-                kind="region",
-                lat=round(point.y, 4),
-                lon=round(point.x, 4),
-                approximate=False,
-                source=NATURAL_EARTH.name,
-            )
-        )
+        _record(m, code, admin.loc[code, "name"], point.x, point.y)
 
 
 def _spots_in(m: MapCanvas, outline: Any, lies_in: Any, x: float, y: float, w: float, h: float) -> tuple:
